@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-snapshot.h: the ownership graph of one step, immutable.
+ *
+ * A snapshot lists the handles (AVPacket/AVFrame structs) a session owns, the
+ * AVBufferRef slots of each handle, and every buffer known at the end of the
+ * step with its reference count. Nodes (RsHandle, RsBuffer) are immutable and
+ * reference counted, so consecutive snapshots share every node that did not
+ * change. Nothing here knows GTK or libav: handles are "packet"/"frame" with
+ * plain fields.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A timestamp that is not set (AV_NOPTS_VALUE in libav). */
+#define RS_NO_TIMESTAMP G_MININT64
+
+typedef enum {
+  RS_HANDLE_PACKET,
+  RS_HANDLE_FRAME,
+} RsHandleKind;
+
+typedef enum {
+  RS_BUFFER_KIND_PACKET,      /* packet payload */
+  RS_BUFFER_KIND_PICTURE,     /* a plane of a video frame */
+  RS_BUFFER_KIND_AUDIO,       /* a plane of an audio frame */
+  RS_BUFFER_KIND_SIDE_DATA,   /* side data, opaque_ref, hw context ... */
+  RS_BUFFER_KIND_OTHER,
+} RsBufferKind;
+
+typedef enum {
+  RS_EVENT_ALLOCATED,     /* a tracked buffer was created */
+  RS_EVENT_FREED,         /* its last reference went; freed or back to a pool */
+  RS_EVENT_OBSERVED,      /* an untracked buffer came into view */
+  RS_EVENT_UNOBSERVED,    /* an untracked buffer left view (may still live) */
+  RS_EVENT_LEAKED,        /* alive with no visible holder at the end */
+  RS_EVENT_ERROR,         /* the call failed; message says why */
+  RS_EVENT_UNSAFE_WRITE,  /* a write into a buffer that was not writable */
+} RsEventKind;
+
+/* One AVBufferRef slot of a handle: `field` names it ("buf", "buf[1]",
+ * "side_data[0].buf"), `buffer` is the id of the AVBuffer it points at. */
+typedef struct {
+  const char *field;   /* interned */
+  guint64     buffer;
+} RsRef;
+
+/* A handle: an AVPacket or AVFrame struct the session owns. Immutable once
+ * built; shared between snapshots (rs_handle_ref/rs_handle_unref). */
+typedef struct {
+  const char   *id;        /* interned, stable across steps: "reader", "video.pktq[2]" */
+  RsHandleKind  kind;
+  const char   *holder;    /* interned role: "reader", "packet_queue", "decoder_input",
+                            * "decoder_output", "frame_queue", or a scenario variable */
+  const char   *group;     /* interned container for queues: "video.pktq"; NULL if none */
+  int           slot;      /* slot in its queue; -1 if none */
+  int           capacity;  /* slots in its queue; 0 if none */
+  int           stream;    /* stream index in the file; -1 if none */
+  gint64        pts;       /* RS_NO_TIMESTAMP when unset */
+  gint64        dts;       /* packets only */
+  int           size;      /* packets: payload size */
+  gboolean      key;       /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
+  char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
+  const char   *format;    /* frames: pixel or sample format name, interned; NULL if none */
+  int           width;
+  int           height;
+  int           nb_samples;
+  int           sample_rate;
+  gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  guint         n_refs;
+  RsRef        *refs;
+} RsHandle;
+
+/* A buffer: one AVBuffer, by a 64-bit id that is never reused. */
+typedef struct {
+  guint64       id;
+  RsBufferKind  kind;
+  gsize         size;
+  int           refcount;  /* the AVBuffer's reference count */
+  int           visible;   /* refs held by handles of the snapshot */
+  int           hidden;    /* refcount - visible: refs held inside libav */
+  const char   *holder;    /* interned: the libav part holding hidden refs, or NULL */
+  const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
+  guint         born;      /* step in which it was allocated or first seen */
+  gboolean      tracked;   /* lifetime known exactly (wrapped by the tracker) */
+  gboolean      writable;  /* av_buffer_is_writable() */
+  gboolean      leaked;    /* alive at the end with no visible holder */
+} RsBuffer;
+
+typedef struct {
+  RsEventKind  kind;
+  guint64      buffer;     /* 0 when the event concerns no buffer */
+  const char  *message;    /* interned; NULL unless kind is ERROR or a note */
+} RsEvent;
+
+typedef struct _RsSnapshot RsSnapshot;
+
+/* Nodes: built with _new, filled, then frozen by handing them to a snapshot.
+ * rs_handle_new() copies `refs` (n_refs entries). */
+RsHandle   *rs_handle_new            (const RsHandle *fields,
+                                      const RsRef    *refs,
+                                      guint           n_refs);
+RsHandle   *rs_handle_ref            (RsHandle       *handle);
+void        rs_handle_unref          (RsHandle       *handle);
+gboolean    rs_handle_equal          (const RsHandle *a,
+                                      const RsHandle *b);
+RsBuffer   *rs_buffer_new            (const RsBuffer *fields);
+RsBuffer   *rs_buffer_ref            (RsBuffer       *buffer);
+void        rs_buffer_unref          (RsBuffer       *buffer);
+gboolean    rs_buffer_equal          (const RsBuffer *a,
+                                      const RsBuffer *b);
+
+/* Work done once per node and reused while the node lives (its JSON, its
+ * DOT fragment). The first value stored wins; a later store frees its value
+ * with `destroy` and returns the stored one. */
+typedef enum {
+  RS_NODE_CACHE_JSON,
+  RS_NODE_CACHE_DOT,
+  RS_NODE_CACHE_N,
+} RsNodeCache;
+
+gpointer    rs_handle_get_cache      (const RsHandle *handle,
+                                      RsNodeCache     slot);
+gpointer    rs_handle_set_cache      (const RsHandle *handle,
+                                      RsNodeCache     slot,
+                                      gpointer        value,
+                                      GDestroyNotify  destroy);
+gpointer    rs_buffer_get_cache      (const RsBuffer *buffer,
+                                      RsNodeCache     slot);
+gpointer    rs_buffer_set_cache      (const RsBuffer *buffer,
+                                      RsNodeCache     slot,
+                                      gpointer        value,
+                                      GDestroyNotify  destroy);
+
+const char *rs_buffer_kind_to_string (RsBufferKind    kind);
+const char *rs_event_kind_to_string  (RsEventKind     kind);
+const char *rs_handle_kind_to_string (RsHandleKind    kind);
+
+/* Snapshots. rs_snapshot_new() takes its own references on the nodes in
+ * `handles` and `buffers` (arrays of RsHandle* / RsBuffer*, in display order;
+ * buffers sorted by id) and copies `events`. */
+RsSnapshot *rs_snapshot_new          (guint           step,
+                                      const char     *call,
+                                      int             ret,
+                                      gboolean        exact,
+                                      const char     *out,
+                                      GPtrArray      *handles,
+                                      GPtrArray      *buffers,
+                                      const RsEvent  *events,
+                                      guint           n_events);
+RsSnapshot *rs_snapshot_ref          (RsSnapshot     *snapshot);
+void        rs_snapshot_unref        (RsSnapshot     *snapshot);
+
+guint       rs_snapshot_get_step     (const RsSnapshot *snapshot);
+/* The call in words, e.g. "avcodec_receive_frame(video)". Owned by the snapshot. */
+const char *rs_snapshot_get_call     (const RsSnapshot *snapshot);
+int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
+gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
+/* The handle id the call produced into, or NULL. */
+const char *rs_snapshot_get_out      (const RsSnapshot *snapshot);
+
+guint           rs_snapshot_get_n_handles (const RsSnapshot *snapshot);
+const RsHandle *rs_snapshot_get_handle    (const RsSnapshot *snapshot,
+                                           guint             index);
+const RsHandle *rs_snapshot_find_handle   (const RsSnapshot *snapshot,
+                                           const char       *id);
+guint           rs_snapshot_get_n_buffers (const RsSnapshot *snapshot);
+const RsBuffer *rs_snapshot_get_buffer    (const RsSnapshot *snapshot,
+                                           guint             index);
+/* Binary search by id; NULL if the buffer is not live in this step. */
+const RsBuffer *rs_snapshot_find_buffer   (const RsSnapshot *snapshot,
+                                           guint64           id);
+guint           rs_snapshot_get_n_events  (const RsSnapshot *snapshot);
+const RsEvent  *rs_snapshot_get_event     (const RsSnapshot *snapshot,
+                                           guint             index);
+
+/* Live bytes: the sum of the sizes of the snapshot's buffers. */
+guint64     rs_snapshot_get_live_bytes (const RsSnapshot *snapshot);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsSnapshot, rs_snapshot_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsHandle, rs_handle_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsBuffer, rs_buffer_unref)
+
+G_END_DECLS

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-trace"
+
+#include "rs-trace.h"
+
+struct _RsTraceWriter {
+  GOutputStream *stream;
+  JsonGenerator *generator;
+};
+
+static void
+add_timestamp (JsonBuilder *builder,
+               const char  *name,
+               gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == RS_NO_TIMESTAMP)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *name,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static JsonNode *
+handle_to_json (const RsHandle *handle)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", handle->id);
+  add_string (builder, "kind", rs_handle_kind_to_string (handle->kind));
+  add_string (builder, "holder", handle->holder);
+  if (handle->slot >= 0)
+    add_int (builder, "slot", handle->slot);
+  if (handle->stream >= 0)
+    add_int (builder, "stream", handle->stream);
+
+  if (handle->kind == RS_HANDLE_PACKET)
+    {
+      add_timestamp (builder, "pts", handle->pts);
+      add_timestamp (builder, "dts", handle->dts);
+      add_int (builder, "size", handle->size);
+      add_bool (builder, "key", handle->key);
+    }
+  else
+    {
+      add_timestamp (builder, "pts", handle->pts);
+      if (handle->pict_type != 0)
+        {
+          char type[2] = { handle->pict_type, 0 };
+          add_string (builder, "pict_type", type);
+        }
+      if (handle->format != NULL)
+        add_string (builder, "format", handle->format);
+      if (handle->width > 0)
+        {
+          add_int (builder, "width", handle->width);
+          add_int (builder, "height", handle->height);
+        }
+      if (handle->nb_samples > 0)
+        {
+          add_int (builder, "nb_samples", handle->nb_samples);
+          add_int (builder, "sample_rate", handle->sample_rate);
+        }
+      if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
+        add_bool (builder, "shown", handle->shown);
+    }
+
+  json_builder_set_member_name (builder, "refs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < handle->n_refs; i++)
+    {
+      json_builder_begin_object (builder);
+      add_string (builder, "field", handle->refs[i].field);
+      add_int (builder, "buffer", handle->refs[i].buffer);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+buffer_to_json (const RsBuffer *buffer)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  add_int (builder, "id", buffer->id);
+  add_string (builder, "kind", rs_buffer_kind_to_string (buffer->kind));
+  add_int (builder, "size", buffer->size);
+  add_int (builder, "refcount", buffer->refcount);
+  add_int (builder, "visible", buffer->visible);
+  add_int (builder, "hidden", buffer->hidden);
+  add_string (builder, "holder", buffer->holder);
+  add_bool (builder, "tracked", buffer->tracked);
+  add_bool (builder, "writable", buffer->writable);
+  add_string (builder, "origin", buffer->origin);
+  add_int (builder, "born", buffer->born);
+  if (buffer->leaked)
+    add_bool (builder, "leaked", TRUE);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* The cached JSON of a node, built on first use; a new reference. */
+static JsonNode *
+cached_handle_json (const RsHandle *handle)
+{
+  JsonNode *node = rs_handle_get_cache (handle, RS_NODE_CACHE_JSON);
+
+  if (node == NULL)
+    node = rs_handle_set_cache (handle, RS_NODE_CACHE_JSON, handle_to_json (handle),
+                                (GDestroyNotify) json_node_unref);
+  return json_node_ref (node);
+}
+
+static JsonNode *
+cached_buffer_json (const RsBuffer *buffer)
+{
+  JsonNode *node = rs_buffer_get_cache (buffer, RS_NODE_CACHE_JSON);
+
+  if (node == NULL)
+    node = rs_buffer_set_cache (buffer, RS_NODE_CACHE_JSON, buffer_to_json (buffer),
+                                (GDestroyNotify) json_node_unref);
+  return json_node_ref (node);
+}
+
+JsonNode *
+rs_snapshot_to_json (const RsSnapshot *snapshot)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonArray *handles, *buffers, *events;
+  const char *out;
+  JsonNode *root;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  json_object_set_int_member (object, "step", rs_snapshot_get_step (snapshot));
+  json_object_set_string_member (object, "call", rs_snapshot_get_call (snapshot));
+  json_object_set_int_member (object, "ret", rs_snapshot_get_ret (snapshot));
+  json_object_set_boolean_member (object, "exact", rs_snapshot_is_exact (snapshot));
+  out = rs_snapshot_get_out (snapshot);
+  if (out != NULL)
+    json_object_set_string_member (object, "out", out);
+  else
+    json_object_set_null_member (object, "out");
+
+  handles = json_array_sized_new (rs_snapshot_get_n_handles (snapshot));
+  for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
+    json_array_add_element (handles, cached_handle_json (rs_snapshot_get_handle (snapshot, i)));
+  json_object_set_array_member (object, "handles", handles);
+
+  buffers = json_array_sized_new (rs_snapshot_get_n_buffers (snapshot));
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot); i++)
+    json_array_add_element (buffers, cached_buffer_json (rs_snapshot_get_buffer (snapshot, i)));
+  json_object_set_array_member (object, "buffers", buffers);
+
+  events = json_array_new ();
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+      JsonObject *e = json_object_new ();
+
+      if (event->buffer != 0)
+        json_object_set_int_member (e, "buffer", event->buffer);
+      json_object_set_string_member (e, "event", rs_event_kind_to_string (event->kind));
+      if (event->message != NULL)
+        json_object_set_string_member (e, "message", event->message);
+      json_array_add_object_element (events, e);
+    }
+  json_object_set_array_member (object, "events", events);
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, object);
+  return root;
+}
+
+RsTraceWriter *
+rs_trace_writer_new (GOutputStream *stream)
+{
+  RsTraceWriter *self;
+
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), NULL);
+
+  self = g_new0 (RsTraceWriter, 1);
+  self->stream = g_object_ref (stream);
+  self->generator = json_generator_new ();
+  return self;
+}
+
+gboolean
+rs_trace_writer_write (RsTraceWriter    *self,
+                       const RsSnapshot *snapshot,
+                       GError          **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) line = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  root = rs_snapshot_to_json (snapshot);
+  json_generator_set_root (self->generator, root);
+  line = g_string_sized_new (4096);
+  json_generator_to_gstring (self->generator, line);
+  g_string_append_c (line, '\n');
+  json_generator_set_root (self->generator, NULL);
+
+  return g_output_stream_write_all (self->stream, line->str, line->len, NULL, NULL, error);
+}
+
+gboolean
+rs_trace_writer_close (RsTraceWriter *self,
+                       GError       **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return g_output_stream_close (self->stream, NULL, error);
+}
+
+void
+rs_trace_writer_free (RsTraceWriter *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->stream);
+  g_clear_object (&self->generator);
+  g_free (self);
+}

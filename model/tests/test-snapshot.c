@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rs-diff.h"
+#include "rs-history.h"
+#include "rs-query.h"
+
+static RsHandle *
+make_packet (const char *id,
+             gint64      pts,
+             guint64     buffer)
+{
+  RsHandle fields = {
+    .id = g_intern_string (id), .kind = RS_HANDLE_PACKET,
+    .holder = g_intern_static_string ("reader"), .slot = -1, .stream = 0,
+    .pts = pts, .dts = pts, .size = 100,
+  };
+  RsRef ref = { g_intern_static_string ("buf"), buffer };
+
+  return rs_handle_new (&fields, &ref, buffer != 0 ? 1 : 0);
+}
+
+static RsBuffer *
+make_buffer (guint64 id,
+             int     refcount,
+             int     visible)
+{
+  RsBuffer fields = {
+    .id = id, .kind = RS_BUFFER_KIND_PACKET, .size = 164, .refcount = refcount,
+    .visible = visible, .hidden = refcount - visible, .tracked = TRUE,
+    .holder = refcount > visible ? g_intern_static_string ("video decoder input") : NULL,
+    .origin = g_intern_static_string ("demuxer"),
+  };
+  return rs_buffer_new (&fields);
+}
+
+/* Two snapshots: step 0 reader holds buffer 1; step 1 the decoder took a
+ * hidden ref on 1 and buffer 2 appeared in a second handle. */
+static void
+make_pair (RsSnapshot **s0,
+           RsSnapshot **s1)
+{
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  RsEvent allocated = { RS_EVENT_ALLOCATED, 1, NULL };
+  RsEvent allocated2 = { RS_EVENT_ALLOCATED, 2, NULL };
+
+  g_ptr_array_add (handles, make_packet ("reader", 0, 1));
+  g_ptr_array_add (buffers, make_buffer (1, 1, 1));
+  *s0 = rs_snapshot_new (0, "av_read_frame", 0, TRUE, "reader", handles, buffers, &allocated, 1);
+
+  /* Share the unchanged handle, replace the changed buffer. */
+  g_ptr_array_add (handles, make_packet ("other", 40, 2));
+  g_ptr_array_set_size (buffers, 0);
+  g_ptr_array_add (buffers, make_buffer (1, 2, 1));
+  g_ptr_array_add (buffers, make_buffer (2, 1, 1));
+  *s1 = rs_snapshot_new (1, "av_read_frame", 0, TRUE, "other", handles, buffers, &allocated2, 1);
+}
+
+static void
+test_snapshot_lookup (void)
+{
+  g_autoptr(RsSnapshot) s0 = NULL;
+  g_autoptr(RsSnapshot) s1 = NULL;
+
+  make_pair (&s0, &s1);
+  g_assert_cmpuint (rs_snapshot_get_n_handles (s1), ==, 2);
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (s1), ==, 2);
+  g_assert_nonnull (rs_snapshot_find_buffer (s1, 2));
+  g_assert_null (rs_snapshot_find_buffer (s0, 2));
+  g_assert_cmpint (rs_snapshot_find_buffer (s1, 1)->hidden, ==, 1);
+  g_assert_true (rs_snapshot_find_handle (s0, "reader") == rs_snapshot_find_handle (s1, "reader"));
+  g_assert_null (rs_snapshot_find_handle (s1, "nobody"));
+  g_assert_cmpuint (rs_snapshot_get_live_bytes (s1), ==, 328);
+  g_assert_cmpstr (rs_snapshot_get_out (s1), ==, "other");
+  g_assert_cmpint (rs_snapshot_get_event (s1, 0)->kind, ==, RS_EVENT_ALLOCATED);
+}
+
+static void
+test_node_equality (void)
+{
+  g_autoptr(RsHandle) a = make_packet ("reader", 0, 1);
+  g_autoptr(RsHandle) b = make_packet ("reader", 0, 1);
+  g_autoptr(RsHandle) c = make_packet ("reader", 0, 2);
+  g_autoptr(RsBuffer) x = make_buffer (1, 2, 1);
+  g_autoptr(RsBuffer) y = make_buffer (1, 2, 1);
+  g_autoptr(RsBuffer) z = make_buffer (1, 1, 1);
+
+  g_assert_true (rs_handle_equal (a, b));
+  g_assert_false (rs_handle_equal (a, c));
+  g_assert_true (rs_buffer_equal (x, y));
+  g_assert_false (rs_buffer_equal (x, z));
+}
+
+static void
+test_node_cache (void)
+{
+  g_autoptr(RsHandle) a = make_packet ("reader", 0, 1);
+  char *first = g_strdup ("first");
+
+  g_assert_null (rs_handle_get_cache (a, RS_NODE_CACHE_DOT));
+  g_assert_true (rs_handle_set_cache (a, RS_NODE_CACHE_DOT, first, g_free) == first);
+  /* The first value stays; the second is freed. */
+  g_assert_true (rs_handle_set_cache (a, RS_NODE_CACHE_DOT, g_strdup ("second"), g_free) == first);
+  g_assert_cmpstr (rs_handle_get_cache (a, RS_NODE_CACHE_DOT), ==, "first");
+}
+
+static void
+test_diff (void)
+{
+  g_autoptr(RsSnapshot) s0 = NULL;
+  g_autoptr(RsSnapshot) s1 = NULL;
+  g_autoptr(RsDiff) forward = NULL;
+  g_autoptr(RsDiff) backward = NULL;
+  g_autoptr(RsDiff) same = NULL;
+  g_autoptr(RsDiff) first = NULL;
+
+  make_pair (&s0, &s1);
+  forward = rs_diff_new (s0, s1);
+  g_assert_cmpuint (rs_diff_get_buffer_flags (forward, 1), ==, RS_DIFF_REFCOUNT_UP);
+  g_assert_cmpint (rs_diff_get_old_refcount (forward, 1), ==, 1);
+  g_assert_cmpuint (rs_diff_get_buffer_flags (forward, 2), ==, RS_DIFF_ADDED);
+  g_assert_cmpuint (rs_diff_get_handle_flags (forward, "reader"), ==, RS_DIFF_SAME);
+  g_assert_cmpuint (rs_diff_get_handle_flags (forward, "other"), ==, RS_DIFF_ADDED);
+  g_assert_cmpuint (rs_diff_get_n_removed_buffers (forward), ==, 0);
+  g_assert_true (rs_diff_topology_changed (forward));
+
+  backward = rs_diff_new (s1, s0);
+  g_assert_cmpuint (rs_diff_get_buffer_flags (backward, 1), ==, RS_DIFF_REFCOUNT_DOWN);
+  g_assert_cmpuint (rs_diff_get_buffer_flags (backward, 2), ==, RS_DIFF_REMOVED);
+  g_assert_cmpuint (rs_diff_get_n_removed_buffers (backward), ==, 1);
+  g_assert_cmpuint (rs_diff_get_removed_buffer (backward, 0)->id, ==, 2);
+  g_assert_cmpuint (rs_diff_get_n_removed_handles (backward), ==, 1);
+  g_assert_cmpstr (rs_diff_get_removed_handle (backward, 0)->id, ==, "other");
+
+  same = rs_diff_new (s1, s1);
+  g_assert_false (rs_diff_topology_changed (same));
+  g_assert_cmpuint (rs_diff_get_buffer_flags (same, 1), ==, RS_DIFF_SAME);
+
+  first = rs_diff_new (NULL, s0);
+  g_assert_cmpuint (rs_diff_get_buffer_flags (first, 1), ==, RS_DIFF_ADDED);
+}
+
+static void
+test_history_and_queries (void)
+{
+  g_autoptr(RsSnapshot) s0 = NULL;
+  g_autoptr(RsSnapshot) s1 = NULL;
+  g_autoptr(RsHistory) history = rs_history_new ();
+  g_autoptr(GArray) series = NULL;
+  g_autoptr(GArray) live = NULL;
+  g_autoptr(GArray) bytes = NULL;
+  g_autoptr(GArray) retainers = NULL;
+  g_autoptr(GPtrArray) leaks = NULL;
+  RsRetainer *r;
+
+  make_pair (&s0, &s1);
+  rs_history_append (history, s0);
+  rs_history_append (history, s1);
+  g_assert_cmpuint (rs_history_get_length (history), ==, 2);
+  g_assert_true (rs_history_get_last (history) == s1);
+
+  series = rs_history_get_refcount_series (history, 2);
+  g_assert_cmpuint (series->len, ==, 2);
+  g_assert_cmpint (g_array_index (series, int, 0), ==, 0);
+  g_assert_cmpint (g_array_index (series, int, 1), ==, 1);
+
+  rs_history_get_live_series (history, &live, &bytes);
+  g_assert_cmpuint (g_array_index (live, guint64, 1), ==, 2);
+  g_assert_cmpuint (g_array_index (bytes, guint64, 0), ==, 164);
+
+  retainers = rs_snapshot_get_retainers (s1, 1);
+  g_assert_cmpuint (retainers->len, ==, 2);
+  r = &g_array_index (retainers, RsRetainer, 0);
+  g_assert_cmpstr (r->handle, ==, "reader");
+  g_assert_cmpstr (r->field, ==, "buf");
+  r = &g_array_index (retainers, RsRetainer, 1);
+  g_assert_null (r->handle);
+  g_assert_cmpstr (r->holder, ==, "video decoder input");
+  g_assert_cmpint (r->count, ==, 1);
+
+  leaks = rs_snapshot_get_leaks (s1);
+  g_assert_cmpuint (leaks->len, ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/snapshot/lookup", test_snapshot_lookup);
+  g_test_add_func ("/snapshot/equality", test_node_equality);
+  g_test_add_func ("/snapshot/cache", test_node_cache);
+  g_test_add_func ("/snapshot/diff", test_diff);
+  g_test_add_func ("/snapshot/history-and-queries", test_history_and_queries);
+  return g_test_run ();
+}
