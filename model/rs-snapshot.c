@@ -31,6 +31,7 @@ struct _RsSnapshot {
   int             ret;
   gboolean        exact;
   char           *call;
+  char           *args;
   const char     *out;      /* interned */
   guint           n_handles;
   guint           n_buffers;
@@ -277,6 +278,21 @@ rs_snapshot_new (guint          step,
                  const RsEvent *events,
                  guint          n_events)
 {
+  return rs_snapshot_new_full (step, call, NULL, ret, exact, out, handles, buffers, events, n_events);
+}
+
+RsSnapshot *
+rs_snapshot_new_full (guint          step,
+                      const char    *call,
+                      const char    *args,
+                      int            ret,
+                 gboolean       exact,
+                 const char    *out,
+                 GPtrArray     *handles,
+                 GPtrArray     *buffers,
+                 const RsEvent *events,
+                 guint          n_events)
+{
   RsSnapshot *self;
   guint n_handles = handles != NULL ? handles->len : 0;
   guint n_buffers = buffers != NULL ? buffers->len : 0;
@@ -288,6 +304,7 @@ rs_snapshot_new (guint          step,
   g_atomic_ref_count_init (&self->rc);
   self->step = step;
   self->call = g_strdup (call);
+  self->args = g_strdup (args);
   self->ret = ret;
   self->exact = exact;
   self->out = g_intern_string (out);
@@ -333,6 +350,7 @@ rs_snapshot_unref (RsSnapshot *self)
   g_free (self->handles);
   g_free (self->events);
   g_free (self->call);
+  g_free (self->args);
   g_free (self);
 }
 
@@ -348,6 +366,13 @@ rs_snapshot_get_call (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->call;
+}
+
+const char *
+rs_snapshot_get_args (const RsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->args;
 }
 
 int

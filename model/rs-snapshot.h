@@ -151,12 +151,25 @@ RsSnapshot *rs_snapshot_new          (guint           step,
                                       GPtrArray      *buffers,
                                       const RsEvent  *events,
                                       guint           n_events);
+/* The same, with the call's arguments in words ("video.decoder_input"). */
+RsSnapshot *rs_snapshot_new_full     (guint           step,
+                                      const char     *call,
+                                      const char     *args,
+                                      int             ret,
+                                      gboolean        exact,
+                                      const char     *out,
+                                      GPtrArray      *handles,
+                                      GPtrArray      *buffers,
+                                      const RsEvent  *events,
+                                      guint           n_events);
 RsSnapshot *rs_snapshot_ref          (RsSnapshot     *snapshot);
 void        rs_snapshot_unref        (RsSnapshot     *snapshot);
 
 guint       rs_snapshot_get_step     (const RsSnapshot *snapshot);
 /* The call in words, e.g. "avcodec_receive_frame(video)". Owned by the snapshot. */
 const char *rs_snapshot_get_call     (const RsSnapshot *snapshot);
+/* The call's arguments in words, or NULL. Owned by the snapshot. */
+const char *rs_snapshot_get_args     (const RsSnapshot *snapshot);
 int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
 gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
 /* The handle id the call produced into, or NULL. */

@@ -169,6 +169,8 @@ rs_snapshot_to_json (const RsSnapshot *snapshot)
 
   json_object_set_int_member (object, "step", rs_snapshot_get_step (snapshot));
   json_object_set_string_member (object, "call", rs_snapshot_get_call (snapshot));
+  if (rs_snapshot_get_args (snapshot) != NULL)
+    json_object_set_string_member (object, "args", rs_snapshot_get_args (snapshot));
   json_object_set_int_member (object, "ret", rs_snapshot_get_ret (snapshot));
   json_object_set_boolean_member (object, "exact", rs_snapshot_is_exact (snapshot));
   out = rs_snapshot_get_out (snapshot);

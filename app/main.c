@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "refscope"
+
+#include <glib.h>
+#include <locale.h>
+
+#include "rs-headless.h"
+
+#ifndef RS_MEDIA_DIR
+#error "RS_MEDIA_DIR must name the folder of the bundled samples"
+#endif
+
+static gboolean
+parse_count (const char *name,
+             const char *value,
+             int         min,
+             int        *out)
+{
+  gint64 n;
+
+  if (value == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (value, 10, min, 4096, &n, NULL))
+    {
+      g_printerr ("refscope: --%s takes a whole number from %d to 4096, not '%s'\n", name, min, value);
+      return FALSE;
+    }
+  *out = (int) n;
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean headless = FALSE;
+  char *steps = NULL, *threads = NULL, *packet_queue = NULL, *frame_queue = NULL;
+  char *copy = NULL, *streams = NULL, *trace = NULL, *export_dir = NULL;
+  char *formats = NULL, *scenario = NULL;
+  char **files = NULL;
+  GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, "Run without a window", NULL },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, &steps, "Stop after N steps", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Decoder threads (default 1: exact counts)", "N" },
+    { "packet-queue", 0, 0, G_OPTION_ARG_STRING, &packet_queue, "Packet queue capacity per stream (default 8)", "N" },
+    { "frame-queue", 0, 0, G_OPTION_ARG_STRING, &frame_queue, "Frame queue capacity per stream (default 3)", "N" },
+    { "copy", 0, 0, G_OPTION_ARG_STRING, &copy, "How packets enter the queue: move|ref|clone|copy", "POLICY" },
+    { "streams", 0, 0, G_OPTION_ARG_STRING, &streams, "Streams to decode: video|audio|all", "WHICH" },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "JSON Lines trace, one object per step (- for stdout)", "PATH" },
+    { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_dir, "Graph snapshots, one per step", "DIR" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &formats, "Export formats: svg,png,pdf,dot", "LIST" },
+    { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario, "Run a scenario script instead of a decode session", "FILE" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "[FILE]" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  RsHeadlessOptions options = { 0 };
+  gint64 max_steps = 0;
+  int status = 2;
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("[FILE] — watch FFmpeg buffers change hands");
+  g_option_context_add_main_entries (context, entries, NULL);
+  rs_decode_settings_init (&options.settings);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_printerr ("refscope: %s\n", error->message);
+  else if (files != NULL && g_strv_length (files) > 1)
+    g_printerr ("refscope: one FILE at a time\n");
+  else if (steps != NULL && !g_ascii_string_to_unsigned (steps, 10, 1, G_MAXUINT, (guint64 *) &max_steps, NULL))
+    g_printerr ("refscope: --steps takes a whole number of at least 1, not '%s'\n", steps);
+  else if (!parse_count ("threads", threads, 0, &options.settings.threads) ||
+           !parse_count ("packet-queue", packet_queue, 1, &options.settings.packet_queue) ||
+           !parse_count ("frame-queue", frame_queue, 1, &options.settings.frame_queue))
+    ;
+  else if (copy != NULL && !rs_copy_policy_from_string (copy, &options.settings.copy))
+    g_printerr ("refscope: --copy takes move, ref, clone or copy, not '%s'\n", copy);
+  else if (streams != NULL && !rs_stream_selection_from_string (streams, &options.settings.streams))
+    g_printerr ("refscope: --streams takes video, audio or all, not '%s'\n", streams);
+  else if (export_dir != NULL || formats != NULL)
+    g_printerr ("refscope: --export and --format are not available in this build yet\n");
+  else if (scenario != NULL)
+    g_printerr ("refscope: --scenario is not available in this build yet\n");
+  else if (!headless)
+    g_printerr ("refscope: the window is not available in this build yet; use --headless\n");
+  else
+    {
+      options.media = files != NULL ? g_strdup (files[0])
+                                    : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
+      options.max_steps = (guint) max_steps;
+      options.trace = trace;
+      status = rs_headless_run (&options);
+      g_free (options.media);
+    }
+
+  g_free (steps);
+  g_free (threads);
+  g_free (packet_queue);
+  g_free (frame_queue);
+  g_free (copy);
+  g_free (streams);
+  g_free (trace);
+  g_free (export_dir);
+  g_free (formats);
+  g_free (scenario);
+  g_strfreev (files);
+  return status;
+}

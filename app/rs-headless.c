@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "refscope"
+
+#include "rs-headless.h"
+
+#include <gio/gunixoutputstream.h>
+#include <unistd.h>
+
+#include "rs-trace.h"
+
+static GOutputStream *
+open_trace (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GOutputStream) raw = NULL;
+
+  if (g_strcmp0 (path, "-") == 0)
+    raw = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      /* g_file_replace writes a temporary file and renames it on close. */
+      raw = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
+      if (raw == NULL)
+        return NULL;
+    }
+  return g_buffered_output_stream_new_sized (raw, 64 * 1024);
+}
+
+int
+rs_headless_run (const RsHeadlessOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = NULL;
+  g_autoptr(RsTraceWriter) trace = NULL;
+  gboolean progress = isatty (STDERR_FILENO);
+  RsSnapshot *snapshot;
+  guint steps = 0;
+
+  session = rs_decode_session_new (options->media, &options->settings, &error);
+  if (session == NULL)
+    {
+      g_printerr ("refscope: %s\n", error->message);
+      return 1;
+    }
+
+  if (options->trace != NULL)
+    {
+      g_autoptr(GOutputStream) stream = open_trace (options->trace, &error);
+
+      if (stream == NULL)
+        {
+          g_printerr ("refscope: %s: cannot write the trace: %s\n", options->trace, error->message);
+          return 1;
+        }
+      trace = rs_trace_writer_new (stream);
+    }
+
+  while ((options->max_steps == 0 || steps < options->max_steps) &&
+         (snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
+    {
+      steps++;
+      if (trace != NULL && !rs_trace_writer_write (trace, snapshot, &error))
+        break;
+      if (progress && steps % 500 == 0)
+        g_printerr ("\rrefscope: %u steps", steps);
+    }
+  if (progress)
+    g_printerr ("\rrefscope: %u steps\n", steps);
+
+  if (error == NULL && trace != NULL)
+    rs_trace_writer_close (trace, &error);
+  if (error != NULL)
+    {
+      g_printerr ("refscope: %s: %s\n", options->media, error->message);
+      return 1;
+    }
+  return 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-decode-session.h: a real decode session shaped like ffplay, one libav
+ * call a step:
+ *
+ *   av_read_frame -> reader packet -> packet queue[N] per stream
+ *     -> decoder input -> avcodec_send_packet -> (decoder)
+ *     -> avcodec_receive_frame -> frame -> frame queue[M] (keeps the shown frame)
+ *
+ * The scheduler is fixed and deterministic: each step runs the first call
+ * that can make progress, upstream first, so queues fill until back-pressure
+ * stops their producer. At end of file each decoder is drained with a NULL
+ * packet, and the last steps close everything.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "rs-session.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RS_COPY_MOVE,   /* av_packet_move_ref into the queue, like ffplay */
+  RS_COPY_REF,    /* av_packet_ref: the queue shares the reader's buffer */
+  RS_COPY_CLONE,  /* av_packet_clone: a new packet struct sharing the buffer */
+  RS_COPY_COPY,   /* av_new_packet + memcpy + av_packet_copy_props: a new buffer */
+} RsCopyPolicy;
+
+typedef enum {
+  RS_STREAMS_ALL,    /* best video and best audio */
+  RS_STREAMS_VIDEO,
+  RS_STREAMS_AUDIO,
+} RsStreamSelection;
+
+typedef struct {
+  int               threads;       /* decoder threads; 1 gives exact counts */
+  int               packet_queue;  /* packet queue capacity per stream */
+  int               frame_queue;   /* frame queue capacity per stream */
+  RsCopyPolicy      copy;
+  RsStreamSelection streams;
+  gboolean          observe;       /* FALSE: the same calls, unobserved (benchmarks) */
+} RsDecodeSettings;
+
+void        rs_decode_settings_init        (RsDecodeSettings  *settings);
+gboolean    rs_copy_policy_from_string     (const char        *string,
+                                            RsCopyPolicy      *policy);
+gboolean    rs_stream_selection_from_string (const char       *string,
+                                             RsStreamSelection *selection);
+
+#define RS_TYPE_DECODE_SESSION (rs_decode_session_get_type ())
+G_DECLARE_FINAL_TYPE (RsDecodeSession, rs_decode_session, RS, DECODE_SESSION, GObject)
+
+/* Opens `path` and its decoders. NULL with an RS_ERROR naming the file and
+ * the reason if it cannot be decoded. */
+RsDecodeSession *rs_decode_session_new          (const char             *path,
+                                                 const RsDecodeSettings *settings,
+                                                 GError                **error);
+/* Runs every step of an unobserved session (settings.observe FALSE) and
+ * returns the number of steps run. */
+guint            rs_decode_session_run_unobserved (RsDecodeSession *session);
+/* TRUE when every count is exact (no frame threads). */
+gboolean         rs_decode_session_is_exact     (RsDecodeSession        *session);
+
+G_END_DECLS

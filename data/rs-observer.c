@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-observer"
+
+#include "rs-observer.h"
+
+#include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
+
+#define MAX_REFS 64
+
+/* An untracked buffer some handle holds. */
+typedef struct {
+  guint64       id;
+  guint         last_step;  /* last step a handle held it */
+  guint         born;
+  RsBufferKind  kind;
+  gsize         size;
+  int           refcount;
+  gboolean      writable;
+} Observed;
+
+struct _RsObserver {
+  RsTracker  *tracker;
+  guint       step;
+  GPtrArray  *handles;       /* RsHandle*, owned: the step being built */
+  GHashTable *visible;       /* buffer id -> number of refs held by handles */
+  GHashTable *observed;      /* const AVBuffer* -> Observed*, owned */
+  GArray     *events;        /* RsEvent of this step, from the session */
+  RsSnapshot *previous;      /* owned, nullable */
+  GHashTable *previous_handles; /* interned id -> RsHandle* of `previous` */
+};
+
+RsObserver *
+rs_observer_new (void)
+{
+  RsObserver *self = g_new0 (RsObserver, 1);
+
+  self->tracker = rs_tracker_new ();
+  self->handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  self->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  self->previous_handles = g_hash_table_new (NULL, NULL);
+  return self;
+}
+
+void
+rs_observer_free (RsObserver *self)
+{
+  if (self == NULL)
+    return;
+
+  g_ptr_array_unref (self->handles);
+  g_hash_table_unref (self->visible);
+  g_hash_table_unref (self->observed);
+  g_array_unref (self->events);
+  g_hash_table_unref (self->previous_handles);
+  g_clear_pointer (&self->previous, rs_snapshot_unref);
+  rs_tracker_unref (self->tracker);
+  g_free (self);
+}
+
+RsTracker *
+rs_observer_get_tracker (RsObserver *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->tracker;
+}
+
+void
+rs_observer_begin_step (RsObserver *self,
+                        guint       step)
+{
+  g_return_if_fail (self != NULL);
+
+  self->step = step;
+  rs_tracker_set_step (self->tracker, step);
+}
+
+void
+rs_observer_add_event (RsObserver *self,
+                       RsEventKind kind,
+                       guint64     buffer,
+                       const char *message)
+{
+  RsEvent event = { kind, buffer, g_intern_string (message) };
+
+  g_return_if_fail (self != NULL);
+  g_array_append_val (self->events, event);
+}
+
+static void
+count_visible (RsObserver *self,
+               guint64     id)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->visible, &id));
+
+  g_hash_table_replace (self->visible, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (n + 1));
+}
+
+/* The id of the buffer behind `ref`; reads, never references. */
+static guint64
+resolve_buffer (RsObserver        *self,
+                const AVBufferRef *ref,
+                RsBufferKind       kind)
+{
+  guint64 id = rs_tracker_lookup (self->tracker, ref->buffer);
+  Observed *observed;
+
+  if (id == 0)
+    {
+      /* Entries leave the table in the first step no handle holds them, so
+       * an address that comes back after a gap starts a new generation. */
+      observed = g_hash_table_lookup (self->observed, ref->buffer);
+      if (observed == NULL)
+        {
+          observed = g_new0 (Observed, 1);
+          observed->id = rs_tracker_next_id (self->tracker);
+          observed->born = self->step;
+          g_hash_table_insert (self->observed, ref->buffer, observed);
+          rs_observer_add_event (self, RS_EVENT_OBSERVED, observed->id, NULL);
+        }
+      observed->last_step = self->step;
+      observed->kind = kind;
+      observed->size = ref->size;
+      observed->refcount = av_buffer_get_ref_count (ref);
+      observed->writable = av_buffer_is_writable (ref);
+      id = observed->id;
+    }
+
+  count_visible (self, id);
+  return id;
+}
+
+static const char *
+indexed_field (const char *name,
+               guint       index)
+{
+  char field[64];
+
+  g_snprintf (field, sizeof field, "%s[%u]", name, index);
+  return g_intern_string (field);
+}
+
+static void
+add_ref (RsObserver        *self,
+         RsRef             *refs,
+         guint             *n_refs,
+         const char        *field,
+         const AVBufferRef *ref,
+         RsBufferKind       kind)
+{
+  if (ref == NULL)
+    return;
+  g_return_if_fail (*n_refs < MAX_REFS);
+
+  refs[*n_refs].field = field;
+  refs[*n_refs].buffer = resolve_buffer (self, ref, kind);
+  (*n_refs)++;
+}
+
+/* Keeps the previous step's node when nothing changed, so snapshots share it. */
+static void
+push_handle (RsObserver     *self,
+             const RsHandle *fields,
+             const RsRef    *refs,
+             guint           n_refs)
+{
+  RsHandle candidate = *fields;
+  RsHandle *previous;
+
+  candidate.id = g_intern_string (fields->id);
+  candidate.refs = (RsRef *) refs;
+  candidate.n_refs = n_refs;
+  previous = g_hash_table_lookup (self->previous_handles, candidate.id);
+  if (previous != NULL && rs_handle_equal (previous, &candidate))
+    g_ptr_array_add (self->handles, rs_handle_ref (previous));
+  else
+    g_ptr_array_add (self->handles, rs_handle_new (&candidate, refs, n_refs));
+}
+
+void
+rs_observer_add_packet (RsObserver     *self,
+                        const RsHandle *fields,
+                        const AVPacket *packet)
+{
+  RsHandle handle = *fields;
+  RsRef refs[MAX_REFS];
+  guint n_refs = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fields != NULL);
+
+  handle.kind = RS_HANDLE_PACKET;
+  handle.pts = handle.dts = RS_NO_TIMESTAMP;
+  if (packet != NULL && (packet->buf != NULL || packet->data != NULL))
+    {
+      handle.stream = packet->stream_index;
+      handle.pts = packet->pts;
+      handle.dts = packet->dts;
+      handle.size = packet->size;
+      handle.key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
+    }
+  if (packet != NULL)
+    {
+      add_ref (self, refs, &n_refs, g_intern_static_string ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
+      add_ref (self, refs, &n_refs, g_intern_static_string ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+    }
+  push_handle (self, &handle, refs, n_refs);
+}
+
+void
+rs_observer_add_frame (RsObserver     *self,
+                       const RsHandle *fields,
+                       const AVFrame  *frame)
+{
+  RsHandle handle = *fields;
+  RsRef refs[MAX_REFS];
+  guint n_refs = 0;
+  RsBufferKind plane_kind = RS_BUFFER_KIND_PICTURE;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fields != NULL);
+
+  handle.kind = RS_HANDLE_FRAME;
+  handle.pts = handle.dts = RS_NO_TIMESTAMP;
+  if (frame == NULL)
+    {
+      push_handle (self, &handle, NULL, 0);
+      return;
+    }
+
+  if (frame->buf[0] != NULL || frame->data[0] != NULL)
+    {
+      handle.pts = frame->pts;
+      handle.key = frame->key_frame != 0;
+      if (frame->width > 0)
+        {
+          handle.pict_type = av_get_picture_type_char (frame->pict_type);
+          handle.format = g_intern_string (av_get_pix_fmt_name (frame->format));
+          handle.width = frame->width;
+          handle.height = frame->height;
+        }
+      else if (frame->nb_samples > 0)
+        {
+          plane_kind = RS_BUFFER_KIND_AUDIO;
+          handle.format = g_intern_string (av_get_sample_fmt_name (frame->format));
+          handle.nb_samples = frame->nb_samples;
+          handle.sample_rate = frame->sample_rate;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
+    add_ref (self, refs, &n_refs, indexed_field ("buf", i), frame->buf[i], plane_kind);
+  for (int i = 0; i < frame->nb_extended_buf && n_refs < MAX_REFS; i++)
+    add_ref (self, refs, &n_refs, indexed_field ("extended_buf", i), frame->extended_buf[i], plane_kind);
+  for (int i = 0; i < frame->nb_side_data && n_refs < MAX_REFS; i++)
+    add_ref (self, refs, &n_refs, indexed_field ("side_data", i), frame->side_data[i]->buf, RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, &n_refs, g_intern_static_string ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
+  add_ref (self, refs, &n_refs, g_intern_static_string ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, &n_refs, g_intern_static_string ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
+
+  push_handle (self, &handle, refs, n_refs);
+}
+
+static void
+push_buffer (RsObserver     *self,
+             GPtrArray      *buffers,
+             const RsBuffer *candidate)
+{
+  const RsBuffer *previous = NULL;
+
+  if (self->previous != NULL)
+    previous = rs_snapshot_find_buffer (self->previous, candidate->id);
+  if (previous != NULL && rs_buffer_equal (previous, candidate))
+    g_ptr_array_add (buffers, rs_buffer_ref ((RsBuffer *) previous));
+  else
+    g_ptr_array_add (buffers, rs_buffer_new (candidate));
+}
+
+static int
+visible_count (RsObserver *self,
+               guint64     id)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (self->visible, &id));
+}
+
+static int
+compare_buffer_id (gconstpointer a,
+                   gconstpointer b)
+{
+  const RsBuffer *x = *(RsBuffer **) a;
+  const RsBuffer *y = *(RsBuffer **) b;
+
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+compare_id (gconstpointer a,
+            gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+RsSnapshot *
+rs_observer_finish_step (RsObserver *self,
+                         const char *call,
+                         const char *args,
+                         int         ret,
+                         gboolean    exact,
+                         const char *out,
+                         gboolean    final)
+{
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint64));
+  RsSnapshot *snapshot;
+  gboolean observed_added = FALSE;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  rs_tracker_collect (self->tracker, live, events);
+  g_array_append_vals (events, self->events->data, self->events->len);
+  g_array_set_size (self->events, 0);
+
+  for (guint i = 0; i < live->len; i++)
+    {
+      const RsTrackedBuffer *tracked = &g_array_index (live, RsTrackedBuffer, i);
+      int visible = visible_count (self, tracked->id);
+      RsBuffer buffer = {
+        .id = tracked->id, .kind = tracked->kind, .size = tracked->size,
+        .refcount = tracked->refcount, .visible = visible,
+        .hidden = MAX (tracked->refcount - visible, 0),
+        .origin = tracked->origin, .born = tracked->born, .tracked = TRUE,
+        .writable = tracked->writable,
+      };
+
+      /* Refcount 0: its free callback is waiting for the lock right now. */
+      if (tracked->refcount == 0)
+        continue;
+      if (buffer.hidden > 0)
+        buffer.holder = tracked->holder;
+      if (final && visible == 0)
+        {
+          RsEvent leaked = { RS_EVENT_LEAKED, tracked->id, NULL };
+
+          buffer.leaked = TRUE;
+          g_array_append_val (events, leaked);
+        }
+      push_buffer (self, buffers, &buffer);
+    }
+
+  g_hash_table_iter_init (&iter, self->observed);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Observed *observed = value;
+      int visible;
+
+      if (observed->last_step != self->step)
+        {
+          g_array_append_val (gone, observed->id);
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
+      visible = visible_count (self, observed->id);
+      push_buffer (self, buffers, &(RsBuffer) {
+        .id = observed->id, .kind = observed->kind, .size = observed->size,
+        .refcount = observed->refcount, .visible = visible,
+        .hidden = MAX (observed->refcount - visible, 0),
+        .holder = observed->refcount > visible ? g_intern_static_string ("libav") : NULL,
+        .origin = g_intern_static_string ("observed"), .born = observed->born,
+        .writable = observed->writable,
+      });
+      observed_added = TRUE;
+    }
+  if (observed_added)
+    g_ptr_array_sort (buffers, compare_buffer_id);
+  /* Hash order is not deterministic; the trace must be. */
+  g_array_sort (gone, compare_id);
+  for (guint i = 0; i < gone->len; i++)
+    {
+      RsEvent event = { RS_EVENT_UNOBSERVED, g_array_index (gone, guint64, i), NULL };
+      g_array_append_val (events, event);
+    }
+
+  snapshot = rs_snapshot_new_full (self->step, call, args, ret, exact, out,
+                                   self->handles, buffers,
+                                   (const RsEvent *) events->data, events->len);
+
+  g_clear_pointer (&self->previous, rs_snapshot_unref);
+  self->previous = rs_snapshot_ref (snapshot);
+  g_hash_table_remove_all (self->previous_handles);
+  for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (snapshot, i);
+      g_hash_table_insert (self->previous_handles, (gpointer) handle->id, (gpointer) handle);
+    }
+  g_ptr_array_set_size (self->handles, 0);
+  g_hash_table_remove_all (self->visible);
+
+  return snapshot;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-observer.h: turns the handles a session owns into an RsSnapshot after
+ * each step, by reading only: the refs the handles hold, and the refcounts
+ * of tracked buffers (see rs-tracker.h). Unchanged nodes of the previous
+ * snapshot are reused, so consecutive snapshots share them.
+ *
+ * Buffers the tracker did not wrap (side data, opaque_ref, ...) are
+ * "observed": shown while a handle holds them, identified by (address,
+ * generation): the same id while some handle held them in consecutive steps,
+ * a new id when the address comes back after a gap.
+ */
+#pragma once
+
+#include <libavcodec/packet.h>
+#include <libavutil/frame.h>
+
+#include "rs-snapshot.h"
+#include "rs-tracker.h"
+
+G_BEGIN_DECLS
+
+typedef struct _RsObserver RsObserver;
+
+RsObserver *rs_observer_new          (void);
+void        rs_observer_free         (RsObserver     *observer);
+/* The observer's tracker (borrowed). */
+RsTracker  *rs_observer_get_tracker  (RsObserver     *observer);
+
+/* Starts step `step`: events from now on belong to it. */
+void        rs_observer_begin_step   (RsObserver     *observer,
+                                      guint           step);
+
+/* Adds a handle: `fields` gives id, holder, group, slot, capacity and stream;
+ * the rest is read from `packet` / `frame` (NULL: an empty slot). */
+void        rs_observer_add_packet   (RsObserver     *observer,
+                                      const RsHandle *fields,
+                                      const AVPacket *packet);
+void        rs_observer_add_frame    (RsObserver     *observer,
+                                      const RsHandle *fields,
+                                      const AVFrame  *frame);
+/* An event of this step that the tracker cannot see (errors, writes).
+ * `message` is copied (interned). */
+void        rs_observer_add_event    (RsObserver     *observer,
+                                      RsEventKind     kind,
+                                      guint64         buffer,
+                                      const char     *message);
+
+/* Ends the step and returns its snapshot (a new reference). With `final`,
+ * tracked buffers still alive that no handle holds are marked leaked. */
+RsSnapshot *rs_observer_finish_step  (RsObserver     *observer,
+                                      const char     *call,
+                                      const char     *args,
+                                      int             ret,
+                                      gboolean        exact,
+                                      const char     *out,
+                                      gboolean        final);
+
+G_END_DECLS

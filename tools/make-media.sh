@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Makes small test clips with FFmpeg's own test sources.
+#   tools/make-media.sh DIR             the bundled samples (data/media)
+#   tools/make-media.sh DIR NAME...     only the named clips (tests use this)
+# Every clip is deterministic for a given FFmpeg build (-bitexact, one thread).
+set -eu
+dir=$1; shift
+mkdir -p "$dir"
+ff() { ffmpeg -nostdin -hide_banner -loglevel error -y -threads 1 "$@"; }
+v() { echo "-f lavfi -i testsrc2=size=$1:rate=$2:duration=$3"; }
+a() { echo "-f lavfi -i sine=frequency=$1:sample_rate=$2:duration=$3"; }
+
+make_one() {
+  case $1 in
+  sample.mp4)   # the default sample: H.264 with B-frames + AAC
+    ff $(v 320x240 25 2) $(a 440 44100 2) -c:v libx264 -preset medium -bf 3 -g 25 \
+       -x264-params threads=1:b-pyramid=normal -pix_fmt yuv420p -crf 30 \
+       -c:a aac -b:a 64k -fflags +bitexact -map_metadata -1 "$dir/$1" ;;
+  sample.webm)  # VP9 + Opus
+    ff $(v 320x240 25 1) $(a 660 48000 1) -c:v libvpx-vp9 -b:v 200k -deadline good \
+       -cpu-used 4 -g 25 -c:a libopus -b:a 48k -fflags +bitexact "$dir/$1" ;;
+  sample.ts)    # MPEG-2 video + MP2 in a transport stream
+    ff $(v 320x240 25 1) $(a 330 48000 1) -c:v mpeg2video -bf 2 -q:v 8 \
+       -c:a mp2 -b:a 96k -fflags +bitexact "$dir/$1" ;;
+  sample.wav)   # audio only
+    ff $(a 500 22050 1) -c:a pcm_s16le -fflags +bitexact "$dir/$1" ;;
+  sample.mkv)   # MJPEG in Matroska
+    ff $(v 320x240 10 1) -c:v mjpeg -q:v 10 -pix_fmt yuvj420p -fflags +bitexact "$dir/$1" ;;
+  big-1080p.mp4) # H.264 1080p for the benchmarks, not bundled
+    ff $(v 1920x1080 25 ${RS_BENCH_SECONDS:-4}) -c:v libx264 -preset veryfast -bf 3 \
+       -x264-params threads=1 -pix_fmt yuv420p -crf 28 "$dir/$1" ;;
+  long.mp4)     # a long small clip for soak tests and the history benchmark
+    ff $(v 64x48 25 ${RS_LONG_SECONDS:-120}) -c:v libx264 -preset ultrafast -bf 2 \
+       -x264-params threads=1 -pix_fmt yuv420p "$dir/$1" ;;
+  *) echo "make-media.sh: unknown clip $1" >&2; exit 2 ;;
+  esac
+}
+
+if [ $# -eq 0 ]; then
+  set -- sample.mp4 sample.webm sample.ts
+fi
+for name in "$@"; do
+  make_one "$name"
+done
