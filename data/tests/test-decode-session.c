@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The counts Refscope shows must equal what an unobserved program has. These
+ * tests decode the bundled H.264 sample (B-frames, one thread) with a plain
+ * libav loop, with and without the tracker's wrapping, and with a
+ * RsDecodeSession, and compare.
+ */
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <string.h>
+
+#include "rs-av.h"
+#include "rs-decode-session.h"
+#include "rs-error.h"
+#include "rs-media.h"
+#include "rs-tracker.h"
+
+static char *
+sample_path (const char *name)
+{
+  const char *dir = g_getenv ("RS_MEDIA_DIR");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* What a plain program sees on each received video frame's buf[0]. */
+typedef struct {
+  int      refcount;
+  gboolean writable;
+} FrameCount;
+
+static int
+wrapping_get_buffer2 (AVCodecContext *context,
+                      AVFrame        *frame,
+                      int             flags)
+{
+  RsTracker *tracker = context->opaque;
+  int ret = avcodec_default_get_buffer2 (context, frame, flags);
+
+  for (guint i = 0; ret >= 0 && i < G_N_ELEMENTS (frame->buf); i++)
+    if (frame->buf[i] != NULL)
+      g_assert_cmpuint (rs_tracker_wrap (tracker, &frame->buf[i], RS_BUFFER_KIND_PICTURE,
+                                         "decoder", "decoder"), !=, 0);
+  return ret;
+}
+
+/* A plain decode loop (send a packet, receive until EAGAIN, unref at once),
+ * optionally with the tracker's wrapping get_buffer2. */
+static GArray *
+plain_decode (const char *path,
+              RsTracker  *tracker)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AVFormatContext) input = rs_media_open (path, &error);
+  g_autoptr(AVCodecContext) decoder = NULL;
+  g_autoptr(AVPacket) packet = av_packet_alloc ();
+  g_autoptr(AVFrame) frame = av_frame_alloc ();
+  GArray *counts = g_array_new (FALSE, FALSE, sizeof (FrameCount));
+  const AVCodec *codec = NULL;
+  gboolean draining = FALSE;
+  int index;
+
+  g_assert_no_error (error);
+  index = av_find_best_stream (input, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  g_assert_cmpint (index, >=, 0);
+  decoder = avcodec_alloc_context3 (codec);
+  g_assert_cmpint (avcodec_parameters_to_context (decoder, input->streams[index]->codecpar), >=, 0);
+  decoder->pkt_timebase = input->streams[index]->time_base;
+  decoder->thread_count = 1;
+  if (tracker != NULL)
+    {
+      decoder->opaque = tracker;
+      decoder->get_buffer2 = wrapping_get_buffer2;
+    }
+  g_assert_cmpint (avcodec_open2 (decoder, codec, NULL), ==, 0);
+
+  for (;;)
+    {
+      int ret;
+
+      while ((ret = avcodec_receive_frame (decoder, frame)) >= 0)
+        {
+          FrameCount count = {
+            av_buffer_get_ref_count (frame->buf[0]), av_buffer_is_writable (frame->buf[0]),
+          };
+          g_array_append_val (counts, count);
+          av_frame_unref (frame);
+        }
+      if (ret == AVERROR_EOF)
+        break;
+      g_assert_cmpint (ret, ==, AVERROR (EAGAIN));
+
+      if (!draining && av_read_frame (input, packet) < 0)
+        draining = TRUE;
+      if (draining)
+        g_assert_cmpint (avcodec_send_packet (decoder, NULL), ==, 0);
+      else if (packet->stream_index == index)
+        g_assert_cmpint (avcodec_send_packet (decoder, packet), ==, 0);
+      av_packet_unref (packet);
+    }
+  return counts;
+}
+
+static void
+test_wrapping_changes_nothing (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GArray) plain = plain_decode (path, NULL);
+  RsTracker *tracker = rs_tracker_new ();
+  g_autoptr(GArray) wrapped = plain_decode (path, tracker);
+
+  g_assert_cmpuint (plain->len, ==, 50);
+  g_assert_cmpuint (wrapped->len, ==, plain->len);
+  for (guint i = 0; i < plain->len; i++)
+    {
+      FrameCount *a = &g_array_index (plain, FrameCount, i);
+      FrameCount *b = &g_array_index (wrapped, FrameCount, i);
+
+      g_assert_cmpint (a->refcount, ==, b->refcount);
+      g_assert_cmpint (a->writable, ==, b->writable);
+    }
+  /* Every wrapper's free callback ran once the decoder was gone. */
+  g_assert_cmpuint (rs_tracker_get_n_live (tracker), ==, 0);
+  rs_tracker_unref (tracker);
+}
+
+/* The session's hidden refs on each received video frame equal the refs a
+ * plain program sees minus its own one. */
+static void
+test_hidden_refs_match_plain_program (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GArray) plain = plain_decode (path, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (path, NULL, &error);
+  RsSnapshot *snapshot;
+  guint n = 0, ones = 0, twos = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (rs_decode_session_is_exact (session));
+  while ((snapshot = rs_session_advance (RS_SESSION (session), RS_STEP_FRAME, &error)) != NULL)
+    {
+      const RsHandle *frame = rs_snapshot_find_handle (snapshot, rs_snapshot_get_out (snapshot));
+      const RsBuffer *plane;
+      FrameCount *expected;
+
+      g_assert_nonnull (frame);
+      if (frame->width == 0)
+        continue; /* audio */
+      g_assert_cmpuint (frame->n_refs, >=, 1);
+      g_assert_cmpstr (frame->refs[0].field, ==, "buf[0]");
+      plane = rs_snapshot_find_buffer (snapshot, frame->refs[0].buffer);
+      g_assert_nonnull (plane);
+      g_assert_cmpuint (n, <, plain->len);
+      expected = &g_array_index (plain, FrameCount, n);
+      g_assert_cmpint (plane->refcount, ==, expected->refcount);
+      g_assert_cmpint (plane->visible, ==, 1);
+      g_assert_cmpint (plane->hidden, ==, expected->refcount - 1);
+      g_assert_cmpint (plane->writable, ==, expected->writable);
+      g_assert_cmpstr (plane->holder, ==, "video decoder");
+      ones += plane->hidden == 1;
+      twos += plane->hidden == 2;
+      n++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, plain->len);
+  /* The research measured 1 in most frames, 2 in some. */
+  g_assert_cmpuint (ones, >, twos);
+  g_assert_cmpuint (twos, >, 0);
+}
+
+static void
+test_session_ends_clean (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (path, NULL, &error);
+  RsHistory *history;
+  RsSnapshot *last;
+  guint shared = 0, handles = 0;
+
+  g_assert_no_error (error);
+  while (rs_session_step (RS_SESSION (session), &error) != NULL)
+    ;
+  g_assert_no_error (error);
+  g_assert_true (rs_session_is_finished (RS_SESSION (session)));
+  g_assert_null (rs_session_step (RS_SESSION (session), &error));
+
+  history = rs_session_get_history (RS_SESSION (session));
+  last = rs_history_get_last (history);
+  g_assert_cmpstr (rs_snapshot_get_call (last), ==, "avformat_close_input");
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (last), ==, 0);
+  g_assert_cmpuint (rs_snapshot_get_n_handles (last), ==, 0);
+
+  /* Unchanged handles are the same nodes in consecutive snapshots. */
+  for (guint i = 1; i < rs_history_get_length (history); i++)
+    {
+      RsSnapshot *before = rs_history_get_snapshot (history, i - 1);
+      RsSnapshot *after = rs_history_get_snapshot (history, i);
+
+      for (guint h = 0; h < rs_snapshot_get_n_handles (after); h++)
+        {
+          const RsHandle *node = rs_snapshot_get_handle (after, h);
+
+          handles++;
+          shared += rs_snapshot_find_handle (before, node->id) == node;
+        }
+    }
+  g_assert_cmpuint (shared * 10, >, handles * 8);
+}
+
+static void
+test_packet_granularity (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (path, NULL, &error);
+  RsSnapshot *first, *second;
+
+  g_assert_no_error (error);
+  first = rs_session_advance (RS_SESSION (session), RS_STEP_PACKET, &error);
+  second = rs_session_advance (RS_SESSION (session), RS_STEP_PACKET, &error);
+  g_assert_cmpstr (rs_snapshot_get_call (first), ==, "av_read_frame");
+  g_assert_cmpstr (rs_snapshot_get_call (second), ==, "av_read_frame");
+  g_assert_cmpstr (rs_snapshot_get_out (second), ==, "reader");
+  g_assert_cmpuint (rs_snapshot_get_step (second), >, rs_snapshot_get_step (first));
+}
+
+static void
+test_bad_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = sample_path ("");
+  g_autoptr(RsDecodeSession) missing = rs_decode_session_new ("/nonexistent/clip.mp4", NULL, &error);
+
+  g_assert_null (missing);
+  g_assert_error (error, RS_ERROR, RS_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/clip.mp4"));
+  g_clear_error (&error);
+
+  g_assert_null (rs_decode_session_new (dir, NULL, &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_null (rs_decode_session_new ("https://example.invalid/a.mp4", NULL, &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_REFUSED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  av_log_set_level (AV_LOG_ERROR);
+  g_test_add_func ("/decode-session/wrapping-changes-nothing", test_wrapping_changes_nothing);
+  g_test_add_func ("/decode-session/hidden-refs-match-plain-program", test_hidden_refs_match_plain_program);
+  g_test_add_func ("/decode-session/ends-clean", test_session_ends_clean);
+  g_test_add_func ("/decode-session/packet-granularity", test_packet_granularity);
+  g_test_add_func ("/decode-session/bad-files", test_bad_files);
+  return g_test_run ();
+}
