@@ -19,9 +19,15 @@ open_trace (const char  *path,
   else
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+      GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL);
 
-      /* g_file_replace writes a temporary file and renames it on close. */
-      raw = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
+      /* A regular file is replaced atomically (g_file_replace writes a
+       * temporary file and renames it on close); /dev/null or a pipe is
+       * written in place. */
+      if (type == G_FILE_TYPE_SPECIAL)
+        raw = G_OUTPUT_STREAM (g_file_append_to (file, G_FILE_CREATE_NONE, NULL, error));
+      else
+        raw = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
       if (raw == NULL)
         return NULL;
     }

@@ -438,6 +438,7 @@ run_step (RsDecodeSession *self,
   Stream *stream = NULL;
   Action action;
 
+  *result = (StepResult) { NULL, NULL, 0, NULL, NULL };
   if (self->finished)
     return FALSE;
 

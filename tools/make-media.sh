@@ -31,7 +31,7 @@ make_one() {
     ff $(v 1920x1080 25 ${RS_BENCH_SECONDS:-4}) -c:v libx264 -preset veryfast -bf 3 \
        -x264-params threads=1 -pix_fmt yuv420p -crf 28 "$dir/$1" ;;
   long.mp4)     # a long small clip for soak tests and the history benchmark
-    ff $(v 64x48 25 ${RS_LONG_SECONDS:-120}) -c:v libx264 -preset ultrafast -bf 2 \
+    ff $(v 64x48 25 ${RS_LONG_SECONDS:-60}) -c:v libx264 -preset ultrafast -bf 2 \
        -x264-params threads=1 -pix_fmt yuv420p "$dir/$1" ;;
   *) echo "make-media.sh: unknown clip $1" >&2; exit 2 ;;
   esac
