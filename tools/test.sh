@@ -1,18 +1,46 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sets everything up and runs the whole test suite; the last line says
-# "N passed, N failed". Extra arguments go to `meson test`.
+# Sets everything up and runs the whole test suite twice: in the normal
+# build (_build), and in a sanitizer build (_build-asan, ASan + UBSan,
+# halting on the first report; valgrind tests are left out there). The last
+# line says "N passed, N failed". Extra arguments go to both `meson test`s.
 set -u
 cd "$(dirname "$0")/.."
 tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
+passed=0
+failed=0
 log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds the counts of meson's summary in $log to the totals.
+count() {
+  ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+  bad=0
+  for what in 'Fail' 'Timeout' 'Unexpected Pass'; do
+    n=$(sed -n "s/^$what: *\([0-9]*\).*/\1/p" "$log" | tail -n 1)
+    bad=$((bad + ${n:-0}))
+  done
+  [ -n "$ok" ] || bad=$((bad + 1))
+  passed=$((passed + ${ok:-0}))
+  failed=$((failed + bad))
+}
+
 meson test -C _build --print-errorlogs "$@" 2>&1 | tee "$log"
-status=$?
-count() { sed -n "s/^$1: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
-ok=$(count 'Ok'); fail=$(count 'Fail'); timeout=$(count 'Timeout'); xpass=$(count 'Unexpected Pass')
-rm -f "$log"
-failed=$(( ${fail:-0} + ${timeout:-0} + ${xpass:-0} ))
-[ -n "$ok" ] || failed=$(( failed + 1 ))
-echo "${ok:-0} passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+count
+
+if [ ! -f _build-asan/build.ninja ]; then
+  meson setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+if ninja -C _build-asan >"$log" 2>&1; then
+  ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C _build-asan --print-errorlogs --no-suite valgrind "$@" 2>&1 | tee "$log"
+  count
+else
+  cat "$log"
+  failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
