@@ -46,6 +46,7 @@ typedef enum {
 } ReaderPending;
 
 typedef struct {
+  RsDecodeSession *session;      /* the session owning the stream */
   int              index;        /* stream index in the file */
   const char      *name;         /* interned: "video", "audio" */
   const char      *input_holder; /* interned: "video decoder input" */

@@ -77,17 +77,13 @@ tracked_get_buffer2 (AVCodecContext *context,
                      AVFrame        *frame,
                      int             flags)
 {
-  RsDecodeSession *self = context->opaque;
-  Stream *stream = NULL;
-  RsTracker *tracker = rs_observer_get_tracker (self->observer);
+  /* Frame threads call this with their own copy of the context: its
+   * opaque is the same. */
+  Stream *stream = context->opaque;
+  RsTracker *tracker = rs_observer_get_tracker (stream->session->observer);
   RsBufferKind kind = context->codec_type == AVMEDIA_TYPE_AUDIO ? RS_BUFFER_KIND_AUDIO
                                                                 : RS_BUFFER_KIND_PICTURE;
   int ret;
-
-  for (guint i = 0; i < self->n_streams; i++)
-    if (self->streams[i]->decoder == context)
-      stream = self->streams[i];
-  g_return_val_if_fail (stream != NULL, AVERROR_BUG);
 
   ret = avcodec_default_get_buffer2 (context, frame, flags);
   if (ret < 0)
@@ -142,6 +138,7 @@ stream_new (RsDecodeSession *self,
   const char *packet_group = intern_printf ("%s.pktq", name);
   const char *frame_group = intern_printf ("%s.frameq", name);
 
+  stream->session = self;
   stream->index = index;
   stream->name = g_intern_string (name);
   stream->free_slot = -1;
@@ -236,7 +233,7 @@ open_stream (RsDecodeSession *self,
       stream->decoder->thread_count = self->settings.threads;
       if (self->observer != NULL)
         {
-          stream->decoder->opaque = self;
+          stream->decoder->opaque = stream;
           stream->decoder->get_buffer2 = tracked_get_buffer2;
 #if LIBAVCODEC_VERSION_MAJOR < 60
           /* Without it, frame threads postpone releases from a custom
