@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs-av.h"
+#include "rs-cursor.h"
 #include "rs-decode-session.h"
 #include "rs-error.h"
 #include "rs-media.h"
@@ -227,6 +228,49 @@ test_packet_granularity (void)
   g_assert_cmpuint (rs_snapshot_get_step (second), >, rs_snapshot_get_step (first));
 }
 
+/* Back reads the past; forward replays it before running new calls. */
+static void
+test_cursor (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (path, NULL, &error);
+  g_autoptr(RsCursor) cursor = rs_cursor_new (RS_SESSION (session));
+  RsHistory *history = rs_session_get_history (RS_SESSION (session));
+
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, -1);
+  g_assert_null (rs_cursor_get_snapshot (cursor));
+  for (int i = 0; i < 20; i++)
+    g_assert_true (rs_cursor_forward (cursor, RS_STEP_CALL, &error));
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, 19);
+  for (int i = 0; i < 5; i++)
+    g_assert_true (rs_cursor_back (cursor));
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, 14);
+  g_assert_true (rs_cursor_get_snapshot (cursor) == rs_history_get_snapshot (history, 14));
+  g_assert_true (rs_cursor_get_previous (cursor) == rs_history_get_snapshot (history, 13));
+
+  /* Replaying does not call libav again. */
+  g_assert_true (rs_cursor_forward (cursor, RS_STEP_CALL, &error));
+  g_assert_cmpuint (rs_history_get_length (history), ==, 20);
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, 15);
+
+  g_assert_true (rs_cursor_forward (cursor, RS_STEP_FRAME, &error));
+  g_assert_cmpstr (rs_snapshot_get_call (rs_cursor_get_snapshot (cursor)), ==, "avcodec_receive_frame");
+  g_assert_nonnull (rs_snapshot_get_out (rs_cursor_get_snapshot (cursor)));
+
+  rs_cursor_seek (cursor, 3);
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, 3);
+  rs_cursor_seek (cursor, 100000);
+  g_assert_cmpint (rs_cursor_get_position (cursor), ==, (int) rs_history_get_length (history) - 1);
+
+  while (rs_cursor_forward (cursor, RS_STEP_CALL, &error))
+    ;
+  g_assert_no_error (error);
+  g_assert_true (rs_cursor_is_at_end (cursor));
+  g_assert_false (rs_cursor_forward (cursor, RS_STEP_CALL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_bad_files (void)
 {
@@ -257,6 +301,7 @@ main (int   argc,
   g_test_add_func ("/decode-session/hidden-refs-match-plain-program", test_hidden_refs_match_plain_program);
   g_test_add_func ("/decode-session/ends-clean", test_session_ends_clean);
   g_test_add_func ("/decode-session/packet-granularity", test_packet_granularity);
+  g_test_add_func ("/decode-session/cursor", test_cursor);
   g_test_add_func ("/decode-session/bad-files", test_bad_files);
   return g_test_run ();
 }

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-cursor"
+
+#include "rs-cursor.h"
+
+struct _RsCursor {
+  GObject    parent_instance;
+  RsSession *session;
+  int        position;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_POSITION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (RsCursor, rs_cursor, G_TYPE_OBJECT)
+
+static void
+rs_cursor_dispose (GObject *object)
+{
+  RsCursor *self = RS_CURSOR (object);
+
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (rs_cursor_parent_class)->dispose (object);
+}
+
+static void
+rs_cursor_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  RsCursor *self = RS_CURSOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_POSITION:
+      g_value_set_int (value, self->position);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rs_cursor_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  RsCursor *self = RS_CURSOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rs_cursor_class_init (RsCursorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = rs_cursor_dispose;
+  object_class->get_property = rs_cursor_get_property;
+  object_class->set_property = rs_cursor_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, RS_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POSITION] =
+    g_param_spec_int ("position", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rs_cursor_init (RsCursor *self)
+{
+  self->position = -1;
+}
+
+RsCursor *
+rs_cursor_new (RsSession *session)
+{
+  g_return_val_if_fail (RS_IS_SESSION (session), NULL);
+  return g_object_new (RS_TYPE_CURSOR, "session", session, NULL);
+}
+
+RsSession *
+rs_cursor_get_session (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), NULL);
+  return self->session;
+}
+
+int
+rs_cursor_get_position (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), -1);
+  return self->position;
+}
+
+RsSnapshot *
+rs_cursor_get_snapshot (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), NULL);
+
+  if (self->position < 0)
+    return NULL;
+  return rs_history_get_snapshot (rs_session_get_history (self->session), self->position);
+}
+
+RsSnapshot *
+rs_cursor_get_previous (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), NULL);
+
+  if (self->position < 1)
+    return NULL;
+  return rs_history_get_snapshot (rs_session_get_history (self->session), self->position - 1);
+}
+
+guint
+rs_cursor_get_length (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), 0);
+  return rs_history_get_length (rs_session_get_history (self->session));
+}
+
+gboolean
+rs_cursor_is_at_end (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), TRUE);
+  return rs_session_is_finished (self->session) &&
+         self->position + 1 == (int) rs_cursor_get_length (self);
+}
+
+static void
+set_position (RsCursor *self,
+              int       position)
+{
+  if (self->position == position)
+    return;
+  self->position = position;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+}
+
+static gboolean
+completes (RsSnapshot        *snapshot,
+           RsStepGranularity  granularity)
+{
+  const char *call = rs_snapshot_get_call (snapshot);
+
+  if (granularity == RS_STEP_CALL)
+    return TRUE;
+  if (rs_snapshot_get_out (snapshot) == NULL)
+    return FALSE;
+  return g_str_equal (call, granularity == RS_STEP_PACKET ? "av_read_frame" : "avcodec_receive_frame");
+}
+
+gboolean
+rs_cursor_forward (RsCursor           *self,
+                   RsStepGranularity   granularity,
+                   GError            **error)
+{
+  RsHistory *history;
+  RsSnapshot *snapshot;
+
+  g_return_val_if_fail (RS_IS_CURSOR (self), FALSE);
+
+  history = rs_session_get_history (self->session);
+  /* Replay what is recorded. */
+  for (int next = self->position + 1; next < (int) rs_history_get_length (history); next++)
+    if (completes (rs_history_get_snapshot (history, next), granularity))
+      {
+        set_position (self, next);
+        return TRUE;
+      }
+
+  /* Then go live. */
+  snapshot = rs_session_advance (self->session, granularity, error);
+  if (snapshot == NULL)
+    {
+      set_position (self, (int) rs_history_get_length (history) - 1);
+      return FALSE;
+    }
+  set_position (self, rs_snapshot_get_step (snapshot));
+  return TRUE;
+}
+
+gboolean
+rs_cursor_back (RsCursor *self)
+{
+  g_return_val_if_fail (RS_IS_CURSOR (self), FALSE);
+
+  if (self->position <= 0)
+    return FALSE;
+  set_position (self, self->position - 1);
+  return TRUE;
+}
+
+void
+rs_cursor_seek (RsCursor *self,
+                guint     step)
+{
+  guint length;
+
+  g_return_if_fail (RS_IS_CURSOR (self));
+
+  length = rs_cursor_get_length (self);
+  if (length == 0)
+    return;
+  set_position (self, MIN (step, length - 1));
+}
