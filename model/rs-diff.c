@@ -248,3 +248,17 @@ rs_diff_topology_changed (const RsDiff *self)
   g_return_val_if_fail (self != NULL, TRUE);
   return self->topology_changed;
 }
+
+RsSnapshot *
+rs_diff_get_before (const RsDiff *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->before;
+}
+
+RsSnapshot *
+rs_diff_get_after (const RsDiff *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->after;
+}

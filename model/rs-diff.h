@@ -46,6 +46,11 @@ const RsHandle *rs_diff_get_removed_handle    (const RsDiff *diff,
  * only counts or labels changed. */
 gboolean        rs_diff_topology_changed      (const RsDiff *diff);
 
+/* The two snapshots compared. Borrowed: valid while the diff lives;
+ * get_before returns NULL for a diff against nothing. */
+RsSnapshot     *rs_diff_get_before            (const RsDiff *diff);
+RsSnapshot     *rs_diff_get_after             (const RsDiff *diff);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsDiff, rs_diff_free)
 
 G_END_DECLS

@@ -1,0 +1,870 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-graph-build.c: a snapshot (and what changed since the step before) as a
+ * cgraph graph. Labels are HTML-like tables; the parts of a label that depend
+ * only on the node are built once per node and cached on it
+ * (RS_NODE_CACHE_DOT), the marks that depend on the diff are added per step.
+ */
+#define G_LOG_DOMAIN "rs-graph"
+
+#include "rs-graph-private.h"
+
+#include <string.h>
+
+#define FONT "Cantarell,sans"
+
+/* A run of buffers drawn as one node when the graph is folded. */
+typedef struct {
+  GArray    *ids;        /* guint64 */
+  Agnode_t  *node;
+} Group;
+
+typedef struct {
+  RsGraph        *graph;
+  Agraph_t       *g;
+  RsSnapshot     *snapshot;
+  RsDiff         *diff;           /* nullable */
+  RsSnapshot     *before;         /* nullable */
+  const RsPalette *pal;
+  GString        *key;
+  Agraph_t       *buffer_rank;
+  Agraph_t       *holder_rank;
+  Agnode_t       *root;
+  GHashTable     *buffer_nodes;   /* guint64 id -> Agnode_t* */
+  GHashTable     *groups;         /* guint64 id -> Group* (borrowed from group_list) */
+  GPtrArray      *group_list;
+  GHashTable     *holder_nodes;   /* interned holder -> Agnode_t* */
+  GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
+  GHashTable     *plane_names;    /* guint64 id -> static plane name */
+  GHashTable     *before_refs;    /* "handle\037field\037id" strings of `before` */
+  Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
+                 *n_width, *n_height, *n_margin, *n_penwidth;
+  Agsym_t        *e_label, *e_style, *e_color, *e_fontcolor, *e_dir, *e_tailport,
+                 *e_penwidth, *e_weight, *e_arrowhead;
+  Agsym_t        *g_label, *g_style, *g_color, *g_fontcolor, *g_rank, *g_peripheries, *g_bgcolor;
+} Builder;
+
+static void
+group_free (gpointer data)
+{
+  Group *group = data;
+
+  g_array_unref (group->ids);
+  g_free (group);
+}
+
+static void
+set_html (Builder    *b,
+          void       *obj,
+          Agsym_t    *sym,
+          const char *html)
+{
+  char *value = agstrdup_html (b->g, (char *) html);
+
+  agxset (obj, sym, value);
+  agstrfree (b->g, value);
+}
+
+#define SET(obj, sym, value) agxset ((obj), (sym), (char *) (value))
+
+/* ---- nodes and edges, recorded in the topology key as they are made ---- */
+
+static Agnode_t *
+add_node (Builder        *b,
+          Agraph_t       *parent,
+          RsGraphNodeKind kind,
+          const char     *name,
+          const char     *handle_id,
+          const char     *holder,
+          const guint64  *ids,
+          guint           n_ids,
+          char            shape_tag)
+{
+  Agnode_t *n = agnode (parent, (char *) name, TRUE);
+
+  if (kind != (RsGraphNodeKind) -1)
+    _rs_graph_add_node (b->graph, kind, name, handle_id, holder, ids, n_ids);
+  g_string_append_printf (b->key, "N%c %s %s\n", shape_tag,
+                          parent == b->g ? "" : agnameof (parent), name);
+  return n;
+}
+
+static Agedge_t *
+add_edge (Builder    *b,
+          Agnode_t   *tail,
+          const char *tailport,
+          Agnode_t   *head,
+          gboolean    labelled)
+{
+  Agedge_t *e = agedge (b->g, tail, head, NULL, TRUE);
+
+  if (tailport != NULL)
+    SET (e, b->e_tailport, tailport);
+  g_string_append_printf (b->key, "E %s:%s>%s%s\n", agnameof (tail),
+                          tailport != NULL ? tailport : "", agnameof (head),
+                          labelled ? " L" : "");
+  return e;
+}
+
+/* ---- attributes ---- */
+
+static void
+declare_attributes (Builder              *b,
+                    const RsGraphOptions *opts)
+{
+  const RsPalette *p = b->pal;
+  Agraph_t *g = b->g;
+
+  agattr (g, AGRAPH, "rankdir", "LR");
+  agattr (g, AGRAPH, "ordering", "out");
+  agattr (g, AGRAPH, "nodesep", "0.16");
+  agattr (g, AGRAPH, "ranksep", "0.45");
+  agattr (g, AGRAPH, "fontname", FONT);
+  agattr (g, AGRAPH, "fontsize", "10");
+  agattr (g, AGRAPH, "labelloc", "t");
+  agattr (g, AGRAPH, "labeljust", "l");
+  agattr (g, AGRAPH, "pad", "0.1");
+  agattr (g, AGRAPH, "outputorder", "edgesfirst");
+  b->g_bgcolor = agattr (g, AGRAPH, "bgcolor", "");
+  b->g_label = agattr (g, AGRAPH, "label", "");
+  b->g_style = agattr (g, AGRAPH, "style", "");
+  b->g_color = agattr (g, AGRAPH, "color", (char *) p->cluster);
+  b->g_fontcolor = agattr (g, AGRAPH, "fontcolor", (char *) p->text);
+  b->g_rank = agattr (g, AGRAPH, "rank", "");
+  b->g_peripheries = agattr (g, AGRAPH, "peripheries", "1");
+
+  agattr (g, AGNODE, "fontname", FONT);
+  b->n_fontsize = agattr (g, AGNODE, "fontsize", "10");
+  b->n_shape = agattr (g, AGNODE, "shape", "plain");
+  b->n_label = agattr (g, AGNODE, "label", "");
+  b->n_style = agattr (g, AGNODE, "style", "");
+  b->n_color = agattr (g, AGNODE, "color", (char *) p->border);
+  b->n_fontcolor = agattr (g, AGNODE, "fontcolor", (char *) p->text);
+  b->n_width = agattr (g, AGNODE, "width", "0");
+  b->n_height = agattr (g, AGNODE, "height", "0");
+  b->n_margin = agattr (g, AGNODE, "margin", "0");
+  b->n_penwidth = agattr (g, AGNODE, "penwidth", "1");
+
+  agattr (g, AGEDGE, "fontname", FONT);
+  agattr (g, AGEDGE, "fontsize", "8");
+  agattr (g, AGEDGE, "arrowsize", "0.6");
+  b->e_label = agattr (g, AGEDGE, "label", "");
+  b->e_style = agattr (g, AGEDGE, "style", "");
+  b->e_color = agattr (g, AGEDGE, "color", (char *) p->edge);
+  b->e_fontcolor = agattr (g, AGEDGE, "fontcolor", (char *) p->holder);
+  b->e_dir = agattr (g, AGEDGE, "dir", "forward");
+  b->e_tailport = agattr (g, AGEDGE, "tailport", "");
+  b->e_penwidth = agattr (g, AGEDGE, "penwidth", "1");
+  b->e_weight = agattr (g, AGEDGE, "weight", "1");
+  b->e_arrowhead = agattr (g, AGEDGE, "arrowhead", "normal");
+  (void) opts;
+}
+
+/* ---- handles ---- */
+
+static gboolean
+is_reader (const RsHandle *handle)
+{
+  return g_strcmp0 (handle->holder, "reader") == 0 || g_strcmp0 (handle->id, "reader") == 0;
+}
+
+static int
+compare_slots (gconstpointer a,
+               gconstpointer b)
+{
+  const RsHandle *ha = *(const RsHandle **) a;
+  const RsHandle *hb = *(const RsHandle **) b;
+
+  return (ha->slot > hb->slot) - (ha->slot < hb->slot);
+}
+
+/* The handles in drawing order: readers first, then the snapshot's order,
+ * queue slots together (in slot order) where the queue's first slot is.
+ * A GPtrArray of GPtrArray (one per top-level item) of const RsHandle*. */
+static GPtrArray *
+order_handles (RsSnapshot *snapshot)
+{
+  g_autoptr(GHashTable) queues = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  guint n = rs_snapshot_get_n_handles (snapshot);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (snapshot, i);
+      GPtrArray *queue;
+
+      if (h->group == NULL)
+        continue;
+      queue = g_hash_table_lookup (queues, h->group);
+      if (queue == NULL)
+        g_hash_table_insert (queues, (gpointer) h->group, queue = g_ptr_array_new ());
+      g_ptr_array_add (queue, (gpointer) h);
+    }
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n; i++)
+      {
+        const RsHandle *h = rs_snapshot_get_handle (snapshot, i);
+        GPtrArray *item;
+
+        if (is_reader (h) != (pass == 0))
+          continue;
+        if (h->group != NULL)
+          {
+            if (!g_hash_table_steal_extended (queues, h->group, NULL, (gpointer *) &item))
+              continue;   /* already placed */
+            g_ptr_array_sort (item, compare_slots);
+          }
+        else
+          {
+            item = g_ptr_array_new ();
+            g_ptr_array_add (item, (gpointer) h);
+          }
+        g_ptr_array_add (items, item);
+      }
+  return items;
+}
+
+static Agnode_t *
+buffer_node (Builder *b,
+             guint64  id);
+
+static gboolean
+ref_is_new (Builder        *b,
+            const RsHandle *handle,
+            const RsRef    *ref)
+{
+  g_autofree char *key = NULL;
+
+  if (b->diff == NULL)
+    return FALSE;
+  if (b->before_refs == NULL)
+    return TRUE;
+  key = g_strdup_printf ("%s\037%s\037%" G_GUINT64_FORMAT, handle->id, ref->field, ref->buffer);
+  return !g_hash_table_contains (b->before_refs, key);
+}
+
+static void
+style_ref_edge (Builder  *b,
+                Agedge_t *e,
+                gboolean  is_new)
+{
+  if (is_new)
+    {
+      SET (e, b->e_color, b->pal->good);
+      SET (e, b->e_penwidth, "1.6");
+    }
+}
+
+static Agnode_t *
+add_handle (Builder        *b,
+            Agraph_t       *parent,
+            const RsHandle *handle)
+{
+  const RsHandleFragment *fragment = _rs_graph_handle_fragment (handle);
+  g_autofree char *name = g_strconcat ("h_", handle->id, NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autofree char *label = NULL;
+  RsDiffFlags flags = b->diff != NULL ? rs_diff_get_handle_flags (b->diff, handle->id) : RS_DIFF_SAME;
+  gboolean is_out = g_strcmp0 (rs_snapshot_get_out (b->snapshot), handle->id) == 0;
+  Agnode_t *n;
+
+  if (handle->n_refs == 0 && handle->group != NULL)
+    {
+      /* An empty queue slot: small and faint, so the fill level shows. */
+      g_autofree char *text = g_strdup_printf ("[%d] empty", handle->slot);
+
+      n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
+      SET (n, b->n_shape, "box");
+      SET (n, b->n_style, "rounded,dashed");
+      SET (n, b->n_color, b->pal->faint);
+      SET (n, b->n_fontcolor, b->pal->faint);
+      SET (n, b->n_fontsize, "8");
+      SET (n, b->n_height, "0.2");
+      SET (n, b->n_margin, "0.06,0.01");
+      SET (n, b->n_label, text);
+      return n;
+    }
+
+  n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'h');
+
+  /* One row per ref; consecutive refs into the same folded group share a row. */
+  for (guint i = 0; i < handle->n_refs; i++)
+    {
+      const RsRef *ref = &handle->refs[i];
+      Agnode_t *target = buffer_node (b, ref->buffer);
+      Group *group = g_hash_table_lookup (b->groups, &ref->buffer);
+      gboolean is_new = ref_is_new (b, handle, ref);
+      guint last = i;
+      RsGraphRow *row;
+
+      while (group != NULL && last + 1 < handle->n_refs &&
+             g_hash_table_lookup (b->groups, &handle->refs[last + 1].buffer) == group)
+        {
+          last++;
+          is_new |= ref_is_new (b, handle, &handle->refs[last]);
+        }
+
+      row = g_new0 (RsGraphRow, 1);
+      row->port = ref->field;
+      row->is_new = is_new;
+      if (last == i)
+        row->text = g_strdup (fragment->rows[i]);
+      else
+        row->text = _rs_graph_folded_row_text (handle, i, last);
+      g_ptr_array_add (rows, row);
+      g_ptr_array_add (targets, target);
+      i = last;
+    }
+
+  label = _rs_graph_handle_label (b->pal, handle, fragment, rows, flags, is_out);
+  set_html (b, n, b->n_label, label);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      RsGraphRow *row = g_ptr_array_index (rows, r);
+      Agedge_t *e = add_edge (b, n, row->port, g_ptr_array_index (targets, r), FALSE);
+
+      style_ref_edge (b, e, row->is_new);
+    }
+  return n;
+}
+
+static void
+add_root_edge (Builder  *b,
+               Agnode_t *n)
+{
+  Agedge_t *e = add_edge (b, b->root, NULL, n, FALSE);
+
+  SET (e, b->e_style, "invis");
+  SET (e, b->e_weight, "0");
+}
+
+/* A run of at least two empty slots, folded into one faint node. */
+static Agnode_t *
+add_empty_run (Builder   *b,
+               Agraph_t  *parent,
+               GPtrArray *queue,
+               guint      first,
+               guint      last)
+{
+  const RsHandle *h0 = g_ptr_array_index (queue, first);
+  const RsHandle *h1 = g_ptr_array_index (queue, last);
+  g_autofree char *name = g_strconcat ("e_", h0->id, NULL);
+  g_autofree char *text = g_strdup_printf ("[%d–%d] empty", h0->slot, h1->slot);
+  Agnode_t *n;
+  guint index;
+
+  n = add_node (b, parent, RS_GRAPH_NODE_EMPTY_SLOTS, name, h0->id, NULL, NULL, 0, 'e');
+  index = b->graph->nodes->len - 1;
+  g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
+  for (guint i = first + 1; i <= last; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+      g_hash_table_insert (b->graph->by_handle, (gpointer) h->id, GUINT_TO_POINTER (index + 1));
+    }
+  SET (n, b->n_shape, "box");
+  SET (n, b->n_style, "rounded,dashed");
+  SET (n, b->n_color, b->pal->faint);
+  SET (n, b->n_fontcolor, b->pal->faint);
+  SET (n, b->n_fontsize, "8");
+  SET (n, b->n_height, "0.2");
+  SET (n, b->n_margin, "0.06,0.01");
+  SET (n, b->n_label, text);
+  return n;
+}
+
+/* dot keeps the root's out-edges in order only between clusters, so every
+ * item of the handle column is one; a lone handle's cluster is not drawn. */
+static Agraph_t *
+invisible_cluster (Builder    *b,
+                   const char *id)
+{
+  g_autofree char *name = g_strconcat ("cluster_", id, NULL);
+  Agraph_t *cluster = agsubg (b->g, name, TRUE);
+
+  SET (cluster, b->g_peripheries, "0");
+  /* Setting the root graph's label also set the default for subgraphs. */
+  SET (cluster, b->g_label, "");
+  g_string_append_printf (b->key, "C %s\n", name);
+  return cluster;
+}
+
+static void
+add_queue (Builder   *b,
+           GPtrArray *queue,
+           gboolean   folded)
+{
+  const RsHandle *first = g_ptr_array_index (queue, 0);
+  g_autofree char *cluster_name = g_strconcat ("cluster_", first->group, NULL);
+  g_autofree char *label = NULL;
+  Agraph_t *cluster = agsubg (b->g, cluster_name, TRUE);
+  guint used = 0;
+
+  for (guint i = 0; i < queue->len; i++)
+    used += ((const RsHandle *) g_ptr_array_index (queue, i))->n_refs > 0;
+  label = _rs_graph_queue_label (first, used, MAX ((guint) first->capacity, queue->len));
+  SET (cluster, b->g_label, label);
+  SET (cluster, b->g_style, "rounded");
+  g_string_append_printf (b->key, "C %s\n", cluster_name);
+
+  for (guint i = 0; i < queue->len; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+      guint last = i;
+
+      while (folded && h->n_refs == 0 && last + 1 < queue->len &&
+             ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs == 0)
+        last++;
+      if (last > i)
+        add_root_edge (b, add_empty_run (b, cluster, queue, i, last));
+      else
+        add_root_edge (b, add_handle (b, cluster, h));
+      i = last;
+    }
+}
+
+/* ---- buffers ---- */
+
+static Agnode_t *
+buffer_node (Builder *b,
+             guint64  id)
+{
+  Agnode_t *n = g_hash_table_lookup (b->buffer_nodes, &id);
+  Group *group;
+  g_autofree char *name = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(GPtrArray) members = NULL;
+  const RsBuffer *buffer;
+
+  if (n != NULL)
+    return n;
+
+  group = g_hash_table_lookup (b->groups, &id);
+  members = g_ptr_array_new ();
+  if (group != NULL)
+    for (guint i = 0; i < group->ids->len; i++)
+      g_ptr_array_add (members, (gpointer) rs_snapshot_find_buffer (b->snapshot,
+                                                                    g_array_index (group->ids, guint64, i)));
+  else if ((buffer = rs_snapshot_find_buffer (b->snapshot, id)) != NULL)
+    g_ptr_array_add (members, (gpointer) buffer);
+
+  buffer = members->len > 0 ? g_ptr_array_index (members, 0) : NULL;
+  name = g_strdup_printf ("b_%" G_GUINT64_FORMAT, buffer != NULL ? buffer->id : id);
+
+  if (buffer == NULL)
+    {
+      /* A ref to a buffer the snapshot does not list: draw what we know. */
+      n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL, &id, 1, 'u');
+      label = g_strdup_printf ("#%" G_GUINT64_FORMAT " (unknown)", id);
+      SET (n, b->n_shape, "box");
+      SET (n, b->n_style, "dashed");
+      SET (n, b->n_label, label);
+      g_hash_table_insert (b->buffer_nodes, g_memdup2 (&id, sizeof id), n);
+      return n;
+    }
+
+  {
+    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+    for (guint i = 0; i < members->len; i++)
+      g_array_append_val (ids, ((const RsBuffer *) g_ptr_array_index (members, i))->id);
+    n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL,
+                  (const guint64 *) (gpointer) ids->data, ids->len, group != NULL ? 'g' : 'b');
+    for (guint i = 0; i < ids->len; i++)
+      g_hash_table_insert (b->buffer_nodes, g_memdup2 (&g_array_index (ids, guint64, i), sizeof (guint64)), n);
+  }
+
+  label = _rs_graph_buffer_label (b->pal, b->snapshot, b->diff, members,
+                                 g_hash_table_lookup (b->plane_names, &buffer->id));
+  set_html (b, n, b->n_label, label);
+  if (group != NULL)
+    group->node = n;
+  return n;
+}
+
+static void
+add_holder_edges (Builder *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* Holder nodes first, in the order their buffers appear. */
+  for (guint i = 0; i < b->graph->nodes->len; i++)
+    {
+      const RsGraphNode *node = &g_array_index (b->graph->nodes, RsGraphNode, i);
+      const RsBuffer *buffer;
+      const char *holder;
+      Agnode_t *hn;
+      int hidden = 0;
+
+      if (node->kind != RS_GRAPH_NODE_BUFFER)
+        continue;
+      buffer = rs_snapshot_find_buffer (b->snapshot, node->buffer_id);
+      if (buffer == NULL || buffer->hidden <= 0 || buffer->leaked)
+        continue;
+      holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
+      hn = g_hash_table_lookup (b->holder_nodes, holder);
+      if (hn == NULL)
+        {
+          g_autofree char *name = g_strconcat ("x_", holder, NULL);
+
+          hn = add_node (b, b->holder_rank, RS_GRAPH_NODE_HOLDER, name, NULL, holder, NULL, 0, 'x');
+          SET (hn, b->n_shape, "box");
+          SET (hn, b->n_style, "rounded,dashed");
+          SET (hn, b->n_color, b->pal->holder);
+          SET (hn, b->n_margin, "0.1,0.05");
+          g_hash_table_insert (b->holder_nodes, (gpointer) holder, hn);
+        }
+
+      for (guint k = 0; k < node->n_buffers; k++)
+        {
+          const RsBuffer *member = k == 0 ? buffer : rs_snapshot_find_buffer (b->snapshot, node->buffer_ids[k]);
+          hidden += member != NULL ? member->hidden : 0;
+        }
+
+      {
+        g_autofree char *text = g_strdup_printf ("×%d", hidden);
+        Agedge_t *e = add_edge (b, agnode (b->g, (char *) node->name, FALSE), NULL, hn, TRUE);
+
+        SET (e, b->e_dir, "back");
+        SET (e, b->e_style, "dashed");
+        SET (e, b->e_color, b->pal->holder);
+        SET (e, b->e_label, text);
+      }
+    }
+
+  g_hash_table_iter_init (&iter, b->holder_nodes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *label = _rs_graph_holder_label (b->pal, key,
+                                                      GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, key)));
+      set_html (b, value, b->n_label, label);
+    }
+}
+
+/* Buffers freed since the step before, drawn once more as ghosts, tied to
+ * the handle slots or libav part that held them. */
+static void
+add_ghosts (Builder *b)
+{
+  guint n_removed = rs_diff_get_n_removed_buffers (b->diff);
+
+  for (guint i = 0; i < n_removed; i++)
+    {
+      const RsBuffer *buffer = rs_diff_get_removed_buffer (b->diff, i);
+      g_autofree char *name = g_strdup_printf ("b_%" G_GUINT64_FORMAT, buffer->id);
+      g_autofree char *label = _rs_graph_ghost_label (buffer);
+      Agnode_t *n;
+
+      if (agnode (b->g, name, FALSE) != NULL)
+        continue;   /* folded into a live group; cannot happen with unique ids */
+      n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_GHOST, name, NULL, NULL, &buffer->id, 1, 'z');
+      SET (n, b->n_shape, "box");
+      SET (n, b->n_style, "rounded,dashed");
+      SET (n, b->n_color, b->pal->bad);
+      SET (n, b->n_fontcolor, b->pal->bad);
+      SET (n, b->n_fontsize, "9");
+      SET (n, b->n_margin, "0.08,0.03");
+      SET (n, b->n_label, label);
+
+      for (guint h = 0; b->before != NULL && h < rs_snapshot_get_n_handles (b->before); h++)
+        {
+          const RsHandle *old = rs_snapshot_get_handle (b->before, h);
+          const RsHandle *now = rs_snapshot_find_handle (b->snapshot, old->id);
+          g_autofree char *handle_name = g_strconcat ("h_", old->id, NULL);
+          Agnode_t *hn = agnode (b->g, handle_name, FALSE);
+
+          if (now == NULL || hn == NULL)
+            continue;
+          for (guint r = 0; r < old->n_refs; r++)
+            {
+              const char *port = NULL;
+              Agedge_t *e;
+
+              if (old->refs[r].buffer != buffer->id)
+                continue;
+              for (guint k = 0; k < now->n_refs; k++)
+                if (now->refs[k].field == old->refs[r].field)
+                  port = old->refs[r].field;
+              e = add_edge (b, hn, port, n, FALSE);
+              SET (e, b->e_style, "dotted");
+              SET (e, b->e_color, b->pal->bad);
+            }
+        }
+
+      if (buffer->hidden > 0)
+        {
+          const char *holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
+          Agnode_t *hn = g_hash_table_lookup (b->holder_nodes, holder);
+
+          if (hn != NULL)
+            {
+              Agedge_t *e = add_edge (b, n, NULL, hn, FALSE);
+
+              SET (e, b->e_dir, "back");
+              SET (e, b->e_style, "dotted");
+              SET (e, b->e_color, b->pal->bad);
+            }
+        }
+    }
+}
+
+/* ---- folding ---- */
+
+static void
+add_group (Builder *b,
+           GArray  *ids)
+{
+  Group *group = g_new0 (Group, 1);
+
+  group->ids = g_array_ref (ids);
+  g_ptr_array_add (b->group_list, group);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (b->groups, &g_array_index (ids, guint64, i), group);
+}
+
+/* Fold each frame's planes (buffers held by exactly the same handles and the
+ * same libav part) and runs of buffers only libav holds (a reference
+ * picture's planes: same kind, birth, holder and count). */
+static void
+compute_groups (Builder *b)
+{
+  g_autoptr(GHashTable) holders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  RsSnapshot *s = b->snapshot;
+  guint n_buffers = rs_snapshot_get_n_buffers (s);
+
+  for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (s, i);
+
+      for (guint r = 0; r < h->n_refs; r++)
+        {
+          char *old = g_hash_table_lookup (holders, &h->refs[r].buffer);
+          g_hash_table_replace (holders, g_memdup2 (&h->refs[r].buffer, sizeof (guint64)),
+                                g_strconcat (old != NULL ? old : "", h->id, "\n", NULL));
+        }
+    }
+
+  for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (s, i);
+
+      if (h->kind != RS_HANDLE_FRAME)
+        continue;
+      for (guint r = 0; r < h->n_refs; r++)
+        {
+          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+          const RsBuffer *first = rs_snapshot_find_buffer (s, h->refs[r].buffer);
+          const char *signature = g_hash_table_lookup (holders, &h->refs[r].buffer);
+          guint last = r;
+
+          if (first == NULL || g_hash_table_contains (b->groups, &first->id) ||
+              !g_str_has_prefix (h->refs[r].field, "buf["))
+            continue;
+          g_array_append_val (ids, first->id);
+          while (last + 1 < h->n_refs)
+            {
+              const RsBuffer *next = rs_snapshot_find_buffer (s, h->refs[last + 1].buffer);
+
+              if (next == NULL || g_hash_table_contains (b->groups, &next->id) ||
+                  !g_str_has_prefix (h->refs[last + 1].field, "buf[") ||
+                  next->kind != first->kind || next->holder != first->holder ||
+                  (next->hidden > 0) != (first->hidden > 0) || next->leaked != first->leaked ||
+                  g_strcmp0 (g_hash_table_lookup (holders, &next->id), signature) != 0)
+                break;
+              g_array_append_val (ids, next->id);
+              last++;
+            }
+          if (ids->len > 1)
+            add_group (b, ids);
+          r = last;
+        }
+    }
+
+  for (guint i = 0; i < n_buffers; i++)
+    {
+      const RsBuffer *first = rs_snapshot_get_buffer (s, i);
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+      guint last = i;
+
+      if (first->visible > 0 || g_hash_table_contains (b->groups, &first->id))
+        continue;
+      g_array_append_val (ids, first->id);
+      while (last + 1 < n_buffers)
+        {
+          const RsBuffer *next = rs_snapshot_get_buffer (s, last + 1);
+
+          if (next->visible > 0 || next->kind != first->kind || next->born != first->born ||
+              next->holder != first->holder || next->refcount != first->refcount ||
+              next->leaked != first->leaked || g_hash_table_contains (b->groups, &next->id))
+            break;
+          g_array_append_val (ids, next->id);
+          last++;
+        }
+      if (ids->len > 1)
+        add_group (b, ids);
+      i = last;
+    }
+}
+
+/* ---- the whole graph ---- */
+
+static void
+collect_facts (Builder *b)
+{
+  RsSnapshot *s = b->snapshot;
+
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (s); i++)
+    {
+      const RsBuffer *buffer = rs_snapshot_get_buffer (s, i);
+      const char *holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
+
+      if (buffer->hidden > 0 && !buffer->leaked)
+        g_hash_table_insert (b->holder_counts, (gpointer) holder,
+                             GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, holder)) +
+                                              buffer->hidden));
+    }
+
+  for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (s, i);
+
+      for (guint r = 0; r < h->n_refs; r++)
+        {
+          const char *plane = _rs_graph_plane_name (h, &h->refs[r]);
+
+          if (plane != NULL && !g_hash_table_contains (b->plane_names, &h->refs[r].buffer))
+            g_hash_table_insert (b->plane_names, (gpointer) &h->refs[r].buffer, (gpointer) plane);
+        }
+    }
+
+  if (b->before != NULL)
+    {
+      b->before_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < rs_snapshot_get_n_handles (b->before); i++)
+        {
+          const RsHandle *h = rs_snapshot_get_handle (b->before, i);
+
+          for (guint r = 0; r < h->n_refs; r++)
+            g_hash_table_add (b->before_refs,
+                              g_strdup_printf ("%s\037%s\037%" G_GUINT64_FORMAT,
+                                               h->id, h->refs[r].field, h->refs[r].buffer));
+        }
+    }
+}
+
+RsGraph *
+rs_graph_build (RsSnapshot           *snapshot,
+                RsDiff               *diff,
+                const RsGraphOptions *options)
+{
+  RsGraphOptions opts;
+  Builder b = { 0 };
+  g_autoptr(GPtrArray) items = NULL;
+  guint n_nodes, threshold;
+  RsGraph *graph;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+  g_return_val_if_fail (diff == NULL || rs_diff_get_after (diff) == snapshot, NULL);
+
+  if (options != NULL)
+    opts = *options;
+  else
+    rs_graph_options_init (&opts);
+  threshold = opts.fold_threshold != 0 ? opts.fold_threshold : RS_GRAPH_DEFAULT_FOLD_THRESHOLD;
+
+  graph = _rs_graph_new ();
+  graph->step = rs_snapshot_get_step (snapshot);
+
+  b.graph = graph;
+  b.snapshot = snapshot;
+  b.diff = diff;
+  b.before = diff != NULL ? rs_diff_get_before (diff) : NULL;
+  b.pal = _rs_graph_palette (opts.dark);
+  b.key = g_string_new (NULL);
+  b.buffer_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  b.groups = g_hash_table_new (g_int64_hash, g_int64_equal);
+  b.group_list = g_ptr_array_new_with_free_func (group_free);
+  b.holder_nodes = g_hash_table_new (NULL, NULL);
+  b.holder_counts = g_hash_table_new (NULL, NULL);
+  b.plane_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  collect_facts (&b);
+  n_nodes = rs_snapshot_get_n_handles (snapshot) + rs_snapshot_get_n_buffers (snapshot) +
+            (diff != NULL ? rs_diff_get_n_removed_buffers (diff) : 0) +
+            g_hash_table_size (b.holder_counts);
+  graph->folded = threshold != G_MAXUINT && n_nodes > threshold;
+  g_string_append_printf (b.key, "folded=%d title=%d legend=%d dark=%d\n", graph->folded,
+                          !opts.no_title, opts.legend, opts.dark);
+
+  rs_graphviz_lock ();
+  b.g = graph->agraph = agopen ("refscope", Agdirected, NULL);
+  declare_attributes (&b, &opts);
+  if (graph->folded)
+    compute_groups (&b);
+
+  b.buffer_rank = agsubg (b.g, "buffers", TRUE);
+  SET (b.buffer_rank, b.g_rank, "same");
+  b.holder_rank = agsubg (b.g, "holders", TRUE);
+  SET (b.holder_rank, b.g_rank, "same");
+
+  /* An invisible root whose ordered out-edges stack the handles top-down. */
+  b.root = add_node (&b, b.g, (RsGraphNodeKind) -1, "root", NULL, NULL, NULL, 0, 'r');
+  SET (b.root, b.n_shape, "point");
+  SET (b.root, b.n_style, "invis");
+  SET (b.root, b.n_width, "0.01");
+
+  items = order_handles (snapshot);
+  for (guint i = 0; i < items->len; i++)
+    {
+      GPtrArray *item = g_ptr_array_index (items, i);
+      const RsHandle *h = g_ptr_array_index (item, 0);
+
+      if (h->group != NULL)
+        add_queue (&b, item, graph->folded);
+      else
+        add_root_edge (&b, add_handle (&b, invisible_cluster (&b, h->id), h));
+    }
+
+  /* Buffers no handle holds: the decoder's reference pictures, leaks. */
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot); i++)
+    buffer_node (&b, rs_snapshot_get_buffer (snapshot, i)->id);
+
+  add_holder_edges (&b);
+  if (diff != NULL)
+    add_ghosts (&b);
+
+  if (opts.legend)
+    {
+      g_autofree char *legend = _rs_graph_legend_label (b.pal);
+      Agnode_t *n = add_node (&b, invisible_cluster (&b, "legend"), RS_GRAPH_NODE_LEGEND, "legend",
+                              NULL, NULL, NULL, 0, 'l');
+
+      set_html (&b, n, b.n_label, legend);
+      add_root_edge (&b, n);
+    }
+
+  /* Last: a root graph's value is also the default of subgraphs made later. */
+  SET (b.g, b.g_bgcolor, b.pal->background);
+  if (!opts.no_title)
+    {
+      g_autofree char *title = _rs_graph_title_label (b.pal, snapshot);
+      set_html (&b, b.g, b.g_label, title);
+    }
+  rs_graphviz_unlock ();
+
+  _rs_graph_finish_nodes (graph);
+  graph->topology_key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, b.key->str, b.key->len);
+
+  g_string_free (b.key, TRUE);
+  g_hash_table_unref (b.buffer_nodes);
+  g_hash_table_unref (b.groups);
+  g_ptr_array_unref (b.group_list);
+  g_hash_table_unref (b.holder_nodes);
+  g_hash_table_unref (b.holder_counts);
+  g_hash_table_unref (b.plane_names);
+  g_clear_pointer (&b.before_refs, g_hash_table_unref);
+  return graph;
+}

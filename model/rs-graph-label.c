@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-graph-label.c: colours and the HTML-like labels of the graph's nodes.
+ * A buffer's node is sized by its text; the count cell has a fixed minimum
+ * width and always two lines, so a refcount change does not resize it and a
+ * laid-out graph can be re-labelled without a new layout.
+ */
+#define G_LOG_DOMAIN "rs-graph"
+
+#include "rs-graph-private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const RsPalette light_palette = {
+  .background = "white", .text = "#1f1f1f", .faint = "#a0a0a0", .border = "#6b6b6b",
+  .edge = "#555555", .cluster = "#a8a8a8", .body = "white",
+  .packet_header = "#dde6f5", .frame_header = "#e3f1df", .changed_header = "#fde9a9",
+  .fill = {
+    [RS_BUFFER_KIND_PACKET] = "#f5efe0", [RS_BUFFER_KIND_PICTURE] = "#efe3f5",
+    [RS_BUFFER_KIND_AUDIO] = "#dff0f4", [RS_BUFFER_KIND_SIDE_DATA] = "#ececec",
+    [RS_BUFFER_KIND_OTHER] = "#ececec",
+  },
+  .good = "#1a7f37", .bad = "#b42318", .holder = "#7a5af5", .warn = "#b54708",
+};
+
+static const RsPalette dark_palette = {
+  .background = "#242424", .text = "#e6e6e6", .faint = "#7a7a7a", .border = "#9a9a9a",
+  .edge = "#a8a8a8", .cluster = "#6a6a6a", .body = "#2e2e2e",
+  .packet_header = "#2b3d5a", .frame_header = "#2d4a2b", .changed_header = "#6b5410",
+  .fill = {
+    [RS_BUFFER_KIND_PACKET] = "#4a4231", [RS_BUFFER_KIND_PICTURE] = "#47374f",
+    [RS_BUFFER_KIND_AUDIO] = "#2c4a52", [RS_BUFFER_KIND_SIDE_DATA] = "#3c3c3c",
+    [RS_BUFFER_KIND_OTHER] = "#3c3c3c",
+  },
+  .good = "#5ccf77", .bad = "#ff7b6b", .holder = "#ad99ff", .warn = "#f5a524",
+};
+
+const RsPalette *
+_rs_graph_palette (gboolean dark)
+{
+  return dark ? &dark_palette : &light_palette;
+}
+
+/* ---- small formatting helpers ---- */
+
+static char *
+format_size (guint64 size)
+{
+  if (size < 1024)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", size);
+  if (size < 1024 * 1024)
+    return g_strdup_printf ("%.1f KiB", size / 1024.0);
+  if (size < G_GUINT64_CONSTANT (1024) * 1024 * 1024)
+    return g_strdup_printf ("%.1f MiB", size / (1024.0 * 1024.0));
+  return g_strdup_printf ("%.1f GiB", size / (1024.0 * 1024.0 * 1024.0));
+}
+
+static void
+append_timestamp (GString    *s,
+                  const char *name,
+                  gint64      ts)
+{
+  if (ts == RS_NO_TIMESTAMP)
+    g_string_append_printf (s, "%s –", name);
+  else
+    g_string_append_printf (s, "%s %" G_GINT64_FORMAT, name, ts);
+}
+
+static void
+append_separator (GString *s)
+{
+  if (s->len > 0)
+    g_string_append (s, " · ");
+}
+
+static const char *
+kind_name (RsBufferKind kind)
+{
+  switch (kind)
+    {
+    case RS_BUFFER_KIND_PACKET:    return "packet";
+    case RS_BUFFER_KIND_PICTURE:   return "picture";
+    case RS_BUFFER_KIND_AUDIO:     return "audio";
+    case RS_BUFFER_KIND_SIDE_DATA: return "side data";
+    case RS_BUFFER_KIND_OTHER:
+    default:                       return "other";
+    }
+}
+
+/* ---- handles ---- */
+
+const char *
+_rs_graph_plane_name (const RsHandle *handle,
+                      const RsRef    *ref)
+{
+  static const char *const yuv[] = { "Y", "U", "V", "A" };
+  static const char *const gbr[] = { "G", "B", "R", "A" };
+  static const char *const semi[] = { "Y", "UV" };
+  static const char *const channels[] = { "ch 0", "ch 1", "ch 2", "ch 3", "ch 4", "ch 5", "ch 6", "ch 7" };
+  const char *format = handle->format;
+  int index;
+
+  if (handle->kind != RS_HANDLE_FRAME || format == NULL ||
+      !g_str_has_prefix (ref->field, "buf[") || sscanf (ref->field, "buf[%d]", &index) != 1 || index < 0)
+    return NULL;
+
+  if (handle->width > 0)
+    {
+      /* Planar YUV names end their layout with 'p' ("yuv420p", "yuvj422p", "yuv420p10le"). */
+      if (g_str_has_prefix (format, "yuv") && strchr (format + 3, 'p') != NULL)
+        return index < 4 ? yuv[index] : NULL;
+      if (g_str_has_prefix (format, "gbr") && strchr (format + 3, 'p') != NULL)
+        return index < 4 ? gbr[index] : NULL;
+      if (g_str_has_prefix (format, "nv") || g_str_has_prefix (format, "p01"))
+        return index < 2 ? semi[index] : NULL;
+      return index == 0 ? "pixels" : NULL;
+    }
+  if (handle->nb_samples > 0)
+    {
+      if (g_str_has_suffix (format, "p"))
+        return index < (int) G_N_ELEMENTS (channels) ? channels[index] : NULL;
+      return index == 0 ? "samples" : NULL;
+    }
+  return NULL;
+}
+
+static void
+handle_fragment_free (gpointer data)
+{
+  RsHandleFragment *fragment = data;
+
+  g_free (fragment->name);
+  g_free (fragment->detail);
+  g_strfreev (fragment->rows);
+  g_free (fragment);
+}
+
+static char *
+handle_detail (const RsHandle *h)
+{
+  GString *s = g_string_new (NULL);
+
+  if (h->n_refs == 0 && h->pts == RS_NO_TIMESTAMP && h->size == 0)
+    return g_string_free (s, FALSE);
+
+  append_timestamp (s, "pts", h->pts);
+  if (h->kind == RS_HANDLE_PACKET)
+    {
+      if (h->dts != h->pts && h->dts != RS_NO_TIMESTAMP)
+        {
+          append_separator (s);
+          append_timestamp (s, "dts", h->dts);
+        }
+      if (h->size > 0)
+        g_string_append_printf (s, " · %d B", h->size);
+      if (h->key)
+        g_string_append (s, " · key");
+    }
+  else
+    {
+      if (h->pict_type != 0 && h->pict_type != '?')
+        g_string_append_printf (s, " · %c", h->pict_type);
+      if (h->width > 0)
+        g_string_append_printf (s, " · %d×%d", h->width, h->height);
+      if (h->nb_samples > 0)
+        g_string_append_printf (s, " · %d samples", h->nb_samples);
+      if (h->sample_rate > 0)
+        g_string_append_printf (s, " · %g kHz", h->sample_rate / 1000.0);
+      if (h->format != NULL)
+        g_string_append_printf (s, " %s", h->format);
+      if (h->shown)
+        g_string_append (s, " · shown");
+    }
+  {
+    char *escaped = g_markup_escape_text (s->str, -1);
+    g_string_free (s, TRUE);
+    return escaped;
+  }
+}
+
+const RsHandleFragment *
+_rs_graph_handle_fragment (const RsHandle *handle)
+{
+  RsHandleFragment *fragment = rs_handle_get_cache (handle, RS_NODE_CACHE_DOT);
+
+  if (fragment != NULL)
+    return fragment;
+
+  fragment = g_new0 (RsHandleFragment, 1);
+  if (handle->group != NULL && handle->slot >= 0)
+    fragment->name = g_strdup_printf ("[%d]", handle->slot);
+  else
+    fragment->name = g_markup_escape_text (handle->id, -1);
+  fragment->detail = handle_detail (handle);
+  fragment->rows = g_new0 (char *, handle->n_refs + 1);
+  for (guint i = 0; i < handle->n_refs; i++)
+    {
+      const char *plane = _rs_graph_plane_name (handle, &handle->refs[i]);
+      g_autofree char *field = g_markup_escape_text (handle->refs[i].field, -1);
+
+      fragment->rows[i] = g_strdup_printf ("%s → #%" G_GUINT64_FORMAT "%s%s", field,
+                                           handle->refs[i].buffer,
+                                           plane != NULL ? " · " : "", plane != NULL ? plane : "");
+    }
+
+  /* Another thread may have stored one first: then ours is freed. */
+  return rs_handle_set_cache (handle, RS_NODE_CACHE_DOT, fragment, handle_fragment_free);
+}
+
+void
+_rs_graph_row_free (RsGraphRow *row)
+{
+  g_free (row->text);
+  g_free (row);
+}
+
+/* "buf[0–2] → #40–42" for refs first..last of a handle drawn as one row. */
+char *
+_rs_graph_folded_row_text (const RsHandle *handle,
+                           guint           first,
+                           guint           last)
+{
+  const char *f0 = handle->refs[first].field;
+  const char *f1 = handle->refs[last].field;
+  const char *bracket0 = strchr (f0, '[');
+  const char *bracket1 = strchr (f1, '[');
+  g_autofree char *fields = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (bracket0 != NULL && bracket1 != NULL && bracket0 - f0 == bracket1 - f1 &&
+      strncmp (f0, f1, bracket0 - f0) == 0)
+    fields = g_strdup_printf ("%.*s[%d–%d]", (int) (bracket0 - f0), f0, atoi (bracket0 + 1), atoi (bracket1 + 1));
+  else
+    fields = g_strdup_printf ("%s…%s", f0, f1);
+  escaped = g_markup_escape_text (fields, -1);
+  return g_strdup_printf ("%s → #%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " · %u planes",
+                          escaped, handle->refs[first].buffer, handle->refs[last].buffer,
+                          last - first + 1);
+}
+
+char *
+_rs_graph_handle_label (const RsPalette        *p,
+                        const RsHandle         *handle,
+                        const RsHandleFragment *fragment,
+                        GPtrArray              *rows,
+                        RsDiffFlags             flags,
+                        gboolean                is_out)
+{
+  GString *s = g_string_new (NULL);
+  gboolean marked = is_out || (flags & (RS_DIFF_ADDED | RS_DIFF_CHANGED)) != 0;
+  const char *header = marked ? p->changed_header
+                       : handle->kind == RS_HANDLE_PACKET ? p->packet_header : p->frame_header;
+  const char *tag = is_out ? "out" : (flags & RS_DIFF_ADDED) ? "new" : (flags & RS_DIFF_CHANGED) ? "changed" : NULL;
+
+  g_string_append_printf (s, "<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\" "
+                             "color=\"%s\" bgcolor=\"%s\">", p->border, p->body);
+  g_string_append_printf (s, "<tr><td bgcolor=\"%s\" align=\"left\"><b>%s</b> %s", header,
+                          handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame", fragment->name);
+  if (tag != NULL)
+    g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
+  g_string_append (s, "</td></tr>");
+  if (fragment->detail[0] != '\0')
+    g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\">%s</font></td></tr>",
+                            p->faint, fragment->detail);
+  if (rows->len == 0)
+    g_string_append_printf (s, "<tr><td align=\"left\"><font color=\"%s\"><i>no buffer</i></font></td></tr>",
+                            p->faint);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      RsGraphRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *port = g_markup_escape_text (row->port, -1);
+
+      if (row->is_new)
+        g_string_append_printf (s, "<tr><td port=\"%s\" align=\"left\"><font color=\"%s\">%s</font></td></tr>",
+                                port, p->good, row->text);
+      else
+        g_string_append_printf (s, "<tr><td port=\"%s\" align=\"left\">%s</td></tr>", port, row->text);
+    }
+  g_string_append (s, "</table>");
+  return g_string_free (s, FALSE);
+}
+
+char *
+_rs_graph_queue_label (const RsHandle *first,
+                       guint           used,
+                       guint           capacity)
+{
+  g_autofree char *role = g_strdup (first->holder != NULL ? first->holder : first->group);
+  g_autofree char *stream = g_strdup (first->group);
+  char *dot = strchr (stream, '.');
+
+  g_strdelimit (role, "_", ' ');
+  if (dot != NULL && dot != stream)
+    {
+      *dot = '\0';
+      return g_strdup_printf ("%s · %s · %u/%u", role, stream, used, capacity);
+    }
+  return g_strdup_printf ("%s · %u/%u", role, used, capacity);
+}
+
+/* ---- buffers ---- */
+
+typedef struct {
+  char *title;   /* "<b>#42</b>" */
+  char *split;   /* "app 1 + libav 2" */
+  char *size;    /* "230.4 KiB" */
+} BufferFragment;
+
+static void
+buffer_fragment_free (gpointer data)
+{
+  BufferFragment *fragment = data;
+
+  g_free (fragment->title);
+  g_free (fragment->split);
+  g_free (fragment->size);
+  g_free (fragment);
+}
+
+static char *
+split_text (int visible,
+            int hidden)
+{
+  if (visible > 0 && hidden > 0)
+    return g_strdup_printf ("app %d + libav %d", visible, hidden);
+  if (hidden > 0)
+    return g_strdup_printf ("libav %d", hidden);
+  return g_strdup_printf ("app %d", visible);
+}
+
+static const BufferFragment *
+buffer_fragment (const RsBuffer *buffer)
+{
+  BufferFragment *fragment = rs_buffer_get_cache (buffer, RS_NODE_CACHE_DOT);
+  g_autofree char *size = NULL;
+
+  if (fragment != NULL)
+    return fragment;
+
+  size = format_size (buffer->size);
+  fragment = g_new0 (BufferFragment, 1);
+  fragment->title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "</b>", buffer->id);
+  fragment->split = split_text (buffer->visible, buffer->hidden);
+  fragment->size = g_strdup_printf ("%s%s", size, buffer->tracked ? "" : " · observed");
+  return rs_buffer_set_cache (buffer, RS_NODE_CACHE_DOT, fragment, buffer_fragment_free);
+}
+
+static gboolean
+has_event (RsSnapshot *snapshot,
+           guint64     buffer_id,
+           RsEventKind kind)
+{
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+
+      if (event->buffer == buffer_id && event->kind == kind)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+_rs_graph_buffer_label (const RsPalette *p,
+                        RsSnapshot      *snapshot,
+                        RsDiff          *diff,
+                        GPtrArray       *members,
+                        const char      *plane)
+{
+  const RsBuffer *first = g_ptr_array_index (members, 0);
+  const RsBuffer *last = g_ptr_array_index (members, members->len - 1);
+  GString *s = g_string_new (NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *split = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *change = NULL;
+  const char *writable = first->writable ? "writable" : "read-only";
+  const char *border = p->border;
+  const char *count_color = p->text;
+  gboolean is_new = FALSE, leaked = FALSE, unsafe = FALSE, same_split = TRUE, same_count = TRUE;
+  int min_count = G_MAXINT, max_count = 0;
+  guint64 total = 0;
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      const RsBuffer *b = g_ptr_array_index (members, i);
+      RsDiffFlags flags = diff != NULL ? rs_diff_get_buffer_flags (diff, b->id) : RS_DIFF_SAME;
+
+      is_new |= (flags & RS_DIFF_ADDED) != 0;
+      leaked |= b->leaked;
+      unsafe |= has_event (snapshot, b->id, RS_EVENT_UNSAFE_WRITE);
+      same_split &= b->visible == first->visible && b->hidden == first->hidden;
+      min_count = MIN (min_count, b->refcount);
+      max_count = MAX (max_count, b->refcount);
+      total += b->size;
+      if (change == NULL && (flags & (RS_DIFF_REFCOUNT_UP | RS_DIFF_REFCOUNT_DOWN)) != 0)
+        {
+          gboolean up = (flags & RS_DIFF_REFCOUNT_UP) != 0;
+
+          change = g_strdup_printf ("<font point-size=\"8\" color=\"%s\">%d→%d %s</font>",
+                                    up ? p->good : p->bad, rs_diff_get_old_refcount (diff, b->id),
+                                    b->refcount, up ? "▲" : "▼");
+          count_color = up ? p->good : p->bad;
+        }
+    }
+  same_count = min_count == max_count;
+
+  if (members->len == 1)
+    {
+      const BufferFragment *fragment = buffer_fragment (first);
+      g_autofree char *what = NULL;
+
+      what = plane != NULL && first->kind == RS_BUFFER_KIND_PICTURE ? g_strdup_printf ("%s plane", plane)
+             : plane != NULL ? g_strdup (plane) : g_strdup (kind_name (first->kind));
+      title = g_strdup_printf ("%s %s", fragment->title, what);
+      split = g_strdup (fragment->split);
+      size = g_strdup (fragment->size);
+    }
+  else
+    {
+      g_autofree char *each = split_text (first->visible, first->hidden);
+      g_autofree char *sum = format_size (total);
+
+      title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "</b> %u %s", first->id, last->id,
+                               members->len, first->kind == RS_BUFFER_KIND_PICTURE ? "planes" : "buffers");
+      split = same_split ? g_strdup_printf ("%s each", each) : g_strdup ("mixed holders");
+      size = g_strdup_printf ("%s in all", sum);
+    }
+
+  if (is_new)
+    border = p->good;
+  if (leaked)
+    border = p->bad;
+
+  g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
+                             "color=\"%s\" bgcolor=\"%s\">", border, p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
+  g_string_append_printf (s, "<tr><td align=\"left\" width=\"136\">%s <font point-size=\"8\" color=\"%s\">· %s</font>",
+                          title, p->faint, size);
+  if (is_new)
+    g_string_append_printf (s, " <font color=\"%s\"><b>new</b></font>", p->good);
+  if (leaked)
+    g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
+  g_string_append (s, "</td>");
+  /* The count cell: a minimum width and always two lines, so that a change
+   * of count or mark does not change the node's size. */
+  g_string_append_printf (s, "<td rowspan=\"2\" width=\"44\" valign=\"middle\">"
+                             "<font point-size=\"17\" color=\"%s\"><b>", count_color);
+  if (same_count)
+    g_string_append_printf (s, "%d", min_count);
+  else
+    g_string_append_printf (s, "%d–%d", min_count, max_count);
+  g_string_append_printf (s, "</b></font><br/>%s</td></tr>",
+                          change != NULL ? change : "<font point-size=\"8\"> </font>");
+  g_string_append_printf (s, "<tr><td align=\"left\">%s <font point-size=\"8\" color=\"%s\">· %s</font></td></tr>",
+                          split, p->faint, writable);
+  if (unsafe)
+    g_string_append_printf (s, "<tr><td align=\"left\" colspan=\"2\"><font color=\"%s\">⚠ written while not writable</font></td></tr>",
+                            p->bad);
+  g_string_append (s, "</table>");
+  return g_string_free (s, FALSE);
+}
+
+char *
+_rs_graph_holder_label (const RsPalette *p,
+                        const char      *holder,
+                        int              hidden_refs)
+{
+  g_autofree char *name = g_markup_escape_text (holder, -1);
+
+  return g_strdup_printf ("<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
+                          "<tr><td><font color=\"%s\"><b>%s</b></font></td></tr>"
+                          "<tr><td><font point-size=\"8\" color=\"%s\">holds %d ref%s inside libav</font></td></tr>"
+                          "</table>", p->holder, name, p->faint, hidden_refs, hidden_refs == 1 ? "" : "s");
+}
+
+char *
+_rs_graph_ghost_label (const RsBuffer *buffer)
+{
+  return g_strdup_printf ("#%" G_GUINT64_FORMAT " %s · freed", buffer->id, kind_name (buffer->kind));
+}
+
+char *
+_rs_graph_legend_label (const RsPalette *p)
+{
+  return g_strdup_printf (
+    "<table border=\"1\" cellborder=\"0\" cellspacing=\"2\" cellpadding=\"2\" color=\"%s\">"
+    "<tr><td colspan=\"4\" align=\"left\"><b>Legend</b></td></tr>"
+    "<tr><td bgcolor=\"%s\">packet</td><td bgcolor=\"%s\">picture</td>"
+    "<td bgcolor=\"%s\">audio</td><td bgcolor=\"%s\">side data</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><b>N</b> refcount = app (handles) + libav (inside)</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">2→3 ▲</font>  <font color=\"%s\">3→2 ▼</font>  this step</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">new</font> · <font color=\"%s\">freed (dashed)</font>"
+    " · <font color=\"%s\">leaked</font></td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">- - ×N</font> refs held inside libav</td></tr>"
+    "</table>",
+    p->cluster, p->fill[RS_BUFFER_KIND_PACKET], p->fill[RS_BUFFER_KIND_PICTURE],
+    p->fill[RS_BUFFER_KIND_AUDIO], p->fill[RS_BUFFER_KIND_SIDE_DATA],
+    p->good, p->bad, p->good, p->bad, p->bad, p->holder);
+}
+
+/* libav's usual return codes, by value (the model does not link libav). */
+static const char *
+ret_name (int ret)
+{
+  switch (ret)
+    {
+    case -11:          return "EAGAIN";
+    case -12:          return "ENOMEM";
+    case -22:          return "EINVAL";
+    case -541478725:   return "EOF";
+    case -1094995529:  return "INVALIDDATA";
+    default:           return NULL;
+    }
+}
+
+char *
+_rs_graph_title_label (const RsPalette *p,
+                       RsSnapshot      *snapshot)
+{
+  g_autofree char *call = g_markup_escape_text (rs_snapshot_get_call (snapshot), -1);
+  g_autofree char *live = format_size (rs_snapshot_get_live_bytes (snapshot));
+  int ret = rs_snapshot_get_ret (snapshot);
+  const char *name = ret_name (ret);
+  guint n_buffers = rs_snapshot_get_n_buffers (snapshot);
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "<b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot), call);
+  if (name != NULL)
+    g_string_append_printf (s, "%s", name);
+  else
+    g_string_append_printf (s, "%d", ret);
+  if (rs_snapshot_is_exact (snapshot))
+    g_string_append (s, " · exact");
+  else
+    g_string_append_printf (s, " · <font color=\"%s\"><b>≈ approximate counts</b></font>", p->warn);
+  g_string_append_printf (s, "  <font color=\"%s\">%u buffer%s live · %s</font>", p->faint,
+                          n_buffers, n_buffers == 1 ? "" : "s", live);
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-graph-private.h: shared by rs-graph.c (the object, queries, the
+ * graphviz lock), rs-graph-build.c (snapshot to cgraph) and rs-graph-label.c
+ * (colours and HTML-like labels).
+ */
+#pragma once
+
+#include "rs-graph.h"
+
+G_BEGIN_DECLS
+
+struct _RsGraph {
+  Agraph_t   *agraph;        /* owned */
+  guint       step;
+  gboolean    folded;
+  char       *topology_key;  /* owned */
+  GArray     *nodes;         /* RsGraphNode, in creation order */
+  GHashTable *by_name;       /* interned name -> index + 1 */
+  GHashTable *by_handle;     /* interned handle id -> index + 1 */
+  GHashTable *by_buffer;     /* guint64 * (owned) -> index + 1 */
+  GPtrArray  *id_lists;      /* owned guint64 arrays of folded nodes */
+  double      width;
+  double      height;
+};
+
+RsGraph *_rs_graph_new          (void);
+guint    _rs_graph_add_node     (RsGraph         *graph,
+                                 RsGraphNodeKind  kind,
+                                 const char      *name,
+                                 const char      *handle_id,
+                                 const char      *holder,
+                                 const guint64   *buffer_ids,
+                                 guint            n_buffers);
+void     _rs_graph_finish_nodes (RsGraph         *graph);
+
+/* Colours, as graphviz colour strings. */
+typedef struct {
+  const char *background, *text, *faint, *border, *edge, *cluster, *body;
+  const char *packet_header, *frame_header, *changed_header;
+  const char *fill[RS_BUFFER_KIND_OTHER + 1];
+  const char *good, *bad, *holder, *warn;
+} RsPalette;
+
+const RsPalette *_rs_graph_palette (gboolean dark);
+
+/* The parts of a handle's label that depend on the handle alone, built once
+ * and cached on the node (RS_NODE_CACHE_DOT). HTML-escaped. */
+typedef struct {
+  char  *name;     /* "[0]" for a queue slot, else the handle id */
+  char  *detail;   /* "pts 2560 · 782 B · key", may be empty */
+  char **rows;     /* one per ref: "buf → #31" */
+} RsHandleFragment;
+
+/* One drawn row of a handle: a ref, or consecutive refs into one folded node. */
+typedef struct {
+  const char *port;   /* interned field name of the first ref */
+  char       *text;   /* HTML */
+  gboolean    is_new;
+} RsGraphRow;
+
+const RsHandleFragment *_rs_graph_handle_fragment (const RsHandle *handle);
+void        _rs_graph_row_free          (RsGraphRow       *row);
+char       *_rs_graph_folded_row_text   (const RsHandle   *handle,
+                                         guint             first,
+                                         guint             last);
+/* "Y", "U", "ch 1" ... for a frame's buf[i], or NULL. Static. */
+const char *_rs_graph_plane_name        (const RsHandle   *handle,
+                                         const RsRef      *ref);
+
+/* Labels, owned by the caller. HTML-like unless said otherwise. */
+char *_rs_graph_handle_label (const RsPalette        *palette,
+                              const RsHandle         *handle,
+                              const RsHandleFragment *fragment,
+                              GPtrArray              *rows,
+                              RsDiffFlags             flags,
+                              gboolean                is_out);
+/* Plain text: "packet queue · video · 2/8". */
+char *_rs_graph_queue_label  (const RsHandle  *first,
+                              guint            used,
+                              guint            capacity);
+/* `members`: the const RsBuffer* drawn by one node (more than one: folded). */
+char *_rs_graph_buffer_label (const RsPalette *palette,
+                              RsSnapshot      *snapshot,
+                              RsDiff          *diff,
+                              GPtrArray       *members,
+                              const char      *plane);
+char *_rs_graph_holder_label (const RsPalette *palette,
+                              const char      *holder,
+                              int              hidden_refs);
+/* Plain text. */
+char *_rs_graph_ghost_label  (const RsBuffer  *buffer);
+char *_rs_graph_legend_label (const RsPalette *palette);
+char *_rs_graph_title_label  (const RsPalette *palette,
+                              RsSnapshot      *snapshot);
+
+G_END_DECLS

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-render"
+
+#include "rs-render.h"
+#include "rs-error.h"
+#include "rs-graph-private.h"
+
+#include <graphviz/gvc.h>
+#include <string.h>
+
+/* Graphviz's own label constructor and destructor (lib/common/labels.c). They
+ * are exported by libgvc but not declared in its public headers; re-making a
+ * label in place is what lets a step reuse the previous step's layout. */
+extern textlabel_t *make_label (void *obj, char *str, int kind, double fontsize,
+                                char *fontname, char *fontcolor);
+extern void free_label (textlabel_t *label);
+#define RS_LT_NONE 0
+#define RS_LT_HTML (1 << 1)
+
+/* Labels may shrink freely, grow by this much (points) at most. */
+#define LABEL_SLACK 0.5
+
+struct _RsRender {
+  RsGraph         *graph;         /* laid out, owned */
+  GHashTable      *label_sizes;   /* textlabel_t ** (slot in graphviz's records) -> pointf * */
+  cairo_surface_t *surface;       /* recording, owned */
+  double           width;
+  double           height;
+  guint            n_layouts;
+};
+
+/* One graphviz context for the process: it loads the plugins once. */
+static GVC_t *
+get_context (void)
+{
+  static GVC_t *context;
+
+  if (context == NULL)
+    context = gvContext ();
+  return context;
+}
+
+/* pad="0.1" (inches) in rs-graph-build.c's graph attributes. */
+static double
+graph_pad (Agraph_t *g)
+{
+  const char *pad = agget (g, (char *) "pad");
+
+  return pad != NULL && pad[0] != '\0' ? g_ascii_strtod (pad, NULL) * 72.0 : 4.0;
+}
+
+RsRender *
+rs_render_new (void)
+{
+  RsRender *self = g_new0 (RsRender, 1);
+
+  self->label_sizes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  return self;
+}
+
+static void
+drop_graph (RsRender *self)
+{
+  if (self->graph == NULL)
+    return;
+  rs_graphviz_lock ();
+  gvFreeLayout (get_context (), rs_graph_get_agraph (self->graph));
+  rs_graphviz_unlock ();
+  g_clear_pointer (&self->graph, rs_graph_free);
+  g_hash_table_remove_all (self->label_sizes);
+}
+
+void
+rs_render_free (RsRender *self)
+{
+  if (self == NULL)
+    return;
+  drop_graph (self);
+  g_hash_table_unref (self->label_sizes);
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_free (self);
+}
+
+/* ---- layout reuse ---- */
+
+static void
+remember_label (RsRender     *self,
+                textlabel_t **slot)
+{
+  if (*slot != NULL)
+    g_hash_table_insert (self->label_sizes, slot, g_memdup2 (&(*slot)->dimen, sizeof (pointf)));
+}
+
+static void
+remember_graph_labels (RsRender *self,
+                       Agraph_t *g)
+{
+  remember_label (self, &GD_label (g));
+  for (Agraph_t *sub = agfstsubg (g); sub != NULL; sub = agnxtsubg (sub))
+    remember_graph_labels (self, sub);
+}
+
+/* The sizes labels had when the layout was made: later labels must fit. */
+static void
+remember_labels (RsRender *self,
+                 Agraph_t *g)
+{
+  remember_graph_labels (self, g);
+  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
+    {
+      remember_label (self, &ND_label (n));
+      for (Agedge_t *e = agfstout (g, n); e != NULL; e = agnxtout (g, e))
+        {
+          remember_label (self, &ED_label (e));
+          remember_label (self, &ED_head_label (e));
+          remember_label (self, &ED_tail_label (e));
+          remember_label (self, &ED_xlabel (e));
+        }
+    }
+}
+
+/* Replaces the laid-out label in `slot` of object `obj` by one made from
+ * `text`; FALSE if it would not fit the space the layout gave the old one. */
+static gboolean
+remake_label (RsRender     *self,
+              void         *obj,
+              textlabel_t **slot,
+              char         *text)
+{
+  textlabel_t *old = *slot;
+  textlabel_t *label;
+  pointf *size = g_hash_table_lookup (self->label_sizes, slot);
+
+  if (old == NULL || size == NULL)
+    return text == NULL || text[0] == '\0';
+
+  label = make_label (obj, text, aghtmlstr (text) ? RS_LT_HTML : RS_LT_NONE,
+                      old->fontsize, old->fontname, old->fontcolor);
+  if (label->dimen.x > size->x + LABEL_SLACK || label->dimen.y > size->y + LABEL_SLACK)
+    {
+      free_label (label);
+      return FALSE;
+    }
+  label->pos = old->pos;
+  label->space = old->space;
+  label->set = old->set;
+  label->valign = old->valign;
+  free_label (old);
+  *slot = label;
+  return TRUE;
+}
+
+static textlabel_t **
+label_slot (void       *obj,
+            const char *name)
+{
+  switch (AGTYPE (obj))
+    {
+    case AGRAPH:
+      return strcmp (name, "label") == 0 ? &GD_label ((Agraph_t *) obj) : NULL;
+    case AGNODE:
+      return strcmp (name, "label") == 0 ? &ND_label ((Agnode_t *) obj) : NULL;
+    default:
+      if (strcmp (name, "label") == 0)
+        return &ED_label ((Agedge_t *) obj);
+      if (strcmp (name, "taillabel") == 0)
+        return &ED_tail_label ((Agedge_t *) obj);
+      if (strcmp (name, "headlabel") == 0)
+        return &ED_head_label ((Agedge_t *) obj);
+      if (strcmp (name, "xlabel") == 0)
+        return &ED_xlabel ((Agedge_t *) obj);
+      return NULL;
+    }
+}
+
+/* Copies every attribute of `from` (new graph) that differs onto `to` (laid
+ * out), re-making labels. */
+static gboolean
+transfer_attributes (RsRender *self,
+                     Agraph_t *from_root,
+                     Agraph_t *to_root,
+                     void     *from,
+                     void     *to,
+                     int       kind)
+{
+  for (Agsym_t *sym = agnxtattr (from_root, kind, NULL); sym != NULL; sym = agnxtattr (from_root, kind, sym))
+    {
+      Agsym_t *to_sym = agattr (to_root, kind, sym->name, NULL);
+      char *value = agxget (from, sym);
+      textlabel_t **slot;
+
+      if (to_sym == NULL)
+        return FALSE;
+      if (strcmp (value, agxget (to, to_sym)) == 0 && aghtmlstr (value) == aghtmlstr (agxget (to, to_sym)))
+        continue;
+
+      if (aghtmlstr (value))
+        {
+          char *html = agstrdup_html (to_root, value);
+          agxset (to, to_sym, html);
+          agstrfree (to_root, html);
+        }
+      else
+        agxset (to, to_sym, value);
+
+      slot = label_slot (to, sym->name);
+      if (slot != NULL && !remake_label (self, to, slot, agxget (to, to_sym)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+transfer_subgraphs (RsRender *self,
+                    Agraph_t *from_root,
+                    Agraph_t *to_root,
+                    Agraph_t *from,
+                    Agraph_t *to)
+{
+  Agraph_t *a, *b;
+
+  if (!transfer_attributes (self, from_root, to_root, from, to, AGRAPH))
+    return FALSE;
+  for (a = agfstsubg (from), b = agfstsubg (to); a != NULL && b != NULL; a = agnxtsubg (a), b = agnxtsubg (b))
+    if (strcmp (agnameof (a), agnameof (b)) != 0 || !transfer_subgraphs (self, from_root, to_root, a, b))
+      return FALSE;
+  return a == NULL && b == NULL;
+}
+
+/* Moves the labels and colours of `next` onto the laid-out graph. Same
+ * topology key, so both graphs have the same objects in the same order. */
+static gboolean
+transfer_graph (RsRender *self,
+                RsGraph  *next)
+{
+  Agraph_t *from = rs_graph_get_agraph (next);
+  Agraph_t *to = rs_graph_get_agraph (self->graph);
+  Agnode_t *na, *nb;
+
+  if (!transfer_subgraphs (self, from, to, from, to))
+    return FALSE;
+  for (na = agfstnode (from), nb = agfstnode (to); na != NULL && nb != NULL;
+       na = agnxtnode (from, na), nb = agnxtnode (to, nb))
+    {
+      Agedge_t *ea, *eb;
+
+      if (strcmp (agnameof (na), agnameof (nb)) != 0 ||
+          !transfer_attributes (self, from, to, na, nb, AGNODE))
+        return FALSE;
+      for (ea = agfstout (from, na), eb = agfstout (to, nb); ea != NULL && eb != NULL;
+           ea = agnxtout (from, ea), eb = agnxtout (to, eb))
+        if (strcmp (agnameof (aghead (ea)), agnameof (aghead (eb))) != 0 ||
+            !transfer_attributes (self, from, to, ea, eb, AGEDGE))
+          return FALSE;
+      if (ea != NULL || eb != NULL)
+        return FALSE;
+    }
+  return na == NULL && nb == NULL;
+}
+
+/* ---- drawing ---- */
+
+static gboolean
+record_drawing (RsRender *self,
+                GError  **error)
+{
+  Agraph_t *g = rs_graph_get_agraph (self->graph);
+  cairo_rectangle_t extents = { 0, 0, self->width, self->height };
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_surface_t *window;
+  cairo_t *cr;
+  g_autofree char *background = g_strdup (agget (g, (char *) "bgcolor"));
+  int ret;
+
+  /* The cairo renderer finishes its target surface when a page ends; a
+   * sub-surface takes that in place of the recording surface. The "svg"
+   * device is used because it draws to the caller's context and writes
+   * nothing out ("png" would encode the surface to stdout). */
+  window = cairo_surface_create_for_rectangle (surface, 0, 0, self->width, self->height);
+  cr = cairo_create (window);
+  agsafeset (g, (char *) "bgcolor", (char *) "transparent", (char *) "");
+  ret = gvRenderContext (get_context (), g, "svg:cairo", cr);
+  agsafeset (g, (char *) "bgcolor", background != NULL ? background : (char *) "", (char *) "");
+  cairo_destroy (cr);
+  cairo_surface_destroy (window);
+
+  if (ret != 0 || cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *messages = rs_graphviz_take_messages ();
+
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not draw the graph of step %u: %s",
+                   rs_graph_get_step (self->graph), messages != NULL ? messages : "graphviz failed");
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+  self->surface = surface;
+  return TRUE;
+}
+
+static gboolean
+layout_graph (RsRender *self,
+              RsGraph  *graph,
+              GError  **error)
+{
+  Agraph_t *g = rs_graph_get_agraph (graph);
+
+  g_free (rs_graphviz_take_messages ());
+  if (gvLayout (get_context (), g, "dot") != 0)
+    {
+      g_autofree char *messages = rs_graphviz_take_messages ();
+
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not lay out the graph of step %u: %s",
+                   rs_graph_get_step (graph), messages != NULL ? messages : "graphviz failed");
+      gvFreeLayout (get_context (), g);
+      rs_graph_free (graph);
+      return FALSE;
+    }
+  self->n_layouts++;
+  drop_graph (self);
+  self->graph = graph;
+  remember_labels (self, g);
+  rs_graph_update_geometry (graph, graph_pad (g));
+  rs_graph_get_size (graph, &self->width, &self->height);
+  return TRUE;
+}
+
+gboolean
+rs_render_set_graph (RsRender *self,
+                     RsGraph  *graph,
+                     GError  **error)
+{
+  gboolean reused = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (graph != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  rs_graphviz_lock ();
+  if (self->graph != NULL &&
+      strcmp (rs_graph_get_topology_key (self->graph), rs_graph_get_topology_key (graph)) == 0)
+    {
+      reused = transfer_graph (self, graph);
+      if (reused)
+        {
+          self->graph->step = graph->step;
+          rs_graph_free (graph);
+        }
+      else
+        {
+          /* A label outgrew its box: the half-updated graph is dropped. */
+          g_debug ("step %u: labels changed size, laying out again", graph->step);
+        }
+    }
+  ok = reused || layout_graph (self, graph, error);
+  if (ok)
+    ok = record_drawing (self, error);
+  rs_graphviz_unlock ();
+  return ok;
+}
+
+gboolean
+rs_render_update (RsRender             *self,
+                  RsSnapshot           *snapshot,
+                  RsDiff               *diff,
+                  const RsGraphOptions *options,
+                  GError              **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  return rs_render_set_graph (self, rs_graph_build (snapshot, diff, options), error);
+}
+
+RsGraph *
+rs_render_get_graph (RsRender *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->graph;
+}
+
+void
+rs_render_get_size (RsRender *self,
+                    double   *width,
+                    double   *height)
+{
+  g_return_if_fail (self != NULL);
+  if (width != NULL)
+    *width = self->width;
+  if (height != NULL)
+    *height = self->height;
+}
+
+void
+rs_render_draw (RsRender *self,
+                cairo_t  *cr)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cr != NULL);
+
+  if (self->surface == NULL)
+    return;
+  cairo_save (cr);
+  cairo_set_source_surface (cr, self->surface, 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+}
+
+cairo_surface_t *
+rs_render_get_surface (RsRender *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->surface;
+}
+
+const RsGraphNode *
+rs_render_hit_test (RsRender *self,
+                    double    x,
+                    double    y)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->graph != NULL ? rs_graph_hit_test (self->graph, x, y) : NULL;
+}
+
+guint
+rs_render_get_n_layouts (RsRender *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_layouts;
+}
+
+GBytes *
+rs_render_to_bytes (RsRender   *self,
+                    const char *format,
+                    GError    **error)
+{
+  static const char *const devices[][2] = {
+    { "png", "png:cairo" }, { "svg", "svg:svg" }, { "pdf", "pdf:cairo" },
+  };
+  const char *device = NULL;
+  char *data = NULL;
+  unsigned int length = 0;
+  GBytes *bytes;
+  int ret;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (self->graph == NULL)
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "There is no graph to export yet");
+      return NULL;
+    }
+  if (g_ascii_strcasecmp (format, "dot") == 0)
+    {
+      gsize size = 0;
+      char *dot = rs_graph_to_dot (self->graph, &size, error);
+
+      return dot != NULL ? g_bytes_new_take (dot, size) : NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    if (g_ascii_strcasecmp (format, devices[i][0]) == 0)
+      device = devices[i][1];
+  if (device == NULL)
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED,
+                   "Unknown export format “%s” (expected png, svg, pdf or dot)", format);
+      return NULL;
+    }
+
+  rs_graphviz_lock ();
+  g_free (rs_graphviz_take_messages ());
+  ret = gvRenderData (get_context (), rs_graph_get_agraph (self->graph), device, &data, &length);
+  if (ret != 0 || data == NULL)
+    {
+      g_autofree char *messages = rs_graphviz_take_messages ();
+
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not render the graph as %s: %s",
+                   format, messages != NULL ? messages : "graphviz failed");
+      if (data != NULL)
+        gvFreeRenderData (data);
+      rs_graphviz_unlock ();
+      return NULL;
+    }
+  bytes = g_bytes_new (data, length);
+  gvFreeRenderData (data);
+  rs_graphviz_unlock ();
+  return bytes;
+}
