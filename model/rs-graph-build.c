@@ -800,7 +800,7 @@ rs_graph_build (RsSnapshot           *snapshot,
                           !opts.no_title, opts.legend, opts.dark);
 
   rs_graphviz_lock ();
-  b.g = graph->agraph = agopen ("refscope", Agdirected, NULL);
+  b.g = graph->agraph = _rs_graph_open ("refscope");
   declare_attributes (&b, &opts);
   if (graph->folded)
     compute_groups (&b);

@@ -25,6 +25,8 @@ struct _RsGraph {
 };
 
 RsGraph *_rs_graph_new          (void);
+/* agopen() with ids given in creation order (deterministic subgraph order). */
+Agraph_t *_rs_graph_open        (const char      *name);
 guint    _rs_graph_add_node     (RsGraph         *graph,
                                  RsGraphNodeKind  kind,
                                  const char      *name,

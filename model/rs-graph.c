@@ -72,6 +72,126 @@ rs_graphviz_get_n_messages (void)
   return g_atomic_int_get (&graphviz_n_messages);
 }
 
+/* ---- object ids in creation order ---- */
+
+/* cgraph's default discipline uses the address of an object's name as its
+ * id, and keeps subgraphs sorted by id: cluster order (and so the DOT text
+ * and the layout) would follow malloc. Ids counted in creation order keep
+ * both deterministic. Named objects get even ids, anonymous ones odd. */
+typedef struct {
+  Agraph_t   *g;
+  GHashTable *ids;     /* name (a cgraph refstr) -> owned IDTYPE * */
+  GPtrArray  *names;   /* refstr names by id / 2 - 1 */
+  IDTYPE      anonymous;
+} IdState;
+
+static void *
+id_open (Agraph_t *g,
+         Agdisc_t *disc)
+{
+  IdState *state = g_new0 (IdState, 1);
+
+  state->g = g;
+  state->ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  state->names = g_ptr_array_new ();
+  state->anonymous = 1;
+  return state;
+}
+
+static long
+id_map (void   *data,
+        int     objtype,
+        char   *name,
+        IDTYPE *id,
+        int     create)
+{
+  IdState *state = data;
+  IDTYPE *known;
+
+  if (name == NULL)
+    {
+      if (!create)
+        return FALSE;
+      *id = state->anonymous;
+      state->anonymous += 2;
+      return TRUE;
+    }
+  known = g_hash_table_lookup (state->ids, name);
+  if (known == NULL)
+    {
+      char *copy;
+
+      if (!create)
+        return FALSE;
+      /* A cgraph string: agwrite() looks at the header before it. */
+      copy = agstrdup (state->g, name);
+      known = g_new (IDTYPE, 1);
+      *known = 2 * ((IDTYPE) state->names->len + 1);
+      g_hash_table_insert (state->ids, copy, known);
+      g_ptr_array_add (state->names, copy);
+    }
+  *id = *known;
+  return TRUE;
+}
+
+static long
+id_alloc (void  *data,
+          int    objtype,
+          IDTYPE id)
+{
+  return FALSE;
+}
+
+static void
+id_free (void  *data,
+         int    objtype,
+         IDTYPE id)
+{
+}
+
+static char *
+id_print (void  *data,
+          int    objtype,
+          IDTYPE id)
+{
+  IdState *state = data;
+
+  if (id % 2 != 0 || id == 0 || id / 2 > state->names->len)
+    return NULL;
+  return g_ptr_array_index (state->names, id / 2 - 1);
+}
+
+static void
+id_close (void *data)
+{
+  IdState *state = data;
+
+  for (guint i = 0; i < state->names->len; i++)
+    agstrfree (state->g, g_ptr_array_index (state->names, i));
+  g_ptr_array_unref (state->names);
+  g_hash_table_unref (state->ids);
+  g_free (state);
+}
+
+static void
+id_register (void *data,
+             int   objtype,
+             void *obj)
+{
+}
+
+static Agiddisc_t id_discipline = {
+  id_open, id_map, id_alloc, id_free, id_print, id_close, id_register,
+};
+
+static Agdisc_t discipline = { &AgMemDisc, &id_discipline, &AgIoDisc };
+
+Agraph_t *
+_rs_graph_open (const char *name)
+{
+  return agopen ((char *) name, Agdirected, &discipline);
+}
+
 /* ---- the graph object ---- */
 
 void

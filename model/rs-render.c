@@ -130,14 +130,22 @@ remake_label (RsRender     *self,
   textlabel_t *old = *slot;
   textlabel_t *label;
   pointf *size = g_hash_table_lookup (self->label_sizes, slot);
+  pointf room;
 
   if (old == NULL || size == NULL)
     return text == NULL || text[0] == '\0';
 
+  /* A graph's or cluster's title may use the whole width of its box. */
+  room = *size;
+  if (AGTYPE (obj) == AGRAPH)
+    room.x = MAX (room.x, GD_bb ((Agraph_t *) obj).UR.x - GD_bb ((Agraph_t *) obj).LL.x);
+
   label = make_label (obj, text, aghtmlstr (text) ? RS_LT_HTML : RS_LT_NONE,
                       old->fontsize, old->fontname, old->fontcolor);
-  if (label->dimen.x > size->x + LABEL_SLACK || label->dimen.y > size->y + LABEL_SLACK)
+  if (label->dimen.x > room.x + LABEL_SLACK || label->dimen.y > room.y + LABEL_SLACK)
     {
+      g_debug ("the label of %s grew from %g×%g to %g×%g", agnameof (obj),
+               size->x, size->y, label->dimen.x, label->dimen.y);
       free_label (label);
       return FALSE;
     }
