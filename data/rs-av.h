@@ -42,6 +42,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AVFormatContext, rs_av_format_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AVCodecContext, rs_av_codec_free)
 
 /* av_strerror() in a newly allocated string. */
-char *rs_av_error_string (int errnum);
+char      *rs_av_error_string   (int errnum);
+
+/* FFmpeg's log, captured instead of printed: warnings and errors are kept
+ * ("h264: no frame!", no addresses, so traces stay reproducible) until
+ * taken. Installs the log callback on first use; thread-safe, since libav
+ * logs from decoder threads too. */
+void       rs_av_log_capture    (void);
+/* The messages since the last call, oldest first; NULL if none. A GPtrArray
+ * of strings owned by the caller. */
+GPtrArray *rs_av_log_take       (void);
+/* Drops the messages so far. */
+void       rs_av_log_clear      (void);
+/* The last message since the last take, or NULL; the others are dropped.
+ * Owned by the caller. */
+char      *rs_av_log_take_last  (void);
 
 G_END_DECLS

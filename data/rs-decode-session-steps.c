@@ -461,6 +461,7 @@ rs_decode_session_step (RsSession  *session,
   RsDecodeSession *self = RS_DECODE_SESSION (session);
   StepResult result = { NULL, NULL, 0, NULL, NULL };
   g_autoptr(RsSnapshot) snapshot = NULL;
+  g_autoptr(GPtrArray) log = NULL;
 
   g_return_val_if_fail (self->observer != NULL, NULL);
 
@@ -470,6 +471,9 @@ rs_decode_session_step (RsSession  *session,
 
   if (result.error != NULL)
     rs_observer_add_event (self->observer, RS_EVENT_ERROR, 0, result.error);
+  log = rs_av_log_take ();
+  for (guint i = 0; log != NULL && i < log->len; i++)
+    rs_observer_add_event (self->observer, RS_EVENT_WARNING, 0, g_ptr_array_index (log, i));
   observe_handles (self);
   snapshot = rs_observer_finish_step (self->observer, result.call, result.args, result.ret,
                                       self->exact, result.out, self->finished);

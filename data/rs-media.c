@@ -92,6 +92,22 @@ check_file (const char  *path,
   return ok;
 }
 
+/* "FILE: WHAT: REASON (what FFmpeg logged last)". */
+static void
+set_open_error (GError    **error,
+                const char *path,
+                const char *what,
+                int         ret)
+{
+  g_autofree char *reason = rs_av_error_string (ret);
+  g_autofree char *detail = rs_av_log_take_last ();
+
+  if (detail != NULL)
+    g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: %s: %s (%s)", path, what, reason, detail);
+  else
+    g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: %s: %s", path, what, reason);
+}
+
 AVFormatContext *
 rs_media_open (const char  *path,
                GError     **error)
@@ -106,24 +122,24 @@ rs_media_open (const char  *path,
   if (!check_file (path, error))
     return NULL;
 
+  /* FFmpeg's own words go into the message, not onto stderr. */
+  rs_av_log_capture ();
+  rs_av_log_clear ();
+
   /* Only the file protocol, for the file and anything it refers to. */
   av_dict_set (&options, "protocol_whitelist", "file", 0);
   ret = avformat_open_input (&context, path, NULL, &options);
   av_dict_free (&options);
   if (ret < 0)
     {
-      g_autofree char *reason = rs_av_error_string (ret);
-      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT,
-                   "%s: not a media file FFmpeg can read: %s", path, reason);
+      set_open_error (error, path, "not a media file FFmpeg can read", ret);
       return NULL;
     }
 
   ret = avformat_find_stream_info (context, NULL);
   if (ret < 0)
     {
-      g_autofree char *reason = rs_av_error_string (ret);
-      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT,
-                   "%s: cannot read the stream layout: %s", path, reason);
+      set_open_error (error, path, "cannot read the stream layout", ret);
       return NULL;
     }
   if (context->nb_streams == 0)
@@ -132,6 +148,8 @@ rs_media_open (const char  *path,
       return NULL;
     }
 
+  /* What FFmpeg said while probing a file it could open is not news. */
+  rs_av_log_clear ();
   return g_steal_pointer (&context);
 }
 

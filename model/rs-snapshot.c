@@ -257,6 +257,7 @@ rs_event_kind_to_string (RsEventKind kind)
     case RS_EVENT_LEAKED:       return "leaked";
     case RS_EVENT_ERROR:        return "error";
     case RS_EVENT_UNSAFE_WRITE: return "unsafe_write";
+    case RS_EVENT_WARNING:      return "warning";
     default:                    g_return_val_if_reached ("error");
     }
 }

@@ -39,6 +39,7 @@ typedef enum {
   RS_EVENT_LEAKED,        /* alive with no visible holder at the end */
   RS_EVENT_ERROR,         /* the call failed; message says why */
   RS_EVENT_UNSAFE_WRITE,  /* a write into a buffer that was not writable */
+  RS_EVENT_WARNING,       /* libav logged a warning or error; message says what */
 } RsEventKind;
 
 /* One AVBufferRef slot of a handle: `field` names it ("buf", "buf[1]",

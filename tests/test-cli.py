@@ -34,10 +34,7 @@ VALGRIND_TIMEOUT = 280   # seconds for one session under valgrind
 # (meson: expected failure), so they stay visible without breaking the suite.
 # Remove an entry once the bug is fixed: meson then reports the test as an
 # unexpected pass until you do.
-KNOWN_BUGS = {
-    'ffmpeg-log': "FFmpeg's own log lines (e.g. 'moov atom not found') reach "
-                  "stderr beside Refscope's message",
-}
+KNOWN_BUGS = {}
 
 
 # ---------------------------------------------------------------- TAP
