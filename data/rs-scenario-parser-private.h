@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-scenario-parser-private.h: the scenario parser's tokens, program and
- * state, shared by its lexer (rs-scenario-lexer.c), its expression and call
- * parser (rs-scenario-expr.c) and its statement parser (rs-scenario-parser.c).
+ * state, shared by its lexer (rs-scenario-lexer.c), expression parser
+ * (rs-scenario-expr.c), call parser (rs-scenario-call.c) and statement
+ * parser (rs-scenario-parser.c).
  */
 #pragma once
 
@@ -149,7 +150,7 @@ parser_variable (Parser *p,
   return &g_array_index (p->program->variables, RsScenarioVariable, index);
 }
 
-/* rs-scenario-expr.c */
+/* rs-scenario-expr.c: names and expressions */
 void        _rs_parser_set_end           (Parser      *p,
                                           guint        end);
 void        _rs_parser_error             (Parser      *p,
@@ -179,8 +180,23 @@ int         _rs_parser_find_function     (Parser      *p,
                                           const Token *token);
 const RsScenarioField *_rs_parser_find_field (RsScenarioType type,
                                               const char    *name);
+/* Skips a cast such as (void *) or (int). */
+void        _rs_parser_skip_cast         (Parser      *p);
+/* left op right, folded when both are constants; NULL after an error. */
+RsScenarioExpr *_rs_parser_make_binary   (Parser         *p,
+                                          const Token    *at,
+                                          char            op,
+                                          RsScenarioExpr *left,
+                                          RsScenarioExpr *right);
+/* The precedence of the binary operator `token` (and *op), or 0. */
+int         _rs_parser_binary_precedence (const Token *token,
+                                          char        *op);
+/* Skips from '(' to its matching ')'; FALSE (and an error) if unclosed. */
+gboolean    _rs_parser_skip_parens       (Parser      *p);
 /* Parse at the current token; NULL or FALSE after an error. */
 RsScenarioExpr *_rs_parser_parse_expr    (Parser      *p);
+
+/* rs-scenario-call.c: calls and values */
 gboolean    _rs_parser_parse_value       (Parser          *p,
                                           RsScenarioType   target,
                                           RsScenarioValue *value);
@@ -189,7 +205,5 @@ RsScenarioCall *_rs_parser_parse_call    (Parser      *p);
 /* memset/memcpy/memccpy. */
 gboolean    _rs_parser_parse_write       (Parser          *p,
                                           RsScenarioWrite *write);
-/* Skips from '(' to its matching ')'; FALSE (and an error) if unclosed. */
-gboolean    _rs_parser_skip_parens       (Parser      *p);
 
 G_END_DECLS
