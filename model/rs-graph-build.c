@@ -13,12 +13,6 @@
 
 #define FONT "Cantarell,sans"
 
-/* A run of buffers drawn as one node when the graph is folded. */
-typedef struct {
-  GArray    *ids;        /* guint64 */
-  Agnode_t  *node;
-} Group;
-
 typedef struct {
   RsGraph        *graph;
   Agraph_t       *g;
@@ -31,8 +25,8 @@ typedef struct {
   Agraph_t       *holder_rank;
   Agnode_t       *root;
   GHashTable     *buffer_nodes;   /* guint64 id -> Agnode_t* */
-  GHashTable     *groups;         /* guint64 id -> Group* (borrowed from group_list) */
-  GPtrArray      *group_list;
+  GHashTable     *groups;         /* guint64 id -> RsGraphGroup* (borrowed from group_list) */
+  GPtrArray      *group_list;     /* owned RsGraphGroup* */
   GHashTable     *holder_nodes;   /* interned holder -> Agnode_t* */
   GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
   GHashTable     *plane_names;    /* guint64 id -> static plane name */
@@ -43,15 +37,6 @@ typedef struct {
                  *e_penwidth, *e_weight, *e_arrowhead;
   Agsym_t        *g_label, *g_style, *g_color, *g_fontcolor, *g_rank, *g_peripheries, *g_bgcolor;
 } Builder;
-
-static void
-group_free (gpointer data)
-{
-  Group *group = data;
-
-  g_array_unref (group->ids);
-  g_free (group);
-}
 
 static void
 set_html (Builder    *b,
@@ -280,9 +265,9 @@ add_handle (Builder        *b,
       SET (n, b->n_style, "rounded,dashed");
       SET (n, b->n_color, b->pal->faint);
       SET (n, b->n_fontcolor, b->pal->faint);
-      SET (n, b->n_fontsize, "8");
-      SET (n, b->n_height, "0.2");
-      SET (n, b->n_margin, "0.06,0.01");
+      SET (n, b->n_fontsize, "7");
+      SET (n, b->n_height, "0.16");
+      SET (n, b->n_margin, "0.05,0.01");
       SET (n, b->n_label, text);
       return n;
     }
@@ -294,7 +279,7 @@ add_handle (Builder        *b,
     {
       const RsRef *ref = &handle->refs[i];
       Agnode_t *target = buffer_node (b, ref->buffer);
-      Group *group = g_hash_table_lookup (b->groups, &ref->buffer);
+      RsGraphGroup *group = g_hash_table_lookup (b->groups, &ref->buffer);
       gboolean is_new = ref_is_new (b, handle, ref);
       guint last = i;
       RsGraphRow *row;
@@ -432,7 +417,7 @@ buffer_node (Builder *b,
              guint64  id)
 {
   Agnode_t *n = g_hash_table_lookup (b->buffer_nodes, &id);
-  Group *group;
+  RsGraphGroup *group;
   g_autofree char *name = NULL;
   g_autofree char *label = NULL;
   g_autoptr(GPtrArray) members = NULL;
@@ -611,104 +596,6 @@ add_ghosts (Builder *b)
     }
 }
 
-/* ---- folding ---- */
-
-static void
-add_group (Builder *b,
-           GArray  *ids)
-{
-  Group *group = g_new0 (Group, 1);
-
-  group->ids = g_array_ref (ids);
-  g_ptr_array_add (b->group_list, group);
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_insert (b->groups, &g_array_index (ids, guint64, i), group);
-}
-
-/* Fold each frame's planes (buffers held by exactly the same handles and the
- * same libav part) and runs of buffers only libav holds (a reference
- * picture's planes: same kind, birth, holder and count). */
-static void
-compute_groups (Builder *b)
-{
-  g_autoptr(GHashTable) holders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  RsSnapshot *s = b->snapshot;
-  guint n_buffers = rs_snapshot_get_n_buffers (s);
-
-  for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
-    {
-      const RsHandle *h = rs_snapshot_get_handle (s, i);
-
-      for (guint r = 0; r < h->n_refs; r++)
-        {
-          char *old = g_hash_table_lookup (holders, &h->refs[r].buffer);
-          g_hash_table_replace (holders, g_memdup2 (&h->refs[r].buffer, sizeof (guint64)),
-                                g_strconcat (old != NULL ? old : "", h->id, "\n", NULL));
-        }
-    }
-
-  for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
-    {
-      const RsHandle *h = rs_snapshot_get_handle (s, i);
-
-      if (h->kind != RS_HANDLE_FRAME)
-        continue;
-      for (guint r = 0; r < h->n_refs; r++)
-        {
-          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
-          const RsBuffer *first = rs_snapshot_find_buffer (s, h->refs[r].buffer);
-          const char *signature = g_hash_table_lookup (holders, &h->refs[r].buffer);
-          guint last = r;
-
-          if (first == NULL || g_hash_table_contains (b->groups, &first->id) ||
-              !g_str_has_prefix (h->refs[r].field, "buf["))
-            continue;
-          g_array_append_val (ids, first->id);
-          while (last + 1 < h->n_refs)
-            {
-              const RsBuffer *next = rs_snapshot_find_buffer (s, h->refs[last + 1].buffer);
-
-              if (next == NULL || g_hash_table_contains (b->groups, &next->id) ||
-                  !g_str_has_prefix (h->refs[last + 1].field, "buf[") ||
-                  next->kind != first->kind || next->holder != first->holder ||
-                  (next->hidden > 0) != (first->hidden > 0) || next->leaked != first->leaked ||
-                  g_strcmp0 (g_hash_table_lookup (holders, &next->id), signature) != 0)
-                break;
-              g_array_append_val (ids, next->id);
-              last++;
-            }
-          if (ids->len > 1)
-            add_group (b, ids);
-          r = last;
-        }
-    }
-
-  for (guint i = 0; i < n_buffers; i++)
-    {
-      const RsBuffer *first = rs_snapshot_get_buffer (s, i);
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
-      guint last = i;
-
-      if (first->visible > 0 || g_hash_table_contains (b->groups, &first->id))
-        continue;
-      g_array_append_val (ids, first->id);
-      while (last + 1 < n_buffers)
-        {
-          const RsBuffer *next = rs_snapshot_get_buffer (s, last + 1);
-
-          if (next->visible > 0 || next->kind != first->kind || next->born != first->born ||
-              next->holder != first->holder || next->refcount != first->refcount ||
-              next->leaked != first->leaked || g_hash_table_contains (b->groups, &next->id))
-            break;
-          g_array_append_val (ids, next->id);
-          last++;
-        }
-      if (ids->len > 1)
-        add_group (b, ids);
-      i = last;
-    }
-}
-
 /* ---- the whole graph ---- */
 
 static void
@@ -786,7 +673,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   b.key = g_string_new (NULL);
   b.buffer_nodes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   b.groups = g_hash_table_new (g_int64_hash, g_int64_equal);
-  b.group_list = g_ptr_array_new_with_free_func (group_free);
+  b.group_list = g_ptr_array_new_with_free_func (_rs_graph_group_free);
   b.holder_nodes = g_hash_table_new (NULL, NULL);
   b.holder_counts = g_hash_table_new (NULL, NULL);
   b.plane_names = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -803,7 +690,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   b.g = graph->agraph = _rs_graph_open ("refscope");
   declare_attributes (&b, &opts);
   if (graph->folded)
-    compute_groups (&b);
+    _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
 
   b.buffer_rank = agsubg (b.g, "buffers", TRUE);
   SET (b.buffer_rank, b.g_rank, "same");

@@ -260,8 +260,11 @@ _rs_graph_handle_label (const RsPalette        *p,
                           handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame", fragment->name);
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
+  /* A packet's few fields fit its header line; a frame's get their own. */
+  if (handle->kind == RS_HANDLE_PACKET && fragment->detail[0] != '\0')
+    g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">%s</font>", p->faint, fragment->detail);
   g_string_append (s, "</td></tr>");
-  if (fragment->detail[0] != '\0')
+  if (handle->kind != RS_HANDLE_PACKET && fragment->detail[0] != '\0')
     g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\">%s</font></td></tr>",
                             p->faint, fragment->detail);
   if (rows->len == 0)
@@ -489,9 +492,10 @@ _rs_graph_legend_label (const RsPalette *p)
     "<tr><td colspan=\"4\" align=\"left\"><b>Legend</b></td></tr>"
     "<tr><td bgcolor=\"%s\">packet</td><td bgcolor=\"%s\">picture</td>"
     "<td bgcolor=\"%s\">audio</td><td bgcolor=\"%s\">side data</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\">rows: AVBufferRef fields → the AVBuffer</td></tr>"
     "<tr><td colspan=\"4\" align=\"left\"><b>N</b> refcount = app (handles) + libav (inside)</td></tr>"
-    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">2→3 ▲</font>  <font color=\"%s\">3→2 ▼</font>  this step</td></tr>"
-    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">new</font> · <font color=\"%s\">freed (dashed)</font>"
+    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">2→3 ▲</font>  <font color=\"%s\">3→2 ▼</font>  changed this step</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">new</font> · <font color=\"%s\">freed (dashed, one step)</font>"
     " · <font color=\"%s\">leaked</font></td></tr>"
     "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">- - ×N</font> refs held inside libav</td></tr>"
     "</table>",
@@ -526,15 +530,15 @@ _rs_graph_title_label (const RsPalette *p,
   guint n_buffers = rs_snapshot_get_n_buffers (snapshot);
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "<b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot), call);
+  g_string_append_printf (s, "<font point-size=\"12\"><b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot), call);
   if (name != NULL)
     g_string_append_printf (s, "%s", name);
   else
     g_string_append_printf (s, "%d", ret);
   if (rs_snapshot_is_exact (snapshot))
-    g_string_append (s, " · exact");
+    g_string_append (s, " · exact</font>");
   else
-    g_string_append_printf (s, " · <font color=\"%s\"><b>≈ approximate counts</b></font>", p->warn);
+    g_string_append_printf (s, " · <font color=\"%s\"><b>≈ approximate counts</b></font></font>", p->warn);
   g_string_append_printf (s, "  <font color=\"%s\">%u buffer%s live · %s</font>", p->faint,
                           n_buffers, n_buffers == 1 ? "" : "s", live);
   return g_string_free (s, FALSE);

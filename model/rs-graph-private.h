@@ -36,6 +36,19 @@ guint    _rs_graph_add_node     (RsGraph         *graph,
                                  guint            n_buffers);
 void     _rs_graph_finish_nodes (RsGraph         *graph);
 
+/* Buffers drawn as one node when the graph is folded (rs-graph-fold.c). */
+typedef struct {
+  GArray   *ids;    /* guint64, in drawing order */
+  Agnode_t *node;   /* set once drawn */
+} RsGraphGroup;
+
+void _rs_graph_group_free     (gpointer    group);
+/* Fills `groups` (guint64 * buffer id -> RsGraphGroup *, borrowed from
+ * `group_list`) and `group_list` (owned groups) for `snapshot`. */
+void _rs_graph_compute_groups (RsSnapshot *snapshot,
+                               GHashTable *groups,
+                               GPtrArray  *group_list);
+
 /* Colours, as graphviz colour strings. */
 typedef struct {
   const char *background, *text, *faint, *border, *edge, *cluster, *body;
