@@ -478,7 +478,9 @@ add_holder_edges (Builder *b)
   /* Holder nodes first, in the order their buffers appear. */
   for (guint i = 0; i < b->graph->nodes->len; i++)
     {
-      const RsGraphNode *node = &g_array_index (b->graph->nodes, RsGraphNode, i);
+      /* A copy: adding a holder node below may move the array. */
+      const RsGraphNode copy = g_array_index (b->graph->nodes, RsGraphNode, i);
+      const RsGraphNode *node = &copy;
       const RsBuffer *buffer;
       const char *holder;
       Agnode_t *hn;

@@ -127,5 +127,7 @@ char              *rs_graphviz_take_messages (void);
 guint              rs_graphviz_get_n_messages (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsGraph, rs_graph_free)
+/* For graphs from agopen()/agmemread(); close them with the lock held. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Agraph_t, agclose)
 
 G_END_DECLS

@@ -464,6 +464,39 @@ test_graph_leak (void)
   close_graph (g);
 }
 
+/* Many libav parts: holder nodes are added while the buffers' nodes are
+ * walked (a regression: the walk must survive the node list growing). */
+static void
+test_graph_many_holders (void)
+{
+  g_autoptr(GPtrArray) handles = g_ptr_array_new ();
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  g_autoptr(RsSnapshot) snapshot = NULL;
+  g_autoptr(RsGraph) graph = NULL;
+  Agraph_t *g;
+
+  for (guint i = 1; i <= 100; i++)
+    {
+      g_autofree char *holder = g_strdup_printf ("part %u", i);
+      g_ptr_array_add (buffers, fix_buffer (i, RS_BUFFER_KIND_SIDE_DATA, 16, 0, 1 + i % 3, holder, 0));
+    }
+  snapshot = rs_snapshot_new (1, "avcodec_flush_buffers(video)", 0, TRUE, NULL, handles, buffers, NULL, 0);
+  graph = rs_graph_build (snapshot, NULL, NULL);
+  g_assert_cmpuint (rs_graph_get_n_nodes (graph), ==, 200);
+  g = parse_graph (graph, NULL);
+  for (guint i = 1; i <= 100; i++)
+    {
+      Agedge_t *e = agfstout (g, find_node (g, "b_%u", i));
+      g_autofree char *label = g_strdup_printf ("×%u", 1 + i % 3);
+
+      g_assert_nonnull (e);
+      g_assert_true (aghead (e) == find_node (g, "x_part %u", i));
+      g_assert_cmpstr (get (e, "label"), ==, label);
+      g_assert_cmpuint (rs_graph_find_node (graph, agnameof (aghead (e)))->kind, ==, RS_GRAPH_NODE_HOLDER);
+    }
+  close_graph (g);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -477,5 +510,6 @@ main (int argc, char *argv[])
   g_test_add ("/graph/fold", Fixture, NULL, fixture_set_up, test_graph_fold, fixture_tear_down);
   g_test_add ("/graph/cache", Fixture, NULL, fixture_set_up, test_graph_cache, fixture_tear_down);
   g_test_add_func ("/graph/leak", test_graph_leak);
+  g_test_add_func ("/graph/many-holders", test_graph_many_holders);
   return g_test_run ();
 }
