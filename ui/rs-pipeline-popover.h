@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-pipeline-popover.h: the pipeline's settings (decoder threads, queue
+ * sizes, how packets enter the queue, which streams). Applying them restarts
+ * the session.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rs-decode-session.h"
+
+G_BEGIN_DECLS
+
+#define RS_TYPE_PIPELINE_POPOVER (rs_pipeline_popover_get_type ())
+G_DECLARE_FINAL_TYPE (RsPipelinePopover, rs_pipeline_popover, RS, PIPELINE_POPOVER, GtkPopover)
+
+GtkWidget *rs_pipeline_popover_new          (void);
+/* Shows `settings` in the controls. */
+void       rs_pipeline_popover_set_settings (RsPipelinePopover      *popover,
+                                             const RsDecodeSettings *settings);
+/* What the controls say. */
+void       rs_pipeline_popover_get_settings (RsPipelinePopover      *popover,
+                                             RsDecodeSettings       *settings);
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-ui-private.h: small helpers shared by the widgets of ui/.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rs-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* The widget's text colour and the style's accent, success and error
+ * colours (libadwaita's named colours, with fallbacks). */
+void  _rs_ui_get_colors     (GtkWidget        *widget,
+                             GdkRGBA          *fg,
+                             GdkRGBA          *accent,
+                             GdkRGBA          *good,
+                             GdkRGBA          *bad);
+
+/* A libav return value in words: "0", "AVERROR(EAGAIN)", "AVERROR_EOF",
+ * "-22". Owned by the caller. */
+char *_rs_ui_format_ret     (int               ret);
+/* "avcodec_receive_frame(video decoder, video.frame) = 0". Owned by the caller. */
+char *_rs_ui_format_call    (const RsSnapshot *snapshot);
+/* A timestamp, or "none". Owned by the caller. */
+char *_rs_ui_format_ts      (gint64            ts);
+
+G_END_DECLS

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-window"
+
+#include "rs-window-private.h"
+
+#include <glib/gi18n.h>
+
+/* ---- stepping ---- */
+
+static void
+forward (RsWindow          *self,
+         RsStepGranularity  granularity)
+{
+  g_autoptr(GError) error = NULL;
+
+  rs_player_set_playing (self->player, FALSE);
+  if (!rs_player_forward (self->player, granularity, &error) && error != NULL)
+    _rs_window_show_error (self, error);
+}
+
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  forward (RS_WINDOW (widget), RS_STEP_CALL);
+}
+
+static void
+next_packet_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  forward (RS_WINDOW (widget), RS_STEP_PACKET);
+}
+
+static void
+next_frame_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  forward (RS_WINDOW (widget), RS_STEP_FRAME);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  rs_player_set_playing (self->player, FALSE);
+  rs_player_back (self->player);
+}
+
+static void
+restart_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (rs_player_get_path (self->player) == NULL)
+    return;
+  if (!rs_player_restart (self->player, NULL, &error))
+    _rs_window_show_error (self, error);
+}
+
+static void
+apply_pipeline_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  RsDecodeSettings settings;
+  static const char *copy_names[] = { "move", "ref", "clone", "copy" };
+  static const char *stream_names[] = { "all", "video", "audio" };
+
+  gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
+  rs_pipeline_popover_get_settings (self->pipeline_popover, &settings);
+  if (self->settings != NULL)
+    {
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "threads", settings.threads);
+      g_settings_set_int (self->settings, "packet-queue", settings.packet_queue);
+      g_settings_set_int (self->settings, "frame-queue", settings.frame_queue);
+      g_settings_set_string (self->settings, "copy", copy_names[settings.copy]);
+      g_settings_set_string (self->settings, "streams", stream_names[settings.streams]);
+      g_settings_apply (self->settings);
+    }
+  if (rs_player_get_path (self->player) != NULL &&
+      !rs_player_restart (self->player, &settings, &error))
+    _rs_window_show_error (self, error);
+}
+
+/* ---- running to the end ---- */
+
+static void
+run_to_end_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->run_cancellable);
+  if (!rs_player_run_to_end_finish (RS_PLAYER (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _rs_window_show_error (self, error);
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    _rs_window_show_step (self);
+}
+
+static void
+run_to_end_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  if (rs_player_get_busy (self->player))
+    return;
+  self->run_cancellable = g_cancellable_new ();
+  rs_player_run_to_end_async (self->player, self->run_cancellable,
+                              run_to_end_done, g_object_ref (self));
+}
+
+static void
+cancel_run_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+}
+
+/* ---- zoom ---- */
+
+static void
+zoom_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  rs_graph_view_zoom_in (RS_WINDOW (widget)->graph_view);
+}
+
+static void
+zoom_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  rs_graph_view_zoom_out (RS_WINDOW (widget)->graph_view);
+}
+
+static void
+zoom_fit_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  rs_graph_view_zoom_to_fit (RS_WINDOW (widget)->graph_view);
+}
+
+static void
+toggle_inspector_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+static void
+pipeline_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_menu_button_popup (RS_WINDOW (widget)->pipeline_button);
+}
+
+/* ---- files ---- */
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern,
+            const char     *mime_type)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  if (pattern != NULL)
+    gtk_file_filter_add_pattern (filter, pattern);
+  if (mime_type != NULL)
+    gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+forget_chooser (RsWindow *self)
+{
+  if (self->chooser == NULL)
+    return;
+  gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog,
+                  int              response,
+                  RsWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  forget_chooser (self);
+  if (file == NULL)
+    return;
+  path = g_file_get_path (file);
+  if (path != NULL)
+    rs_window_open (self, path, NULL);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  forget_chooser (self);
+  chooser = gtk_file_chooser_native_new (_("Open a Media File"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  {
+    g_autoptr(GtkFileFilter) media = gtk_file_filter_new ();
+
+    gtk_file_filter_set_name (media, _("Video and audio"));
+    gtk_file_filter_add_mime_type (media, "video/*");
+    gtk_file_filter_add_mime_type (media, "audio/*");
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), media);
+  }
+  add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), "*", NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    RsWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  forget_chooser (self);
+  if (file == NULL)
+    return;
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local file"), uri);
+
+      rs_window_show_message (self, message);
+      return;
+    }
+  if (!rs_window_export (self, path, &error))
+    _rs_window_show_error (self, error);
+  else
+    {
+      g_autofree char *name = g_filename_display_basename (path);
+      g_autofree char *message = g_strdup_printf (_("Exported to %s"), name);
+
+      rs_window_show_message (self, message);
+    }
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+  const char *title = rs_player_get_title (self->player);
+  const char *dot;
+
+  if (rs_player_get_position (self->player) < 0)
+    return;
+  forget_chooser (self);
+  chooser = gtk_file_chooser_native_new (_("Export Snapshot"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  stem = g_strdup (title != NULL ? title : "refscope");
+  if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
+    stem[dot - stem] = '\0';
+  name = g_strdup_printf ("%s-step-%06d.png", stem, rs_player_get_position (self->player));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("PNG image"), "*.png", NULL);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("SVG drawing"), "*.svg", NULL);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("PDF document"), "*.pdf", NULL);
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Graphviz DOT source"), "*.dot", NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+/* ---- enabling ---- */
+
+void
+_rs_window_update_actions (RsWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean busy = rs_player_get_busy (self->player);
+  gboolean open = rs_player_get_path (self->player) != NULL;
+  gboolean at_end = rs_player_is_at_end (self->player);
+  gboolean can_step = open && !busy && !at_end;
+
+  gtk_widget_action_set_enabled (widget, "win.step", can_step);
+  gtk_widget_action_set_enabled (widget, "win.next-packet", can_step);
+  gtk_widget_action_set_enabled (widget, "win.next-frame", can_step);
+  gtk_widget_action_set_enabled (widget, "win.run-to-end", can_step);
+  gtk_widget_action_set_enabled (widget, "win.back", open && !busy && rs_player_get_position (self->player) > 0);
+  gtk_widget_action_set_enabled (widget, "win.play", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.restart", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.open", !busy);
+  gtk_widget_action_set_enabled (widget, "win.export", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.apply-pipeline", !busy);
+  gtk_widget_action_set_enabled (widget, "win.cancel-run", busy);
+}
+
+void
+_rs_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.next-packet", NULL, next_packet_action);
+  gtk_widget_class_install_action (widget_class, "win.next-frame", NULL, next_frame_action);
+  gtk_widget_class_install_property_action (widget_class, "win.play", "playing");
+  gtk_widget_class_install_property_action (widget_class, "win.speed", "speed");
+  gtk_widget_class_install_action (widget_class, "win.run-to-end", NULL, run_to_end_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-run", NULL, cancel_run_action);
+  gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
+  gtk_widget_class_install_action (widget_class, "win.apply-pipeline", NULL, apply_pipeline_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
+  gtk_widget_class_install_action (widget_class, "win.pipeline", NULL, pipeline_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_SHIFT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "win.next-packet", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "win.next-frame", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "win.play", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK, "win.run-to-end", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.restart", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.pipeline", NULL);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-window-private.h: shared by rs-window.c (the parts, showing a step) and
+ * rs-window-actions.c (the actions and their shortcuts).
+ */
+#pragma once
+
+#include "rs-pipeline-popover.h"
+#include "rs-window.h"
+
+G_BEGIN_DECLS
+
+struct _RsWindow {
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children. */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  AdwFlap              *flap;
+  GtkStack             *content_stack;
+  RsGraphView          *graph_view;
+  RsInspector          *inspector;
+  RsTimeline           *timeline;
+  RsPipelinePopover    *pipeline_popover;
+  GtkMenuButton        *pipeline_button;
+  GtkToggleButton      *play_button;
+  GtkMenuButton        *speed_button;
+  GtkLabel             *position_label;
+  GtkLabel             *events_label;
+  GtkLabel             *zoom_label;
+  GtkRevealer          *run_revealer;
+  GtkSpinner           *run_spinner;
+  GtkLabel             *run_label;
+
+  RsPlayer             *player;
+  GSettings            *settings;        /* nullable */
+  GCancellable         *run_cancellable; /* while running to the end */
+  GtkNativeDialog      *chooser;         /* the open or export dialog shown */
+  char                 *subtitle;
+  char                 *last_message;
+};
+
+void _rs_window_class_init_actions (GtkWidgetClass *widget_class);
+/* Enables the actions that make sense now. */
+void _rs_window_update_actions     (RsWindow       *window);
+/* Puts the step shown on screen. */
+void _rs_window_show_step          (RsWindow       *window);
+/* Shows `error` as a toast, prefixed with `what` (nullable) */
+void _rs_window_show_error         (RsWindow       *window,
+                                    const GError   *error);
+
+G_END_DECLS

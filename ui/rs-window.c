@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-window"
+
+#include "rs-window-private.h"
+
+#include <glib/gi18n.h>
+
+#include "rs-diff.h"
+#include "rs-error.h"
+#include "rs-export.h"
+#include "rs-ui-private.h"
+
+enum {
+  PROP_0,
+  PROP_PLAYING,
+  PROP_SPEED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (RsWindow, rs_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* ---- showing the step ---- */
+
+static void
+update_title (RsWindow   *self,
+              RsSnapshot *snapshot)
+{
+  const char *title = rs_player_get_title (self->player);
+  g_autofree char *call = NULL;
+
+  g_clear_pointer (&self->subtitle, g_free);
+  if (snapshot != NULL)
+    {
+      call = _rs_ui_format_call (snapshot);
+      self->subtitle = g_strdup_printf (_("step %u · %s%s"), rs_snapshot_get_step (snapshot), call,
+                                        rs_snapshot_is_exact (snapshot) ? "" : _(" · approximate"));
+    }
+  adw_window_title_set_title (self->window_title, title != NULL ? title : _("Refscope"));
+  adw_window_title_set_subtitle (self->window_title, self->subtitle != NULL ? self->subtitle : "");
+  gtk_window_set_title (GTK_WINDOW (self), title != NULL ? title : _("Refscope"));
+}
+
+static void
+update_position_label (RsWindow *self)
+{
+  int position = rs_player_get_position (self->player);
+  guint length = rs_player_get_length (self->player);
+  g_autofree char *text = NULL;
+
+  if (position < 0)
+    text = g_strdup ("");
+  else if (rs_player_is_complete (self->player))
+    text = g_strdup_printf (_("Step %d of %u"), position, length - 1);
+  else
+    text = g_strdup_printf (_("Step %d · %u recorded"), position, length);
+  gtk_label_set_text (self->position_label, text);
+}
+
+static void
+update_events_label (RsWindow   *self,
+                     RsSnapshot *snapshot)
+{
+  guint allocated = 0, freed = 0, other = 0;
+  const char *error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (snapshot == NULL)
+    {
+      gtk_label_set_text (self->events_label, "");
+      return;
+    }
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+
+      switch (event->kind)
+        {
+        case RS_EVENT_ALLOCATED: allocated++; break;
+        case RS_EVENT_FREED:     freed++; break;
+        case RS_EVENT_ERROR:     error = event->message != NULL ? event->message : _("error"); break;
+        default:                 other++; break;
+        }
+    }
+  if (allocated > 0)
+    g_string_append_printf (text, g_dngettext (NULL, "%u buffer allocated", "%u buffers allocated", allocated), allocated);
+  if (freed > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, g_dngettext (NULL, "%u freed", "%u freed", freed), freed);
+    }
+  if (error != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append (text, error);
+    }
+  if (text->len == 0)
+    g_string_append (text, _("no buffer allocated or freed"));
+  gtk_label_set_text (self->events_label, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->events_label), text->str);
+}
+
+static void
+update_inspector (RsWindow *self)
+{
+  RsSnapshot *snapshot = rs_graph_view_get_snapshot (self->graph_view);
+
+  rs_inspector_show (self->inspector, rs_graph_view_get_selection (self->graph_view),
+                     snapshot, rs_player_get_history (self->player));
+}
+
+void
+_rs_window_show_step (RsWindow *self)
+{
+  RsSnapshot *snapshot = rs_player_get_snapshot (self->player);
+  g_autoptr(GError) error = NULL;
+
+  /* While running to the end the history is the worker's: keep showing
+   * what is shown (the view holds its own references). */
+  if (rs_player_get_busy (self->player))
+    return;
+
+  if (!rs_graph_view_set_snapshot (self->graph_view, snapshot,
+                                   rs_player_get_previous (self->player), &error))
+    _rs_window_show_error (self, error);
+  gtk_stack_set_visible_child_name (self->content_stack, snapshot != NULL ? "graph" : "empty");
+  update_title (self, snapshot);
+  update_position_label (self);
+  update_events_label (self, snapshot);
+  rs_timeline_set_position (self->timeline, rs_player_get_position (self->player));
+  update_inspector (self);
+  _rs_window_update_actions (self);
+}
+
+/* ---- the player ---- */
+
+static void
+on_position_changed (RsWindow *self)
+{
+  _rs_window_show_step (self);
+}
+
+static void
+on_length_changed (RsWindow *self)
+{
+  if (rs_player_get_busy (self->player))
+    return;
+  rs_timeline_update (self->timeline, rs_player_get_history (self->player));
+  rs_timeline_set_complete (self->timeline, rs_player_is_complete (self->player));
+  update_position_label (self);
+  _rs_window_update_actions (self);
+}
+
+static void
+on_session_changed (RsWindow *self)
+{
+  rs_timeline_update (self->timeline, NULL);
+  on_length_changed (self);
+  rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
+  _rs_window_show_step (self);
+}
+
+static void
+on_playing_changed (RsWindow *self)
+{
+  gboolean playing = rs_player_get_playing (self->player);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? _("Pause") : _("Play"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
+}
+
+static void
+on_speed_changed (RsWindow *self)
+{
+  guint speed = rs_player_get_speed (self->player);
+  g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "%u step/s", "%u steps/s", speed), speed);
+
+  gtk_menu_button_set_label (self->speed_button, label);
+  if (self->settings != NULL && g_settings_get_uint (self->settings, "speed") != speed)
+    g_settings_set_uint (self->settings, "speed", speed);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+}
+
+static void
+on_busy_changed (RsWindow *self)
+{
+  gboolean busy = rs_player_get_busy (self->player);
+
+  gtk_revealer_set_reveal_child (self->run_revealer, busy);
+  gtk_spinner_set_spinning (self->run_spinner, busy);
+  _rs_window_update_actions (self);
+  if (!busy)
+    on_length_changed (self);
+}
+
+static void
+on_progress_changed (RsWindow *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Running to the end… %u steps"),
+                                           rs_player_get_progress (self->player));
+
+  gtk_label_set_text (self->run_label, text);
+}
+
+static void
+on_player_failed (RsWindow     *self,
+                  const GError *error)
+{
+  _rs_window_show_error (self, error);
+}
+
+/* ---- the parts ---- */
+
+static void
+on_graph_selection_changed (RsWindow *self)
+{
+  update_inspector (self);
+  if (rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE)
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+static void
+on_inspector_select (RsWindow          *self,
+                     const RsSelection *selection)
+{
+  rs_graph_view_set_selection (self->graph_view, selection);
+}
+
+static void
+on_seek (RsWindow *self,
+         guint     step)
+{
+  rs_player_set_playing (self->player, FALSE);
+  rs_player_seek (self->player, step);
+}
+
+static void
+on_zoom_changed (RsWindow *self)
+{
+  g_autofree char *text = g_strdup_printf ("%.0f%%", rs_graph_view_get_zoom (self->graph_view) * 100);
+
+  gtk_label_set_text (self->zoom_label, text);
+}
+
+static void
+on_dark_changed (RsWindow        *self,
+                 GParamSpec      *pspec,
+                 AdwStyleManager *style_manager)
+{
+  rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
+}
+
+/* ---- drag and drop ---- */
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         RsWindow      *self)
+{
+  GFile *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+
+      if (files != NULL)
+        file = files->data;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  if (file == NULL)
+    return FALSE;
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autoptr(GError) error = g_error_new (RS_ERROR, RS_ERROR_REFUSED,
+                                             _("%s: refused: not a local file; Refscope opens local files only"), uri);
+
+      _rs_window_show_error (self, error);
+      return FALSE;
+    }
+  return rs_window_open (self, path, NULL);
+}
+
+/* ---- public ---- */
+
+void
+rs_window_show_message (RsWindow   *self,
+                        const char *message)
+{
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (RS_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_rs_window_show_error (RsWindow     *self,
+                       const GError *error)
+{
+  rs_window_show_message (self, error->message);
+}
+
+gboolean
+rs_window_open (RsWindow               *self,
+                const char             *path,
+                const RsDecodeSettings *settings)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (rs_player_get_busy (self->player))
+    return FALSE;
+  if (settings == NULL)
+    settings = rs_player_get_settings (self->player);
+  /* Another file: nothing selected; the same file restarted keeps the
+   * selection, since ids are the same in a replay. */
+  if (g_strcmp0 (path, rs_player_get_path (self->player)) != 0)
+    {
+      RsSelection none = { RS_SELECTION_NONE, 0, NULL };
+
+      rs_graph_view_set_selection (self->graph_view, &none);
+      rs_graph_view_reset_zoom (self->graph_view);
+    }
+  if (!rs_player_open (self->player, path, settings, &error))
+    {
+      _rs_window_show_error (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+rs_window_set_settings (RsWindow  *self,
+                        GSettings *settings)
+{
+  g_return_if_fail (RS_IS_WINDOW (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  if (!g_set_object (&self->settings, settings) || settings == NULL)
+    return;
+  rs_player_set_speed (self->player, g_settings_get_uint (settings, "speed"));
+}
+
+gboolean
+rs_window_export (RsWindow    *self,
+                  const char  *path,
+                  GError     **error)
+{
+  RsSnapshot *snapshot;
+  g_autoptr(RsDiff) diff = NULL;
+  g_autofree char *extension = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  snapshot = rs_graph_view_get_snapshot (self->graph_view);
+  if (snapshot == NULL)
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, _("%s: there is no step to export yet"), path);
+      return FALSE;
+    }
+  dot = strrchr (path, '.');
+  extension = dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL ? g_ascii_strdown (dot + 1, -1) : NULL;
+  if (extension == NULL || !rs_export_format_is_valid (extension))
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED,
+                   _("%s: cannot tell the format: name the file .png, .svg, .pdf or .dot"), path);
+      return FALSE;
+    }
+  /* The previous step of the history, not the one shown before: the marks
+   * say what this step changed. */
+  diff = rs_diff_new (rs_player_get_previous (self->player), snapshot);
+  return rs_export_snapshot (snapshot, diff, path, extension, error);
+}
+
+RsPlayer *
+rs_window_get_player (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->player;
+}
+
+RsGraphView *
+rs_window_get_graph_view (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->graph_view;
+}
+
+RsInspector *
+rs_window_get_inspector (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->inspector;
+}
+
+RsTimeline *
+rs_window_get_timeline (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->timeline;
+}
+
+const char *
+rs_window_get_subtitle (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->subtitle;
+}
+
+const char *
+rs_window_get_last_message (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->last_message;
+}
+
+/* ---- GObject ---- */
+
+static void
+rs_window_dispose (GObject *object)
+{
+  RsWindow *self = RS_WINDOW (object);
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  g_clear_object (&self->run_cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  if (self->player != NULL)
+    {
+      rs_player_set_playing (self->player, FALSE);
+      g_signal_handlers_disconnect_by_data (self->player, self);
+    }
+  g_clear_object (&self->player);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_WINDOW);
+  G_OBJECT_CLASS (rs_window_parent_class)->dispose (object);
+}
+
+static void
+rs_window_finalize (GObject *object)
+{
+  RsWindow *self = RS_WINDOW (object);
+
+  g_free (self->subtitle);
+  g_free (self->last_message);
+  G_OBJECT_CLASS (rs_window_parent_class)->finalize (object);
+}
+
+static void
+rs_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  RsWindow *self = RS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAYING:
+      g_value_set_boolean (value, rs_player_get_playing (self->player));
+      break;
+    case PROP_SPEED:
+      g_value_set_uint (value, rs_player_get_speed (self->player));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rs_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  RsWindow *self = RS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAYING:
+      rs_player_set_playing (self->player, g_value_get_boolean (value));
+      break;
+    case PROP_SPEED:
+      rs_player_set_speed (self->player, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rs_window_class_init (RsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rs_window_dispose;
+  object_class->finalize = rs_window_finalize;
+  object_class->get_property = rs_window_get_property;
+  object_class->set_property = rs_window_set_property;
+
+  /* Playing, and its speed in steps a second: the state of win.play and
+   * win.speed. */
+  properties[PROP_PLAYING] =
+    g_param_spec_boolean ("playing", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPEED] =
+    g_param_spec_uint ("speed", NULL, NULL, 1, 120, 5,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (RS_TYPE_GRAPH_VIEW);
+  g_type_ensure (RS_TYPE_INSPECTOR);
+  g_type_ensure (RS_TYPE_TIMELINE);
+  g_type_ensure (RS_TYPE_PIPELINE_POPOVER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, pipeline_popover);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, pipeline_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, speed_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, position_label);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, events_label);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, run_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, run_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, run_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_graph_selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_select);
+  gtk_widget_class_bind_template_callback (widget_class, on_seek);
+
+  _rs_window_class_init_actions (widget_class);
+}
+
+static void
+rs_window_init (RsWindow *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkDropTarget *drop;
+
+  /* Before the template: win.play and win.speed read the player. */
+  self->player = rs_player_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (self->player, "notify::position", G_CALLBACK (on_position_changed), self);
+  g_signal_connect_swapped (self->player, "notify::length", G_CALLBACK (on_length_changed), self);
+  g_signal_connect_swapped (self->player, "notify::complete", G_CALLBACK (on_length_changed), self);
+  g_signal_connect_swapped (self->player, "notify::playing", G_CALLBACK (on_playing_changed), self);
+  g_signal_connect_swapped (self->player, "notify::speed", G_CALLBACK (on_speed_changed), self);
+  g_signal_connect_swapped (self->player, "notify::busy", G_CALLBACK (on_busy_changed), self);
+  g_signal_connect_swapped (self->player, "notify::progress", G_CALLBACK (on_progress_changed), self);
+  g_signal_connect_swapped (self->player, "session-changed", G_CALLBACK (on_session_changed), self);
+  g_signal_connect_swapped (self->player, "failed", G_CALLBACK (on_player_failed), self);
+
+  g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (on_zoom_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
+  rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
+
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  on_speed_changed (self);
+  on_zoom_changed (self);
+  rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
+  _rs_window_update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
+}
+
+RsWindow *
+rs_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  return g_object_new (RS_TYPE_WINDOW, "application", application, NULL);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-window.h: the main window: the graph of the step shown, the inspector,
+ * the timeline and the step controls. Its actions (win.step, win.back,
+ * win.next-packet, win.next-frame, win.play, win.run-to-end, win.restart,
+ * win.open, win.export, zoom) drive an RsPlayer.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rs-decode-session.h"
+#include "rs-graph-view.h"
+#include "rs-inspector.h"
+#include "rs-player.h"
+#include "rs-timeline.h"
+
+G_BEGIN_DECLS
+
+#define RS_TYPE_WINDOW (rs_window_get_type ())
+G_DECLARE_FINAL_TYPE (RsWindow, rs_window, RS, WINDOW, AdwApplicationWindow)
+
+/* `application` may be NULL (tests). */
+RsWindow      *rs_window_new              (GtkApplication         *application);
+
+/* Opens `path` with `settings` (NULL: the settings in use) and shows its
+ * first step. On failure a toast names the file and the reason, the session
+ * shown before stays, and FALSE is returned. */
+gboolean       rs_window_open             (RsWindow               *window,
+                                           const char             *path,
+                                           const RsDecodeSettings *settings);
+/* Where pipeline settings and the playing speed are saved (nullable; the
+ * window keeps a reference). Keys of io.github.refscope.Refscope. */
+void           rs_window_set_settings     (RsWindow               *window,
+                                           GSettings              *settings);
+/* Writes the graph of the step shown to `path`, its format from the
+ * extension (png, svg, pdf, dot). */
+gboolean       rs_window_export           (RsWindow               *window,
+                                           const char             *path,
+                                           GError                **error);
+/* Shows `message` as a toast. */
+void           rs_window_show_message     (RsWindow               *window,
+                                           const char             *message);
+
+/* Parts, for the application and tests. Borrowed. */
+RsPlayer      *rs_window_get_player       (RsWindow               *window);
+RsGraphView   *rs_window_get_graph_view   (RsWindow               *window);
+RsInspector   *rs_window_get_inspector    (RsWindow               *window);
+RsTimeline    *rs_window_get_timeline     (RsWindow               *window);
+/* The window's subtitle: "step 57 · avcodec_receive_frame(…) = 0". */
+const char    *rs_window_get_subtitle     (RsWindow               *window);
+/* The text of the last toast shown, or NULL. */
+const char    *rs_window_get_last_message (RsWindow               *window);
+
+G_END_DECLS

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window on the bundled sample: stepping, the inspector, a bad file,
+ * exporting, running to the end; and the window does not leak.
+ */
+#define G_LOG_DOMAIN "test-window"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rs-graph.h"
+#include "rs-query.h"
+#include "rs-ui.h"
+#include "rs-window.h"
+
+static char *sample;
+
+/* Runs the main loop until `done` says so, or fails after `seconds`. */
+static void
+spin_until (gboolean (*done) (gpointer data),
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_drawn (gpointer data)
+{
+  GtkWidget *view = GTK_WIDGET (rs_window_get_graph_view (data));
+
+  return gtk_widget_get_mapped (view) && gtk_widget_get_width (view) > 0;
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return !rs_player_get_busy (rs_window_get_player (data));
+}
+
+static void
+spin_a_little (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static RsWindow *
+new_window_on_sample (void)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, sample, NULL));
+  spin_until (is_drawn, window, 20);
+  return window;
+}
+
+static void
+close_window (RsWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin_a_little ();
+  g_assert_finalize_object (window);
+}
+
+static void
+activate (RsWindow   *window,
+          const char *action,
+          guint       times)
+{
+  for (guint i = 0; i < times; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, NULL));
+}
+
+/* Step 20 times, back 5: the window shows step 15 of the history, and the
+ * inspector shows a buffer as the history has it. */
+static void
+test_window_step_and_back (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  RsInspector *inspector = rs_window_get_inspector (window);
+  RsGraphView *view = rs_window_get_graph_view (window);
+  RsHistory *history;
+  RsSnapshot *snapshot;
+  const RsBuffer *buffer;
+  const RsGraphNode *node;
+  g_autofree char *prefix = NULL;
+  g_autofree char *refcount = NULL;
+  g_autoptr(GArray) retainers = NULL;
+  double x, y;
+
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  activate (window, "win.step", 20);
+  g_assert_cmpint (rs_player_get_position (player), ==, 20);
+  activate (window, "win.back", 5);
+  g_assert_cmpint (rs_player_get_position (player), ==, 15);
+  g_assert_cmpuint (rs_player_get_length (player), ==, 21);
+
+  history = rs_player_get_history (player);
+  snapshot = rs_history_get_snapshot (history, 15);
+  g_assert_true (rs_graph_view_get_snapshot (view) == snapshot);
+  prefix = g_strdup_printf ("step 15 · %s(", rs_snapshot_get_call (snapshot));
+  g_assert_true (g_str_has_prefix (rs_window_get_subtitle (window), prefix));
+  g_assert_cmpint (rs_timeline_get_position (rs_window_get_timeline (window)), ==, 15);
+  g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, 21);
+
+  /* Click the newest buffer's node. */
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (snapshot), >, 0);
+  buffer = rs_snapshot_get_buffer (snapshot, rs_snapshot_get_n_buffers (snapshot) - 1);
+  node = rs_graph_find_buffer (rs_render_get_graph (rs_graph_view_get_render (view)), buffer->id);
+  g_assert_nonnull (node);
+  rs_graph_view_to_widget (view, node->x + node->width / 2, node->y + node->height / 2, &x, &y);
+  rs_graph_view_select_at (view, x, y);
+  g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_BUFFER);
+  g_assert_cmpuint (rs_graph_view_get_selection (view)->buffer_id, ==, buffer->id);
+
+  {
+    g_autofree char *title = g_strdup_printf ("#%" G_GUINT64_FORMAT, buffer->id);
+    g_assert_cmpstr (rs_inspector_get_title (inspector), ==, title);
+  }
+  refcount = g_strdup_printf ("%d (app %d + libav %d)", buffer->refcount, buffer->visible, buffer->hidden);
+  g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, refcount);
+  retainers = rs_snapshot_get_retainers (snapshot, buffer->id);
+  g_assert_cmpuint (retainers->len, >, 0);
+
+  /* The selection follows the buffer when stepping back. */
+  activate (window, "win.back", 1);
+  snapshot = rs_history_get_snapshot (history, 14);
+  g_assert_cmpstr (rs_inspector_get_title (inspector), !=, NULL);
+  if (rs_snapshot_find_buffer (snapshot, buffer->id) != NULL)
+    {
+      const RsBuffer *before = rs_snapshot_find_buffer (snapshot, buffer->id);
+      g_autofree char *expected = g_strdup_printf ("%d (app %d + libav %d)", before->refcount, before->visible, before->hidden);
+
+      g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, expected);
+    }
+
+  /* A handle. */
+  {
+    const RsHandle *handle = rs_snapshot_get_handle (snapshot, 0);
+    RsSelection selection = { RS_SELECTION_HANDLE, 0, handle->id };
+
+    rs_graph_view_set_selection (view, &selection);
+    g_assert_cmpstr (rs_inspector_get_title (inspector), ==, handle->id);
+    g_assert_nonnull (rs_inspector_get_field (inspector, "pts"));
+  }
+
+  close_window (window);
+}
+
+static void
+test_window_bad_file (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  g_autofree char *bad = NULL;
+  GError *error = NULL;
+  int fd;
+
+  activate (window, "win.step", 3);
+  fd = g_file_open_tmp ("refscope-bad-XXXXXX.mp4", &bad, &error);
+  g_assert_no_error (error);
+  g_assert_true (write (fd, "not a video at all\n", 19) == 19);
+  close (fd);
+
+  g_assert_false (rs_window_open (window, bad, NULL));
+  g_assert_nonnull (rs_window_get_last_message (window));
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), bad));
+  /* The previous session stays, and works. */
+  g_assert_cmpstr (rs_player_get_path (player), ==, sample);
+  g_assert_cmpint (rs_player_get_position (player), ==, 3);
+  activate (window, "win.step", 1);
+  g_assert_cmpint (rs_player_get_position (player), ==, 4);
+
+  g_assert_false (rs_window_open (window, "http://example.com/clip.mp4", NULL));
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), "http://example.com/clip.mp4"));
+  g_assert_cmpstr (rs_player_get_path (player), ==, sample);
+
+  g_assert_false (rs_window_open (window, "/nonexistent/clip.mp4", NULL));
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), "/nonexistent/clip.mp4"));
+
+  g_unlink (bad);
+  close_window (window);
+}
+
+static void
+check_file_starts_with (const char *path,
+                        const char *magic,
+                        gsize       length)
+{
+  g_autofree char *contents = NULL;
+  gsize size = 0;
+  GError *error = NULL;
+
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (size, >, length);
+  g_assert_cmpmem (contents, length, magic, length);
+}
+
+static void
+test_window_export (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *svg = NULL;
+  g_autofree char *odd = NULL;
+  g_autofree char *missing = NULL;
+  GError *error = NULL;
+
+  activate (window, "win.next-frame", 1);
+  dir = g_dir_make_tmp ("refscope-export-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  png = g_build_filename (dir, "step.png", NULL);
+  g_assert_true (rs_window_export (window, png, &error));
+  g_assert_no_error (error);
+  check_file_starts_with (png, "\x89PNG\r\n\x1a\n", 8);
+
+  svg = g_build_filename (dir, "step.svg", NULL);
+  g_assert_true (rs_window_export (window, svg, &error));
+  g_assert_no_error (error);
+
+  odd = g_build_filename (dir, "step.jpeg", NULL);
+  g_assert_false (rs_window_export (window, odd, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (odd, G_FILE_TEST_EXISTS));
+
+  missing = g_build_filename (dir, "no", "such", "dir.png", NULL);
+  g_assert_false (rs_window_export (window, missing, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_unlink (png);
+  g_unlink (svg);
+  g_rmdir (dir);
+  close_window (window);
+}
+
+static void
+test_window_run_to_end (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+
+  activate (window, "win.run-to-end", 1);
+  g_assert_true (rs_player_get_busy (player));
+  /* Stepping is off while the worker runs. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL) &&
+                  rs_player_get_position (player) != 0);
+  spin_until (is_idle, window, 120);
+  g_assert_true (rs_player_is_complete (player));
+  g_assert_true (rs_player_is_at_end (player));
+  g_assert_cmpint (rs_player_get_position (player), ==, (int) rs_player_get_length (player) - 1);
+  g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, rs_player_get_length (player));
+
+  /* Jump back on the timeline, as a click does. */
+  g_signal_emit_by_name (rs_window_get_timeline (window), "seek", 100u);
+  g_assert_cmpint (rs_player_get_position (player), ==, 100);
+
+  close_window (window);
+}
+
+static void
+test_window_cancel_run (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+
+  activate (window, "win.run-to-end", 1);
+  activate (window, "win.cancel-run", 1);
+  spin_until (is_idle, window, 60);
+  /* Whatever ran is kept, and the last step recorded is shown. */
+  g_assert_cmpint (rs_player_get_position (player), ==, (int) rs_player_get_length (player) - 1);
+  activate (window, "win.back", 1);
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  rs_ui_init ();
+  sample = g_build_filename (g_getenv ("RS_MEDIA_DIR") != NULL ? g_getenv ("RS_MEDIA_DIR") : RS_MEDIA_DIR,
+                             "sample.mp4", NULL);
+
+  g_test_add_func ("/window/step-and-back", test_window_step_and_back);
+  g_test_add_func ("/window/bad-file", test_window_bad_file);
+  g_test_add_func ("/window/export", test_window_export);
+  g_test_add_func ("/window/run-to-end", test_window_run_to_end);
+  g_test_add_func ("/window/cancel-run", test_window_cancel_run);
+  status = g_test_run ();
+  g_free (sample);
+  return status;
+}
