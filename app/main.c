@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <locale.h>
 
-#include "rs-application.h"
+#include "rs-export.h"
 #include "rs-headless.h"
 
 #ifndef RS_MEDIA_DIR
@@ -30,21 +30,26 @@ parse_count (const char *name,
   return TRUE;
 }
 
-/* The window on `file` (NULL: the bundled sample). */
-static int
-run_window (const char             *file,
-            const RsDecodeSettings *settings,
-            RsSettingFlags          given,
-            guint                   steps,
-            char                   *program)
+/* "svg,png" -> { "svg", "png" }; the default is svg. */
+static gboolean
+parse_formats (const char  *list,
+               char      ***out)
 {
-  g_autofree char *media = file != NULL ? g_strdup (file)
-                                        : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
-  g_autoptr(RsApplication) application = rs_application_new (media, settings, given, steps);
-  char *args[] = { program, NULL };
+  g_auto(GStrv) formats = g_strsplit (list != NULL ? list : "svg", ",", -1);
 
-  /* The command line is parsed already: the application sees none of it. */
-  return g_application_run (G_APPLICATION (application), 1, args);
+  for (guint i = 0; formats[i] != NULL; i++)
+    if (!rs_export_format_is_valid (formats[i]))
+      {
+        g_printerr ("refscope: --format takes svg, png, pdf and dot, not '%s'\n", formats[i]);
+        return FALSE;
+      }
+  if (formats[0] == NULL)
+    {
+      g_printerr ("refscope: --format names no format\n");
+      return FALSE;
+    }
+  *out = g_steal_pointer (&formats);
+  return TRUE;
 }
 
 int
@@ -96,26 +101,23 @@ main (int   argc,
     g_printerr ("refscope: --copy takes move, ref, clone or copy, not '%s'\n", copy);
   else if (streams != NULL && !rs_stream_selection_from_string (streams, &options.settings.streams))
     g_printerr ("refscope: --streams takes video, audio or all, not '%s'\n", streams);
-  else if (export_dir != NULL || formats != NULL)
-    g_printerr ("refscope: --export and --format are not available in this build yet\n");
+  else if (formats != NULL && export_dir == NULL)
+    g_printerr ("refscope: --format goes with --export\n");
+  else if (export_dir != NULL && !headless)
+    g_printerr ("refscope: --export needs --headless\n");
+  else if (export_dir != NULL && !parse_formats (formats, &options.formats))
+    ;
   else if (scenario != NULL)
     g_printerr ("refscope: --scenario is not available in this build yet\n");
-  else if (!headless && trace != NULL)
-    g_printerr ("refscope: --trace needs --headless\n");
   else if (!headless)
-    status = run_window (files != NULL ? files[0] : NULL, &options.settings,
-                         (threads != NULL ? RS_SETTING_THREADS : 0) |
-                         (packet_queue != NULL ? RS_SETTING_PACKET_QUEUE : 0) |
-                         (frame_queue != NULL ? RS_SETTING_FRAME_QUEUE : 0) |
-                         (copy != NULL ? RS_SETTING_COPY : 0) |
-                         (streams != NULL ? RS_SETTING_STREAMS : 0),
-                         (guint) max_steps, argv[0]);
+    g_printerr ("refscope: the window is not available in this build yet; use --headless\n");
   else
     {
       options.media = files != NULL ? g_strdup (files[0])
                                     : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
       options.max_steps = (guint) max_steps;
       options.trace = trace;
+      options.export_dir = export_dir;
       status = rs_headless_run (&options);
       g_free (options.media);
     }
@@ -131,5 +133,6 @@ main (int   argc,
   g_free (formats);
   g_free (scenario);
   g_strfreev (files);
+  g_strfreev (options.formats);
   return status;
 }

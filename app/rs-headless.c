@@ -6,6 +6,9 @@
 #include <gio/gunixoutputstream.h>
 #include <unistd.h>
 
+#include "rs-diff.h"
+#include "rs-export.h"
+#include "rs-render.h"
 #include "rs-trace.h"
 
 static GOutputStream *
@@ -40,6 +43,8 @@ rs_headless_run (const RsHeadlessOptions *options)
   g_autoptr(GError) error = NULL;
   g_autoptr(RsDecodeSession) session = NULL;
   g_autoptr(RsTraceWriter) trace = NULL;
+  g_autoptr(RsRender) render = NULL;
+  RsSnapshot *previous = NULL;
   gboolean progress = isatty (STDERR_FILENO);
   RsSnapshot *snapshot;
   guint steps = 0;
@@ -63,12 +68,37 @@ rs_headless_run (const RsHeadlessOptions *options)
       trace = rs_trace_writer_new (stream);
     }
 
+  if (options->export_dir != NULL)
+    {
+      if (!g_file_test (options->export_dir, G_FILE_TEST_IS_DIR))
+        {
+          g_printerr ("refscope: %s: cannot export: not an existing directory\n", options->export_dir);
+          return 1;
+        }
+      /* One render for the whole session, so unchanged topologies reuse
+       * their layout. */
+      render = rs_render_new ();
+    }
+
   while ((options->max_steps == 0 || steps < options->max_steps) &&
          (snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
     {
       steps++;
       if (trace != NULL && !rs_trace_writer_write (trace, snapshot, &error))
         break;
+      if (render != NULL)
+        {
+          g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+
+          if (!rs_export_step (render, snapshot, diff, NULL, options->export_dir,
+                               rs_snapshot_get_step (snapshot),
+                               (const char * const *) options->formats, &error))
+            {
+              g_printerr ("refscope: %s\n", error->message);
+              return 1;
+            }
+        }
+      previous = snapshot;
       if (progress && steps % 500 == 0)
         g_printerr ("\rrefscope: %u steps", steps);
     }
