@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <locale.h>
 
+#include "rs-application.h"
 #include "rs-export.h"
 #include "rs-headless.h"
 
@@ -28,6 +29,23 @@ parse_count (const char *name,
     }
   *out = (int) n;
   return TRUE;
+}
+
+/* The window on `file` (NULL: the bundled sample). */
+static int
+run_window (const char             *file,
+            const RsDecodeSettings *settings,
+            RsSettingFlags          given,
+            guint                   steps,
+            char                   *program)
+{
+  g_autofree char *media = file != NULL ? g_strdup (file)
+                                        : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
+  g_autoptr(RsApplication) application = rs_application_new (media, settings, given, steps);
+  char *args[] = { program, NULL };
+
+  /* The command line is parsed already: the application sees none of it. */
+  return g_application_run (G_APPLICATION (application), 1, args);
 }
 
 /* "svg,png" -> { "svg", "png" }; the default is svg. */
@@ -109,8 +127,16 @@ main (int   argc,
     ;
   else if (scenario != NULL)
     g_printerr ("refscope: --scenario is not available in this build yet\n");
+  else if (!headless && trace != NULL)
+    g_printerr ("refscope: --trace needs --headless\n");
   else if (!headless)
-    g_printerr ("refscope: the window is not available in this build yet; use --headless\n");
+    status = run_window (files != NULL ? files[0] : NULL, &options.settings,
+                         (threads != NULL ? RS_SETTING_THREADS : 0) |
+                         (packet_queue != NULL ? RS_SETTING_PACKET_QUEUE : 0) |
+                         (frame_queue != NULL ? RS_SETTING_FRAME_QUEUE : 0) |
+                         (copy != NULL ? RS_SETTING_COPY : 0) |
+                         (streams != NULL ? RS_SETTING_STREAMS : 0),
+                         (guint) max_steps, argv[0]);
   else
     {
       options.media = files != NULL ? g_strdup (files[0])
