@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-scenario-run.c: running one scenario statement on the real libav, with
+ * C's semantics, and the checks that keep a wrong scenario from crashing
+ * Refscope or corrupting its memory: NULL, uninitialized and freed pointers,
+ * double frees, out-of-bounds writes, and sizes over the limit are stopped
+ * before libav sees them and become RS_EVENT_ERROR events.
+ */
+#define G_LOG_DOMAIN "rs-scenario"
+
+#include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/samplefmt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "rs-scenario-session-private.h"
+
+/* What memcpy and memccpy write: their source is not evaluated. */
+#define COPY_PATTERN 0xA5
+
+void
+_rs_scenario_add_event (RsScenarioSession         *self,
+                        const RsScenarioStatement *statement,
+                        RsEventKind                kind,
+                        guint64                    buffer,
+                        const char                *format,
+                        ...)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+  va_list args;
+
+  if (self->observer == NULL)
+    return;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  message = g_strdup_printf ("%s:%d:%d: %s", rs_scenario_program_get_filename (self->program),
+                             statement->line, statement->column, text);
+  rs_observer_add_event (self->observer, kind, buffer, message);
+}
+
+void
+_rs_scenario_fault (RsScenarioSession         *self,
+                    const RsScenarioStatement *statement,
+                    const char                *format,
+                    ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  _rs_scenario_add_event (self, statement, RS_EVENT_ERROR, 0, "%s", text);
+}
+
+const char *
+_rs_scenario_variable_name (RsScenarioSession *self,
+                            int                index)
+{
+  return rs_scenario_program_get_variable (self->program, index)->name;
+}
+
+const char *
+_rs_scenario_struct_name (const Object *object)
+{
+  return object->type == RS_SCENARIO_TYPE_PACKET ? "AVPacket" : "AVFrame";
+}
+
+gboolean
+_rs_scenario_is_unreachable (RsScenarioSession *self,
+                             Object            *object)
+{
+  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
+    if (self->variables[i].in_scope && self->variables[i].object == object)
+      return FALSE;
+  return TRUE;
+}
+
+static guint64
+first_buffer_id (RsScenarioSession *self,
+                 Object            *object)
+{
+  AVBufferRef *ref = NULL;
+
+  if (object == NULL || object->freed_line != 0)
+    return 0;
+  ref = object->packet != NULL ? object->packet->buf : object->frame->buf[0];
+  return ref != NULL ? _rs_scenario_buffer_id (self, object, ref) : 0;
+}
+
+/* `object` (whose first buffer had `buffer`) may have lost its last
+ * pointer: then it leaks, with everything it holds. */
+G_GNUC_PRINTF (5, 6)
+static void
+check_lost (RsScenarioSession         *self,
+            const RsScenarioStatement *statement,
+            Object                    *object,
+            guint64                    buffer,
+            const char                *format,
+            ...)
+{
+  g_autofree char *why = NULL;
+  va_list args;
+
+  if (object == NULL || object->freed_line != 0 || object->lost || !_rs_scenario_is_unreachable (self, object))
+    return;
+  object->lost = TRUE;
+  va_start (args, format);
+  why = g_strdup_vprintf (format, args);
+  va_end (args);
+  _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, buffer,
+                          "%s: the %s allocated on line %d is no longer reachable and was never freed "
+                          "(a leak, with every reference it holds)", why, _rs_scenario_struct_name (object), object->line);
+}
+
+static void
+set_pointer (RsScenarioSession         *self,
+             const RsScenarioStatement *statement,
+             int                        index,
+             Object                    *object)
+{
+  Variable *var = &self->variables[index];
+  Object *old = var->initialized ? var->object : NULL;
+  guint64 old_buffer = first_buffer_id (self, old);
+
+  var->object = object;
+  var->initialized = TRUE;
+  if (old != object)
+    check_lost (self, statement, old, old_buffer, "'%s' was overwritten", _rs_scenario_variable_name (self, index));
+}
+
+/* The live object variable `index` points at, or NULL after reporting why
+ * `use` cannot go through it. */
+Object *
+_rs_scenario_dereference (RsScenarioSession         *self,
+                          const RsScenarioStatement *statement,
+                          int                        index,
+                          const char                *use)
+{
+  const Variable *var = &self->variables[index];
+  const char *name = _rs_scenario_variable_name (self, index);
+
+  if (!var->initialized)
+    _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would read a garbage pointer", name, use);
+  else if (var->object == NULL)
+    _rs_scenario_fault (self, statement, "'%s' is NULL: %s would crash", name, use);
+  else if (var->object->freed_line != 0)
+    _rs_scenario_fault (self, statement, "use after free: '%s' points to the %s freed on line %d; %s would use "
+           "freed memory", name, _rs_scenario_struct_name (var->object), var->object->freed_line, use);
+  else
+    return var->object;
+  return NULL;
+}
+
+/* Expressions */
+
+static gboolean
+read_field (RsScenarioSession         *self,
+            const RsScenarioStatement *statement,
+            Object                    *object,
+            const char                *field,
+            gint64                     index,
+            gint64                    *value)
+{
+  const AVPacket *packet = object->packet;
+  const AVFrame *frame = object->frame;
+
+  if (packet != NULL)
+    {
+      *value = g_str_equal (field, "size") ? packet->size : g_str_equal (field, "pts") ? packet->pts :
+               g_str_equal (field, "dts") ? packet->dts : g_str_equal (field, "duration") ? packet->duration :
+               g_str_equal (field, "pos") ? packet->pos : g_str_equal (field, "stream_index") ?
+               packet->stream_index : packet->flags;
+      return TRUE;
+    }
+  if (g_str_equal (field, "linesize"))
+    {
+      if (index < 0 || index >= AV_NUM_DATA_POINTERS)
+        {
+          _rs_scenario_fault (self, statement, "linesize[%" G_GINT64_FORMAT "] is out of range (0 to %d)", index,
+                 AV_NUM_DATA_POINTERS - 1);
+          return FALSE;
+        }
+      *value = frame->linesize[index];
+    }
+  else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
+    *value = frame->ch_layout.nb_channels;
+  else if (g_str_equal (field, "channel_layout"))
+    *value = frame->ch_layout.order == AV_CHANNEL_ORDER_NATIVE ? (gint64) frame->ch_layout.u.mask : 0;
+  else
+    *value = g_str_equal (field, "format") ? frame->format : g_str_equal (field, "width") ? frame->width :
+             g_str_equal (field, "height") ? frame->height : g_str_equal (field, "nb_samples") ?
+             frame->nb_samples : g_str_equal (field, "sample_rate") ? frame->sample_rate :
+             g_str_equal (field, "pts") ? frame->pts : frame->key_frame;
+  return TRUE;
+}
+
+static gboolean
+eval (RsScenarioSession         *self,
+      const RsScenarioStatement *statement,
+      const RsScenarioExpr      *expr,
+      gint64                    *value)
+{
+  const char *problem = NULL;
+  gint64 left = 0, right = 0;
+  Object *object;
+
+  switch (expr->kind)
+    {
+    case RS_SCENARIO_EXPR_NUMBER:
+      *value = expr->value;
+      return TRUE;
+    case RS_SCENARIO_EXPR_VARIABLE:
+      if (!self->variables[expr->variable].initialized)
+        {
+          _rs_scenario_fault (self, statement, "'%s' is used uninitialized", _rs_scenario_variable_name (self, expr->variable));
+          return FALSE;
+        }
+      *value = self->variables[expr->variable].number;
+      return TRUE;
+    case RS_SCENARIO_EXPR_FIELD:
+      if ((object = _rs_scenario_dereference (self, statement, expr->variable, "reading a field")) == NULL ||
+          (expr->left != NULL && !eval (self, statement, expr->left, &left)))
+        return FALSE;
+      return read_field (self, statement, object, expr->field, left, value);
+    case RS_SCENARIO_EXPR_UNARY:
+      if (!eval (self, statement, expr->left, &left))
+        return FALSE;
+      if (expr->op == '-' && left == G_MININT64)
+        problem = "integer overflow";
+      *value = expr->op == '-' ? -left : ~left;
+      break;
+    case RS_SCENARIO_EXPR_BINARY:
+    default:
+      if (!eval (self, statement, expr->left, &left) || !eval (self, statement, expr->right, &right))
+        return FALSE;
+      rs_scenario_apply_operator (expr->op, left, right, value, &problem);
+      break;
+    }
+  if (problem != NULL)
+    _rs_scenario_fault (self, statement, "%s", problem);
+  return problem == NULL;
+}
+
+gboolean
+_rs_scenario_eval_int (RsScenarioSession         *self,
+                       const RsScenarioStatement *statement,
+                       const RsScenarioExpr      *expr,
+                       int                       *value)
+{
+  gint64 wide = 0;
+
+  if (!eval (self, statement, expr, &wide))
+    return FALSE;
+  if (wide < G_MININT || wide > G_MAXINT)
+    {
+      _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", wide);
+      return FALSE;
+    }
+  *value = (int) wide;
+  return TRUE;
+}
+
+
+/* Field assignments */
+
+static gboolean
+changes_layout (const char *field)
+{
+  return g_strv_contains ((const char *const[]) { "format", "width", "height", "nb_samples", "channels",
+                                                  "ch_layout.nb_channels", "channel_layout", NULL }, field);
+}
+
+static void
+set_frame_field (RsScenarioSession         *self,
+                 const RsScenarioStatement *statement,
+                 AVFrame                   *frame,
+                 gint64                     value)
+{
+  const char *field = statement->field, *name = _rs_scenario_variable_name (self, statement->variable);
+  gint64 limit = g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels") ? 64
+                 : changes_layout (field) && !g_str_equal (field, "format") &&
+                   !g_str_equal (field, "channel_layout") ? RS_SCENARIO_MAX_DIMENSION : G_MAXINT;
+
+  if (changes_layout (field) && frame->buf[0] != NULL)
+    {
+      /* libav trusts the fields to describe the buffers (av_frame_copy). */
+      _rs_scenario_fault (self, statement, "'%s' holds buffers: changing %s->%s now would make its fields "
+                          "disagree with them (call av_frame_unref first); not performed", name, name, field);
+      return;
+    }
+  if (g_str_equal (field, "pts"))
+    frame->pts = value;
+  else if (g_str_equal (field, "channel_layout"))
+    {
+      av_channel_layout_uninit (&frame->ch_layout);
+      if (av_channel_layout_from_mask (&frame->ch_layout, value) < 0)
+        _rs_scenario_fault (self, statement, "%s->channel_layout: %#" G_GINT64_MODIFIER "x is not a channel "
+                            "layout", name, value);
+    }
+  else if (value > limit || value < (g_str_equal (field, "format") ? G_MININT : 0))
+    _rs_scenario_fault (self, statement, "refused: %s->%s = %" G_GINT64_FORMAT " is out of range (the "
+                        "limit is %" G_GINT64_FORMAT "); not performed", name, field, value, limit);
+  else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
+    {
+      av_channel_layout_uninit (&frame->ch_layout);
+      if (value > 0)
+        av_channel_layout_default (&frame->ch_layout, value);
+    }
+  else
+    {
+      int *target = g_str_equal (field, "format") ? &frame->format : g_str_equal (field, "width") ?
+                    &frame->width : g_str_equal (field, "height") ? &frame->height :
+                    g_str_equal (field, "nb_samples") ? &frame->nb_samples :
+                    g_str_equal (field, "sample_rate") ? &frame->sample_rate : &frame->key_frame;
+      *target = value;
+    }
+}
+
+static void
+set_field (RsScenarioSession         *self,
+           const RsScenarioStatement *statement)
+{
+  Object *object = _rs_scenario_dereference (self, statement, statement->variable, "setting a field");
+  const char *field = statement->field;
+  AVPacket *packet;
+  gint64 value = 0;
+
+  if (object == NULL || !eval (self, statement, statement->value.expr, &value))
+    return;
+  if (object->frame != NULL)
+    {
+      set_frame_field (self, statement, object->frame, value);
+      return;
+    }
+
+  packet = object->packet;
+  if ((g_str_equal (field, "stream_index") || g_str_equal (field, "flags")) &&
+      (value < G_MININT || value > G_MAXINT))
+    _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", value);
+  else if (g_str_equal (field, "pts"))
+    packet->pts = value;
+  else if (g_str_equal (field, "dts"))
+    packet->dts = value;
+  else if (g_str_equal (field, "duration"))
+    packet->duration = value;
+  else if (g_str_equal (field, "pos"))
+    packet->pos = value;
+  else if (g_str_equal (field, "stream_index"))
+    packet->stream_index = value;
+  else
+    packet->flags = value;
+}
+
+/* Writes */
+
+/* The reference among `object`'s that holds [start, start + length). */
+static AVBufferRef *
+find_holding_ref (RsScenarioSession *self,
+                  Object            *object,
+                  const uint8_t     *start,
+                  gint64             length)
+{
+  AVBufferRef *candidates[AV_NUM_DATA_POINTERS + 64 + 1];
+  guint n = 0;
+
+  if (object->packet != NULL && object->packet->buf != NULL)
+    candidates[n++] = object->packet->buf;
+  if (object->frame != NULL)
+    {
+      for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
+        if (object->frame->buf[i] != NULL)
+          candidates[n++] = object->frame->buf[i];
+      for (int i = 0; i < object->frame->nb_extended_buf && n < G_N_ELEMENTS (candidates); i++)
+        candidates[n++] = object->frame->extended_buf[i];
+    }
+  for (guint i = 0; i < n; i++)
+    if (start >= candidates[i]->data && start + length <= candidates[i]->data + candidates[i]->size)
+      return candidates[i];
+
+  /* A packet whose references av_init_packet dropped still points into
+   * them, and C lets it write there: the memory is leaked, not freed. */
+  for (guint i = 0; i < self->orphans->len; i++)
+    {
+      AVBufferRef *ref = ((Orphan *) g_ptr_array_index (self->orphans, i))->ref;
+
+      if (start >= ref->data && start + length <= ref->data + ref->size)
+        return ref;
+    }
+  return NULL;
+}
+
+/* The other holders of `ref`'s buffer, in words. */
+static char *
+other_holders (RsScenarioSession *self,
+               Object            *writer,
+               const AVBufferRef *ref)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < self->objects->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->objects, i);
+      const char *id;
+
+      if (object == writer || object->freed_line != 0)
+        continue;
+      for (guint k = 0; k < AV_NUM_DATA_POINTERS; k++)
+        {
+          AVBufferRef *held = object->packet != NULL ? (k == 0 ? object->packet->buf : NULL)
+                                                     : object->frame->buf[k];
+
+          if (held == NULL || held->buffer != ref->buffer)
+            continue;
+          id = _rs_scenario_handle_id (self, object);
+          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                                  id != NULL ? id : "a lost reference");
+          break;
+        }
+    }
+  if (names->len == 0)
+    g_string_append (names, "a reference the program dropped");
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+run_write (RsScenarioSession         *self,
+           const RsScenarioStatement *statement)
+{
+  const RsScenarioWrite *write = &statement->write;
+  const char *function = rs_scenario_function_get_signature (write->function)->name;
+  const char *name = _rs_scenario_variable_name (self, write->variable);
+  Object *object = _rs_scenario_dereference (self, statement, write->variable, function);
+  gint64 plane = 0, offset = 0, length = 0, fill = COPY_PATTERN, room;
+  g_autofree char *destination = NULL;
+  uint8_t *data;
+  AVBufferRef *ref;
+
+  if (object == NULL || (write->plane != NULL && !eval (self, statement, write->plane, &plane)) ||
+      (write->offset != NULL && !eval (self, statement, write->offset, &offset)) ||
+      !eval (self, statement, write->length, &length) ||
+      (write->fill != NULL && !eval (self, statement, write->fill, &fill)))
+    return;
+
+  if (object->frame != NULL && (plane < 0 || plane >= AV_NUM_DATA_POINTERS))
+    {
+      _rs_scenario_fault (self, statement, "%s->data[%" G_GINT64_FORMAT "] does not exist (0 to %d)", name,
+                          plane, AV_NUM_DATA_POINTERS - 1);
+      return;
+    }
+  destination = object->frame != NULL ? g_strdup_printf ("%s->data[%" G_GINT64_FORMAT "]", name, plane)
+                                      : g_strdup_printf ("%s->data", name);
+  data = object->frame != NULL ? object->frame->data[plane] : object->packet->data;
+  if (data == NULL)
+    {
+      _rs_scenario_fault (self, statement, "%s is NULL: %s would crash; not performed", destination, function);
+      return;
+    }
+  if (length < 0 || offset < 0)
+    {
+      _rs_scenario_fault (self, statement, "%s: negative %s %" G_GINT64_FORMAT "; not performed", function,
+                          length < 0 ? "length" : "offset", length < 0 ? length : offset);
+      return;
+    }
+
+  /* A packet's payload is pkt->size bytes; a plane ends with its buffer. */
+  ref = find_holding_ref (self, object, data, object->packet != NULL ? object->packet->size : 1);
+  room = ref == NULL ? 0 : object->packet != NULL ? object->packet->size : ref->data + ref->size - data;
+  if (ref == NULL || offset > room || length > room - offset)
+    {
+      _rs_scenario_fault (self, statement, "out of bounds: %s of %" G_GINT64_FORMAT " bytes at offset %"
+                          G_GINT64_FORMAT " of %s, which has %" G_GINT64_FORMAT " bytes; not performed",
+                          function, length, offset, destination, room);
+      return;
+    }
+
+  if (!av_buffer_is_writable (ref))
+    {
+      g_autofree char *holders = other_holders (self, object, ref);
+
+      _rs_scenario_add_event (self, statement, RS_EVENT_UNSAFE_WRITE, _rs_scenario_buffer_id (self, object, ref),
+                              "%s into %s: the buffer has %d references, so it is not writable; the "
+                              "change shows through %s too (call %s_make_writable first)", function,
+                              destination, av_buffer_get_ref_count (ref), holders,
+                              object->frame != NULL ? "av_frame" : "av_packet");
+    }
+  memset (data + offset, (int) (fill & 0xFF), length);
+}
+
+/* Statements */
+
+static void
+assign (RsScenarioSession         *self,
+        const RsScenarioStatement *statement,
+        StepResult                *result)
+{
+  const RsScenarioValue *value = &statement->value;
+  Variable *var = &self->variables[statement->variable];
+  Object *produced = NULL;
+
+  switch (value->kind)
+    {
+    case RS_SCENARIO_VALUE_NULL:
+      set_pointer (self, statement, statement->variable, NULL);
+      break;
+    case RS_SCENARIO_VALUE_VARIABLE:
+      if (!self->variables[value->variable].initialized)
+        _rs_scenario_fault (self, statement, "'%s' is used uninitialized",
+                            _rs_scenario_variable_name (self, value->variable));
+      else
+        set_pointer (self, statement, statement->variable, self->variables[value->variable].object);
+      break;
+    case RS_SCENARIO_VALUE_EXPR:
+      if (eval (self, statement, value->expr, &var->number))
+        var->initialized = TRUE;
+      break;
+    case RS_SCENARIO_VALUE_CALL:
+      if (!_rs_scenario_run_call (self, statement, value->call, result, &produced))
+        break;
+      if (rs_scenario_program_get_variable (self->program, statement->variable)->type == RS_SCENARIO_TYPE_INT)
+        {
+          var->number = result->ret;
+          var->initialized = TRUE;
+        }
+      else
+        set_pointer (self, statement, statement->variable, produced);
+      break;
+    case RS_SCENARIO_VALUE_ADDRESS:
+    case RS_SCENARIO_VALUE_NONE:
+    default:
+      break;
+    }
+}
+
+/* The end of a function or of the file: its variables die, and what only
+ * they pointed at is lost. */
+static void
+end_scope (RsScenarioSession         *self,
+           const RsScenarioStatement *statement)
+{
+  g_autoptr(GArray) dying = g_array_new (FALSE, FALSE, sizeof (Object *));
+  g_autoptr(GArray) buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
+    {
+      Variable *var = &self->variables[*index];
+      guint64 buffer = first_buffer_id (self, var->initialized ? var->object : NULL);
+
+      if (var->initialized && var->object != NULL)
+        {
+          g_array_append_val (dying, var->object);
+          g_array_append_val (buffers, buffer);
+        }
+    }
+  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
+    self->variables[*index].in_scope = FALSE;
+  for (guint i = 0; i < dying->len; i++)
+    check_lost (self, statement, g_array_index (dying, Object *, i), g_array_index (buffers, guint64, i),
+                "%s", statement->function != NULL ? "the function returned" : "the scenario ended");
+}
+
+void
+_rs_scenario_run_statement (RsScenarioSession *self,
+                            guint              index,
+                            StepResult        *result)
+{
+  const RsScenarioStatement *statement = rs_scenario_program_get_statement (self->program, index);
+  Variable *var = statement->variable >= 0 ? &self->variables[statement->variable] : NULL;
+  Object *produced = NULL;
+
+  result->call = statement->text;
+  switch (statement->kind)
+    {
+    case RS_SCENARIO_DECLARE:
+      *var = (Variable) { .in_scope = TRUE };
+      if (statement->value.kind != RS_SCENARIO_VALUE_NONE)
+        assign (self, statement, result);
+      break;
+    case RS_SCENARIO_ASSIGN:
+      assign (self, statement, result);
+      break;
+    case RS_SCENARIO_CALL:
+      if (_rs_scenario_run_call (self, statement, statement->value.call, result, &produced) && produced != NULL)
+        check_lost (self, statement, produced, 0, "the result of %s was not kept", result->call);
+      break;
+    case RS_SCENARIO_SET_FIELD:
+      set_field (self, statement);
+      break;
+    case RS_SCENARIO_WRITE:
+      result->call = rs_scenario_function_get_signature (statement->write.function)->name;
+      result->args = statement->write.args_text;
+      run_write (self, statement);
+      break;
+    case RS_SCENARIO_RETURN:
+      result->call = "return";
+      break;
+    case RS_SCENARIO_END:
+      result->call = "end";
+      result->args = statement->function;
+      end_scope (self, statement);
+      break;
+    case RS_SCENARIO_BEGIN:
+    default:
+      break;
+    }
+}

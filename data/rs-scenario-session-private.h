@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-scenario-session-private.h: the scenario session's state, shared by
+ * its stepping and observation (rs-scenario-session.c) and the statements
+ * it runs (rs-scenario-run.c).
+ */
+#pragma once
+
+#include "rs-observer.h"
+#include "rs-scenario-session.h"
+
+G_BEGIN_DECLS
+
+/* One AVPacket or AVFrame struct the scenario allocated. Kept (never reused)
+ * after it is freed, so that a dangling pointer to it is recognized. */
+typedef struct {
+  RsScenarioType  type;       /* PACKET or FRAME */
+  AVPacket       *packet;     /* owned; NULL once freed */
+  AVFrame        *frame;      /* owned; NULL once freed */
+  int             line;       /* where it was allocated */
+  int             freed_line; /* 0 while alive */
+  gboolean        lost;       /* alive, but no variable points at it any more */
+} Object;
+
+typedef struct {
+  gboolean  in_scope;
+  gboolean  initialized;
+  gint64    number;   /* int variables */
+  Object   *object;   /* pointer variables; NULL: a NULL pointer */
+} Variable;
+
+/* A reference a call dropped without releasing it (av_init_packet, or a
+ * move_ref onto a packet that still held one): what the program leaked.
+ * Refscope keeps it so that the leak is reported, then releases it at the
+ * end: the process itself stays leak-free. */
+typedef struct {
+  AVBufferRef *ref;      /* owned */
+  guint        step;
+  int          line;
+  const char  *call;     /* static */
+} Orphan;
+
+struct _RsScenarioSession {
+  GObject            parent_instance;
+
+  RsScenarioProgram *program;
+  char              *name;
+  RsObserver        *observer;    /* NULL when unobserved */
+  RsHistory         *history;
+  Variable          *variables;   /* one a program variable */
+  GPtrArray         *objects;     /* Object*, every struct ever allocated */
+  GPtrArray         *orphans;     /* Orphan* */
+  GPtrArray         *orphan_arrays; /* plain av_malloc'd arrays a call dropped */
+  GArray            *step_statements; /* guint: the statement each step ran */
+  GPtrArray         *leak_report; /* char*, NULL-terminated once finished */
+  guint              next;        /* the next statement to run */
+  guint              step;
+  guint              last_grow;   /* 1 + the last av_grow_packet statement, or 0 */
+  gboolean           finished;
+};
+
+/* What one step did, in words. */
+typedef struct {
+  const char *call;       /* static or owned by the program */
+  const char *args;       /* owned by the program, or NULL */
+  int         ret;
+  Object     *out;        /* the packet or frame the call produced into */
+  const AVBuffer *kept_payload; /* out's payload before the call (not new) */
+  gboolean    final;
+} StepResult;
+
+/* The ret of a call Refscope stopped: a bad pointer, or a refused size. */
+#define RS_SCENARIO_RET_FAULT   AVERROR (EFAULT)
+#define RS_SCENARIO_RET_REFUSED AVERROR (ERANGE)
+
+/* rs-scenario-run.c */
+/* Runs statement `index`. */
+void        _rs_scenario_run_statement   (RsScenarioSession         *self,
+                                          guint                      index,
+                                          StepResult                *result);
+/* An event of the step in progress; `format` gives the message, prefixed
+ * with the statement's location. Nothing when unobserved. */
+void        _rs_scenario_add_event       (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          RsEventKind                kind,
+                                          guint64                    buffer,
+                                          const char                *format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+/* An RS_EVENT_ERROR of the step in progress. */
+void        _rs_scenario_fault           (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          const char                *format,
+                                          ...) G_GNUC_PRINTF (3, 4);
+/* No in-scope variable points at `object`. */
+gboolean    _rs_scenario_is_unreachable  (RsScenarioSession         *self,
+                                          Object                    *object);
+const char *_rs_scenario_variable_name   (RsScenarioSession         *self,
+                                          int                        index);
+/* "AVPacket" or "AVFrame". */
+const char *_rs_scenario_struct_name     (const Object              *object);
+/* The live object variable `index` points at, or NULL after reporting
+ * (an RS_EVENT_ERROR) why `use` cannot go through it. */
+Object     *_rs_scenario_dereference     (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          int                        index,
+                                          const char                *use);
+/* Evaluates an int; FALSE after reporting why it cannot. */
+gboolean    _rs_scenario_eval_int        (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          const RsScenarioExpr      *expr,
+                                          int                       *value);
+
+/* rs-scenario-calls.c */
+/* Runs `call`; *produced is the object an alloc or clone made (or NULL).
+ * FALSE when Refscope stopped the call. */
+gboolean    _rs_scenario_run_call        (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          const RsScenarioCall      *call,
+                                          StepResult                *result,
+                                          Object                   **produced);
+
+/* rs-scenario-session.c */
+/* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
+ * interned; NULL if no in-scope variable points at it. */
+const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
+                                          Object                    *object);
+/* The id of the buffer behind `ref`, held by `object` (or by no handle):
+ * the tracker's, or the one the last snapshot showed; 0 if unknown. */
+guint64     _rs_scenario_buffer_id       (RsScenarioSession         *self,
+                                          Object                    *object,
+                                          const AVBufferRef         *ref);
+
+G_END_DECLS

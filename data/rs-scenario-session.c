@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-scenario-session.c: stepping a scenario, observing its variables, and
+ * choosing how each new buffer is observed.
+ *
+ * Observation must not change what the scenario does. Wrapping a buffer
+ * (rs-tracker.h) keeps its refcount and writability, but not libav's
+ * private "reallocatable" mark of buffers made by av_buffer_realloc
+ * (av_new_packet, av_packet_make_writable, av_grow_packet): av_grow_packet
+ * reallocates such a buffer in place, and would copy a wrapper instead. So a
+ * packet payload born before an av_grow_packet statement is left untracked
+ * (observed by address and generation); every other new buffer is wrapped
+ * at birth, when its refcount is 1. A scenario has no branches, so "an
+ * av_grow_packet statement follows" is known before it runs. Buffers no code
+ * can reach any more (dropped references, lost packets) are wrapped as soon
+ * as their refcount is 1, so that their leak is reported exactly.
+ */
+#define G_LOG_DOMAIN "rs-scenario"
+
+#include "rs-scenario-session.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/samplefmt.h>
+
+#include "rs-error.h"
+#include "rs-query.h"
+#include "rs-scenario-session-private.h"
+
+static void rs_scenario_session_iface_init (RsSessionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RsScenarioSession, rs_scenario_session, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (RS_TYPE_SESSION, rs_scenario_session_iface_init))
+
+static void
+free_orphan (gpointer data)
+{
+  Orphan *orphan = data;
+
+  av_buffer_unref (&orphan->ref);
+  g_free (orphan);
+}
+
+static void
+free_object (gpointer data)
+{
+  Object *object = data;
+
+  av_packet_free (&object->packet);
+  av_frame_free (&object->frame);
+  g_free (object);
+}
+
+/* Everything the scenario left behind, once its leaks have been reported:
+ * Refscope itself leaks nothing. */
+static void
+free_leftovers (RsScenarioSession *self)
+{
+  g_ptr_array_set_size (self->objects, 0);
+  g_ptr_array_set_size (self->orphans, 0);
+  g_ptr_array_set_size (self->orphan_arrays, 0);
+}
+
+static void
+rs_scenario_session_finalize (GObject *object)
+{
+  RsScenarioSession *self = RS_SCENARIO_SESSION (object);
+
+  free_leftovers (self);
+  g_ptr_array_unref (self->objects);
+  g_ptr_array_unref (self->orphans);
+  g_ptr_array_unref (self->orphan_arrays);
+  /* Last: the tracker must see the frees above. */
+  g_clear_pointer (&self->observer, rs_observer_free);
+  g_clear_pointer (&self->history, rs_history_unref);
+  g_clear_pointer (&self->program, rs_scenario_program_free);
+  g_clear_pointer (&self->step_statements, g_array_unref);
+  g_clear_pointer (&self->leak_report, g_ptr_array_unref);
+  g_free (self->variables);
+  g_free (self->name);
+
+  G_OBJECT_CLASS (rs_scenario_session_parent_class)->finalize (object);
+}
+
+static void
+rs_scenario_session_class_init (RsScenarioSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rs_scenario_session_finalize;
+}
+
+static void
+rs_scenario_session_init (RsScenarioSession *self)
+{
+  self->history = rs_history_new ();
+  self->objects = g_ptr_array_new_with_free_func (free_object);
+  self->orphans = g_ptr_array_new_with_free_func (free_orphan);
+  self->orphan_arrays = g_ptr_array_new_with_free_func (av_free);
+  self->step_statements = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->leak_report = g_ptr_array_new_with_free_func (g_free);
+}
+
+RsScenarioSession *
+rs_scenario_session_new (const char  *filename,
+                         const char  *source,
+                         gssize       length,
+                         gboolean     observe,
+                         GError     **error)
+{
+  g_autoptr(RsScenarioProgram) program = NULL;
+  RsScenarioSession *self;
+
+  g_return_val_if_fail (source != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  program = rs_scenario_program_parse (filename, source, length, rs_scenario_resolve_libav_name, NULL);
+  if (!rs_scenario_program_check (program, error))
+    return NULL;
+
+  self = g_object_new (RS_TYPE_SCENARIO_SESSION, NULL);
+  self->name = g_path_get_basename (rs_scenario_program_get_filename (program));
+  self->variables = g_new0 (Variable, MAX (rs_scenario_program_get_n_variables (program), 1));
+  if (observe)
+    self->observer = rs_observer_new ();
+  for (guint i = 0; i < rs_scenario_program_get_n_statements (program); i++)
+    {
+      const RsScenarioStatement *statement = rs_scenario_program_get_statement (program, i);
+      const RsScenarioCall *call = statement->value.kind == RS_SCENARIO_VALUE_CALL ? statement->value.call : NULL;
+
+      if (call != NULL && call->function == RS_SCENARIO_GROW_PACKET)
+        self->last_grow = i + 1;
+    }
+  self->program = g_steal_pointer (&program);
+  return self;
+}
+
+RsScenarioSession *
+rs_scenario_session_new_from_file (const char  *path,
+                                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, RS_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? RS_ERROR_NOT_FOUND
+                                                                                    : RS_ERROR_IO,
+                   "%s", local_error->message);
+      return NULL;
+    }
+  return rs_scenario_session_new (path, contents, length, TRUE, error);
+}
+
+/* Handles and buffers */
+
+const char *
+_rs_scenario_handle_id (RsScenarioSession *self,
+                        Object            *object)
+{
+  g_autoptr(GString) id = NULL;
+
+  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
+    {
+      const Variable *var = &self->variables[i];
+
+      if (!var->in_scope || !var->initialized || var->object != object)
+        continue;
+      if (id == NULL)
+        id = g_string_new (NULL);
+      else
+        g_string_append (id, ", ");
+      g_string_append (id, rs_scenario_program_get_variable (self->program, i)->name);
+    }
+  return id != NULL ? g_intern_string (id->str) : NULL;
+}
+
+/* The name of the slot of `object` that holds `ref`, interned. */
+static const char *
+ref_field (Object            *object,
+           const AVBufferRef *ref)
+{
+  char field[32] = "buf";
+
+  if (object->frame != NULL)
+    {
+      for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
+        if (object->frame->buf[i] == ref)
+          g_snprintf (field, sizeof field, "buf[%u]", i);
+      for (int i = 0; i < object->frame->nb_extended_buf; i++)
+        if (object->frame->extended_buf[i] == ref)
+          g_snprintf (field, sizeof field, "extended_buf[%d]", i);
+    }
+  return g_intern_string (field);
+}
+
+guint64
+_rs_scenario_buffer_id (RsScenarioSession *self,
+                        Object            *object,
+                        const AVBufferRef *ref)
+{
+  RsSnapshot *previous;
+  const RsHandle *handle;
+  const char *id, *field;
+  guint64 tracked;
+
+  if (self->observer == NULL)
+    return 0;
+  tracked = rs_tracker_lookup (rs_observer_get_tracker (self->observer), ref->buffer);
+  if (tracked != 0)
+    return tracked;
+
+  /* Untracked: the id the last snapshot showed for this slot. */
+  previous = rs_history_get_last (self->history);
+  id = object != NULL ? _rs_scenario_handle_id (self, object) : NULL;
+  handle = previous != NULL && id != NULL ? rs_snapshot_find_handle (previous, id) : NULL;
+  field = object != NULL ? ref_field (object, ref) : NULL;
+  for (guint i = 0; handle != NULL && i < handle->n_refs; i++)
+    if (handle->refs[i].field == field)
+      return handle->refs[i].buffer;
+  return 0;
+}
+
+/* Wraps `*ref` if it is a new buffer (untracked, refcount 1). */
+static void
+maybe_track (RsScenarioSession *self,
+             AVBufferRef      **ref,
+             RsBufferKind       kind,
+             const char        *origin)
+{
+  RsTracker *tracker = rs_observer_get_tracker (self->observer);
+
+  if (*ref != NULL && av_buffer_get_ref_count (*ref) == 1 && rs_tracker_lookup (tracker, (*ref)->buffer) == 0)
+    rs_tracker_wrap (tracker, ref, kind, origin, NULL);
+}
+
+/* `kept` is a payload the packet held before the statement: not new. */
+static void
+track_object (RsScenarioSession *self,
+              Object            *object,
+              const char        *origin,
+              gboolean           payloads,
+              const AVBuffer    *kept)
+{
+  AVFrame *frame = object->frame;
+
+  if (object->packet != NULL && payloads &&
+      (object->packet->buf == NULL || object->packet->buf->buffer != kept))
+    maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin);
+  if (frame == NULL)
+    return;
+  for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
+    maybe_track (self, &frame->buf[i], frame->nb_samples > 0 ? RS_BUFFER_KIND_AUDIO : RS_BUFFER_KIND_PICTURE,
+                 origin);
+  for (int i = 0; i < frame->nb_extended_buf; i++)
+    maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin);
+}
+
+/* After statement `index`: the buffers it created (in the packet or frame
+ * it produced into), and those no code can reach any more. */
+static void
+track_new_buffers (RsScenarioSession *self,
+                   guint              index,
+                   const StepResult  *result)
+{
+  /* A later av_grow_packet may reallocate a payload in place. */
+  gboolean payloads = self->last_grow <= index + 1;
+
+  if (result->out != NULL && result->out->freed_line == 0)
+    track_object (self, result->out, result->call, payloads, result->kept_payload);
+  for (guint i = 0; i < self->objects->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->objects, i);
+
+      if (object->freed_line == 0 && object->lost)
+        track_object (self, object, "unreachable", TRUE, NULL);
+    }
+  for (guint i = 0; i < self->orphans->len; i++)
+    maybe_track (self, &((Orphan *) g_ptr_array_index (self->orphans, i))->ref, RS_BUFFER_KIND_PACKET,
+                 "unreachable");
+}
+
+static void
+observe_handles (RsScenarioSession *self)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
+    {
+      Object *object = self->variables[i].object;
+      RsHandle fields = { .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1 };
+
+      if (!self->variables[i].in_scope || !self->variables[i].initialized || object == NULL ||
+          object->freed_line != 0 || !g_hash_table_add (seen, object))
+        continue;
+      fields.id = _rs_scenario_handle_id (self, object);
+      if (object->packet != NULL)
+        rs_observer_add_packet (self->observer, &fields, object->packet);
+      else
+        rs_observer_add_frame (self->observer, &fields, object->frame);
+    }
+}
+
+/* The final step's leaks in words. */
+static void
+write_leak_report (RsScenarioSession *self,
+                   RsSnapshot        *last)
+{
+  g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (last);
+
+  for (guint i = 0; i < leaks->len; i++)
+    {
+      const RsBuffer *buffer = g_ptr_array_index (leaks, i);
+
+      g_ptr_array_add (self->leak_report,
+                       g_strdup_printf ("buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, from %s "
+                                        "in step %u) leaked with %d reference%s never released",
+                                        buffer->id, rs_buffer_kind_to_string (buffer->kind), buffer->size,
+                                        buffer->origin, buffer->born, buffer->refcount,
+                                        buffer->refcount == 1 ? "" : "s"));
+    }
+  for (guint i = 0; i < rs_history_get_length (self->history); i++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (self->history, i);
+
+      for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
+        {
+          const RsEvent *event = rs_snapshot_get_event (snapshot, k);
+
+          if (event->kind == RS_EVENT_LEAKED && event->message != NULL)
+            g_ptr_array_add (self->leak_report, g_strdup (event->message));
+        }
+    }
+  g_ptr_array_add (self->leak_report, NULL);
+}
+
+/* Runs the next step's statements; FALSE once finished. */
+static gboolean
+run_step (RsScenarioSession *self,
+          StepResult        *result,
+          guint             *index)
+{
+  guint n = rs_scenario_program_get_n_statements (self->program);
+  const RsScenarioStatement *statement;
+
+  *result = (StepResult) { NULL, NULL, 0, NULL, NULL, FALSE };
+  while (self->next < n && rs_scenario_program_get_statement (self->program, self->next)->kind == RS_SCENARIO_BEGIN)
+    self->next++;
+  if (self->finished || self->next >= n)
+    return FALSE;
+
+  *index = self->next;
+  statement = rs_scenario_program_get_statement (self->program, self->next);
+  _rs_scenario_run_statement (self, self->next++, result);
+  while (self->next < n && rs_scenario_program_get_statement (self->program, self->next)->joined)
+    {
+      StepResult joined = { NULL, NULL, 0, NULL, NULL, FALSE };
+      _rs_scenario_run_statement (self, self->next++, &joined);
+    }
+  if (statement->kind == RS_SCENARIO_RETURN)
+    self->next = statement->target;
+  result->final = self->next >= n;
+  return TRUE;
+}
+
+static RsSnapshot *
+rs_scenario_session_step (RsSession  *session,
+                          GError    **error)
+{
+  RsScenarioSession *self = RS_SCENARIO_SESSION (session);
+  g_autoptr(RsSnapshot) snapshot = NULL;
+  StepResult result;
+  const char *out;
+  guint index = 0;
+
+  g_return_val_if_fail (self->observer != NULL, NULL);
+
+  rs_observer_begin_step (self->observer, self->step);
+  if (!run_step (self, &result, &index))
+    return NULL;
+
+  track_new_buffers (self, index, &result);
+  observe_handles (self);
+  out = result.out != NULL && result.out->freed_line == 0 ? _rs_scenario_handle_id (self, result.out) : NULL;
+  snapshot = rs_observer_finish_step (self->observer, result.call, result.args, result.ret, TRUE,
+                                      result.ret >= 0 ? out : NULL, result.final);
+  rs_history_append (self->history, snapshot);
+  g_array_append_val (self->step_statements, index);
+  self->step++;
+
+  if (result.final)
+    {
+      self->finished = TRUE;
+      write_leak_report (self, snapshot);
+      free_leftovers (self);
+    }
+  return snapshot;
+}
+
+gboolean
+rs_scenario_session_run_statement (RsScenarioSession *self)
+{
+  StepResult result;
+  guint index = 0;
+
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), FALSE);
+  g_return_val_if_fail (self->observer == NULL, FALSE);
+
+  if (!run_step (self, &result, &index))
+    return FALSE;
+  if (result.final)
+    {
+      self->finished = TRUE;
+      free_leftovers (self);
+    }
+  return TRUE;
+}
+
+RsScenarioProgram *
+rs_scenario_session_get_program (RsScenarioSession *self)
+{
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), NULL);
+  return self->program;
+}
+
+gboolean
+rs_scenario_session_get_step_location (RsScenarioSession *self,
+                                       guint              step,
+                                       int               *line,
+                                       int               *column)
+{
+  const RsScenarioStatement *statement;
+
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), FALSE);
+
+  if (step >= self->step_statements->len)
+    return FALSE;
+  statement = rs_scenario_program_get_statement (self->program,
+                                                 g_array_index (self->step_statements, guint, step));
+  if (line != NULL)
+    *line = statement->line;
+  if (column != NULL)
+    *column = statement->column;
+  return TRUE;
+}
+
+const char *const *
+rs_scenario_session_get_leak_report (RsScenarioSession *self)
+{
+  static const char *const none[] = { NULL };
+
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), NULL);
+  return self->finished ? (const char *const *) self->leak_report->pdata : none;
+}
+
+static Object *
+find_variable_object (RsScenarioSession *self,
+                      const char        *name)
+{
+  for (guint i = rs_scenario_program_get_n_variables (self->program); i > 0; i--)
+    {
+      const Variable *var = &self->variables[i - 1];
+
+      if (var->in_scope && var->initialized && var->object != NULL && var->object->freed_line == 0 &&
+          g_str_equal (rs_scenario_program_get_variable (self->program, i - 1)->name, name))
+        return var->object;
+    }
+  return NULL;
+}
+
+const AVPacket *
+rs_scenario_session_peek_packet (RsScenarioSession *self,
+                                 const char        *name)
+{
+  Object *object;
+
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  object = find_variable_object (self, name);
+  return object != NULL ? object->packet : NULL;
+}
+
+const AVFrame *
+rs_scenario_session_peek_frame (RsScenarioSession *self,
+                                const char        *name)
+{
+  Object *object;
+
+  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  object = find_variable_object (self, name);
+  return object != NULL ? object->frame : NULL;
+}
+
+gboolean
+rs_scenario_resolve_libav_name (const char *name,
+                                gint64     *value,
+                                gpointer    user_data)
+{
+  static const struct { const char *name; gint64 value; } constants[] = {
+    { "AV_PKT_FLAG_KEY", AV_PKT_FLAG_KEY }, { "AV_PKT_FLAG_CORRUPT", AV_PKT_FLAG_CORRUPT },
+    { "AV_PKT_FLAG_DISCARD", AV_PKT_FLAG_DISCARD }, { "AV_NOPTS_VALUE", AV_NOPTS_VALUE },
+    { "AV_INPUT_BUFFER_PADDING_SIZE", AV_INPUT_BUFFER_PADDING_SIZE },
+    { "AV_CH_LAYOUT_MONO", AV_CH_LAYOUT_MONO }, { "AV_CH_LAYOUT_STEREO", AV_CH_LAYOUT_STEREO },
+    { "AV_CH_LAYOUT_2POINT1", AV_CH_LAYOUT_2POINT1 }, { "AV_CH_LAYOUT_SURROUND", AV_CH_LAYOUT_SURROUND },
+    { "AV_CH_LAYOUT_QUAD", AV_CH_LAYOUT_QUAD }, { "AV_CH_LAYOUT_5POINT0", AV_CH_LAYOUT_5POINT0 },
+    { "AV_CH_LAYOUT_5POINT1", AV_CH_LAYOUT_5POINT1 }, { "AV_CH_LAYOUT_7POINT1", AV_CH_LAYOUT_7POINT1 },
+  };
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (name != NULL && value != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (constants); i++)
+    if (g_str_equal (name, constants[i].name))
+      {
+        *value = constants[i].value;
+        return TRUE;
+      }
+  if (g_str_has_prefix (name, "AV_PIX_FMT_"))
+    {
+      lower = g_ascii_strdown (name + strlen ("AV_PIX_FMT_"), -1);
+      *value = g_str_equal (lower, "none") ? AV_PIX_FMT_NONE : av_get_pix_fmt (lower);
+      return *value != AV_PIX_FMT_NONE || g_str_equal (lower, "none");
+    }
+  if (g_str_has_prefix (name, "AV_SAMPLE_FMT_"))
+    {
+      lower = g_ascii_strdown (name + strlen ("AV_SAMPLE_FMT_"), -1);
+      *value = g_str_equal (lower, "none") ? AV_SAMPLE_FMT_NONE : av_get_sample_fmt (lower);
+      return *value != AV_SAMPLE_FMT_NONE || g_str_equal (lower, "none");
+    }
+  return FALSE;
+}
+
+static gboolean
+rs_scenario_session_is_finished (RsSession *session)
+{
+  return RS_SCENARIO_SESSION (session)->finished;
+}
+
+static RsHistory *
+rs_scenario_session_get_history (RsSession *session)
+{
+  return RS_SCENARIO_SESSION (session)->history;
+}
+
+static const char *
+rs_scenario_session_get_name (RsSession *session)
+{
+  return RS_SCENARIO_SESSION (session)->name;
+}
+
+static void
+rs_scenario_session_iface_init (RsSessionInterface *iface)
+{
+  iface->step = rs_scenario_session_step;
+  iface->is_finished = rs_scenario_session_is_finished;
+  iface->get_history = rs_scenario_session_get_history;
+  iface->get_name = rs_scenario_session_get_name;
+}
