@@ -74,7 +74,7 @@ capture_dropped (RsScenarioSession         *self,
         continue;
 
       orphan = g_new0 (Orphan, 1);
-      *orphan = (Orphan) { before->refs[i], self->step, statement->line, call };
+      *orphan = (Orphan) { before->refs[i], self->step, statement->line, call, before->ids[i] };
       g_ptr_array_add (self->orphans, orphan);
       _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, before->ids[i],
                               "%s dropped a reference to this buffer without releasing it: "

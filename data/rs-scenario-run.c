@@ -584,7 +584,8 @@ _rs_scenario_run_statement (RsScenarioSession *self,
       break;
     case RS_SCENARIO_CALL:
       if (_rs_scenario_run_call (self, statement, statement->value.call, result, &produced) && produced != NULL)
-        check_lost (self, statement, produced, 0, "the result of %s was not kept", result->call);
+        check_lost (self, statement, produced, first_buffer_id (self, produced), "the result of %s was not kept",
+                    result->call);
       break;
     case RS_SCENARIO_SET_FIELD:
       set_field (self, statement);

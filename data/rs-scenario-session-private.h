@@ -38,6 +38,7 @@ typedef struct {
   guint        step;
   int          line;
   const char  *call;     /* static */
+  guint64      observed_id; /* its id when it was dropped */
 } Orphan;
 
 struct _RsScenarioSession {

@@ -225,8 +225,8 @@ _rs_scenario_buffer_id (RsScenarioSession *self,
   return 0;
 }
 
-/* Wraps `*ref` if it is a new buffer (untracked, refcount 1). */
-static void
+/* Wraps `*ref` if it is a new buffer (untracked, refcount 1); its id, or 0. */
+static guint64
 maybe_track (RsScenarioSession *self,
              AVBufferRef      **ref,
              RsBufferKind       kind,
@@ -235,11 +235,13 @@ maybe_track (RsScenarioSession *self,
   RsTracker *tracker = rs_observer_get_tracker (self->observer);
 
   if (*ref != NULL && av_buffer_get_ref_count (*ref) == 1 && rs_tracker_lookup (tracker, (*ref)->buffer) == 0)
-    rs_tracker_wrap (tracker, ref, kind, origin, NULL);
+    return rs_tracker_wrap (tracker, ref, kind, origin, NULL);
+  return 0;
 }
 
-/* `kept` is a payload the packet held before the statement: not new. */
-static void
+/* `kept` is a payload the packet held before the statement: not new.
+ * TRUE if a buffer was wrapped. */
+static gboolean
 track_object (RsScenarioSession *self,
               Object            *object,
               const char        *origin,
@@ -247,28 +249,35 @@ track_object (RsScenarioSession *self,
               const AVBuffer    *kept)
 {
   AVFrame *frame = object->frame;
+  RsBufferKind kind = frame != NULL && frame->nb_samples > 0 ? RS_BUFFER_KIND_AUDIO : RS_BUFFER_KIND_PICTURE;
+  gboolean wrapped = FALSE;
 
   if (object->packet != NULL && payloads &&
       (object->packet->buf == NULL || object->packet->buf->buffer != kept))
-    maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin);
+    wrapped = maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin) != 0;
   if (frame == NULL)
-    return;
+    return wrapped;
   for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
-    maybe_track (self, &frame->buf[i], frame->nb_samples > 0 ? RS_BUFFER_KIND_AUDIO : RS_BUFFER_KIND_PICTURE,
-                 origin);
+    wrapped = maybe_track (self, &frame->buf[i], kind, origin) != 0 || wrapped;
   for (int i = 0; i < frame->nb_extended_buf; i++)
-    maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin);
+    wrapped = maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin) != 0 || wrapped;
+  return wrapped;
 }
 
 /* After statement `index`: the buffers it created (in the packet or frame
- * it produced into), and those no code can reach any more. */
+ * it produced into), and those no code can reach any more. The latter were
+ * observed (a later av_grow_packet) and now leak: tracked from here on,
+ * their leak is reported exactly; wrapping them cannot change what the
+ * scenario does, since nothing reaches them. */
 static void
 track_new_buffers (RsScenarioSession *self,
                    guint              index,
                    const StepResult  *result)
 {
+  const RsScenarioStatement *statement = rs_scenario_program_get_statement (self->program, index);
   /* A later av_grow_packet may reallocate a payload in place. */
   gboolean payloads = self->last_grow <= index + 1;
+  guint64 id;
 
   if (result->out != NULL && result->out->freed_line == 0)
     track_object (self, result->out, result->call, payloads, result->kept_payload);
@@ -276,12 +285,21 @@ track_new_buffers (RsScenarioSession *self,
     {
       Object *object = g_ptr_array_index (self->objects, i);
 
-      if (object->freed_line == 0 && object->lost)
-        track_object (self, object, "unreachable", TRUE, NULL);
+      if (object->freed_line == 0 && object->lost &&
+          track_object (self, object, "observed", TRUE, NULL))
+        _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, 0, "the observed buffers of the lost %s "
+                                "allocated on line %d are tracked from here on, to report their leak",
+                                _rs_scenario_struct_name (object), object->line);
     }
   for (guint i = 0; i < self->orphans->len; i++)
-    maybe_track (self, &((Orphan *) g_ptr_array_index (self->orphans, i))->ref, RS_BUFFER_KIND_PACKET,
-                 "unreachable");
+    {
+      Orphan *orphan = g_ptr_array_index (self->orphans, i);
+
+      if ((id = maybe_track (self, &orphan->ref, RS_BUFFER_KIND_PACKET, "observed")) != 0)
+        _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, id, "buffer %" G_GUINT64_FORMAT ", which "
+                                "%s dropped in step %u, is tracked from here on as buffer %" G_GUINT64_FORMAT
+                                ", to report its leak", orphan->observed_id, orphan->call, orphan->step, id);
+    }
 }
 
 static void
@@ -305,34 +323,54 @@ observe_handles (RsScenarioSession *self)
     }
 }
 
-/* The final step's leaks in words. */
+/* The final step's leaks in words: each leaked buffer, with the steps
+ * that explain it (a reference dropped, a packet lost), then the packets
+ * and frames lost without a buffer. */
 static void
 write_leak_report (RsScenarioSession *self,
                    RsSnapshot        *last)
 {
   g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (last);
+  g_autoptr(GHashTable) explained = g_hash_table_new (NULL, NULL);
 
   for (guint i = 0; i < leaks->len; i++)
     {
       const RsBuffer *buffer = g_ptr_array_index (leaks, i);
+      GString *line = g_string_new (NULL);
 
-      g_ptr_array_add (self->leak_report,
-                       g_strdup_printf ("buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, from %s "
-                                        "in step %u) leaked with %d reference%s never released",
-                                        buffer->id, rs_buffer_kind_to_string (buffer->kind), buffer->size,
-                                        buffer->origin, buffer->born, buffer->refcount,
-                                        buffer->refcount == 1 ? "" : "s"));
+      g_string_printf (line, "buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, allocated by %s in "
+                       "step %u) leaked: %d reference%s never released", buffer->id,
+                       rs_buffer_kind_to_string (buffer->kind), buffer->size, buffer->origin, buffer->born,
+                       buffer->refcount, buffer->refcount == 1 ? "" : "s");
+      for (guint step = 0; step < rs_history_get_length (self->history); step++)
+        {
+          RsSnapshot *snapshot = rs_history_get_snapshot (self->history, step);
+
+          for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
+            {
+              const RsEvent *event = rs_snapshot_get_event (snapshot, k);
+
+              if (event->kind == RS_EVENT_LEAKED && event->message != NULL && event->buffer == buffer->id)
+                {
+                  g_string_append_printf (line, "; step %u, %s", step, event->message);
+                  g_hash_table_add (explained, (gpointer) event);
+                }
+            }
+        }
+      g_ptr_array_add (self->leak_report, g_string_free (line, FALSE));
     }
-  for (guint i = 0; i < rs_history_get_length (self->history); i++)
+
+  for (guint step = 0; step < rs_history_get_length (self->history); step++)
     {
-      RsSnapshot *snapshot = rs_history_get_snapshot (self->history, i);
+      RsSnapshot *snapshot = rs_history_get_snapshot (self->history, step);
 
       for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
         {
           const RsEvent *event = rs_snapshot_get_event (snapshot, k);
 
-          if (event->kind == RS_EVENT_LEAKED && event->message != NULL)
-            g_ptr_array_add (self->leak_report, g_strdup (event->message));
+          if (event->kind == RS_EVENT_LEAKED && event->message != NULL &&
+              !g_hash_table_contains (explained, event))
+            g_ptr_array_add (self->leak_report, g_strdup_printf ("step %u, %s", step, event->message));
         }
     }
   g_ptr_array_add (self->leak_report, NULL);
