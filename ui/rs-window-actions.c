@@ -343,6 +343,44 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.cancel-run", busy);
 }
 
+/* Space steps, unless the focus is on something Space is for: a button
+ * reached with Tab, a text field, a row. */
+static gboolean
+on_space (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = user_data;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pipeline_popover)))
+    return FALSE;
+  if (focus != NULL &&
+      (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus) || GTK_IS_BUTTON (focus) ||
+       GTK_IS_LIST_BOX_ROW (focus) || GTK_IS_CHECK_BUTTON (focus)))
+    return FALSE;
+  return gtk_widget_activate_action (widget, action, NULL);
+}
+
+void
+_rs_window_add_space_shortcuts (RsWindow *self)
+{
+  /* GtkWindow binds Space to activating the focus widget, and a class's
+   * bindings come after its parent's: a controller that captures Space
+   * goes first. */
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                                          gtk_callback_action_new (on_space, (gpointer) "win.step", NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, GDK_SHIFT_MASK),
+                                                          gtk_callback_action_new (on_space, (gpointer) "win.back", NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 void
 _rs_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -364,10 +402,9 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.pipeline", NULL, pipeline_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.step", NULL);
+  /* Space and Shift+Space: see _rs_window_add_space_shortcuts(). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_SHIFT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "win.next-packet", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "win.next-frame", NULL);

@@ -40,7 +40,9 @@ struct _RsWindow {
   char                 *last_message;
 };
 
-void _rs_window_class_init_actions (GtkWidgetClass *widget_class);
+void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
+/* Space and Shift+Space, per window. */
+void _rs_window_add_space_shortcuts (RsWindow       *window);
 /* Enables the actions that make sense now. */
 void _rs_window_update_actions     (RsWindow       *window);
 /* Puts the step shown on screen. */

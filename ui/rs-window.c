@@ -588,6 +588,8 @@ rs_window_init (RsWindow *self)
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
 
+  _rs_window_add_space_shortcuts (self);
+
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

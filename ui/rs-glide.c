@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-glide"
+
+#include "rs-glide.h"
+
+/* A node's box, padded to take in its border. */
+typedef struct {
+  double x, y, width, height;
+} Box;
+
+struct _RsGlide {
+  cairo_surface_t *surface;  /* the old drawing */
+  GHashTable      *boxes;    /* node name -> Box, in the old drawing */
+};
+
+#define BOX_PAD 3.0
+
+static Box
+padded (double x, double y, double w, double h)
+{
+  return (Box) { x - BOX_PAD, y - BOX_PAD, w + 2 * BOX_PAD, h + 2 * BOX_PAD };
+}
+
+RsGlide *
+rs_glide_new (RsRender *render)
+{
+  RsGraph *graph;
+  cairo_surface_t *surface;
+  RsGlide *self;
+
+  g_return_val_if_fail (render != NULL, NULL);
+
+  graph = rs_render_get_graph (render);
+  surface = rs_render_get_surface (render);
+  if (graph == NULL || surface == NULL)
+    return NULL;
+
+  self = g_new0 (RsGlide, 1);
+  self->surface = cairo_surface_reference (surface);
+  self->boxes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
+    {
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+      Box box = padded (node->x, node->y, node->width, node->height);
+
+      g_hash_table_insert (self->boxes, g_strdup (node->name), g_memdup2 (&box, sizeof box));
+    }
+  return self;
+}
+
+void
+rs_glide_free (RsGlide *self)
+{
+  if (self == NULL)
+    return;
+  cairo_surface_destroy (self->surface);
+  g_hash_table_unref (self->boxes);
+  g_free (self);
+}
+
+double
+rs_glide_ease (double t)
+{
+  double p = CLAMP (t, 0.0, 1.0) - 1;
+
+  return p * p * p + 1;
+}
+
+/* Everything of `surface` but the boxes of `boxes` (the edges, the queue
+ * frames), with `alpha`. */
+static void
+paint_without_boxes (cairo_t         *cr,
+                     cairo_surface_t *surface,
+                     const Box       *boxes,
+                     guint            n_boxes,
+                     double           alpha)
+{
+  double x1, y1, x2, y2;
+
+  cairo_save (cr);
+  cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
+  cairo_rectangle (cr, x1, y1, x2 - x1, y2 - y1);
+  for (guint i = 0; i < n_boxes; i++)
+    cairo_rectangle (cr, boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_clip (cr);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+/* One node's box of `surface`, painted at `to`. */
+static void
+paint_box (cairo_t         *cr,
+           cairo_surface_t *surface,
+           const Box       *from,
+           double           to_x,
+           double           to_y,
+           double           alpha)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, to_x, to_y, from->width, from->height);
+  cairo_clip (cr);
+  cairo_set_source_surface (cr, surface, to_x - from->x, to_y - from->y);
+  cairo_paint_with_alpha (cr, alpha);
+  cairo_restore (cr);
+}
+
+void
+rs_glide_draw (RsGlide  *self,
+               RsRender *render,
+               cairo_t  *cr,
+               double    t)
+{
+  RsGraph *graph;
+  cairo_surface_t *surface;
+  guint n;
+  g_autofree Box *new_boxes = NULL;
+  g_autofree Box *old_boxes = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_old = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (render != NULL);
+
+  graph = rs_render_get_graph (render);
+  surface = rs_render_get_surface (render);
+  if (graph == NULL || surface == NULL)
+    return;
+
+  n = rs_graph_get_n_nodes (graph);
+  new_boxes = g_new (Box, n);
+  old_boxes = g_new (Box, g_hash_table_size (self->boxes));
+  for (guint i = 0; i < n; i++)
+    {
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+
+      new_boxes[i] = padded (node->x, node->y, node->width, node->height);
+    }
+  g_hash_table_iter_init (&iter, self->boxes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    old_boxes[n_old++] = *(const Box *) value;
+
+  /* Edges and frames cross-fade. */
+  paint_without_boxes (cr, self->surface, old_boxes, n_old, 1.0 - t);
+  paint_without_boxes (cr, surface, new_boxes, n, t);
+
+  /* Nodes that stay glide from where they were; new ones fade in. */
+  for (guint i = 0; i < n; i++)
+    {
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+      const Box *old = g_hash_table_lookup (self->boxes, node->name);
+
+      if (old != NULL)
+        {
+          g_hash_table_add (seen, (gpointer) node->name);
+          paint_box (cr, surface, &new_boxes[i],
+                     old->x + (new_boxes[i].x - old->x) * t,
+                     old->y + (new_boxes[i].y - old->y) * t, 1.0);
+        }
+      else
+        paint_box (cr, surface, &new_boxes[i], new_boxes[i].x, new_boxes[i].y, t);
+    }
+
+  /* Nodes that went fade out where they were. */
+  g_hash_table_iter_init (&iter, self->boxes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (seen, key))
+      {
+        const Box *box = value;
+
+        paint_box (cr, self->surface, box, box->x, box->y, 1.0 - t);
+      }
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-graph-view-private.h: shared by rs-graph-view.c (drawing, the glide,
+ * the public API) and rs-graph-view-input.c (pointer, touchpad and keys).
+ */
+#pragma once
+
+#include "rs-glide.h"
+#include "rs-graph-view.h"
+
+G_BEGIN_DECLS
+
+#define MIN_ZOOM       0.1
+#define MAX_ZOOM       4.0
+#define ZOOM_STEP      1.25
+#define FIT_MAX_ZOOM   1.25
+#define READABLE_ZOOM  0.8
+#define MARGIN         24.0   /* px around a fitted graph */
+#define GLIDE_USEC     (200 * G_TIME_SPAN_MILLISECOND)
+#define CLICK_SLOP     4.0    /* px a press may move and still be a click */
+
+struct _RsGraphView {
+  GtkWidget        parent_instance;
+
+  RsRender        *render;
+  RsSnapshot      *snapshot;   /* owned */
+  RsSnapshot      *previous;   /* owned */
+  gboolean         dark;
+  RsSelection      selection;
+  const RsGraphNode *hover;    /* borrowed from the render's graph */
+
+  /* Screen = offset + zoom × drawing. */
+  double           zoom;
+  double           offset_x;
+  double           offset_y;
+  gboolean         fitting;    /* keep fitting until the user zooms or pans */
+  gboolean         readable;   /* fit the width if the whole is too small to read */
+
+  /* Panning. */
+  double           drag_offset_x;
+  double           drag_offset_y;
+  gboolean         dragged;
+  GtkGesture      *drag;       /* owned by the widget */
+  double           zoom_start; /* pinch */
+  gboolean         has_pointer;
+  double           pointer_x;
+  double           pointer_y;
+
+  /* The glide after a new layout: what the last layout looked like. */
+  guint            glide_id;
+  gint64           glide_start;
+  double           glide_t;
+  RsGlide         *glide;      /* owned */
+  double           old_zoom;
+  double           old_offset_x;
+  double           old_offset_y;
+};
+
+/* Screen = offset + zoom × drawing. */
+void               _rs_graph_view_set_transform      (RsGraphView *view,
+                                                      double       zoom,
+                                                      double       offset_x,
+                                                      double       offset_y);
+void               _rs_graph_view_to_drawing         (RsGraphView *view,
+                                                      double       x,
+                                                      double       y,
+                                                      double      *drawing_x,
+                                                      double      *drawing_y);
+/* Zooms by `factor` keeping the point (x, y) of the widget in place. */
+void               _rs_graph_view_zoom_at            (RsGraphView *view,
+                                                      double       factor,
+                                                      double       x,
+                                                      double       y);
+/* The node drawing the selection, or NULL. Borrowed from the render. */
+const RsGraphNode *_rs_graph_view_find_selected_node (RsGraphView *view);
+/* Adds the event controllers. */
+void               _rs_graph_view_init_input         (RsGraphView *view);
+
+G_END_DECLS
