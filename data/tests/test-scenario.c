@@ -1,0 +1,610 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Scenario sessions: every bundled lesson runs with the refcounts, leaks and
+ * unsafe writes it is meant to show; observing changes nothing libav does;
+ * a wrong scenario is stopped, never a crash; the trace marks leaks.
+ */
+#include <json-glib/json-glib.h>
+#include <libavcodec/avcodec.h>
+#include <string.h>
+
+#include "rs-error.h"
+#include "rs-query.h"
+#include "rs-scenario-session.h"
+#include "rs-trace.h"
+#include "rs-tracker.h"
+
+static char *
+lesson_path (const char *name)
+{
+  const char *dir = g_getenv ("RS_SCENARIO_DIR");
+
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static RsScenarioSession *
+open_lesson (const char *name,
+             gboolean    observe)
+{
+  g_autofree char *path = lesson_path (name);
+  g_autofree char *source = NULL;
+  g_autoptr(GError) error = NULL;
+  RsScenarioSession *session;
+
+  g_assert_true (g_file_get_contents (path, &source, NULL, NULL));
+  session = rs_scenario_session_new (name, source, -1, observe, &error);
+  g_assert_no_error (error);
+  return session;
+}
+
+static RsScenarioSession *
+open_source (const char *source)
+{
+  g_autoptr(GError) error = NULL;
+  RsScenarioSession *session = rs_scenario_session_new ("test.c", source, -1, TRUE, &error);
+
+  g_assert_no_error (error);
+  return session;
+}
+
+/* Runs every step; the history. */
+static RsHistory *
+run (RsScenarioSession *session)
+{
+  g_autoptr(GError) error = NULL;
+
+  while (rs_session_step (RS_SESSION (session), &error) != NULL)
+    ;
+  g_assert_no_error (error);
+  g_assert_true (rs_session_is_finished (RS_SESSION (session)));
+  return rs_session_get_history (RS_SESSION (session));
+}
+
+/* The first step whose call (and arguments, unless NULL) match. */
+static RsSnapshot *
+find_step (RsHistory  *history,
+           const char *call,
+           const char *args)
+{
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+
+      if (g_strcmp0 (rs_snapshot_get_call (snapshot), call) == 0 &&
+          (args == NULL || g_strcmp0 (rs_snapshot_get_args (snapshot), args) == 0))
+        return snapshot;
+    }
+  g_error ("no step %s(%s)", call, args != NULL ? args : "…");
+  return NULL;
+}
+
+/* The buffer handle `id` holds in its first ref, or NULL. */
+static const RsBuffer *
+held_buffer (RsSnapshot *snapshot,
+             const char *id)
+{
+  const RsHandle *handle = rs_snapshot_find_handle (snapshot, id);
+
+  g_assert_nonnull (handle);
+  return handle->n_refs > 0 ? rs_snapshot_find_buffer (snapshot, handle->refs[0].buffer) : NULL;
+}
+
+static guint
+count_events (RsSnapshot  *snapshot,
+              RsEventKind  kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    n += rs_snapshot_get_event (snapshot, i)->kind == kind;
+  return n;
+}
+
+static guint
+count_all_events (RsHistory   *history,
+                  RsEventKind  kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    n += count_events (rs_history_get_snapshot (history, i), kind);
+  return n;
+}
+
+static const RsEvent *
+find_event (RsSnapshot  *snapshot,
+            RsEventKind  kind)
+{
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    if (rs_snapshot_get_event (snapshot, i)->kind == kind)
+      return rs_snapshot_get_event (snapshot, i);
+  return NULL;
+}
+
+static void
+assert_ends_clean (RsScenarioSession *session,
+                   RsHistory         *history)
+{
+  RsSnapshot *last = rs_history_get_last (history);
+
+  g_assert_cmpstr (rs_snapshot_get_call (last), ==, "end");
+  g_assert_cmpuint (rs_snapshot_get_n_handles (last), ==, 0);
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (last), ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_ERROR), ==, 0);
+  g_assert_null (rs_scenario_session_get_leak_report (session)[0]);
+}
+
+static void
+test_lesson_alloc_free (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("01-packet-alloc-free.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *snapshot;
+  const RsBuffer *buffer;
+  int line = 0;
+
+  snapshot = find_step (history, "av_packet_alloc", NULL);
+  g_assert_cmpstr (rs_snapshot_get_out (snapshot), ==, "pkt");
+  g_assert_null (held_buffer (snapshot, "pkt"));
+
+  snapshot = find_step (history, "av_new_packet", NULL);
+  buffer = held_buffer (snapshot, "pkt");
+  g_assert_nonnull (buffer);
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_true (buffer->tracked);
+  g_assert_true (buffer->writable);
+  g_assert_cmpuint (buffer->size, ==, 20 * 1024 * 102 + AV_INPUT_BUFFER_PADDING_SIZE);
+  g_assert_cmpstr (buffer->origin, ==, "av_new_packet");
+  g_assert_true (rs_scenario_session_get_step_location (session, rs_snapshot_get_step (snapshot), &line, NULL));
+  g_assert_cmpint (line, ==, 23);
+
+  snapshot = find_step (history, "memccpy", NULL);
+  g_assert_cmpuint (rs_snapshot_get_n_events (snapshot), ==, 0);
+
+  snapshot = find_step (history, "av_packet_unref", NULL);
+  g_assert_null (held_buffer (snapshot, "pkt"));
+  g_assert_cmpuint (count_events (snapshot, RS_EVENT_FREED), ==, 1);
+
+  snapshot = find_step (history, "av_packet_free", NULL);
+  g_assert_cmpuint (rs_snapshot_get_n_handles (snapshot), ==, 0);
+  assert_ends_clean (session, history);
+}
+
+static void
+test_lesson_init_packet_leak (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("02-init-packet-leak.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *snapshot = find_step (history, "av_init_packet", NULL);
+  RsSnapshot *last = rs_history_get_last (history);
+  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LEAKED);
+  const RsBuffer *buffer;
+  g_autoptr(GPtrArray) leaks = NULL;
+  const char *const *report;
+
+  /* The buffer lost its holder in the av_init_packet step... */
+  g_assert_null (held_buffer (snapshot, "pkt"));
+  g_assert_nonnull (orphaned);
+  buffer = rs_snapshot_find_buffer (snapshot, orphaned->buffer);
+  g_assert_nonnull (buffer);
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_cmpint (buffer->visible, ==, 0);
+  g_assert_nonnull (strstr (orphaned->message, "02-init-packet-leak.c:19:5: av_init_packet dropped"));
+
+  /* ... av_packet_free cannot free it, and at the end it is a leak. */
+  g_assert_nonnull (rs_snapshot_find_buffer (find_step (history, "av_packet_free", NULL), orphaned->buffer));
+  leaks = rs_snapshot_get_leaks (last);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  buffer = g_ptr_array_index (leaks, 0);
+  g_assert_cmpuint (buffer->id, ==, orphaned->buffer);
+  g_assert_true (buffer->leaked);
+  g_assert_cmpuint (buffer->size, ==, 20 * 1024 * 102 + AV_INPUT_BUFFER_PADDING_SIZE);
+  g_assert_cmpuint (count_events (last, RS_EVENT_LEAKED), ==, 1);
+
+  report = rs_scenario_session_get_leak_report (session);
+  g_assert_nonnull (report[0]);
+  g_assert_null (report[1]);
+  g_assert_nonnull (strstr (report[0], "step 5"));
+  g_assert_nonnull (strstr (report[0], "av_init_packet dropped"));
+}
+
+static void
+test_lesson_copy_packet (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("03-copy-packet.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *snapshot;
+  const RsBuffer *shared;
+  const RsEvent *unsafe;
+  guint64 first;
+
+  snapshot = find_step (history, "av_packet_ref", "shared, src");
+  shared = held_buffer (snapshot, "shared");
+  first = shared->id;
+  g_assert_cmpuint (held_buffer (snapshot, "src")->id, ==, first);
+  g_assert_cmpint (shared->refcount, ==, 2);
+  g_assert_cmpint (shared->visible, ==, 2);
+  g_assert_false (shared->writable);
+
+  snapshot = find_step (history, "av_packet_clone", NULL);
+  g_assert_cmpstr (rs_snapshot_get_out (snapshot), ==, "clone");
+  g_assert_cmpint (held_buffer (snapshot, "clone")->refcount, ==, 3);
+
+  snapshot = find_step (history, "memset", "shared->data, 1, 16");
+  unsafe = find_event (snapshot, RS_EVENT_UNSAFE_WRITE);
+  g_assert_nonnull (unsafe);
+  g_assert_cmpuint (unsafe->buffer, ==, first);
+  g_assert_nonnull (strstr (unsafe->message, "src, clone"));
+
+  /* The own copy is a second buffer; make_writable gives shared a third. */
+  g_assert_cmpuint (held_buffer (find_step (history, "av_new_packet", "copy, src->size"), "copy")->id, !=, first);
+  snapshot = find_step (history, "av_packet_make_writable", "shared");
+  g_assert_cmpuint (held_buffer (snapshot, "shared")->id, !=, first);
+  g_assert_cmpint (held_buffer (snapshot, "src")->refcount, ==, 2);
+  g_assert_cmpuint (count_events (find_step (history, "memset", "shared->data, 2, 16"), RS_EVENT_UNSAFE_WRITE), ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_UNSAFE_WRITE), ==, 1);
+
+  /* Freed when the last reference went. */
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_free", "&clone"), RS_EVENT_FREED), ==, 0);
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_unref", "src"), RS_EVENT_FREED), ==, 1);
+  assert_ends_clean (session, history);
+}
+
+static void
+test_lesson_queue (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("04-queue-move-ref.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *snapshot = find_step (history, "av_packet_move_ref", "q0, pkt");
+  const RsBuffer *buffer = held_buffer (snapshot, "q0");
+
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_true (buffer->writable);
+  g_assert_null (held_buffer (snapshot, "pkt"));
+  g_assert_cmpuint (rs_snapshot_get_n_events (snapshot), ==, 0);
+
+  snapshot = find_step (history, "av_frame_move_ref", "slot0, frame");
+  g_assert_null (held_buffer (snapshot, "frame"));
+  buffer = held_buffer (snapshot, "slot0");
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_cmpint (buffer->kind, ==, RS_BUFFER_KIND_PICTURE);
+  g_assert_cmpuint (rs_snapshot_find_handle (snapshot, "slot0")->width, ==, 320);
+
+  g_assert_cmpuint (count_events (find_step (history, "av_frame_unref", "slot0"), RS_EVENT_FREED), ==, 1);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_UNSAFE_WRITE), ==, 0);
+  assert_ends_clean (session, history);
+}
+
+static void
+test_lesson_frame_writable (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("05-frame-make-writable.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *first = find_step (history, "av_frame_make_writable", "frame");
+  RsSnapshot *snapshot = find_step (history, "av_frame_ref", "ref, frame");
+  guint64 picture = held_buffer (first, "frame")->id;
+
+  /* Writable already: no copy. */
+  g_assert_cmpuint (count_events (first, RS_EVENT_ALLOCATED), ==, 0);
+  g_assert_cmpint (held_buffer (snapshot, "ref")->refcount, ==, 2);
+  g_assert_cmpuint (held_buffer (snapshot, "ref")->id, ==, picture);
+
+  snapshot = find_step (history, "memset", "frame->data[0], 235, frame->linesize[0]");
+  g_assert_cmpuint (find_event (snapshot, RS_EVENT_UNSAFE_WRITE)->buffer, ==, picture);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_UNSAFE_WRITE), ==, 1);
+
+  /* Shared: make_writable copies. */
+  snapshot = rs_history_get_snapshot (history, rs_snapshot_get_step (snapshot) + 1);
+  g_assert_cmpstr (rs_snapshot_get_call (snapshot), ==, "av_frame_make_writable");
+  g_assert_cmpuint (count_events (snapshot, RS_EVENT_ALLOCATED), ==, 1);
+  g_assert_cmpuint (held_buffer (snapshot, "frame")->id, !=, picture);
+  g_assert_cmpint (held_buffer (snapshot, "ref")->refcount, ==, 1);
+  assert_ends_clean (session, history);
+}
+
+static void
+test_lesson_move_ref_leak (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("06-move-ref-leak.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *snapshot = find_step (history, "av_packet_move_ref", "dst, src");
+  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LEAKED);
+  g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (rs_history_get_last (history));
+
+  g_assert_nonnull (orphaned);
+  g_assert_cmpuint (rs_snapshot_find_buffer (snapshot, orphaned->buffer)->size, ==, 100 + AV_INPUT_BUFFER_PADDING_SIZE);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpuint (((RsBuffer *) g_ptr_array_index (leaks, 0))->id, ==, orphaned->buffer);
+  /* The second move, after av_packet_unref, leaks nothing. */
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 2);
+}
+
+static void
+test_lesson_grow (void)
+{
+  g_autoptr(RsScenarioSession) session = open_lesson ("07-grow-packet.c", TRUE);
+  RsHistory *history = run (session);
+  RsSnapshot *made = find_step (history, "av_new_packet", NULL);
+  RsSnapshot *grown = find_step (history, "av_grow_packet", NULL);
+  RsSnapshot *shared, *regrown;
+  const RsBuffer *buffer = held_buffer (made, "pkt");
+
+  /* Observed, not wrapped; reallocated in place: the same buffer. */
+  g_assert_false (buffer->tracked);
+  g_assert_cmpuint (held_buffer (grown, "pkt")->id, ==, buffer->id);
+  g_assert_cmpint (rs_snapshot_find_handle (grown, "pkt")->size, ==, 1100);
+  g_assert_cmpuint (count_events (grown, RS_EVENT_ALLOCATED), ==, 0);
+
+  /* Shared, it cannot be: pkt gets a new buffer and other keeps the old. */
+  shared = find_step (history, "av_packet_ref", NULL);
+  regrown = rs_history_get_snapshot (history, rs_snapshot_get_step (shared) + 1);
+  g_assert_cmpstr (rs_snapshot_get_call (regrown), ==, "av_grow_packet");
+  g_assert_cmpuint (held_buffer (regrown, "other")->id, ==, buffer->id);
+  g_assert_cmpuint (held_buffer (regrown, "pkt")->id, !=, buffer->id);
+  g_assert_cmpint (held_buffer (regrown, "other")->refcount, ==, 1);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_UNSAFE_WRITE), ==, 0);
+  assert_ends_clean (session, history);
+}
+
+/* The proof behind lesson 7: libav reallocates av_new_packet's buffer in
+ * place, and wrapping it would turn that into a copy. */
+static void
+test_wrapping_would_change_grow (void)
+{
+  AVPacket *plain = av_packet_alloc ();
+  AVPacket *wrapped = av_packet_alloc ();
+  RsTracker *tracker = rs_tracker_new ();
+  AVBuffer *before;
+
+  g_assert_cmpint (av_new_packet (plain, 100), ==, 0);
+  before = plain->buf->buffer;
+  g_assert_cmpint (av_grow_packet (plain, 1000), ==, 0);
+  g_assert_true (plain->buf->buffer == before);
+
+  g_assert_cmpint (av_new_packet (wrapped, 100), ==, 0);
+  g_assert_cmpuint (rs_tracker_wrap (tracker, &wrapped->buf, RS_BUFFER_KIND_PACKET, "test", NULL), !=, 0);
+  before = wrapped->buf->buffer;
+  g_assert_cmpint (av_grow_packet (wrapped, 1000), ==, 0);
+  g_assert_true (wrapped->buf->buffer != before);
+
+  av_packet_free (&plain);
+  av_packet_free (&wrapped);
+  g_assert_cmpuint (rs_tracker_get_n_live (tracker), ==, 0);
+  rs_tracker_unref (tracker);
+}
+
+/* What one variable shows at one step, in terms that do not depend on
+ * addresses: counts, writability, sizes, and whether each buffer is the
+ * one it held the step before. */
+static char *
+describe_variable (RsScenarioSession  *session,
+                   const char         *name,
+                   const AVBuffer    **last)
+{
+  const AVPacket *packet = rs_scenario_session_peek_packet (session, name);
+  const AVFrame *frame = rs_scenario_session_peek_frame (session, name);
+  GString *text = g_string_new (name);
+
+  if (packet != NULL)
+    {
+      g_string_append_printf (text, " packet size=%d", packet->size);
+      if (packet->buf != NULL)
+        {
+          g_string_append_printf (text, " rc=%d w=%d same=%d", av_buffer_get_ref_count (packet->buf),
+                                  av_buffer_is_writable (packet->buf), *last == packet->buf->buffer);
+          *last = packet->buf->buffer;
+        }
+    }
+  if (frame != NULL)
+    {
+      g_string_append_printf (text, " frame %dx%d/%d fmt=%d", frame->width, frame->height, frame->nb_samples,
+                              frame->format);
+      for (guint i = 0; i < AV_NUM_DATA_POINTERS && frame->buf[i] != NULL; i++)
+        g_string_append_printf (text, " rc=%d w=%d size=%zu", av_buffer_get_ref_count (frame->buf[i]),
+                                av_buffer_is_writable (frame->buf[i]), frame->buf[i]->size);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Every lesson, observed and not, in lockstep: libav behaves the same. */
+static void
+test_observation_changes_nothing (void)
+{
+  g_autofree char *dir = lesson_path ("");
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autoptr(RsScenarioSession) observed = open_lesson (name, TRUE);
+      g_autoptr(RsScenarioSession) plain = open_lesson (name, FALSE);
+      RsScenarioProgram *program = rs_scenario_session_get_program (plain);
+      guint n = rs_scenario_program_get_n_variables (program);
+      g_autofree const AVBuffer **last_observed = g_new0 (const AVBuffer *, n);
+      g_autofree const AVBuffer **last_plain = g_new0 (const AVBuffer *, n);
+      gboolean more = TRUE;
+
+      while (more)
+        {
+          g_autoptr(GError) error = NULL;
+
+          for (guint v = 0; v < n; v++)
+            {
+              const char *variable = rs_scenario_program_get_variable (program, v)->name;
+              g_autofree char *a = describe_variable (observed, variable, &last_observed[v]);
+              g_autofree char *b = describe_variable (plain, variable, &last_plain[v]);
+
+              g_assert_cmpstr (a, ==, b);
+            }
+          more = rs_session_step (RS_SESSION (observed), &error) != NULL;
+          g_assert_no_error (error);
+          g_assert_cmpint (more, ==, rs_scenario_session_run_statement (plain));
+        }
+    }
+}
+
+static char *
+trace_of (RsScenarioSession *session)
+{
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+  g_autoptr(RsTraceWriter) writer = rs_trace_writer_new (stream);
+  RsHistory *history = run (session);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    g_assert_true (rs_trace_writer_write (writer, rs_history_get_snapshot (history, i), &error));
+  g_assert_true (rs_trace_writer_close (writer, &error));
+  g_assert_no_error (error);
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)));
+}
+
+static void
+test_trace_marks_leaks (void)
+{
+  g_autoptr(RsScenarioSession) leaky = open_lesson ("02-init-packet-leak.c", TRUE);
+  g_autoptr(RsScenarioSession) unsafe = open_lesson ("03-copy-packet.c", TRUE);
+  g_autofree char *trace = trace_of (leaky);
+  g_autofree char *unsafe_trace = trace_of (unsafe);
+  g_auto(GStrv) lines = g_strsplit (g_strchomp (trace), "\n", -1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *step;
+  JsonArray *buffers;
+
+  g_assert_cmpuint (g_strv_length (lines), ==, 8);
+  g_assert_true (json_parser_load_from_data (parser, lines[7], -1, &error));
+  g_assert_no_error (error);
+  step = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (step, "step"), ==, 7);
+  buffers = json_object_get_array_member (step, "buffers");
+  g_assert_cmpuint (json_array_get_length (buffers), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (buffers, 0), "leaked"));
+  g_assert_nonnull (strstr (lines[5], "\"event\":\"leaked\""));
+
+  g_assert_nonnull (strstr (unsafe_trace, "\"event\":\"unsafe_write\""));
+}
+
+static void
+test_runtime_errors (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "AVPacket *p = av_packet_alloc();\n"         /* 1 */
+    "AVPacket *q = p;\n"                         /* 2 */
+    "AVPacket *u;\n"                             /* 3 */
+    "int n = 100, big = 100000000;\n"            /* 4 */
+    "av_packet_unref(u);\n"                      /* 5: uninitialized */
+    "av_new_packet(p, n);\n"                     /* 6 */
+    "av_packet_free(&p);\n"                      /* 7 */
+    "av_packet_unref(q);\n"                      /* 8: use after free */
+    "av_packet_free(&q);\n"                      /* 9: double free */
+    "av_packet_unref(p);\n"                      /* 10: NULL */
+    "av_packet_free(&p);\n"                      /* 11: fine, p is NULL */
+    "p = av_packet_alloc();\n"                   /* 12 */
+    "av_new_packet(p, n);\n"                     /* 13 */
+    "memset(p->data, 0, n + 1);\n"               /* 14: out of bounds */
+    "memset(p->data + 50, 0, 50);\n"             /* 15: fine */
+    "int ret = av_new_packet(p, big);\n"         /* 16: refused */
+    "av_shrink_packet(p, -1);\n"                 /* 17: refused */
+    "AVFrame *f = av_frame_alloc();\n"           /* 18 */
+    "f->format = AV_PIX_FMT_RGBA; f->width = 16000; f->height = 16000;\n" /* 19 */
+    "av_frame_get_buffer(f, 0);\n"               /* 20: refused */
+    "memset(f->data[0], 0, 1);\n"                /* 21: NULL plane */
+    "av_packet_free(&p);\n"
+    "av_frame_free(&f);\n");
+  RsHistory *history = run (session);
+  static const int error_lines[] = { 5, 8, 9, 10, 14, 16, 17, 20, 21 };
+  guint k = 0;
+
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+      const RsEvent *error = find_event (snapshot, RS_EVENT_ERROR);
+      int line = 0;
+
+      g_assert_true (rs_scenario_session_get_step_location (session, i, &line, NULL));
+      if (error == NULL)
+        continue;
+      g_assert_cmpuint (k, <, G_N_ELEMENTS (error_lines));
+      g_assert_cmpint (line, ==, error_lines[k]);
+      g_assert_true (g_str_has_prefix (error->message, "test.c:"));
+      k++;
+    }
+  g_assert_cmpuint (k, ==, G_N_ELEMENTS (error_lines));
+  g_assert_nonnull (strstr (find_event (find_step (history, "av_packet_unref", "q"), RS_EVENT_ERROR)->message,
+                            "use after free: 'q' points to the AVPacket freed on line 7"));
+  g_assert_nonnull (strstr (find_event (find_step (history, "av_packet_free", "&q"), RS_EVENT_ERROR)->message,
+                            "double free"));
+  g_assert_cmpint (rs_snapshot_get_ret (find_step (history, "av_new_packet", "p, big")), ==, AVERROR (ERANGE));
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 0);
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (rs_history_get_last (history)), ==, 0);
+}
+
+/* A packet nothing points at any more leaks with its buffer. */
+static void
+test_lost_packets (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "void f() {\n"
+    "  AVPacket *p = av_packet_alloc();\n"
+    "  AVPacket *keep = av_packet_alloc();\n"
+    "  av_new_packet(p, 10);\n"
+    "  av_packet_clone(p);\n"           /* 5: the clone is lost at once */
+    "  p = av_packet_alloc();\n"        /* 6: the first packet is lost */
+    "  av_packet_free(&p);\n"
+    "}\n");                             /* 8: keep goes out of scope */
+  RsHistory *history = run (session);
+  RsSnapshot *last = rs_history_get_last (history);
+  g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (last);
+  const char *const *report = rs_scenario_session_get_leak_report (session);
+
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_clone", NULL), RS_EVENT_LEAKED), ==, 1);
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_alloc", ""), RS_EVENT_LEAKED), ==, 0);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpint (((RsBuffer *) g_ptr_array_index (leaks, 0))->refcount, ==, 2);
+  g_assert_cmpuint (count_events (last, RS_EVENT_LEAKED), ==, 2); /* keep, and the buffer */
+  g_assert_nonnull (report[0] != NULL ? strstr (report[0], "2 references never released") : NULL);
+  g_assert_nonnull (report[1]);
+  g_assert_nonnull (strstr (report[1], "the function returned"));
+}
+
+static void
+test_bad_scenarios (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsScenarioSession) session = NULL;
+
+  session = rs_scenario_session_new ("bad.c", "AVPacket *p = av_packet_alloc();\nav_packet_free();\n", -1,
+                                     TRUE, &error);
+  g_assert_null (session);
+  g_assert_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "bad.c:2:1: error: too few arguments to function 'av_packet_free' "
+                   "(expected 1, have 0)");
+  g_clear_error (&error);
+
+  g_assert_null (rs_scenario_session_new_from_file ("/nonexistent/lesson.c", &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_NOT_FOUND);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scenario/lesson/alloc-free", test_lesson_alloc_free);
+  g_test_add_func ("/scenario/lesson/init-packet-leak", test_lesson_init_packet_leak);
+  g_test_add_func ("/scenario/lesson/copy-packet", test_lesson_copy_packet);
+  g_test_add_func ("/scenario/lesson/queue", test_lesson_queue);
+  g_test_add_func ("/scenario/lesson/frame-writable", test_lesson_frame_writable);
+  g_test_add_func ("/scenario/lesson/move-ref-leak", test_lesson_move_ref_leak);
+  g_test_add_func ("/scenario/lesson/grow", test_lesson_grow);
+  g_test_add_func ("/scenario/wrapping-would-change-grow", test_wrapping_would_change_grow);
+  g_test_add_func ("/scenario/observation-changes-nothing", test_observation_changes_nothing);
+  g_test_add_func ("/scenario/trace-marks-leaks", test_trace_marks_leaks);
+  g_test_add_func ("/scenario/runtime-errors", test_runtime_errors);
+  g_test_add_func ("/scenario/lost-packets", test_lost_packets);
+  g_test_add_func ("/scenario/bad-scenarios", test_bad_scenarios);
+  return g_test_run ();
+}
