@@ -51,6 +51,9 @@ gboolean _rs_scenario_program_add_error (RsScenarioProgram *program,
                                          const char        *format,
                                          ...) G_GNUC_PRINTF (4, 5);
 
+/* Puts the diagnostics in source order (stable). */
+void     _rs_scenario_program_sort_diagnostics (RsScenarioProgram *program);
+
 /* Splits the program's source into tokens (an array of Token ending with a
  * TOKEN_END), recording lexical errors. */
 GArray  *_rs_scenario_lex              (RsScenarioProgram *program);
