@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Benchmarks of the ownership graph: step to pixels, layout speed against
+ * the `dot` program, layout stability (DESIGN.md sections 4, 5 and 10). Each
+ * prints one `bench:` line with its figures and the goal it is judged by.
+ *
+ *   bench-graph step-latency CLIP        every step of a default session:
+ *                                        diff, graph, layout when needed, draw
+ *   bench-graph step-latency-1000 CLIP   the same at about 1,000 nodes
+ *   bench-graph render-vs-dot CLIP       in-process layout + SVG vs `dot -Tsvg`
+ *   bench-graph layout-stability CLIP    how far surviving nodes move per step
+ */
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <libavutil/log.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rs-decode-session.h"
+#include "rs-diff.h"
+#include "rs-graph.h"
+#include "rs-render.h"
+
+/* The canvas a step is painted on, scaled to fit like the window does. */
+#define CANVAS_WIDTH  1600
+#define CANVAS_HEIGHT 1200
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile (0..1) of `values`, which it sorts: nearest rank. */
+static double
+percentile (GArray *values,
+            double  p)
+{
+  guint rank;
+
+  if (values->len == 0)
+    return 0;
+  qsort (values->data, values->len, sizeof (double), compare_double);
+  rank = (guint) ceil (p * values->len);
+  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
+}
+
+static RsDecodeSession *
+open_session (const char *path,
+              int         packet_queue,
+              int         frame_queue)
+{
+  g_autoptr(GError) error = NULL;
+  RsDecodeSettings settings;
+  RsDecodeSession *session;
+
+  rs_decode_settings_init (&settings);
+  if (packet_queue > 0)
+    settings.packet_queue = packet_queue;
+  if (frame_queue > 0)
+    settings.frame_queue = frame_queue;
+  settings.streams = RS_STREAMS_ALL;
+  session = rs_decode_session_new (path, &settings, &error);
+  g_assert_no_error (error);
+  return session;
+}
+
+/* Nodes the snapshot asks for before folding: handles, live buffers, ghosts
+ * (what rs_graph_build() compares with the fold threshold, less holders). */
+static guint
+count_elements (RsSnapshot *snapshot,
+                RsDiff     *diff)
+{
+  return rs_snapshot_get_n_handles (snapshot) + rs_snapshot_get_n_buffers (snapshot) +
+         (diff != NULL ? rs_diff_get_n_removed_buffers (diff) : 0);
+}
+
+typedef struct {
+  cairo_surface_t *canvas;
+  double build_ms, show_ms, paint_ms;   /* the phases of the last step */
+  double cpu_ms;                        /* the last step's CPU time: less noisy on a busy machine */
+} Stepper;
+
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void
+stepper_init (Stepper *st)
+{
+  st->canvas = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CANVAS_WIDTH, CANVAS_HEIGHT);
+}
+
+static void
+stepper_clear (Stepper *st)
+{
+  cairo_surface_destroy (st->canvas);
+}
+
+/* One step to pixels: diff with the step before, graph, layout when the
+ * topology changed, paint onto the canvas. Returns milliseconds. */
+static double
+step_to_pixels (Stepper              *st,
+                RsRender             *render,
+                RsSnapshot           *previous,
+                RsSnapshot           *snapshot,
+                const RsGraphOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t0, t1, t2, t3;
+  RsGraph *graph;
+  double width = 0, height = 0, scale;
+  cairo_t *cr;
+  double cpu0 = thread_cpu_ms ();
+
+  t0 = g_get_monotonic_time ();
+  {
+    g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+
+    graph = rs_graph_build (snapshot, diff, options);
+  }
+  t1 = g_get_monotonic_time ();
+  g_assert_true (rs_render_set_graph (render, graph, &error));
+  g_assert_no_error (error);
+  t2 = g_get_monotonic_time ();
+
+  rs_render_get_size (render, &width, &height);
+  scale = MIN (1.0, MIN (CANVAS_WIDTH / MAX (width, 1), CANVAS_HEIGHT / MAX (height, 1)));
+  cr = cairo_create (st->canvas);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  rs_render_draw (render, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (st->canvas);
+  t3 = g_get_monotonic_time ();
+
+  st->build_ms = (t1 - t0) / 1e3;
+  st->show_ms = (t2 - t1) / 1e3;
+  st->paint_ms = (t3 - t2) / 1e3;
+  st->cpu_ms = thread_cpu_ms () - cpu0;
+  return (t3 - t0) / 1e3;
+}
+
+static void
+bench_step_latency (const char *path)
+{
+  g_autoptr(RsDecodeSession) session = open_session (path, 0, 0);
+  g_autoptr(RsRender) render = rs_render_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) layout_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) reuse_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  RsSnapshot *previous = NULL, *snapshot;
+  double build = 0, show = 0, paint = 0;
+  double width, height, max_width = 0, max_height = 0;
+  guint max_nodes = 0;
+  Stepper st;
+
+  stepper_init (&st);
+  while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
+    {
+      guint layouts = rs_render_get_n_layouts (render);
+      double ms = step_to_pixels (&st, render, previous, snapshot, NULL);
+
+      g_array_append_val (times, ms);
+      g_array_append_val (cpu_times, st.cpu_ms);
+      if (rs_render_get_n_layouts (render) != layouts)
+        g_array_append_val (layout_times, ms);
+      else
+        g_array_append_val (reuse_times, ms);
+      build += st.build_ms;
+      show += st.show_ms;
+      paint += st.paint_ms;
+      max_nodes = MAX (max_nodes, rs_graph_get_n_nodes (rs_render_get_graph (render)));
+      rs_render_get_size (render, &width, &height);
+      max_width = MAX (max_width, width);
+      max_height = MAX (max_height, height);
+      previous = snapshot;
+    }
+  g_assert_no_error (error);
+  stepper_clear (&st);
+
+  g_print ("bench: step-latency p50_ms=%.2f p95_ms=%.2f nodes=%u layouts=%u/%u goal_p95<=16 ratio=%.3f "
+           "max_ms=%.2f mean_build_ms=%.2f mean_layout_or_relabel_ms=%.2f mean_paint_ms=%.2f "
+           "p95_layout_steps_ms=%.2f p95_reuse_steps_ms=%.2f cpu_p50_ms=%.2f cpu_p95_ms=%.2f max_size=%.0fx%.0f\n",
+           percentile (times, 0.5), percentile (times, 0.95), max_nodes,
+           rs_render_get_n_layouts (render), times->len, percentile (times, 0.95) / 16,
+           percentile (times, 1.0), build / times->len, show / times->len, paint / times->len,
+           percentile (layout_times, 0.95), percentile (reuse_times, 0.95),
+           percentile (cpu_times, 0.5), percentile (cpu_times, 0.95), max_width, max_height);
+}
+
+/* Deep queues on both streams: the sample's snapshots grow to about 1,000
+ * nodes (handles and buffers; most are queue slots, and most slots are
+ * empty, so the drawn graph folds them into far fewer nodes). */
+#define BIG_PACKET_QUEUE 320
+#define BIG_FRAME_QUEUE  64
+#define BIG_MIN_ELEMENTS 900
+#define BIG_SAMPLE       50
+#define BIG_UNFOLDED     8
+
+typedef struct {
+  GArray *times, *cpu_times, *nodes;
+  guint   layouts;
+  double  build, show, paint;
+} Run;
+
+/* Steps `snapshots` (each with the one before it) through one render, as
+ * when a user steps through the session; the first step only warms it. */
+static void
+run_steps (GPtrArray            *snapshots,
+           guint                 n,
+           const RsGraphOptions *options,
+           Run                  *run)
+{
+  g_autoptr(RsRender) render = rs_render_new ();
+  Stepper st;
+
+  stepper_init (&st);
+  run->times = g_array_new (FALSE, FALSE, sizeof (double));
+  run->cpu_times = g_array_new (FALSE, FALSE, sizeof (double));
+  run->nodes = g_array_new (FALSE, FALSE, sizeof (double));
+  step_to_pixels (&st, render, NULL, g_ptr_array_index (snapshots, 0), options);
+  for (guint i = 1; i < MIN (n, snapshots->len); i++)
+    {
+      guint before = rs_render_get_n_layouts (render);
+      double ms = step_to_pixels (&st, render, g_ptr_array_index (snapshots, i - 1),
+                                  g_ptr_array_index (snapshots, i), options);
+      double count = rs_graph_get_n_nodes (rs_render_get_graph (render));
+
+      g_array_append_val (run->times, ms);
+      g_array_append_val (run->cpu_times, st.cpu_ms);
+      g_array_append_val (run->nodes, count);
+      run->layouts += rs_render_get_n_layouts (render) - before;
+      run->build += st.build_ms;
+      run->show += st.show_ms;
+      run->paint += st.paint_ms;
+    }
+  stepper_clear (&st);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_array_unref (run->times);
+  g_array_unref (run->cpu_times);
+  g_array_unref (run->nodes);
+}
+
+static void
+bench_step_latency_1000 (const char *path)
+{
+  g_autoptr(RsDecodeSession) session = open_session (path, BIG_PACKET_QUEUE, BIG_FRAME_QUEUE);
+  g_autoptr(GPtrArray) sample = g_ptr_array_new ();
+  g_autoptr(GArray) elements = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  RsSnapshot *previous = NULL, *snapshot;
+  RsGraphOptions unfolded;
+  Run folded_run = { 0 }, unfolded_run = { 0 };
+  guint n;
+
+  /* The step before the first one at BIG_MIN_ELEMENTS nodes or more, then
+   * BIG_SAMPLE consecutive steps at that size (snapshots live in the
+   * session's history). */
+  while (sample->len <= BIG_SAMPLE &&
+         (snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
+    {
+      g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+      double count = count_elements (snapshot, diff);
+
+      if (count >= BIG_MIN_ELEMENTS)
+        {
+          if (sample->len == 0)
+            g_ptr_array_add (sample, previous);
+          g_ptr_array_add (sample, snapshot);
+          g_array_append_val (elements, count);
+        }
+      previous = snapshot;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample->len, >, 1);
+
+  run_steps (sample, sample->len, NULL, &folded_run);
+  /* The same steps without folding: what a graph of that many drawn
+   * nodes costs (a few steps only: they are slow). */
+  rs_graph_options_init (&unfolded);
+  unfolded.fold_threshold = G_MAXUINT;
+  run_steps (sample, BIG_UNFOLDED + 1, &unfolded, &unfolded_run);
+
+  n = folded_run.times->len;
+  g_print ("bench: step-latency-1000 p95_ms=%.2f nodes=%.0f goal_p95<=100 ratio=%.3f p50_ms=%.2f "
+           "elements=%.0f steps=%u layouts=%u mean_build_ms=%.2f mean_layout_or_relabel_ms=%.2f "
+           "mean_paint_ms=%.2f cpu_p95_ms=%.2f unfolded_p95_ms=%.2f unfolded_nodes=%.0f unfolded_steps=%u\n",
+           percentile (folded_run.times, 0.95), percentile (folded_run.nodes, 0.5),
+           percentile (folded_run.times, 0.95) / 100, percentile (folded_run.times, 0.5),
+           percentile (elements, 0.5), n, folded_run.layouts,
+           folded_run.build / n, folded_run.show / n, folded_run.paint / n,
+           percentile (folded_run.cpu_times, 0.95), percentile (unfolded_run.times, 0.95),
+           percentile (unfolded_run.nodes, 0.5), unfolded_run.times->len);
+  run_clear (&folded_run);
+  run_clear (&unfolded_run);
+}
+
+/* A step of the default session with a frame in the frame queue, reference
+ * pictures in the decoder and packets queued: the step the screenshots show. */
+#define DOT_STEP 100
+#define DOT_RUNS 20
+
+static void
+bench_render_vs_dot (const char *path)
+{
+  g_autoptr(RsDecodeSession) session = open_session (path, 0, 0);
+  g_autoptr(GArray) inproc = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) external = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dot_program = g_find_program_in_path ("dot");
+  g_autofree char *dot_text = NULL;
+  g_autofree char *dot_path = NULL;
+  RsSnapshot *previous = NULL, *snapshot = NULL;
+  gsize dot_length = 0, svg_length = 0;
+  guint nodes = 0;
+  int fd;
+
+  for (guint i = 0; i <= DOT_STEP; i++)
+    {
+      previous = snapshot;
+      snapshot = rs_session_step (RS_SESSION (session), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (snapshot);
+    }
+
+  {
+    g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+    g_autoptr(RsGraph) graph = rs_graph_build (snapshot, diff, NULL);
+
+    nodes = rs_graph_get_n_nodes (graph);
+    dot_text = rs_graph_to_dot (graph, &dot_length, &error);
+    g_assert_no_error (error);
+  }
+  fd = g_file_open_tmp ("bench-graph-XXXXXX.dot", &dot_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (dot_path, dot_text, dot_length, &error));
+
+  /* Interleaved, so drift in the machine hits both sides alike. */
+  for (int run = 0; run < DOT_RUNS; run++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      double ms;
+
+      {
+        g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+        g_autoptr(RsRender) render = rs_render_new ();
+        g_autoptr(GBytes) svg = NULL;
+
+        g_assert_true (rs_render_set_graph (render, rs_graph_build (snapshot, diff, NULL), &error));
+        svg = rs_render_to_bytes (render, "svg", &error);
+        g_assert_no_error (error);
+        svg_length = g_bytes_get_size (svg);
+      }
+      ms = (g_get_monotonic_time () - t0) / 1e3;
+      g_array_append_val (inproc, ms);
+
+      if (dot_program != NULL)
+        {
+          const char *argv[] = { dot_program, "-Tsvg", "-o", "/dev/null", dot_path, NULL };
+          int status = 0;
+
+          t0 = g_get_monotonic_time ();
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                       NULL, NULL, NULL, NULL, &status, &error));
+          ms = (g_get_monotonic_time () - t0) / 1e3;
+          g_assert_no_error (error);
+          g_assert_true (g_spawn_check_wait_status (status, NULL));
+          g_array_append_val (external, ms);
+        }
+    }
+  g_unlink (dot_path);
+
+  if (dot_program == NULL)
+    {
+      g_print ("bench: render-vs-dot ratio=nan inproc_ms=%.2f dot_ms=nan nodes=%u goal<1 (no dot program)\n",
+               percentile (inproc, 0.5), nodes);
+      return;
+    }
+  g_print ("bench: render-vs-dot ratio=%.3f inproc_ms=%.2f dot_ms=%.2f nodes=%u step=%d svg_bytes=%zu goal<1\n",
+           percentile (inproc, 0.5) / percentile (external, 0.5), percentile (inproc, 0.5),
+           percentile (external, 0.5), nodes, DOT_STEP, svg_length);
+}
+
+/* Centres of the drawn nodes by name. */
+static GHashTable *
+node_centres (RsGraph *graph)
+{
+  GHashTable *centres = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
+    {
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+      double *centre = g_new (double, 2);
+
+      centre[0] = node->x + node->width / 2;
+      centre[1] = node->y + node->height / 2;
+      g_hash_table_insert (centres, (gpointer) node->name, centre);   /* interned */
+    }
+  return centres;
+}
+
+static void
+bench_layout_stability (const char *path)
+{
+  g_autoptr(RsDecodeSession) session = open_session (path, 0, 0);
+  g_autoptr(RsRender) render = rs_render_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) before = NULL;
+  RsSnapshot *previous = NULL, *snapshot;
+  double sum = 0, sum_relayout = 0;
+  guint64 surviving = 0, moved = 0, surviving_relayout = 0, moved_relayout = 0;
+  guint steps = 0;
+
+  while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
+    {
+      g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+      guint layouts = rs_render_get_n_layouts (render);
+      GHashTable *after;
+      GHashTableIter iter;
+      gpointer name, centre;
+      gboolean relayout;
+
+      g_assert_true (rs_render_update (render, snapshot, diff, NULL, &error));
+      relayout = rs_render_get_n_layouts (render) != layouts;
+      after = node_centres (rs_render_get_graph (render));
+      g_hash_table_iter_init (&iter, after);
+      while (before != NULL && g_hash_table_iter_next (&iter, &name, &centre))
+        {
+          const double *a = centre, *b = g_hash_table_lookup (before, name);
+          double d;
+
+          if (b == NULL)
+            continue;
+          d = hypot (a[0] - b[0], a[1] - b[1]);
+          sum += d;
+          surviving++;
+          moved += d > 1.0;
+          if (relayout)
+            {
+              sum_relayout += d;
+              surviving_relayout++;
+              moved_relayout += d > 1.0;
+            }
+        }
+      g_clear_pointer (&before, g_hash_table_unref);
+      before = after;
+      previous = snapshot;
+      steps++;
+    }
+  g_assert_no_error (error);
+
+  g_print ("bench: layout-stability mean_px=%.2f moved_pct=%.1f steps=%u layouts=%u "
+           "relayout_mean_px=%.2f relayout_moved_pct=%.1f goal: lower is better\n",
+           surviving > 0 ? sum / surviving : 0, surviving > 0 ? 100.0 * moved / surviving : 0,
+           steps, rs_render_get_n_layouts (render),
+           surviving_relayout > 0 ? sum_relayout / surviving_relayout : 0,
+           surviving_relayout > 0 ? 100.0 * moved_relayout / surviving_relayout : 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  av_log_set_level (AV_LOG_ERROR);
+  if (argc != 3)
+    {
+      g_printerr ("usage: %s step-latency|step-latency-1000|render-vs-dot|layout-stability CLIP\n", argv[0]);
+      return 2;
+    }
+  if (g_str_equal (argv[1], "step-latency"))
+    bench_step_latency (argv[2]);
+  else if (g_str_equal (argv[1], "step-latency-1000"))
+    bench_step_latency_1000 (argv[2]);
+  else if (g_str_equal (argv[1], "render-vs-dot"))
+    bench_render_vs_dot (argv[2]);
+  else if (g_str_equal (argv[1], "layout-stability"))
+    bench_layout_stability (argv[2]);
+  else
+    return 2;
+  return 0;
+}
