@@ -222,37 +222,55 @@ scroll_to_selection (RsGraphView *self)
     }
 }
 
-/* Selects the node `delta` places after the selected one, in the graph's
- * order (the first or last when nothing is selected). */
+/* Selects the nearest node in a direction (dx, dy: one of them ±1), as
+ * seen on screen; with nothing selected, the top-left node. */
 static void
-select_next (RsGraphView *self,
-             int          delta)
+select_towards (RsGraphView *self,
+                int          dx,
+                int          dy)
 {
   RsGraph *graph = rs_render_get_graph (self->render);
-  const RsGraphNode *selected = _rs_graph_view_find_selected_node (self);
-  int n, index = -1;
+  const RsGraphNode *from = _rs_graph_view_find_selected_node (self);
+  const RsGraphNode *best = NULL;
+  double best_score = G_MAXDOUBLE;
+  guint n;
 
-  if (graph == NULL || (n = (int) rs_graph_get_n_nodes (graph)) == 0)
+  if (graph == NULL || (n = rs_graph_get_n_nodes (graph)) == 0)
     return;
-  for (int i = 0; i < n && selected != NULL; i++)
-    if (rs_graph_get_node (graph, i) == selected)
-      index = i;
-  if (index < 0)
-    index = delta > 0 ? -1 : n;
-  for (int tries = 0; tries < n; tries++)
+  for (guint i = 0; i < n; i++)
     {
-      const RsGraphNode *node;
-      RsSelection selection;
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+      double along, across, score;
 
-      index = ((index + delta) % n + n) % n;
-      node = rs_graph_get_node (graph, index);
-      selection = selection_for_node (node);
-      if (selection.kind != RS_SELECTION_NONE)
+      if (node == from || selection_for_node (node).kind == RS_SELECTION_NONE)
+        continue;
+      if (from == NULL)
+        score = node->y + node->x * 0.5;
+      else
         {
-          rs_graph_view_set_selection (self, &selection);
-          scroll_to_selection (self);
-          return;
+          /* Distances between centres, along the direction and across it;
+           * only nodes ahead count, those in line first. */
+          double cx = node->x + node->width / 2 - (from->x + from->width / 2);
+          double cy = node->y + node->height / 2 - (from->y + from->height / 2);
+
+          along = dx != 0 ? cx * dx : cy * dy;
+          across = fabs (dx != 0 ? cy : cx);
+          if (along <= 1.0)
+            continue;
+          score = along + 3 * across;
         }
+      if (score < best_score)
+        {
+          best_score = score;
+          best = node;
+        }
+    }
+  if (best != NULL)
+    {
+      RsSelection selection = selection_for_node (best);
+
+      rs_graph_view_set_selection (self, &selection);
+      scroll_to_selection (self);
     }
 }
 
@@ -270,12 +288,16 @@ on_key_pressed (GtkEventControllerKey *controller,
   switch (keyval)
     {
     case GDK_KEY_Down:
-    case GDK_KEY_Right:
-      select_next (self, 1);
+      select_towards (self, 0, 1);
       return TRUE;
     case GDK_KEY_Up:
+      select_towards (self, 0, -1);
+      return TRUE;
+    case GDK_KEY_Right:
+      select_towards (self, 1, 0);
+      return TRUE;
     case GDK_KEY_Left:
-      select_next (self, -1);
+      select_towards (self, -1, 0);
       return TRUE;
     case GDK_KEY_Escape:
       if (self->selection.kind == RS_SELECTION_NONE)

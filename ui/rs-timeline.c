@@ -27,6 +27,8 @@ struct _RsTimeline {
   guint64     max_buffers;
   guint64     max_bytes;
   gboolean    complete;
+  guint       axis;        /* steps the x axis spans: the length when complete,
+                            * room to grow otherwise */
   int         position;
 };
 
@@ -47,16 +49,19 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (RsTimeline, rs_timeline, GTK_TYPE_WIDGET)
 
+static guint
+axis_steps (RsTimeline *self)
+{
+  return MAX (1, MAX (self->axis, self->marks->len));
+}
+
+/* The left edge of a step's slot on the axis. */
 static double
 step_to_x (RsTimeline *self,
            double      width,
            double      step)
 {
-  guint length = self->marks->len;
-
-  if (length <= 1)
-    return PAD_X;
-  return PAD_X + (width - 2 * PAD_X) * step / (double) (length - 1);
+  return PAD_X + (width - 2 * PAD_X) * step / (double) axis_steps (self);
 }
 
 static int
@@ -65,12 +70,27 @@ x_to_step (RsTimeline *self,
            double      x)
 {
   guint length = self->marks->len;
-  double fraction;
+  double step;
 
   if (length == 0)
     return -1;
-  fraction = (x - PAD_X) / MAX (1.0, width - 2 * PAD_X);
-  return (int) CLAMP (fraction * (length - 1) + 0.5, 0, length - 1);
+  step = (x - PAD_X) / MAX (1.0, width - 2 * PAD_X) * axis_steps (self);
+  return (int) CLAMP (floor (step), 0, length - 1);
+}
+
+/* The steps drawn in pixel column `c` of `columns`: [first, last). */
+static void
+column_steps (RsTimeline *self,
+              int         c,
+              int         columns,
+              guint      *first,
+              guint      *last)
+{
+  double per_column = (double) axis_steps (self) / columns;
+
+  *first = (guint) (c * per_column);
+  *last = MAX (*first + 1, (guint) ((c + 1) * per_column));
+  *last = MIN (*last, self->marks->len);
 }
 
 static void
@@ -93,6 +113,7 @@ draw_series (RsTimeline *self,
 {
   int columns = (int) (width - 2 * PAD_X);
   guint length = series->len;
+  int c;
 
   if (length == 0 || max == 0 || columns <= 0)
     return;
@@ -100,19 +121,22 @@ draw_series (RsTimeline *self,
   /* One point per pixel column: the highest value of the steps it covers,
    * so a short peak is never averaged away. */
   cairo_move_to (cr, PAD_X, top + height);
-  for (int c = 0; c <= columns; c++)
+  for (c = 0; c < columns; c++)
     {
-      guint first = (guint) ((double) c / (columns + 1) * length);
-      guint last = MAX (first + 1, (guint) ((double) (c + 1) / (columns + 1) * length));
+      guint first, last;
       guint64 value = 0;
 
-      for (guint i = first; i < MIN (last, length); i++)
+      column_steps (self, c, columns, &first, &last);
+      if (first >= length)
+        break;
+      for (guint i = first; i < last; i++)
         value = MAX (value, g_array_index (series, guint64, i));
       cairo_line_to (cr, PAD_X + c, top + height - height * (double) value / (double) max);
+      cairo_line_to (cr, PAD_X + c + 1, top + height - height * (double) value / (double) max);
     }
   if (fill)
     {
-      cairo_line_to (cr, PAD_X + columns, top + height);
+      cairo_line_to (cr, PAD_X + c, top + height);
       cairo_close_path (cr);
     }
 }
@@ -156,14 +180,15 @@ rs_timeline_snapshot (GtkWidget   *widget,
   cairo_stroke (cr);
 
   /* Event ticks under the chart, and errors across it. */
-  for (int c = 0; c <= columns; c++)
+  for (int c = 0; c < columns; c++)
     {
-      guint length = self->marks->len;
-      guint first = (guint) ((double) c / (columns + 1) * length);
-      guint last = MAX (first + 1, (guint) ((double) (c + 1) / (columns + 1) * length));
+      guint first, last;
       guint8 marks = 0;
 
-      for (guint i = first; i < MIN (last, length); i++)
+      column_steps (self, c, columns, &first, &last);
+      if (first >= self->marks->len)
+        break;
+      for (guint i = first; i < last; i++)
         marks |= self->marks->data[i];
       if (marks & MARK_ALLOCATED)
         {
@@ -185,10 +210,29 @@ rs_timeline_snapshot (GtkWidget   *widget,
         }
     }
 
+  /* Steps not run yet: a dashed baseline to the end of the axis. */
+  if (!self->complete)
+    {
+      double x = step_to_x (self, width, self->marks->len);
+
+      if (x < width - PAD_X)
+        {
+          double dash[] = { 3, 3 };
+
+          set_source (cr, &fg, 0.3);
+          cairo_set_line_width (cr, 1.0);
+          cairo_set_dash (cr, dash, 2, 0);
+          cairo_move_to (cr, x, chart_top + chart_height - 0.5);
+          cairo_line_to (cr, width - PAD_X, chart_top + chart_height - 0.5);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+    }
+
   /* The step shown. */
   if (self->position >= 0)
     {
-      double x = round (step_to_x (self, width, self->position)) + 0.5;
+      double x = round (step_to_x (self, width, self->position + 0.5)) + 0.5;
 
       set_source (cr, &accent, 1.0);
       cairo_set_line_width (cr, 2.0);
@@ -202,16 +246,47 @@ rs_timeline_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
 
-  /* The scale, in words. */
-  bytes_text = g_format_size (self->max_bytes);
-  peak = g_strdup_printf (_("peak %" G_GUINT64_FORMAT " buffers · %s"), self->max_buffers, bytes_text);
-  layout = gtk_widget_create_pango_layout (widget, peak);
+  /* What the lines are, on the left; the scale, on the right. */
   {
     int text_width, text_height;
+    double baseline = (chart_top - 4) / 2;
 
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    layout = gtk_widget_create_pango_layout (widget, _("live bytes"));
+    pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+    pango_layout_set_attributes (layout, attrs);
+    pango_attr_list_unref (attrs);
     pango_layout_get_pixel_size (layout, &text_width, &text_height);
+    set_source (cr, &accent, 0.22);
+    cairo_rectangle (cr, PAD_X, baseline - 4, 12, 8);
+    cairo_fill_preserve (cr);
+    set_source (cr, &accent, 0.8);
+    cairo_set_line_width (cr, 1.0);
+    cairo_stroke (cr);
     set_source (cr, &fg, 0.55);
-    cairo_move_to (cr, width - PAD_X - text_width, (chart_top - 4 - text_height) / 2);
+    cairo_move_to (cr, PAD_X + 18, baseline - text_height / 2.0);
+    pango_cairo_show_layout (cr, layout);
+
+    pango_layout_set_text (layout, _("live buffers"), -1);
+    {
+      double x = PAD_X + 18 + text_width + 16;
+
+      set_source (cr, &fg, 0.55);
+      cairo_set_line_width (cr, 1.2);
+      cairo_move_to (cr, x, baseline);
+      cairo_line_to (cr, x + 12, baseline);
+      cairo_stroke (cr);
+      cairo_move_to (cr, x + 18, baseline - text_height / 2.0);
+      pango_cairo_show_layout (cr, layout);
+    }
+
+    bytes_text = g_format_size (self->max_bytes);
+    peak = g_strdup_printf (g_dngettext (NULL, "peak %u buffer · %s", "peak %u buffers · %s", (gulong) self->max_buffers),
+                            (guint) self->max_buffers, bytes_text);
+    pango_layout_set_text (layout, peak, -1);
+    pango_layout_get_pixel_size (layout, &text_width, &text_height);
+    cairo_move_to (cr, width - PAD_X - text_width, baseline - text_height / 2.0);
     pango_cairo_show_layout (cr, layout);
   }
   cairo_destroy (cr);
@@ -437,6 +512,8 @@ rs_timeline_update (RsTimeline *self,
       g_array_set_size (self->buffers, 0);
       g_array_set_size (self->bytes, 0);
       self->max_buffers = self->max_bytes = 0;
+      self->axis = 0;
+      self->complete = FALSE;
       self->history = history;
     }
 
@@ -461,6 +538,12 @@ rs_timeline_update (RsTimeline *self,
         }
     }
 
+  /* The axis grows in jumps, so the picture does not shift every step. */
+  if (self->complete)
+    self->axis = self->marks->len;
+  else if (self->marks->len > self->axis || self->axis == 0)
+    self->axis = MAX (100, (self->marks->len * 3 / 2 + 99) / 100 * 100);
+
   if (self->marks->len != old_length)
     {
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -477,6 +560,10 @@ rs_timeline_set_complete (RsTimeline *self,
 {
   g_return_if_fail (RS_IS_TIMELINE (self));
   self->complete = !!complete;
+  if (complete)
+    self->axis = self->marks->len;
+  else if (self->axis < self->marks->len)
+    self->axis = MAX (100, (self->marks->len * 3 / 2 + 99) / 100 * 100);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
