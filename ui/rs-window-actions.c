@@ -4,6 +4,7 @@
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* ---- stepping ---- */
 
@@ -287,6 +288,26 @@ on_export_response (GtkNativeDialog *dialog,
     }
 }
 
+/* Choosing another format renames the file to match. */
+static void
+on_export_filter_changed (GtkFileChooser *chooser)
+{
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *extension = filter != NULL ? g_object_get_data (G_OBJECT (filter), "rs-extension") : NULL;
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  char *dot;
+
+  if (extension == NULL || name == NULL)
+    return;
+  if ((dot = strrchr (name, '.')) != NULL && dot != name)
+    *dot = '\0';
+  {
+    g_autofree char *renamed = g_strconcat (name, ".", extension, NULL);
+
+    gtk_file_chooser_set_current_name (chooser, renamed);
+  }
+}
+
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -309,10 +330,26 @@ export_action (GtkWidget  *widget,
     stem[dot - stem] = '\0';
   name = g_strdup_printf ("%s-step-%06d.png", stem, rs_player_get_position (self->player));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("PNG image"), "*.png", NULL);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("SVG drawing"), "*.svg", NULL);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("PDF document"), "*.pdf", NULL);
-  add_filter (GTK_FILE_CHOOSER (chooser), _("Graphviz DOT source"), "*.dot", NULL);
+  {
+    static const struct { const char *name; const char *extension; } formats[] = {
+      { N_("PNG image"), "png" },
+      { N_("SVG drawing"), "svg" },
+      { N_("PDF document"), "pdf" },
+      { N_("Graphviz DOT source"), "dot" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+        g_autofree char *pattern = g_strconcat ("*.", formats[i].extension, NULL);
+
+        gtk_file_filter_set_name (filter, _(formats[i].name));
+        gtk_file_filter_add_pattern (filter, pattern);
+        g_object_set_data (G_OBJECT (filter), "rs-extension", (gpointer) formats[i].extension);
+        gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      }
+  }
+  g_signal_connect (chooser, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
   self->chooser = GTK_NATIVE_DIALOG (chooser);

@@ -4,6 +4,7 @@
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rs-diff.h"
 #include "rs-error.h"

@@ -291,6 +291,59 @@ test_window_cancel_run (void)
   close_window (window);
 }
 
+static gboolean
+is_past_step_5 (gpointer data)
+{
+  return rs_player_get_position (rs_window_get_player (data)) >= 5;
+}
+
+/* win.play steps on its own at the chosen speed; stepping by hand pauses. */
+static void
+test_window_play (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  g_autoptr(GVariant) state = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.speed", "u", 60));
+  g_assert_cmpuint (rs_player_get_speed (player), ==, 60);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  g_assert_true (rs_player_get_playing (player));
+  spin_until (is_past_step_5, window, 20);
+  activate (window, "win.back", 1);
+  g_assert_false (rs_player_get_playing (player));
+  close_window (window);
+}
+
+/* Applying pipeline settings restarts the session with them; a failure to
+ * restart keeps the session. */
+static void
+test_window_pipeline (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  RsDecodeSettings settings;
+
+  activate (window, "win.step", 10);
+  rs_decode_settings_init (&settings);
+  settings.packet_queue = 2;
+  settings.copy = RS_COPY_REF;
+  settings.streams = RS_STREAMS_VIDEO;
+  g_assert_true (rs_window_open (window, sample, &settings));
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  g_assert_cmpint (rs_player_get_settings (player)->packet_queue, ==, 2);
+  g_assert_cmpint (rs_player_get_settings (player)->copy, ==, RS_COPY_REF);
+  g_assert_cmpint (rs_player_get_settings (player)->streams, ==, RS_STREAMS_VIDEO);
+  activate (window, "win.next-frame", 1);
+  g_assert_cmpstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), ==, "avcodec_receive_frame");
+
+  /* The restart action keeps the settings. */
+  activate (window, "win.restart", 1);
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  g_assert_cmpint (rs_player_get_settings (player)->packet_queue, ==, 2);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -308,6 +361,8 @@ main (int   argc,
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/run-to-end", test_window_run_to_end);
   g_test_add_func ("/window/cancel-run", test_window_cancel_run);
+  g_test_add_func ("/window/play", test_window_play);
+  g_test_add_func ("/window/pipeline", test_window_pipeline);
   status = g_test_run ();
   g_free (sample);
   return status;
