@@ -5,7 +5,11 @@
 #include "rs-error.h"
 #include "rs-graph-private.h"
 
+#include <dlfcn.h>
+#include <glib-object.h>
 #include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
+#include <graphviz/gvplugin_textlayout.h>
 #include <string.h>
 
 /* Graphviz's own label constructor and destructor (lib/common/labels.c). They
@@ -29,6 +33,130 @@ struct _RsRender {
   guint            n_layouts;
 };
 
+/* ---- text sizes, measured once ----
+ *
+ * Sizing the text of labels with pango is most of a layout's cost, and
+ * consecutive steps show mostly the same text. Graphviz asks its text layout
+ * plugin (pango's) for each span of text; a plugin of ours, preferred over
+ * pango's, answers from a cache keyed by the span's text and font and asks
+ * pango only for text it has not seen. The cached PangoLayout is shared by
+ * every span showing that text (each holds a reference), and the cairo
+ * renderer draws it as it would pango's own.
+ *
+ * Graphviz exports gvtextlayout_select() without declaring it; pango's text
+ * layout engine is found in its plugin library's public plugin table. */
+extern int gvtextlayout_select (GVC_t *gvc);
+
+#define TEXT_CACHE_MAX 8192
+
+typedef struct {
+  gpointer layout;                      /* a PangoLayout, one reference */
+  void   (*free_layout) (void *layout);
+  double   yoffset_layout, yoffset_centerline;
+  pointf   size;
+  boolean  ok;
+} TextSize;
+
+static gvtextlayout_engine_t *pango_engine;   /* guarded by the graphviz lock */
+static GHashTable *text_sizes;                /* key -> TextSize *; same */
+
+static void
+text_size_free (gpointer data)
+{
+  TextSize *entry = data;
+
+  if (entry->layout != NULL && entry->free_layout != NULL)
+    entry->free_layout (entry->layout);
+  g_free (entry);
+}
+
+static boolean
+cached_textlayout (textspan_t *span,
+                   char      **fontpath)
+{
+  g_autofree char *key = NULL;
+  TextSize *entry;
+  boolean ok;
+
+  /* Verbose runs want the font's path from pango itself. */
+  if (fontpath != NULL || span->font == NULL || span->str == NULL)
+    return pango_engine->textlayout (span, fontpath);
+
+  key = g_strdup_printf ("%s\037%.4f\037%u\037%s", span->font->name != NULL ? span->font->name : "",
+                         span->font->size, (unsigned) span->font->flags, span->str);
+  entry = g_hash_table_lookup (text_sizes, key);
+  if (entry != NULL)
+    {
+      span->layout = entry->layout != NULL ? g_object_ref (entry->layout) : NULL;
+      span->free_layout = entry->free_layout;
+      span->yoffset_layout = entry->yoffset_layout;
+      span->yoffset_centerline = entry->yoffset_centerline;
+      span->size = entry->size;
+      return entry->ok;
+    }
+
+  ok = pango_engine->textlayout (span, NULL);
+  /* Only what is known to be a GObject can be shared. */
+  if (span->layout != NULL && !G_IS_OBJECT (span->layout))
+    return ok;
+  if (g_hash_table_size (text_sizes) >= TEXT_CACHE_MAX)
+    g_hash_table_remove_all (text_sizes);
+  entry = g_new0 (TextSize, 1);
+  entry->layout = span->layout != NULL ? g_object_ref (span->layout) : NULL;
+  entry->free_layout = span->free_layout;
+  entry->yoffset_layout = span->yoffset_layout;
+  entry->yoffset_centerline = span->yoffset_centerline;
+  entry->size = span->size;
+  entry->ok = ok;
+  g_hash_table_insert (text_sizes, g_steal_pointer (&key), entry);
+  return ok;
+}
+
+static gvtextlayout_engine_t cached_engine = { cached_textlayout };
+
+static gvplugin_installed_t cached_types[] = {
+  { 0, "textlayout", 100, &cached_engine, NULL },
+  { 0, NULL, 0, NULL, NULL },
+};
+
+static gvplugin_api_t cached_apis[] = {
+  { API_textlayout, cached_types },
+  { (api_t) 0, NULL },
+};
+
+static gvplugin_library_t cached_library = { (char *) "refscope_text", cached_apis };
+
+/* pango's text layout engine, from the plugin graphviz has loaded. */
+static gvtextlayout_engine_t *
+find_pango_engine (void)
+{
+  gvtextlayout_engine_t *engine = NULL;
+  void *plugin = dlopen ("libgvplugin_pango.so.6", RTLD_LAZY | RTLD_NOLOAD);
+  gvplugin_library_t *library = plugin != NULL ? dlsym (plugin, "gvplugin_pango_LTX_library") : NULL;
+
+  for (gvplugin_api_t *api = library != NULL ? library->apis : NULL; api != NULL && api->types != NULL; api++)
+    for (gvplugin_installed_t *type = api->types; api->api == API_textlayout && type->type != NULL; type++)
+      if (strcmp (type->type, "textlayout") == 0 && engine == NULL)
+        engine = type->engine;
+  if (plugin != NULL)
+    dlclose (plugin);   /* graphviz keeps it loaded */
+  return engine;
+}
+
+static void
+install_text_cache (GVC_t *context)
+{
+  pango_engine = find_pango_engine ();
+  if (pango_engine == NULL || pango_engine->textlayout == NULL)
+    {
+      g_debug ("pango's text layout plugin not found: text sizes are not cached");
+      return;
+    }
+  text_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, text_size_free);
+  gvAddLibrary (context, &cached_library);
+  gvtextlayout_select (context);
+}
+
 /* One graphviz context for the process: it loads the plugins once. */
 static GVC_t *
 get_context (void)
@@ -36,7 +164,10 @@ get_context (void)
   static GVC_t *context;
 
   if (context == NULL)
-    context = gvContext ();
+    {
+      context = gvContext ();
+      install_text_cache (context);
+    }
   return context;
 }
 
