@@ -105,13 +105,18 @@ run_to_end_done (GObject      *object,
 {
   g_autoptr(RsWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean ok = rs_player_run_to_end_finish (RS_PLAYER (object), result, &error);
 
+  if (self->run_application != NULL)
+    g_application_release (self->run_application);
+  g_clear_object (&self->run_application);
   g_clear_object (&self->run_cancellable);
-  if (!rs_player_run_to_end_finish (RS_PLAYER (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* The window may have been closed meanwhile. */
+  if (self->player == NULL)
+    return;
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _rs_window_show_error (self, error);
-  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    _rs_window_show_step (self);
+  _rs_window_show_step (self);
 }
 
 static void
@@ -120,9 +125,17 @@ run_to_end_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   RsWindow *self = RS_WINDOW (widget);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   if (rs_player_get_busy (self->player))
     return;
+  /* Quitting waits for the worker, which stops at the next step once the
+   * window's dispose cancels it. */
+  if (application != NULL)
+    {
+      self->run_application = g_object_ref (G_APPLICATION (application));
+      g_application_hold (self->run_application);
+    }
   self->run_cancellable = g_cancellable_new ();
   rs_player_run_to_end_async (self->player, self->run_cancellable,
                               run_to_end_done, g_object_ref (self));

@@ -35,6 +35,7 @@ struct _RsWindow {
   RsPlayer             *player;
   GSettings            *settings;        /* nullable */
   GCancellable         *run_cancellable; /* while running to the end */
+  GApplication         *run_application; /* held while running to the end */
   GtkNativeDialog      *chooser;         /* the open or export dialog shown */
   char                 *subtitle;
   char                 *last_message;

@@ -217,6 +217,14 @@ on_player_failed (RsWindow     *self,
 
 /* ---- the parts ---- */
 
+/* The popover shows the settings in use each time it opens, so what was
+ * changed and not applied is forgotten. */
+static void
+on_pipeline_popover_show (RsWindow *self)
+{
+  rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
+}
+
 static void
 on_graph_selection_changed (RsWindow *self)
 {
@@ -561,6 +569,7 @@ rs_window_class_init (RsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_graph_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_select);
   gtk_widget_class_bind_template_callback (widget_class, on_seek);
+  gtk_widget_class_bind_template_callback (widget_class, on_pipeline_popover_show);
 
   _rs_window_class_init_actions (widget_class);
 }

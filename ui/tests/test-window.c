@@ -40,6 +40,12 @@ is_drawn (gpointer data)
 }
 
 static gboolean
+is_player_idle (gpointer data)
+{
+  return !rs_player_get_busy (data);
+}
+
+static gboolean
 is_idle (gpointer data)
 {
   return !rs_player_get_busy (rs_window_get_player (data));
@@ -291,6 +297,22 @@ test_window_cancel_run (void)
   close_window (window);
 }
 
+/* Closing the window while the worker runs cancels it, and nothing leaks. */
+static void
+test_window_close_while_running (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  g_autoptr(RsPlayer) player = g_object_ref (rs_window_get_player (window));
+
+  activate (window, "win.run-to-end", 1);
+  g_assert_true (rs_player_get_busy (player));
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* The worker stops at its next step; then the task lets go. */
+  spin_until (is_player_idle, player, 60);
+  spin_a_little ();
+  g_assert_finalize_object (window);
+}
+
 static gboolean
 is_past_step_5 (gpointer data)
 {
@@ -361,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/run-to-end", test_window_run_to_end);
   g_test_add_func ("/window/cancel-run", test_window_cancel_run);
+  g_test_add_func ("/window/close-while-running", test_window_close_while_running);
   g_test_add_func ("/window/play", test_window_play);
   g_test_add_func ("/window/pipeline", test_window_pipeline);
   status = g_test_run ();
