@@ -26,6 +26,7 @@ struct _RsGraphView {
   RsSnapshot      *snapshot;   /* owned */
   RsSnapshot      *previous;   /* owned */
   gboolean         dark;
+  gboolean         legend;
   RsSelection      selection;
   const RsGraphNode *hover;    /* borrowed from the render's graph */
 

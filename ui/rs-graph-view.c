@@ -11,11 +11,13 @@ enum {
   PROP_0,
   PROP_ZOOM,
   PROP_DARK,
+  PROP_LEGEND,
   N_PROPS
 };
 
 enum {
   SELECTION_CHANGED,
+  FAILED,
   N_SIGNALS
 };
 
@@ -324,6 +326,7 @@ render (RsGraphView  *self,
 
   rs_graph_options_init (&options);
   options.dark = self->dark;
+  options.legend = self->legend;
   options.no_title = TRUE;
   diff = rs_diff_new (self->previous, self->snapshot);
 
@@ -416,8 +419,32 @@ rs_graph_view_set_dark (RsGraphView *self,
   self->dark = dark;
   /* Same topology: colours change, nothing moves. */
   if (!render (self, &error))
-    g_warning ("%s", error->message);
+    g_signal_emit (self, signals[FAILED], 0, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DARK]);
+}
+
+gboolean
+rs_graph_view_get_legend (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend;
+}
+
+void
+rs_graph_view_set_legend (RsGraphView *self,
+                          gboolean     legend)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+
+  legend = !!legend;
+  if (self->legend == legend)
+    return;
+  self->legend = legend;
+  if (!render (self, &error))
+    g_signal_emit (self, signals[FAILED], 0, error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
 }
 
 double
@@ -492,6 +519,9 @@ rs_graph_view_get_property (GObject    *object,
     case PROP_DARK:
       g_value_set_boolean (value, self->dark);
       break;
+    case PROP_LEGEND:
+      g_value_set_boolean (value, self->legend);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -509,6 +539,9 @@ rs_graph_view_set_property (GObject      *object,
     {
     case PROP_DARK:
       rs_graph_view_set_dark (self, g_value_get_boolean (value));
+      break;
+    case PROP_LEGEND:
+      rs_graph_view_set_legend (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -534,12 +567,21 @@ rs_graph_view_class_init (RsGraphViewClass *klass)
   properties[PROP_DARK] =
     g_param_spec_boolean ("dark", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEGEND] =
+    g_param_spec_boolean ("legend", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The user picked a node (or nothing). */
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /* Drawing again (another style, the legend) failed; the previous
+   * drawing stays. */
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 
   gtk_widget_class_set_css_name (widget_class, "graphview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

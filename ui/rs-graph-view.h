@@ -50,6 +50,11 @@ gboolean           rs_graph_view_get_dark      (RsGraphView       *view);
 void               rs_graph_view_set_dark      (RsGraphView       *view,
                                                 gboolean           dark);
 
+/* Whether the graph carries its legend (what the colours and marks mean). */
+gboolean           rs_graph_view_get_legend    (RsGraphView       *view);
+void               rs_graph_view_set_legend    (RsGraphView       *view,
+                                                gboolean           legend);
+
 /* 1.0: one point of the drawing per pixel. */
 double             rs_graph_view_get_zoom      (RsGraphView       *view);
 void               rs_graph_view_zoom_in       (RsGraphView       *view);

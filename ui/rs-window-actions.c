@@ -55,6 +55,29 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+first_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  rs_player_set_playing (self->player, FALSE);
+  rs_player_seek (self->player, 0);
+}
+
+/* The last step recorded (not running any further). */
+static void
+last_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  rs_player_set_playing (self->player, FALSE);
+  rs_player_seek (self->player, G_MAXUINT);
+}
+
+static void
 restart_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -385,6 +408,9 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.next-frame", can_step);
   gtk_widget_action_set_enabled (widget, "win.run-to-end", can_step);
   gtk_widget_action_set_enabled (widget, "win.back", open && !busy && rs_player_get_position (self->player) > 0);
+  gtk_widget_action_set_enabled (widget, "win.first", open && !busy && rs_player_get_position (self->player) > 0);
+  gtk_widget_action_set_enabled (widget, "win.last", open && !busy &&
+                                 rs_player_get_position (self->player) + 1 < (int) rs_player_get_length (self->player));
   gtk_widget_action_set_enabled (widget, "win.play", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.restart", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.open", !busy);
@@ -440,6 +466,9 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.next-frame", NULL, next_frame_action);
   gtk_widget_class_install_property_action (widget_class, "win.play", "playing");
   gtk_widget_class_install_property_action (widget_class, "win.speed", "speed");
+  gtk_widget_class_install_property_action (widget_class, "win.legend", "legend");
+  gtk_widget_class_install_action (widget_class, "win.first", NULL, first_action);
+  gtk_widget_class_install_action (widget_class, "win.last", NULL, last_action);
   gtk_widget_class_install_action (widget_class, "win.run-to-end", NULL, run_to_end_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-run", NULL, cancel_run_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
@@ -456,6 +485,9 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.step", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.first", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "win.last", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "win.legend", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "win.next-packet", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "win.next-frame", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "win.play", NULL);

@@ -15,6 +15,7 @@ enum {
   PROP_0,
   PROP_PLAYING,
   PROP_SPEED,
+  PROP_LEGEND,
   N_PROPS
 };
 
@@ -257,6 +258,23 @@ on_zoom_changed (RsWindow *self)
 }
 
 static void
+on_legend_changed (RsWindow *self)
+{
+  gboolean legend = rs_graph_view_get_legend (self->graph_view);
+
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "legend") != legend)
+    g_settings_set_boolean (self->settings, "legend", legend);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
+}
+
+static void
+on_graph_failed (RsWindow     *self,
+                 const GError *error)
+{
+  _rs_window_show_error (self, error);
+}
+
+static void
 on_dark_changed (RsWindow        *self,
                  GParamSpec      *pspec,
                  AdwStyleManager *style_manager)
@@ -369,6 +387,7 @@ rs_window_set_settings (RsWindow  *self,
   if (!g_set_object (&self->settings, settings) || settings == NULL)
     return;
   rs_player_set_speed (self->player, g_settings_get_uint (settings, "speed"));
+  rs_graph_view_set_legend (self->graph_view, g_settings_get_boolean (settings, "legend"));
 }
 
 gboolean
@@ -496,6 +515,10 @@ rs_window_get_property (GObject    *object,
     case PROP_SPEED:
       g_value_set_uint (value, rs_player_get_speed (self->player));
       break;
+    case PROP_LEGEND:
+      /* Asked while the template is built, before the view exists. */
+      g_value_set_boolean (value, self->graph_view != NULL && rs_graph_view_get_legend (self->graph_view));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -516,6 +539,9 @@ rs_window_set_property (GObject      *object,
       break;
     case PROP_SPEED:
       rs_player_set_speed (self->player, g_value_get_uint (value));
+      break;
+    case PROP_LEGEND:
+      rs_graph_view_set_legend (self->graph_view, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -541,6 +567,10 @@ rs_window_class_init (RsWindowClass *klass)
   properties[PROP_SPEED] =
     g_param_spec_uint ("speed", NULL, NULL, 1, 120, 5,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The graph's legend: the state of win.legend. */
+  properties[PROP_LEGEND] =
+    g_param_spec_boolean ("legend", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (RS_TYPE_GRAPH_VIEW);
@@ -595,6 +625,8 @@ rs_window_init (RsWindow *self)
   g_signal_connect_swapped (self->player, "failed", G_CALLBACK (on_player_failed), self);
 
   g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (on_zoom_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->graph_view, "notify::legend", G_CALLBACK (on_legend_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->graph_view, "failed", G_CALLBACK (on_graph_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
 
