@@ -207,10 +207,11 @@ scroll_to_selection (RsGraphView *self)
   y = self->offset_y + node->y * self->zoom;
   w = node->width * self->zoom;
   h = node->height * self->zoom;
+  /* The bottom margin keeps clear of the zoom controls. */
   if (y < MARGIN)
     dy = MARGIN - y;
-  else if (y + h > height - MARGIN)
-    dy = MAX (MARGIN - y, height - MARGIN - (y + h));
+  else if (y + h > height - BOTTOM_MARGIN)
+    dy = MAX (MARGIN - y, height - BOTTOM_MARGIN - (y + h));
   if (x < MARGIN)
     dx = MARGIN - x;
   else if (x + w > width - MARGIN)

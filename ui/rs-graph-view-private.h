@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define FIT_MAX_ZOOM   1.25
 #define READABLE_ZOOM  0.8
 #define MARGIN         24.0   /* px around a fitted graph */
+#define BOTTOM_MARGIN  76.0   /* px kept clear over the zoom controls */
 #define GLIDE_USEC     (200 * G_TIME_SPAN_MILLISECOND)
 #define CLICK_SLOP     4.0    /* px a press may move and still be a click */
 
