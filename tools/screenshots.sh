@@ -65,4 +65,4 @@ shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 # over time.
 shot inspector "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
 # The dark style.
-ADW_DEBUG_COLOR_SCHEME=prefer-dark shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
+(export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50)

@@ -334,6 +334,9 @@ show_handle (RsInspector *self,
       add_field (self, N_("Queue slot"), value, NULL);
       g_clear_pointer (&value, g_free);
     }
+  /* An empty queue slot has nothing more to say. */
+  if (handle->n_refs == 0 && handle->slot >= 0)
+    return;
   if (handle->stream >= 0)
     {
       value = g_strdup_printf ("%d", handle->stream);
