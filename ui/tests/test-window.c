@@ -154,6 +154,18 @@ test_window_step_and_back (void)
       g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, expected);
     }
 
+  /* A click on the refcount plot goes to that step. */
+  g_signal_emit_by_name (inspector, "seek", 12u);
+  g_assert_cmpint (rs_player_get_position (player), ==, 12);
+  g_assert_cmpuint (rs_graph_view_get_selection (view)->buffer_id, ==, buffer->id);
+  snapshot = rs_history_get_snapshot (history, 12);
+
+  /* The dark style reaches the graph. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (rs_graph_view_get_dark (view));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_false (rs_graph_view_get_dark (view));
+
   /* A handle. */
   {
     const RsHandle *handle = rs_snapshot_get_handle (snapshot, 0);
