@@ -10,7 +10,8 @@ packages="gcc meson ninja-build pkg-config python3
   libgtk-4-dev libadwaita-1-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   libgraphviz-dev graphviz
-  xvfb xauth valgrind imagemagick desktop-file-utils appstream"
+  xvfb xauth xdotool valgrind imagemagick desktop-file-utils appstream
+  clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
