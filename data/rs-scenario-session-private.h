@@ -2,7 +2,7 @@
  *
  * rs-scenario-session-private.h: the scenario session's state, shared by
  * its stepping and observation (rs-scenario-session.c) and the statements
- * it runs (rs-scenario-run.c).
+ * it runs (rs-scenario-run.c, rs-scenario-libav.c).
  */
 #pragma once
 
@@ -111,7 +111,7 @@ gboolean    _rs_scenario_eval_int        (RsScenarioSession         *self,
                                           const RsScenarioExpr      *expr,
                                           int                       *value);
 
-/* rs-scenario-calls.c */
+/* rs-scenario-libav.c: the libav calls */
 /* Runs `call`; *produced is the object an alloc or clone made (or NULL).
  * FALSE when Refscope stopped the call. */
 gboolean    _rs_scenario_run_call        (RsScenarioSession         *self,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-scenario-calls.c: the libav calls of a scenario. Each runs for real;
+ * rs-scenario-libav.c: the libav calls of a scenario. Each runs for real;
  * Refscope only checks its pointers and sizes first, and afterwards keeps
  * the references a call dropped without releasing them (see Orphan).
  */
