@@ -125,8 +125,10 @@ main (int   argc,
     g_printerr ("refscope: --export needs --headless\n");
   else if (export_dir != NULL && !parse_formats (formats, &options.formats))
     ;
-  else if (scenario != NULL)
-    g_printerr ("refscope: --scenario is not available in this build yet\n");
+  else if (scenario != NULL && !headless)
+    g_printerr ("refscope: --scenario needs --headless (lessons are not in the window yet)\n");
+  else if (scenario != NULL && files != NULL)
+    g_printerr ("refscope: give a FILE or --scenario, not both\n");
   else if (!headless && trace != NULL)
     g_printerr ("refscope: --trace needs --headless\n");
   else if (!headless)
@@ -141,6 +143,7 @@ main (int   argc,
     {
       options.media = files != NULL ? g_strdup (files[0])
                                     : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
+      options.scenario = scenario;
       options.max_steps = (guint) max_steps;
       options.trace = trace;
       options.export_dir = export_dir;

@@ -9,6 +9,7 @@
 #include "rs-diff.h"
 #include "rs-export.h"
 #include "rs-render.h"
+#include "rs-scenario-session.h"
 #include "rs-trace.h"
 
 static GOutputStream *
@@ -41,7 +42,7 @@ int
 rs_headless_run (const RsHeadlessOptions *options)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RsDecodeSession) session = NULL;
+  g_autoptr(RsSession) session = NULL;
   g_autoptr(RsTraceWriter) trace = NULL;
   g_autoptr(RsRender) render = NULL;
   RsSnapshot *previous = NULL;
@@ -49,10 +50,14 @@ rs_headless_run (const RsHeadlessOptions *options)
   RsSnapshot *snapshot;
   guint steps = 0;
 
-  session = rs_decode_session_new (options->media, &options->settings, &error);
+  if (options->scenario != NULL)
+    session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, &error));
+  else
+    session = RS_SESSION (rs_decode_session_new (options->media, &options->settings, &error));
   if (session == NULL)
     {
-      g_printerr ("refscope: %s\n", error->message);
+      /* A scenario's compile errors are one a line, each naming the file. */
+      g_printerr ("%s%s\n", options->scenario != NULL ? "" : "refscope: ", error->message);
       return 1;
     }
 
@@ -109,8 +114,15 @@ rs_headless_run (const RsHeadlessOptions *options)
     rs_trace_writer_close (trace, &error);
   if (error != NULL)
     {
-      g_printerr ("refscope: %s: %s\n", options->media, error->message);
+      g_printerr ("refscope: %s: %s\n", rs_session_get_name (session), error->message);
       return 1;
+    }
+  if (RS_IS_SCENARIO_SESSION (session))
+    {
+      const char *const *leaks = rs_scenario_session_get_leak_report (RS_SCENARIO_SESSION (session));
+
+      for (guint i = 0; leaks != NULL && leaks[i] != NULL; i++)
+        g_printerr ("%s: leak: %s\n", options->scenario, leaks[i]);
     }
   return 0;
 }

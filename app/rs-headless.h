@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char             *media;      /* the file to open */
+  char             *scenario;   /* a scenario to run instead, or NULL */
   guint             max_steps;  /* 0: until the session ends */
   char             *trace;      /* JSON Lines path, "-" for stdout, or NULL */
   char             *export_dir; /* graph snapshots, or NULL */

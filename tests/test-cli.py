@@ -17,6 +17,7 @@ Clips that are not bundled are made at test time with tools/make-media.sh.
 """
 import argparse
 import collections
+import glob
 import json
 import os
 import re
@@ -216,9 +217,10 @@ def invariant_problems(steps, partial=False):
             problems.append(f'{where}: out "{s["out"]}" is not a handle of the step')
         if len(problems) > 20:
             break
-    if not partial and steps[-1]['buffers']:
-        problems.append(f'the last step still lists {len(steps[-1]["buffers"])} buffers: '
-                        f'{[b["id"] for b in steps[-1]["buffers"]][:10]}')
+    live = [b['id'] for b in steps[-1]['buffers'] if not b.get('leaked')]
+    if not partial and live:
+        # The last step has closed everything: what it lists must be leaks.
+        problems.append(f'the last step still lists {len(live)} buffers that are not leaks: {live[:10]}')
     return problems
 
 
@@ -588,7 +590,57 @@ def group_valgrind(tap, ctx):
 
 # ---------------------------------------------------------------- main
 
+def group_scenario(tap, ctx):
+    lessons = sorted(glob.glob(os.path.join(ctx.media, '..', 'scenarios', '*.c')))
+
+    def lesson(path):
+        trace = os.path.join(ctx.tmp, os.path.basename(path) + '.jsonl')
+        r = ctx.headless(f'--scenario={path}', f'--trace={trace}')
+        if r.status != 0:
+            return r.describe()
+        steps = load_trace(trace)
+        problems = invariant_problems(steps)
+        leaked = [b['id'] for b in steps[-1]['buffers'] if b.get('leaked')]
+        reported = [line for line in r.stderr.decode().splitlines() if ': leak: ' in line]
+        if len(reported) != len(leaked):
+            problems.append(f'{len(leaked)} leaked buffers in the last step, '
+                            f'{len(reported)} leak lines on stderr: {r.stderr!r}')
+        return problems
+
+    for path in lessons:
+        tap.check(f'--scenario={os.path.basename(path)}: exit 0, per-step invariants, '
+                  'leaks on stderr match the trace', lesson, path)
+
+    def leaks_reported():
+        path = next(p for p in lessons if 'init-packet-leak' in p)
+        r = ctx.headless(f'--scenario={path}')
+        if r.status != 0:
+            return r.describe()
+        if 'av_init_packet' not in r.stderr.decode():
+            return [f'the leak report does not name av_init_packet: {r.stderr!r}']
+        return []
+
+    tap.check('the av_init_packet lesson reports its leak and the call that caused it',
+              leaks_reported)
+
+    def compile_errors():
+        path = os.path.join(ctx.tmp, 'seed-test2.c')
+        with open(path, 'w') as f:
+            f.write('void av_packet_test2() {\n    AVPacket pkt = NULL;\n    int ret = 0;\n'
+                    '    pkt = av_packet_alloc();\n    av_packet_free();\n}\n')
+        r = ctx.headless(f'--scenario={path}')
+        lines = r.stderr.decode().splitlines()
+        problems = [] if r.status == 1 else [f'exit {r.status}, not 1']
+        for line_no in (2, 5):
+            if not any(l.startswith(f'{path}:{line_no}:') and ': error: ' in l for l in lines):
+                problems.append(f'no error on line {line_no}: {r.stderr!r}')
+        return problems
+
+    tap.check('the seed\'s test 2 as written: exit 1, an error on each wrong line', compile_errors)
+
+
 GROUPS = {
+    'scenario': group_scenario,
     'traces': group_traces,
     'ownership': group_ownership,
     'bad-input': group_bad_input,
