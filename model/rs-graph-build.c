@@ -31,6 +31,7 @@ typedef struct {
   GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
   GHashTable     *plane_names;    /* guint64 id -> static plane name */
   GHashTable     *before_refs;    /* "handle\037field\037id" strings of `before` */
+  GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
   Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
                  *n_width, *n_height, *n_margin, *n_penwidth;
   Agsym_t        *e_label, *e_style, *e_color, *e_fontcolor, *e_dir, *e_tailport,
@@ -241,6 +242,41 @@ style_ref_edge (Builder  *b,
     }
 }
 
+/* The last ref drawn on the row of ref `first`: consecutive refs into the
+ * same folded group share a row. */
+static guint
+row_end (Builder        *b,
+         const RsHandle *handle,
+         guint           first)
+{
+  RsGraphGroup *group = g_hash_table_lookup (b->groups, &handle->refs[first].buffer);
+  guint last = first;
+
+  while (group != NULL && last + 1 < handle->n_refs &&
+         g_hash_table_lookup (b->groups, &handle->refs[last + 1].buffer) == group)
+    last++;
+  return last;
+}
+
+/* How many rows the frames of each stream draw at most: a frame handle,
+ * full or empty, reserves that many. */
+static void
+count_frame_rows (Builder *b)
+{
+  for (guint i = 0; i < rs_snapshot_get_n_handles (b->snapshot); i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (b->snapshot, i);
+      guint rows = 0;
+
+      if (h->kind != RS_HANDLE_FRAME)
+        continue;
+      for (guint r = 0; r < h->n_refs; r = row_end (b, h, r) + 1)
+        rows++;
+      if (rows > GPOINTER_TO_UINT (g_hash_table_lookup (b->frame_rows, GINT_TO_POINTER (h->stream))))
+        g_hash_table_insert (b->frame_rows, GINT_TO_POINTER (h->stream), GUINT_TO_POINTER (rows));
+    }
+}
+
 static Agnode_t *
 add_handle (Builder        *b,
             Agraph_t       *parent,
@@ -253,22 +289,21 @@ add_handle (Builder        *b,
   g_autofree char *label = NULL;
   RsDiffFlags flags = b->diff != NULL ? rs_diff_get_handle_flags (b->diff, handle->id) : RS_DIFF_SAME;
   gboolean is_out = g_strcmp0 (rs_snapshot_get_out (b->snapshot), handle->id) == 0;
+  guint min_rows = 0;
   Agnode_t *n;
+
+  /* The rows the handle's kind takes: a queue slot keeps its size full or
+   * empty, and so does a handle outside queues. */
+  min_rows = handle->kind == RS_HANDLE_PACKET ? 1
+             : MAX (1, GPOINTER_TO_UINT (g_hash_table_lookup (b->frame_rows, GINT_TO_POINTER (handle->stream))));
 
   if (handle->n_refs == 0 && handle->group != NULL)
     {
-      /* An empty queue slot: small and faint, so the fill level shows. */
-      g_autofree char *text = g_strdup_printf ("[%d] empty", handle->slot);
-
+      /* An empty queue slot: drawn faintly, so the fill level shows. */
+      label = _rs_graph_empty_slot_label (b->pal, handle, min_rows);
       n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
-      SET (n, b->n_shape, "box");
-      SET (n, b->n_style, "rounded,dashed");
-      SET (n, b->n_color, b->pal->faint);
-      SET (n, b->n_fontcolor, b->pal->faint);
-      SET (n, b->n_fontsize, "7");
-      SET (n, b->n_height, "0.16");
-      SET (n, b->n_margin, "0.05,0.01");
-      SET (n, b->n_label, text);
+      SET (n, b->n_style, "dashed");
+      set_html (b, n, b->n_label, label);
       return n;
     }
 
@@ -279,17 +314,12 @@ add_handle (Builder        *b,
     {
       const RsRef *ref = &handle->refs[i];
       Agnode_t *target = buffer_node (b, ref->buffer);
-      RsGraphGroup *group = g_hash_table_lookup (b->groups, &ref->buffer);
-      gboolean is_new = ref_is_new (b, handle, ref);
-      guint last = i;
+      guint last = row_end (b, handle, i);
+      gboolean is_new = FALSE;
       RsGraphRow *row;
 
-      while (group != NULL && last + 1 < handle->n_refs &&
-             g_hash_table_lookup (b->groups, &handle->refs[last + 1].buffer) == group)
-        {
-          last++;
-          is_new |= ref_is_new (b, handle, &handle->refs[last]);
-        }
+      for (guint k = i; k <= last; k++)
+        is_new |= ref_is_new (b, handle, &handle->refs[k]);
 
       row = g_new0 (RsGraphRow, 1);
       row->port = ref->field;
@@ -303,7 +333,7 @@ add_handle (Builder        *b,
       i = last;
     }
 
-  label = _rs_graph_handle_label (b->pal, handle, fragment, rows, flags, is_out);
+  label = _rs_graph_handle_label (b->pal, handle, fragment, rows, min_rows, flags, is_out);
   set_html (b, n, b->n_label, label);
 
   for (guint r = 0; r < rows->len; r++)
@@ -679,6 +709,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   b.holder_nodes = g_hash_table_new (NULL, NULL);
   b.holder_counts = g_hash_table_new (NULL, NULL);
   b.plane_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  b.frame_rows = g_hash_table_new (NULL, NULL);
 
   collect_facts (&b);
   n_nodes = rs_snapshot_get_n_handles (snapshot) + rs_snapshot_get_n_buffers (snapshot) +
@@ -693,6 +724,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   declare_attributes (&b, &opts);
   if (graph->folded)
     _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
+  count_frame_rows (&b);
 
   b.buffer_rank = agsubg (b.g, "buffers", TRUE);
   SET (b.buffer_rank, b.g_rank, "same");
@@ -754,6 +786,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   g_hash_table_unref (b.holder_nodes);
   g_hash_table_unref (b.holder_counts);
   g_hash_table_unref (b.plane_names);
+  g_hash_table_unref (b.frame_rows);
   g_clear_pointer (&b.before_refs, g_hash_table_unref);
   return graph;
 }

@@ -240,11 +240,16 @@ _rs_graph_folded_row_text (const RsHandle *handle,
                           last - first + 1);
 }
 
+/* Every handle is at least this wide (points), so the handle column keeps
+ * its width, and the buffers theirs, as handles change from step to step. */
+#define HANDLE_MIN_WIDTH 230
+
 char *
 _rs_graph_handle_label (const RsPalette        *p,
                         const RsHandle         *handle,
                         const RsHandleFragment *fragment,
                         GPtrArray              *rows,
+                        guint                   min_rows,
                         RsDiffFlags             flags,
                         gboolean                is_out)
 {
@@ -253,25 +258,39 @@ _rs_graph_handle_label (const RsPalette        *p,
   const char *header = marked ? p->changed_header
                        : handle->kind == RS_HANDLE_PACKET ? p->packet_header : p->frame_header;
   const char *tag = is_out ? "out" : (flags & RS_DIFF_ADDED) ? "new" : (flags & RS_DIFF_CHANGED) ? "changed" : NULL;
+  gboolean is_slot = handle->group != NULL;
+  /* A queue slot's few packet fields fit its header line; other handles
+   * have longer names, and frames more fields: theirs get their own line. */
+  gboolean detail_inline = handle->kind == RS_HANDLE_PACKET && is_slot;
+  guint n_rows = MAX (rows->len, 1);
 
   /* One border around the table, none around its cells: the header's
    * colour sets it apart, and each drawn line costs time at every step. */
   g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" "
                              "color=\"%s\" bgcolor=\"%s\">", p->border, p->body);
-  g_string_append_printf (s, "<tr><td bgcolor=\"%s\" align=\"left\"><b>%s</b> %s", header,
-                          handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame", fragment->name);
+  /* The header cell sets the width of the table's one column. */
+  g_string_append_printf (s, "<tr><td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> %s", header,
+                          HANDLE_MIN_WIDTH - 2, handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame",
+                          fragment->name);
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
-  /* A packet's few fields fit its header line; a frame's get their own. */
-  if (handle->kind == RS_HANDLE_PACKET && fragment->detail[0] != '\0')
+  if (detail_inline && fragment->detail[0] != '\0')
     g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">%s</font>", p->faint, fragment->detail);
   g_string_append (s, "</td></tr>");
-  if (handle->kind != RS_HANDLE_PACKET && fragment->detail[0] != '\0')
+  /* A handle outside queues keeps its size whether it holds buffers or not
+   * ("no buffer" in place of its fields, blank rows), so the handles under
+   * it stay put. */
+  if (!detail_inline && fragment->detail[0] != '\0')
     g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\">%s</font></td></tr>",
                             p->faint, fragment->detail);
-  if (rows->len == 0)
+  else if (!detail_inline && !is_slot)
+    g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\"><i>%s</i></font></td></tr>",
+                            p->faint, rows->len == 0 ? "no buffer" : " ");
+  if (rows->len == 0 && (is_slot || fragment->detail[0] != '\0'))
     g_string_append_printf (s, "<tr><td align=\"left\"><font color=\"%s\"><i>no buffer</i></font></td></tr>",
                             p->faint);
+  else if (rows->len == 0)
+    n_rows = 0;
   for (guint i = 0; i < rows->len; i++)
     {
       RsGraphRow *row = g_ptr_array_index (rows, i);
@@ -283,6 +302,28 @@ _rs_graph_handle_label (const RsPalette        *p,
       else
         g_string_append_printf (s, "<tr><td port=\"%s\" align=\"left\">%s</td></tr>", port, row->text);
     }
+  for (; n_rows < min_rows; n_rows++)
+    g_string_append (s, "<tr><td> </td></tr>");
+  g_string_append (s, "</table>");
+  return g_string_free (s, FALSE);
+}
+
+char *
+_rs_graph_empty_slot_label (const RsPalette *p,
+                            const RsHandle  *handle,
+                            guint            min_rows)
+{
+  GString *s = g_string_new (NULL);
+
+  /* The rows of a full slot, blank: a slot keeps its size as it fills. */
+  g_string_append_printf (s, "<table border=\"1\" style=\"dashed\" cellborder=\"0\" cellspacing=\"0\" "
+                             "cellpadding=\"3\" color=\"%s\">"
+                             "<tr><td align=\"left\" width=\"%d\"><font color=\"%s\">[%d] empty</font></td></tr>",
+                          p->faint, HANDLE_MIN_WIDTH - 2, p->faint, handle->slot);
+  if (handle->kind != RS_HANDLE_PACKET)
+    g_string_append (s, "<tr><td><font point-size=\"8\"> </font></td></tr>");
+  for (guint i = 0; i < MAX (min_rows, 1); i++)
+    g_string_append (s, "<tr><td> </td></tr>");
   g_string_append (s, "</table>");
   return g_string_free (s, FALSE);
 }

@@ -84,12 +84,18 @@ const char *_rs_graph_plane_name        (const RsHandle   *handle,
                                          const RsRef      *ref);
 
 /* Labels, owned by the caller. HTML-like unless said otherwise. */
+/* `min_rows`: rows to reserve for refs (blank ones if the handle has fewer). */
 char *_rs_graph_handle_label (const RsPalette        *palette,
                               const RsHandle         *handle,
                               const RsHandleFragment *fragment,
                               GPtrArray              *rows,
+                              guint                   min_rows,
                               RsDiffFlags             flags,
                               gboolean                is_out);
+/* An empty queue slot, as large as a full one with `min_rows` refs. */
+char *_rs_graph_empty_slot_label (const RsPalette *palette,
+                                  const RsHandle  *handle,
+                                  guint            min_rows);
 /* Plain text: "packet queue · video · 2/8". */
 char *_rs_graph_queue_label  (const RsHandle  *first,
                               guint            used,
