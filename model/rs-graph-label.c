@@ -480,18 +480,25 @@ _rs_graph_buffer_label (const RsPalette *p,
   if (leaked)
     border = p->bad;
 
+  /* One row of two cells: graphviz sizes a one-row table directly, and a
+   * grid of rows and columns by solving a graph for each label. */
   g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
                              "color=\"%s\" bgcolor=\"%s\">", border, p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
-  g_string_append_printf (s, "<tr><td align=\"left\" width=\"136\">%s <font point-size=\"8\" color=\"%s\">· %s</font>",
-                          title, p->faint, size);
+  g_string_append_printf (s, "<tr><td align=\"left\" balign=\"left\" width=\"136\">%s "
+                             "<font point-size=\"8\" color=\"%s\">· %s</font>", title, p->faint, size);
   if (is_new)
     g_string_append_printf (s, " <font color=\"%s\"><b>new</b></font>", p->good);
   if (leaked)
     g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
+  /* A thin blank line between the two: a cell's lines have no leading. */
+  g_string_append_printf (s, "<br/><font point-size=\"3\"> </font><br/>%s <font point-size=\"8\" color=\"%s\">· %s</font>",
+                          split, p->faint, writable);
+  if (unsafe)
+    g_string_append_printf (s, "<br/><font color=\"%s\">⚠ written while not writable</font>", p->bad);
   g_string_append (s, "</td>");
   /* The count cell: a minimum size that holds the count and a change line,
    * so that a change of count or mark does not change the node's size. */
-  g_string_append_printf (s, "<td rowspan=\"2\" width=\"44\" height=\"32\" valign=\"middle\">"
+  g_string_append_printf (s, "<td width=\"44\" height=\"32\" valign=\"middle\">"
                              "<font point-size=\"17\" color=\"%s\"><b>", count_color);
   if (same_count)
     g_string_append_printf (s, "%d", min_count);
@@ -501,11 +508,6 @@ _rs_graph_buffer_label (const RsPalette *p,
   if (change != NULL)
     g_string_append_printf (s, "<br/>%s", change);
   g_string_append (s, "</td></tr>");
-  g_string_append_printf (s, "<tr><td align=\"left\">%s <font point-size=\"8\" color=\"%s\">· %s</font></td></tr>",
-                          split, p->faint, writable);
-  if (unsafe)
-    g_string_append_printf (s, "<tr><td align=\"left\" colspan=\"2\"><font color=\"%s\">⚠ written while not writable</font></td></tr>",
-                            p->bad);
   g_string_append (s, "</table>");
   return g_string_free (s, FALSE);
 }
