@@ -102,9 +102,10 @@ _rs_graph_plane_name (const RsHandle *handle,
   const char *format = handle->format;
   int index;
 
-  if (handle->kind != RS_HANDLE_FRAME || format == NULL ||
-      !g_str_has_prefix (ref->field, "buf[") || sscanf (ref->field, "buf[%d]", &index) != 1 || index < 0)
+  if (handle->kind != RS_HANDLE_FRAME || format == NULL || !g_str_has_prefix (ref->field, "buf[") ||
+      !g_ascii_isdigit (ref->field[4]))
     return NULL;
+  index = (int) MIN (g_ascii_strtoull (ref->field + 4, NULL, 10), G_MAXINT);
 
   if (handle->width > 0)
     {

@@ -70,6 +70,24 @@ text_size_free (gpointer data)
   g_free (entry);
 }
 
+/* "font\037size in 1/1000 pt\037flags\037text", built by hand: this runs for
+ * every span of every label of every layout. */
+static char *
+text_key (const textspan_t *span)
+{
+  const char *font = span->font->name != NULL ? span->font->name : "";
+  gsize font_len = strlen (font), str_len = strlen (span->str);
+  char numbers[48];
+  int numbers_len = g_snprintf (numbers, sizeof numbers, "\037%ld\037%u\037",
+                                (long) (span->font->size * 1000 + 0.5), (unsigned) span->font->flags);
+  char *key = g_malloc (font_len + numbers_len + str_len + 1);
+
+  memcpy (key, font, font_len);
+  memcpy (key + font_len, numbers, numbers_len);
+  memcpy (key + font_len + numbers_len, span->str, str_len + 1);
+  return key;
+}
+
 static boolean
 cached_textlayout (textspan_t *span,
                    char      **fontpath)
@@ -82,8 +100,7 @@ cached_textlayout (textspan_t *span,
   if (fontpath != NULL || span->font == NULL || span->str == NULL)
     return pango_engine->textlayout (span, fontpath);
 
-  key = g_strdup_printf ("%s\037%.4f\037%u\037%s", span->font->name != NULL ? span->font->name : "",
-                         span->font->size, (unsigned) span->font->flags, span->str);
+  key = text_key (span);
   entry = g_hash_table_lookup (text_sizes, key);
   if (entry != NULL)
     {

@@ -23,9 +23,26 @@
 #include "rs-graph.h"
 #include "rs-render.h"
 
-/* The canvas a step is painted on, scaled to fit like the window does. */
+/* The canvas a step is painted on, zoomed like the window's default view
+ * (ui/rs-graph-view.c, "readable" fit): the whole graph if that leaves it
+ * readable, else its width at most 1:1, scrolled to the top. */
 #define CANVAS_WIDTH  1600
 #define CANVAS_HEIGHT 1200
+#define VIEW_MARGIN   24.0
+#define READABLE_ZOOM 0.8
+#define FIT_MAX_ZOOM  1.25
+
+static double
+view_zoom (double width,
+           double height)
+{
+  double width_zoom = (CANVAS_WIDTH - 2 * VIEW_MARGIN) / MAX (width, 1);
+  double zoom = MIN (width_zoom, (CANVAS_HEIGHT - 2 * VIEW_MARGIN) / MAX (height, 1));
+
+  if (zoom < READABLE_ZOOM)
+    return CLAMP (MIN (width_zoom, 1.0), 0.1, FIT_MAX_ZOOM);
+  return CLAMP (zoom, 0.1, FIT_MAX_ZOOM);
+}
 
 static int
 compare_double (const void *a,
@@ -135,10 +152,11 @@ step_to_pixels (Stepper              *st,
   t2 = g_get_monotonic_time ();
 
   rs_render_get_size (render, &width, &height);
-  scale = MIN (1.0, MIN (CANVAS_WIDTH / MAX (width, 1), CANVAS_HEIGHT / MAX (height, 1)));
+  scale = view_zoom (width, height);
   cr = cairo_create (st->canvas);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  cairo_translate (cr, (CANVAS_WIDTH - width * scale) / 2, VIEW_MARGIN);
   cairo_scale (cr, scale, scale);
   rs_render_draw (render, cr);
   cairo_destroy (cr);
