@@ -315,7 +315,8 @@ rs_snapshot_new_full (guint          step,
 
   /* One block for both pointer arrays: snapshots are many and small. */
   self->handles = g_new (RsHandle *, n_handles + n_buffers);
-  self->buffers = (RsBuffer **) self->handles + n_handles;
+  /* NULL when both are empty: no arithmetic on a null pointer (UB). */
+  self->buffers = self->handles != NULL ? (RsBuffer **) self->handles + n_handles : NULL;
   for (guint i = 0; i < n_handles; i++)
     self->handles[i] = rs_handle_ref (g_ptr_array_index (handles, i));
   for (guint i = 0; i < n_buffers; i++)
