@@ -38,11 +38,36 @@ open_trace (const char  *path,
   return g_buffered_output_stream_new_sized (raw, 64 * 1024);
 }
 
+/* A failed run leaves the old trace as it was: closing with a cancelled
+ * cancellable makes g_file_replace()'s stream delete its temporary file
+ * instead of renaming a partial trace over the target. */
+static void
+abandon_trace (GOutputStream *stream)
+{
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+  if (stream == NULL)
+    return;
+  g_cancellable_cancel (cancelled);
+  g_output_stream_close (stream, cancelled, NULL);
+}
+
+static int
+fail_trace (GOutputStream *stream,
+            const char    *path,
+            const GError  *error)
+{
+  abandon_trace (stream);
+  g_printerr ("refscope: %s: cannot write the trace: %s\n", path, error->message);
+  return 1;
+}
+
 int
 rs_headless_run (const RsHeadlessOptions *options)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RsSession) session = NULL;
+  g_autoptr(GOutputStream) trace_stream = NULL;
   g_autoptr(RsTraceWriter) trace = NULL;
   g_autoptr(RsRender) render = NULL;
   RsSnapshot *previous = NULL;
@@ -63,14 +88,10 @@ rs_headless_run (const RsHeadlessOptions *options)
 
   if (options->trace != NULL)
     {
-      g_autoptr(GOutputStream) stream = open_trace (options->trace, &error);
-
-      if (stream == NULL)
-        {
-          g_printerr ("refscope: %s: cannot write the trace: %s\n", options->trace, error->message);
-          return 1;
-        }
-      trace = rs_trace_writer_new (stream);
+      trace_stream = open_trace (options->trace, &error);
+      if (trace_stream == NULL)
+        return fail_trace (NULL, options->trace, error);
+      trace = rs_trace_writer_new (trace_stream);
     }
 
   if (options->export_dir != NULL)
@@ -78,6 +99,7 @@ rs_headless_run (const RsHeadlessOptions *options)
       if (!g_file_test (options->export_dir, G_FILE_TEST_IS_DIR))
         {
           g_printerr ("refscope: %s: cannot export: not an existing directory\n", options->export_dir);
+          abandon_trace (trace_stream);
           return 1;
         }
       /* One render for the whole session, so unchanged topologies reuse
@@ -90,7 +112,7 @@ rs_headless_run (const RsHeadlessOptions *options)
     {
       steps++;
       if (trace != NULL && !rs_trace_writer_write (trace, snapshot, &error))
-        break;
+        return fail_trace (trace_stream, options->trace, error);
       if (render != NULL)
         {
           g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
@@ -100,6 +122,7 @@ rs_headless_run (const RsHeadlessOptions *options)
                                (const char * const *) options->formats, &error))
             {
               g_printerr ("refscope: %s\n", error->message);
+              abandon_trace (trace_stream);
               return 1;
             }
         }
@@ -110,13 +133,17 @@ rs_headless_run (const RsHeadlessOptions *options)
   if (progress)
     g_printerr ("\rrefscope: %u steps\n", steps);
 
-  if (error == NULL && trace != NULL)
-    rs_trace_writer_close (trace, &error);
   if (error != NULL)
     {
+      abandon_trace (trace_stream);
       g_printerr ("refscope: %s: %s\n", rs_session_get_name (session), error->message);
       return 1;
     }
+  /* Flushed first: a buffered stream whose last flush fails still closes
+   * (and renames) the file it writes. */
+  if (trace != NULL &&
+      (!g_output_stream_flush (trace_stream, NULL, &error) || !rs_trace_writer_close (trace, &error)))
+    return fail_trace (trace_stream, options->trace, error);
   if (RS_IS_SCENARIO_SESSION (session))
     {
       const char *const *leaks = rs_scenario_session_get_leak_report (RS_SCENARIO_SESSION (session));

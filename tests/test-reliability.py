@@ -50,10 +50,7 @@ NOBODY = 65534
 
 # Tests that fail because of a known bug in Refscope are reported as TAP TODO
 # (meson: expected failure), as in test-cli.py. Remove an entry once fixed.
-KNOWN_BUGS = {
-    'partial-trace': 'a failed trace write renames the partial trace over the old one',
-    'trace-message': 'a failed trace write names the media file, not the trace',
-}
+KNOWN_BUGS = {}
 
 
 class Context(cli.Context):
