@@ -177,7 +177,9 @@ rs_tracker_wrap (RsTracker    *self,
   g_mutex_unlock (&self->lock);
 
   *ref = wrapper;
-  return record->id;
+  /* Not record->id: once unlocked, the record belongs to the tracker and
+   * may be freed on another thread as soon as the wrapper is let go. */
+  return event.buffer;
 }
 
 guint64
