@@ -244,6 +244,11 @@ _rs_graph_folded_row_text (const RsHandle *handle,
 /* Every handle is at least this wide (points), so the handle column keeps
  * its width, and the buffers theirs, as handles change from step to step. */
 #define HANDLE_MIN_WIDTH 230
+/* The height of a handle table's row of 10 pt and of 8 pt text: pango's
+ * line height (size × 1.1, rounded) and cellpadding 3 above and below. Blank
+ * rows are cells this high, so they cost no text to lay out and draw. */
+#define ROW_HEIGHT        17
+#define DETAIL_ROW_HEIGHT 15
 
 char *
 _rs_graph_handle_label (const RsPalette        *p,
@@ -303,8 +308,8 @@ _rs_graph_handle_label (const RsPalette        *p,
       else
         g_string_append_printf (s, "<tr><td port=\"%s\" align=\"left\">%s</td></tr>", port, row->text);
     }
-  for (; n_rows < min_rows; n_rows++)
-    g_string_append (s, "<tr><td> </td></tr>");
+  if (n_rows < min_rows)
+    g_string_append_printf (s, "<tr><td height=\"%u\"></td></tr>", (min_rows - n_rows) * ROW_HEIGHT);
   g_string_append (s, "</table>");
   return g_string_free (s, FALSE);
 }
@@ -321,10 +326,8 @@ _rs_graph_empty_slot_label (const RsPalette *p,
                              "cellpadding=\"3\" color=\"%s\">"
                              "<tr><td align=\"left\" width=\"%d\"><font color=\"%s\">[%d] empty</font></td></tr>",
                           p->faint, HANDLE_MIN_WIDTH - 2, p->faint, handle->slot);
-  if (handle->kind != RS_HANDLE_PACKET)
-    g_string_append (s, "<tr><td><font point-size=\"8\"> </font></td></tr>");
-  for (guint i = 0; i < MAX (min_rows, 1); i++)
-    g_string_append (s, "<tr><td> </td></tr>");
+  g_string_append_printf (s, "<tr><td height=\"%u\"></td></tr>",
+                          MAX (min_rows, 1) * ROW_HEIGHT + (handle->kind != RS_HANDLE_PACKET ? DETAIL_ROW_HEIGHT : 0));
   g_string_append (s, "</table>");
   return g_string_free (s, FALSE);
 }
