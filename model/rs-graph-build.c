@@ -390,6 +390,60 @@ add_empty_run (Builder   *b,
   return n;
 }
 
+/* A run of full slots folded into one node, with one edge to each node
+ * drawing their buffers (normally the run's one group). */
+static Agnode_t *
+add_full_run (Builder   *b,
+              Agraph_t  *parent,
+              GPtrArray *queue,
+              guint      first,
+              guint      last)
+{
+  const RsHandle *h0 = g_ptr_array_index (queue, first);
+  const RsHandle *h1 = g_ptr_array_index (queue, last);
+  g_autofree char *name = g_strconcat ("r_", h0->id, NULL);
+  g_autofree char *label = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  guint64 first_buffer = G_MAXUINT64, last_buffer = 0, bytes = 0;
+  guint n_buffers = 0;
+  Agnode_t *n;
+  guint index;
+
+  n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, h0->id, NULL, NULL, 0, 'r');
+  index = b->graph->nodes->len - 1;
+  g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
+  for (guint i = first; i <= last; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+
+      if (i > first)
+        g_hash_table_insert (b->graph->by_handle, (gpointer) h->id, GUINT_TO_POINTER (index + 1));
+      for (guint r = 0; r < h->n_refs; r++)
+        {
+          const RsBuffer *buffer = rs_snapshot_find_buffer (b->snapshot, h->refs[r].buffer);
+          Agnode_t *target;
+
+          if (!g_hash_table_add (seen, (gpointer) &h->refs[r].buffer))
+            continue;
+          n_buffers++;
+          first_buffer = MIN (first_buffer, h->refs[r].buffer);
+          last_buffer = MAX (last_buffer, h->refs[r].buffer);
+          bytes += buffer != NULL ? buffer->size : 0;
+          target = buffer_node (b, h->refs[r].buffer);
+          if (g_ptr_array_find (targets, target, NULL))
+            continue;
+          g_ptr_array_add (targets, target);
+        }
+    }
+
+  label = _rs_graph_run_label (b->pal, h0, h1, last - first + 1, first_buffer, last_buffer, n_buffers, bytes);
+  set_html (b, n, b->n_label, label);
+  for (guint i = 0; i < targets->len; i++)
+    add_edge (b, n, "refs", g_ptr_array_index (targets, i), FALSE);
+  return n;
+}
+
 /* dot keeps the root's out-edges in order only between clusters, so every
  * item of the handle column is one; a lone handle's cluster is not drawn. */
 static Agraph_t *
@@ -415,6 +469,7 @@ add_queue (Builder   *b,
   g_autofree char *cluster_name = g_strconcat ("cluster_", first->group, NULL);
   g_autofree char *label = NULL;
   Agraph_t *cluster = agsubg (b->g, cluster_name, TRUE);
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (RsGraphRun));
   guint used = 0;
 
   for (guint i = 0; i < queue->len; i++)
@@ -424,11 +479,20 @@ add_queue (Builder   *b,
   SET (cluster, b->g_style, "rounded");
   g_string_append_printf (b->key, "C %s\n", cluster_name);
 
-  for (guint i = 0; i < queue->len; i++)
+  if (folded)
+    _rs_graph_find_full_runs (queue, runs);
+  for (guint i = 0, next_run = 0; i < queue->len; i++)
     {
       const RsHandle *h = g_ptr_array_index (queue, i);
       guint last = i;
 
+      if (next_run < runs->len && g_array_index (runs, RsGraphRun, next_run).first == i)
+        {
+          last = g_array_index (runs, RsGraphRun, next_run++).last;
+          add_root_edge (b, add_full_run (b, cluster, queue, i, last));
+          i = last;
+          continue;
+        }
       while (folded && h->n_refs == 0 && last + 1 < queue->len &&
              ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs == 0)
         last++;
@@ -722,8 +786,24 @@ rs_graph_build (RsSnapshot           *snapshot,
   rs_graphviz_lock ();
   b.g = graph->agraph = _rs_graph_open ("refscope");
   declare_attributes (&b, &opts);
+  items = order_handles (snapshot);
   if (graph->folded)
-    _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
+    {
+      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (RsGraphRun));
+
+      /* Long runs of full queue slots first: their buffers become one node. */
+      for (guint i = 0; i < items->len; i++)
+        {
+          GPtrArray *item = g_ptr_array_index (items, i);
+
+          if (((const RsHandle *) g_ptr_array_index (item, 0))->group == NULL)
+            continue;
+          _rs_graph_find_full_runs (item, runs);
+          for (guint r = 0; r < runs->len; r++)
+            _rs_graph_group_run (item, &g_array_index (runs, RsGraphRun, r), b.groups, b.group_list);
+        }
+      _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
+    }
   count_frame_rows (&b);
 
   b.buffer_rank = agsubg (b.g, "buffers", TRUE);
@@ -737,7 +817,6 @@ rs_graph_build (RsSnapshot           *snapshot,
   SET (b.root, b.n_style, "invis");
   SET (b.root, b.n_width, "0.01");
 
-  items = order_handles (snapshot);
   for (guint i = 0; i < items->len; i++)
     {
       GPtrArray *item = g_ptr_array_index (items, i);

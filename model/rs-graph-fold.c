@@ -15,10 +15,10 @@ _rs_graph_group_free (gpointer data)
   g_free (group);
 }
 
-static void
-add_group (GHashTable *groups,
-           GPtrArray  *group_list,
-           GArray     *ids)
+void
+_rs_graph_add_group (GHashTable *groups,
+                     GPtrArray  *group_list,
+                     GArray     *ids)
 {
   RsGraphGroup *group = g_new0 (RsGraphGroup, 1);
 
@@ -26,6 +26,65 @@ add_group (GHashTable *groups,
   g_ptr_array_add (group_list, group);
   for (guint i = 0; i < ids->len; i++)
     g_hash_table_insert (groups, &g_array_index (ids, guint64, i), group);
+}
+
+/* Runs of full queue slots folded into one node: each run keeps its first
+ * and last RS_GRAPH_RUN_KEEP slots and hides at least RS_GRAPH_RUN_MIN. */
+void
+_rs_graph_find_full_runs (GPtrArray *queue,
+                          GArray    *runs)
+{
+  g_array_set_size (runs, 0);
+  for (guint i = 0; i < queue->len; i++)
+    {
+      guint last = i;
+
+      if (((const RsHandle *) g_ptr_array_index (queue, i))->n_refs == 0)
+        continue;
+      while (last + 1 < queue->len && ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs > 0)
+        last++;
+      if (last - i + 1 >= 2 * RS_GRAPH_RUN_KEEP + RS_GRAPH_RUN_MIN)
+        {
+          RsGraphRun run = { i + RS_GRAPH_RUN_KEEP, last - RS_GRAPH_RUN_KEEP };
+          g_array_append_val (runs, run);
+        }
+      i = last;
+    }
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The buffers a run of full slots points at, as one group (buffers already
+ * in a group stay there). */
+void
+_rs_graph_group_run (GPtrArray  *queue,
+                     RsGraphRun *run,
+                     GHashTable *groups,
+                     GPtrArray  *group_list)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = run->first; i <= run->last; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+
+      for (guint r = 0; r < h->n_refs; r++)
+        if (!g_hash_table_contains (groups, &h->refs[r].buffer) &&
+            g_hash_table_add (seen, (gpointer) &h->refs[r].buffer))
+          g_array_append_val (ids, h->refs[r].buffer);
+    }
+  /* Drawing order: by id, like the snapshot's buffers. */
+  g_array_sort (ids, compare_ids);
+  if (ids->len > 1)
+    _rs_graph_add_group (groups, group_list, ids);
 }
 
 /* Fold each frame's planes (buffers held by exactly the same handles and the
@@ -82,7 +141,7 @@ _rs_graph_compute_groups (RsSnapshot *s,
               last++;
             }
           if (ids->len > 1)
-            add_group (groups, group_list, ids);
+            _rs_graph_add_group (groups, group_list, ids);
           r = last;
         }
     }
@@ -108,7 +167,7 @@ _rs_graph_compute_groups (RsSnapshot *s,
           last++;
         }
       if (ids->len > 1)
-        add_group (groups, group_list, ids);
+        _rs_graph_add_group (groups, group_list, ids);
       i = last;
     }
 }

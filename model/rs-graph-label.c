@@ -315,6 +315,30 @@ _rs_graph_handle_label (const RsPalette        *p,
 }
 
 char *
+_rs_graph_run_label (const RsPalette *p,
+                     const RsHandle  *first,
+                     const RsHandle  *last,
+                     guint            n_slots,
+                     guint64          first_buffer,
+                     guint64          last_buffer,
+                     guint            n_buffers,
+                     guint64          bytes)
+{
+  g_autofree char *size = format_size (bytes);
+  gboolean packets = first->kind == RS_HANDLE_PACKET;
+
+  return g_strdup_printf ("<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" "
+                          "color=\"%s\" bgcolor=\"%s\">"
+                          "<tr><td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> [%d–%d] · %u %s</td></tr>"
+                          "<tr><td port=\"refs\" align=\"left\">%u buffer%s → #%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT
+                          " <font point-size=\"8\" color=\"%s\">· %s</font></td></tr></table>",
+                          p->border, p->body, packets ? p->packet_header : p->frame_header, HANDLE_MIN_WIDTH - 2,
+                          packets ? "AVPacket" : "AVFrame", first->slot, last->slot, n_slots,
+                          packets ? "packets" : "frames", n_buffers, n_buffers == 1 ? "" : "s",
+                          first_buffer, last_buffer, p->faint, size);
+}
+
+char *
 _rs_graph_empty_slot_label (const RsPalette *p,
                             const RsHandle  *handle,
                             guint            min_rows)

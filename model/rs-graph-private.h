@@ -43,9 +43,32 @@ typedef struct {
 } RsGraphGroup;
 
 void _rs_graph_group_free     (gpointer    group);
+/* Adds a group of `ids` (a guint64 array, referenced) to both tables. */
+void _rs_graph_add_group      (GHashTable *groups,
+                               GPtrArray  *group_list,
+                               GArray     *ids);
 /* Fills `groups` (guint64 * buffer id -> RsGraphGroup *, borrowed from
  * `group_list`) and `group_list` (owned groups) for `snapshot`. */
 void _rs_graph_compute_groups (RsSnapshot *snapshot,
+                               GHashTable *groups,
+                               GPtrArray  *group_list);
+
+/* A run of full queue slots drawn as one node: indexes into the queue's
+ * slot-ordered handles. */
+#define RS_GRAPH_RUN_KEEP 2   /* full slots kept at each end of a run */
+#define RS_GRAPH_RUN_MIN  4   /* fold only runs that hide this many slots or more */
+
+typedef struct {
+  guint first, last;
+} RsGraphRun;
+
+/* Fills `runs` (RsGraphRun) with the foldable runs of `queue` (const
+ * RsHandle *, in slot order). */
+void _rs_graph_find_full_runs (GPtrArray  *queue,
+                               GArray     *runs);
+/* Groups the buffers of the run's slots into one node. */
+void _rs_graph_group_run      (GPtrArray  *queue,
+                               RsGraphRun *run,
                                GHashTable *groups,
                                GPtrArray  *group_list);
 
@@ -92,6 +115,16 @@ char *_rs_graph_handle_label (const RsPalette        *palette,
                               guint                   min_rows,
                               RsDiffFlags             flags,
                               gboolean                is_out);
+/* A run of full queue slots `first`..`last` as one node: their count, and
+ * the buffers they point at. */
+char *_rs_graph_run_label        (const RsPalette *palette,
+                                  const RsHandle  *first,
+                                  const RsHandle  *last,
+                                  guint            n_slots,
+                                  guint64          first_buffer,
+                                  guint64          last_buffer,
+                                  guint            n_buffers,
+                                  guint64          bytes);
 /* An empty queue slot, as large as a full one with `min_rows` refs. */
 char *_rs_graph_empty_slot_label (const RsPalette *palette,
                                   const RsHandle  *handle,
