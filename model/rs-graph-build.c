@@ -30,7 +30,7 @@ typedef struct {
   GHashTable     *holder_nodes;   /* interned holder -> Agnode_t* */
   GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
   GHashTable     *plane_names;    /* guint64 id -> static plane name */
-  GHashTable     *before_refs;    /* "handle\037field\037id" strings of `before` */
+  GHashTable     *before_handles; /* interned id -> const RsHandle * of `before` */
   GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
   Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
                  *n_width, *n_height, *n_margin, *n_penwidth;
@@ -220,14 +220,20 @@ ref_is_new (Builder        *b,
             const RsHandle *handle,
             const RsRef    *ref)
 {
-  g_autofree char *key = NULL;
+  const RsHandle *old;
 
   if (b->diff == NULL)
     return FALSE;
-  if (b->before_refs == NULL)
+  if (b->before_handles == NULL)
     return TRUE;
-  key = g_strdup_printf ("%s\037%s\037%" G_GUINT64_FORMAT, handle->id, ref->field, ref->buffer);
-  return !g_hash_table_contains (b->before_refs, key);
+  old = g_hash_table_lookup (b->before_handles, handle->id);
+  if (old == handle)
+    return FALSE;   /* the same, shared node */
+  /* Field names are interned. */
+  for (guint r = 0; old != NULL && r < old->n_refs; r++)
+    if (old->refs[r].field == ref->field && old->refs[r].buffer == ref->buffer)
+      return FALSE;
+  return TRUE;
 }
 
 static void
@@ -725,15 +731,13 @@ collect_facts (Builder *b)
 
   if (b->before != NULL)
     {
-      b->before_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      /* Handle ids are interned: pointers are keys. */
+      b->before_handles = g_hash_table_new (NULL, NULL);
       for (guint i = 0; i < rs_snapshot_get_n_handles (b->before); i++)
         {
           const RsHandle *h = rs_snapshot_get_handle (b->before, i);
 
-          for (guint r = 0; r < h->n_refs; r++)
-            g_hash_table_add (b->before_refs,
-                              g_strdup_printf ("%s\037%s\037%" G_GUINT64_FORMAT,
-                                               h->id, h->refs[r].field, h->refs[r].buffer));
+          g_hash_table_insert (b->before_handles, (gpointer) h->id, (gpointer) h);
         }
     }
 }
@@ -866,6 +870,6 @@ rs_graph_build (RsSnapshot           *snapshot,
   g_hash_table_unref (b.holder_counts);
   g_hash_table_unref (b.plane_names);
   g_hash_table_unref (b.frame_rows);
-  g_clear_pointer (&b.before_refs, g_hash_table_unref);
+  g_clear_pointer (&b.before_handles, g_hash_table_unref);
   return graph;
 }
