@@ -53,6 +53,8 @@ rs_observer_free (RsObserver *self)
   g_ptr_array_unref (self->handles);
   g_hash_table_unref (self->visible);
   g_hash_table_unref (self->observed);
+  for (guint i = 0; i < self->events->len; i++)
+    g_free ((char *) g_array_index (self->events, RsEvent, i).message);
   g_array_unref (self->events);
   g_hash_table_unref (self->previous_handles);
   g_clear_pointer (&self->previous, rs_snapshot_unref);
@@ -83,7 +85,8 @@ rs_observer_add_event (RsObserver *self,
                        guint64     buffer,
                        const char *message)
 {
-  RsEvent event = { kind, buffer, g_intern_string (message) };
+  /* Owned by the observer until the snapshot has copied it. */
+  RsEvent event = { kind, buffer, g_strdup (message) };
 
   g_return_if_fail (self != NULL);
   g_array_append_val (self->events, event);
@@ -392,6 +395,8 @@ rs_observer_finish_step (RsObserver *self,
   snapshot = rs_snapshot_new_full (self->step, call, args, ret, exact, out,
                                    self->handles, buffers,
                                    (const RsEvent *) events->data, events->len);
+  for (guint i = 0; i < events->len; i++)
+    g_free ((char *) g_array_index (events, RsEvent, i).message);
 
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->previous = rs_snapshot_ref (snapshot);

@@ -325,6 +325,10 @@ rs_snapshot_new_full (guint          step,
       g_warn_if_fail (i == 0 || self->buffers[i - 1]->id < self->buffers[i]->id);
     }
   self->events = n_events > 0 ? g_memdup2 (events, n_events * sizeof (RsEvent)) : NULL;
+  /* Messages are copied, not interned: a long session of a corrupt file
+   * logs many distinct ones, and interned strings live for ever. */
+  for (guint i = 0; i < n_events; i++)
+    self->events[i].message = g_strdup (events[i].message);
 
   return self;
 }
@@ -350,6 +354,8 @@ rs_snapshot_unref (RsSnapshot *self)
   for (guint i = 0; i < self->n_buffers; i++)
     rs_buffer_unref (self->buffers[i]);
   g_free (self->handles);
+  for (guint i = 0; i < self->n_events; i++)
+    g_free ((char *) self->events[i].message);
   g_free (self->events);
   g_free (self->call);
   g_free (self->args);

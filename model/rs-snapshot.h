@@ -94,7 +94,7 @@ typedef struct {
 typedef struct {
   RsEventKind  kind;
   guint64      buffer;     /* 0 when the event concerns no buffer */
-  const char  *message;    /* interned; NULL unless kind is ERROR or a note */
+  const char  *message;    /* NULL unless kind is ERROR, WARNING or a note; owned by the snapshot */
 } RsEvent;
 
 typedef struct _RsSnapshot RsSnapshot;
@@ -142,7 +142,7 @@ const char *rs_handle_kind_to_string (RsHandleKind    kind);
 
 /* Snapshots. rs_snapshot_new() takes its own references on the nodes in
  * `handles` and `buffers` (arrays of RsHandle* / RsBuffer*, in display order;
- * buffers sorted by id) and copies `events`. */
+ * buffers sorted by id) and copies `events` with their messages. */
 RsSnapshot *rs_snapshot_new          (guint           step,
                                       const char     *call,
                                       int             ret,
