@@ -416,7 +416,14 @@ buffer_fragment (const RsBuffer *buffer)
   size = format_size (buffer->size);
   fragment = g_new0 (BufferFragment, 1);
   fragment->title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "</b>", buffer->id);
-  fragment->split = split_text (buffer->visible, buffer->hidden);
+  if (buffer->visible == 0 && buffer->hidden > 0 && buffer->holder != NULL)
+    {
+      /* No handle holds it: say who does (a decoder's reference picture). */
+      g_autofree char *holder = g_markup_escape_text (buffer->holder, -1);
+      fragment->split = g_strdup_printf ("libav %d · kept by %s", buffer->hidden, holder);
+    }
+  else
+    fragment->split = split_text (buffer->visible, buffer->hidden);
   fragment->size = g_strdup_printf ("%s%s", size, buffer->tracked ? "" : " · observed");
   return rs_buffer_set_cache (buffer, RS_NODE_CACHE_DOT, fragment, buffer_fragment_free);
 }
@@ -519,8 +526,10 @@ _rs_graph_buffer_label (const RsPalette *p,
   if (leaked)
     g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
   /* A thin blank line between the two: a cell's lines have no leading. */
-  g_string_append_printf (s, "<br/><font point-size=\"3\"> </font><br/>%s <font point-size=\"8\" color=\"%s\">· %s</font>",
-                          split, p->faint, writable);
+  g_string_append_printf (s, "<br/><font point-size=\"3\"> </font><br/>%s", split);
+  /* Whether the app may write matters where the app holds it. */
+  if (first->visible > 0 || first->hidden == 0 || first->holder == NULL || members->len > 1)
+    g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">· %s</font>", p->faint, writable);
   if (unsafe)
     g_string_append_printf (s, "<br/><font color=\"%s\">⚠ written while not writable</font>", p->bad);
   g_string_append (s, "</td>");
@@ -598,7 +607,13 @@ char *
 _rs_graph_title_label (const RsPalette *p,
                        RsSnapshot      *snapshot)
 {
-  g_autofree char *call = g_markup_escape_text (rs_snapshot_get_call (snapshot), -1);
+  const char *args = rs_snapshot_get_args (snapshot);
+  const char *raw_call = rs_snapshot_get_call (snapshot);
+  /* "avcodec_receive_frame(video decoder, video.frame)": which decoder, and
+   * where the frame goes. */
+  g_autofree char *full_call = args != NULL && args[0] != '\0' && strchr (raw_call, '(') == NULL
+                               ? g_strdup_printf ("%s(%s)", raw_call, args) : g_strdup (raw_call);
+  g_autofree char *call = g_markup_escape_text (full_call, -1);
   g_autofree char *live = format_size (rs_snapshot_get_live_bytes (snapshot));
   int ret = rs_snapshot_get_ret (snapshot);
   const char *name = ret_name (ret);
@@ -614,7 +629,9 @@ _rs_graph_title_label (const RsPalette *p,
     g_string_append (s, " · exact</font>");
   else
     g_string_append_printf (s, " · <font color=\"%s\"><b>≈ approximate counts</b></font></font>", p->warn);
-  g_string_append_printf (s, "  <font color=\"%s\">%u buffer%s live · %s</font>", p->faint,
-                          n_buffers, n_buffers == 1 ? "" : "s", live);
+  /* A second line, so the title stays narrower than the graph. */
+  g_string_append_printf (s, "<br align=\"left\"/><font point-size=\"4\"> </font><br align=\"left\"/>"
+                             "<font color=\"%s\">%u buffer%s live · %s</font><br align=\"left\"/>",
+                          p->faint, n_buffers, n_buffers == 1 ? "" : "s", live);
   return g_string_free (s, FALSE);
 }
