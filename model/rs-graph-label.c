@@ -519,7 +519,7 @@ _rs_graph_buffer_label (const RsPalette *p,
    * grid of rows and columns by solving a graph for each label. */
   g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
                              "color=\"%s\" bgcolor=\"%s\">", border, p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
-  g_string_append_printf (s, "<tr><td align=\"left\" balign=\"left\" width=\"136\">%s "
+  g_string_append_printf (s, "<tr><td align=\"left\" balign=\"left\" width=\"170\">%s "
                              "<font point-size=\"8\" color=\"%s\">· %s</font>", title, p->faint, size);
   if (is_new)
     g_string_append_printf (s, " <font color=\"%s\"><b>new</b></font>", p->good);
