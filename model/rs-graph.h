@@ -30,7 +30,8 @@ G_BEGIN_DECLS
 /* Zero-initialised options are the defaults. */
 typedef struct {
   guint    fold_threshold; /* more nodes than this: fold each frame's planes into one
-                            * node and runs of empty slots into one summary node.
+                            * node, runs of empty slots into one summary node, and long
+                            * runs of full slots (all but the first and last two) into one.
                             * 0: RS_GRAPH_DEFAULT_FOLD_THRESHOLD; G_MAXUINT: never fold */
   gboolean legend;         /* add a legend under the handles */
   gboolean dark;           /* colours for a dark background */
@@ -38,7 +39,8 @@ typedef struct {
 } RsGraphOptions;
 
 typedef enum {
-  RS_GRAPH_NODE_HANDLE,      /* an AVPacket/AVFrame; handle_id set */
+  RS_GRAPH_NODE_HANDLE,      /* an AVPacket/AVFrame; handle_id set (a folded graph's run of
+                              * full queue slots: the first, n_buffers = slots) */
   RS_GRAPH_NODE_EMPTY_SLOTS, /* folded run of empty queue slots; handle_id is the first */
   RS_GRAPH_NODE_BUFFER,      /* an AVBuffer (n_buffers > 1: a folded group); buffer_id set */
   RS_GRAPH_NODE_GHOST,       /* a buffer freed in this step; buffer_id set */
@@ -56,7 +58,8 @@ typedef struct {
   const char     *handle_id;
   const char     *holder;
   guint64         buffer_id;  /* the first buffer of a folded group */
-  guint           n_buffers;  /* BUFFER: buffers drawn by this node; EMPTY_SLOTS: slots */
+  guint           n_buffers;  /* BUFFER: buffers drawn by this node; EMPTY_SLOTS and a
+                               * HANDLE folding a run of full slots: slots; else 0 */
   const guint64  *buffer_ids; /* BUFFER: the n_buffers ids; owned by the graph */
   double          x, y, width, height;
 } RsGraphNode;
