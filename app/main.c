@@ -126,7 +126,7 @@ main (int   argc,
   else if (export_dir != NULL && !parse_formats (formats, &options.formats))
     ;
   else if (scenario != NULL && !headless)
-    g_printerr ("refscope: --scenario needs --headless (lessons are not in the window yet)\n");
+    g_printerr ("refscope: --scenario needs --headless (for the window, give the lesson as FILE: refscope LESSON.c)\n");
   else if (scenario != NULL && files != NULL)
     g_printerr ("refscope: give a FILE or --scenario, not both\n");
   else if (!headless && trace != NULL)

@@ -76,10 +76,30 @@ get_decode_settings (RsApplication    *self,
     rs_stream_selection_from_string (streams, &settings->streams);
 }
 
+/* The bundled lessons: installed (RS_SCENARIO_DIR), or, when running from
+ * the build tree, in the source tree. NULL if neither is there (or the
+ * program was built without them). */
+static const char *
+find_lesson_dir (void)
+{
+#ifdef RS_SCENARIO_DIR
+  if (g_file_test (RS_SCENARIO_DIR, G_FILE_TEST_IS_DIR))
+    return RS_SCENARIO_DIR;
+#endif
+#ifdef RS_SOURCE_SCENARIO_DIR
+  if (g_file_test (RS_SOURCE_SCENARIO_DIR, G_FILE_TEST_IS_DIR))
+    return RS_SOURCE_SCENARIO_DIR;
+#endif
+  g_debug ("no bundled lessons found: the Lessons menu lists none");
+  return NULL;
+}
+
 static RsWindow *
 new_window (RsApplication *self)
 {
   RsWindow *window = rs_window_new (GTK_APPLICATION (self));
+
+  rs_window_set_lesson_dir (window, find_lesson_dir ());
 
   if (self->gsettings != NULL)
     {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Regenerates screenshots/*.png: the window on the bundled sample, under a
-# virtual X server, driven with xdotool, captured with ImageMagick's import.
+# Regenerates screenshots/*.png: the window on the bundled sample and on the
+# bundled lessons, under a virtual X server, driven with xdotool, captured
+# with ImageMagick's import.
 #
 #   tools/screenshots.sh [BUILD_DIR]      (default: _build)
 #
@@ -25,19 +26,20 @@ mkdir -p "$out"
 export GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
 
 # shot NAME "KEYS" [refscope arguments]: starts refscope, presses KEYS
-# (xdotool key names, space-separated; wheel-down scrolls the graph), saves
-# the window as NAME.png.
+# (xdotool key names, space-separated; wheel-down scrolls the graph,
+# click:X,Y clicks there in the window), saves the window as NAME.png.
 shot() {
   name=$1 keys=$2
   shift 2
   "$refscope" "$@" >/dev/null 2>&1 &
   pid=$!
-  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope')
+  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$')
   sleep 1.5
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
       wheel-down) xdotool mousemove --window "$wid" 500 400 click 5 ;;
+      click:*) xy=${key#click:}; xdotool mousemove --window "$wid" "${xy%,*}" "${xy#*,}" click 1 ;;
       *) xdotool key "$key" ;;
     esac
     sleep 0.15
@@ -66,3 +68,28 @@ shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 shot inspector "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
 # The dark style.
 (export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50)
+
+# Lessons: the source beside the graph.
+lessons=$PWD/data/scenarios
+# Lesson 3, step 9: a memset through a shared reference (line tinted, the
+# unsafe write listed under the source, the buffer flagged in the graph).
+shot lesson "" --steps=10 "$lessons/03-copy-packet.c"
+# Lesson 2 at its end: the leak listed; its row clicked selects the buffer.
+shot lesson-leak "click:240,660" --steps=8 "$lessons/02-init-packet-leak.c"
+# A lesson that does not compile: errors underlined and listed, nothing runs.
+bad=$(mktemp -d)/first-try.c
+cat >"$bad" <<'LESSON'
+/* The seed note's test 2, as first written: it does not compile. */
+#define MEM_ITEM_SIZE (20*1024*102)
+
+void av_packet_test2() {
+    AVPacket pkt = NULL;
+    int ret = 0;
+    pkt = av_packet_alloc();
+    ret = av_new_packet(pkt,MEM_ITEM_SIZE);
+    av_init_packet(pkt);
+    av_packet_free();
+}
+LESSON
+shot lesson-errors "" "$bad"
+rm -r "$(dirname "$bad")"

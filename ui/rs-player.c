@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "rs-scenario-session.h"
+
 #define DEFAULT_SPEED 5
 #define MAX_SPEED 120
 
@@ -14,7 +16,7 @@ struct _RsPlayer {
   char             *path;
   char             *title;
   RsDecodeSettings  settings;
-  RsDecodeSession  *session;   /* owned */
+  RsSession        *session;   /* owned: a decode session or a lesson */
   RsCursor         *cursor;    /* owned */
 
   guint             speed;
@@ -225,7 +227,7 @@ rs_player_open (RsPlayer               *self,
                 const RsDecodeSettings *settings,
                 GError                **error)
 {
-  g_autoptr(RsDecodeSession) session = NULL;
+  g_autoptr(RsSession) session = NULL;
   g_autoptr(RsCursor) cursor = NULL;
   g_autoptr(GError) step_error = NULL;
   g_autofree char *title = NULL;
@@ -236,10 +238,13 @@ rs_player_open (RsPlayer               *self,
   g_return_val_if_fail (settings != NULL, FALSE);
   g_return_val_if_fail (!self->busy, FALSE);
 
-  session = rs_decode_session_new (path, settings, error);
+  if (rs_player_is_lesson (path))
+    session = RS_SESSION (rs_scenario_session_new_from_file (path, error));
+  else
+    session = RS_SESSION (rs_decode_session_new (path, settings, error));
   if (session == NULL)
     return FALSE;
-  cursor = rs_cursor_new (RS_SESSION (session));
+  cursor = rs_cursor_new (session);
   /* Show step 0 at once; a file whose first call already fails is as bad
    * as one that does not open. */
   if (!rs_cursor_forward (cursor, RS_STEP_CALL, &step_error) && step_error != NULL)
@@ -277,6 +282,38 @@ rs_player_open (RsPlayer               *self,
   g_signal_emit (self, signals[SESSION_CHANGED], 0);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
+}
+
+void
+rs_player_close (RsPlayer *self)
+{
+  g_return_if_fail (RS_IS_PLAYER (self));
+  g_return_if_fail (!self->busy);
+
+  if (self->session == NULL)
+    return;
+  stop_playing (self);
+  g_signal_handlers_disconnect_by_func (self->cursor, on_cursor_position, self);
+  g_clear_object (&self->cursor);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->title, g_free);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LENGTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+  g_signal_emit (self, signals[SESSION_CHANGED], 0);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+rs_player_is_lesson (const char *path)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  return g_str_has_suffix (path, ".c");
 }
 
 gboolean

@@ -2,7 +2,8 @@
  *
  * rs-player.h: the session a window shows, and where it stands in it.
  *
- * A player owns one decode session and its cursor. It opens files (keeping
+ * A player owns one session (a decode session, or a lesson's scenario
+ * session for a `.c` file: see rs_player_is_lesson) and its cursor. It opens files (keeping
  * the previous session when a file cannot be opened), steps with the cursor,
  * plays at a speed, and runs to the end on a worker thread. It knows nothing
  * of GTK, so it can be tested without a display.
@@ -25,12 +26,18 @@ G_DECLARE_FINAL_TYPE (RsPlayer, rs_player, RS, PLAYER, GObject)
 
 RsPlayer               *rs_player_new            (void);
 
-/* Opens `path` with `settings` and runs its first step. On failure the
- * previous session stays, and the error names the file and the reason. */
+/* Opens `path` with `settings` (unused for a lesson) and runs its first
+ * step. On failure the previous session stays, and the error names the file
+ * and the reason (a lesson's compile errors, one a line). */
 gboolean                rs_player_open           (RsPlayer               *player,
                                                   const char             *path,
                                                   const RsDecodeSettings *settings,
                                                   GError                **error);
+/* Drops the session: nothing is open, and "session-changed" is emitted. */
+void                    rs_player_close          (RsPlayer               *player);
+/* TRUE if `path` is opened as a lesson (a scenario, DESIGN.md section 8):
+ * a `.c` file. Pipeline settings do not apply to lessons. */
+gboolean                rs_player_is_lesson      (const char             *path);
 /* Opens the same file again, from step 0, with `settings` (NULL: the same). */
 gboolean                rs_player_restart        (RsPlayer               *player,
                                                   const RsDecodeSettings *settings,

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "rs-lesson-view.h"
 #include "rs-pipeline-popover.h"
 #include "rs-window.h"
 
@@ -31,6 +32,13 @@ struct _RsWindow {
   GtkRevealer          *run_revealer;
   GtkSpinner           *run_spinner;
   GtkLabel             *run_label;
+  RsLessonView         *lesson_view;
+  GtkToggleButton      *lesson_button;
+  GtkMenuButton        *lessons_button;
+  GtkWidget            *packet_button;
+  GtkWidget            *frame_button;
+  AdwStatusPage        *lesson_errors_page;
+  GtkWidget            *lesson_errors_button;
 
   RsPlayer             *player;
   GSettings            *settings;        /* nullable */
@@ -39,6 +47,10 @@ struct _RsWindow {
   GtkNativeDialog      *chooser;         /* the open or export dialog shown */
   char                 *subtitle;
   char                 *last_message;
+  GMenu                *lessons_menu;
+  char                 *lesson_dir;       /* nullable: the bundled lessons */
+  RsScenarioProgram    *lesson_errors;    /* the lesson shown that does not compile */
+  gboolean              lesson_mode;      /* a lesson (or its errors) is shown */
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
@@ -51,5 +63,18 @@ void _rs_window_show_step          (RsWindow       *window);
 /* Shows `error` as a toast, prefixed with `what` (nullable) */
 void _rs_window_show_error         (RsWindow       *window,
                                     const GError   *error);
+
+/* Lessons (rs-window-lessons.c): the Lessons menu, the source pane. */
+void     _rs_window_class_init_lessons (GtkWidgetClass *widget_class);
+void     _rs_window_init_lessons       (RsWindow       *window);
+void     _rs_window_dispose_lessons    (RsWindow       *window);
+/* Before opening a lesson: FALSE (with a message shown) if it cannot be
+ * read, or if it does not compile: then its errors are shown, and nothing
+ * runs. */
+gboolean _rs_window_check_lesson       (RsWindow       *window,
+                                        const char     *path);
+/* Shows the step shown in the source pane, or hides the pane. */
+void     _rs_window_update_lesson      (RsWindow       *window,
+                                        RsSnapshot     *snapshot);
 
 G_END_DECLS

@@ -134,6 +134,7 @@ _rs_window_show_step (RsWindow *self)
   update_events_label (self, snapshot);
   rs_timeline_set_position (self->timeline, rs_player_get_position (self->player));
   update_inspector (self);
+  _rs_window_update_lesson (self, snapshot);
   _rs_window_update_actions (self);
 }
 
@@ -358,6 +359,8 @@ rs_window_open (RsWindow               *self,
 
   if (rs_player_get_busy (self->player))
     return FALSE;
+  if (rs_player_is_lesson (path) && !_rs_window_check_lesson (self, path))
+    return FALSE;
   if (settings == NULL)
     settings = rs_player_get_settings (self->player);
   /* Another file: nothing selected; the same file restarted keeps the
@@ -485,6 +488,7 @@ rs_window_dispose (GObject *object)
     }
   g_clear_object (&self->player);
   g_clear_object (&self->settings);
+  _rs_window_dispose_lessons (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_WINDOW);
   G_OBJECT_CLASS (rs_window_parent_class)->dispose (object);
 }
@@ -577,6 +581,7 @@ rs_window_class_init (RsWindowClass *klass)
   g_type_ensure (RS_TYPE_INSPECTOR);
   g_type_ensure (RS_TYPE_TIMELINE);
   g_type_ensure (RS_TYPE_PIPELINE_POPOVER);
+  g_type_ensure (RS_TYPE_LESSON_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RsWindow, toast_overlay);
@@ -602,6 +607,7 @@ rs_window_class_init (RsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_pipeline_popover_show);
 
   _rs_window_class_init_actions (widget_class);
+  _rs_window_class_init_lessons (widget_class);
 }
 
 static void
@@ -631,6 +637,7 @@ rs_window_init (RsWindow *self)
   rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
 
   _rs_window_add_space_shortcuts (self);
+  _rs_window_init_lessons (self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

@@ -3,7 +3,8 @@
  * rs-window.h: the main window: the graph of the step shown, the inspector,
  * the timeline and the step controls. Its actions (win.step, win.back,
  * win.next-packet, win.next-frame, win.play, win.run-to-end, win.restart,
- * win.open, win.export, zoom) drive an RsPlayer.
+ * win.open, win.open-lesson, win.export, zoom) drive an RsPlayer. A `.c`
+ * file is a lesson: its source is shown beside the graph.
  */
 #pragma once
 
@@ -12,6 +13,7 @@
 #include "rs-decode-session.h"
 #include "rs-graph-view.h"
 #include "rs-inspector.h"
+#include "rs-lesson-view.h"
 #include "rs-player.h"
 #include "rs-timeline.h"
 
@@ -42,11 +44,19 @@ gboolean       rs_window_export           (RsWindow               *window,
 void           rs_window_show_message     (RsWindow               *window,
                                            const char             *message);
 
+/* Where the bundled lessons are (nullable): the Lessons menu lists its
+ * `.c` files. */
+void           rs_window_set_lesson_dir   (RsWindow               *window,
+                                           const char             *dir);
+
 /* Parts, for the application and tests. Borrowed. */
 RsPlayer      *rs_window_get_player       (RsWindow               *window);
 RsGraphView   *rs_window_get_graph_view   (RsWindow               *window);
 RsInspector   *rs_window_get_inspector    (RsWindow               *window);
 RsTimeline    *rs_window_get_timeline     (RsWindow               *window);
+RsLessonView  *rs_window_get_lesson_view  (RsWindow               *window);
+/* The Lessons menu. */
+GMenuModel    *rs_window_get_lessons_menu (RsWindow               *window);
 /* The window's subtitle: "step 57 · avcodec_receive_frame(…) = 0". */
 const char    *rs_window_get_subtitle     (RsWindow               *window);
 /* The text of the last toast shown, or NULL. */

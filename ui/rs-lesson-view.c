@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "rs-lesson-view"
+
+#include "rs-lesson-view.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+/* Compile errors listed under the source; the rest are marked in it. (The
+ * list is not scrolled: a scrolled window's natural height does not follow
+ * the rows' wrapping.) */
+#define MAX_LISTED_ERRORS 4
+
+/* The gutter marks (GtkSourceMark categories). */
+#define MARK_CURRENT "rs-current"
+#define MARK_ERROR   "rs-error"
+#define MARK_LEAK    "rs-leak"
+
+typedef struct {
+  RsLessonMessageKind  kind;
+  char                *title;
+  char                *details;  /* nullable */
+  char                *text;     /* "title — details" */
+  int                  line;     /* 0: none */
+  int                  column;
+  guint64              buffer;   /* leaks: the buffer, 0 if none */
+  int                  step;     /* leaks without a buffer: the step, or -1 */
+} Message;
+
+struct _RsLessonView {
+  GtkWidget           parent_instance;
+
+  /* Template children. */
+  GtkLabel           *title_label;
+  GtkLabel           *file_label;
+  GtkScrolledWindow  *source_scroller;
+  GtkSourceView      *source_view;
+  GtkWidget          *messages_separator;
+  GtkWidget          *messages_box;
+  GtkLabel           *messages_heading;
+  GtkListBox         *message_list;
+
+  GtkSourceBuffer    *buffer;          /* owned */
+  GtkTextTag         *current_tag;     /* owned by the buffer's tag table */
+  GtkTextTag         *current_error_tag;
+  GtkTextTag         *current_warning_tag;
+  GtkTextTag         *error_tag;
+  GtkTextTag         *leak_tag;
+  GtkTextMark        *current_mark;    /* owned by the buffer; NULL until a step is shown */
+
+  RsScenarioSession  *session;         /* owned, nullable */
+  char               *filename;        /* the program's file name, as in its messages */
+  int                 current_line;
+  guint               scroll_id;       /* the current line is scrolled to once laid out */
+  GPtrArray          *messages;        /* of Message */
+  double              press_x;
+  double              press_y;
+};
+
+enum {
+  SELECT_BUFFER,
+  SEEK,
+  ACTIVATE_LINE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (RsLessonView, rs_lesson_view, GTK_TYPE_WIDGET)
+
+static void
+message_free (gpointer data)
+{
+  Message *message = data;
+
+  g_free (message->title);
+  g_free (message->details);
+  g_free (message->text);
+  g_free (message);
+}
+
+/* ---- reading a lesson ---- */
+
+/* The first comment line: "Lesson 2: ..." from a leading block or line
+ * comment; NULL if the source does not start with one. */
+static char *
+title_from_source (const char *source)
+{
+  const char *p = source;
+  const char *end;
+  g_autofree char *line = NULL;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (g_str_has_prefix (p, "//"))
+    p += 2;
+  else if (g_str_has_prefix (p, "/*"))
+    {
+      p += 2;
+      /* The first line of the comment with words on it. */
+      for (;;)
+        {
+          while (*p == '*' || *p == ' ' || *p == '\t')
+            p++;
+          if (*p == '/' && p[-1] == '*')
+            return NULL;
+          if (*p != '\n' && *p != '\r')
+            break;
+          p++;
+        }
+    }
+  else
+    return NULL;
+
+  end = p + strcspn (p, "\r\n");
+  line = g_strndup (p, end - p);
+  if (strstr (line, "*/") != NULL)
+    *strstr (line, "*/") = '\0';
+  g_strstrip (line);
+  /* A title, not a sentence. */
+  if (g_str_has_suffix (line, ".") && !g_str_has_suffix (line, ".."))
+    line[strlen (line) - 1] = '\0';
+  if (*line == '\0' || !g_utf8_validate (line, -1, NULL))
+    return NULL;
+  return g_steal_pointer (&line);
+}
+
+char *
+rs_lesson_read_title (const char *path)
+{
+  g_autofree char *contents = NULL;
+  char *title;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  title = title_from_source (contents);
+  return title != NULL ? title : g_filename_display_basename (path);
+}
+
+/* "path:19:5: text" -> "text", with its line and column; anything else as
+ * it is. */
+static const char *
+split_location (const char *message,
+                const char *filename,
+                int        *line,
+                int        *column)
+{
+  const char *p;
+  char *end;
+  gint64 l, c;
+
+  *line = *column = 0;
+  if (filename == NULL || !g_str_has_prefix (message, filename) || message[strlen (filename)] != ':')
+    return message;
+  p = message + strlen (filename) + 1;
+  l = g_ascii_strtoll (p, &end, 10);
+  if (end == p || *end != ':')
+    return message;
+  p = end + 1;
+  c = g_ascii_strtoll (p, &end, 10);
+  if (end == p || *end != ':')
+    return message;
+  p = end + 1;
+  while (*p == ' ')
+    p++;
+  *line = (int) CLAMP (l, 0, G_MAXINT);
+  *column = (int) CLAMP (c, 0, G_MAXINT);
+  return p;
+}
+
+/* Every "path:L:C: " of `text` as "line L: ", and the first L. Owned by
+ * the caller. */
+static char *
+humanize (const char *text,
+          const char *filename,
+          int        *first_line)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+  const char *found;
+
+  while (filename != NULL && *filename != '\0' && (found = strstr (p, filename)) != NULL)
+    {
+      int line, column;
+      const char *rest = split_location (found, filename, &line, &column);
+
+      g_string_append_len (out, p, found - p);
+      if (rest == found)
+        {
+          g_string_append (out, filename);
+          p = found + strlen (filename);
+          continue;
+        }
+      g_string_append_printf (out, _("line %d: "), line);
+      if (*first_line == 0)
+        *first_line = line;
+      p = rest;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
+/* ---- the source ---- */
+
+static void
+get_line_range (RsLessonView *self,
+                int           line,
+                GtkTextIter  *start,
+                GtkTextIter  *end)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+
+  gtk_text_buffer_get_iter_at_line (buffer, start, MAX (line - 1, 0));
+  *end = *start;
+  if (!gtk_text_iter_ends_line (end))
+    gtk_text_iter_forward_to_line_end (end);
+}
+
+/* The text a diagnostic or a statement at line:column is about: the word
+ * there, or up to the statement's `;` (`statement`), at least one
+ * character. */
+static void
+get_span (RsLessonView *self,
+          int           line,
+          int           column,
+          gboolean      statement,
+          GtkTextIter  *start,
+          GtkTextIter  *end)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GtkTextIter line_end;
+
+  get_line_range (self, line, start, &line_end);
+  gtk_text_buffer_get_iter_at_line_offset (buffer, start, MAX (line - 1, 0), MAX (column - 1, 0));
+  /* At the end of a line (a `;` expected there): the character before. */
+  if (gtk_text_iter_ends_line (start) && !gtk_text_iter_starts_line (start))
+    gtk_text_iter_backward_char (start);
+  *end = *start;
+  if (statement)
+    {
+      while (!gtk_text_iter_ends_line (end) && gtk_text_iter_get_char (end) != ';')
+        gtk_text_iter_forward_char (end);
+      if (!gtk_text_iter_ends_line (end))
+        gtk_text_iter_forward_char (end);
+    }
+  else
+    {
+      while (!gtk_text_iter_ends_line (end) &&
+             (g_unichar_isalnum (gtk_text_iter_get_char (end)) || gtk_text_iter_get_char (end) == '_'))
+        gtk_text_iter_forward_char (end);
+    }
+  if (gtk_text_iter_equal (start, end) && !gtk_text_iter_ends_line (end))
+    gtk_text_iter_forward_char (end);
+}
+
+static void
+clear_marks (RsLessonView *self,
+             const char   *category)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+  gtk_source_buffer_remove_source_marks (self->buffer, &start, &end, category);
+}
+
+static void
+add_mark (RsLessonView *self,
+          const char   *category,
+          int           line)
+{
+  GtkTextIter start, end;
+
+  get_line_range (self, line, &start, &end);
+  gtk_source_buffer_create_source_mark (self->buffer, NULL, category, &start);
+}
+
+static void
+clear_current (RsLessonView *self)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->current_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->current_error_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->current_warning_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->leak_tag, &start, &end);
+  clear_marks (self, MARK_CURRENT);
+  clear_marks (self, MARK_LEAK);
+  self->current_line = 0;
+}
+
+static void
+set_source (RsLessonView *self,
+            const char   *filename,
+            const char   *source)
+{
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  g_autofree char *valid = g_utf8_make_valid (source != NULL ? source : "", -1);
+  g_autofree char *title = title_from_source (valid);
+  g_autofree char *display = filename != NULL ? g_filename_display_basename (filename) : g_strdup ("");
+  GtkTextIter start, end;
+
+  g_free (self->filename);
+  self->filename = g_strdup (filename);
+  gtk_text_buffer_set_text (buffer, valid, -1);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_all_tags (buffer, &start, &end);
+  clear_marks (self, NULL);
+  self->current_line = 0;
+  gtk_text_buffer_place_cursor (buffer, &start);
+
+  gtk_label_set_text (self->title_label, title != NULL ? title : display);
+  gtk_label_set_text (self->file_label, title != NULL ? display : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->file_label), title != NULL);
+}
+
+static gboolean
+scroll_now (gpointer data)
+{
+  RsLessonView *self = data;
+
+  self->scroll_id = 0;
+  if (self->current_mark != NULL)
+    gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->source_view), self->current_mark, 0.2, FALSE, 0, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolls to the mark once the view has its new height (the messages under
+ * it come and go), and again whenever its height changes. */
+static void
+queue_scroll (RsLessonView *self)
+{
+  if (self->scroll_id == 0 && self->current_mark != NULL)
+    self->scroll_id = g_idle_add (scroll_now, self);
+}
+
+/* Scrolls `line` into view, a little clear of the edges. */
+static void
+scroll_to_line (RsLessonView *self,
+                int           line)
+{
+  GtkTextIter start, end;
+
+  get_line_range (self, line, &start, &end);
+  if (self->current_mark == NULL)
+    self->current_mark = gtk_text_buffer_create_mark (GTK_TEXT_BUFFER (self->buffer), NULL, &start, TRUE);
+  else
+    gtk_text_buffer_move_mark (GTK_TEXT_BUFFER (self->buffer), self->current_mark, &start);
+  queue_scroll (self);
+}
+
+static void
+on_page_size_changed (RsLessonView *self)
+{
+  queue_scroll (self);
+}
+
+/* ---- the messages ---- */
+
+static void
+clear_messages (RsLessonView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->message_list))) != NULL)
+    gtk_list_box_remove (self->message_list, child);
+  g_ptr_array_set_size (self->messages, 0);
+  gtk_widget_set_visible (self->messages_box, FALSE);
+  gtk_widget_set_visible (self->messages_separator, FALSE);
+}
+
+static Message *
+add_message (RsLessonView        *self,
+             RsLessonMessageKind  kind,
+             const char          *title,
+             const char          *details,
+             int                  line,
+             int                  column)
+{
+  Message *message = g_new0 (Message, 1);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon;
+  const char *icon_name, *style;
+
+  message->kind = kind;
+  message->title = g_strdup (title);
+  message->details = g_strdup (details);
+  message->text = details != NULL ? g_strdup_printf ("%s — %s", title, details) : g_strdup (title);
+  message->line = line;
+  message->column = column;
+  message->step = -1;
+  g_ptr_array_add (self->messages, message);
+
+  switch (kind)
+    {
+    case RS_LESSON_MESSAGE_COMPILE_ERROR:
+    case RS_LESSON_MESSAGE_ERROR:
+      icon_name = "dialog-error-symbolic";
+      style = "error";
+      break;
+    case RS_LESSON_MESSAGE_UNSAFE_WRITE:
+      icon_name = "dialog-warning-symbolic";
+      style = "warning";
+      break;
+    case RS_LESSON_MESSAGE_LEAK:
+      icon_name = "dialog-warning-symbolic";
+      style = "error";
+      break;
+    case RS_LESSON_MESSAGE_NO_LEAK:
+    default:
+      icon_name = "emblem-ok-symbolic";
+      style = "success";
+      break;
+    }
+  icon = gtk_image_new_from_icon_name (icon_name);
+  gtk_widget_add_css_class (icon, style);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (icon, 2);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (details != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), details);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), kind != RS_LESSON_MESSAGE_NO_LEAK);
+  gtk_widget_set_tooltip_text (row, message->text);
+  gtk_list_box_append (self->message_list, row);
+
+  gtk_widget_set_visible (self->messages_box, TRUE);
+  gtk_widget_set_visible (self->messages_separator, TRUE);
+  return message;
+}
+
+/* An event's message ("path:26:5: memset into ...") as a row. */
+static void
+add_event_message (RsLessonView        *self,
+                   RsLessonMessageKind  kind,
+                   const char          *text,
+                   int                  step,
+                   int                  step_line)
+{
+  int line, column;
+  const char *rest = split_location (text, self->filename, &line, &column);
+  g_autofree char *details = NULL;
+
+  if (line == 0)
+    line = step_line;
+  details = line > 0 ? g_strdup_printf (_("Line %d, step %d"), line, step) : g_strdup_printf (_("Step %d"), step);
+  add_message (self, kind, rest, details, line, column);
+}
+
+/* A line of the leak report: "buffer 1 (...) leaked: ...; step 5, path:19:5: why"
+ * as the sentence, then the steps that explain it. */
+static void
+add_leak_message (RsLessonView *self,
+                  const char   *report,
+                  RsSnapshot   *last)
+{
+  int line = 0;
+  g_autofree char *text = humanize (report, self->filename, &line);
+  char *explanation = strstr (text, "; ");
+  g_autofree char *title = NULL;
+  g_autofree char *details = NULL;
+  Message *message;
+  guint64 buffer = 0;
+  gint64 step = -1;
+
+  if (g_str_has_prefix (text, "buffer "))
+    {
+      buffer = g_ascii_strtoull (text + strlen ("buffer "), NULL, 10);
+      if (last == NULL || rs_snapshot_find_buffer (last, buffer) == NULL)
+        buffer = 0;
+    }
+  if (explanation != NULL && buffer != 0)
+    {
+      title = g_strndup (text, explanation - text);
+      details = g_strdup (explanation + 2);
+    }
+  else
+    title = g_strdup (text);
+  if (details != NULL && g_str_has_prefix (details, "step "))
+    details[0] = 'S';
+  /* "step 4, ...": a packet or frame lost in that step. */
+  if (g_str_has_prefix (title, "step "))
+    {
+      step = g_ascii_strtoll (title + strlen ("step "), NULL, 10);
+      title[0] = 'S';
+    }
+  message = add_message (self, RS_LESSON_MESSAGE_LEAK, title, details, line, 0);
+  message->buffer = buffer;
+  message->step = (int) CLAMP (step, -1, G_MAXINT);
+}
+
+/* The statements whose step orphaned a buffer (an RS_EVENT_LEAKED with a
+ * message), underlined and marked in the gutter. */
+static void
+mark_leak_sources (RsLessonView *self)
+{
+  RsHistory *history = rs_session_get_history (RS_SESSION (self->session));
+
+  for (guint step = 0; step < rs_history_get_length (history); step++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, step);
+
+      for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+        {
+          const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+          int line, column;
+          GtkTextIter start, end;
+
+          if (event->kind != RS_EVENT_LEAKED || event->message == NULL ||
+              !rs_scenario_session_get_step_location (self->session, step, &line, &column))
+            continue;
+          get_span (self, line, column, TRUE, &start, &end);
+          gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->leak_tag, &start, &end);
+          add_mark (self, MARK_LEAK, line);
+        }
+    }
+}
+
+/* ---- public ---- */
+
+GtkWidget *
+rs_lesson_view_new (void)
+{
+  return g_object_new (RS_TYPE_LESSON_VIEW, NULL);
+}
+
+void
+rs_lesson_view_set_session (RsLessonView      *self,
+                            RsScenarioSession *session)
+{
+  RsScenarioProgram *program;
+
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+  g_return_if_fail (session == NULL || RS_IS_SCENARIO_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+  clear_messages (self);
+  if (session == NULL)
+    {
+      set_source (self, NULL, "");
+      return;
+    }
+  program = rs_scenario_session_get_program (session);
+  set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
+}
+
+RsScenarioSession *
+rs_lesson_view_get_session (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
+  return self->session;
+}
+
+void
+rs_lesson_view_show_step (RsLessonView *self,
+                          int           step,
+                          RsSnapshot   *snapshot,
+                          gboolean      at_end)
+{
+  int line = 0, column = 0;
+  gboolean error = FALSE, unsafe = FALSE;
+
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+
+  clear_current (self);
+  clear_messages (self);
+  if (self->session == NULL || step < 0)
+    return;
+
+  rs_scenario_session_get_step_location (self->session, (guint) step, &line, &column);
+  for (guint i = 0; snapshot != NULL && i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+
+      if (event->kind == RS_EVENT_ERROR)
+        {
+          error = TRUE;
+          add_event_message (self, RS_LESSON_MESSAGE_ERROR,
+                             event->message != NULL ? event->message : _("The call failed"), step, line);
+        }
+      else if (event->kind == RS_EVENT_LEAKED && event->message != NULL)
+        {
+          /* The step that orphans a buffer: the lesson's point. */
+          Message *message;
+
+          error = TRUE;
+          add_event_message (self, RS_LESSON_MESSAGE_LEAK, event->message, step, line);
+          message = g_ptr_array_index (self->messages, self->messages->len - 1);
+          message->buffer = snapshot != NULL && rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
+        }
+      else if (event->kind == RS_EVENT_UNSAFE_WRITE)
+        {
+          unsafe = TRUE;
+          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE,
+                             event->message != NULL ? event->message : _("A write into a buffer that is not writable"),
+                             step, line);
+        }
+    }
+
+  if (at_end)
+    {
+      const char *const *leaks = rs_scenario_session_get_leak_report (self->session);
+
+      for (guint i = 0; leaks != NULL && leaks[i] != NULL; i++)
+        add_leak_message (self, leaks[i], snapshot);
+      if (leaks == NULL || leaks[0] == NULL)
+        add_message (self, RS_LESSON_MESSAGE_NO_LEAK, _("Nothing leaked"),
+                     _("Every buffer, packet and frame was freed"), 0, 0);
+      mark_leak_sources (self);
+    }
+
+  if (gtk_widget_get_visible (self->messages_box))
+    gtk_label_set_text (self->messages_heading, at_end ? _("At the End") : _("This Step"));
+
+  if (line > 0)
+    {
+      GtkTextIter start, end;
+
+      get_line_range (self, line, &start, &end);
+      gtk_text_iter_forward_line (&end);
+      gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer),
+                                 error ? self->current_error_tag :
+                                 unsafe ? self->current_warning_tag : self->current_tag,
+                                 &start, &end);
+      add_mark (self, MARK_CURRENT, line);
+      self->current_line = line;
+      scroll_to_line (self, line);
+    }
+}
+
+void
+rs_lesson_view_show_errors (RsLessonView      *self,
+                            RsScenarioProgram *program)
+{
+  guint n;
+  g_autofree char *heading = NULL;
+
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+  g_return_if_fail (program != NULL);
+
+  g_clear_object (&self->session);
+  clear_messages (self);
+  set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
+
+  n = rs_scenario_program_get_n_diagnostics (program);
+  for (guint i = 0; i < n; i++)
+    {
+      const RsScenarioDiagnostic *diagnostic = rs_scenario_program_get_diagnostic (program, i);
+      g_autofree char *details = g_strdup_printf (_("Line %d, column %d"), diagnostic->line, diagnostic->column);
+      GtkTextIter start, end;
+
+      get_span (self, diagnostic->line, diagnostic->column, FALSE, &start, &end);
+      gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->error_tag, &start, &end);
+      add_mark (self, MARK_ERROR, diagnostic->line);
+      if (i < MAX_LISTED_ERRORS || n == MAX_LISTED_ERRORS + 1)
+        add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, diagnostic->message, details,
+                     diagnostic->line, diagnostic->column);
+    }
+  if (n > MAX_LISTED_ERRORS + 1)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "%u more error", "%u more errors",
+                                                            n - MAX_LISTED_ERRORS), n - MAX_LISTED_ERRORS);
+
+      add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, more, _("Marked in the source"),
+                   rs_scenario_program_get_diagnostic (program, MAX_LISTED_ERRORS)->line, 0);
+    }
+  heading = g_strdup_printf (g_dngettext (NULL, "%u error: nothing runs", "%u errors: nothing runs", n), n);
+  gtk_label_set_text (self->messages_heading, heading);
+  if (n > 0)
+    scroll_to_line (self, rs_scenario_program_get_diagnostic (program, 0)->line);
+}
+
+int
+rs_lesson_view_get_current_line (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), 0);
+  return self->current_line;
+}
+
+GtkTextBuffer *
+rs_lesson_view_get_buffer (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
+  return GTK_TEXT_BUFFER (self->buffer);
+}
+
+guint
+rs_lesson_view_get_n_messages (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), 0);
+  return self->messages->len;
+}
+
+RsLessonMessageKind
+rs_lesson_view_get_message_kind (RsLessonView *self,
+                                 guint         index)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), 0);
+  g_return_val_if_fail (index < self->messages->len, 0);
+  return ((Message *) g_ptr_array_index (self->messages, index))->kind;
+}
+
+const char *
+rs_lesson_view_get_message (RsLessonView *self,
+                            guint         index)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
+  g_return_val_if_fail (index < self->messages->len, NULL);
+  return ((Message *) g_ptr_array_index (self->messages, index))->text;
+}
+
+void
+rs_lesson_view_activate_message (RsLessonView *self,
+                                 guint         index)
+{
+  Message message;
+
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+  g_return_if_fail (index < self->messages->len);
+
+  /* A copy: what the signals do may show another step, and other messages. */
+  message = *(Message *) g_ptr_array_index (self->messages, index);
+  if (message.line > 0)
+    {
+      GtkTextIter start, end;
+
+      /* Selected, so the eye finds it. */
+      if (message.column > 0)
+        get_span (self, message.line, message.column,
+                  message.kind != RS_LESSON_MESSAGE_COMPILE_ERROR, &start, &end);
+      else
+        get_line_range (self, message.line, &start, &end);
+      gtk_text_buffer_select_range (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->source_view), &start, 0.2, FALSE, 0, 0);
+    }
+  if (message.kind == RS_LESSON_MESSAGE_LEAK && message.buffer != 0)
+    g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);
+  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0)
+    g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
+}
+
+void
+rs_lesson_view_activate_line (RsLessonView *self,
+                              int           line)
+{
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+  g_return_if_fail (line > 0);
+
+  g_signal_emit (self, signals[ACTIVATE_LINE], 0, line);
+}
+
+/* ---- input ---- */
+
+static void
+on_row_activated (RsLessonView  *self,
+                  GtkListBoxRow *row)
+{
+  rs_lesson_view_activate_message (self, (guint) gtk_list_box_row_get_index (row));
+}
+
+/* A click on a line (not a drag that selects) goes to its step. The
+ * gesture watches in the capture phase and claims nothing, so the text
+ * view still selects text as usual. */
+static void
+on_source_pressed (RsLessonView    *self,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   GtkGestureClick *gesture)
+{
+  self->press_x = x;
+  self->press_y = y;
+}
+
+static void
+on_source_released (RsLessonView    *self,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    GtkGestureClick *gesture)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self->source_view);
+  GtkTextIter iter;
+  int buffer_x, buffer_y;
+
+  if (n_press != 1 || self->session == NULL ||
+      ABS (x - self->press_x) > 4 || ABS (y - self->press_y) > 4)
+    return;
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &buffer_x, &buffer_y);
+  gtk_text_view_get_line_at_y (view, &iter, buffer_y, NULL);
+  rs_lesson_view_activate_line (self, gtk_text_iter_get_line (&iter) + 1);
+}
+
+static void
+on_dark_changed (RsLessonView    *self,
+                 GParamSpec      *pspec,
+                 AdwStyleManager *style_manager)
+{
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *id = adw_style_manager_get_dark (style_manager) ? "Adwaita-dark" : "Adwaita";
+  GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (schemes, id);
+
+  if (scheme != NULL)
+    gtk_source_buffer_set_style_scheme (self->buffer, scheme);
+}
+
+/* ---- GObject ---- */
+
+static void
+set_mark_icon (RsLessonView *self,
+               const char   *category,
+               const char   *icon_name,
+               const char   *tint,
+               int           priority)
+{
+  g_autoptr(GtkSourceMarkAttributes) attributes = gtk_source_mark_attributes_new ();
+  GdkRGBA background;
+
+  gtk_source_mark_attributes_set_icon_name (attributes, icon_name);
+  /* The whole line, lightly. */
+  if (tint != NULL && gdk_rgba_parse (&background, tint))
+    gtk_source_mark_attributes_set_background (attributes, &background);
+  gtk_source_view_set_mark_attributes (self->source_view, category, attributes, priority);
+}
+
+static void
+rs_lesson_view_dispose (GObject *object)
+{
+  RsLessonView *self = RS_LESSON_VIEW (object);
+  GtkWidget *child;
+
+  g_clear_object (&self->session);
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_LESSON_VIEW);
+  /* The template's unnamed children too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->buffer);
+  G_OBJECT_CLASS (rs_lesson_view_parent_class)->dispose (object);
+}
+
+static void
+rs_lesson_view_finalize (GObject *object)
+{
+  RsLessonView *self = RS_LESSON_VIEW (object);
+
+  g_free (self->filename);
+  g_ptr_array_unref (self->messages);
+  G_OBJECT_CLASS (rs_lesson_view_parent_class)->finalize (object);
+}
+
+static void
+rs_lesson_view_class_init (RsLessonViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rs_lesson_view_dispose;
+  object_class->finalize = rs_lesson_view_finalize;
+
+  /* A leak's row was clicked: select its buffer in the graph. */
+  signals[SELECT_BUFFER] =
+    g_signal_new ("select-buffer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  /* Go to a step. */
+  signals[SEEK] =
+    g_signal_new ("seek", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* A line of the source was clicked (1-based): go to its step. */
+  signals[ACTIVATE_LINE] =
+    g_signal_new ("activate-line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  gtk_source_init ();
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-lesson-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, title_label);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, file_label);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_scroller);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_view);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_separator);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_box);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_heading);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, message_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_source_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, on_source_released);
+  gtk_widget_class_set_css_name (widget_class, "lessonview");
+}
+
+static void
+rs_lesson_view_init (RsLessonView *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->messages = g_ptr_array_new_with_free_func (message_free);
+
+  self->buffer = gtk_source_buffer_new (NULL);
+  gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (self->buffer), FALSE);
+  gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
+  gtk_source_buffer_set_language (self->buffer, gtk_source_language_manager_get_language (languages, "c"));
+  gtk_text_view_set_buffer (GTK_TEXT_VIEW (self->source_view), GTK_TEXT_BUFFER (self->buffer));
+
+  /* Tints that read on the light and the dark scheme alike. */
+  self->current_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->buffer), "rs-current",
+                                                  "paragraph-background", "rgba(53,132,228,0.22)", NULL);
+  self->current_error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->buffer), "rs-current-error",
+                                                        "paragraph-background", "rgba(224,27,36,0.22)", NULL);
+  self->current_warning_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->buffer), "rs-current-warning",
+                                                          "paragraph-background", "rgba(229,165,10,0.28)", NULL);
+  self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->buffer), "rs-error",
+                                                "underline", PANGO_UNDERLINE_ERROR,
+                                                "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1.0 }, NULL);
+  self->leak_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (self->buffer), "rs-leak",
+                                               "underline", PANGO_UNDERLINE_ERROR,
+                                               "underline-rgba", &(GdkRGBA) { 0.90, 0.45, 0.05, 1.0 }, NULL);
+
+  set_mark_icon (self, MARK_CURRENT, "go-next-symbolic", NULL, 10);
+  set_mark_icon (self, MARK_ERROR, "dialog-error-symbolic", "rgba(224,27,36,0.10)", 20);
+  set_mark_icon (self, MARK_LEAK, "dialog-warning-symbolic", "rgba(229,120,10,0.12)", 5);
+
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->source_scroller), "notify::page-size",
+                           G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
+  on_dark_changed (self, NULL, style_manager);
+  set_source (self, NULL, "");
+}

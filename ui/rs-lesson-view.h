@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-lesson-view.h: a lesson's source beside the graph. A read-only C view
+ * (GtkSourceView, line numbers) with the line of the step shown highlighted
+ * and scrolled into view, and under it what the learner should read now:
+ * the compile errors (underlined in the source; nothing runs), the runtime
+ * errors and unsafe writes of the step shown, and the leaks at the end.
+ *
+ * The view shows; the window steps. It never steps the session it shows,
+ * and reads it only while the window does (not while running to the end).
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "rs-scenario-session.h"
+#include "rs-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define RS_TYPE_LESSON_VIEW (rs_lesson_view_get_type ())
+G_DECLARE_FINAL_TYPE (RsLessonView, rs_lesson_view, RS, LESSON_VIEW, GtkWidget)
+
+typedef enum {
+  RS_LESSON_MESSAGE_COMPILE_ERROR,  /* the source does not parse */
+  RS_LESSON_MESSAGE_ERROR,          /* the step shown: a call stopped (RS_EVENT_ERROR) */
+  RS_LESSON_MESSAGE_UNSAFE_WRITE,   /* the step shown: RS_EVENT_UNSAFE_WRITE */
+  RS_LESSON_MESSAGE_LEAK,           /* at the end: a line of the leak report */
+  RS_LESSON_MESSAGE_NO_LEAK,        /* at the end: nothing leaked */
+} RsLessonMessageKind;
+
+GtkWidget          *rs_lesson_view_new              (void);
+
+/* The lesson's title: its first comment line ("Lesson 2: ..."), else its
+ * file name. Owned by the caller; NULL if `path` cannot be read. */
+char               *rs_lesson_read_title            (const char         *path);
+
+/* Shows `session`'s source (nullable: nothing). The view keeps a reference.
+ * Nothing is highlighted until rs_lesson_view_show_step(). */
+void                rs_lesson_view_set_session      (RsLessonView       *view,
+                                                     RsScenarioSession  *session);
+RsScenarioSession  *rs_lesson_view_get_session      (RsLessonView       *view);
+/* Shows step `step` (its snapshot, nullable): its line highlighted and
+ * scrolled to, its errors and unsafe writes; with `at_end`, the session's
+ * leak report. */
+void                rs_lesson_view_show_step        (RsLessonView       *view,
+                                                     int                 step,
+                                                     RsSnapshot         *snapshot,
+                                                     gboolean            at_end);
+/* Shows a program that does not compile: its source, each error
+ * underlined and listed. Drops the session shown. */
+void                rs_lesson_view_show_errors      (RsLessonView       *view,
+                                                     RsScenarioProgram  *program);
+
+/* The line (1-based) highlighted as the step shown, 0 if none. */
+int                 rs_lesson_view_get_current_line (RsLessonView       *view);
+/* The text shown. Borrowed. */
+GtkTextBuffer      *rs_lesson_view_get_buffer       (RsLessonView       *view);
+/* The messages listed under the source, in order. */
+guint               rs_lesson_view_get_n_messages   (RsLessonView       *view);
+RsLessonMessageKind rs_lesson_view_get_message_kind (RsLessonView       *view,
+                                                     guint               index);
+/* "title — details". Borrowed. */
+const char         *rs_lesson_view_get_message      (RsLessonView       *view,
+                                                     guint               index);
+/* As a click on the message: a compile error moves to its place, a leak
+ * emits "select-buffer". */
+void                rs_lesson_view_activate_message (RsLessonView       *view,
+                                                     guint               index);
+/* As a click on line `line` (1-based): emits "activate-line". */
+void                rs_lesson_view_activate_line    (RsLessonView       *view,
+                                                     int                 line);
+
+G_END_DECLS

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's lessons: the Lessons menu (the bundled scenarios), opening a
+ * `.c` file as a lesson (its compile errors shown, nothing run), and the
+ * source pane beside the graph, kept on the step shown.
+ */
+#define G_LOG_DOMAIN "rs-window"
+
+#include "rs-window-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* ---- the Lessons menu ---- */
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+/* Menu labels take `_` as a mnemonic: doubled, it shows. */
+static char *
+escape_mnemonics (const char *label)
+{
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+static void
+build_lessons_menu (RsWindow *self)
+{
+  g_autoptr(GMenu) lessons = g_menu_new ();
+  g_autoptr(GMenu) files = g_menu_new ();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->lesson_dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (self->lesson_dir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (rs_player_is_lesson (name))
+          g_ptr_array_add (paths, g_build_filename (self->lesson_dir, name, NULL));
+      g_ptr_array_sort (paths, compare_paths);
+    }
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *title = rs_lesson_read_title (path);
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (title == NULL)
+        continue;
+      label = escape_mnemonics (title);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_bytestring (path));
+      g_menu_append_item (lessons, item);
+    }
+
+  g_menu_remove_all (self->lessons_menu);
+  if (g_menu_model_get_n_items (G_MENU_MODEL (lessons)) > 0)
+    g_menu_append_section (self->lessons_menu, _("Bundled Lessons"), G_MENU_MODEL (lessons));
+  g_menu_append (files, _("Open a Lesson _File…"), "win.open");
+  g_menu_append_section (self->lessons_menu, NULL, G_MENU_MODEL (files));
+}
+
+static void
+open_lesson_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  rs_window_open (RS_WINDOW (widget), g_variant_get_bytestring (parameter), NULL);
+}
+
+/* ---- the source pane ---- */
+
+static void
+toggle_lesson_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  if (self->lesson_mode)
+    gtk_widget_set_visible (GTK_WIDGET (self->lesson_view),
+                            !gtk_widget_get_visible (GTK_WIDGET (self->lesson_view)));
+}
+
+/* Pipeline settings, the next packet and the next frame mean nothing in a
+ * lesson: hidden there. */
+static void
+set_lesson_mode (RsWindow *self,
+                 gboolean  lesson)
+{
+  if (self->lesson_mode == lesson)
+    return;
+  self->lesson_mode = lesson;
+  /* The code takes the inspector's room until something is selected. */
+  if (lesson)
+    {
+      gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
+      if (rs_graph_view_get_selection (self->graph_view)->kind == RS_SELECTION_NONE)
+        adw_flap_set_reveal_flap (self->flap, FALSE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_button), lesson);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_view), lesson);
+  gtk_widget_set_visible (GTK_WIDGET (self->pipeline_button), !lesson);
+  gtk_widget_set_visible (self->packet_button, !lesson);
+  gtk_widget_set_visible (self->frame_button, !lesson);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pipeline", !lesson);
+}
+
+void
+_rs_window_update_lesson (RsWindow   *self,
+                          RsSnapshot *snapshot)
+{
+  RsCursor *cursor = rs_player_get_cursor (self->player);
+  RsSession *session = cursor != NULL ? rs_cursor_get_session (cursor) : NULL;
+
+  /* Errors are shown until something else opens. */
+  if (session != NULL)
+    g_clear_pointer (&self->lesson_errors, rs_scenario_program_free);
+
+  if (RS_IS_SCENARIO_SESSION (session))
+    {
+      rs_lesson_view_set_session (self->lesson_view, RS_SCENARIO_SESSION (session));
+      rs_lesson_view_show_step (self->lesson_view, rs_player_get_position (self->player), snapshot,
+                                rs_player_is_at_end (self->player));
+    }
+  else if (self->lesson_errors == NULL)
+    rs_lesson_view_set_session (self->lesson_view, NULL);
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "lesson-errors");
+  set_lesson_mode (self, RS_IS_SCENARIO_SESSION (session) || self->lesson_errors != NULL);
+}
+
+gboolean
+_rs_window_check_lesson (RsWindow   *self,
+                         const char *path)
+{
+  g_autoptr(RsScenarioProgram) program = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  gsize length = 0;
+  guint n;
+
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    {
+      _rs_window_show_error (self, error);
+      return FALSE;
+    }
+  program = rs_scenario_program_parse (path, contents, (gssize) length, rs_scenario_resolve_libav_name, NULL);
+  n = rs_scenario_program_get_n_diagnostics (program);
+  if (n == 0)
+    return TRUE;
+
+  /* Nothing runs: whatever ran before is closed, the errors shown. */
+  rs_player_close (self->player);
+  g_clear_pointer (&self->lesson_errors, rs_scenario_program_free);
+  self->lesson_errors = g_steal_pointer (&program);
+  rs_lesson_view_show_errors (self->lesson_view, self->lesson_errors);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->lesson_errors_button),
+                                          g_variant_new_bytestring (path));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->lesson_errors_button), "win.open-lesson");
+  name = g_filename_display_basename (path);
+  adw_window_title_set_title (self->window_title, name);
+  gtk_window_set_title (GTK_WINDOW (self), name);
+  _rs_window_update_lesson (self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_view), TRUE);
+
+  message = g_strdup_printf (g_dngettext (NULL, "%s does not compile: %u error; nothing runs",
+                                          "%s does not compile: %u errors; nothing runs", n), name, n);
+  rs_window_show_message (self, message);
+  return FALSE;
+}
+
+static void
+on_lesson_select_buffer (RsWindow *self,
+                         guint64   buffer_id)
+{
+  RsSelection selection = { RS_SELECTION_BUFFER, buffer_id, NULL };
+
+  rs_graph_view_set_selection (self->graph_view, &selection);
+}
+
+static void
+on_lesson_seek (RsWindow *self,
+                guint     step)
+{
+  rs_player_set_playing (self->player, FALSE);
+  rs_player_seek (self->player, step);
+}
+
+static int
+get_step_line (RsScenarioSession *session,
+               guint              step)
+{
+  int line = 0;
+
+  rs_scenario_session_get_step_location (session, step, &line, NULL);
+  return line;
+}
+
+/* Whether a step can stand on `line`: a statement (not a function's start)
+ * begins there. */
+static gboolean
+is_statement_line (RsScenarioSession *session,
+                   int                line)
+{
+  RsScenarioProgram *program = rs_scenario_session_get_program (session);
+
+  for (guint i = 0; i < rs_scenario_program_get_n_statements (program); i++)
+    {
+      const RsScenarioStatement *statement = rs_scenario_program_get_statement (program, i);
+
+      if (statement->line == line && statement->kind != RS_SCENARIO_BEGIN && !statement->joined)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A click on a line: its step, the next one recorded after the step shown
+ * (else the first), or, not run yet, stepping until it runs. */
+static void
+on_lesson_activate_line (RsWindow *self,
+                         int       line)
+{
+  RsScenarioSession *session = rs_lesson_view_get_session (self->lesson_view);
+  int position = rs_player_get_position (self->player);
+  guint length = rs_player_get_length (self->player);
+  g_autoptr(GError) error = NULL;
+
+  if (session == NULL || rs_player_get_busy (self->player) || position < 0 ||
+      get_step_line (session, (guint) position) == line || !is_statement_line (session, line))
+    return;
+  rs_player_set_playing (self->player, FALSE);
+  for (guint i = 1; i <= length; i++)
+    {
+      guint step = ((guint) position + i) % length;
+
+      if (get_step_line (session, step) == line)
+        {
+          rs_player_seek (self->player, step);
+          return;
+        }
+    }
+  rs_player_seek (self->player, G_MAXUINT);
+  while (rs_player_forward (self->player, RS_STEP_CALL, &error))
+    if (get_step_line (session, (guint) rs_player_get_position (self->player)) == line)
+      return;
+  if (error != NULL)
+    _rs_window_show_error (self, error);
+}
+
+/* ---- public ---- */
+
+void
+rs_window_set_lesson_dir (RsWindow   *self,
+                          const char *dir)
+{
+  g_return_if_fail (RS_IS_WINDOW (self));
+
+  g_free (self->lesson_dir);
+  self->lesson_dir = g_strdup (dir);
+  build_lessons_menu (self);
+}
+
+RsLessonView *
+rs_window_get_lesson_view (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return self->lesson_view;
+}
+
+GMenuModel *
+rs_window_get_lessons_menu (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return G_MENU_MODEL (self->lessons_menu);
+}
+
+/* ---- set-up ---- */
+
+void
+_rs_window_class_init_lessons (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_view);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lessons_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, packet_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, frame_button);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_errors_page);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_errors_button);
+  gtk_widget_class_install_action (widget_class, "win.open-lesson", "ay", open_lesson_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-lesson", NULL, toggle_lesson_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-lesson", NULL);
+}
+
+void
+_rs_window_init_lessons (RsWindow *self)
+{
+  self->lessons_menu = g_menu_new ();
+  build_lessons_menu (self);
+  gtk_menu_button_set_menu_model (self->lessons_button, G_MENU_MODEL (self->lessons_menu));
+  g_signal_connect_object (self->lesson_view, "select-buffer", G_CALLBACK (on_lesson_select_buffer),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lesson_view, "seek", G_CALLBACK (on_lesson_seek), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lesson_view, "activate-line", G_CALLBACK (on_lesson_activate_line),
+                           self, G_CONNECT_SWAPPED);
+}
+
+void
+_rs_window_dispose_lessons (RsWindow *self)
+{
+  g_clear_object (&self->lessons_menu);
+  g_clear_pointer (&self->lesson_errors, rs_scenario_program_free);
+  g_clear_pointer (&self->lesson_dir, g_free);
+}
