@@ -158,19 +158,6 @@ set_position (RsCursor *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
 }
 
-static gboolean
-completes (RsSnapshot        *snapshot,
-           RsStepGranularity  granularity)
-{
-  const char *call = rs_snapshot_get_call (snapshot);
-
-  if (granularity == RS_STEP_CALL)
-    return TRUE;
-  if (rs_snapshot_get_out (snapshot) == NULL)
-    return FALSE;
-  return g_str_equal (call, granularity == RS_STEP_PACKET ? "av_read_frame" : "avcodec_receive_frame");
-}
-
 gboolean
 rs_cursor_forward (RsCursor           *self,
                    RsStepGranularity   granularity,
@@ -184,7 +171,7 @@ rs_cursor_forward (RsCursor           *self,
   history = rs_session_get_history (self->session);
   /* Replay what is recorded. */
   for (int next = self->position + 1; next < (int) rs_history_get_length (history); next++)
-    if (completes (rs_history_get_snapshot (history, next), granularity))
+    if (rs_session_step_completes (rs_history_get_snapshot (history, next), granularity))
       {
         set_position (self, next);
         return TRUE;

@@ -20,9 +20,9 @@ rs_session_step (RsSession  *self,
   return RS_SESSION_GET_IFACE (self)->step (self, error);
 }
 
-static gboolean
-completes (RsSnapshot        *snapshot,
-           RsStepGranularity  granularity)
+gboolean
+rs_session_step_completes (RsSnapshot        *snapshot,
+                           RsStepGranularity  granularity)
 {
   const char *call = rs_snapshot_get_call (snapshot);
 
@@ -48,7 +48,7 @@ rs_session_advance (RsSession          *self,
   g_return_val_if_fail (RS_IS_SESSION (self), NULL);
 
   while ((snapshot = rs_session_step (self, error)) != NULL)
-    if (completes (snapshot, granularity))
+    if (rs_session_step_completes (snapshot, granularity))
       break;
   return snapshot;
 }

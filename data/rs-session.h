@@ -40,6 +40,10 @@ RsSnapshot *rs_session_advance     (RsSession          *session,
                                     RsStepGranularity   granularity,
                                     GError            **error);
 gboolean    rs_session_is_finished (RsSession          *session);
+/* TRUE when `snapshot` ends a step of `granularity` (a packet read, a frame
+ * received; every step for RS_STEP_CALL). */
+gboolean    rs_session_step_completes (RsSnapshot        *snapshot,
+                                       RsStepGranularity  granularity);
 /* Every step so far. Borrowed. */
 RsHistory  *rs_session_get_history (RsSession          *session);
 /* What the session runs, in words (a file name). Borrowed. */
