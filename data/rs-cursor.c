@@ -7,6 +7,10 @@ struct _RsCursor {
   GObject    parent_instance;
   RsSession *session;
   int        position;
+  /* A step run ahead (rs_cursor_run_ahead) and not reached yet: the history's
+   * length right after it, else 0. */
+  guint      ahead_length;
+  GError    *ahead_error;   /* its failure */
 };
 
 enum {
@@ -26,6 +30,7 @@ rs_cursor_dispose (GObject *object)
   RsCursor *self = RS_CURSOR (object);
 
   g_clear_object (&self->session);
+  g_clear_error (&self->ahead_error);
   G_OBJECT_CLASS (rs_cursor_parent_class)->dispose (object);
 }
 
@@ -133,11 +138,26 @@ rs_cursor_get_previous (RsCursor *self)
   return rs_history_get_snapshot (rs_session_get_history (self->session), self->position - 1);
 }
 
+static guint
+recorded (RsCursor *self)
+{
+  return rs_history_get_length (rs_session_get_history (self->session));
+}
+
+/* TRUE while the last recorded step was run ahead and is not reached. Only
+ * the cursor steps its session, but a run to the end on a worker thread
+ * steps it directly: then the history has grown past it. */
+static gboolean
+is_ahead (RsCursor *self)
+{
+  return self->ahead_length != 0 && self->ahead_length == recorded (self);
+}
+
 guint
 rs_cursor_get_length (RsCursor *self)
 {
   g_return_val_if_fail (RS_IS_CURSOR (self), 0);
-  return rs_history_get_length (rs_session_get_history (self->session));
+  return recorded (self) - (is_ahead (self) && self->position + 1 < (int) recorded (self) ? 1 : 0);
 }
 
 gboolean
@@ -145,13 +165,18 @@ rs_cursor_is_at_end (RsCursor *self)
 {
   g_return_val_if_fail (RS_IS_CURSOR (self), TRUE);
   return rs_session_is_finished (self->session) &&
-         self->position + 1 == (int) rs_cursor_get_length (self);
+         self->position + 1 == (int) recorded (self);
 }
 
 static void
 set_position (RsCursor *self,
               int       position)
 {
+  if (position + 1 >= (int) recorded (self))
+    {
+      self->ahead_length = 0;
+      g_clear_error (&self->ahead_error);
+    }
   if (self->position == position)
     return;
   self->position = position;
@@ -169,6 +194,14 @@ rs_cursor_forward (RsCursor           *self,
   g_return_val_if_fail (RS_IS_CURSOR (self), FALSE);
 
   history = rs_session_get_history (self->session);
+  /* A step run ahead failed: fail as it would have failed now. */
+  if (is_ahead (self) && self->ahead_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->ahead_error));
+      set_position (self, (int) recorded (self) - 1);
+      return FALSE;
+    }
+
   /* Replay what is recorded. */
   for (int next = self->position + 1; next < (int) rs_history_get_length (history); next++)
     if (rs_session_step_completes (rs_history_get_snapshot (history, next), granularity))
@@ -185,6 +218,26 @@ rs_cursor_forward (RsCursor           *self,
       return FALSE;
     }
   set_position (self, rs_snapshot_get_step (snapshot));
+  return TRUE;
+}
+
+gboolean
+rs_cursor_run_ahead (RsCursor *self)
+{
+  guint length;
+
+  g_return_val_if_fail (RS_IS_CURSOR (self), FALSE);
+
+  length = recorded (self);
+  if (is_ahead (self) || self->position + 1 != (int) length || rs_session_is_finished (self->session))
+    return FALSE;
+  g_clear_error (&self->ahead_error);
+  if (rs_session_step (self->session, &self->ahead_error) == NULL && self->ahead_error == NULL)
+    return FALSE;
+  /* A failed step may record nothing: the failure still waits. */
+  self->ahead_length = recorded (self);
+  if (self->ahead_length == length && self->ahead_error == NULL)
+    self->ahead_length = 0;
   return TRUE;
 }
 

@@ -24,7 +24,7 @@ int         rs_cursor_get_position (RsCursor           *cursor);
 RsSnapshot *rs_cursor_get_snapshot (RsCursor           *cursor);
 /* The snapshot before the one shown (borrowed), or NULL. */
 RsSnapshot *rs_cursor_get_previous (RsCursor           *cursor);
-/* Steps recorded so far. */
+/* Steps recorded so far, leaving out a step run ahead and not yet reached. */
 guint       rs_cursor_get_length   (RsCursor           *cursor);
 /* TRUE when the session has finished and the last step is shown. */
 gboolean    rs_cursor_is_at_end    (RsCursor           *cursor);
@@ -34,6 +34,12 @@ gboolean    rs_cursor_is_at_end    (RsCursor           *cursor);
 gboolean    rs_cursor_forward      (RsCursor           *cursor,
                                     RsStepGranularity   granularity,
                                     GError            **error);
+/* At the live edge, runs the session's next call now, without showing it:
+ * the next rs_cursor_forward() then only has to show it (and reports its
+ * failure, if it failed). The step stays out of rs_cursor_get_length() until
+ * it is reached. FALSE if there was nothing to run (not at the live edge,
+ * finished, already run ahead). */
+gboolean    rs_cursor_run_ahead    (RsCursor           *cursor);
 /* Back one step; FALSE at step 0. */
 gboolean    rs_cursor_back         (RsCursor           *cursor);
 /* Shows a recorded step (clamped to what is recorded). */

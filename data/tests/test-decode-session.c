@@ -271,6 +271,69 @@ test_cursor (void)
   g_assert_no_error (error);
 }
 
+/* Running each next call ahead changes nothing a viewer sees: the same
+ * positions, lengths and snapshots as a cursor that runs calls when asked. */
+static void
+test_cursor_run_ahead (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) plain_session = rs_decode_session_new (path, NULL, &error);
+  g_autoptr(RsDecodeSession) ahead_session = rs_decode_session_new (path, NULL, &error);
+  g_autoptr(RsCursor) plain = rs_cursor_new (RS_SESSION (plain_session));
+  g_autoptr(RsCursor) ahead = rs_cursor_new (RS_SESSION (ahead_session));
+  RsHistory *history = rs_session_get_history (RS_SESSION (ahead_session));
+  guint moves = 0, ran_ahead = 0;
+  gboolean more = TRUE;
+
+  g_assert_no_error (error);
+  while (more)
+    {
+      /* Mostly calls, some frames and packets, a step back now and then. */
+      RsStepGranularity granularity = moves % 7 == 3 ? RS_STEP_FRAME : moves % 11 == 5 ? RS_STEP_PACKET : RS_STEP_CALL;
+      gboolean plain_moved, ahead_moved;
+
+      if (moves % 13 == 12)
+        {
+          g_assert_cmpint (rs_cursor_back (plain), ==, rs_cursor_back (ahead));
+          /* Not at the live edge now: nothing to run ahead. */
+          g_assert_false (rs_cursor_run_ahead (ahead));
+        }
+      else
+        {
+          plain_moved = rs_cursor_forward (plain, granularity, &error);
+          g_assert_no_error (error);
+          ahead_moved = rs_cursor_forward (ahead, granularity, &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (plain_moved, ==, ahead_moved);
+          more = plain_moved;
+        }
+      moves++;
+
+      g_assert_cmpint (rs_cursor_get_position (plain), ==, rs_cursor_get_position (ahead));
+      g_assert_cmpuint (rs_cursor_get_length (plain), ==, rs_cursor_get_length (ahead));
+      g_assert_cmpint (rs_cursor_is_at_end (plain), ==, rs_cursor_is_at_end (ahead));
+      g_assert_cmpuint (rs_snapshot_get_step (rs_cursor_get_snapshot (plain)), ==,
+                        rs_snapshot_get_step (rs_cursor_get_snapshot (ahead)));
+      g_assert_cmpstr (rs_snapshot_get_call (rs_cursor_get_snapshot (plain)), ==,
+                       rs_snapshot_get_call (rs_cursor_get_snapshot (ahead)));
+
+      if (rs_cursor_run_ahead (ahead))
+        {
+          ran_ahead++;
+          /* Recorded, but hidden until reached; a second run does nothing. */
+          g_assert_cmpuint (rs_history_get_length (history), ==, rs_cursor_get_length (ahead) + 1);
+          g_assert_false (rs_cursor_run_ahead (ahead));
+          rs_cursor_seek (ahead, G_MAXUINT);
+          g_assert_cmpint (rs_cursor_get_position (ahead), ==, rs_cursor_get_position (plain));
+          g_assert_false (rs_cursor_is_at_end (ahead));
+        }
+    }
+  g_assert_cmpuint (ran_ahead, >, 100);
+  g_assert_true (rs_cursor_is_at_end (ahead));
+  g_assert_false (rs_cursor_run_ahead (ahead));
+}
+
 static void
 test_bad_files (void)
 {
@@ -302,6 +365,7 @@ main (int   argc,
   g_test_add_func ("/decode-session/ends-clean", test_session_ends_clean);
   g_test_add_func ("/decode-session/packet-granularity", test_packet_granularity);
   g_test_add_func ("/decode-session/cursor", test_cursor);
+  g_test_add_func ("/decode-session/cursor-run-ahead", test_cursor_run_ahead);
   g_test_add_func ("/decode-session/bad-files", test_bad_files);
   return g_test_run ();
 }
