@@ -3,6 +3,8 @@
 
 #include "rs-glide.h"
 
+#include <string.h>
+
 /* A node's box, padded to take in its border. */
 typedef struct {
   double x, y, width, height;
@@ -58,6 +60,32 @@ rs_glide_free (RsGlide *self)
   g_free (self);
 }
 
+gboolean
+rs_glide_moves (RsGlide  *self,
+                RsRender *render)
+{
+  RsGraph *graph;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (render != NULL, FALSE);
+
+  graph = rs_render_get_graph (render);
+  n = graph != NULL ? rs_graph_get_n_nodes (graph) : 0;
+  if (n != g_hash_table_size (self->boxes))
+    return TRUE;
+  for (guint i = 0; i < n; i++)
+    {
+      const RsGraphNode *node = rs_graph_get_node (graph, i);
+      const Box *old = g_hash_table_lookup (self->boxes, node->name);
+      Box box = padded (node->x, node->y, node->width, node->height);
+
+      if (old == NULL || memcmp (old, &box, sizeof box) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 double
 rs_glide_ease (double t)
 {
@@ -77,6 +105,8 @@ paint_without_boxes (cairo_t         *cr,
 {
   double x1, y1, x2, y2;
 
+  if (alpha <= 0.0)
+    return;
   cairo_save (cr);
   cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
   cairo_rectangle (cr, x1, y1, x2 - x1, y2 - y1);
@@ -98,6 +128,8 @@ paint_box (cairo_t         *cr,
            double           to_y,
            double           alpha)
 {
+  if (alpha <= 0.0)
+    return;
   cairo_save (cr);
   cairo_rectangle (cr, to_x, to_y, from->width, from->height);
   cairo_clip (cr);

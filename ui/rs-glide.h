@@ -28,6 +28,11 @@ void     rs_glide_draw (RsGlide  *glide,
                         cairo_t  *cr,
                         double    t);
 
+/* TRUE if `render` shows other nodes than the remembered ones, or any in
+ * another place: then there is something to glide. */
+gboolean rs_glide_moves (RsGlide  *glide,
+                         RsRender *render);
+
 /* The ease-out curve the glide follows. */
 double   rs_glide_ease (double    t);
 

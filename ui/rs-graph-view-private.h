@@ -20,10 +20,18 @@ G_BEGIN_DECLS
 #define GLIDE_USEC     (200 * G_TIME_SPAN_MILLISECOND)
 #define CLICK_SLOP     4.0    /* px a press may move and still be a click */
 
+typedef struct _Preparation Preparation;
+
 struct _RsGraphView {
   GtkWidget        parent_instance;
 
   RsRender        *render;
+  /* A second render, for rs_graph_view_prepare: the worker thread's while a
+   * preparation runs (then NULL here), swapped with `render` when what it
+   * prepared is shown. */
+  RsRender        *spare;
+  Preparation     *preparation;
+  GThreadPool     *workers;
   RsSnapshot      *snapshot;   /* owned */
   RsSnapshot      *previous;   /* owned */
   gboolean         dark;

@@ -4,6 +4,7 @@
 #include "rs-graph-view-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rs-ui-private.h"
 
@@ -312,36 +313,182 @@ rs_graph_view_set_selection (RsGraphView       *self,
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
+/* ---- preparing what is shown next ----
+ *
+ * Laying out is most of a step's cost. While a step is on screen the window
+ * asks for the next one to be prepared: a worker thread updates the spare
+ * render with it, and showing it swaps the two renders. */
+
+struct _Preparation {
+  RsRender       *render;    /* owned; the worker's until `done` */
+  RsSnapshot     *snapshot;
+  RsSnapshot     *previous;  /* nullable */
+  RsGraphOptions  options;
+  GMutex          lock;
+  GCond           cond;
+  gboolean        done;
+  gboolean        ok;
+};
+
+static void
+get_options (RsGraphView    *self,
+             RsGraphOptions *options)
+{
+  rs_graph_options_init (options);
+  options->dark = self->dark;
+  options->legend = self->legend;
+  options->no_title = TRUE;
+}
+
+static void
+prepare_in_thread (gpointer data,
+                   gpointer user_data)
+{
+  Preparation *preparation = data;
+  g_autoptr(RsDiff) diff = rs_diff_new (preparation->previous, preparation->snapshot);
+  gboolean ok = rs_render_update (preparation->render, preparation->snapshot, diff,
+                                  &preparation->options, NULL);
+
+  g_mutex_lock (&preparation->lock);
+  preparation->ok = ok;
+  preparation->done = TRUE;
+  g_cond_signal (&preparation->cond);
+  g_mutex_unlock (&preparation->lock);
+}
+
+static void
+preparation_free (Preparation *preparation)
+{
+  g_clear_pointer (&preparation->render, rs_render_free);
+  rs_snapshot_unref (preparation->snapshot);
+  g_clear_pointer (&preparation->previous, rs_snapshot_unref);
+  g_mutex_clear (&preparation->lock);
+  g_cond_clear (&preparation->cond);
+  g_free (preparation);
+}
+
+/* Waits for the preparation under way to end and takes it; NULL if none. */
+static Preparation *
+finish_preparation (RsGraphView *self)
+{
+  Preparation *preparation = g_steal_pointer (&self->preparation);
+
+  if (preparation == NULL)
+    return NULL;
+  g_mutex_lock (&preparation->lock);
+  while (!preparation->done)
+    g_cond_wait (&preparation->cond, &preparation->lock);
+  g_mutex_unlock (&preparation->lock);
+  return preparation;
+}
+
+/* Ends a preparation that will not be shown: its render is the spare again. */
+static void
+drop_preparation (RsGraphView *self)
+{
+  Preparation *preparation = finish_preparation (self);
+
+  if (preparation == NULL)
+    return;
+  g_clear_pointer (&self->spare, rs_render_free);
+  self->spare = g_steal_pointer (&preparation->render);
+  preparation_free (preparation);
+}
+
+/* The prepared render if it shows the view's snapshot as the view would. */
+static RsRender *
+take_prepared (RsGraphView *self)
+{
+  Preparation *preparation = finish_preparation (self);
+  RsGraphOptions options;
+  RsRender *render = NULL;
+
+  if (preparation == NULL)
+    return NULL;
+  get_options (self, &options);
+  if (preparation->ok && preparation->snapshot == self->snapshot && preparation->previous == self->previous &&
+      memcmp (&preparation->options, &options, sizeof options) == 0)
+    render = g_steal_pointer (&preparation->render);
+  else
+    {
+      g_clear_pointer (&self->spare, rs_render_free);
+      self->spare = g_steal_pointer (&preparation->render);
+    }
+  preparation_free (preparation);
+  return render;
+}
+
+/* Lets a preparation under way finish. */
+static void
+free_workers (GThreadPool *workers)
+{
+  g_thread_pool_free (workers, FALSE, TRUE);
+}
+
+void
+rs_graph_view_prepare (RsGraphView *self,
+                       RsSnapshot  *snapshot,
+                       RsSnapshot  *previous)
+{
+  Preparation *preparation;
+
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+  g_return_if_fail (snapshot != NULL);
+
+  drop_preparation (self);
+  preparation = g_new0 (Preparation, 1);
+  preparation->render = self->spare != NULL ? g_steal_pointer (&self->spare) : rs_render_new ();
+  preparation->snapshot = rs_snapshot_ref (snapshot);
+  preparation->previous = previous != NULL ? rs_snapshot_ref (previous) : NULL;
+  get_options (self, &preparation->options);
+  g_mutex_init (&preparation->lock);
+  g_cond_init (&preparation->cond);
+  self->preparation = preparation;
+  g_thread_pool_push (self->workers, preparation, NULL);
+}
+
 static gboolean
 render (RsGraphView  *self,
         GError      **error)
 {
-  g_autoptr(RsDiff) diff = NULL;
-  RsGraphOptions options;
-  guint layouts;
+  RsRender *prepared;
+  gboolean moved;
   double old_width = 0, old_height = 0, width = 0, height = 0;
 
   if (self->snapshot == NULL)
-    return TRUE;
+    {
+      drop_preparation (self);
+      return TRUE;
+    }
 
-  rs_graph_options_init (&options);
-  options.dark = self->dark;
-  options.legend = self->legend;
-  options.no_title = TRUE;
-  diff = rs_diff_new (self->previous, self->snapshot);
-
-  layouts = rs_render_get_n_layouts (self->render);
   rs_render_get_size (self->render, &old_width, &old_height);
   capture_layout (self);
   self->hover = NULL;
-  if (!rs_render_update (self->render, self->snapshot, diff, &options, error))
+  prepared = take_prepared (self);
+  if (prepared != NULL)
     {
-      stop_glide (self);
-      return FALSE;
+      g_clear_pointer (&self->spare, rs_render_free);
+      self->spare = g_steal_pointer (&self->render);
+      self->render = prepared;
+      moved = self->glide == NULL || rs_glide_moves (self->glide, self->render);
+    }
+  else
+    {
+      g_autoptr(RsDiff) diff = rs_diff_new (self->previous, self->snapshot);
+      guint layouts = rs_render_get_n_layouts (self->render);
+      RsGraphOptions options;
+
+      get_options (self, &options);
+      if (!rs_render_update (self->render, self->snapshot, diff, &options, error))
+        {
+          stop_glide (self);
+          return FALSE;
+        }
+      moved = rs_render_get_n_layouts (self->render) != layouts;
     }
   rs_render_get_size (self->render, &width, &height);
 
-  if (rs_render_get_n_layouts (self->render) != layouts)
+  if (moved)
     {
       if (self->fitting)
         fit (self, self->readable);
@@ -375,6 +522,8 @@ rs_graph_view_set_snapshot (RsGraphView  *self,
   if (snapshot == NULL)
     {
       stop_glide (self);
+      drop_preparation (self);
+      g_clear_pointer (&self->spare, rs_render_free);
       g_clear_pointer (&self->render, rs_render_free);
       self->render = rs_render_new ();
       self->hover = NULL;
@@ -496,9 +645,12 @@ rs_graph_view_dispose (GObject *object)
   RsGraphView *self = RS_GRAPH_VIEW (object);
 
   stop_glide (self);
+  drop_preparation (self);
+  g_clear_pointer (&self->workers, free_workers);
   self->hover = NULL;
   g_clear_pointer (&self->snapshot, rs_snapshot_unref);
   g_clear_pointer (&self->previous, rs_snapshot_unref);
+  g_clear_pointer (&self->spare, rs_render_free);
   g_clear_pointer (&self->render, rs_render_free);
   G_OBJECT_CLASS (rs_graph_view_parent_class)->dispose (object);
 }
@@ -591,6 +743,7 @@ static void
 rs_graph_view_init (RsGraphView *self)
 {
   self->render = rs_render_new ();
+  self->workers = g_thread_pool_new (prepare_in_thread, NULL, 1, FALSE, NULL);
   self->zoom = 1.0;
   self->fitting = TRUE;
   self->readable = TRUE;

@@ -26,6 +26,13 @@ gboolean           rs_graph_view_set_snapshot  (RsGraphView       *view,
                                                 RsSnapshot        *snapshot,
                                                 RsSnapshot        *previous,
                                                 GError           **error);
+/* Lays out the graph of a snapshot likely to be shown next (`snapshot`,
+ * after `previous`) on a worker thread, so that showing it with
+ * rs_graph_view_set_snapshot() only swaps it in. Replaces any earlier
+ * preparation. */
+void               rs_graph_view_prepare       (RsGraphView       *view,
+                                                RsSnapshot        *snapshot,
+                                                RsSnapshot        *previous);
 /* Borrowed. */
 RsSnapshot        *rs_graph_view_get_snapshot  (RsGraphView       *view);
 /* The render that draws the graph (borrowed), for exports and tests. */

@@ -173,18 +173,21 @@ holder_in_words (const char *holder)
 static void
 update_series (RsInspector *self,
                guint64      buffer_id,
-               RsHistory   *history)
+               RsHistory   *history,
+               guint        length)
 {
   if (history == NULL)
     return;
   if (self->series != NULL && self->series_buffer == buffer_id &&
-      self->series_history == history && self->series_length == rs_history_get_length (history))
+      self->series_history == history && self->series_length == length)
     return;
   g_clear_pointer (&self->series, g_array_unref);
   self->series = rs_history_get_refcount_series (history, buffer_id);
+  if (self->series->len > length)
+    g_array_set_size (self->series, length);
   self->series_buffer = buffer_id;
   self->series_history = history;
-  self->series_length = rs_history_get_length (history);
+  self->series_length = length;
   rs_refcount_plot_set_series (self->plot, self->series);
 }
 
@@ -208,7 +211,8 @@ find_alive_step (GArray *series,
 static void
 show_buffer (RsInspector *self,
              RsSnapshot  *snapshot,
-             RsHistory   *history)
+             RsHistory   *history,
+             guint        length)
 {
   guint64 id = self->selection.buffer_id;
   guint step = rs_snapshot_get_step (snapshot);
@@ -222,7 +226,7 @@ show_buffer (RsInspector *self,
   g_autoptr(GArray) retainers = NULL;
   RowTarget target = { 0 };
 
-  update_series (self, id, history);
+  update_series (self, id, history, length);
   if (buffer == NULL)
     {
       int alive = history != NULL ? find_alive_step (self->series, step) : -1;
@@ -444,7 +448,8 @@ void
 rs_inspector_show (RsInspector       *self,
                    const RsSelection *selection,
                    RsSnapshot        *snapshot,
-                   RsHistory         *history)
+                   RsHistory         *history,
+                   guint              length)
 {
   g_return_if_fail (RS_IS_INSPECTOR (self));
   g_return_if_fail (selection != NULL);
@@ -470,7 +475,7 @@ rs_inspector_show (RsInspector       *self,
     case RS_SELECTION_BUFFER:
       gtk_widget_set_visible (GTK_WIDGET (self->plot_group), TRUE);
       adw_preferences_group_set_title (self->fields_group, _("Buffer"));
-      show_buffer (self, snapshot, history);
+      show_buffer (self, snapshot, history, length);
       rs_refcount_plot_set_position (self->plot, rs_snapshot_get_step (snapshot));
       break;
     case RS_SELECTION_HANDLE:

@@ -18,13 +18,14 @@ G_DECLARE_FINAL_TYPE (RsInspector, rs_inspector, RS, INSPECTOR, GtkWidget)
 
 GtkWidget         *rs_inspector_new           (void);
 /* Shows `selection` as it is in `snapshot` (step `snapshot`'s step).
- * `history` (nullable: the series stays as it was) gives the refcount over
- * time and where a buffer that is not alive in `snapshot` lived. Nothing is
- * kept but the refcount series. */
+ * `history` (nullable: the series stays as it was), read up to its first
+ * `length` steps, gives the refcount over time and where a buffer that is
+ * not alive in `snapshot` lived. Nothing is kept but the refcount series. */
 void               rs_inspector_show          (RsInspector       *inspector,
                                                const RsSelection *selection,
                                                RsSnapshot        *snapshot,
-                                               RsHistory         *history);
+                                               RsHistory         *history,
+                                               guint              length);
 const RsSelection *rs_inspector_get_selection (RsInspector       *inspector);
 /* The title shown ("#40", "video.frameq[1]"), for tests. Owned by the inspector. */
 const char        *rs_inspector_get_title     (RsInspector       *inspector);

@@ -419,7 +419,18 @@ rs_player_is_complete (RsPlayer *self)
 {
   g_return_val_if_fail (RS_IS_PLAYER (self), FALSE);
   return self->session != NULL && !self->busy &&
-         rs_session_is_finished (RS_SESSION (self->session));
+         rs_session_is_finished (RS_SESSION (self->session)) &&
+         rs_cursor_get_length (self->cursor) == rs_history_get_length (rs_player_get_history (self));
+}
+
+gboolean
+rs_player_run_ahead (RsPlayer *self)
+{
+  g_return_val_if_fail (RS_IS_PLAYER (self), FALSE);
+
+  if (self->cursor == NULL || self->busy || rs_player_is_lesson (self->path))
+    return FALSE;
+  return rs_cursor_run_ahead (self->cursor);
 }
 
 gboolean

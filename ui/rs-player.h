@@ -69,6 +69,10 @@ gboolean                rs_player_is_complete    (RsPlayer               *player
 gboolean                rs_player_forward        (RsPlayer               *player,
                                                   RsStepGranularity       granularity,
                                                   GError                **error);
+/* Runs the next call of a decode session now, when the cursor stands at the
+ * live edge, so that the next step forward only shows it (rs_cursor_run_ahead).
+ * Lessons run a statement only when asked. FALSE if nothing was run. */
+gboolean                rs_player_run_ahead      (RsPlayer               *player);
 gboolean                rs_player_back           (RsPlayer               *player);
 void                    rs_player_seek           (RsPlayer               *player,
                                                   guint                   step);

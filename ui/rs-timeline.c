@@ -498,10 +498,10 @@ step_marks (RsSnapshot *snapshot)
 
 void
 rs_timeline_update (RsTimeline *self,
-                    RsHistory  *history)
+                    RsHistory  *history,
+                    guint       length)
 {
   guint old_length;
-  guint length;
 
   g_return_if_fail (RS_IS_TIMELINE (self));
 
@@ -517,9 +517,10 @@ rs_timeline_update (RsTimeline *self,
       self->history = history;
     }
 
-  if (history != NULL && rs_history_get_length (history) != self->marks->len)
+  if (history != NULL)
+    length = MIN (length, rs_history_get_length (history));
+  if (history != NULL && length != self->marks->len)
     {
-      length = rs_history_get_length (history);
       /* Events are read once per step; the series are read whole. */
       for (guint step = self->marks->len; step < length; step++)
         {
@@ -530,6 +531,8 @@ rs_timeline_update (RsTimeline *self,
       g_clear_pointer (&self->buffers, g_array_unref);
       g_clear_pointer (&self->bytes, g_array_unref);
       rs_history_get_live_series (history, &self->buffers, &self->bytes);
+      g_array_set_size (self->buffers, length);
+      g_array_set_size (self->bytes, length);
       self->max_buffers = self->max_bytes = 0;
       for (guint i = 0; i < length; i++)
         {

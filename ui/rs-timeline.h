@@ -16,11 +16,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (RsTimeline, rs_timeline, RS, TIMELINE, GtkWidget)
 
 GtkWidget *rs_timeline_new          (void);
-/* Reads every step of `history` that it has not read yet (all of them when
- * the history is another one). NULL forgets everything. The timeline keeps
- * no reference: call it again whenever the history grew. */
+/* Reads the first `length` steps of `history`, those it has not read yet
+ * (all of them when the history is another one). NULL forgets everything.
+ * The timeline keeps no reference: call it again whenever the length grew. */
 void       rs_timeline_update       (RsTimeline *timeline,
-                                     RsHistory  *history);
+                                     RsHistory  *history,
+                                     guint       length);
 /* TRUE when no more steps will come: the axis ends at the last step. */
 void       rs_timeline_set_complete (RsTimeline *timeline,
                                      gboolean    complete);

@@ -51,6 +51,8 @@ struct _RsWindow {
   char                 *lesson_dir;       /* nullable: the bundled lessons */
   RsScenarioProgram    *lesson_errors;    /* the lesson shown that does not compile */
   gboolean              lesson_mode;      /* a lesson (or its errors) is shown */
+  GdkFrameClock        *ahead_clock;      /* owned; waiting for it to paint the step shown */
+  guint                 ahead_id;         /* the idle that prepares the next step */
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);

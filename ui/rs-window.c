@@ -111,7 +111,65 @@ update_inspector (RsWindow *self)
   RsSnapshot *snapshot = rs_graph_view_get_snapshot (self->graph_view);
 
   rs_inspector_show (self->inspector, rs_graph_view_get_selection (self->graph_view),
-                     snapshot, rs_player_get_history (self->player));
+                     snapshot, rs_player_get_history (self->player), rs_player_get_length (self->player));
+}
+
+/* ---- the next step, prepared while this one is looked at ---- */
+
+static gboolean
+prepare_next_step (gpointer data)
+{
+  RsWindow *self = data;
+  RsSnapshot *snapshot = rs_player_get_snapshot (self->player);
+  RsHistory *history;
+  int position = rs_player_get_position (self->player);
+
+  self->ahead_id = 0;
+  if (snapshot == NULL || rs_player_get_busy (self->player))
+    return G_SOURCE_REMOVE;
+  rs_player_run_ahead (self->player);
+  history = rs_player_get_history (self->player);
+  if (history != NULL && position + 1 < (int) rs_history_get_length (history))
+    rs_graph_view_prepare (self->graph_view, rs_history_get_snapshot (history, position + 1), snapshot);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_step_painted (GdkFrameClock *clock,
+                 RsWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_step_painted, self);
+  g_clear_object (&self->ahead_clock);
+  if (self->ahead_id == 0)
+    self->ahead_id = g_idle_add (prepare_next_step, self);
+}
+
+/* Once the step shown is on screen, runs the next call and lays out its
+ * graph (rs_player_run_ahead, rs_graph_view_prepare): the next Step then
+ * only shows them. */
+static void
+schedule_next_step (RsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->ahead_clock != NULL || self->ahead_id != 0 || self->player == NULL)
+    return;
+  if (clock == NULL)
+    {
+      self->ahead_id = g_idle_add (prepare_next_step, self);
+      return;
+    }
+  self->ahead_clock = g_object_ref (clock);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_step_painted), self);
+}
+
+static void
+cancel_next_step (RsWindow *self)
+{
+  if (self->ahead_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->ahead_clock, on_step_painted, self);
+  g_clear_object (&self->ahead_clock);
+  g_clear_handle_id (&self->ahead_id, g_source_remove);
 }
 
 void
@@ -136,6 +194,8 @@ _rs_window_show_step (RsWindow *self)
   update_inspector (self);
   _rs_window_update_lesson (self, snapshot);
   _rs_window_update_actions (self);
+  if (snapshot != NULL)
+    schedule_next_step (self);
 }
 
 /* ---- the player ---- */
@@ -151,7 +211,7 @@ on_length_changed (RsWindow *self)
 {
   if (rs_player_get_busy (self->player))
     return;
-  rs_timeline_update (self->timeline, rs_player_get_history (self->player));
+  rs_timeline_update (self->timeline, rs_player_get_history (self->player), rs_player_get_length (self->player));
   rs_timeline_set_complete (self->timeline, rs_player_is_complete (self->player));
   update_position_label (self);
   _rs_window_update_actions (self);
@@ -160,7 +220,7 @@ on_length_changed (RsWindow *self)
 static void
 on_session_changed (RsWindow *self)
 {
-  rs_timeline_update (self->timeline, NULL);
+  rs_timeline_update (self->timeline, NULL, 0);
   on_length_changed (self);
   rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
   _rs_window_show_step (self);
@@ -487,6 +547,7 @@ rs_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->player, self);
     }
   g_clear_object (&self->player);
+  cancel_next_step (self);
   g_clear_object (&self->settings);
   _rs_window_dispose_lessons (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_WINDOW);

@@ -434,7 +434,6 @@ run_steps (RsWindow    *window,
       if (quiet && !wait_until_quiet (frames))
         f->not_quiet++;
       draws = view_draws;
-      layouts = rs_render_get_n_layouts (rs_graph_view_get_render (view));
       position_start = position_end = 0;
 
       cpu_start = thread_cpu_usec ();
@@ -458,11 +457,12 @@ run_steps (RsWindow    *window,
       add_ms (f->paint, frame->paint_end - frame->layout_end);
       add_ms (f->view, frame->view_usec);
       add_ms (f->tail, frame->end - frame->paint_end);
-      if (rs_render_get_n_layouts (rs_graph_view_get_render (view)) != layouts)
-        f->layouts++;
       if (shadow != NULL)
         {
+          layouts = rs_render_get_n_layouts (rs_graph_view_get_render (shadow));
           add_ms (f->update, time_graph_update (shadow, rs_window_get_player (window)));
+          if (rs_render_get_n_layouts (rs_graph_view_get_render (shadow)) != layouts)
+            f->layouts++;
           add_ms (f->raster, time_graph_raster (view));
         }
     }
