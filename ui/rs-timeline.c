@@ -4,6 +4,7 @@
 #include "rs-timeline.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "rs-ui-private.h"
 
@@ -16,6 +17,17 @@ enum {
 
 #define TICK_BAND 7.0   /* px under the chart for allocated / freed ticks */
 #define PAD_X     8.0
+#define STRIP     32      /* pixel columns per cached strip of the chart */
+
+/* What the chart's picture depends on, besides the steps. */
+typedef struct {
+  double  widget_width, widget_height;
+  double  top, height;    /* of the chart area */
+  int     columns;
+  guint   axis;
+  guint64 max_buffers, max_bytes;
+  GdkRGBA fg, accent, good, bad;
+} Chart;
 
 struct _RsTimeline {
   GtkWidget   parent_instance;
@@ -30,6 +42,12 @@ struct _RsTimeline {
   guint       axis;        /* steps the x axis spans: the length when complete,
                             * room to grow otherwise */
   int         position;
+
+  /* The picture, kept between frames (see rs_timeline_snapshot). */
+  Chart          chart;          /* what the strips were drawn for */
+  GPtrArray     *strips;         /* GskRenderNode (nullable) per STRIP columns */
+  GArray        *strip_lengths;  /* guint per strip: the steps known when drawn */
+  GskRenderNode *legend;
 };
 
 enum {
@@ -101,44 +119,210 @@ set_source (cairo_t       *cr,
   cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
 }
 
+/* One line of the chart over pixel columns [from, to): one point per
+ * column, the highest value of the steps it covers, so a short peak is never
+ * averaged away. With `fill`, closed down to the baseline. */
 static void
 draw_series (RsTimeline *self,
              cairo_t    *cr,
              GArray     *series,
              guint64     max,
-             double      width,
-             double      top,
-             double      height,
+             const Chart *chart,
+             int         from,
+             int         to,
              gboolean    fill)
 {
-  int columns = (int) (width - 2 * PAD_X);
-  guint length = series->len;
+  double bottom = chart->top + chart->height;
   int c;
 
-  if (length == 0 || max == 0 || columns <= 0)
+  if (series->len == 0 || max == 0)
     return;
-
-  /* One point per pixel column: the highest value of the steps it covers,
-   * so a short peak is never averaged away. */
-  cairo_move_to (cr, PAD_X, top + height);
-  for (c = 0; c < columns; c++)
+  cairo_move_to (cr, PAD_X + from, bottom);
+  for (c = from; c < to; c++)
     {
       guint first, last;
       guint64 value = 0;
+      double y;
 
-      column_steps (self, c, columns, &first, &last);
-      if (first >= length)
+      column_steps (self, c, chart->columns, &first, &last);
+      if (first >= series->len)
         break;
       for (guint i = first; i < last; i++)
         value = MAX (value, g_array_index (series, guint64, i));
-      cairo_line_to (cr, PAD_X + c, top + height - height * (double) value / (double) max);
-      cairo_line_to (cr, PAD_X + c + 1, top + height - height * (double) value / (double) max);
+      y = bottom - chart->height * (double) value / (double) max;
+      cairo_line_to (cr, PAD_X + c, y);
+      cairo_line_to (cr, PAD_X + c + 1, y);
     }
   if (fill)
     {
-      cairo_line_to (cr, PAD_X + c, top + height);
+      cairo_line_to (cr, PAD_X + c, bottom);
       cairo_close_path (cr);
     }
+}
+
+/* Columns [from, to) of the chart: both series and the event ticks. */
+static void
+draw_columns (RsTimeline  *self,
+              cairo_t     *cr,
+              const Chart *chart,
+              int          from,
+              int          to)
+{
+  /* The lines reach one column past each side, so strips join up. */
+  int line_from = MAX (0, from - 1), line_to = MIN (chart->columns, to + 1);
+
+  /* Live bytes: a filled area; live buffers: a line. */
+  draw_series (self, cr, self->bytes, self->max_bytes, chart, line_from, line_to, TRUE);
+  set_source (cr, &chart->accent, 0.22);
+  cairo_fill_preserve (cr);
+  set_source (cr, &chart->accent, 0.8);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  draw_series (self, cr, self->buffers, self->max_buffers, chart, line_from, line_to, FALSE);
+  set_source (cr, &chart->fg, 0.55);
+  cairo_set_line_width (cr, 1.2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+
+  /* Event ticks under the chart, and errors across it. */
+  for (int c = from; c < to; c++)
+    {
+      guint first, last;
+      guint8 marks = 0;
+
+      column_steps (self, c, chart->columns, &first, &last);
+      if (first >= self->marks->len)
+        break;
+      for (guint i = first; i < last; i++)
+        marks |= self->marks->data[i];
+      if (marks & MARK_ALLOCATED)
+        {
+          set_source (cr, &chart->good, 0.9);
+          cairo_rectangle (cr, PAD_X + c, chart->widget_height - TICK_BAND - 2, 1, TICK_BAND / 2);
+          cairo_fill (cr);
+        }
+      if (marks & MARK_FREED)
+        {
+          set_source (cr, &chart->fg, 0.35);
+          cairo_rectangle (cr, PAD_X + c, chart->widget_height - TICK_BAND / 2 - 2, 1, TICK_BAND / 2);
+          cairo_fill (cr);
+        }
+      if (marks & MARK_ERROR)
+        {
+          set_source (cr, &chart->bad, 0.85);
+          cairo_rectangle (cr, PAD_X + c, chart->top, 1, chart->widget_height - chart->top - 2);
+          cairo_fill (cr);
+        }
+    }
+}
+
+/* What the lines are, on the left; the scale, on the right. */
+static void
+draw_legend (RsTimeline  *self,
+             cairo_t     *cr,
+             const Chart *chart)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *peak = NULL;
+  g_autofree char *bytes_text = NULL;
+  PangoAttrList *attrs = pango_attr_list_new ();
+  int text_width, text_height;
+  double baseline = (chart->top - 4) / 2;
+  double x;
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), _("live bytes"));
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  set_source (cr, &chart->accent, 0.22);
+  cairo_rectangle (cr, PAD_X, baseline - 4, 12, 8);
+  cairo_fill_preserve (cr);
+  set_source (cr, &chart->accent, 0.8);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  set_source (cr, &chart->fg, 0.55);
+  cairo_move_to (cr, PAD_X + 18, baseline - text_height / 2.0);
+  pango_cairo_show_layout (cr, layout);
+
+  pango_layout_set_text (layout, _("live buffers"), -1);
+  x = PAD_X + 18 + text_width + 16;
+  cairo_set_line_width (cr, 1.2);
+  cairo_move_to (cr, x, baseline);
+  cairo_line_to (cr, x + 12, baseline);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x + 18, baseline - text_height / 2.0);
+  pango_cairo_show_layout (cr, layout);
+
+  bytes_text = g_format_size (self->max_bytes);
+  peak = g_strdup_printf (g_dngettext (NULL, "peak %u buffer · %s", "peak %u buffers · %s", (gulong) self->max_buffers),
+                          (guint) self->max_buffers, bytes_text);
+  pango_layout_set_text (layout, peak, -1);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  cairo_move_to (cr, chart->widget_width - PAD_X - text_width, baseline - text_height / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* ---- drawing ----
+ *
+ * A step changes little of the picture: the chart is kept as strips of
+ * render nodes, each drawn again only when steps it shows were added (or
+ * the scale, size or colours changed), so a frame repaints one strip, the
+ * marker and the text, not the whole strip of the window. */
+
+static void
+chart_init (RsTimeline *self,
+            Chart      *chart)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  memset (chart, 0, sizeof *chart);
+  chart->widget_width = gtk_widget_get_width (widget);
+  chart->widget_height = gtk_widget_get_height (widget);
+  chart->top = 18.0;
+  chart->height = chart->widget_height - chart->top - TICK_BAND - 4;
+  chart->columns = (int) (chart->widget_width - 2 * PAD_X);
+  chart->axis = axis_steps (self);
+  chart->max_buffers = self->max_buffers;
+  chart->max_bytes = self->max_bytes;
+  _rs_ui_get_colors (widget, &chart->fg, &chart->accent, &chart->good, &chart->bad);
+}
+
+static void
+unref_node (gpointer node)
+{
+  if (node != NULL)
+    gsk_render_node_unref (node);
+}
+
+static void
+clear_strips (RsTimeline *self)
+{
+  g_ptr_array_set_size (self->strips, 0);
+  g_array_set_size (self->strip_lengths, 0);
+  g_clear_pointer (&self->legend, gsk_render_node_unref);
+}
+
+/* A node drawn by `draw` in `bounds`, clipped to them; NULL if empty. */
+static GskRenderNode *
+make_node (RsTimeline            *self,
+           const Chart           *chart,
+           const graphene_rect_t *bounds,
+           int                    from,
+           int                    to)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, bounds);
+
+  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width, bounds->size.height);
+  cairo_clip (cr);
+  if (from < to)
+    draw_columns (self, cr, chart, from, to);
+  else
+    draw_legend (self, cr, chart);
+  cairo_destroy (cr);
+  return gtk_snapshot_free_to_node (snapshot);
 }
 
 static void
@@ -146,150 +330,94 @@ rs_timeline_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
 {
   RsTimeline *self = RS_TIMELINE (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  double chart_top = 18.0, chart_height = height - chart_top - TICK_BAND - 4;
-  GdkRGBA fg, accent, good, bad;
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autofree char *peak = NULL;
-  g_autofree char *bytes_text = NULL;
+  Chart chart;
+  guint n_strips;
   cairo_t *cr;
-  int columns = (int) (width - 2 * PAD_X);
 
-  _rs_ui_get_colors (widget, &fg, &accent, &good, &bad);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  chart_init (self, &chart);
+  if (self->marks->len == 0 || chart.height <= 4 || chart.columns <= 0)
+    return;
 
-  if (self->marks->len == 0 || chart_height <= 4)
+  if (memcmp (&chart, &self->chart, sizeof chart) != 0)
     {
-      cairo_destroy (cr);
-      return;
+      clear_strips (self);
+      memcpy (&self->chart, &chart, sizeof chart);
     }
 
-  /* Live bytes: a filled area; live buffers: a line. */
-  draw_series (self, cr, self->bytes, self->max_bytes, width, chart_top, chart_height, TRUE);
-  set_source (cr, &accent, 0.22);
-  cairo_fill_preserve (cr);
-  set_source (cr, &accent, 0.8);
-  cairo_set_line_width (cr, 1.0);
-  cairo_stroke (cr);
-
-  draw_series (self, cr, self->buffers, self->max_buffers, width, chart_top, chart_height, FALSE);
-  set_source (cr, &fg, 0.55);
-  cairo_set_line_width (cr, 1.2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke (cr);
-
-  /* Event ticks under the chart, and errors across it. */
-  for (int c = 0; c < columns; c++)
+  n_strips = (chart.columns + STRIP - 1) / STRIP;
+  if (self->strips->len != n_strips)
     {
+      g_ptr_array_set_size (self->strips, n_strips);
+      g_array_set_size (self->strip_lengths, n_strips);
+    }
+  for (guint i = 0; i < n_strips; i++)
+    {
+      int from = (int) i * STRIP, to = MIN (chart.columns, from + STRIP);
+      guint drawn = g_array_index (self->strip_lengths, guint, i);
       guint first, last;
-      guint8 marks = 0;
 
-      column_steps (self, c, columns, &first, &last);
-      if (first >= self->marks->len)
-        break;
-      for (guint i = first; i < last; i++)
-        marks |= self->marks->data[i];
-      if (marks & MARK_ALLOCATED)
+      /* Steps the strip shows (with the column past it its lines reach). */
+      column_steps (self, MIN (to, chart.columns - 1), chart.columns, &first, &last);
+      if (self->strips->pdata[i] != NULL && drawn != self->marks->len && last > drawn)
+        g_clear_pointer (&self->strips->pdata[i], gsk_render_node_unref);
+      if (self->strips->pdata[i] == NULL)
         {
-          set_source (cr, &good, 0.9);
-          cairo_rectangle (cr, PAD_X + c, height - TICK_BAND - 2, 1, TICK_BAND / 2);
-          cairo_fill (cr);
+          graphene_rect_t bounds = GRAPHENE_RECT_INIT (PAD_X + from, 0, to - from, chart.widget_height);
+
+          column_steps (self, from, chart.columns, &first, &last);
+          if (first >= self->marks->len && from > 0)
+            break;
+          self->strips->pdata[i] = make_node (self, &chart, &bounds, from, to);
+          g_array_index (self->strip_lengths, guint, i) = self->marks->len;
         }
-      if (marks & MARK_FREED)
-        {
-          set_source (cr, &fg, 0.35);
-          cairo_rectangle (cr, PAD_X + c, height - TICK_BAND / 2 - 2, 1, TICK_BAND / 2);
-          cairo_fill (cr);
-        }
-      if (marks & MARK_ERROR)
-        {
-          set_source (cr, &bad, 0.85);
-          cairo_rectangle (cr, PAD_X + c, chart_top, 1, height - chart_top - 2);
-          cairo_fill (cr);
-        }
+      if (self->strips->pdata[i] != NULL)
+        gtk_snapshot_append_node (snapshot, self->strips->pdata[i]);
     }
+
+  if (self->legend == NULL)
+    self->legend = make_node (self, &chart, &GRAPHENE_RECT_INIT (0, 0, chart.widget_width, chart.top), 0, 0);
+  if (self->legend != NULL)
+    gtk_snapshot_append_node (snapshot, self->legend);
 
   /* Steps not run yet: a dashed baseline to the end of the axis. */
   if (!self->complete)
     {
-      double x = step_to_x (self, width, self->marks->len);
+      double x = step_to_x (self, chart.widget_width, self->marks->len);
+      double y = chart.top + chart.height - 0.5;
 
-      if (x < width - PAD_X)
+      if (x < chart.widget_width - PAD_X)
         {
           double dash[] = { 3, 3 };
 
-          set_source (cr, &fg, 0.3);
+          cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y - 1, chart.widget_width - PAD_X - x, 2));
+          set_source (cr, &chart.fg, 0.3);
           cairo_set_line_width (cr, 1.0);
           cairo_set_dash (cr, dash, 2, 0);
-          cairo_move_to (cr, x, chart_top + chart_height - 0.5);
-          cairo_line_to (cr, width - PAD_X, chart_top + chart_height - 0.5);
+          cairo_move_to (cr, x, y);
+          cairo_line_to (cr, chart.widget_width - PAD_X, y);
           cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
+          cairo_destroy (cr);
         }
     }
 
   /* The step shown. */
   if (self->position >= 0)
     {
-      double x = round (step_to_x (self, width, self->position + 0.5)) + 0.5;
+      double x = round (step_to_x (self, chart.widget_width, self->position + 0.5)) + 0.5;
 
-      set_source (cr, &accent, 1.0);
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 6, chart.top - 8, 12, chart.widget_height - chart.top + 8));
+      set_source (cr, &chart.accent, 1.0);
       cairo_set_line_width (cr, 2.0);
-      cairo_move_to (cr, x, chart_top - 2);
-      cairo_line_to (cr, x, height - 2);
+      cairo_move_to (cr, x, chart.top - 2);
+      cairo_line_to (cr, x, chart.widget_height - 2);
       cairo_stroke (cr);
-      cairo_move_to (cr, x - 5, chart_top - 7);
-      cairo_line_to (cr, x + 5, chart_top - 7);
-      cairo_line_to (cr, x, chart_top - 1);
+      cairo_move_to (cr, x - 5, chart.top - 7);
+      cairo_line_to (cr, x + 5, chart.top - 7);
+      cairo_line_to (cr, x, chart.top - 1);
       cairo_close_path (cr);
       cairo_fill (cr);
+      cairo_destroy (cr);
     }
-
-  /* What the lines are, on the left; the scale, on the right. */
-  {
-    int text_width, text_height;
-    double baseline = (chart_top - 4) / 2;
-
-    PangoAttrList *attrs = pango_attr_list_new ();
-
-    layout = gtk_widget_create_pango_layout (widget, _("live bytes"));
-    pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
-    pango_layout_set_attributes (layout, attrs);
-    pango_attr_list_unref (attrs);
-    pango_layout_get_pixel_size (layout, &text_width, &text_height);
-    set_source (cr, &accent, 0.22);
-    cairo_rectangle (cr, PAD_X, baseline - 4, 12, 8);
-    cairo_fill_preserve (cr);
-    set_source (cr, &accent, 0.8);
-    cairo_set_line_width (cr, 1.0);
-    cairo_stroke (cr);
-    set_source (cr, &fg, 0.55);
-    cairo_move_to (cr, PAD_X + 18, baseline - text_height / 2.0);
-    pango_cairo_show_layout (cr, layout);
-
-    pango_layout_set_text (layout, _("live buffers"), -1);
-    {
-      double x = PAD_X + 18 + text_width + 16;
-
-      set_source (cr, &fg, 0.55);
-      cairo_set_line_width (cr, 1.2);
-      cairo_move_to (cr, x, baseline);
-      cairo_line_to (cr, x + 12, baseline);
-      cairo_stroke (cr);
-      cairo_move_to (cr, x + 18, baseline - text_height / 2.0);
-      pango_cairo_show_layout (cr, layout);
-    }
-
-    bytes_text = g_format_size (self->max_bytes);
-    peak = g_strdup_printf (g_dngettext (NULL, "peak %u buffer · %s", "peak %u buffers · %s", (gulong) self->max_buffers),
-                            (guint) self->max_buffers, bytes_text);
-    pango_layout_set_text (layout, peak, -1);
-    pango_layout_get_pixel_size (layout, &text_width, &text_height);
-    cairo_move_to (cr, width - PAD_X - text_width, baseline - text_height / 2.0);
-    pango_cairo_show_layout (cr, layout);
-  }
-  cairo_destroy (cr);
 }
 
 static void
@@ -373,6 +501,9 @@ rs_timeline_finalize (GObject *object)
   g_clear_pointer (&self->buffers, g_array_unref);
   g_clear_pointer (&self->bytes, g_array_unref);
   g_clear_pointer (&self->marks, g_byte_array_unref);
+  g_clear_pointer (&self->legend, gsk_render_node_unref);
+  g_clear_pointer (&self->strips, g_ptr_array_unref);
+  g_clear_pointer (&self->strip_lengths, g_array_unref);
   G_OBJECT_CLASS (rs_timeline_parent_class)->finalize (object);
 }
 
@@ -453,6 +584,8 @@ rs_timeline_init (RsTimeline *self)
   self->buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->marks = g_byte_array_new ();
+  self->strips = g_ptr_array_new_with_free_func (unref_node);
+  self->strip_lengths = g_array_new (FALSE, TRUE, sizeof (guint));
 
   drag = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
@@ -515,6 +648,7 @@ rs_timeline_update (RsTimeline *self,
       self->axis = 0;
       self->complete = FALSE;
       self->history = history;
+      clear_strips (self);
     }
 
   if (history != NULL)
