@@ -94,29 +94,15 @@ rs_glide_ease (double t)
   return p * p * p + 1;
 }
 
-/* Everything of `surface` but the boxes of `boxes` (the edges, the queue
- * frames), with `alpha`. */
 static void
-paint_without_boxes (cairo_t         *cr,
-                     cairo_surface_t *surface,
-                     const Box       *boxes,
-                     guint            n_boxes,
-                     double           alpha)
+paint_all (cairo_t         *cr,
+           cairo_surface_t *surface,
+           double           alpha)
 {
-  double x1, y1, x2, y2;
-
   if (alpha <= 0.0)
     return;
-  cairo_save (cr);
-  cairo_clip_extents (cr, &x1, &y1, &x2, &y2);
-  cairo_rectangle (cr, x1, y1, x2 - x1, y2 - y1);
-  for (guint i = 0; i < n_boxes; i++)
-    cairo_rectangle (cr, boxes[i].x, boxes[i].y, boxes[i].width, boxes[i].height);
-  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
-  cairo_clip (cr);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_paint_with_alpha (cr, alpha);
-  cairo_restore (cr);
 }
 
 /* One node's box of `surface`, painted at `to`. */
@@ -146,13 +132,6 @@ rs_glide_draw (RsGlide  *self,
 {
   RsGraph *graph;
   cairo_surface_t *surface;
-  guint n;
-  g_autofree Box *new_boxes = NULL;
-  g_autofree Box *old_boxes = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer key, value;
-  guint n_old = 0;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (render != NULL);
@@ -162,47 +141,19 @@ rs_glide_draw (RsGlide  *self,
   if (graph == NULL || surface == NULL)
     return;
 
-  n = rs_graph_get_n_nodes (graph);
-  new_boxes = g_new (Box, n);
-  old_boxes = g_new (Box, g_hash_table_size (self->boxes));
-  for (guint i = 0; i < n; i++)
-    {
-      const RsGraphNode *node = rs_graph_get_node (graph, i);
+  /* The two drawings cross-fade: what stays in place stays, what changed
+   * blends, new nodes fade in and gone ones fade out. */
+  paint_all (cr, self->surface, 1.0 - t);
+  paint_all (cr, surface, t);
 
-      new_boxes[i] = padded (node->x, node->y, node->width, node->height);
-    }
-  g_hash_table_iter_init (&iter, self->boxes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    old_boxes[n_old++] = *(const Box *) value;
-
-  /* Edges and frames cross-fade. */
-  paint_without_boxes (cr, self->surface, old_boxes, n_old, 1.0 - t);
-  paint_without_boxes (cr, surface, new_boxes, n, t);
-
-  /* Nodes that stay glide from where they were; new ones fade in. */
-  for (guint i = 0; i < n; i++)
+  /* Over them, nodes that moved glide from where they were. */
+  for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
     {
       const RsGraphNode *node = rs_graph_get_node (graph, i);
       const Box *old = g_hash_table_lookup (self->boxes, node->name);
+      Box box = padded (node->x, node->y, node->width, node->height);
 
-      if (old != NULL)
-        {
-          g_hash_table_add (seen, (gpointer) node->name);
-          paint_box (cr, surface, &new_boxes[i],
-                     old->x + (new_boxes[i].x - old->x) * t,
-                     old->y + (new_boxes[i].y - old->y) * t, 1.0);
-        }
-      else
-        paint_box (cr, surface, &new_boxes[i], new_boxes[i].x, new_boxes[i].y, t);
+      if (old != NULL && memcmp (old, &box, sizeof box) != 0)
+        paint_box (cr, surface, &box, old->x + (box.x - old->x) * t, old->y + (box.y - old->y) * t, 1.0);
     }
-
-  /* Nodes that went fade out where they were. */
-  g_hash_table_iter_init (&iter, self->boxes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (seen, key))
-      {
-        const Box *box = value;
-
-        paint_box (cr, self->surface, box, box->x, box->y, 1.0 - t);
-      }
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-glide.h: the picture between two layouts. When a step changes the
- * graph's topology, nodes that stay glide from where they were to where the
- * new layout puts them, new nodes fade in, gone nodes fade out, and edges
- * and queue frames cross-fade; so users can follow a buffer by eye.
+ * graph's topology, the old and new drawings cross-fade (new nodes fade in,
+ * gone nodes fade out) and nodes that moved glide over them from where they
+ * were to where the new layout puts them; so users can follow a buffer by
+ * eye.
  */
 #pragma once
 

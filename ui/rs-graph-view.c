@@ -177,6 +177,8 @@ start_glide (RsGraphView *self)
 
 /* ---- drawing ---- */
 
+#define OUTLINE_ROOM 6.0  /* px around the drawing for the selection's outline */
+
 static void
 outline_node (RsGraphView       *self,
               cairo_t           *cr,
@@ -210,13 +212,25 @@ rs_graph_view_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   const RsGraphNode *selected;
   GdkRGBA accent, hover;
+  graphene_rect_t bounds;
   cairo_t *cr;
   double zoom = self->zoom, ox = self->offset_x, oy = self->offset_y;
+  double dw = 0, dh = 0;
 
   if (rs_render_get_surface (self->render) == NULL)
     return;
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* Only where the drawing is (with room for the outlines; anywhere while
+   * gliding): the rest of the view is not painted again. */
+  rs_render_get_size (self->render, &dw, &dh);
+  bounds = GRAPHENE_RECT_INIT (ox - OUTLINE_ROOM, oy - OUTLINE_ROOM,
+                               dw * zoom + 2 * OUTLINE_ROOM, dh * zoom + 2 * OUTLINE_ROOM);
+  if (self->glide_id != 0)
+    bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  if (!graphene_rect_intersection (&bounds, &GRAPHENE_RECT_INIT (0, 0, width, height), &bounds))
+    return;
+  graphene_rect_round_extents (&bounds, &bounds);
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   cairo_save (cr);
   if (self->glide_id != 0)
     {
