@@ -273,7 +273,7 @@ open_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
 
   forget_chooser (self);
-  chooser = gtk_file_chooser_native_new (_("Open a Media File"), GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (_("Open a Media File or a Lesson"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   {
     g_autoptr(GtkFileFilter) media = gtk_file_filter_new ();
@@ -283,6 +283,8 @@ open_action (GtkWidget  *widget,
     gtk_file_filter_add_mime_type (media, "audio/*");
     gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), media);
   }
+  /* A .c file opens as a lesson (rs_player_is_lesson). */
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Lessons (C snippets)"), "*.c", NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), "*", NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
