@@ -179,6 +179,79 @@ test_window_step_and_back (void)
   close_window (window);
 }
 
+static gboolean
+is_run_ahead (gpointer data)
+{
+  RsPlayer *player = data;
+
+  return rs_history_get_length (rs_player_get_history (player)) == (guint) rs_player_get_position (player) + 2 ||
+         rs_player_is_complete (player);
+}
+
+/* A laid-out graph's DOT, less the bounding box the layout added. */
+static char *
+without_bb (char *dot)
+{
+  g_autoptr(GRegex) bb = g_regex_new ("bb=\"[^\"]*\",\\s*", 0, 0, NULL);
+  char *text = g_regex_replace_literal (bb, dot, -1, 0, "", 0, NULL);
+
+  g_free (dot);
+  return text;
+}
+
+/* The graph of `snapshot` as a view with `view`'s options draws it. */
+static char *
+dot_of (RsGraphView *view,
+        RsSnapshot  *snapshot,
+        RsSnapshot  *previous)
+{
+  g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
+  g_autoptr(RsGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  RsGraphOptions options;
+  char *dot;
+
+  rs_graph_options_init (&options);
+  options.dark = rs_graph_view_get_dark (view);
+  options.legend = rs_graph_view_get_legend (view);
+  options.no_title = TRUE;
+  graph = rs_graph_build (snapshot, diff, &options);
+  dot = rs_graph_to_dot (graph, NULL, &error);
+  g_assert_no_error (error);
+  return dot;
+}
+
+/* Given time between steps, the window runs the next call ahead and lays
+ * out its graph on a worker thread. The step stays hidden until reached,
+ * and the graph then shown is the graph of the snapshot shown. */
+static void
+test_window_prepared_steps (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  RsGraphView *view = rs_window_get_graph_view (window);
+
+  for (int i = 1; i <= 40; i++)
+    {
+      g_autofree char *shown = NULL;
+      g_autofree char *expected = NULL;
+
+      spin_until (is_run_ahead, player, 20);
+      spin_a_little ();
+      g_assert_cmpuint (rs_player_get_length (player), ==, (guint) rs_player_get_position (player) + 1);
+      g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, rs_player_get_length (player));
+      activate (window, i % 10 == 0 ? "win.back" : "win.step", 1);
+
+      g_assert_true (rs_graph_view_get_snapshot (view) == rs_player_get_snapshot (player));
+      shown = without_bb (rs_graph_to_dot (rs_render_get_graph (rs_graph_view_get_render (view)), NULL, NULL));
+      expected = dot_of (view, rs_player_get_snapshot (player), rs_player_get_previous (player));
+      g_assert_cmpstr (shown, ==, expected);
+      if (i % 10 == 0)
+        activate (window, "win.step", 1);
+    }
+  close_window (window);
+}
+
 static void
 test_window_bad_file (void)
 {
@@ -391,6 +464,7 @@ main (int   argc,
                              "sample.mp4", NULL);
 
   g_test_add_func ("/window/step-and-back", test_window_step_and_back);
+  g_test_add_func ("/window/prepared-steps", test_window_prepared_steps);
   g_test_add_func ("/window/bad-file", test_window_bad_file);
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/run-to-end", test_window_run_to_end);
