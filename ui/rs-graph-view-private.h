@@ -58,7 +58,7 @@ struct _RsGraphView {
 
   /* The glide after a new layout: what the last layout looked like. */
   guint            glide_id;
-  gint64           glide_start;
+  gint64           glide_start;  /* frame time of its first frame; 0 before */
   double           glide_t;
   RsGlide         *glide;      /* owned */
   double           old_zoom;

@@ -138,6 +138,9 @@ glide_tick (GtkWidget     *widget,
   RsGraphView *self = RS_GRAPH_VIEW (widget);
   gint64 now = gdk_frame_clock_get_frame_time (clock);
 
+  /* The first frame of the glide is its start. */
+  if (self->glide_start == 0)
+    self->glide_start = now;
   self->glide_t = CLAMP ((double) (now - self->glide_start) / GLIDE_USEC, 0.0, 1.0);
   gtk_widget_queue_draw (widget);
   if (self->glide_t < 1.0)
@@ -170,7 +173,7 @@ start_glide (RsGraphView *self)
       stop_glide (self);
       return;
     }
-  self->glide_start = gdk_frame_clock_get_frame_time (clock);
+  self->glide_start = 0;
   self->glide_t = 0.0;
   self->glide_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), glide_tick, NULL, NULL);
 }
