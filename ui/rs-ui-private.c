@@ -76,3 +76,11 @@ _rs_ui_format_ts (gint64 ts)
     return g_strdup (_("none"));
   return g_strdup_printf ("%" G_GINT64_FORMAT, ts);
 }
+
+char *
+_rs_ui_escape_mnemonics (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}

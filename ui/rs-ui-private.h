@@ -25,5 +25,8 @@ char *_rs_ui_format_ret     (int               ret);
 char *_rs_ui_format_call    (const RsSnapshot *snapshot);
 /* A timestamp, or "none". Owned by the caller. */
 char *_rs_ui_format_ts      (gint64            ts);
+/* A menu label showing `text` as it is (`_` is a mnemonic: doubled, it
+ * shows). Owned by the caller. */
+char *_rs_ui_escape_mnemonics (const char     *text);
 
 G_END_DECLS

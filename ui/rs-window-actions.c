@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-window"
 
+#include "rs-ui-private.h"
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
@@ -265,6 +266,90 @@ on_open_response (GtkNativeDialog *dialog,
 }
 
 static void
+open_file_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  rs_window_open (RS_WINDOW (widget), g_variant_get_bytestring (parameter), NULL);
+}
+
+/* ---- recent files ---- */
+
+#define MAX_RECENT 8
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GtkRecentInfo *first = *(GtkRecentInfo **) a;
+  GtkRecentInfo *second = *(GtkRecentInfo **) b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (second), gtk_recent_info_get_modified (first));
+}
+
+/* The files Refscope opened, newest first, as items of win.open-file. */
+static void
+update_recent_menu (RsWindow *self)
+{
+  GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+  g_autoptr(GPtrArray) ours = g_ptr_array_new ();
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (gtk_recent_info_has_application (l->data, g_get_application_name ()) &&
+        gtk_recent_info_is_local (l->data) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (ours, l->data);
+  g_ptr_array_sort (ours, compare_recent);
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; i < MIN (ours->len, MAX_RECENT); i++)
+    {
+      GtkRecentInfo *info = g_ptr_array_index (ours, i);
+      g_autofree char *path = g_filename_from_uri (gtk_recent_info_get_uri (info), NULL, NULL);
+      g_autofree char *label = _rs_ui_escape_mnemonics (gtk_recent_info_get_display_name (info));
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (path == NULL)
+        continue;
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-file", g_variant_new_bytestring (path));
+      g_menu_append_item (self->recent_menu, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_menu)) == 0)
+    g_menu_append (self->recent_menu, _("No Recent Files"), NULL);
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+void
+_rs_window_add_recent (RsWindow   *self,
+                       const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+void
+_rs_window_init_recent (RsWindow *self)
+{
+  GMenuModel *files = g_menu_model_get_item_link (G_MENU_MODEL (self->primary_menu), 0, G_MENU_LINK_SECTION);
+
+  self->recent_menu = g_menu_new ();
+  g_menu_insert_submenu (G_MENU (files), 1, _("Open _Recent"), G_MENU_MODEL (self->recent_menu));
+  g_object_unref (files);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
+                           G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
+  update_recent_menu (self);
+}
+
+GMenuModel *
+rs_window_get_recent_menu (RsWindow *self)
+{
+  g_return_val_if_fail (RS_IS_WINDOW (self), NULL);
+  return G_MENU_MODEL (self->recent_menu);
+}
+
+static void
 open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -476,6 +561,7 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);
   gtk_widget_class_install_action (widget_class, "win.apply-pipeline", NULL, apply_pipeline_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-file", "ay", open_file_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);

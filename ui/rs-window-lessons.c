@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "rs-window"
 
+#include "rs-ui-private.h"
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
@@ -20,14 +21,6 @@ compare_paths (gconstpointer a,
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
-/* Menu labels take `_` as a mnemonic: doubled, it shows. */
-static char *
-escape_mnemonics (const char *label)
-{
-  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
-
-  return g_strjoinv ("__", parts);
-}
 
 static void
 build_lessons_menu (RsWindow *self)
@@ -55,9 +48,9 @@ build_lessons_menu (RsWindow *self)
 
       if (title == NULL)
         continue;
-      label = escape_mnemonics (title);
+      label = _rs_ui_escape_mnemonics (title);
       item = g_menu_item_new (label, NULL);
-      g_menu_item_set_action_and_target_value (item, "win.open-lesson", g_variant_new_bytestring (path));
+      g_menu_item_set_action_and_target_value (item, "win.open-file", g_variant_new_bytestring (path));
       g_menu_append_item (lessons, item);
     }
 
@@ -66,14 +59,6 @@ build_lessons_menu (RsWindow *self)
     g_menu_append_section (self->lessons_menu, _("Bundled Lessons"), G_MENU_MODEL (lessons));
   g_menu_append (files, _("Open a Lesson _File…"), "win.open");
   g_menu_append_section (self->lessons_menu, NULL, G_MENU_MODEL (files));
-}
-
-static void
-open_lesson_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  rs_window_open (RS_WINDOW (widget), g_variant_get_bytestring (parameter), NULL);
 }
 
 /* ---- the source pane ---- */
@@ -167,7 +152,7 @@ _rs_window_check_lesson (RsWindow   *self,
   rs_lesson_view_show_errors (self->lesson_view, self->lesson_errors);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->lesson_errors_button),
                                           g_variant_new_bytestring (path));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->lesson_errors_button), "win.open-lesson");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->lesson_errors_button), "win.open-file");
   name = g_filename_display_basename (path);
   adw_window_title_set_title (self->window_title, name);
   gtk_window_set_title (GTK_WINDOW (self), name);
@@ -297,7 +282,6 @@ _rs_window_class_init_lessons (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, RsWindow, frame_button);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_errors_page);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_errors_button);
-  gtk_widget_class_install_action (widget_class, "win.open-lesson", "ay", open_lesson_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-lesson", NULL, toggle_lesson_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-lesson", NULL);
 }

@@ -48,6 +48,8 @@ struct _RsWindow {
   char                 *subtitle;
   char                 *last_message;
   GMenu                *lessons_menu;
+  GMenu                *primary_menu;     /* template object */
+  GMenu                *recent_menu;      /* owned: the Open Recent submenu */
   char                 *lesson_dir;       /* nullable: the bundled lessons */
   RsScenarioProgram    *lesson_errors;    /* the lesson shown that does not compile */
   gboolean              lesson_mode;      /* a lesson (or its errors) is shown */
@@ -56,6 +58,11 @@ struct _RsWindow {
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
+/* The Open Recent submenu of the primary menu, kept up to date. */
+void _rs_window_init_recent         (RsWindow       *window);
+/* Remembers a file opened (GtkRecentManager). */
+void _rs_window_add_recent          (RsWindow       *window,
+                                     const char     *path);
 /* Space and Shift+Space, per window. */
 void _rs_window_add_space_shortcuts (RsWindow       *window);
 /* Enables the actions that make sense now. */

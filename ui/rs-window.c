@@ -437,6 +437,7 @@ rs_window_open (RsWindow               *self,
       _rs_window_show_error (self, error);
       return FALSE;
     }
+  _rs_window_add_recent (self, path);
   return TRUE;
 }
 
@@ -561,6 +562,7 @@ rs_window_finalize (GObject *object)
 
   g_free (self->subtitle);
   g_free (self->last_message);
+  g_clear_object (&self->recent_menu);
   G_OBJECT_CLASS (rs_window_parent_class)->finalize (object);
 }
 
@@ -648,6 +650,7 @@ rs_window_class_init (RsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, graph_view);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, inspector);
@@ -699,6 +702,7 @@ rs_window_init (RsWindow *self)
 
   _rs_window_add_space_shortcuts (self);
   _rs_window_init_lessons (self);
+  _rs_window_init_recent (self);
 
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);

@@ -3,7 +3,7 @@
  * rs-window.h: the main window: the graph of the step shown, the inspector,
  * the timeline and the step controls. Its actions (win.step, win.back,
  * win.next-packet, win.next-frame, win.play, win.run-to-end, win.restart,
- * win.open, win.open-lesson, win.export, zoom) drive an RsPlayer. A `.c`
+ * win.open, win.open-file, win.export, zoom) drive an RsPlayer. A `.c`
  * file is a lesson: its source is shown beside the graph.
  */
 #pragma once
@@ -57,6 +57,9 @@ RsTimeline    *rs_window_get_timeline     (RsWindow               *window);
 RsLessonView  *rs_window_get_lesson_view  (RsWindow               *window);
 /* The Lessons menu. */
 GMenuModel    *rs_window_get_lessons_menu (RsWindow               *window);
+/* The Open Recent submenu: files opened before, newest first (items of
+ * win.open-file). Borrowed. */
+GMenuModel    *rs_window_get_recent_menu  (RsWindow               *window);
 /* The window's subtitle: "step 57 · avcodec_receive_frame(…) = 0". */
 const char    *rs_window_get_subtitle     (RsWindow               *window);
 /* The text of the last toast shown, or NULL. */

@@ -181,7 +181,7 @@ test_lessons_menu (void)
   g_assert_true (g_str_has_suffix (g_variant_get_bytestring (target), "/02-init-packet-leak.c"));
 
   /* Choosing it opens the lesson. */
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-lesson", target));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, g_variant_get_bytestring (target));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (rs_window_get_lesson_view (window))));
   check_current_line (window);

@@ -252,6 +252,51 @@ test_window_prepared_steps (void)
   close_window (window);
 }
 
+/* The index of the Open Recent item that opens `path`, or -1. */
+static int
+find_recent (RsWindow   *window,
+             const char *path)
+{
+  GMenuModel *menu = rs_window_get_recent_menu (window);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_BYTESTRING);
+
+      if (target != NULL && strcmp (g_variant_get_bytestring (target), path) == 0)
+        return i;
+    }
+  return -1;
+}
+
+static gboolean
+is_recent (gpointer data)
+{
+  return find_recent (data, sample) >= 0;
+}
+
+/* A file opened is listed under Open Recent, and its item opens it again. */
+static void
+test_window_recent (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  g_autofree char *other = g_build_filename (g_getenv ("RS_MEDIA_DIR"), "sample.webm", NULL);
+  GMenuModel *menu = rs_window_get_recent_menu (window);
+  g_autoptr(GVariant) target = NULL;
+  int index;
+
+  spin_until (is_recent, window, 20);
+  g_assert_true (rs_window_open (window, other, NULL));
+  g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, other);
+
+  index = find_recent (window, sample);
+  target = g_menu_model_get_item_attribute_value (menu, index, G_MENU_ATTRIBUTE_TARGET, NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
+  g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, sample);
+  close_window (window);
+}
+
 static void
 test_window_bad_file (void)
 {
@@ -465,6 +510,7 @@ main (int   argc,
 
   g_test_add_func ("/window/step-and-back", test_window_step_and_back);
   g_test_add_func ("/window/prepared-steps", test_window_prepared_steps);
+  g_test_add_func ("/window/recent", test_window_recent);
   g_test_add_func ("/window/bad-file", test_window_bad_file);
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/run-to-end", test_window_run_to_end);
