@@ -276,6 +276,9 @@ open_file_action (GtkWidget  *widget,
 /* ---- recent files ---- */
 
 #define MAX_RECENT 8
+/* The application name recent files are registered under (the process's
+ * name differs in tests and benchmarks). */
+#define RECENT_APP "Refscope"
 
 static int
 compare_recent (gconstpointer a,
@@ -295,7 +298,7 @@ update_recent_menu (RsWindow *self)
   g_autoptr(GPtrArray) ours = g_ptr_array_new ();
 
   for (GList *l = items; l != NULL; l = l->next)
-    if (gtk_recent_info_has_application (l->data, g_get_application_name ()) &&
+    if (gtk_recent_info_has_application (l->data, RECENT_APP) &&
         gtk_recent_info_is_local (l->data) && gtk_recent_info_exists (l->data))
       g_ptr_array_add (ours, l->data);
   g_ptr_array_sort (ours, compare_recent);
@@ -325,8 +328,15 @@ _rs_window_add_recent (RsWindow   *self,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *type = g_content_type_guess (path, NULL, 0, NULL);
+  g_autofree char *mime_type = g_content_type_get_mime_type (type);
+  GtkRecentData data = {
+    .mime_type = mime_type != NULL ? mime_type : (char *) "application/octet-stream",
+    .app_name = (char *) RECENT_APP,
+    .app_exec = (char *) "refscope %f",
+  };
 
-  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
 void
