@@ -13,41 +13,10 @@
 
 #include "rs-ui.h"
 #include "rs-window.h"
+#include "ui-test.h"
 
 static char *scenario_dir;
 static char *sample;
-
-static void
-spin_a_little (void)
-{
-  for (int i = 0; i < 30; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-is_idle (gpointer data)
-{
-  return !rs_player_get_busy (rs_window_get_player (data));
-}
-
-static void
-spin_until (gboolean (*done) (gpointer data),
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static RsWindow *
 new_window (void)
@@ -56,16 +25,8 @@ new_window (void)
 
   rs_window_set_lesson_dir (window, scenario_dir);
   gtk_window_present (GTK_WINDOW (window));
-  spin_a_little ();
+  ui_test_spin_a_little ();
   return window;
-}
-
-static void
-close_window (RsWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin_a_little ();
-  g_assert_finalize_object (window);
 }
 
 static char *
@@ -185,7 +146,7 @@ test_lessons_menu (void)
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, g_variant_get_bytestring (target));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (rs_window_get_lesson_view (window))));
   check_current_line (window);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* Every bundled lesson, stepped to its end: each step's line highlighted;
@@ -240,7 +201,7 @@ test_lessons_run_each (void)
       check_current_line (window);
     }
   g_assert_cmpuint (lessons, >=, 7);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* Lesson 2: at the step of av_init_packet, and at the end, the leak is
@@ -269,7 +230,7 @@ test_lessons_leak_report (void)
 
   /* To the end on the worker thread. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-end", NULL));
-  spin_until (is_idle, window, 60);
+  ui_test_spin_until (ui_test_is_idle, window, 60);
   g_assert_true (rs_player_is_at_end (player));
   check_current_line (window);
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_LEAK, "buffer 1", &index));
@@ -296,7 +257,7 @@ test_lessons_leak_report (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL));
   g_assert_cmpint (rs_player_get_position (player), ==, 0);
   check_current_line (window);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* A lesson that does not compile: its source with each error underlined
@@ -361,7 +322,7 @@ test_lessons_compile_errors (void)
   g_assert_null (rs_lesson_view_get_session (view));
 
   remove_lesson (bad);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* Runtime errors and unsafe writes are listed with the step that made
@@ -409,7 +370,7 @@ test_lessons_runtime_errors (void)
   g_assert_true (seen_unsafe);
 
   remove_lesson (lesson);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* A click on a line goes to its step: recorded, or run until it runs; a
@@ -442,7 +403,7 @@ test_lessons_click_line (void)
   g_assert_cmpint (rs_player_get_position (player), ==, 1);
 
   remove_lesson (lesson);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 int

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window on the bundled sample: stepping, the inspector, a bad file,
- * exporting, running to the end; and the window does not leak.
+ * The window on the bundled sample: stepping, the prepared next step, the
+ * inspector, recent files, a bad file, exporting, running to the end; and
+ * the window does not leak.
  */
 #define G_LOG_DOMAIN "test-window"
 
@@ -12,24 +13,9 @@
 #include "rs-query.h"
 #include "rs-ui.h"
 #include "rs-window.h"
+#include "ui-test.h"
 
 static char *sample;
-
-/* Runs the main loop until `done` says so, or fails after `seconds`. */
-static void
-spin_until (gboolean (*done) (gpointer data),
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static gboolean
 is_drawn (gpointer data)
@@ -45,23 +31,6 @@ is_player_idle (gpointer data)
   return !rs_player_get_busy (data);
 }
 
-static gboolean
-is_idle (gpointer data)
-{
-  return !rs_player_get_busy (rs_window_get_player (data));
-}
-
-static void
-spin_a_little (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
 static RsWindow *
 new_window_on_sample (void)
 {
@@ -69,16 +38,8 @@ new_window_on_sample (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (rs_window_open (window, sample, NULL));
-  spin_until (is_drawn, window, 20);
+  ui_test_spin_until (is_drawn, window, 20);
   return window;
-}
-
-static void
-close_window (RsWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  spin_a_little ();
-  g_assert_finalize_object (window);
 }
 
 static void
@@ -176,7 +137,7 @@ test_window_step_and_back (void)
     g_assert_nonnull (rs_inspector_get_field (inspector, "pts"));
   }
 
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static gboolean
@@ -236,8 +197,8 @@ test_window_prepared_steps (void)
       g_autofree char *shown = NULL;
       g_autofree char *expected = NULL;
 
-      spin_until (is_run_ahead, player, 20);
-      spin_a_little ();
+      ui_test_spin_until (is_run_ahead, player, 20);
+      ui_test_spin_a_little ();
       g_assert_cmpuint (rs_player_get_length (player), ==, (guint) rs_player_get_position (player) + 1);
       g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, rs_player_get_length (player));
       activate (window, i % 10 == 0 ? "win.back" : "win.step", 1);
@@ -249,7 +210,7 @@ test_window_prepared_steps (void)
       if (i % 10 == 0)
         activate (window, "win.step", 1);
     }
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* The index of the Open Recent item that opens `path`, or -1. */
@@ -286,7 +247,7 @@ test_window_recent (void)
   g_autoptr(GVariant) target = NULL;
   int index;
 
-  spin_until (is_recent, window, 20);
+  ui_test_spin_until (is_recent, window, 20);
   g_assert_true (rs_window_open (window, other, NULL));
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, other);
 
@@ -294,7 +255,7 @@ test_window_recent (void)
   target = g_menu_model_get_item_attribute_value (menu, index, G_MENU_ATTRIBUTE_TARGET, NULL);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, sample);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
@@ -329,7 +290,7 @@ test_window_bad_file (void)
   g_assert_nonnull (strstr (rs_window_get_last_message (window), "/nonexistent/clip.mp4"));
 
   g_unlink (bad);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
@@ -385,7 +346,7 @@ test_window_export (void)
   g_unlink (png);
   g_unlink (svg);
   g_rmdir (dir);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
@@ -399,7 +360,7 @@ test_window_run_to_end (void)
   /* Stepping is off while the worker runs. */
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL) &&
                   rs_player_get_position (player) != 0);
-  spin_until (is_idle, window, 120);
+  ui_test_spin_until (ui_test_is_idle, window, 120);
   g_assert_true (rs_player_is_complete (player));
   g_assert_true (rs_player_is_at_end (player));
   g_assert_cmpint (rs_player_get_position (player), ==, (int) rs_player_get_length (player) - 1);
@@ -409,7 +370,7 @@ test_window_run_to_end (void)
   g_signal_emit_by_name (rs_window_get_timeline (window), "seek", 100u);
   g_assert_cmpint (rs_player_get_position (player), ==, 100);
 
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 static void
@@ -420,11 +381,11 @@ test_window_cancel_run (void)
 
   activate (window, "win.run-to-end", 1);
   activate (window, "win.cancel-run", 1);
-  spin_until (is_idle, window, 60);
+  ui_test_spin_until (ui_test_is_idle, window, 60);
   /* Whatever ran is kept, and the last step recorded is shown. */
   g_assert_cmpint (rs_player_get_position (player), ==, (int) rs_player_get_length (player) - 1);
   activate (window, "win.back", 1);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* Closing the window while the worker runs cancels it, and nothing leaks. */
@@ -438,8 +399,8 @@ test_window_close_while_running (void)
   g_assert_true (rs_player_get_busy (player));
   gtk_window_destroy (GTK_WINDOW (window));
   /* The worker stops at its next step; then the task lets go. */
-  spin_until (is_player_idle, player, 60);
-  spin_a_little ();
+  ui_test_spin_until (is_player_idle, player, 60);
+  ui_test_spin_a_little ();
   g_assert_finalize_object (window);
 }
 
@@ -461,10 +422,10 @@ test_window_play (void)
   g_assert_cmpuint (rs_player_get_speed (player), ==, 60);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
   g_assert_true (rs_player_get_playing (player));
-  spin_until (is_past_step_5, window, 20);
+  ui_test_spin_until (is_past_step_5, window, 20);
   activate (window, "win.back", 1);
   g_assert_false (rs_player_get_playing (player));
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 /* Applying pipeline settings restarts the session with them; a failure to
@@ -493,7 +454,7 @@ test_window_pipeline (void)
   activate (window, "win.restart", 1);
   g_assert_cmpint (rs_player_get_position (player), ==, 0);
   g_assert_cmpint (rs_player_get_settings (player)->packet_queue, ==, 2);
-  close_window (window);
+  ui_test_close_window (window);
 }
 
 int
