@@ -655,23 +655,19 @@ rs_timeline_update (RsTimeline *self,
     length = MIN (length, rs_history_get_length (history));
   if (history != NULL && length != self->marks->len)
     {
-      /* Events are read once per step; the series are read whole. */
+      /* Each step is read once, when it is new. */
       for (guint step = self->marks->len; step < length; step++)
         {
-          guint8 marks = step_marks (rs_history_get_snapshot (history, step));
+          RsSnapshot *snapshot = rs_history_get_snapshot (history, step);
+          guint8 marks = step_marks (snapshot);
+          guint64 buffers = rs_snapshot_get_n_buffers (snapshot);
+          guint64 bytes = rs_snapshot_get_live_bytes (snapshot);
 
           g_byte_array_append (self->marks, &marks, 1);
-        }
-      g_clear_pointer (&self->buffers, g_array_unref);
-      g_clear_pointer (&self->bytes, g_array_unref);
-      rs_history_get_live_series (history, &self->buffers, &self->bytes);
-      g_array_set_size (self->buffers, length);
-      g_array_set_size (self->bytes, length);
-      self->max_buffers = self->max_bytes = 0;
-      for (guint i = 0; i < length; i++)
-        {
-          self->max_buffers = MAX (self->max_buffers, g_array_index (self->buffers, guint64, i));
-          self->max_bytes = MAX (self->max_bytes, g_array_index (self->bytes, guint64, i));
+          g_array_append_val (self->buffers, buffers);
+          g_array_append_val (self->bytes, bytes);
+          self->max_buffers = MAX (self->max_buffers, buffers);
+          self->max_bytes = MAX (self->max_bytes, bytes);
         }
     }
 
