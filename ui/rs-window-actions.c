@@ -174,6 +174,7 @@ cancel_run_action (GtkWidget  *widget,
 
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
+  _rs_window_cancel_export (self);
 }
 
 /* ---- zoom ---- */
@@ -238,8 +239,8 @@ add_filter (GtkFileChooser *chooser,
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
-static void
-forget_chooser (RsWindow *self)
+void
+_rs_window_forget_chooser (RsWindow *self)
 {
   if (self->chooser == NULL)
     return;
@@ -257,7 +258,7 @@ on_open_response (GtkNativeDialog *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  forget_chooser (self);
+  _rs_window_forget_chooser (self);
   if (file == NULL)
     return;
   path = g_file_get_path (file);
@@ -367,7 +368,7 @@ open_action (GtkWidget  *widget,
   RsWindow *self = RS_WINDOW (widget);
   GtkFileChooserNative *chooser;
 
-  forget_chooser (self);
+  _rs_window_forget_chooser (self);
   chooser = gtk_file_chooser_native_new (_("Open a Media File or a Lesson"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   {
@@ -398,7 +399,7 @@ on_export_response (GtkNativeDialog *dialog,
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  forget_chooser (self);
+  _rs_window_forget_chooser (self);
   if (file == NULL)
     return;
   path = g_file_get_path (file);
@@ -455,7 +456,7 @@ export_action (GtkWidget  *widget,
 
   if (rs_player_get_position (self->player) < 0)
     return;
-  forget_chooser (self);
+  _rs_window_forget_chooser (self);
   chooser = gtk_file_chooser_native_new (_("Export Snapshot"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   stem = g_strdup (title != NULL ? title : "refscope");
@@ -513,7 +514,8 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.open", !busy);
   gtk_widget_action_set_enabled (widget, "win.export", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.apply-pipeline", !busy);
-  gtk_widget_action_set_enabled (widget, "win.cancel-run", busy);
+  gtk_widget_action_set_enabled (widget, "win.export-session", open && !busy && self->export_task == NULL);
+  gtk_widget_action_set_enabled (widget, "win.cancel-run", busy || self->export_task != NULL);
 }
 
 /* Space steps, unless the focus is on something Space is for: a button
@@ -594,6 +596,7 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.restart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);

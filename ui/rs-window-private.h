@@ -53,11 +53,23 @@ struct _RsWindow {
   char                 *lesson_dir;       /* nullable: the bundled lessons */
   RsScenarioProgram    *lesson_errors;    /* the lesson shown that does not compile */
   gboolean              lesson_mode;      /* a lesson (or its errors) is shown */
+  GTask                *export_task;      /* Export session… under way */
+  GCancellable         *export_cancellable;
+  GApplication         *export_application; /* held while exporting */
+  guint                 export_tick_id;   /* updates its progress */
   GdkFrameClock        *ahead_clock;      /* owned; waiting for it to paint the step shown */
   guint                 ahead_id;         /* the idle that prepares the next step */
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
+void _rs_window_class_init_export   (GtkWidgetClass *widget_class);
+/* Closes the open or export dialog shown, if any. */
+void _rs_window_forget_chooser      (RsWindow       *window);
+/* The strip at the bottom: running to the end, or exporting a session. */
+void _rs_window_update_progress     (RsWindow       *window);
+/* "Exporting… 12 of 1274 steps", or NULL if no export is under way. */
+char *_rs_window_get_export_progress (RsWindow      *window);
+void _rs_window_cancel_export       (RsWindow       *window);
 /* The Open Recent submenu of the primary menu, kept up to date. */
 void _rs_window_init_recent         (RsWindow       *window);
 /* Remembers a file opened (GtkRecentManager). */

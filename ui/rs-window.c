@@ -249,25 +249,35 @@ on_speed_changed (RsWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
 }
 
+void
+_rs_window_update_progress (RsWindow *self)
+{
+  gboolean busy = rs_player_get_busy (self->player);
+  g_autofree char *text = NULL;
+
+  if (busy)
+    text = g_strdup_printf (_("Running to the end… %u steps"), rs_player_get_progress (self->player));
+  else
+    text = _rs_window_get_export_progress (self);
+  gtk_revealer_set_reveal_child (self->run_revealer, text != NULL);
+  gtk_spinner_set_spinning (self->run_spinner, text != NULL);
+  if (text != NULL)
+    gtk_label_set_text (self->run_label, text);
+}
+
 static void
 on_busy_changed (RsWindow *self)
 {
-  gboolean busy = rs_player_get_busy (self->player);
-
-  gtk_revealer_set_reveal_child (self->run_revealer, busy);
-  gtk_spinner_set_spinning (self->run_spinner, busy);
+  _rs_window_update_progress (self);
   _rs_window_update_actions (self);
-  if (!busy)
+  if (!rs_player_get_busy (self->player))
     on_length_changed (self);
 }
 
 static void
 on_progress_changed (RsWindow *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Running to the end… %u steps"),
-                                           rs_player_get_progress (self->player));
-
-  gtk_label_set_text (self->run_label, text);
+  _rs_window_update_progress (self);
 }
 
 static void
@@ -539,6 +549,7 @@ rs_window_dispose (GObject *object)
   if (self->run_cancellable != NULL)
     g_cancellable_cancel (self->run_cancellable);
   g_clear_object (&self->run_cancellable);
+  _rs_window_cancel_export (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -672,6 +683,7 @@ rs_window_class_init (RsWindowClass *klass)
 
   _rs_window_class_init_actions (widget_class);
   _rs_window_class_init_lessons (widget_class);
+  _rs_window_class_init_export (widget_class);
 }
 
 static void

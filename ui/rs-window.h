@@ -40,6 +40,12 @@ void           rs_window_set_settings     (RsWindow               *window,
 gboolean       rs_window_export           (RsWindow               *window,
                                            const char             *path,
                                            GError                **error);
+/* Writes the graph of every recorded step to DIRECTORY/step-NNNNNN.FORMAT on
+ * a worker thread, showing progress with Cancel; a toast tells the end.
+ * FALSE if nothing is open or an export is already under way. */
+gboolean       rs_window_export_session   (RsWindow               *window,
+                                           const char             *directory,
+                                           const char             *format);
 /* Shows `message` as a toast. */
 void           rs_window_show_message     (RsWindow               *window,
                                            const char             *message);

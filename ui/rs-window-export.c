@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Export session…: every recorded step's graph into a folder, on a worker
+ * thread, with progress and Cancel. The worker holds its own references to
+ * the snapshots and renders with its own RsRender, so the window can go on
+ * stepping meanwhile.
+ */
+#define G_LOG_DOMAIN "rs-window"
+
+#include "rs-ui-private.h"
+#include "rs-window-private.h"
+
+#include <glib/gi18n.h>
+
+#include "rs-export.h"
+
+typedef struct {
+  GPtrArray *snapshots;   /* RsSnapshot, owned */
+  char      *directory;
+  char      *format;
+  int        done;        /* steps written (atomic) */
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_ptr_array_unref (job->snapshots);
+  g_free (job->directory);
+  g_free (job->format);
+  g_free (job);
+}
+
+static void
+export_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(RsRender) render = rs_render_new ();
+  const char *formats[] = { job->format, NULL };
+
+  for (guint i = 0; i < job->snapshots->len; i++)
+    {
+      RsSnapshot *snapshot = g_ptr_array_index (job->snapshots, i);
+      g_autoptr(RsDiff) diff = NULL;
+      GError *error = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      diff = rs_diff_new (i > 0 ? g_ptr_array_index (job->snapshots, i - 1) : NULL, snapshot);
+      if (!rs_export_step (render, snapshot, diff, NULL, job->directory,
+                           rs_snapshot_get_step (snapshot), formats, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_atomic_int_set (&job->done, (int) i + 1);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+char *
+_rs_window_get_export_progress (RsWindow *self)
+{
+  Job *job;
+
+  if (self->export_task == NULL)
+    return NULL;
+  job = g_task_get_task_data (self->export_task);
+  return g_strdup_printf (_("Exporting… %d of %u steps"), g_atomic_int_get (&job->done), job->snapshots->len);
+}
+
+static gboolean
+on_export_tick (gpointer data)
+{
+  _rs_window_update_progress (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RsWindow *self = RS_WINDOW (object);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_clear_handle_id (&self->export_tick_id, g_source_remove);
+  g_clear_object (&self->export_cancellable);
+  if (self->export_application != NULL)
+    g_application_release (self->export_application);
+  g_clear_object (&self->export_application);
+  g_clear_object (&self->export_task);
+  /* The window may have been closed meanwhile. */
+  if (self->player == NULL)
+    return;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *name = g_filename_display_basename (job->directory);
+      g_autofree char *message = g_strdup_printf (g_dngettext (NULL, "Exported %u step to %s", "Exported %u steps to %s",
+                                                               job->snapshots->len),
+                                                  job->snapshots->len, name);
+
+      rs_window_show_message (self, message);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _rs_window_show_error (self, error);
+  _rs_window_update_progress (self);
+  _rs_window_update_actions (self);
+}
+
+gboolean
+rs_window_export_session (RsWindow   *self,
+                          const char *directory,
+                          const char *format)
+{
+  RsHistory *history;
+  GtkApplication *application;
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (directory != NULL, FALSE);
+  g_return_val_if_fail (rs_export_format_is_valid (format), FALSE);
+
+  history = rs_player_get_history (self->player);
+  if (history == NULL || self->export_task != NULL || rs_player_get_length (self->player) == 0)
+    return FALSE;
+
+  job = g_new0 (Job, 1);
+  job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_snapshot_unref);
+  for (guint i = 0; i < rs_player_get_length (self->player); i++)
+    g_ptr_array_add (job->snapshots, rs_snapshot_ref (rs_history_get_snapshot (history, i)));
+  job->directory = g_strdup (directory);
+  job->format = g_ascii_strdown (format, -1);
+
+  /* Quitting waits for the worker, which stops at the next step once the
+   * window's dispose cancels it. */
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  if (application != NULL)
+    {
+      self->export_application = g_object_ref (G_APPLICATION (application));
+      g_application_hold (self->export_application);
+    }
+  self->export_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->export_cancellable, export_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  self->export_task = g_object_ref (task);
+  self->export_tick_id = g_timeout_add (100, on_export_tick, self);
+  g_task_run_in_thread (task, export_in_thread);
+  _rs_window_update_progress (self);
+  _rs_window_update_actions (self);
+  return TRUE;
+}
+
+static void
+on_export_session_response (GtkNativeDialog *dialog,
+                            int              response,
+                            RsWindow        *self)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *format = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      format = g_strdup (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format"));
+    }
+  _rs_window_forget_chooser (self);
+  if (folder == NULL)
+    return;
+  path = g_file_get_path (folder);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (folder);
+      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local folder"), uri);
+
+      rs_window_show_message (self, message);
+      return;
+    }
+  rs_window_export_session (self, path, rs_export_format_is_valid (format) ? format : "svg");
+}
+
+static void
+export_session_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  const char *ids[] = { "svg", "png", "pdf", "dot", NULL };
+  const char *labels[] = { "SVG", "PNG", "PDF", "DOT", NULL };
+
+  _rs_window_forget_chooser (self);
+  chooser = gtk_file_chooser_native_new (_("Export Every Step to a Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "format", _("Format"), ids, labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "svg");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_session_response), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+void
+_rs_window_cancel_export (RsWindow *self)
+{
+  if (self->export_cancellable != NULL)
+    g_cancellable_cancel (self->export_cancellable);
+  g_clear_handle_id (&self->export_tick_id, g_source_remove);
+}
+
+void
+_rs_window_class_init_export (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.export-session", NULL, export_session_action);
+}
