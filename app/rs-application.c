@@ -126,10 +126,13 @@ open_in_window (RsApplication *self,
       RsPlayer *player = rs_window_get_player (window);
       g_autoptr(GError) error = NULL;
 
-      /* --steps=N: N steps have run, so step N - 1 is shown. */
+      /* --steps=N: N steps have run, so step N - 1 is shown (and only it:
+       * the window hears of the steps once they have all run). */
+      g_object_freeze_notify (G_OBJECT (player));
       while (rs_player_get_position (player) + 1 < (int) steps &&
              rs_player_forward (player, RS_STEP_CALL, &error))
         ;
+      g_object_thaw_notify (G_OBJECT (player));
       if (error != NULL)
         rs_window_show_message (window, error->message);
     }
