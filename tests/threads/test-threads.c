@@ -13,6 +13,10 @@
  * session whose decoder runs frame threads must say they are approximate
  * ("exact": false); a decoder with slice threads only (MPEG-2) stays exact.
  *
+ * Then the window's way of preparing a step (ui/rs-graph-view.c): a worker
+ * thread lays out the next snapshot's graph into a second render while the
+ * main thread draws and hit-tests the render shown, then the two swap.
+ *
  *   test-threads CLIP:approximate|exact...
  */
 #include <json-glib/json-glib.h>
@@ -20,6 +24,8 @@
 #include <string.h>
 
 #include "rs-decode-session.h"
+#include "rs-diff.h"
+#include "rs-render.h"
 #include "rs-trace.h"
 
 /* A step that takes longer than this is stuck. */
@@ -150,6 +156,79 @@ test_threads (gconstpointer data)
   }
 }
 
+#define PREPARED_STEPS 120
+
+typedef struct {
+  RsRender   *render;
+  RsSnapshot *snapshot;
+  RsSnapshot *previous;
+  gboolean    ok;
+} Preparation;
+
+static gpointer
+prepare (gpointer data)
+{
+  Preparation *preparation = data;
+  g_autoptr(RsDiff) diff = rs_diff_new (preparation->previous, preparation->snapshot);
+  g_autoptr(GError) error = NULL;
+
+  preparation->ok = rs_render_update (preparation->render, preparation->snapshot, diff, NULL, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+test_prepared_layouts (gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (data, NULL, &error);
+  g_autoptr(RsRender) shown = rs_render_new ();
+  g_autoptr(RsRender) spare = rs_render_new ();
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 480, 640);
+  RsSnapshot *current;
+  guint prepared = 0;
+
+  g_assert_no_error (error);
+  current = rs_session_step (RS_SESSION (session), &error);
+  g_assert_nonnull (current);
+  g_assert_true (rs_render_update (shown, current, NULL, NULL, &error));
+
+  while (prepared < PREPARED_STEPS)
+    {
+      /* The next call, run ahead; its graph laid out on a worker. */
+      RsSnapshot *next = rs_session_step (RS_SESSION (session), &error);
+      Preparation preparation = { spare, next, current, FALSE };
+      GThread *worker;
+
+      g_assert_no_error (error);
+      if (next == NULL)
+        break;
+      worker = g_thread_new ("prepare", prepare, &preparation);
+
+      /* Meanwhile the frames of the step shown. */
+      for (int frame = 0; frame < 3; frame++)
+        {
+          cairo_t *cr = cairo_create (image);
+          double width = 0, height = 0;
+
+          rs_render_draw (shown, cr);
+          cairo_destroy (cr);
+          rs_render_get_size (shown, &width, &height);
+          rs_render_hit_test (shown, width / 2, height / 2);
+        }
+
+      g_thread_join (worker);
+      g_assert_true (preparation.ok);
+      spare = g_steal_pointer (&shown);
+      shown = preparation.render;
+      current = next;
+      prepared++;
+    }
+  g_test_message ("%s: %u steps prepared on a worker", (const char *) data, prepared);
+  g_assert_cmpuint (prepared, ==, PREPARED_STEPS);
+  cairo_surface_destroy (image);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -178,6 +257,13 @@ main (int   argc,
           path = g_strdup_printf ("/threads/%s/%d", base, threads[k]);
           g_test_add_data_func_full (path, test, test_threads, case_free);
         }
+    }
+
+  if (argc > 1)
+    {
+      char *clip = g_strndup (argv[1], strrchr (argv[1], ':') - argv[1]);
+
+      g_test_add_data_func_full ("/threads/prepared-layouts", clip, test_prepared_layouts, g_free);
     }
 
   thread = g_thread_new ("watchdog", watchdog, NULL);
