@@ -234,10 +234,8 @@ rs_cursor_run_ahead (RsCursor *self)
   g_clear_error (&self->ahead_error);
   if (rs_session_step (self->session, &self->ahead_error) == NULL && self->ahead_error == NULL)
     return FALSE;
-  /* A failed step may record nothing: the failure still waits. */
+  /* A failed step may have recorded nothing: its failure still waits. */
   self->ahead_length = recorded (self);
-  if (self->ahead_length == length && self->ahead_error == NULL)
-    self->ahead_length = 0;
   return TRUE;
 }
 

@@ -399,6 +399,14 @@ finish_preparation (RsGraphView *self)
   return preparation;
 }
 
+static void
+keep_spare (RsGraphView *self,
+            RsRender    *render)
+{
+  g_clear_pointer (&self->spare, rs_render_free);
+  self->spare = render;
+}
+
 /* Ends a preparation that will not be shown: its render is the spare again. */
 static void
 drop_preparation (RsGraphView *self)
@@ -407,8 +415,7 @@ drop_preparation (RsGraphView *self)
 
   if (preparation == NULL)
     return;
-  g_clear_pointer (&self->spare, rs_render_free);
-  self->spare = g_steal_pointer (&preparation->render);
+  keep_spare (self, g_steal_pointer (&preparation->render));
   preparation_free (preparation);
 }
 
@@ -427,10 +434,7 @@ take_prepared (RsGraphView *self)
       memcmp (&preparation->options, &options, sizeof options) == 0)
     render = g_steal_pointer (&preparation->render);
   else
-    {
-      g_clear_pointer (&self->spare, rs_render_free);
-      self->spare = g_steal_pointer (&preparation->render);
-    }
+    keep_spare (self, g_steal_pointer (&preparation->render));
   preparation_free (preparation);
   return render;
 }
@@ -484,8 +488,7 @@ render (RsGraphView  *self,
   prepared = take_prepared (self);
   if (prepared != NULL)
     {
-      g_clear_pointer (&self->spare, rs_render_free);
-      self->spare = g_steal_pointer (&self->render);
+      keep_spare (self, g_steal_pointer (&self->render));
       self->render = prepared;
       moved = self->glide == NULL || rs_glide_moves (self->glide, self->render);
     }
