@@ -300,6 +300,54 @@ test_window_export_session (void)
   ui_test_close_window (window);
 }
 
+/* What the window's drop target does with `value`, as if it was dropped. */
+static gboolean
+drop (RsWindow     *window,
+      const GValue *value)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  gboolean accepted = FALSE;
+  guint drop_targets = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", value, 10.0, 10.0, &accepted);
+          drop_targets++;
+        }
+    }
+  g_assert_cmpuint (drop_targets, ==, 1);
+  return accepted;
+}
+
+/* Files dropped on the window open; a non-local one is refused, named. */
+static void
+test_window_drop (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  g_autofree char *webm = g_build_filename (g_getenv ("RS_MEDIA_DIR"), "sample.webm", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (webm);
+  g_autoptr(GFile) remote = g_file_new_for_uri ("http://example.invalid/clip.mp4");
+  g_auto(GValue) value = G_VALUE_INIT;
+  GSList files = { file, NULL };
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, &files);
+  g_assert_true (drop (window, &value));
+  g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, webm);
+
+  g_value_unset (&value);
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, remote);
+  g_assert_false (drop (window, &value));
+  g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, webm);
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), "http://example.invalid/clip.mp4"));
+  ui_test_close_window (window);
+}
+
 static void
 test_window_bad_file (void)
 {
@@ -515,6 +563,7 @@ main (int   argc,
   g_test_add_func ("/window/prepared-steps", test_window_prepared_steps);
   g_test_add_func ("/window/recent", test_window_recent);
   g_test_add_func ("/window/export-session", test_window_export_session);
+  g_test_add_func ("/window/drop", test_window_drop);
   g_test_add_func ("/window/bad-file", test_window_bad_file);
   g_test_add_func ("/window/export", test_window_export);
   g_test_add_func ("/window/run-to-end", test_window_run_to_end);
