@@ -304,7 +304,8 @@ clear_strips (RsTimeline *self)
   g_clear_pointer (&self->legend, gsk_render_node_unref);
 }
 
-/* A node drawn by `draw` in `bounds`, clipped to them; NULL if empty. */
+/* Columns [from, to) of the chart, or the legend when the range is empty,
+ * as a node clipped to `bounds`; NULL if nothing was drawn. */
 static GskRenderNode *
 make_node (RsTimeline            *self,
            const Chart           *chart,
