@@ -388,6 +388,22 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (self->chooser);
 }
 
+char *
+_rs_window_get_export_path (RsWindow *self,
+                            GFile    *file)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local file"), uri);
+
+      rs_window_show_message (self, message);
+    }
+  return path;
+}
+
 static void
 on_export_response (GtkNativeDialog *dialog,
                     int              response,
@@ -402,15 +418,9 @@ on_export_response (GtkNativeDialog *dialog,
   _rs_window_forget_chooser (self);
   if (file == NULL)
     return;
-  path = g_file_get_path (file);
+  path = _rs_window_get_export_path (self, file);
   if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local file"), uri);
-
-      rs_window_show_message (self, message);
-      return;
-    }
+    return;
   if (!rs_window_export (self, path, &error))
     _rs_window_show_error (self, error);
   else

@@ -173,15 +173,9 @@ on_export_session_response (GtkNativeDialog *dialog,
   _rs_window_forget_chooser (self);
   if (folder == NULL)
     return;
-  path = g_file_get_path (folder);
+  path = _rs_window_get_export_path (self, folder);
   if (path == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (folder);
-      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local folder"), uri);
-
-      rs_window_show_message (self, message);
-      return;
-    }
+    return;
   rs_window_export_session (self, path, rs_export_format_is_valid (format) ? format : "svg");
 }
 
