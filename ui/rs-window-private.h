@@ -57,6 +57,8 @@ struct _RsWindow {
   GCancellable         *export_cancellable;
   GApplication         *export_application; /* held while exporting */
   guint                 export_tick_id;   /* updates its progress */
+  int                   shown_position;   /* the step shown last */
+  gboolean              backwards;        /* ... was reached by going back */
   GdkFrameClock        *ahead_clock;      /* owned; waiting for it to paint the step shown */
   guint                 ahead_id;         /* the idle that prepares the next step */
 };

@@ -127,6 +127,14 @@ prepare_next_step (gpointer data)
   self->ahead_id = 0;
   if (snapshot == NULL || rs_player_get_busy (self->player))
     return G_SOURCE_REMOVE;
+  /* Going back, the step before is the likely next one. */
+  if (self->backwards && position > 0)
+    {
+      history = rs_player_get_history (self->player);
+      rs_graph_view_prepare (self->graph_view, rs_history_get_snapshot (history, position - 1),
+                             position > 1 ? rs_history_get_snapshot (history, position - 2) : NULL);
+      return G_SOURCE_REMOVE;
+    }
   rs_player_run_ahead (self->player);
   history = rs_player_get_history (self->player);
   if (history != NULL && position + 1 < (int) rs_history_get_length (history))
@@ -146,7 +154,7 @@ on_step_painted (GdkFrameClock *clock,
 
 /* Once the step shown is on screen, runs the next call and lays out its
  * graph (rs_player_run_ahead, rs_graph_view_prepare): the next Step then
- * only shows them. */
+ * only shows them. After a step back, the step before is prepared. */
 static void
 schedule_next_step (RsWindow *self)
 {
@@ -194,6 +202,8 @@ _rs_window_show_step (RsWindow *self)
   update_inspector (self);
   _rs_window_update_lesson (self, snapshot);
   _rs_window_update_actions (self);
+  self->backwards = rs_player_get_position (self->player) < self->shown_position;
+  self->shown_position = rs_player_get_position (self->player);
   if (snapshot != NULL)
     schedule_next_step (self);
 }

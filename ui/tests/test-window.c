@@ -210,6 +210,19 @@ test_window_prepared_steps (void)
       if (i % 10 == 0)
         activate (window, "win.step", 1);
     }
+
+  /* Going back, the step before is prepared. */
+  for (int i = 0; i < 6; i++)
+    {
+      g_autofree char *shown = NULL;
+      g_autofree char *expected = NULL;
+
+      ui_test_spin_a_little ();
+      activate (window, "win.back", 1);
+      shown = without_bb (rs_graph_to_dot (rs_render_get_graph (rs_graph_view_get_render (view)), NULL, NULL));
+      expected = dot_of (view, rs_player_get_snapshot (player), rs_player_get_previous (player));
+      g_assert_cmpstr (shown, ==, expected);
+    }
   ui_test_close_window (window);
 }
 
