@@ -278,6 +278,14 @@ is_exported (gpointer data)
                            "Exported 31 steps");
 }
 
+static gboolean
+is_export_refused (gpointer data)
+{
+  const char *message = rs_window_get_last_message (data);
+
+  return message != NULL && !g_str_has_prefix (message, "Exported");
+}
+
 /* Export session…: every step shown so far, as files numbered by step, on
  * a worker thread while the window goes on stepping. */
 static void
@@ -310,6 +318,13 @@ test_window_export_session (void)
     }
   g_assert_cmpuint (files, ==, 31);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  /* A folder that is not there: the error names it, the window goes on. */
+  g_assert_true (rs_window_export_session (window, dir, "png"));
+  ui_test_spin_until (is_export_refused, window, 60);
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), dir));
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), "does not exist"));
+  activate (window, "win.step", 1);
   ui_test_close_window (window);
 }
 
