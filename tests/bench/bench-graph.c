@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-figures.h"
 #include "rs-decode-session.h"
 #include "rs-diff.h"
 #include "rs-graph.h"
@@ -42,29 +43,6 @@ view_zoom (double width,
   if (zoom < READABLE_ZOOM)
     return CLAMP (MIN (width_zoom, 1.0), 0.1, FIT_MAX_ZOOM);
   return CLAMP (zoom, 0.1, FIT_MAX_ZOOM);
-}
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* The p-th percentile (0..1) of `values`, which it sorts: nearest rank. */
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint rank;
-
-  if (values->len == 0)
-    return 0;
-  qsort (values->data, values->len, sizeof (double), compare_double);
-  rank = (guint) ceil (p * values->len);
-  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
 }
 
 static RsDecodeSession *
@@ -103,15 +81,6 @@ typedef struct {
   double cpu_ms;                        /* the last step's CPU time: less noisy on a busy machine */
 } Stepper;
 
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void
 stepper_init (Stepper *st)
 {
@@ -138,7 +107,7 @@ step_to_pixels (Stepper              *st,
   RsGraph *graph;
   double width = 0, height = 0, scale;
   cairo_t *cr;
-  double cpu0 = thread_cpu_ms ();
+  gint64 cpu0 = bench_cpu_usec (CLOCK_THREAD_CPUTIME_ID);
 
   t0 = g_get_monotonic_time ();
   {
@@ -166,7 +135,7 @@ step_to_pixels (Stepper              *st,
   st->build_ms = (t1 - t0) / 1e3;
   st->show_ms = (t2 - t1) / 1e3;
   st->paint_ms = (t3 - t2) / 1e3;
-  st->cpu_ms = thread_cpu_ms () - cpu0;
+  st->cpu_ms = (bench_cpu_usec (CLOCK_THREAD_CPUTIME_ID) - cpu0) / 1e3;
   return (t3 - t0) / 1e3;
 }
 
@@ -213,11 +182,11 @@ bench_step_latency (const char *path)
   g_print ("bench: step-latency p50_ms=%.2f p95_ms=%.2f nodes=%u layouts=%u/%u goal_p95<=16 ratio=%.3f "
            "max_ms=%.2f mean_build_ms=%.2f mean_layout_or_relabel_ms=%.2f mean_paint_ms=%.2f "
            "p95_layout_steps_ms=%.2f p95_reuse_steps_ms=%.2f cpu_p50_ms=%.2f cpu_p95_ms=%.2f max_size=%.0fx%.0f\n",
-           percentile (times, 0.5), percentile (times, 0.95), max_nodes,
-           rs_render_get_n_layouts (render), times->len, percentile (times, 0.95) / 16,
-           percentile (times, 1.0), build / times->len, show / times->len, paint / times->len,
-           percentile (layout_times, 0.95), percentile (reuse_times, 0.95),
-           percentile (cpu_times, 0.5), percentile (cpu_times, 0.95), max_width, max_height);
+           bench_percentile (times, 0.5), bench_percentile (times, 0.95), max_nodes,
+           rs_render_get_n_layouts (render), times->len, bench_percentile (times, 0.95) / 16,
+           bench_percentile (times, 1.0), build / times->len, show / times->len, paint / times->len,
+           bench_percentile (layout_times, 0.95), bench_percentile (reuse_times, 0.95),
+           bench_percentile (cpu_times, 0.5), bench_percentile (cpu_times, 0.95), max_width, max_height);
 }
 
 /* Deep queues on both streams: the sample's snapshots grow to about 1,000
@@ -321,12 +290,12 @@ bench_step_latency_1000 (const char *path)
   g_print ("bench: step-latency-1000 p95_ms=%.2f nodes=%.0f goal_p95<=100 ratio=%.3f p50_ms=%.2f "
            "elements=%.0f steps=%u layouts=%u mean_build_ms=%.2f mean_layout_or_relabel_ms=%.2f "
            "mean_paint_ms=%.2f cpu_p95_ms=%.2f unfolded_p95_ms=%.2f unfolded_nodes=%.0f unfolded_steps=%u\n",
-           percentile (folded_run.times, 0.95), percentile (folded_run.nodes, 0.5),
-           percentile (folded_run.times, 0.95) / 100, percentile (folded_run.times, 0.5),
-           percentile (elements, 0.5), n, folded_run.layouts,
+           bench_percentile (folded_run.times, 0.95), bench_percentile (folded_run.nodes, 0.5),
+           bench_percentile (folded_run.times, 0.95) / 100, bench_percentile (folded_run.times, 0.5),
+           bench_percentile (elements, 0.5), n, folded_run.layouts,
            folded_run.build / n, folded_run.show / n, folded_run.paint / n,
-           percentile (folded_run.cpu_times, 0.95), percentile (unfolded_run.times, 0.95),
-           percentile (unfolded_run.nodes, 0.5), unfolded_run.times->len);
+           bench_percentile (folded_run.cpu_times, 0.95), bench_percentile (unfolded_run.times, 0.95),
+           bench_percentile (unfolded_run.nodes, 0.5), unfolded_run.times->len);
   run_clear (&folded_run);
   run_clear (&unfolded_run);
 }
@@ -410,12 +379,12 @@ bench_render_vs_dot (const char *path)
   if (dot_program == NULL)
     {
       g_print ("bench: render-vs-dot ratio=nan inproc_ms=%.2f dot_ms=nan nodes=%u goal<1 (no dot program)\n",
-               percentile (inproc, 0.5), nodes);
+               bench_percentile (inproc, 0.5), nodes);
       return;
     }
   g_print ("bench: render-vs-dot ratio=%.3f inproc_ms=%.2f dot_ms=%.2f nodes=%u step=%d svg_bytes=%zu goal<1\n",
-           percentile (inproc, 0.5) / percentile (external, 0.5), percentile (inproc, 0.5),
-           percentile (external, 0.5), nodes, DOT_STEP, svg_length);
+           bench_percentile (inproc, 0.5) / bench_percentile (external, 0.5), bench_percentile (inproc, 0.5),
+           bench_percentile (external, 0.5), nodes, DOT_STEP, svg_length);
 }
 
 /* Centres of the drawn nodes by name. */

@@ -33,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench-figures.h"
 #include "rs-application.h"
 #include "rs-ui.h"
 #include "rs-window.h"
@@ -213,39 +214,6 @@ wait_until_quiet (FrameWatch *watch)
 
 /* ---- figures ---- */
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* The p-th percentile (0..1) of `values`, which it sorts: nearest rank. */
-static double
-percentile (GArray *values,
-            double  p)
-{
-  guint rank;
-
-  if (values->len == 0)
-    return 0;
-  qsort (values->data, values->len, sizeof (double), compare_double);
-  rank = (guint) ceil (p * values->len);
-  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
-}
-
-static double
-mean (GArray *values)
-{
-  double sum = 0;
-
-  for (guint i = 0; i < values->len; i++)
-    sum += g_array_index (values, double, i);
-  return values->len > 0 ? sum / values->len : 0;
-}
-
 static GArray *
 new_figures (void)
 {
@@ -364,15 +332,6 @@ step_figures_clear (StepFigures *f)
     g_clear_pointer (all[i], g_array_unref);
 }
 
-static gint64
-thread_cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* The graph's part of a step, apart: the same snapshots given to a view of
  * its own (not shown), which diffs, builds, lays out when the topology
  * changed, and records the drawing, as the window's view just did. */
@@ -436,14 +395,14 @@ run_steps (RsWindow    *window,
       draws = view_draws;
       position_start = position_end = 0;
 
-      cpu_start = thread_cpu_usec ();
+      cpu_start = bench_cpu_usec (CLOCK_THREAD_CPUTIME_ID);
       start = g_get_monotonic_time ();
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
       activated = g_get_monotonic_time ();
       g_assert_cmpint (position_start, !=, 0);
       g_assert_cmpint (position_end, !=, 0);
       wait_for_view_frame (frames, draws + 1);
-      add_ms (f->cpu, thread_cpu_usec () - cpu_start);
+      add_ms (f->cpu, bench_cpu_usec (CLOCK_THREAD_CPUTIME_ID) - cpu_start);
 
       add_ms (f->total, frame->end - start);
       add_ms (f->act, activated - start);
@@ -496,7 +455,7 @@ redraw_paint_ms (FrameWatch *frames,
         }
       add_ms (paint, frames->last.paint_end - frames->last.layout_end);
     }
-  return percentile (paint, 0.5);
+  return bench_percentile (paint, 0.5);
 }
 
 static void
@@ -543,7 +502,7 @@ bench_gui_step (const char *sample)
   rs_render_get_size (rs_graph_view_get_render (view), &w, &h);
   width = gtk_widget_get_width (GTK_WIDGET (view));
   height = gtk_widget_get_height (GTK_WIDGET (view));
-  p95 = percentile (spaced.total, 0.95);
+  p95 = bench_percentile (spaced.total, 0.95);
   g_print ("bench: gui-step p50_ms=%.2f p95_ms=%.2f steps=%u goal_p95<=16 ratio=%.3f max_ms=%.2f "
            "layouts=%u/%u act_p50_ms=%.2f act_p95_ms=%.2f "
            "mean_ms: decode=%.2f show_step=%.2f length_and_actions=%.2f wait_for_frame=%.2f "
@@ -554,17 +513,17 @@ bench_gui_step (const char *sample)
            "redraw_only_paint_ms: graph_view=%.2f timeline=%.2f inspector=%.2f "
            "held_p50_ms=%.2f held_p95_ms=%.2f held_steps=%u not_quiet=%u "
            "view=%dx%d graph=%.0fx%.0f zoom=%.2f\n",
-           percentile (spaced.total, 0.5), p95, STEPS, p95 / 16, percentile (spaced.total, 1.0),
-           spaced.layouts, STEPS, percentile (spaced.act, 0.5), percentile (spaced.act, 0.95),
-           mean (spaced.decode), mean (spaced.show), mean (spaced.rest), mean (spaced.wait),
-           mean (spaced.layout), mean (spaced.paint), mean (spaced.view), mean (spaced.tail),
-           percentile (spaced.decode, 0.95), percentile (spaced.show, 0.95),
-           percentile (spaced.paint, 0.95), percentile (spaced.view, 0.95),
-           percentile (spaced.cpu, 0.5), percentile (spaced.cpu, 0.95),
-           mean (spaced.update), percentile (spaced.update, 0.95),
-           mean (spaced.raster), percentile (spaced.raster, 0.95),
+           bench_percentile (spaced.total, 0.5), p95, STEPS, p95 / 16, bench_percentile (spaced.total, 1.0),
+           spaced.layouts, STEPS, bench_percentile (spaced.act, 0.5), bench_percentile (spaced.act, 0.95),
+           bench_mean (spaced.decode), bench_mean (spaced.show), bench_mean (spaced.rest), bench_mean (spaced.wait),
+           bench_mean (spaced.layout), bench_mean (spaced.paint), bench_mean (spaced.view), bench_mean (spaced.tail),
+           bench_percentile (spaced.decode, 0.95), bench_percentile (spaced.show, 0.95),
+           bench_percentile (spaced.paint, 0.95), bench_percentile (spaced.view, 0.95),
+           bench_percentile (spaced.cpu, 0.5), bench_percentile (spaced.cpu, 0.95),
+           bench_mean (spaced.update), bench_percentile (spaced.update, 0.95),
+           bench_mean (spaced.raster), bench_percentile (spaced.raster, 0.95),
            redraw_view, redraw_timeline, redraw_inspector,
-           percentile (held.total, 0.5), percentile (held.total, 0.95), HELD_STEPS,
+           bench_percentile (held.total, 0.5), bench_percentile (held.total, 0.95), HELD_STEPS,
            spaced.not_quiet + held.not_quiet, width, height, w, h,
            rs_graph_view_get_zoom (view));
   step_figures_clear (&spaced);
@@ -583,15 +542,6 @@ typedef struct {
   gint64        main, startup, activate, window, realize, opened, first_frame, painted;
 } Child;
 
-static gint64
-process_cpu_usec (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 static void
 on_child_after_paint (GdkFrameClock *clock,
                       Child         *child)
@@ -608,7 +558,7 @@ on_child_after_paint (GdkFrameClock *clock,
            " opened=%" G_GINT64_FORMAT " first_frame=%" G_GINT64_FORMAT " painted=%" G_GINT64_FORMAT
            " cpu=%" G_GINT64_FORMAT "\n",
            child->main, child->startup, child->activate, child->window, child->realize,
-           child->opened, child->first_frame, child->painted, process_cpu_usec ());
+           child->opened, child->first_frame, child->painted, bench_cpu_usec (CLOCK_PROCESS_CPUTIME_ID));
   g_application_quit (child->application);
 }
 
@@ -699,7 +649,7 @@ static double
 median_of (double *values,
            guint   n)
 {
-  qsort (values, n, sizeof (double), compare_double);
+  qsort (values, n, sizeof (double), bench_compare_double);
   return values[n / 2];
 }
 

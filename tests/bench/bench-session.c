@@ -12,6 +12,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 
+#include "bench-figures.h"
 #include "rs-decode-session.h"
 #include "rs-trace.h"
 
@@ -56,15 +57,6 @@ run_session (const char *path,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 bench_observe_overhead (const char *path)
 {
@@ -78,8 +70,8 @@ bench_observe_overhead (const char *path)
       observed[i] = run_session (path, TRUE, &steps_observed);
     }
   g_assert_cmpuint (steps_observed, ==, steps_unobserved);
-  qsort (observed, RUNS, sizeof (double), compare_double);
-  qsort (unobserved, RUNS, sizeof (double), compare_double);
+  qsort (observed, RUNS, sizeof (double), bench_compare_double);
+  qsort (unobserved, RUNS, sizeof (double), bench_compare_double);
   g_print ("bench: observe-overhead ratio=%.3f observed_s=%.3f unobserved_s=%.3f steps=%u goal<=1.15\n",
            observed[RUNS / 2] / unobserved[RUNS / 2], observed[RUNS / 2], unobserved[RUNS / 2],
            steps_observed);
