@@ -221,6 +221,24 @@ notify_length (RsPlayer *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
 }
 
+/* Everything shown is stale: says so once, after every property. */
+static void
+session_changed (RsPlayer *self,
+                 gboolean  path_changed)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (path_changed)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LENGTH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+  g_signal_emit (self, signals[SESSION_CHANGED], 0);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 gboolean
 rs_player_open (RsPlayer               *self,
                 const char             *path,
@@ -270,17 +288,7 @@ rs_player_open (RsPlayer               *self,
   g_free (self->title);
   self->title = g_steal_pointer (&title);
 
-  g_object_freeze_notify (G_OBJECT (self));
-  if (path_changed)
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LENGTH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
-  g_signal_emit (self, signals[SESSION_CHANGED], 0);
-  g_object_thaw_notify (G_OBJECT (self));
+  session_changed (self, path_changed);
   return TRUE;
 }
 
@@ -299,14 +307,7 @@ rs_player_close (RsPlayer *self)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->title, g_free);
 
-  g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LENGTH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
-  g_signal_emit (self, signals[SESSION_CHANGED], 0);
-  g_object_thaw_notify (G_OBJECT (self));
+  session_changed (self, TRUE);
 }
 
 gboolean
