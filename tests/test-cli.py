@@ -648,19 +648,21 @@ GROUPS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('group', choices=GROUPS)
+def run_groups(description, groups, context_class, extra_options=()):
+    """Runs the group the command line names, as TAP; `extra_options` are
+    more `--name` options (default empty)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('group', choices=groups)
     parser.add_argument('--refscope', required=True)
     parser.add_argument('--media', required=True)
     parser.add_argument('--make-media', required=True)
-    parser.add_argument('--check-trace', default='')
-    parser.add_argument('--valgrind', default='')
+    for option in ('--check-trace', '--valgrind') + tuple(extra_options):
+        parser.add_argument(option, default='')
     opts = parser.parse_args()
-    ctx = Context(opts)
+    ctx = context_class(opts)
     tap = Tap()
     try:
-        GROUPS[opts.group](tap, ctx)
+        groups[opts.group](tap, ctx)
     except Exception:
         problems = traceback.format_exc().splitlines()
         tap.check('the test script itself', lambda: problems)
@@ -670,4 +672,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_groups(__doc__.splitlines()[0], GROUPS, Context)

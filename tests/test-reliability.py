@@ -19,10 +19,10 @@ rules, or exit 1 with one line on stderr naming the file; never a crash or a
 hang. Every failed write must give exit 1, one line naming the path and the
 reason, and leave no partial or temporary file behind.
 
-The helpers (running Refscope, TAP, the trace rules) are test-cli.py's; the
-cases here are the ones test-cli.py's bad-input group does not cover.
+The helpers (running Refscope, TAP, the trace rules, the command line) are
+test-cli.py's; the cases here are the ones its bad-input group does not
+cover.
 """
-import argparse
 import collections
 import concurrent.futures
 import importlib.util
@@ -575,27 +575,5 @@ GROUPS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('group', choices=GROUPS)
-    parser.add_argument('--refscope', required=True)
-    parser.add_argument('--media', required=True)
-    parser.add_argument('--make-media', required=True)
-    parser.add_argument('--check-trace', default='')
-    parser.add_argument('--valgrind', default='')
-    parser.add_argument('--regressions', default='')
-    opts = parser.parse_args()
-    ctx = Context(opts)
-    tap = cli.Tap()
-    try:
-        GROUPS[opts.group](tap, ctx)
-    except Exception:
-        problems = traceback.format_exc().splitlines()
-        tap.check('the test script itself', lambda: problems)
-    finally:
-        ctx.cleanup()
-    tap.done()
-
-
 if __name__ == '__main__':
-    main()
+    cli.run_groups(__doc__.splitlines()[0], GROUPS, Context, ('--regressions',))
