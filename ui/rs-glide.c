@@ -111,16 +111,13 @@ paint_box (cairo_t         *cr,
            cairo_surface_t *surface,
            const Box       *from,
            double           to_x,
-           double           to_y,
-           double           alpha)
+           double           to_y)
 {
-  if (alpha <= 0.0)
-    return;
   cairo_save (cr);
   cairo_rectangle (cr, to_x, to_y, from->width, from->height);
   cairo_clip (cr);
   cairo_set_source_surface (cr, surface, to_x - from->x, to_y - from->y);
-  cairo_paint_with_alpha (cr, alpha);
+  cairo_paint (cr);
   cairo_restore (cr);
 }
 
@@ -154,6 +151,6 @@ rs_glide_draw (RsGlide  *self,
       Box box = padded (node->x, node->y, node->width, node->height);
 
       if (old != NULL && memcmp (old, &box, sizeof box) != 0)
-        paint_box (cr, surface, &box, old->x + (box.x - old->x) * t, old->y + (box.y - old->y) * t, 1.0);
+        paint_box (cr, surface, &box, old->x + (box.x - old->x) * t, old->y + (box.y - old->y) * t);
     }
 }
