@@ -431,7 +431,10 @@ buf_for (AVBufferRef *ref,
     }
   else if ((buf = rs_map_lookup (&st.observed, (uintptr_t) b)) == NULL)
     {
-      buf = buf_new (rs_buffer_id_next (), slot_kind (slot, picture), false, call_origin (), NULL);
+      /* Born inside libav (side data of a decoded frame): the part that
+       * made it may keep references. */
+      buf = buf_new (rs_buffer_id_next (), slot_kind (slot, picture), false, call_origin (),
+                     st.call ? st.call->holder : NULL);
       if (buf == NULL)
         return NULL;
       buf->addr = b;
