@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <libavcodec/version.h>
@@ -212,9 +213,18 @@ rs_writer_open (const char *path)
   Bytes header = { 0 };
   bool ok;
 
-  writer.fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  /* Truncated only once ours: another process of the same run may be
+   * recording to it (a parent and the child it forked before either called
+   * libav); then this one is not recorded. */
+  writer.fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   if (writer.fd < 0)
     return false;
+  if (flock (writer.fd, LOCK_EX | LOCK_NB) != 0 || ftruncate (writer.fd, 0) != 0)
+    {
+      close (writer.fd);
+      writer.fd = -1;
+      return false;
+    }
 
   n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
   exe[n > 0 ? n : 0] = '\0';

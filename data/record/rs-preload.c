@@ -4,15 +4,22 @@
  * libav functions, the modules of the process (which code is libav, where
  * a call came from) and the life of one recorded call.
  *
- * Recording starts only when REFSCOPE_RECORD_OUTPUT names a file. The
- * library then takes itself out of LD_PRELOAD (and the variable out of the
- * environment) so programs the recorded one runs are not recorded, and a
- * forked child stops recording. It never exits or aborts: when anything
- * fails inside, recording stops and every call passes straight through.
+ * Recording happens only when REFSCOPE_RECORD_OUTPUT names a file. A
+ * program linked with libav records from the start. A process that is not
+ * (a launcher: a shell script, libtool's wrapper, env, time) passes the
+ * library on to what it runs, and records only if it loads libav itself
+ * and calls it. When recording starts, the library takes itself out of
+ * LD_PRELOAD (and the variable out of the environment) so the programs the
+ * recorded one runs are not recorded; a child it forks does not record. It never exits or aborts: when anything fails
+ * inside, recording stops and every call passes straight through.
+ *
+ * One process records a file: the first to call libav locks it (flock);
+ * another one that tries while it runs passes through unrecorded.
  */
 #include "rs-preload-private.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <link.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,6 +31,9 @@ RsReal rs_real;
 RS_TLS int rs_depth;
 
 static atomic_int recording;
+static atomic_int armed;          /* REFSCOPE_RECORD_OUTPUT was given, recording not started */
+static char *output_path;
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static RS_TLS int thread_index;
 static int n_threads;  /* under the state lock */
 
@@ -344,12 +354,42 @@ rs_module_path (uint32_t module)
 /* ------------------------------------------------------------------ */
 /* The life of a call. */
 
+static void remove_self_from_preload (void);
+
+/* Starts the recording, at most once. */
+static bool
+start_recording (void)
+{
+  bool started;
+
+  pthread_mutex_lock (&start_lock);
+  if (atomic_load (&armed) && !rs_recording ())
+    {
+      atomic_store (&armed, 0);
+      remove_self_from_preload ();
+      unsetenv ("REFSCOPE_RECORD_OUTPUT");
+      if (rs_state_init () && rs_writer_open (output_path))
+        atomic_store (&recording, 1);
+      else if (errno != EWOULDBLOCK)
+        fprintf (stderr, "refscope: cannot record to %s: %m\n", output_path);
+      free (output_path);
+      output_path = NULL;
+    }
+  started = rs_recording ();
+  pthread_mutex_unlock (&start_lock);
+  return started;
+}
+
 bool
 rs_call_begin (RsCall     *call,
                RsCallId    id,
                const void *caller)
 {
-  if (!rs_recording () || rs_depth > 0 || rs_module_is_internal (caller))
+  if (!rs_recording () && !atomic_load_explicit (&armed, memory_order_relaxed))
+    return false;
+  if (rs_depth > 0 || rs_module_is_internal (caller))
+    return false;
+  if (!rs_recording () && !start_recording ())
     return false;
 
   memset (call, 0, sizeof *call);
@@ -457,10 +497,72 @@ atfork_parent (void)
 static void
 atfork_child (void)
 {
-  /* The child is not recorded: the recording is the parent's. */
-  rs_stop ();
   rs_state_atfork_child ();
+  if (!rs_recording ())
+    return;  /* a launcher that has not called libav yet: its child may */
+
+  /* The child of a recorded program is not recorded (the recording is the
+   * parent's), nor are the programs it runs. It has one thread: the
+   * environment is safe to change. */
+  rs_stop ();
   rs_writer_close ();
+  remove_self_from_preload ();
+  unsetenv ("REFSCOPE_RECORD_OUTPUT");
+}
+
+static bool
+is_self (const char *path)
+{
+  char *real = realpath (path, NULL);
+  bool same = real != NULL && self_path != NULL && strcmp (real, self_path) == 0;
+
+  free (real);
+  return same;
+}
+
+/* Whether an object of the process other than libav's own (and ours) needs
+ * a libav library: then the process is a libav program. */
+static int
+find_libav_user (struct dl_phdr_info *info,
+                 size_t               size,
+                 void                *data)
+{
+  bool *found = data;
+  const char *name = info->dlpi_name;
+
+  if (name != NULL && name[0] != '\0' && (name[0] != '/' || is_libav_name (name) || is_self (name)))
+    return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      const ElfW (Dyn) *dyn, *d;
+      uintptr_t strtab = 0;
+
+      if (ph->p_type != PT_DYNAMIC)
+        continue;
+      dyn = (const ElfW (Dyn) *) (info->dlpi_addr + ph->p_vaddr);
+      for (d = dyn; d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_STRTAB)
+          strtab = d->d_un.d_ptr;
+      if (strtab == 0)
+        continue;
+      /* The loader relocates it in place on most targets; not on all. */
+      if (strtab < info->dlpi_addr)
+        strtab += info->dlpi_addr;
+      for (d = dyn; d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_NEEDED && is_libav_name ((const char *) strtab + d->d_un.d_val))
+          *found = true;
+    }
+  return *found;
+}
+
+static bool
+links_libav (void)
+{
+  bool found = false;
+
+  dl_iterate_phdr (find_libav_user, &found);
+  return found;
 }
 
 __attribute__ ((constructor)) static void
@@ -468,38 +570,30 @@ rs_preload_start (void)
 {
   Dl_info info;
   const char *env;
-  char *path;
 
   rs_real_init ();
   if (dladdr ((void *) rs_preload_start, &info) && info.dli_fname != NULL)
     self_path = realpath (info.dli_fname, NULL);
 
-  remove_self_from_preload ();
   env = getenv ("REFSCOPE_RECORD_OUTPUT");
-  if (env == NULL || env[0] == '\0')
-    return;
-  path = strdup (env);
-  unsetenv ("REFSCOPE_RECORD_OUTPUT");
-  if (path == NULL)
-    return;
+  if (env == NULL || env[0] == '\0' || (output_path = strdup (env)) == NULL)
+    {
+      remove_self_from_preload ();
+      return;
+    }
 
   /* Learn the modules now, so the first call does not pay for it. */
   rebuild_modules (NULL);
-
-  if (!rs_state_init () || !rs_writer_open (path))
-    {
-      fprintf (stderr, "refscope: cannot record to %s: %m\n", path);
-      free (path);
-      return;
-    }
-  free (path);
   pthread_atfork (atfork_prepare, atfork_parent, atfork_child);
-  atomic_store (&recording, 1);
+  atomic_store (&armed, 1);
+  if (links_libav ())
+    start_recording ();
 }
 
 __attribute__ ((destructor)) static void
 rs_preload_stop (void)
 {
+  atomic_store (&armed, 0);
   if (!rs_recording ())
     return;
   rs_state_lock ();
