@@ -1403,7 +1403,8 @@ write_removed (uint64_t *ids,
 {
   uint64_t previous = 0;
 
-  qsort (ids, n, sizeof *ids, compare_ids);
+  if (n > 1)
+    qsort (ids, n, sizeof *ids, compare_ids);
   rs_writer_varint (n);
   for (size_t i = 0; i < n; i++)
     {
