@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-preload-calls.c: the libav functions the recorder interposes.
+ * rs-preload-calls.c: the interposed functions of packets, frames and
+ * buffers (rs-preload-calls-codec.c has the others).
  *
  * Each one calls the real function; when the program called it (not libav
  * itself, not a nested call, not a callback we run), it is a step: its
@@ -9,34 +10,6 @@
  * reads them before and after. These are the only exported symbols.
  */
 #include "rs-preload-private.h"
-
-#include <dlfcn.h>
-#include <stdio.h>
-
-/* A real function; libavfilter's may only be found once the program has
- * loaded it. */
-#define REAL(name) \
-  (__builtin_expect (rs_real.name != NULL, 1) ? rs_real.name : real_late (#name, (void **) &rs_real.name, rs_real.name))
-
-static void *
-real_late_any (const char *name,
-               void      **slot)
-{
-  rs_real_init ();
-  if (*slot == NULL)
-    *slot = dlsym (RTLD_NEXT, name);
-  return *slot;
-}
-
-#define real_late(name, slot, type) ((__typeof__ (type)) real_late_any (name, slot))
-
-#define CALLER __builtin_return_address (0)
-
-static int
-ptr_ret (const void *p)
-{
-  return p != NULL ? 0 : AVERROR (ENOMEM);
-}
 
 /* ------------------------------------------------------------------ */
 /* Packets. */
@@ -47,13 +20,13 @@ av_packet_alloc (void)
   RsCall call;
   AVPacket *pkt;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_alloc, CALLER))
-    return REAL (av_packet_alloc) ();
+  if (!rs_call_begin (&call, RS_CALL_av_packet_alloc, RS_CALLER))
+    return RS_REAL (av_packet_alloc) ();
   rs_call_enter (&call);
-  pkt = REAL (av_packet_alloc) ();
+  pkt = RS_REAL (av_packet_alloc) ();
   call.created = pkt;
   call.created_kind = RS_HANDLE_PACKET;
-  rs_call_leave (&call, ptr_ret (pkt));
+  rs_call_leave (&call, rs_pointer_ret (pkt));
   return pkt;
 }
 
@@ -62,15 +35,15 @@ av_packet_free (AVPacket **pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_free, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_packet_free, RS_CALLER))
     {
-      REAL (av_packet_free) (pkt);
+      RS_REAL (av_packet_free) (pkt);
       return;
     }
   if (pkt != NULL)
     rs_call_add (&call, *pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_FREED, 0);
   rs_call_enter (&call);
-  REAL (av_packet_free) (pkt);
+  RS_REAL (av_packet_free) (pkt);
   rs_call_leave (&call, 0);
 }
 
@@ -81,13 +54,13 @@ av_packet_ref (AVPacket       *dst,
   RsCall call;
   int ret;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_ref, CALLER))
-    return REAL (av_packet_ref) (dst, src);
+  if (!rs_call_begin (&call, RS_CALL_av_packet_ref, RS_CALLER))
+    return RS_REAL (av_packet_ref) (dst, src);
   /* dst->buf is overwritten; its opaque_ref is replaced with an unref. */
   rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = REAL (av_packet_ref) (dst, src);
+  ret = RS_REAL (av_packet_ref) (dst, src);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -97,14 +70,14 @@ av_packet_unref (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_unref, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_packet_unref, RS_CALLER))
     {
-      REAL (av_packet_unref) (pkt);
+      RS_REAL (av_packet_unref) (pkt);
       return;
     }
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_packet_unref) (pkt);
+  RS_REAL (av_packet_unref) (pkt);
   rs_call_leave (&call, 0);
 }
 
@@ -114,15 +87,15 @@ av_packet_move_ref (AVPacket *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_move_ref, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_packet_move_ref, RS_CALLER))
     {
-      REAL (av_packet_move_ref) (dst, src);
+      RS_REAL (av_packet_move_ref) (dst, src);
       return;
     }
   rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
   rs_call_add (&call, src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_packet_move_ref) (dst, src);
+  RS_REAL (av_packet_move_ref) (dst, src);
   rs_call_leave (&call, 0);
 }
 
@@ -132,14 +105,14 @@ av_packet_clone (const AVPacket *src)
   RsCall call;
   AVPacket *pkt;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_clone, CALLER))
-    return REAL (av_packet_clone) (src);
+  if (!rs_call_begin (&call, RS_CALL_av_packet_clone, RS_CALLER))
+    return RS_REAL (av_packet_clone) (src);
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  pkt = REAL (av_packet_clone) (src);
+  pkt = RS_REAL (av_packet_clone) (src);
   call.created = pkt;
   call.created_kind = RS_HANDLE_PACKET;
-  rs_call_leave (&call, ptr_ret (pkt));
+  rs_call_leave (&call, rs_pointer_ret (pkt));
   return pkt;
 }
 
@@ -149,11 +122,11 @@ av_packet_clone (const AVPacket *src)
     RsCall call;                                                   \
     int ret;                                                       \
                                                                    \
-    if (!rs_call_begin (&call, RS_CALL_##name, CALLER))            \
-      return REAL (name) (__VA_ARGS__);                            \
+    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
+      return RS_REAL (name) (__VA_ARGS__);                            \
     rs_call_add (&call, pkt, RS_HANDLE_PACKET, flags, lose);       \
     rs_call_enter (&call);                                         \
-    ret = REAL (name) (__VA_ARGS__);                               \
+    ret = RS_REAL (name) (__VA_ARGS__);                               \
     rs_call_leave (&call, ret);                                    \
     return ret;                                                    \
   }
@@ -191,12 +164,12 @@ av_packet_copy_props (AVPacket       *dst,
   RsCall call;
   int ret;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_copy_props, CALLER))
-    return REAL (av_packet_copy_props) (dst, src);
+  if (!rs_call_begin (&call, RS_CALL_av_packet_copy_props, RS_CALLER))
+    return RS_REAL (av_packet_copy_props) (dst, src);
   rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = REAL (av_packet_copy_props) (dst, src);
+  ret = RS_REAL (av_packet_copy_props) (dst, src);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -209,12 +182,12 @@ av_packet_from_data (AVPacket *pkt,
   RsCall call;
   int ret;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_from_data, CALLER))
-    return REAL (av_packet_from_data) (pkt, data, size);
+  if (!rs_call_begin (&call, RS_CALL_av_packet_from_data, RS_CALLER))
+    return RS_REAL (av_packet_from_data) (pkt, data, size);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  ret = REAL (av_packet_from_data) (pkt, data, size);
+  ret = RS_REAL (av_packet_from_data) (pkt, data, size);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -227,12 +200,12 @@ av_packet_new_side_data (AVPacket                 *pkt,
   RsCall call;
   uint8_t *data;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_new_side_data, CALLER))
-    return REAL (av_packet_new_side_data) (pkt, type, size);
+  if (!rs_call_begin (&call, RS_CALL_av_packet_new_side_data, RS_CALLER))
+    return RS_REAL (av_packet_new_side_data) (pkt, type, size);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  data = REAL (av_packet_new_side_data) (pkt, type, size);
-  rs_call_leave (&call, ptr_ret (data));
+  data = RS_REAL (av_packet_new_side_data) (pkt, type, size);
+  rs_call_leave (&call, rs_pointer_ret (data));
   return data;
 }
 
@@ -242,14 +215,14 @@ av_shrink_packet (AVPacket *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_shrink_packet, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_shrink_packet, RS_CALLER))
     {
-      REAL (av_shrink_packet) (pkt, size);
+      RS_REAL (av_shrink_packet) (pkt, size);
       return;
     }
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_shrink_packet) (pkt, size);
+  RS_REAL (av_shrink_packet) (pkt, size);
   rs_call_leave (&call, 0);
 }
 
@@ -262,14 +235,14 @@ av_init_packet (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_init_packet, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_init_packet, RS_CALLER))
     {
-      REAL (av_init_packet) (pkt);
+      RS_REAL (av_init_packet) (pkt);
       return;
     }
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, 0, RS_LOSE_ALL);
   rs_call_enter (&call);
-  REAL (av_init_packet) (pkt);
+  RS_REAL (av_init_packet) (pkt);
   rs_call_leave (&call, 0);
 }
 #pragma GCC diagnostic pop
@@ -283,13 +256,13 @@ av_frame_alloc (void)
   RsCall call;
   AVFrame *frame;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_alloc, CALLER))
-    return REAL (av_frame_alloc) ();
+  if (!rs_call_begin (&call, RS_CALL_av_frame_alloc, RS_CALLER))
+    return RS_REAL (av_frame_alloc) ();
   rs_call_enter (&call);
-  frame = REAL (av_frame_alloc) ();
+  frame = RS_REAL (av_frame_alloc) ();
   call.created = frame;
   call.created_kind = RS_HANDLE_FRAME;
-  rs_call_leave (&call, ptr_ret (frame));
+  rs_call_leave (&call, rs_pointer_ret (frame));
   return frame;
 }
 
@@ -298,15 +271,15 @@ av_frame_free (AVFrame **frame)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_free, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_frame_free, RS_CALLER))
     {
-      REAL (av_frame_free) (frame);
+      RS_REAL (av_frame_free) (frame);
       return;
     }
   if (frame != NULL)
     rs_call_add (&call, *frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_FREED, 0);
   rs_call_enter (&call);
-  REAL (av_frame_free) (frame);
+  RS_REAL (av_frame_free) (frame);
   rs_call_leave (&call, 0);
 }
 
@@ -317,15 +290,15 @@ av_frame_ref (AVFrame       *dst,
   RsCall call;
   int ret;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_ref, CALLER))
-    return REAL (av_frame_ref) (dst, src);
+  if (!rs_call_begin (&call, RS_CALL_av_frame_ref, RS_CALLER))
+    return RS_REAL (av_frame_ref) (dst, src);
   /* buf[], extended_buf[] and hw_frames_ctx are overwritten; side data is
    * appended; opaque_ref and private_ref are replaced with an unref. */
   rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;  /* a copy, when src is not refcounted */
   rs_call_enter (&call);
-  ret = REAL (av_frame_ref) (dst, src);
+  ret = RS_REAL (av_frame_ref) (dst, src);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -335,14 +308,14 @@ av_frame_unref (AVFrame *frame)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_unref, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_frame_unref, RS_CALLER))
     {
-      REAL (av_frame_unref) (frame);
+      RS_REAL (av_frame_unref) (frame);
       return;
     }
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_frame_unref) (frame);
+  RS_REAL (av_frame_unref) (frame);
   rs_call_leave (&call, 0);
 }
 
@@ -352,15 +325,15 @@ av_frame_move_ref (AVFrame *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_move_ref, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_frame_move_ref, RS_CALLER))
     {
-      REAL (av_frame_move_ref) (dst, src);
+      RS_REAL (av_frame_move_ref) (dst, src);
       return;
     }
   rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_OUT, RS_LOSE_ALL);
   rs_call_add (&call, src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_frame_move_ref) (dst, src);
+  RS_REAL (av_frame_move_ref) (dst, src);
   rs_call_leave (&call, 0);
 }
 
@@ -370,15 +343,15 @@ av_frame_clone (const AVFrame *src)
   RsCall call;
   AVFrame *frame;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_clone, CALLER))
-    return REAL (av_frame_clone) (src);
+  if (!rs_call_begin (&call, RS_CALL_av_frame_clone, RS_CALLER))
+    return RS_REAL (av_frame_clone) (src);
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  frame = REAL (av_frame_clone) (src);
+  frame = RS_REAL (av_frame_clone) (src);
   call.created = frame;
   call.created_kind = RS_HANDLE_FRAME;
-  rs_call_leave (&call, ptr_ret (frame));
+  rs_call_leave (&call, rs_pointer_ret (frame));
   return frame;
 }
 
@@ -388,12 +361,12 @@ av_frame_clone (const AVFrame *src)
     RsCall call;                                                   \
     int ret;                                                       \
                                                                    \
-    if (!rs_call_begin (&call, RS_CALL_##name, CALLER))            \
-      return REAL (name) (__VA_ARGS__);                            \
+    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
+      return RS_REAL (name) (__VA_ARGS__);                            \
     rs_call_add (&call, frame, RS_HANDLE_FRAME, flags, lose);      \
     call.wrap = wrap_out;                                          \
     rs_call_enter (&call);                                         \
-    ret = REAL (name) (__VA_ARGS__);                               \
+    ret = RS_REAL (name) (__VA_ARGS__);                               \
     rs_call_leave (&call, ret);                                    \
     return ret;                                                    \
   }
@@ -413,14 +386,14 @@ av_frame_remove_side_data (AVFrame                   *frame,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_remove_side_data, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_frame_remove_side_data, RS_CALLER))
     {
-      REAL (av_frame_remove_side_data) (frame, type);
+      RS_REAL (av_frame_remove_side_data) (frame, type);
       return;
     }
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  REAL (av_frame_remove_side_data) (frame, type);
+  RS_REAL (av_frame_remove_side_data) (frame, type);
   rs_call_leave (&call, 0);
 }
 
@@ -431,12 +404,12 @@ av_frame_copy_props (AVFrame       *dst,
   RsCall call;
   int ret;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_copy_props, CALLER))
-    return REAL (av_frame_copy_props) (dst, src);
+  if (!rs_call_begin (&call, RS_CALL_av_frame_copy_props, RS_CALLER))
+    return RS_REAL (av_frame_copy_props) (dst, src);
   rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = REAL (av_frame_copy_props) (dst, src);
+  ret = RS_REAL (av_frame_copy_props) (dst, src);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -449,12 +422,12 @@ av_frame_new_side_data (AVFrame                 *frame,
   RsCall call;
   AVFrameSideData *sd;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data, CALLER))
-    return REAL (av_frame_new_side_data) (frame, type, size);
+  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data, RS_CALLER))
+    return RS_REAL (av_frame_new_side_data) (frame, type, size);
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  sd = REAL (av_frame_new_side_data) (frame, type, size);
-  rs_call_leave (&call, ptr_ret (sd));
+  sd = RS_REAL (av_frame_new_side_data) (frame, type, size);
+  rs_call_leave (&call, rs_pointer_ret (sd));
   return sd;
 }
 
@@ -467,12 +440,12 @@ av_frame_new_side_data_from_buf (AVFrame                 *frame,
   RsCall call;
   AVFrameSideData *sd;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data_from_buf, CALLER))
-    return REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
+  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data_from_buf, RS_CALLER))
+    return RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  sd = REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
-  rs_call_leave (&call, ptr_ret (sd));
+  sd = RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
+  rs_call_leave (&call, rs_pointer_ret (sd));
   return sd;
 }
 
@@ -488,7 +461,7 @@ new_buffer_step (RsCall      *call,
   if (ref != NULL)
     rs_wrap (&ref, RS_REC_BUFFER_KIND_OTHER, rs_call_name (call->id), NULL);
   call->raw_result = ref;
-  rs_call_leave (call, ptr_ret (ref));
+  rs_call_leave (call, rs_pointer_ret (ref));
   return ref;
 }
 
@@ -497,10 +470,10 @@ av_buffer_alloc (size_t size)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_alloc, CALLER))
-    return REAL (av_buffer_alloc) (size);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_alloc, RS_CALLER))
+    return RS_REAL (av_buffer_alloc) (size);
   rs_call_enter (&call);
-  return new_buffer_step (&call, REAL (av_buffer_alloc) (size));
+  return new_buffer_step (&call, RS_REAL (av_buffer_alloc) (size));
 }
 
 RS_EXPORT AVBufferRef *
@@ -508,10 +481,10 @@ av_buffer_allocz (size_t size)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_allocz, CALLER))
-    return REAL (av_buffer_allocz) (size);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_allocz, RS_CALLER))
+    return RS_REAL (av_buffer_allocz) (size);
   rs_call_enter (&call);
-  return new_buffer_step (&call, REAL (av_buffer_allocz) (size));
+  return new_buffer_step (&call, RS_REAL (av_buffer_allocz) (size));
 }
 
 RS_EXPORT AVBufferRef *
@@ -523,10 +496,10 @@ av_buffer_create (uint8_t  *data,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_create, CALLER))
-    return REAL (av_buffer_create) (data, size, free_fn, opaque, flags);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_create, RS_CALLER))
+    return RS_REAL (av_buffer_create) (data, size, free_fn, opaque, flags);
   rs_call_enter (&call);
-  return new_buffer_step (&call, REAL (av_buffer_create) (data, size, free_fn, opaque, flags));
+  return new_buffer_step (&call, RS_REAL (av_buffer_create) (data, size, free_fn, opaque, flags));
 }
 
 RS_EXPORT AVBufferPool *
@@ -536,11 +509,11 @@ av_buffer_pool_init (size_t        size,
   RsCall call;
   AVBufferPool *pool;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init, CALLER))
-    return REAL (av_buffer_pool_init) (size, alloc);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init, RS_CALLER))
+    return RS_REAL (av_buffer_pool_init) (size, alloc);
   rs_call_enter (&call);
-  pool = REAL (av_buffer_pool_init) (size, alloc);
-  rs_call_leave (&call, ptr_ret (pool));
+  pool = RS_REAL (av_buffer_pool_init) (size, alloc);
+  rs_call_leave (&call, rs_pointer_ret (pool));
   return pool;
 }
 
@@ -553,11 +526,11 @@ av_buffer_pool_init2 (size_t        size,
   RsCall call;
   AVBufferPool *pool;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init2, CALLER))
-    return REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init2, RS_CALLER))
+    return RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
   rs_call_enter (&call);
-  pool = REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
-  rs_call_leave (&call, ptr_ret (pool));
+  pool = RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
+  rs_call_leave (&call, rs_pointer_ret (pool));
   return pool;
 }
 
@@ -566,10 +539,10 @@ av_buffer_pool_get (AVBufferPool *pool)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_get, CALLER))
-    return REAL (av_buffer_pool_get) (pool);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_get, RS_CALLER))
+    return RS_REAL (av_buffer_pool_get) (pool);
   rs_call_enter (&call);
-  return new_buffer_step (&call, REAL (av_buffer_pool_get) (pool));
+  return new_buffer_step (&call, RS_REAL (av_buffer_pool_get) (pool));
 }
 
 RS_EXPORT void
@@ -577,13 +550,13 @@ av_buffer_pool_uninit (AVBufferPool **pool)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_uninit, CALLER))
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_uninit, RS_CALLER))
     {
-      REAL (av_buffer_pool_uninit) (pool);
+      RS_REAL (av_buffer_pool_uninit) (pool);
       return;
     }
   rs_call_enter (&call);
-  REAL (av_buffer_pool_uninit) (pool);
+  RS_REAL (av_buffer_pool_uninit) (pool);
   rs_call_leave (&call, 0);
 }
 
@@ -593,12 +566,12 @@ av_buffer_ref (const AVBufferRef *buf)
   RsCall call;
   AVBufferRef *ref;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_ref, CALLER))
-    return REAL (av_buffer_ref) (buf);
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_ref, RS_CALLER))
+    return RS_REAL (av_buffer_ref) (buf);
   rs_call_enter (&call);
-  ref = REAL (av_buffer_ref) (buf);
+  ref = RS_REAL (av_buffer_ref) (buf);
   call.raw_result = ref;
-  rs_call_leave (&call, ptr_ret (ref));
+  rs_call_leave (&call, rs_pointer_ret (ref));
   return ref;
 }
 
@@ -609,12 +582,12 @@ av_buffer_ref (const AVBufferRef *buf)
     RsCall call;                                                   \
     int ret;                                                       \
                                                                    \
-    if (!rs_call_begin (&call, RS_CALL_##name, CALLER) || slot == NULL) \
-      return REAL (name) (__VA_ARGS__);                            \
+    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER) || slot == NULL) \
+      return RS_REAL (name) (__VA_ARGS__);                            \
     call.slot = slot;                                              \
     call.slot_before = *slot;                                      \
     rs_call_enter (&call);                                         \
-    ret = REAL (name) (__VA_ARGS__);                               \
+    ret = RS_REAL (name) (__VA_ARGS__);                               \
     rs_call_leave (&call, ret);                                    \
     return ret;                                                    \
   }
@@ -624,15 +597,15 @@ av_buffer_unref (AVBufferRef **slot)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_unref, CALLER) || slot == NULL)
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_unref, RS_CALLER) || slot == NULL)
     {
-      REAL (av_buffer_unref) (slot);
+      RS_REAL (av_buffer_unref) (slot);
       return;
     }
   call.slot = slot;
   call.slot_before = *slot;
   rs_call_enter (&call);
-  REAL (av_buffer_unref) (slot);
+  RS_REAL (av_buffer_unref) (slot);
   rs_call_leave (&call, 0);
 }
 
@@ -657,7 +630,7 @@ av_buffer_get_opaque (const AVBufferRef *buf)
 {
   AVBufferRef *inner = rs_wrapper_inner (buf);
 
-  return REAL (av_buffer_get_opaque) (inner ? inner : buf);
+  return RS_REAL (av_buffer_get_opaque) (inner ? inner : buf);
 }
 
 RS_EXPORT void *
@@ -665,394 +638,5 @@ av_buffer_pool_buffer_get_opaque (const AVBufferRef *ref)
 {
   AVBufferRef *inner = rs_wrapper_inner (ref);
 
-  return REAL (av_buffer_pool_buffer_get_opaque) (inner ? inner : ref);
-}
-
-/* ------------------------------------------------------------------ */
-/* Demuxing and muxing. */
-
-RS_EXPORT int
-av_read_frame (AVFormatContext *s,
-               AVPacket        *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_read_frame, CALLER))
-    return REAL (av_read_frame) (s, pkt);
-  /* It starts with av_init_packet: whatever the packet held is lost. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "demuxer";
-  call.holder = "demuxer";
-  rs_call_enter (&call);
-  ret = REAL (av_read_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT void
-avformat_close_input (AVFormatContext **s)
-{
-  RsCall call;
-
-  if (!rs_call_begin (&call, RS_CALL_avformat_close_input, CALLER))
-    {
-      REAL (avformat_close_input) (s);
-      return;
-    }
-  rs_call_enter (&call);
-  REAL (avformat_close_input) (s);
-  rs_call_leave (&call, 0);
-}
-
-RS_EXPORT int
-av_interleaved_write_frame (AVFormatContext *s,
-                            AVPacket        *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_interleaved_write_frame, CALLER))
-    return REAL (av_interleaved_write_frame) (s, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = "muxer";
-  rs_call_enter (&call);
-  ret = REAL (av_interleaved_write_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-av_write_frame (AVFormatContext *s,
-                AVPacket        *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_write_frame, CALLER))
-    return REAL (av_write_frame) (s, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = "muxer";
-  rs_call_enter (&call);
-  ret = REAL (av_write_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-/* ------------------------------------------------------------------ */
-/* Codecs. */
-
-RS_EXPORT int
-avcodec_open2 (AVCodecContext *avctx,
-               const AVCodec  *codec,
-               AVDictionary  **options)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_open2, CALLER) || avctx == NULL)
-    return REAL (avcodec_open2) (avctx, codec, options);
-  /* Before the real open: get_buffer2 is read when the decoder starts. */
-  rs_codec_opening (avctx, codec);
-  call.avctx = avctx;
-  rs_call_enter (&call);
-  ret = REAL (avcodec_open2) (avctx, codec, options);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-avcodec_send_packet (AVCodecContext *avctx,
-                     const AVPacket *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_send_packet, CALLER) || avctx == NULL)
-    return REAL (avcodec_send_packet) (avctx, pkt);
-  if (pkt != NULL)
-    rs_codec_set_stream (avctx, pkt->stream_index);
-  rs_call_add (&call, (AVPacket *) pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.avctx = avctx;
-  call.given_to = rs_codec_holder (avctx);
-  rs_call_enter (&call);
-  ret = REAL (avcodec_send_packet) (avctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-avcodec_receive_frame (AVCodecContext *avctx,
-                       AVFrame        *frame)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_frame, CALLER) || avctx == NULL)
-    return REAL (avcodec_receive_frame) (avctx, frame);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  call.avctx = avctx;
-  /* Our get_buffer2 wrapped the decoder's buffers at birth; this catches a
-   * decoder opened without it. */
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "decoder";
-  call.holder = rs_codec_holder (avctx);
-  rs_call_enter (&call);
-  ret = REAL (avcodec_receive_frame) (avctx, frame);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-avcodec_send_frame (AVCodecContext *avctx,
-                    const AVFrame  *frame)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_send_frame, CALLER) || avctx == NULL)
-    return REAL (avcodec_send_frame) (avctx, frame);
-  rs_call_add (&call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.avctx = avctx;
-  call.given_to = rs_codec_holder (avctx);
-  rs_call_enter (&call);
-  ret = REAL (avcodec_send_frame) (avctx, frame);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-avcodec_receive_packet (AVCodecContext *avctx,
-                        AVPacket       *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_packet, CALLER) || avctx == NULL)
-    return REAL (avcodec_receive_packet) (avctx, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT, 0);
-  call.avctx = avctx;
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "encoder";
-  call.holder = rs_codec_holder (avctx);
-  rs_call_enter (&call);
-  ret = REAL (avcodec_receive_packet) (avctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT void
-avcodec_flush_buffers (AVCodecContext *avctx)
-{
-  RsCall call;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, CALLER))
-    {
-      REAL (avcodec_flush_buffers) (avctx);
-      return;
-    }
-  call.avctx = avctx;
-  rs_call_enter (&call);
-  REAL (avcodec_flush_buffers) (avctx);
-  rs_call_leave (&call, 0);
-}
-
-RS_EXPORT void
-avcodec_free_context (AVCodecContext **avctx)
-{
-  RsCall call;
-
-  if (!rs_call_begin (&call, RS_CALL_avcodec_free_context, CALLER))
-    {
-      REAL (avcodec_free_context) (avctx);
-      return;
-    }
-  /* Only its address, as a key, once freed. */
-  call.avctx = avctx != NULL ? *avctx : NULL;
-  rs_call_enter (&call);
-  REAL (avcodec_free_context) (avctx);
-  rs_call_leave (&call, 0);
-}
-
-/* ------------------------------------------------------------------ */
-/* Bitstream filters. */
-
-static const char *
-bsf_holder (const AVBSFContext *ctx)
-{
-  char name[128];
-
-  if (ctx == NULL || ctx->filter == NULL)
-    return "bsf";
-  snprintf (name, sizeof name, "%s bsf", ctx->filter->name);
-  return rs_intern (name);
-}
-
-RS_EXPORT int
-av_bsf_send_packet (AVBSFContext *ctx,
-                    AVPacket     *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_bsf_send_packet, CALLER))
-    return REAL (av_bsf_send_packet) (ctx, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = bsf_holder (ctx);
-  rs_call_enter (&call);
-  ret = REAL (av_bsf_send_packet) (ctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-av_bsf_receive_packet (AVBSFContext *ctx,
-                       AVPacket     *pkt)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_bsf_receive_packet, CALLER))
-    return REAL (av_bsf_receive_packet) (ctx, pkt);
-  /* The output is moved in: whatever the packet held is lost. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "bsf";
-  call.holder = bsf_holder (ctx);
-  rs_call_enter (&call);
-  ret = REAL (av_bsf_receive_packet) (ctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-/* ------------------------------------------------------------------ */
-/* Filter graphs (libavfilter is not linked: found when the program has it). */
-
-#define BUFFERSRC_CALL(name, ...)                                   \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, CALLER))            \
-      return REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, (void *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0); \
-    call.given_to = "filter graph";                                \
-    rs_call_enter (&call);                                         \
-    ret = REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
-
-RS_EXPORT int
-av_buffersrc_add_frame (AVFilterContext *ctx,
-                        AVFrame         *frame)
-BUFFERSRC_CALL (av_buffersrc_add_frame, ctx, frame)
-
-RS_EXPORT int
-av_buffersrc_add_frame_flags (AVFilterContext *ctx,
-                              AVFrame         *frame,
-                              int              flags)
-BUFFERSRC_CALL (av_buffersrc_add_frame_flags, ctx, frame, flags)
-
-RS_EXPORT int
-av_buffersrc_write_frame (AVFilterContext *ctx,
-                          const AVFrame   *frame)
-BUFFERSRC_CALL (av_buffersrc_write_frame, ctx, frame)
-
-/* The output is moved in (referenced with AV_BUFFERSINK_FLAG_PEEK). */
-#define BUFFERSINK_CALL(name, peek, ...)                            \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, CALLER))            \
-      return REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_OUT,        \
-                 (peek) ? RS_LOSE_FRAME_DATA : RS_LOSE_ALL);       \
-    call.wrap = RS_WRAP_OUT;                                       \
-    call.origin = "filter graph";                                  \
-    call.holder = "filter graph";                                  \
-    rs_call_enter (&call);                                         \
-    ret = REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
-
-RS_EXPORT int
-av_buffersink_get_frame (AVFilterContext *ctx,
-                         AVFrame         *frame)
-BUFFERSINK_CALL (av_buffersink_get_frame, false, ctx, frame)
-
-RS_EXPORT int
-av_buffersink_get_frame_flags (AVFilterContext *ctx,
-                               AVFrame         *frame,
-                               int              flags)
-BUFFERSINK_CALL (av_buffersink_get_frame_flags, flags & AV_BUFFERSINK_FLAG_PEEK, ctx, frame, flags)
-
-RS_EXPORT int
-av_buffersink_get_samples (AVFilterContext *ctx,
-                           AVFrame         *frame,
-                           int              nb_samples)
-BUFFERSINK_CALL (av_buffersink_get_samples, false, ctx, frame, nb_samples)
-
-/* ------------------------------------------------------------------ */
-/* Hardware contexts: observed, never wrapped (they belong to the device). */
-
-RS_EXPORT AVBufferRef *
-av_hwframe_ctx_alloc (AVBufferRef *device_ctx)
-{
-  RsCall call;
-  AVBufferRef *ref;
-
-  if (!rs_call_begin (&call, RS_CALL_av_hwframe_ctx_alloc, CALLER))
-    return REAL (av_hwframe_ctx_alloc) (device_ctx);
-  rs_call_enter (&call);
-  ref = REAL (av_hwframe_ctx_alloc) (device_ctx);
-  rs_call_leave (&call, ptr_ret (ref));
-  return ref;
-}
-
-RS_EXPORT int
-av_hwdevice_ctx_create (AVBufferRef      **device_ctx,
-                        enum AVHWDeviceType type,
-                        const char        *device,
-                        AVDictionary      *opts,
-                        int                flags)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_hwdevice_ctx_create, CALLER))
-    return REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
-  rs_call_enter (&call);
-  ret = REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
-  rs_call_leave (&call, ret);
-  return ret;
-}
-
-RS_EXPORT int
-av_hwframe_get_buffer (AVBufferRef *hwframe_ctx,
-                       AVFrame     *frame,
-                       int          flags)
-FRAME_CALL (av_hwframe_get_buffer, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA, RS_WRAP_NONE,
-            hwframe_ctx, frame, flags)
-
-RS_EXPORT int
-av_hwframe_transfer_data (AVFrame       *dst,
-                          const AVFrame *src,
-                          int            flags)
-{
-  RsCall call;
-  int ret;
-
-  if (!rs_call_begin (&call, RS_CALL_av_hwframe_transfer_data, CALLER))
-    return REAL (av_hwframe_transfer_data) (dst, src, flags);
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
-  ret = REAL (av_hwframe_transfer_data) (dst, src, flags);
-  rs_call_leave (&call, ret);
-  return ret;
+  return RS_REAL (av_buffer_pool_buffer_get_opaque) (inner ? inner : ref);
 }

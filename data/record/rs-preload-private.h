@@ -15,7 +15,8 @@
  *                         wrapped buffers, and the step they make
  *   rs-preload-writer.c   the encoder of the recording format
  *   rs-preload-map.c      a small hash map
- *   rs-preload-calls.c    the interposed functions
+ *   rs-preload-calls.c    the interposed functions: packets, frames, buffers
+ *   rs-preload-calls-codec.c  ... demuxing, muxing, codecs, filters, hardware
  *
  * Locks: `step` (rs_state_lock) guards handles, buffers, the writer;
  * `tracker` guards the wrapped buffers' records and is the only lock a free
@@ -85,6 +86,28 @@ extern RsReal rs_real;
 /* Resolves rs_real once; safe to call from any interposer, even one that
  * runs before our constructor. */
 void rs_real_init (void);
+
+/* ------------------------------------------------------------------ */
+/* For the interposers (rs-preload-calls*.c). */
+
+/* A real function; libavfilter's may only be found once the program has
+ * loaded it. */
+#define RS_REAL(name) \
+  (__builtin_expect (rs_real.name != NULL, 1) \
+     ? rs_real.name : (__typeof__ (rs_real.name)) rs_real_late (#name, (void **) &rs_real.name))
+
+void *rs_real_late (const char *name,
+                    void      **slot);
+
+/* The program's call: the interposer's return address. */
+#define RS_CALLER __builtin_return_address (0)
+
+/* The return value of a step whose call returns a pointer. */
+static inline int
+rs_pointer_ret (const void *p)
+{
+  return p != NULL ? 0 : AVERROR (ENOMEM);
+}
 
 /* ------------------------------------------------------------------ */
 /* Modules and sites. */
@@ -241,7 +264,6 @@ bool rs_threads_many (void);
 
 void rs_state_lock    (void);
 void rs_state_unlock  (void);
-bool rs_state_init    (void);
 /* Under the state lock. */
 void rs_state_enter   (RsCall *call);
 void rs_state_leave   (RsCall *call);

@@ -6,7 +6,7 @@
  * at any moment leaves whole steps and at most one cut chunk at the end.
  * Called under the state lock only.
  */
-#include "rs-preload-private.h"
+#include "rs-preload-state-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -347,4 +347,332 @@ rs_writer_end_file (uint32_t n_steps)
   writer.payload.len = 0;
   rs_writer_varint (n_steps);
   return flush_step (RS_REC_CHUNK_END);
+}
+
+/* ------------------------------------------------------------------ */
+/* A step of the state: its call, then what changed (everything, in a full
+ * step), then its events. */
+
+typedef struct {
+  void       *node;
+  unsigned    mask;
+  const char *holder;
+} Pending;
+
+static uint32_t
+field_id (const Ref *r)
+{
+  static const char *const names[RS_SLOT_N] = {
+    "buf", "opaque_ref", "buf[%d]", "extended_buf[%d]", "side_data[%d].buf",
+    "hw_frames_ctx", "opaque_ref", "private_ref",
+  };
+  char name[64];
+
+  if (r->index < 16 && rs_state.field_ids[r->slot][r->index] != 0)
+    return rs_state.field_ids[r->slot][r->index];
+  snprintf (name, sizeof name, names[r->slot], r->index);
+  if (r->index < 16)
+    return rs_state.field_ids[r->slot][r->index] = rs_writer_string (name);
+  return rs_writer_string (name);
+}
+
+static bool
+refs_changed (const RsHandle *h)
+{
+  if (h->n_refs != h->n_was_refs)
+    return true;
+  for (size_t i = 0; i < h->n_refs; i++)
+    if (h->refs[i].buf->id != h->was_refs[i].buffer || field_id (&h->refs[i]) != h->was_refs[i].field)
+      return true;
+  return false;
+}
+
+static unsigned
+handle_mask (const RsHandle *h,
+             bool            full)
+{
+  bool new = full || !h->sent;
+  const Fields *was = new ? &_rs_default_fields : &h->was;
+  const Fields *cur = &h->cur;
+  unsigned mask = new ? RS_REC_HANDLE_NEW : 0;
+
+  if (!new && !h->dirty)
+    return 0;
+  if (cur->stream != was->stream) mask |= RS_REC_HANDLE_STREAM;
+  if (cur->pts != was->pts) mask |= RS_REC_HANDLE_PTS;
+  if (cur->dts != was->dts) mask |= RS_REC_HANDLE_DTS;
+  if (cur->size != was->size) mask |= RS_REC_HANDLE_SIZE;
+  if (cur->key != was->key) mask |= RS_REC_HANDLE_KEY;
+  if (cur->pict_type != was->pict_type) mask |= RS_REC_HANDLE_PICT_TYPE;
+  if (cur->format != was->format &&
+      (cur->format == NULL || was->format == NULL || strcmp (cur->format, was->format) != 0))
+    mask |= RS_REC_HANDLE_FORMAT;
+  if (cur->width != was->width || cur->height != was->height) mask |= RS_REC_HANDLE_DIMENSIONS;
+  if (cur->nb_samples != was->nb_samples) mask |= RS_REC_HANDLE_NB_SAMPLES;
+  if (cur->sample_rate != was->sample_rate) mask |= RS_REC_HANDLE_SAMPLE_RATE;
+  if (new ? h->n_refs > 0 : refs_changed (h)) mask |= RS_REC_HANDLE_REFS;
+  return mask;
+}
+
+static void
+write_handle (RsHandle *h,
+              unsigned  mask,
+              uint64_t  previous_id)
+{
+  const Fields *f = &h->cur;
+
+  rs_writer_varint (h->id - previous_id);
+  rs_writer_varint (mask);
+  if (mask & RS_REC_HANDLE_NEW)
+    {
+      rs_writer_varint (h->kind | (h->allocated ? 2 : 0));
+      rs_writer_varint (rs_state.n_steps - h->born_step);
+      rs_writer_varint (rs_writer_string (rs_call_name (h->born_call)));
+      rs_writer_site (h->born_site);
+    }
+  if (mask & RS_REC_HANDLE_STREAM) rs_writer_zigzag (f->stream);
+  if (mask & RS_REC_HANDLE_PTS) rs_writer_varint (rs_rec_timestamp_code (f->pts));
+  if (mask & RS_REC_HANDLE_DTS) rs_writer_varint (rs_rec_timestamp_code (f->dts));
+  if (mask & RS_REC_HANDLE_SIZE) rs_writer_zigzag (f->size);
+  if (mask & RS_REC_HANDLE_KEY) rs_writer_varint (f->key);
+  if (mask & RS_REC_HANDLE_PICT_TYPE) rs_writer_varint ((uint8_t) f->pict_type);
+  if (mask & RS_REC_HANDLE_FORMAT) rs_writer_varint (rs_writer_string (f->format));
+  if (mask & RS_REC_HANDLE_DIMENSIONS)
+    {
+      rs_writer_zigzag (f->width);
+      rs_writer_zigzag (f->height);
+    }
+  if (mask & RS_REC_HANDLE_NB_SAMPLES) rs_writer_zigzag (f->nb_samples);
+  if (mask & RS_REC_HANDLE_SAMPLE_RATE) rs_writer_zigzag (f->sample_rate);
+  if (mask & RS_REC_HANDLE_REFS)
+    {
+      uint64_t previous = 0;
+
+      rs_writer_varint (h->n_refs);
+      for (size_t i = 0; i < h->n_refs; i++)
+        {
+          rs_writer_varint (field_id (&h->refs[i]));
+          rs_writer_zigzag ((int64_t) (h->refs[i].buf->id - previous));
+          previous = h->refs[i].buf->id;
+        }
+    }
+
+  /* What the reader knows now. */
+  h->was = h->cur;
+  h->sent = true;
+  h->dirty = false;
+  {
+    SentRef *was = rs_grow (h->was_refs, &h->capacity_was_refs, h->n_refs, sizeof *was);
+
+    if (was != NULL)
+      {
+        h->was_refs = was;
+        for (size_t i = 0; i < h->n_refs; i++)
+          was[i] = (SentRef) { field_id (&h->refs[i]), h->refs[i].buf->id };
+        h->n_was_refs = h->n_refs;
+      }
+  }
+}
+
+static const char *
+buf_holder (const Buf *b)
+{
+  int program = b->program_refs;
+  int hidden = b->refcount - b->visible - b->lost;
+
+  if (program > hidden)
+    program = hidden > 0 ? hidden : 0;
+  if (hidden - program <= 0)
+    return program > 0 ? "program" : NULL;
+  return b->hint ? b->hint : "libav";
+}
+
+static unsigned
+buf_mask (const Buf  *b,
+          const char *holder,
+          bool        full)
+{
+  bool new = full || !b->sent;
+  unsigned mask = new ? RS_REC_BUFFER_NEW : 0;
+
+  if (new)
+    {
+      if (b->size != 0) mask |= RS_REC_BUFFER_SIZE;
+      if (b->refcount != 0) mask |= RS_REC_BUFFER_REFCOUNT;
+      if (b->lost != 0) mask |= RS_REC_BUFFER_LOST;
+      if (b->writable) mask |= RS_REC_BUFFER_WRITABLE;
+      if (holder != NULL) mask |= RS_REC_BUFFER_HOLDER;
+      if (b->program_refs != 0) mask |= RS_REC_BUFFER_PROGRAM_REFS;
+      return mask;
+    }
+  if (b->kind != b->was.kind) mask |= RS_REC_BUFFER_KIND;
+  if (b->size != b->was.size) mask |= RS_REC_BUFFER_SIZE;
+  if (b->refcount != b->was.refcount) mask |= RS_REC_BUFFER_REFCOUNT;
+  if (b->lost != b->was.lost) mask |= RS_REC_BUFFER_LOST;
+  if (b->writable != b->was.writable) mask |= RS_REC_BUFFER_WRITABLE;
+  if (holder != b->was.holder &&
+      (holder == NULL || b->was.holder == NULL || strcmp (holder, b->was.holder) != 0))
+    mask |= RS_REC_BUFFER_HOLDER;
+  if (b->program_refs != b->was.program_refs) mask |= RS_REC_BUFFER_PROGRAM_REFS;
+  return mask;
+}
+
+static void
+write_buf (Buf        *b,
+           const char *holder,
+           unsigned    mask,
+           uint64_t    previous_id)
+{
+  rs_writer_varint (b->id - previous_id);
+  rs_writer_varint (mask);
+  if (mask & RS_REC_BUFFER_NEW)
+    {
+      rs_writer_varint (b->kind | (b->tracked ? 8 : 0));
+      rs_writer_varint (rs_writer_string (b->origin));
+      rs_writer_varint (rs_state.n_steps - b->born_step);
+      rs_writer_site (b->born_site);
+    }
+  if (mask & RS_REC_BUFFER_SIZE) rs_writer_varint (b->size);
+  if (mask & RS_REC_BUFFER_REFCOUNT) rs_writer_varint (b->refcount);
+  if (mask & RS_REC_BUFFER_LOST) rs_writer_varint (b->lost);
+  if (mask & RS_REC_BUFFER_WRITABLE) rs_writer_varint (b->writable);
+  if (mask & RS_REC_BUFFER_HOLDER) rs_writer_varint (rs_writer_string (holder));
+  if (mask & RS_REC_BUFFER_PROGRAM_REFS) rs_writer_varint (b->program_refs);
+  if (mask & RS_REC_BUFFER_KIND) rs_writer_varint (b->kind);
+
+  b->sent = true;
+  b->was.kind = b->kind;
+  b->was.size = b->size;
+  b->was.refcount = b->refcount;
+  b->was.lost = b->lost;
+  b->was.writable = b->writable;
+  b->was.holder = holder;
+  b->was.program_refs = b->program_refs;
+}
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+write_removed (uint64_t *ids,
+               size_t    n)
+{
+  uint64_t previous = 0;
+
+  if (n > 1)
+    qsort (ids, n, sizeof *ids, compare_ids);
+  rs_writer_varint (n);
+  for (size_t i = 0; i < n; i++)
+    {
+      rs_writer_varint (ids[i] - previous);
+      previous = ids[i];
+    }
+}
+
+static Pending *
+pending_reserve (size_t n)
+{
+  Pending *p = rs_grow (rs_state.scratch, &rs_state.capacity_scratch, n, sizeof *p);
+
+  if (p != NULL)
+    rs_state.scratch = p;
+  return p;
+}
+
+void
+_rs_step_write (RsCallId id,
+                   int      ret,
+                   uint64_t out)
+{
+  bool full = rs_state.n_steps % RS_REC_FULL_INTERVAL == 0;
+  bool exact;
+  int thread;
+  size_t n = 0, count = 0;
+  Pending *pending;
+  uint64_t previous;
+
+  if (!rs_recording ())
+    return;
+
+  thread = rs_thread_index ();
+  _rs_buf_refresh ();
+  exact = !rs_threads_many () && rs_state.n_frame_threaded == 0;
+
+  rs_writer_begin_step (full);
+  rs_writer_varint ((exact ? RS_REC_STEP_EXACT : 0) | (rs_state.site.module ? RS_REC_STEP_HAS_SITE : 0));
+  rs_writer_varint (rs_writer_string (rs_call_name (id)));
+  rs_writer_zigzag (ret);
+  rs_writer_varint (thread);
+  if (rs_state.site.module)
+    rs_writer_site (rs_state.site);
+  rs_writer_varint (out);
+
+  /* Handles. */
+  for (RsHandle *h = rs_state.first; h != NULL; h = h->next)
+    count++;
+  if ((pending = pending_reserve (count)) == NULL)
+    return;
+  for (RsHandle *h = rs_state.first; h != NULL; h = h->next)
+    {
+      unsigned mask = handle_mask (h, full);
+
+      if (mask != 0)
+        pending[n++] = (Pending) { h, mask, NULL };
+      else
+        h->dirty = false;
+    }
+  rs_writer_varint (n);
+  previous = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      write_handle (pending[i].node, pending[i].mask, previous);
+      previous = ((RsHandle *) pending[i].node)->id;
+    }
+  write_removed (rs_state.removed_handles, full ? 0 : rs_state.n_removed_handles);
+  rs_state.n_removed_handles = 0;
+
+  /* Buffers. */
+  count = n = 0;
+  for (Buf *b = rs_state.buf_first; b != NULL; b = b->next)
+    count++;
+  if ((pending = pending_reserve (count)) == NULL)
+    return;
+  for (Buf *b = rs_state.buf_first; b != NULL; b = b->next)
+    {
+      const char *holder = buf_holder (b);
+      unsigned mask = buf_mask (b, holder, full);
+
+      if (mask != 0)
+        pending[n++] = (Pending) { b, mask, holder };
+    }
+  rs_writer_varint (n);
+  previous = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      write_buf (pending[i].node, pending[i].holder, pending[i].mask, previous);
+      previous = ((Buf *) pending[i].node)->id;
+    }
+  write_removed (rs_state.removed_bufs, full ? 0 : rs_state.n_removed_bufs);
+  rs_state.n_removed_bufs = 0;
+
+  /* Events. */
+  rs_writer_varint (rs_state.n_events);
+  for (size_t i = 0; i < rs_state.n_events; i++)
+    {
+      rs_writer_varint (rs_state.events[i].kind);
+      rs_writer_varint (rs_state.events[i].buffer);
+      rs_writer_varint (rs_state.events[i].handle);
+      rs_writer_varint (rs_writer_string (rs_state.events[i].message));
+      free (rs_state.events[i].message);
+    }
+  rs_state.n_events = 0;
+
+  if (rs_writer_end_step ())
+    rs_state.n_steps++;
 }

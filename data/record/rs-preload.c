@@ -65,6 +65,16 @@ rs_real_init (void)
   pthread_once (&once, resolve_real);
 }
 
+void *
+rs_real_late (const char *name,
+              void      **slot)
+{
+  rs_real_init ();
+  if (*slot == NULL)
+    *slot = dlsym (RTLD_NEXT, name);
+  return *slot;
+}
+
 bool
 rs_recording (void)
 {
@@ -368,7 +378,7 @@ start_recording (void)
       atomic_store (&armed, 0);
       remove_self_from_preload ();
       unsetenv ("REFSCOPE_RECORD_OUTPUT");
-      if (rs_state_init () && rs_writer_open (output_path))
+      if (rs_writer_open (output_path))
         atomic_store (&recording, 1);
       else if (errno != EWOULDBLOCK)
         fprintf (stderr, "refscope: cannot record to %s: %m\n", output_path);

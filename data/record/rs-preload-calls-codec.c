@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-preload-calls-codec.c: the interposed functions of demuxing, muxing,
+ * codecs, bitstream filters, filter graphs and hardware contexts (see
+ * rs-preload-calls.c).
+ */
+#include "rs-preload-private.h"
+
+#include <stdio.h>
+
+/* ------------------------------------------------------------------ */
+/* Demuxing and muxing. */
+
+RS_EXPORT int
+av_read_frame (AVFormatContext *s,
+               AVPacket        *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_read_frame, RS_CALLER))
+    return RS_REAL (av_read_frame) (s, pkt);
+  /* It starts with av_init_packet: whatever the packet held is lost. */
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+  call.wrap = RS_WRAP_OUT;
+  call.origin = "demuxer";
+  call.holder = "demuxer";
+  rs_call_enter (&call);
+  ret = RS_REAL (av_read_frame) (s, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT void
+avformat_close_input (AVFormatContext **s)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_avformat_close_input, RS_CALLER))
+    {
+      RS_REAL (avformat_close_input) (s);
+      return;
+    }
+  rs_call_enter (&call);
+  RS_REAL (avformat_close_input) (s);
+  rs_call_leave (&call, 0);
+}
+
+RS_EXPORT int
+av_interleaved_write_frame (AVFormatContext *s,
+                            AVPacket        *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_interleaved_write_frame, RS_CALLER))
+    return RS_REAL (av_interleaved_write_frame) (s, pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  call.given_to = "muxer";
+  rs_call_enter (&call);
+  ret = RS_REAL (av_interleaved_write_frame) (s, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+av_write_frame (AVFormatContext *s,
+                AVPacket        *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_write_frame, RS_CALLER))
+    return RS_REAL (av_write_frame) (s, pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  call.given_to = "muxer";
+  rs_call_enter (&call);
+  ret = RS_REAL (av_write_frame) (s, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Codecs. */
+
+RS_EXPORT int
+avcodec_open2 (AVCodecContext *avctx,
+               const AVCodec  *codec,
+               AVDictionary  **options)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_open2, RS_CALLER) || avctx == NULL)
+    return RS_REAL (avcodec_open2) (avctx, codec, options);
+  /* Before the real open: get_buffer2 is read when the decoder starts. */
+  rs_codec_opening (avctx, codec);
+  call.avctx = avctx;
+  rs_call_enter (&call);
+  ret = RS_REAL (avcodec_open2) (avctx, codec, options);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+avcodec_send_packet (AVCodecContext *avctx,
+                     const AVPacket *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_send_packet, RS_CALLER) || avctx == NULL)
+    return RS_REAL (avcodec_send_packet) (avctx, pkt);
+  if (pkt != NULL)
+    rs_codec_set_stream (avctx, pkt->stream_index);
+  rs_call_add (&call, (AVPacket *) pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  call.avctx = avctx;
+  call.given_to = rs_codec_holder (avctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (avcodec_send_packet) (avctx, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+avcodec_receive_frame (AVCodecContext *avctx,
+                       AVFrame        *frame)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_frame, RS_CALLER) || avctx == NULL)
+    return RS_REAL (avcodec_receive_frame) (avctx, frame);
+  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+  call.avctx = avctx;
+  /* Our get_buffer2 wrapped the decoder's buffers at birth; this catches a
+   * decoder opened without it. */
+  call.wrap = RS_WRAP_OUT;
+  call.origin = "decoder";
+  call.holder = rs_codec_holder (avctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (avcodec_receive_frame) (avctx, frame);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+avcodec_send_frame (AVCodecContext *avctx,
+                    const AVFrame  *frame)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_send_frame, RS_CALLER) || avctx == NULL)
+    return RS_REAL (avcodec_send_frame) (avctx, frame);
+  rs_call_add (&call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+  call.avctx = avctx;
+  call.given_to = rs_codec_holder (avctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (avcodec_send_frame) (avctx, frame);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+avcodec_receive_packet (AVCodecContext *avctx,
+                        AVPacket       *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_packet, RS_CALLER) || avctx == NULL)
+    return RS_REAL (avcodec_receive_packet) (avctx, pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT, 0);
+  call.avctx = avctx;
+  call.wrap = RS_WRAP_OUT;
+  call.origin = "encoder";
+  call.holder = rs_codec_holder (avctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (avcodec_receive_packet) (avctx, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT void
+avcodec_flush_buffers (AVCodecContext *avctx)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
+    {
+      RS_REAL (avcodec_flush_buffers) (avctx);
+      return;
+    }
+  call.avctx = avctx;
+  rs_call_enter (&call);
+  RS_REAL (avcodec_flush_buffers) (avctx);
+  rs_call_leave (&call, 0);
+}
+
+RS_EXPORT void
+avcodec_free_context (AVCodecContext **avctx)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_avcodec_free_context, RS_CALLER))
+    {
+      RS_REAL (avcodec_free_context) (avctx);
+      return;
+    }
+  /* Only its address, as a key, once freed. */
+  call.avctx = avctx != NULL ? *avctx : NULL;
+  rs_call_enter (&call);
+  RS_REAL (avcodec_free_context) (avctx);
+  rs_call_leave (&call, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Bitstream filters. */
+
+static const char *
+bsf_holder (const AVBSFContext *ctx)
+{
+  char name[128];
+
+  if (ctx == NULL || ctx->filter == NULL)
+    return "bsf";
+  snprintf (name, sizeof name, "%s bsf", ctx->filter->name);
+  return rs_intern (name);
+}
+
+RS_EXPORT int
+av_bsf_send_packet (AVBSFContext *ctx,
+                    AVPacket     *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_bsf_send_packet, RS_CALLER))
+    return RS_REAL (av_bsf_send_packet) (ctx, pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  call.given_to = bsf_holder (ctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_bsf_send_packet) (ctx, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+av_bsf_receive_packet (AVBSFContext *ctx,
+                       AVPacket     *pkt)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_bsf_receive_packet, RS_CALLER))
+    return RS_REAL (av_bsf_receive_packet) (ctx, pkt);
+  /* The output is moved in: whatever the packet held is lost. */
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+  call.wrap = RS_WRAP_OUT;
+  call.origin = "bsf";
+  call.holder = bsf_holder (ctx);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_bsf_receive_packet) (ctx, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Filter graphs (libavfilter is not linked: found when the program has it). */
+
+#define BUFFERSRC_CALL(name, ...)                                   \
+  {                                                                \
+    RsCall call;                                                   \
+    int ret;                                                       \
+                                                                   \
+    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
+      return RS_REAL (name) (__VA_ARGS__);                            \
+    rs_call_add (&call, (void *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0); \
+    call.given_to = "filter graph";                                \
+    rs_call_enter (&call);                                         \
+    ret = RS_REAL (name) (__VA_ARGS__);                               \
+    rs_call_leave (&call, ret);                                    \
+    return ret;                                                    \
+  }
+
+RS_EXPORT int
+av_buffersrc_add_frame (AVFilterContext *ctx,
+                        AVFrame         *frame)
+BUFFERSRC_CALL (av_buffersrc_add_frame, ctx, frame)
+
+RS_EXPORT int
+av_buffersrc_add_frame_flags (AVFilterContext *ctx,
+                              AVFrame         *frame,
+                              int              flags)
+BUFFERSRC_CALL (av_buffersrc_add_frame_flags, ctx, frame, flags)
+
+RS_EXPORT int
+av_buffersrc_write_frame (AVFilterContext *ctx,
+                          const AVFrame   *frame)
+BUFFERSRC_CALL (av_buffersrc_write_frame, ctx, frame)
+
+/* The output is moved in (referenced with AV_BUFFERSINK_FLAG_PEEK). */
+#define BUFFERSINK_CALL(name, peek, ...)                            \
+  {                                                                \
+    RsCall call;                                                   \
+    int ret;                                                       \
+                                                                   \
+    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
+      return RS_REAL (name) (__VA_ARGS__);                            \
+    rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_OUT,        \
+                 (peek) ? RS_LOSE_FRAME_DATA : RS_LOSE_ALL);       \
+    call.wrap = RS_WRAP_OUT;                                       \
+    call.origin = "filter graph";                                  \
+    call.holder = "filter graph";                                  \
+    rs_call_enter (&call);                                         \
+    ret = RS_REAL (name) (__VA_ARGS__);                               \
+    rs_call_leave (&call, ret);                                    \
+    return ret;                                                    \
+  }
+
+RS_EXPORT int
+av_buffersink_get_frame (AVFilterContext *ctx,
+                         AVFrame         *frame)
+BUFFERSINK_CALL (av_buffersink_get_frame, false, ctx, frame)
+
+RS_EXPORT int
+av_buffersink_get_frame_flags (AVFilterContext *ctx,
+                               AVFrame         *frame,
+                               int              flags)
+BUFFERSINK_CALL (av_buffersink_get_frame_flags, flags & AV_BUFFERSINK_FLAG_PEEK, ctx, frame, flags)
+
+RS_EXPORT int
+av_buffersink_get_samples (AVFilterContext *ctx,
+                           AVFrame         *frame,
+                           int              nb_samples)
+BUFFERSINK_CALL (av_buffersink_get_samples, false, ctx, frame, nb_samples)
+
+/* ------------------------------------------------------------------ */
+/* Hardware contexts: observed, never wrapped (they belong to the device). */
+
+RS_EXPORT AVBufferRef *
+av_hwframe_ctx_alloc (AVBufferRef *device_ctx)
+{
+  RsCall call;
+  AVBufferRef *ref;
+
+  if (!rs_call_begin (&call, RS_CALL_av_hwframe_ctx_alloc, RS_CALLER))
+    return RS_REAL (av_hwframe_ctx_alloc) (device_ctx);
+  rs_call_enter (&call);
+  ref = RS_REAL (av_hwframe_ctx_alloc) (device_ctx);
+  rs_call_leave (&call, rs_pointer_ret (ref));
+  return ref;
+}
+
+RS_EXPORT int
+av_hwdevice_ctx_create (AVBufferRef      **device_ctx,
+                        enum AVHWDeviceType type,
+                        const char        *device,
+                        AVDictionary      *opts,
+                        int                flags)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_hwdevice_ctx_create, RS_CALLER))
+    return RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+av_hwframe_get_buffer (AVBufferRef *hwframe_ctx,
+                       AVFrame     *frame,
+                       int          flags)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_hwframe_get_buffer, RS_CALLER))
+    return RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags);
+  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+av_hwframe_transfer_data (AVFrame       *dst,
+                          const AVFrame *src,
+                          int            flags)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_hwframe_transfer_data, RS_CALLER))
+    return RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
+  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+  call.wrap = RS_WRAP_OUT;
+  rs_call_enter (&call);
+  ret = RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
+  rs_call_leave (&call, ret);
+  return ret;
+}
