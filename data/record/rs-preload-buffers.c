@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define G_N_ELEMENTS_RS(a) (sizeof (a) / sizeof ((a)[0]))
+
 static Buf *
 buf_new (uint64_t        id,
          RsRecBufferKind kind,
          bool            tracked,
          const char     *origin,
-         const char     *hint)
+         const char     *part)
 {
   Buf *buf = rs_alloc (sizeof *buf);
   Buf *after;
@@ -32,7 +34,7 @@ buf_new (uint64_t        id,
   buf->kind_known = kind != RS_REC_BUFFER_KIND_OTHER;
   buf->tracked = tracked;
   buf->origin = origin;
-  buf->hint = hint;
+  _rs_buf_given_to (buf, part);
   buf->born_step = rs_state.n_steps;
   buf->born_site = rs_state.site;
 
@@ -121,6 +123,31 @@ _rs_buf_drain_tracker (void)
     }
   rs_tracker_clear_events ();
   rs_tracker_unlock ();
+}
+
+void
+_rs_buf_given_to (Buf        *buf,
+                  const char *part)
+{
+  char joined[256] = "";
+  size_t n = G_N_ELEMENTS_RS (buf->parts);
+
+  if (part == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (buf->parts[i] == part || (buf->parts[i] != NULL && strcmp (buf->parts[i], part) == 0))
+      return;
+  /* The oldest goes when there are more. */
+  memmove (&buf->parts[0], &buf->parts[1], (n - 1) * sizeof *buf->parts);
+  buf->parts[n - 1] = part;
+  for (size_t i = 0; i < n; i++)
+    if (buf->parts[i] != NULL)
+      {
+        if (joined[0] != '\0')
+          strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
+        strncat (joined, buf->parts[i], sizeof joined - strlen (joined) - 1);
+      }
+  buf->holder = rs_intern (joined);
 }
 
 static RsRecBufferKind

@@ -23,8 +23,8 @@ av_read_frame (AVFormatContext *s,
   /* It starts with av_init_packet: whatever the packet held is lost. */
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
   call.wrap = RS_WRAP_OUT;
+  /* The demuxer keeps no reference to a packet it returns. */
   call.origin = "demuxer";
-  call.holder = "demuxer";
   rs_call_enter (&call);
   ret = RS_REAL (av_read_frame) (s, pkt);
   rs_call_leave (&call, ret);

@@ -18,10 +18,13 @@
  *   rs-preload-calls.c    the interposed functions: packets, frames, buffers
  *   rs-preload-calls-codec.c  ... demuxing, muxing, codecs, filters, hardware
  *
- * Locks: `step` (rs_state_lock) guards handles, buffers, the writer;
- * `tracker` guards the wrapped buffers' records and is the only lock a free
- * callback takes (it may run on a libav worker thread inside any call).
- * Order: step -> tracker. No lock is held while a real libav call runs.
+ * Locks: `state` (rs_state_lock) guards handles, buffers, the writer;
+ * `tracker` guards the wrapped buffers' records and the codec contexts,
+ * and is the only one a free callback takes (it may run on a libav worker
+ * thread inside any call); the interned strings and the module table have
+ * a lock each, taken last. Order: state -> tracker -> interned strings.
+ * No lock is held while a real libav call runs, nor while program code
+ * runs (the program's get_buffer2, a free callback of its buffers).
  */
 #pragma once
 

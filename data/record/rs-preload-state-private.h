@@ -97,7 +97,8 @@ struct _Buf {
   bool         kind_known;
   bool         read;       /* refcount read in this refresh */
   const char  *origin;
-  const char  *hint;       /* the libav part it was last given to */
+  const char  *parts[3];   /* the libav parts it was born in or given to (interned) */
+  const char  *holder;     /* them, joined: who may hold its hidden refs (interned) */
   uint32_t     born_step;
   RsSite       born_site;
   AVBuffer    *addr;       /* observed: its AVBuffer */
@@ -219,6 +220,10 @@ void        _rs_ref_claim               (RsHandle      *h,
 void        _rs_ref_lose                (RsHandle      *h,
                                          const Ref     *r);
 void        _rs_ref_raw                 (AVBufferRef   *ref);
+/* `buf` was handed to `part` ("h264 decoder", "filter graph", ...), which
+ * may keep references to it. */
+void        _rs_buf_given_to            (Buf           *buf,
+                                         const char    *part);
 
 /* rs-preload-handles.c */
 RsHandle   *_rs_handle_new              (void          *ptr,

@@ -51,6 +51,8 @@ struct _Interned {
 
 static pthread_mutex_t tracker_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint_fast64_t last_buffer_id;
+static atomic_long n_wrappers;  /* live: none, and no lookup is needed */
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Under tracker_lock. */
 static RsMap           by_wrapper;  /* AVBuffer* -> Record* */
@@ -58,7 +60,7 @@ static Record         *first, *last;
 static RsTrackerEvent *events;
 static size_t          n_events, capacity_events;
 static Context        *contexts;
-static Interned       *interned;
+static Interned       *interned;  /* under intern_lock */
 
 void
 rs_tracker_lock (void)
@@ -141,9 +143,10 @@ rs_intern (const char *s)
 {
   const char *interned_s;
 
-  rs_tracker_lock ();
+  /* A lock of its own, taken last: callers may hold any other. */
+  pthread_mutex_lock (&intern_lock);
   interned_s = intern_locked (s);
-  rs_tracker_unlock ();
+  pthread_mutex_unlock (&intern_lock);
   return interned_s;
 }
 
@@ -171,6 +174,7 @@ free_record (void    *opaque,
 
   rs_tracker_lock ();
   rs_map_remove (&by_wrapper, (uintptr_t) record->wrapper);
+  atomic_fetch_sub (&n_wrappers, 1);
   if (record->prev)
     record->prev->next = record->next;
   else
@@ -240,6 +244,7 @@ rs_wrap (AVBufferRef   **ref,
       rs_stop ();
       return false;
     }
+  atomic_fetch_add (&n_wrappers, 1);
   record->prev = last;
   if (last)
     last->next = record;
@@ -258,7 +263,7 @@ rs_wrapper_inner (const AVBufferRef *ref)
 {
   Record *record;
 
-  if (ref == NULL)
+  if (ref == NULL || atomic_load_explicit (&n_wrappers, memory_order_relaxed) == 0)
     return NULL;
   rs_tracker_lock ();
   record = rs_map_lookup (&by_wrapper, (uintptr_t) ref->buffer);
@@ -331,7 +336,7 @@ holder_name (const AVCodec *codec)
     return NULL;
   snprintf (name, sizeof name, "%s %s", codec->name,
             av_codec_is_decoder (codec) ? "decoder" : "encoder");
-  return intern_locked (name);
+  return rs_intern (name);
 }
 
 int

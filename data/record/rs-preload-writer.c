@@ -484,7 +484,7 @@ buf_holder (const Buf *b)
     program = hidden > 0 ? hidden : 0;
   if (hidden - program <= 0)
     return program > 0 ? "program" : NULL;
-  return b->hint ? b->hint : "libav";
+  return b->holder ? b->holder : "libav";
 }
 
 static unsigned

@@ -720,6 +720,63 @@ test_frame_threads (void)
   g_assert_cmpuint (end->buffers->len, ==, 0);
 }
 
+/* A filter graph, an encoder, a bitstream filter and a muxer: buffers born
+ * in each are wrapped at birth; what goes in is theirs to hold. */
+static void
+test_encode (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *prog = program ("rec-encode");
+  const char *argv[] = { prog, file, NULL };
+  g_autofree char *output = NULL;
+  g_autoptr(RsRecording) recording = record_same (argv, "encode.rsrec", &output);
+  g_autoptr(RsRecStep) sink = find_call (recording, "av_buffersink_get_frame", 0);
+  g_autoptr(RsRecStep) encoded = find_call (recording, "avcodec_receive_packet", 0);
+  g_autoptr(RsRecStep) muxed = find_call (recording, "av_interleaved_write_frame", 0);
+  g_autoptr(RsRecStep) end = last_step (recording);
+  g_auto(GStrv) lines = g_strsplit (output, "\n", -1);
+  const RsRecBuffer *b;
+  const RsRecHandle *pkt;
+  int n, refcount, size;
+  long long pts;
+
+  check_all_steps (recording);
+  b = ref_buffer (sink, rs_rec_step_find_handle (sink, sink->out_handle), "buf[0]");
+  g_assert_true (b->tracked);
+  g_assert_cmpstr (b->origin, ==, "filter graph");
+  g_assert_cmpint (b->kind, ==, RS_REC_BUFFER_KIND_PICTURE);
+
+  pkt = rs_rec_step_find_handle (encoded, encoded->out_handle);
+  b = ref_buffer (encoded, pkt, "buf");
+  g_assert_true (b->tracked);
+  g_assert_cmpstr (b->origin, ==, "encoder");
+  g_assert_cmpint (sscanf (lines[0], "packet %d pts=%lld size=%d refcount=%d", &n, &pts, &size, &refcount), ==, 4);
+  g_assert_cmpint (pkt->size, ==, size);
+  g_assert_cmpint (pkt->pts, ==, pts);
+  g_assert_cmpint (b->refcount, ==, refcount);
+
+  /* The muxer takes the packet: the program's handle is empty after. */
+  g_assert_cmpint (muxed->ret, ==, 0);
+  g_assert_cmpuint (end->handles->len, ==, 0);
+  g_assert_cmpuint (end->buffers->len, ==, 0);
+}
+
+/* The ffmpeg command line: its output is the same recorded. */
+static void
+test_ffmpeg (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  const char *argv[] = { RS_FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", file,
+                         "-f", "framemd5", "-", NULL };
+  g_autoptr(RsRecording) recording = record_same (argv, "ffmpeg.rsrec", NULL);
+  g_autoptr(RsRecStep) end = last_step (recording);
+
+  check_all_steps (recording);
+  g_assert_cmpuint (rs_recording_get_n_steps (recording), >, 1000);
+  g_assert_cmpstr (end->call, ==, "exit");
+  g_assert_cmpuint (end->buffers->len, ==, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Bad files. */
 
@@ -887,6 +944,8 @@ main (int   argc,
   g_test_add_func ("/record/program/own-get-buffer2", test_own_get_buffer2);
   g_test_add_func ("/record/program/threads", test_threads);
   g_test_add_func ("/record/program/frame-threads", test_frame_threads);
+  g_test_add_func ("/record/program/encode", test_encode);
+  g_test_add_func ("/record/program/ffmpeg", test_ffmpeg);
   g_test_add_func ("/record/reader/not-recordings", test_not_recordings);
   g_test_add_func ("/record/reader/damaged", test_damaged);
 
