@@ -169,8 +169,8 @@ slot_kind (RsSlot slot,
 /* The buffer a reference points at: ours, observed, or newly observed. */
 Buf *
 _rs_buf_for (AVBufferRef *ref,
-         RsSlot       slot,
-         bool         picture)
+             RsSlot       slot,
+             bool         picture)
 {
   AVBuffer *b = ref->buffer;
   uint64_t id;
@@ -252,7 +252,7 @@ _rs_ref_forget (AVBufferRef *ref)
 /* `ref` now belongs to handle `h`: whoever held it before does not. */
 void
 _rs_ref_claim (RsHandle    *h,
-           AVBufferRef *ref)
+               AVBufferRef *ref)
 {
   void *owner = rs_map_lookup (&rs_state.refs, (uintptr_t) ref);
 
@@ -284,7 +284,7 @@ _rs_ref_claim (RsHandle    *h,
  * leaked, so it stays valid and keeps the buffer alive. */
 void
 _rs_ref_lose (RsHandle  *h,
-          const Ref *r)
+              const Ref *r)
 {
   Lost *l = rs_alloc (sizeof *l);
 

@@ -18,7 +18,7 @@ const Fields _rs_default_fields = {
 /* Removes slot `i` of `h` from our belief, without deciding its fate. */
 void
 _rs_handle_drop_ref (RsHandle *h,
-                 size_t    i)
+                     size_t    i)
 {
   h->refs[i].buf->visible--;
   memmove (&h->refs[i], &h->refs[i + 1], (h->n_refs - i - 1) * sizeof *h->refs);
@@ -28,8 +28,8 @@ _rs_handle_drop_ref (RsHandle *h,
 
 RsHandle *
 _rs_handle_new (void        *ptr,
-            RsHandleKind kind,
-            bool         allocated)
+                RsHandleKind kind,
+                bool         allocated)
 {
   RsHandle *h = rs_alloc (sizeof *h);
 
@@ -63,7 +63,7 @@ _rs_handle_new (void        *ptr,
  * away without an unref. */
 void
 _rs_handle_remove (RsHandle *h,
-               bool      lose_refs)
+                   bool      lose_refs)
 {
   for (size_t i = 0; i < h->n_refs; i++)
     {
@@ -117,8 +117,8 @@ reading_add (Reading     *reading,
 /* Reads a packet or frame the program holds valid right now. */
 void
 _rs_handle_read (void        *ptr,
-             RsHandleKind kind,
-             Reading     *reading)
+                 RsHandleKind kind,
+                 Reading     *reading)
 {
   Fields *f = &reading->fields;
 
@@ -171,7 +171,7 @@ _rs_handle_read (void        *ptr,
 
 bool
 _rs_reading_has (const Reading *reading,
-             AVBufferRef   *ref)
+                 AVBufferRef   *ref)
 {
   for (size_t i = 0; i < reading->n_refs; i++)
     if (reading->refs[i].ref == ref)
@@ -193,7 +193,7 @@ fields_equal (const Fields *a,
  * have been dealt with by the caller. Returns false when it holds none. */
 void
 _rs_handle_set (RsHandle *h,
-            Reading  *reading)
+                Reading  *reading)
 {
   Ref *refs;
   bool picture = reading->fields.width > 0;

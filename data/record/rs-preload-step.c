@@ -52,9 +52,9 @@ rs_state_atfork_child (void)
 
 void
 _rs_event_push (RsRecEventKind kind,
-            uint64_t       buffer,
-            uint64_t       handle,
-            const char    *message)
+                uint64_t       buffer,
+                uint64_t       handle,
+                const char    *message)
 {
   Event *events = rs_grow (rs_state.events, &rs_state.capacity_events, rs_state.n_events + 1, sizeof *events);
 
@@ -66,9 +66,9 @@ _rs_event_push (RsRecEventKind kind,
 
 void
 _rs_push_id (uint64_t **array,
-         size_t    *n,
-         size_t    *capacity,
-         uint64_t   id)
+             size_t    *n,
+             size_t    *capacity,
+             uint64_t   id)
 {
   uint64_t *grown = rs_grow (*array, capacity, *n + 1, sizeof *grown);
 

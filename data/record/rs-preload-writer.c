@@ -587,8 +587,8 @@ pending_reserve (size_t n)
 
 void
 _rs_step_write (RsCallId id,
-                   int      ret,
-                   uint64_t out)
+                int      ret,
+                uint64_t out)
 {
   bool full = rs_state.n_steps % RS_REC_FULL_INTERVAL == 0;
   bool exact;

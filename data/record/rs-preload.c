@@ -10,11 +10,12 @@
  * library on to what it runs, and records only if it loads libav itself
  * and calls it. When recording starts, the library takes itself out of
  * LD_PRELOAD (and the variable out of the environment) so the programs the
- * recorded one runs are not recorded; a child it forks does not record. It never exits or aborts: when anything fails
- * inside, recording stops and every call passes straight through.
+ * recorded one runs are not recorded; a child it forks does not record.
+ * One process records a file: the first locks it (flock); another that
+ * tries while it runs passes through unrecorded.
  *
- * One process records a file: the first to call libav locks it (flock);
- * another one that tries while it runs passes through unrecorded.
+ * It never exits or aborts: when anything fails inside, recording stops and
+ * every call passes straight through.
  */
 #include "rs-preload-private.h"
 

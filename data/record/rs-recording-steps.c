@@ -331,9 +331,9 @@ settle_buffers (RsRecording *self,
 
 gboolean
 _rs_recording_apply_step (RsRecording *self,
-            State       *s,
-            guint        step,
-            const StepChunk *chunk)
+                          State       *s,
+                          guint        step,
+                          const StepChunk *chunk)
 {
   Cursor c = { self->data + chunk->offset, self->data + chunk->offset + chunk->len, TRUE };
   guint64 flags, previous;
