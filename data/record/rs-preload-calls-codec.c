@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-preload-calls-codec.c: the interposed functions of demuxing, muxing,
- * codecs, bitstream filters, filter graphs and hardware contexts (see
- * rs-preload-calls.c).
+ * codecs, bitstream filters, filter graphs, hardware contexts, scaling and
+ * resampling (see rs-preload-calls.c).
  */
 #include "rs-preload-private.h"
 
@@ -76,6 +76,44 @@ av_write_frame (AVFormatContext *s,
   call.given_to = "muxer";
   rs_call_enter (&call);
   ret = RS_REAL (av_write_frame) (s, pkt);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+/* A payload read from an AVIOContext: reallocated as it grows, so observed. */
+RS_EXPORT int
+av_get_packet (AVIOContext *s,
+               AVPacket    *pkt,
+               int          size)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_get_packet, RS_CALLER))
+    return RS_REAL (av_get_packet) (s, pkt, size);
+  /* It starts with av_init_packet: whatever the packet held is lost. */
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_get_packet) (s, pkt, size);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+av_append_packet (AVIOContext *s,
+                  AVPacket    *pkt,
+                  int          size)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_av_append_packet, RS_CALLER))
+    return RS_REAL (av_append_packet) (s, pkt, size);
+  /* An empty packet is read afresh, as av_get_packet does. */
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT,
+               pkt != NULL && pkt->size == 0 ? RS_LOSE_ALL : 0);
+  rs_call_enter (&call);
+  ret = RS_REAL (av_append_packet) (s, pkt, size);
   rs_call_leave (&call, ret);
   return ret;
 }
@@ -403,6 +441,48 @@ av_hwframe_transfer_data (AVFrame       *dst,
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
   ret = RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scaling and resampling: they give an output frame without buffers new
+ * ones (wrapped: fresh, not reallocated in place). */
+
+RS_EXPORT int
+sws_scale_frame (struct SwsContext *c,
+                 AVFrame           *dst,
+                 const AVFrame     *src)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_sws_scale_frame, RS_CALLER))
+    return RS_REAL (sws_scale_frame) (c, dst, src);
+  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+  call.wrap = RS_WRAP_OUT;
+  rs_call_enter (&call);
+  ret = RS_REAL (sws_scale_frame) (c, dst, src);
+  rs_call_leave (&call, ret);
+  return ret;
+}
+
+RS_EXPORT int
+swr_convert_frame (struct SwrContext *s,
+                   AVFrame           *output,
+                   const AVFrame     *input)
+{
+  RsCall call;
+  int ret;
+
+  if (!rs_call_begin (&call, RS_CALL_swr_convert_frame, RS_CALLER))
+    return RS_REAL (swr_convert_frame) (s, output, input);
+  rs_call_add (&call, output, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+  rs_call_add (&call, (AVFrame *) input, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+  call.wrap = RS_WRAP_OUT;
+  rs_call_enter (&call);
+  ret = RS_REAL (swr_convert_frame) (s, output, input);
   rs_call_leave (&call, ret);
   return ret;
 }

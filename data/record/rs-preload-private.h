@@ -45,6 +45,17 @@
 
 #include "rs-recording-format.h"
 
+/* From libswscale and libswresample, which are not linked either (their
+ * headers are not needed for two prototypes). */
+struct SwsContext;
+struct SwrContext;
+int sws_scale_frame   (struct SwsContext *c,
+                       AVFrame           *dst,
+                       const AVFrame     *src);
+int swr_convert_frame (struct SwrContext *s,
+                       AVFrame           *output,
+                       const AVFrame     *input);
+
 #define RS_EXPORT __attribute__((visibility ("default")))
 #define RS_TLS    __thread __attribute__((tls_model ("initial-exec")))
 
@@ -76,7 +87,8 @@
   X (av_buffersrc_write_frame) X (av_buffersink_get_frame) \
   X (av_buffersink_get_frame_flags) X (av_buffersink_get_samples) \
   X (av_hwframe_ctx_alloc) X (av_hwdevice_ctx_create) X (av_hwframe_get_buffer) \
-  X (av_hwframe_transfer_data)
+  X (av_hwframe_transfer_data) X (av_get_packet) X (av_append_packet) \
+  X (sws_scale_frame) X (swr_convert_frame)
 
 typedef struct {
 #define RS_REAL_FIELD(name) __typeof__ (name) *name;
@@ -154,7 +166,8 @@ const char *rs_module_path         (uint32_t    module);
   X (av_buffersrc_write_frame) X (av_buffersink_get_frame) \
   X (av_buffersink_get_frame_flags) X (av_buffersink_get_samples) \
   X (av_hwframe_ctx_alloc) X (av_hwdevice_ctx_create) X (av_hwframe_get_buffer) \
-  X (av_hwframe_transfer_data) \
+  X (av_hwframe_transfer_data) X (av_get_packet) X (av_append_packet) \
+  X (sws_scale_frame) X (swr_convert_frame) \
   X (exit)
 
 typedef enum {

@@ -521,6 +521,35 @@ atfork_child (void)
   unsetenv ("REFSCOPE_RECORD_OUTPUT");
 }
 
+/* A libav library of another major version than the recorder's: its
+ * structs are not the ones the recorder reads. Returns its name, or NULL. */
+static const char *
+foreign_libav (const char *path)
+{
+  static const struct { const char *prefix; int major; } ours[] = {
+    { "libavutil.so.", LIBAVUTIL_VERSION_MAJOR },
+    { "libavcodec.so.", LIBAVCODEC_VERSION_MAJOR },
+    { "libavformat.so.", LIBAVFORMAT_VERSION_MAJOR },
+    { "libavfilter.so.", LIBAVFILTER_VERSION_MAJOR },
+  };
+  const char *base = strrchr (path, '/');
+
+  base = base ? base + 1 : path;
+  for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+    {
+      size_t len = strlen (ours[i].prefix);
+
+      if (strncmp (base, ours[i].prefix, len) == 0 && atoi (base + len) != ours[i].major)
+        return base;
+    }
+  return NULL;
+}
+
+typedef struct {
+  bool        uses_libav;
+  const char *foreign;   /* a libav library of another version, or NULL */
+} LibavUse;
+
 static bool
 is_self (const char *path)
 {
@@ -538,9 +567,11 @@ find_libav_user (struct dl_phdr_info *info,
                  size_t               size,
                  void                *data)
 {
-  bool *found = data;
+  LibavUse *use = data;
   const char *name = info->dlpi_name;
 
+  if (name != NULL && is_libav_name (name) && use->foreign == NULL)
+    use->foreign = foreign_libav (name);
   if (name != NULL && name[0] != '\0' && (name[0] != '/' || is_libav_name (name) || is_self (name)))
     return 0;
   for (int i = 0; i < info->dlpi_phnum; i++)
@@ -562,23 +593,19 @@ find_libav_user (struct dl_phdr_info *info,
         strtab += info->dlpi_addr;
       for (d = dyn; d->d_tag != DT_NULL; d++)
         if (d->d_tag == DT_NEEDED && is_libav_name ((const char *) strtab + d->d_un.d_val))
-          *found = true;
+          {
+            use->uses_libav = true;
+            if (use->foreign == NULL)
+              use->foreign = foreign_libav ((const char *) strtab + d->d_un.d_val);
+          }
     }
-  return *found;
-}
-
-static bool
-links_libav (void)
-{
-  bool found = false;
-
-  dl_iterate_phdr (find_libav_user, &found);
-  return found;
+  return 0;
 }
 
 __attribute__ ((constructor)) static void
 rs_preload_start (void)
 {
+  LibavUse use = { false, NULL };
   Dl_info info;
   const char *env;
 
@@ -593,11 +620,23 @@ rs_preload_start (void)
       return;
     }
 
+  dl_iterate_phdr (find_libav_user, &use);
+  if (use.foreign != NULL)
+    {
+      fprintf (stderr, "refscope: cannot record: the program uses %s; the recorder is built "
+               "for libavcodec.so.%d\n", use.foreign, LIBAVCODEC_VERSION_MAJOR);
+      free (output_path);
+      output_path = NULL;
+      remove_self_from_preload ();
+      unsetenv ("REFSCOPE_RECORD_OUTPUT");
+      return;
+    }
+
   /* Learn the modules now, so the first call does not pay for it. */
   rebuild_modules (NULL);
   pthread_atfork (atfork_prepare, atfork_parent, atfork_child);
   atomic_store (&armed, 1);
-  if (links_libav ())
+  if (use.uses_libav)
     start_recording ();
 }
 

@@ -8,6 +8,8 @@
  *                           pool, reading its buffers' opaques back
  *   rec-misc threads FILE   a reader thread and a decoder thread with a
  *                           packet queue between them
+ *   rec-misc convert FILE   scales video and resamples audio into frames the
+ *                           libraries fill; reads packets straight from AVIO
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -20,6 +22,9 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
 
 static int
 fork_mode (void)
@@ -260,6 +265,97 @@ threads_mode (const char *path)
   return 0;
 }
 
+/* ------------------------------------------------------------------ */
+
+static int
+convert_mode (const char *path)
+{
+  AVFormatContext *fmt = NULL;
+  AVCodecContext *ctxs[2] = { NULL, NULL };
+  AVPacket *pkt = av_packet_alloc ();
+  AVFrame *frame = av_frame_alloc ();
+  AVFrame *out = av_frame_alloc ();
+  struct SwsContext *sws = NULL;
+  SwrContext *swr = NULL;
+  AVIOContext *io = NULL;
+  int scaled = 0, resampled = 0;
+
+  if (avformat_open_input (&fmt, path, NULL, NULL) < 0 || avformat_find_stream_info (fmt, NULL) < 0)
+    return 1;
+  for (unsigned i = 0; i < 2 && i < fmt->nb_streams; i++)
+    {
+      const AVCodec *codec = avcodec_find_decoder (fmt->streams[i]->codecpar->codec_id);
+
+      ctxs[i] = avcodec_alloc_context3 (codec);
+      avcodec_parameters_to_context (ctxs[i], fmt->streams[i]->codecpar);
+      ctxs[i]->thread_count = 1;
+      avcodec_open2 (ctxs[i], codec, NULL);
+    }
+  while ((scaled < 5 || resampled < 5) && av_read_frame (fmt, pkt) >= 0)
+    {
+      AVCodecContext *ctx = pkt->stream_index < 2 ? ctxs[pkt->stream_index] : NULL;
+
+      if (ctx != NULL && avcodec_send_packet (ctx, pkt) >= 0)
+        while (avcodec_receive_frame (ctx, frame) >= 0)
+          {
+            if (ctx->codec_type == AVMEDIA_TYPE_VIDEO && scaled < 5)
+              {
+                if (sws == NULL)
+                  sws = sws_getContext (frame->width, frame->height, frame->format, 64, 48,
+                                        AV_PIX_FMT_RGB24, SWS_BILINEAR, NULL, NULL, NULL);
+                out->width = 64;
+                out->height = 48;
+                out->format = AV_PIX_FMT_RGB24;
+                if (sws_scale_frame (sws, out, frame) >= 0)
+                  printf ("scaled %d: %dx%d refcount=%d\n", scaled++, out->width, out->height,
+                          av_buffer_get_ref_count (out->buf[0]));
+                av_frame_unref (out);
+              }
+            else if (ctx->codec_type == AVMEDIA_TYPE_AUDIO && resampled < 5)
+              {
+                if (swr == NULL)
+                  {
+                    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+
+                    swr_alloc_set_opts2 (&swr, &mono, AV_SAMPLE_FMT_S16, 22050, &frame->ch_layout,
+                                         frame->format, frame->sample_rate, 0, NULL);
+                    swr_init (swr);
+                  }
+                out->ch_layout = (AVChannelLayout) AV_CHANNEL_LAYOUT_MONO;
+                out->format = AV_SAMPLE_FMT_S16;
+                out->sample_rate = 22050;
+                if (swr_convert_frame (swr, out, frame) >= 0)
+                  printf ("resampled %d: %d samples refcount=%d\n", resampled++, out->nb_samples,
+                          out->buf[0] ? av_buffer_get_ref_count (out->buf[0]) : 0);
+                av_frame_unref (out);
+              }
+            av_frame_unref (frame);
+          }
+      av_packet_unref (pkt);
+    }
+
+  /* Packets read straight from the file. */
+  if (avio_open (&io, path, AVIO_FLAG_READ) >= 0)
+    {
+      int got = av_get_packet (io, pkt, 1000);
+
+      got = got >= 0 ? av_append_packet (io, pkt, 500) : got;
+      printf ("avio packet %d size=%d refcount=%d\n", got, pkt->size, av_buffer_get_ref_count (pkt->buf));
+      av_packet_unref (pkt);
+      avio_closep (&io);
+    }
+
+  sws_freeContext (sws);
+  swr_free (&swr);
+  avcodec_free_context (&ctxs[0]);
+  avcodec_free_context (&ctxs[1]);
+  av_frame_free (&out);
+  av_frame_free (&frame);
+  av_packet_free (&pkt);
+  avformat_close_input (&fmt);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +368,8 @@ main (int   argc,
     return getbuf_mode (argv[2]);
   if (strcmp (mode, "threads") == 0 && argc > 2)
     return threads_mode (argv[2]);
-  fprintf (stderr, "usage: rec-misc fork|getbuf|threads [FILE]\n");
+  if (strcmp (mode, "convert") == 0 && argc > 2)
+    return convert_mode (argv[2]);
+  fprintf (stderr, "usage: rec-misc fork|getbuf|threads|convert [FILE]\n");
   return 2;
 }

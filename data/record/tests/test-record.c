@@ -761,6 +761,35 @@ test_encode (void)
   g_assert_cmpuint (end->buffers->len, ==, 0);
 }
 
+/* Frames libswscale and libswresample fill, packets read from AVIO. */
+static void
+test_convert (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *prog = program ("rec-misc");
+  const char *argv[] = { prog, "convert", file, NULL };
+  g_autoptr(RsRecording) recording = record_same (argv, "convert.rsrec", NULL);
+  const char *calls[] = { "sws_scale_frame", "swr_convert_frame", "av_get_packet", "av_append_packet" };
+  g_autoptr(RsRecStep) end = last_step (recording);
+
+  check_all_steps (recording);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(RsRecStep) step = find_call (recording, calls[i], 0);
+      const RsRecHandle *out = rs_rec_step_find_handle (step, step->out_handle);
+      const RsRecBuffer *b = ref_buffer (step, out, i < 2 ? "buf[0]" : "buf");
+
+      g_assert_cmpint (step->ret, >=, 0);
+      g_assert_cmpstr (b->origin, ==, calls[i]);
+      g_assert_cmpuint (b->born_step, ==, step->step);
+      /* Fresh frames are wrapped; packets that grow in place are not. */
+      g_assert_true (b->tracked == (i < 2));
+      g_assert_cmpint (b->refcount, ==, 1);
+    }
+  g_assert_cmpuint (end->handles->len, ==, 0);
+  g_assert_cmpuint (end->buffers->len, ==, 0);
+}
+
 /* The ffmpeg command line: its output is the same recorded. */
 static void
 test_ffmpeg (void)
@@ -945,6 +974,7 @@ main (int   argc,
   g_test_add_func ("/record/program/threads", test_threads);
   g_test_add_func ("/record/program/frame-threads", test_frame_threads);
   g_test_add_func ("/record/program/encode", test_encode);
+  g_test_add_func ("/record/program/convert", test_convert);
   g_test_add_func ("/record/program/ffmpeg", test_ffmpeg);
   g_test_add_func ("/record/reader/not-recordings", test_not_recordings);
   g_test_add_func ("/record/reader/damaged", test_damaged);
