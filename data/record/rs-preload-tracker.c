@@ -310,21 +310,29 @@ rs_wrap_packet (AVPacket   *packet,
 /* Codec contexts. */
 
 /* Under tracker_lock. Frame-thread workers run get_buffer2 with their own
- * copy of the context: it keeps the codec and the program's opaque. */
+ * copy of the context: it keeps the codec, and the program's opaque (which
+ * the program may change after opening: it only tells apart contexts of
+ * the same codec). */
 static Context *
 find_context (AVCodecContext *avctx,
               bool            copies)
 {
-  Context *c;
+  Context *c, *same_codec = NULL;
 
   for (c = contexts; c != NULL; c = c->next)
     if (c->avctx == avctx)
       return c;
-  if (copies)
-    for (c = contexts; c != NULL; c = c->next)
-      if (c->codec == avctx->codec && c->opaque == avctx->opaque && c->chained != NULL)
-        return c;
-  return NULL;
+  if (!copies)
+    return NULL;
+  for (c = contexts; c != NULL; c = c->next)
+    if (c->codec == avctx->codec && c->chained != NULL)
+      {
+        if (c->opaque == avctx->opaque)
+          return c;
+        if (same_codec == NULL)
+          same_codec = c;
+      }
+  return same_codec;
 }
 
 static const char *

@@ -4,8 +4,11 @@
  *
  *   rec-misc fork FILE      forks (the child uses libav too) and runs a shell:
  *                           neither is recorded, the environment is clean
- *   rec-misc getbuf FILE    a decoder with its own get_buffer2 over its own
- *                           pool, reading its buffers' opaques back
+ *   rec-misc getbuf FILE [THREADS]
+ *                           a decoder with its own get_buffer2 over its own
+ *                           pool, reading its buffers' opaques back (with
+ *                           frame threads: a thread-safe get_buffer2, and
+ *                           only the totals printed, the same every run)
  *   rec-misc threads FILE   a reader thread and a decoder thread with a
  *                           packet queue between them
  *   rec-misc convert FILE   scales video and resamples audio into frames the
@@ -79,9 +82,10 @@ alloc_pool_buffer (void   *opaque,
 }
 
 typedef struct {
-  AVBufferPool *pool;
-  size_t        size;
-  int           calls;
+  pthread_mutex_t lock;
+  AVBufferPool   *pool;
+  size_t          size;
+  int             calls;
 } Allocator;
 
 static int
@@ -93,9 +97,10 @@ own_get_buffer2 (AVCodecContext *ctx,
   int w = frame->width, h = frame->height, align[AV_NUM_DATA_POINTERS];
   int size;
 
-  allocator->calls++;
   avcodec_align_dimensions2 (ctx, &w, &h, align);
   size = av_image_get_buffer_size (frame->format, w, h, 64);
+  pthread_mutex_lock (&allocator->lock);
+  allocator->calls++;
   if (allocator->pool == NULL || allocator->size < (size_t) size)
     {
       av_buffer_pool_uninit (&allocator->pool);
@@ -103,6 +108,7 @@ own_get_buffer2 (AVCodecContext *ctx,
       allocator->size = size;
     }
   frame->buf[0] = av_buffer_pool_get (allocator->pool);
+  pthread_mutex_unlock (&allocator->lock);
   if (frame->buf[0] == NULL)
     return AVERROR (ENOMEM);
   av_image_fill_arrays (frame->data, frame->linesize, frame->buf[0]->data, frame->format, w, h, 64);
@@ -110,14 +116,15 @@ own_get_buffer2 (AVCodecContext *ctx,
 }
 
 static int
-getbuf_mode (const char *path)
+getbuf_mode (const char *path,
+             int         threads)
 {
   AVFormatContext *fmt = NULL;
   const AVCodec *codec;
   AVCodecContext *ctx;
   AVPacket *pkt = av_packet_alloc ();
   AVFrame *frame = av_frame_alloc ();
-  Allocator allocator = { 0 };
+  Allocator allocator = { PTHREAD_MUTEX_INITIALIZER };
   int stream, frames = 0, ret;
 
   if (avformat_open_input (&fmt, path, NULL, NULL) < 0 || avformat_find_stream_info (fmt, NULL) < 0)
@@ -125,9 +132,13 @@ getbuf_mode (const char *path)
   stream = av_find_best_stream (fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
   ctx = avcodec_alloc_context3 (codec);
   avcodec_parameters_to_context (ctx, fmt->streams[stream]->codecpar);
-  ctx->thread_count = 1;
+  ctx->thread_count = threads;
   ctx->opaque = &allocator;
   ctx->get_buffer2 = own_get_buffer2;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  ctx->thread_safe_callbacks = threads > 1;
+#pragma GCC diagnostic pop
   avcodec_open2 (ctx, codec, NULL);
 
   while (av_read_frame (fmt, pkt) >= 0)
@@ -139,8 +150,10 @@ getbuf_mode (const char *path)
             if (av_buffer_pool_buffer_get_opaque (frame->buf[0]) != &buffer_tag ||
                 av_buffer_get_opaque (frame->buf[0]) == NULL)
               opaque_mismatches++;
-            printf ("frame %d refcount=%d writable=%d\n", frames++,
-                    av_buffer_get_ref_count (frame->buf[0]), av_buffer_is_writable (frame->buf[0]));
+            if (threads == 1)
+              printf ("frame %d refcount=%d writable=%d\n", frames,
+                      av_buffer_get_ref_count (frame->buf[0]), av_buffer_is_writable (frame->buf[0]));
+            frames++;
             av_frame_unref (frame);
           }
       av_packet_unref (pkt);
@@ -150,7 +163,8 @@ getbuf_mode (const char *path)
   av_frame_free (&frame);
   av_packet_free (&pkt);
   avformat_close_input (&fmt);
-  printf ("get_buffer2 calls=%d opaque mismatches=%d\n", allocator.calls, opaque_mismatches);
+  printf ("frames=%d get_buffer2 calls=%d opaque mismatches=%d\n", frames, allocator.calls,
+          opaque_mismatches);
   return 0;
 }
 
@@ -365,7 +379,7 @@ main (int   argc,
   if (strcmp (mode, "fork") == 0)
     return fork_mode ();
   if (strcmp (mode, "getbuf") == 0 && argc > 2)
-    return getbuf_mode (argv[2]);
+    return getbuf_mode (argv[2], argc > 3 ? atoi (argv[3]) : 1);
   if (strcmp (mode, "threads") == 0 && argc > 2)
     return threads_mode (argv[2]);
   if (strcmp (mode, "convert") == 0 && argc > 2)

@@ -659,7 +659,35 @@ test_own_get_buffer2 (void)
       g_assert_cmpint (buf0->writable, ==, writable);
     }
   g_assert_cmpuint (line, >, 40);
-  g_assert_true (g_str_has_prefix (lines[line], "get_buffer2 calls="));
+  g_assert_true (g_str_has_prefix (lines[line], "frames="));
+}
+
+/* The same with frame threads: the program's get_buffer2 runs on the
+ * decoder's threads, through ours. */
+static void
+test_own_get_buffer2_threads (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *prog = program ("rec-misc");
+  const char *argv[] = { prog, "getbuf", file, "3", NULL };
+  g_autofree char *output = NULL;
+  g_autoptr(RsRecording) recording = record_same (argv, "getbuf-threads.rsrec", &output);
+  guint wrapped = 0;
+
+  g_assert_true (g_str_has_suffix (output, " opaque mismatches=0\n"));
+  check_all_steps (recording);
+  for (guint i = 0; i < rs_recording_get_n_steps (recording); i++)
+    {
+      g_autoptr(RsRecStep) step = rs_recording_get_step (recording, i);
+
+      if (strcmp (step->call, "avcodec_receive_frame") == 0 && step->ret >= 0)
+        {
+          g_assert_false (step->exact);
+          g_assert_true (ref_buffer (step, rs_rec_step_find_handle (step, step->out_handle), "buf[0]")->tracked);
+          wrapped++;
+        }
+    }
+  g_assert_cmpuint (wrapped, >, 40);
 }
 
 /* Two program threads: one history, each step naming its thread; no
@@ -971,6 +999,7 @@ main (int   argc,
   g_test_add_func ("/record/leaks/program-buffers", test_program_buffers);
   g_test_add_func ("/record/program/fork", test_fork);
   g_test_add_func ("/record/program/own-get-buffer2", test_own_get_buffer2);
+  g_test_add_func ("/record/program/own-get-buffer2-threads", test_own_get_buffer2_threads);
   g_test_add_func ("/record/program/threads", test_threads);
   g_test_add_func ("/record/program/frame-threads", test_frame_threads);
   g_test_add_func ("/record/program/encode", test_encode);
