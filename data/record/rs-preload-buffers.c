@@ -297,6 +297,7 @@ _rs_ref_lose (RsHandle  *h,
     rs_state.lost->prev = l;
   rs_state.lost = l;
   r->buf->lost++;
+  r->buf->lost_step = rs_state.n_steps;
   if (!rs_map_insert (&rs_state.refs, (uintptr_t) r->ref, (void *) ((uintptr_t) l | OWNER_LOST)))
     rs_stop ();
   _rs_event_push (RS_REC_EVENT_LOST, r->buf->id, h->id, NULL);

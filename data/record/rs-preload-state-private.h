@@ -106,6 +106,7 @@ struct _Buf {
   int          refcount;
   int          visible;    /* handle slots holding it */
   int          lost;
+  uint32_t     lost_step;  /* the step that last lost a reference to it */
   int          program_refs;
   bool         writable;
   struct {
@@ -113,6 +114,7 @@ struct _Buf {
     size_t      size;
     int         refcount;
     int         lost;
+    uint32_t    lost_step;
     int         program_refs;
     bool        writable;
     const char *holder;

@@ -508,7 +508,7 @@ buf_mask (const Buf  *b,
   if (b->kind != b->was.kind) mask |= RS_REC_BUFFER_KIND;
   if (b->size != b->was.size) mask |= RS_REC_BUFFER_SIZE;
   if (b->refcount != b->was.refcount) mask |= RS_REC_BUFFER_REFCOUNT;
-  if (b->lost != b->was.lost) mask |= RS_REC_BUFFER_LOST;
+  if (b->lost != b->was.lost || b->lost_step != b->was.lost_step) mask |= RS_REC_BUFFER_LOST;
   if (b->writable != b->was.writable) mask |= RS_REC_BUFFER_WRITABLE;
   if (holder != b->was.holder &&
       (holder == NULL || b->was.holder == NULL || strcmp (holder, b->was.holder) != 0))
@@ -534,7 +534,11 @@ write_buf (Buf        *b,
     }
   if (mask & RS_REC_BUFFER_SIZE) rs_writer_varint (b->size);
   if (mask & RS_REC_BUFFER_REFCOUNT) rs_writer_varint (b->refcount);
-  if (mask & RS_REC_BUFFER_LOST) rs_writer_varint (b->lost);
+  if (mask & RS_REC_BUFFER_LOST)
+    {
+      rs_writer_varint (b->lost);
+      rs_writer_varint (b->lost > 0 ? rs_state.n_steps - b->lost_step : 0);
+    }
   if (mask & RS_REC_BUFFER_WRITABLE) rs_writer_varint (b->writable);
   if (mask & RS_REC_BUFFER_HOLDER) rs_writer_varint (rs_writer_string (holder));
   if (mask & RS_REC_BUFFER_PROGRAM_REFS) rs_writer_varint (b->program_refs);
@@ -545,6 +549,7 @@ write_buf (Buf        *b,
   b->was.size = b->size;
   b->was.refcount = b->refcount;
   b->was.lost = b->lost;
+  b->was.lost_step = b->lost_step;
   b->was.writable = b->writable;
   b->was.holder = holder;
   b->was.program_refs = b->program_refs;

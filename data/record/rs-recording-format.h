@@ -70,7 +70,7 @@ enum {
   RS_REC_BUFFER_NEW          = 1 << 0,  /* kind|tracked<<3, origin string id, born back, born site */
   RS_REC_BUFFER_SIZE         = 1 << 1,  /* varint */
   RS_REC_BUFFER_REFCOUNT     = 1 << 2,  /* varint */
-  RS_REC_BUFFER_LOST         = 1 << 3,  /* varint */
+  RS_REC_BUFFER_LOST         = 1 << 3,  /* varint count, varint back to the step that last lost one */
   RS_REC_BUFFER_WRITABLE     = 1 << 4,  /* varint 0/1 */
   RS_REC_BUFFER_HOLDER       = 1 << 5,  /* string id, 0 for none */
   RS_REC_BUFFER_PROGRAM_REFS = 1 << 6,  /* varint */

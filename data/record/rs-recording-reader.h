@@ -90,6 +90,8 @@ typedef struct {
   int              refcount;      /* the AVBuffer's reference count */
   int              visible;       /* refs held by handles of the step */
   int              lost;          /* refs a call dropped without an unref (leaks) */
+  guint            lost_step;     /* when lost > 0: the step whose call last lost one (its
+                                   * site is where the buffer was orphaned) */
   int              program_refs;  /* refs the program got from av_buffer_* calls and keeps in
                                    * variables of its own (counted for tracked buffers only) */
   int              hidden;        /* refs held inside libav: refcount - visible - lost -

@@ -250,7 +250,16 @@ apply_buffer (RsRecording *self,
 
   if (mask & RS_REC_BUFFER_SIZE) b->size = get_varint (c);
   if (mask & RS_REC_BUFFER_REFCOUNT) b->refcount = get_count (c);
-  if (mask & RS_REC_BUFFER_LOST) b->lost = get_count (c);
+  if (mask & RS_REC_BUFFER_LOST)
+    {
+      guint64 back;
+
+      b->lost = get_count (c);
+      back = get_varint (c);
+      if (back > step)
+        c->ok = FALSE;
+      b->lost_step = b->lost > 0 ? step - (guint) back : 0;
+    }
   if (mask & RS_REC_BUFFER_WRITABLE) b->writable = get_varint (c) != 0;
   if (mask & RS_REC_BUFFER_HOLDER) b->holder = get_string (c, self);
   if (mask & RS_REC_BUFFER_PROGRAM_REFS) b->program_refs = get_count (c);

@@ -196,9 +196,9 @@ step_to_string (const RsRecStep *step)
     {
       const RsRecBuffer *b = g_ptr_array_index (step->buffers, i);
 
-      g_string_append_printf (s, " b%" G_GUINT64_FORMAT " %d %" G_GSIZE_FORMAT " %d %d %d %d %d %d%d %s %s %u %"
+      g_string_append_printf (s, " b%" G_GUINT64_FORMAT " %d %" G_GSIZE_FORMAT " %d %d %d %d@%u %d %d%d %s %s %u %"
                               G_GINT64_MODIFIER "x\n",
-                              b->id, b->kind, b->size, b->refcount, b->visible, b->hidden, b->lost,
+                              b->id, b->kind, b->size, b->refcount, b->visible, b->hidden, b->lost, b->lost_step,
                               b->program_refs, b->tracked, b->writable, b->origin,
                               b->holder ? b->holder : "-", b->born_step, b->born_site.offset);
     }
@@ -444,10 +444,12 @@ test_lost_init_packet (void)
   lost = lost_buffer (init, pkt->id);
   g_assert_cmpstr (rs_rec_step_find_buffer (init, lost)->origin, ==, "av_new_packet");
 
-  /* At exit the packet is freed and the lost buffer still lives. */
+  /* At exit the packet is freed and the lost buffer still lives; it says
+   * which call orphaned it. */
   g_assert_cmpuint (end->handles->len, ==, 0);
   g_assert_cmpuint (end->buffers->len, ==, 1);
   g_assert_cmpint (rs_rec_step_find_buffer (end, lost)->lost, ==, 1);
+  g_assert_cmpuint (rs_rec_step_find_buffer (end, lost)->lost_step, ==, init->step);
 }
 
 static void
@@ -491,6 +493,7 @@ test_lost_move_ref (gconstpointer data)
   g_assert_cmpuint (over->out_handle, ==, a->id);
   g_assert_cmpuint (end->buffers->len, ==, 1);
   g_assert_cmpuint (((RsRecBuffer *) g_ptr_array_index (end->buffers, 0))->id, ==, lost);
+  g_assert_cmpuint (((RsRecBuffer *) g_ptr_array_index (end->buffers, 0))->lost_step, ==, over->step);
 }
 
 /* A stack packet is a handle while it holds a payload; nothing leaks. */
