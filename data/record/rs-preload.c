@@ -115,7 +115,8 @@ typedef struct {
 } Range;
 
 typedef struct {
-  char      *path;
+  char      *name;      /* as the loader names it */
+  char      *path;      /* its real path */
   uintptr_t  bias;
   bool       internal;
 } Module;
@@ -164,7 +165,7 @@ find_or_add_module (Build      *build,
   char *real;
 
   for (size_t i = 0; i < t->n_modules; i++)
-    if (t->modules[i].bias == bias && strcmp (t->modules[i].path, path) == 0)
+    if (t->modules[i].bias == bias && strcmp (t->modules[i].name, path) == 0)
       return (uint32_t) i + 1;
 
   m = rs_grow (t->modules, &build->capacity_modules, t->n_modules + 1, sizeof *m);
@@ -176,7 +177,13 @@ find_or_add_module (Build      *build,
   t->modules = m;
   real = realpath (path, NULL);
   m = &t->modules[t->n_modules++];
+  m->name = rs_strdup (path);
   m->path = real ? real : rs_strdup (path);
+  if (m->name == NULL || m->path == NULL)
+    {
+      build->failed = true;
+      return 0;
+    }
   m->bias = bias;
   m->internal = is_libav_name (m->path) ||
                 (self_path != NULL && strcmp (m->path, self_path) == 0);
@@ -239,12 +246,25 @@ compare_ranges (const void *a,
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
+static int
+count_loads (struct dl_phdr_info *info,
+             size_t               size,
+             void                *data)
+{
+  unsigned long long *counts = data;
+
+  counts[0] = info->dlpi_adds;
+  counts[1] = info->dlpi_subs;
+  return 1;  /* the counts are the same in every object's info */
+}
+
 /* Builds a new table when objects were loaded or unloaded since `seen`. */
 static Table *
 rebuild_modules (Table *seen)
 {
   Table *current;
   Build build = { 0 };
+  unsigned long long counts[2] = { 0, 0 };
 
   pthread_mutex_lock (&modules_lock);
   current = atomic_load (&modules_table);
@@ -252,6 +272,13 @@ rebuild_modules (Table *seen)
     {
       pthread_mutex_unlock (&modules_lock);
       return current;  /* another thread just rebuilt it */
+    }
+  /* An address in no module (code made at run time): nothing new to learn. */
+  dl_iterate_phdr (count_loads, counts);
+  if (current != NULL && counts[0] == current->adds && counts[1] == current->subs)
+    {
+      pthread_mutex_unlock (&modules_lock);
+      return current;
     }
 
   build.table = rs_alloc (sizeof (Table));
