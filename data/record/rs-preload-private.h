@@ -9,14 +9,18 @@
  * itself.
  *
  * Files:
- *   rs-preload.c          start, stop, fork, real functions, modules, the
- *                         life of a call (begin, enter, leave)
- *   rs-preload-state.c    handles, buffers, references, the tracker of
- *                         wrapped buffers, and the step they make
- *   rs-preload-writer.c   the encoder of the recording format
- *   rs-preload-map.c      a small hash map
- *   rs-preload-calls.c    the interposed functions: packets, frames, buffers
- *   rs-preload-calls-codec.c  ... demuxing, muxing, codecs, filters, hardware
+ *   rs-preload.c              start, stop, fork, real functions, modules,
+ *                             the life of a call (begin, enter, leave)
+ *   rs-preload-calls.c        the interposed functions: packets, frames,
+ *                             buffers
+ *   rs-preload-calls-codec.c  ... demuxing, muxing, codecs, filters,
+ *                             hardware, scaling, resampling
+ *   rs-preload-tracker.c      buffers wrapped at birth; decoders' get_buffer2
+ *   rs-preload-step.c         what a call does to the state (see
+ *   rs-preload-handles.c        rs-preload-state-private.h)
+ *   rs-preload-buffers.c
+ *   rs-preload-writer.c       the encoder of the recording format
+ *   rs-preload-map.c          a small hash map, allocation helpers
  *
  * Locks: `state` (rs_state_lock) guards handles, buffers, the writer;
  * `tracker` guards the wrapped buffers' records and the codec contexts,
