@@ -101,9 +101,11 @@ typedef struct {
   gboolean         writable;
   const char      *origin;        /* the call or libav part that created it: "demuxer",
                                    * "decoder", "av_new_packet", ... */
-  const char      *holder;        /* the libav part holding the hidden refs ("h264 decoder",
-                                   * "demuxer", "filter graph", "muxer", ...), "program" when
-                                   * only program_refs remain, NULL when nothing is hidden */
+  const char      *holder;        /* who may hold the hidden refs: the libav parts it was born
+                                   * in or given to, newest last ("h264 decoder", "h264
+                                   * decoder, filter graph", "muxer", ...; "libav" when none is
+                                   * known), "program" when only program_refs are hidden, NULL
+                                   * when nothing is */
   guint            born_step;
   RsRecSite        born_site;
 } RsRecBuffer;
