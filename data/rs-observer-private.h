@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-observer.h: turns the handles a session owns into an RsSnapshot after
+ * rs-observer-private.h: turns the handles a session owns into an RsSnapshot after
  * each step, by reading only: the refs the handles hold, and the refcounts
- * of tracked buffers (see rs-tracker.h). Unchanged nodes of the previous
+ * of tracked buffers (see rs-tracker-private.h). Unchanged nodes of the previous
  * snapshot are reused, so consecutive snapshots share them.
  *
  * Buffers the tracker did not wrap (side data, opaque_ref, ...) are
@@ -16,7 +16,7 @@
 #include <libavutil/frame.h>
 
 #include "rs-snapshot.h"
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 G_BEGIN_DECLS
 

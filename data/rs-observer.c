@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-observer"
 
-#include "rs-observer.h"
+#include "rs-observer-private.h"
 
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-tracker.h: exact buffer lifetimes without taking a reference to look.
+ * rs-tracker-private.h: exact buffer lifetimes without taking a reference to look.
  *
  * rs_tracker_wrap() replaces an AVBufferRef that is the only reference to its
  * buffer by a wrapper buffer over the same bytes (av_buffer_create with our

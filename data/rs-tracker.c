@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-tracker"
 
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 typedef struct {
   RsTracker    *tracker;  /* strong reference */

@@ -6,7 +6,8 @@
  */
 #pragma once
 
-#include "rs-observer.h"
+#include "rs-observer-private.h"
+#include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
 
 G_BEGIN_DECLS

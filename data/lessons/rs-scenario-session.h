@@ -24,8 +24,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <libavcodec/packet.h>
-#include <libavutil/frame.h>
 
 #include "rs-scenario-parser.h"
 #include "rs-session.h"
@@ -64,13 +62,6 @@ const char *const *rs_scenario_session_get_leak_report (RsScenarioSession *sessi
 /* Runs the next statement of an unobserved session (observe FALSE): FALSE
  * once the scenario has finished. */
 gboolean           rs_scenario_session_run_statement  (RsScenarioSession  *session);
-
-/* What the in-scope variable `name` points at now, or NULL (NULL, freed,
- * not declared yet). For tests and inspection; never modify it. Borrowed. */
-const AVPacket    *rs_scenario_session_peek_packet    (RsScenarioSession  *session,
-                                                       const char         *name);
-const AVFrame     *rs_scenario_session_peek_frame     (RsScenarioSession  *session,
-                                                       const char         *name);
 
 /* The RsScenarioResolveFunc for libav's names: AV_PIX_FMT_*, AV_SAMPLE_FMT_*,
  * AV_CH_LAYOUT_*, AV_PKT_FLAG_*, AV_NOPTS_VALUE, AV_INPUT_BUFFER_PADDING_SIZE. */

@@ -9,12 +9,12 @@
 #include <libavformat/avformat.h>
 #include <string.h>
 
-#include "rs-av.h"
+#include "rs-av-private.h"
 #include "rs-cursor.h"
 #include "rs-decode-session.h"
 #include "rs-error.h"
-#include "rs-media.h"
-#include "rs-tracker.h"
+#include "rs-media-private.h"
+#include "rs-tracker-private.h"
 
 static char *
 sample_path (const char *name)

@@ -10,9 +10,10 @@
 
 #include "rs-error.h"
 #include "rs-query.h"
+#include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
 #include "rs-trace.h"
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 static char *
 lesson_path (const char *name)
