@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The wall around libav (DESIGN.md section 2): only data/ includes libav.
 
-Prints TAP. For every ui/*.c and app/*.c, reruns its compile command from
+Prints TAP. For every .c under ui/ and app/ (their tests too), reruns its compile command from
 the build's compile_commands.json with -M (the headers it reaches); for
 every public header of data/ (a .h that is not *-private.h), compiles a
 file that includes only it, with the flags data/ itself uses. A libav
@@ -61,7 +61,7 @@ def main():
     for entry in db:
         path = source_of(entry)
         rel = os.path.relpath(path, source_root)
-        if os.path.dirname(rel) in ('ui', 'app') and rel.endswith('.c'):
+        if rel.split(os.sep)[0] in ('ui', 'app') and rel.endswith('.c'):
             checks.append((f"{rel} ({entry['output']})", shlex.split(entry['command']),
                            entry['directory'], None))
 
