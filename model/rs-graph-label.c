@@ -7,6 +7,7 @@
  */
 #define G_LOG_DOMAIN "rs-graph"
 
+#include "rs-error.h"
 #include "rs-graph-private.h"
 
 #include <stdio.h>
@@ -588,21 +589,6 @@ _rs_graph_legend_label (const RsPalette *p)
     p->good, p->bad, p->good, p->bad, p->bad, p->holder);
 }
 
-/* libav's usual return codes, by value (the model does not link libav). */
-static const char *
-ret_name (int ret)
-{
-  switch (ret)
-    {
-    case -11:          return "EAGAIN";
-    case -12:          return "ENOMEM";
-    case -22:          return "EINVAL";
-    case -541478725:   return "EOF";
-    case -1094995529:  return "INVALIDDATA";
-    default:           return NULL;
-    }
-}
-
 char *
 _rs_graph_title_label (const RsPalette *p,
                        RsSnapshot      *snapshot)
@@ -616,7 +602,7 @@ _rs_graph_title_label (const RsPalette *p,
   g_autofree char *call = g_markup_escape_text (full_call, -1);
   g_autofree char *live = format_size (rs_snapshot_get_live_bytes (snapshot));
   int ret = rs_snapshot_get_ret (snapshot);
-  const char *name = ret_name (ret);
+  const char *name = rs_ret_name (ret);
   guint n_buffers = rs_snapshot_get_n_buffers (snapshot);
   GString *s = g_string_new (NULL);
 
