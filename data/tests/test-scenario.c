@@ -614,6 +614,114 @@ test_lost_packets (void)
   g_assert_cmpint (g_array_index (records, RsLeak, 1).lost, ==, 2);
 }
 
+/* Every step of every bundled lesson: refcount == visible + hidden + lost,
+ * and a lesson's references are never libav's. */
+static void
+test_refcount_split (void)
+{
+  g_autofree char *dir_path = lesson_path ("");
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint lessons = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(RsScenarioSession) session = NULL;
+      RsHistory *history;
+
+      if (!g_str_has_suffix (name, ".c"))
+        continue;
+      session = open_lesson (name, TRUE);
+      history = run (session);
+      lessons++;
+      for (guint i = 0; i < rs_history_get_length (history); i++)
+        {
+          RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+
+          for (guint b = 0; b < rs_snapshot_get_n_buffers (snapshot); b++)
+            {
+              const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, b);
+
+              g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->hidden + buffer->lost);
+              g_assert_cmpint (buffer->hidden, ==, 0);
+              g_assert_null (buffer->holder);
+            }
+        }
+    }
+  g_assert_cmpuint (lessons, >=, 7);
+}
+
+/* A frame whose pointer is reset while its buffer is shared: its reference
+ * is lost (nobody's); the other frame's is not, and when that one lets go
+ * the buffer ends with its lost reference only. */
+static void
+test_frame_reset_while_shared (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "void f() {\n"
+    "  AVFrame *a = av_frame_alloc();\n"
+    "  a->format = AV_PIX_FMT_GRAY8;\n"
+    "  a->width = 16;\n"
+    "  a->height = 16;\n"
+    "  av_frame_get_buffer(a, 0);\n"
+    "  AVFrame *b = av_frame_alloc();\n"
+    "  av_frame_ref(b, a);\n"
+    "  a = NULL;\n"                  /* 9: a's frame is unreachable */
+    "  av_frame_free(&b);\n"
+    "}\n");
+  RsHistory *history = run (session);
+  RsSnapshot *reset = find_step (history, "a = NULL", NULL);
+  RsSnapshot *last = rs_history_get_last (history);
+  const RsEvent *loss = find_event (reset, RS_EVENT_LOST);
+  const RsBuffer *buffer;
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
+
+  g_assert_nonnull (loss);
+  g_assert_cmpint (loss->reason, ==, RS_LOSS_UNREACHABLE);
+  g_assert_cmpstr (loss->handle, ==, "a");
+  g_assert_cmpint (loss->site.line, ==, 9);
+  buffer = rs_snapshot_find_buffer (reset, loss->buffer);
+  g_assert_cmpint (buffer->refcount, ==, 2);
+  g_assert_cmpint (buffer->visible, ==, 1);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_false (buffer->leaked);
+
+  buffer = rs_snapshot_find_buffer (last, loss->buffer);
+  g_assert_nonnull (buffer);
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_null (buffer->holder);
+  g_assert_true (buffer->leaked);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpuint (g_array_index (leaks, RsLeak, 0).buffer, ==, loss->buffer);
+  g_assert_cmpuint (g_array_index (leaks, RsLeak, 0).lost_step, ==, rs_snapshot_get_step (reset));
+}
+
+/* Shared buffers are no leak while their holders are handles. */
+static void
+test_shared_is_not_lost (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "void f() {\n"
+    "  AVPacket *a = av_packet_alloc();\n"
+    "  av_new_packet(a, 64);\n"
+    "  AVPacket *b = av_packet_clone(a);\n"
+    "  av_packet_free(&a);\n"
+    "  av_packet_free(&b);\n"
+    "}\n");
+  RsHistory *history = run (session);
+  RsSnapshot *shared = find_step (history, "av_packet_clone", NULL);
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
+
+  g_assert_cmpint (held_buffer (shared, "b")->refcount, ==, 2);
+  g_assert_cmpint (held_buffer (shared, "b")->lost, ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LOST), ==, 0);
+  g_assert_cmpuint (leaks->len, ==, 0);
+}
+
 static void
 test_bad_scenarios (void)
 {
@@ -649,6 +757,9 @@ main (int   argc,
   g_test_add_func ("/scenario/trace-marks-leaks", test_trace_marks_leaks);
   g_test_add_func ("/scenario/runtime-errors", test_runtime_errors);
   g_test_add_func ("/scenario/lost-packets", test_lost_packets);
+  g_test_add_func ("/scenario/refcount-split", test_refcount_split);
+  g_test_add_func ("/scenario/frame-reset-while-shared", test_frame_reset_while_shared);
+  g_test_add_func ("/scenario/shared-is-not-lost", test_shared_is_not_lost);
   g_test_add_func ("/scenario/bad-scenarios", test_bad_scenarios);
   return g_test_run ();
 }
