@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "rs-query.h"
 #include "rs-ui.h"
 #include "rs-window.h"
 #include "ui-test.h"
@@ -165,8 +166,8 @@ test_lessons_run_each (void)
     {
       g_autofree char *path = g_build_filename (scenario_dir, name, NULL);
       RsScenarioSession *session;
-      const char *const *leaks;
-      guint n_leaks = 0, listed = 0;
+      g_autoptr(GArray) leaks = NULL;
+      guint n_leaks, listed = 0;
 
       if (!g_str_has_suffix (name, ".c"))
         continue;
@@ -183,9 +184,8 @@ test_lessons_run_each (void)
           check_current_line (window);
         }
       session = get_scenario_session (window);
-      leaks = rs_scenario_session_get_leak_report (session);
-      while (leaks[n_leaks] != NULL)
-        n_leaks++;
+      leaks = rs_history_query_leaks (rs_session_get_history (RS_SESSION (session)));
+      n_leaks = leaks->len;
       for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
         listed += rs_lesson_view_get_message_kind (view, i) == RS_LESSON_MESSAGE_LEAK;
       if (n_leaks == 0)
