@@ -560,6 +560,28 @@ rs_inspector_get_field (RsInspector *self,
   return g_hash_table_lookup (self->fields, name);
 }
 
+const char *
+rs_inspector_get_status (RsInspector *self)
+{
+  g_return_val_if_fail (RS_IS_INSPECTOR (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->status_label)) ? gtk_label_get_text (self->status_label) : NULL;
+}
+
+char *
+rs_inspector_describe_holders (RsInspector *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (RS_IS_INSPECTOR (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->holders_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      g_string_append_printf (text, "%s: %s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  return g_string_free (text, FALSE);
+}
+
 static void
 rs_inspector_dispose (GObject *object)
 {

@@ -387,7 +387,6 @@ add_event_message (RsLessonView        *self,
   int line = event->site.line;
 
   title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
-  title[0] = g_ascii_toupper (title[0]);
   details = line > 0 ? g_strdup_printf (_("Line %d, step %d"), line, step) : g_strdup_printf (_("Step %d"), step);
   return add_message (self, kind, title, details, line, event->site.column);
 }
