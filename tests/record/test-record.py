@@ -304,12 +304,12 @@ def trace_problems(steps, program=None, partial=False, leaks=False, threads=1):
             problems.append(f'{where}: out "{s["out"]}" is not a handle of the step')
         if len(problems) > 20:
             return problems
-    thread_ids = {s['thread'] for s in steps}
+    thread_ids = {json.dumps(s.get('thread')) for s in steps}
     if threads == 1:
         if len(thread_ids) != 1:
             problems.append(f'one program thread, but the steps name {len(thread_ids)}: '
-                            f'{sorted(map(str, thread_ids))[:5]}')
-        not_exact = [i for i, s in enumerate(steps) if s['exact'] is not True]
+                            f'{sorted(thread_ids)[:5]}')
+        not_exact = [i for i, s in enumerate(steps) if s.get('exact') is not True]
         if not_exact:
             problems.append(f'one thread and one decoder thread, but steps {not_exact[:5]} '
                             f'are not exact')
@@ -364,14 +364,17 @@ def recorded_checks(tap, ctx, name, argv, program=None, planted=None, threads=1,
     """The checks every recorded program gets. program: its source, for the
     sites; planted: its Planted leaks (None: it leaks nothing)."""
     tap.check(f'{name}: recorded, behaves as plain', same_behaviour, ctx, argv, stdin=stdin)
-    if planted:
-        tap.check(f'{name}: the planted leaks, at their lines, and nothing else',
-                  lambda: leak_report_problems(ctx.record(argv, stdin=stdin).run, planted))
-    else:
-        def no_leak():
-            lines = leak_lines(ctx.record(argv, stdin=stdin).run)
-            return [f'a leak reported in a program that leaks nothing: {l}' for l in lines]
-        tap.check(f'{name}: no leak reported', no_leak)
+
+    def leaks():
+        rec = ctx.record(argv, stdin=stdin).run
+        if rec.status != ctx.plain(argv, stdin).status:
+            return ['the recorded run did not end as the plain one'] + rec.describe()
+        if planted:
+            return leak_report_problems(rec, planted)
+        return [f'a leak reported in a program that leaks nothing: {l}' for l in leak_lines(rec)]
+
+    tap.check(f'{name}: {"the planted leaks, at their lines, and nothing else" if planted else "no leak reported"}',
+              leaks)
 
     def trace():
         problems, steps = converted(ctx, ctx.record(argv, stdin=stdin))
@@ -571,27 +574,35 @@ def group_sanitized(tap, ctx):
 
 # ---------------------------------------------------------------- group: decode-loop
 
-def refcount_problems(ctx, argv):
-    """The trace's refcount of buf[0] at each avcodec_receive_frame that
-    returned a frame is the one the program printed, frame by frame."""
-    rec = ctx.record(argv)
-    problems, steps = converted(ctx, rec)
-    if steps is None:
-        return problems
-    printed = printed_frames(ctx.plain(argv).stdout)
-    traced = []
+def traced_frames(steps):
+    """[(stream, pts, refcount of buf[0])] at each avcodec_receive_frame
+    that returned a frame, from its out handle; a string when a step has
+    no such handle."""
+    frames = []
     for i, s in enumerate(steps):
         if s['call'] != 'avcodec_receive_frame' or s['ret'] != 0:
             continue
-        hs = {h['id']: h for h in s['handles']}
-        frame = hs.get(s.get('out'))
+        frame = next((h for h in s['handles'] if h['id'] == s.get('out')), None)
         buf = ref_of(frame, 'buf[0]') if frame else None
-        bs = {b['id']: b for b in s['buffers']}
-        if buf is None or buf not in bs:
-            return [f'step {i}: avcodec_receive_frame returned 0 but its out handle '
-                    f'{s.get("out")!r} has no listed buf[0]']
+        listed = next((b for b in s['buffers'] if b['id'] == buf), None)
+        if listed is None:
+            return (f'step {i}: avcodec_receive_frame returned 0 but its out handle '
+                    f'{s.get("out")!r} has no listed buf[0]')
         pts = frame.get('pts')
-        traced.append((frame.get('stream'), 'none' if pts is None else str(pts), bs[buf]['refcount']))
+        frames.append((frame.get('stream'), 'none' if pts is None else str(pts), listed['refcount']))
+    return frames
+
+
+def refcount_problems(ctx, argv):
+    """The trace's refcount of buf[0] at each avcodec_receive_frame that
+    returned a frame is the one the program printed, frame by frame."""
+    problems, steps = converted(ctx, ctx.record(argv))
+    if steps is None:
+        return problems
+    printed = printed_frames(ctx.plain(argv).stdout)
+    traced = traced_frames(steps)
+    if isinstance(traced, str):
+        return [traced]
     if traced == printed:
         return []
     n = next((k for k, (x, y) in enumerate(zip(traced, printed)) if x != y), min(len(traced), len(printed)))
