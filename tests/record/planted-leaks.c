@@ -69,7 +69,8 @@ fail (const char *what, const char *path, int err)
 }
 
 /* Moves pkt's reference into the next free slot; pkt is left blank. The
- * caller makes room first. */
+ * caller makes room first. It trusts a free slot to be empty: see
+ * decode_one for the path that breaks that trust. */
 static void
 queue_put (PacketQueue *q, AVPacket *pkt)
 {
@@ -113,14 +114,16 @@ show_frame (Player *p)
 static void
 receive_frames (Player *p)
 {
+  AVFrame *slot;
+
   while (avcodec_receive_frame (p->decoder, p->frame) == 0)
     {
       if (p->thumbnail == NULL)
         p->thumbnail = av_frame_clone (p->frame); /* LEAK: created */
       if (p->frames.count == FRAME_QUEUE_SIZE)
         show_frame (p);
-      av_frame_move_ref (p->frames.slots[(p->frames.head + p->frames.count) % FRAME_QUEUE_SIZE],
-                         p->frame);
+      slot = p->frames.slots[(p->frames.head + p->frames.count) % FRAME_QUEUE_SIZE];
+      av_frame_move_ref (slot, p->frame);
       p->frames.count++;
     }
 }

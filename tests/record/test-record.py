@@ -625,10 +625,12 @@ def group_decode_loop(tap, ctx):
     def identical_traces():
         traces = []
         for _ in range(2):
-            problems, _ = converted(ctx, ctx.record(argv, fresh=True))
+            rec = ctx.record(argv, fresh=True)
+            problems, _ = converted(ctx, rec)
             if problems:
                 return problems
-            traces.append(open(ctx.convert(ctx.record(argv))[1], 'rb').read().splitlines())
+            with open(ctx.convert(rec)[1], 'rb') as f:
+                traces.append(f.read().splitlines())
         a, b = traces
         if a == b:
             return []
