@@ -49,12 +49,13 @@ build_graph (Filters *f, AVCodecContext *decoder, AVStream *stream, const char *
 
   f->graph = avfilter_graph_alloc ();
   f->graph->nb_threads = 1;  /* the same counts on every run */
+  /* What the source is fed: the decoder's pictures, in the stream's time
+   * base (0/1: unknown pixel aspect). */
   snprintf (args, sizeof args,
             "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
             decoder->width, decoder->height, decoder->pix_fmt,
             stream->time_base.num, stream->time_base.den,
-            decoder->sample_aspect_ratio.num, decoder->sample_aspect_ratio.den > 0 ?
-            decoder->sample_aspect_ratio.den : 1);
+            decoder->sample_aspect_ratio.num, FFMAX (decoder->sample_aspect_ratio.den, 1));
   if ((ret = avfilter_graph_create_filter (&f->source, avfilter_get_by_name ("buffer"), "in",
                                            args, NULL, f->graph)) < 0)
     fail ("cannot make the buffer source", path, ret);
