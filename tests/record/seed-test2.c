@@ -12,7 +12,9 @@
  * The leak (one, planted by the notes' code): av_init_packet sets pkt->buf
  * to NULL without unreffing it, so the buffer av_new_packet created (2 MB,
  * reference count 1) has no holder any more; av_packet_free then frees the
- * packet but cannot free the buffer. The tags on the two lines say so for
+ * packet but cannot free the buffer. The leaking lines are the
+ * av_new_packet call (the buffer is created there) and the av_init_packet
+ * call (its last holder is dropped there), tagged LEAK for
  * tests/record/test-record.py.
  *
  * usage: seed-test2
