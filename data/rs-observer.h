@@ -27,6 +27,11 @@ void        rs_observer_free         (RsObserver     *observer);
 /* The observer's tracker (borrowed). */
 RsTracker  *rs_observer_get_tracker  (RsObserver     *observer);
 
+/* The id of the buffer behind `buffer`, tracked or observed (an untracked
+ * buffer some handle held in this step or the one before), or 0. Reads only. */
+guint64     rs_observer_lookup       (RsObserver     *observer,
+                                      const AVBuffer *buffer);
+
 /* Starts step `step`: events from now on belong to it. */
 void        rs_observer_begin_step   (RsObserver     *observer,
                                       guint           step);
@@ -39,21 +44,21 @@ void        rs_observer_add_packet   (RsObserver     *observer,
 void        rs_observer_add_frame    (RsObserver     *observer,
                                       const RsHandle *fields,
                                       const AVFrame  *frame);
-/* An event of this step that the tracker cannot see (errors, writes).
- * `message` is copied (interned). */
+/* An event of this step that the tracker cannot see (errors, writes,
+ * losses). Copied, with its message. */
 void        rs_observer_add_event    (RsObserver     *observer,
-                                      RsEventKind     kind,
-                                      guint64         buffer,
-                                      const char     *message);
+                                      const RsEvent  *event);
+/* `count` references to buffer `id` are nobody's in this step: a call
+ * dropped them, or the handle holding them became unreachable (see
+ * RS_EVENT_LOST). They are not libav's: hidden = refcount - visible - lost. */
+void        rs_observer_add_lost     (RsObserver     *observer,
+                                      guint64         id,
+                                      int             count);
 
 /* Ends the step and returns its snapshot (a new reference). With `final`,
  * tracked buffers still alive that no handle holds are marked leaked. */
-RsSnapshot *rs_observer_finish_step  (RsObserver     *observer,
-                                      const char     *call,
-                                      const char     *args,
-                                      int             ret,
-                                      gboolean        exact,
-                                      const char     *out,
-                                      gboolean        final);
+RsSnapshot *rs_observer_finish_step  (RsObserver       *observer,
+                                      const RsStepInfo *info,
+                                      gboolean          final);
 
 G_END_DECLS

@@ -19,26 +19,30 @@
 /* What memcpy and memccpy write: their source is not evaluated. */
 #define COPY_PATTERN 0xA5
 
+RsSite
+_rs_scenario_site (RsScenarioSession         *self,
+                   const RsScenarioStatement *statement)
+{
+  return (RsSite) {
+    .file = g_intern_string (rs_scenario_program_get_filename (self->program)),
+    .function = g_intern_string (statement->function),
+    .line = statement->line,
+    .column = statement->column,
+  };
+}
+
 void
 _rs_scenario_add_event (RsScenarioSession         *self,
                         const RsScenarioStatement *statement,
-                        RsEventKind                kind,
-                        guint64                    buffer,
-                        const char                *format,
-                        ...)
+                        const RsEvent             *event)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
+  RsEvent located;
 
   if (self->observer == NULL)
     return;
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  message = g_strdup_printf ("%s:%d:%d: %s", rs_scenario_program_get_filename (self->program),
-                             statement->line, statement->column, text);
-  rs_observer_add_event (self->observer, kind, buffer, message);
+  located = *event;
+  located.site = _rs_scenario_site (self, statement);
+  rs_observer_add_event (self->observer, &located);
 }
 
 void
@@ -53,7 +57,7 @@ _rs_scenario_fault (RsScenarioSession         *self,
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
-  _rs_scenario_add_event (self, statement, RS_EVENT_ERROR, 0, "%s", text);
+  _rs_scenario_add_event (self, statement, &(RsEvent) { .kind = RS_EVENT_ERROR, .message = text });
 }
 
 const char *
@@ -79,41 +83,43 @@ _rs_scenario_is_unreachable (RsScenarioSession *self,
   return TRUE;
 }
 
-static guint64
-first_buffer_id (RsScenarioSession *self,
-                 Object            *object)
-{
-  AVBufferRef *ref = NULL;
-
-  if (object == NULL || object->freed_line != 0)
-    return 0;
-  ref = object->packet != NULL ? object->packet->buf : object->frame->buf[0];
-  return ref != NULL ? _rs_scenario_buffer_id (self, object, ref) : 0;
-}
-
-/* `object` (whose first buffer had `buffer`) may have lost its last
- * pointer: then it leaks, with everything it holds. */
-G_GNUC_PRINTF (5, 6)
+/* `object` may have lost its last pointer (`name`'s, by `call`): then it
+ * is unreachable and never freed, and every reference it holds is lost. */
 static void
 check_lost (RsScenarioSession         *self,
             const RsScenarioStatement *statement,
             Object                    *object,
-            guint64                    buffer,
-            const char                *format,
-            ...)
+            const char                *name,
+            const char                *call)
 {
-  g_autofree char *why = NULL;
-  va_list args;
+  RsEvent event = {
+    .kind = RS_EVENT_LOST, .handle = g_intern_string (name), .call = g_intern_string (call),
+    .reason = RS_LOSS_UNREACHABLE, .count = 1,
+  };
+  const AVBufferRef *refs[AV_NUM_DATA_POINTERS + 1] = { NULL };
+  guint n = 0;
 
   if (object == NULL || object->freed_line != 0 || object->lost || !_rs_scenario_is_unreachable (self, object))
     return;
   object->lost = TRUE;
-  va_start (args, format);
-  why = g_strdup_vprintf (format, args);
-  va_end (args);
-  _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, buffer,
-                          "%s: the %s allocated on line %d is no longer reachable and was never freed "
-                          "(a leak, with every reference it holds)", why, _rs_scenario_struct_name (object), object->line);
+  if (object->packet != NULL)
+    refs[n++] = object->packet->buf;
+  else
+    for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
+      refs[n++] = object->frame->buf[i];
+  gboolean held = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (refs[i] != NULL && (event.buffer = _rs_scenario_buffer_id (self, refs[i])) != 0)
+      {
+        _rs_scenario_add_event (self, statement, &event);
+        held = TRUE;
+      }
+  /* An empty struct leaks too; one that held buffers is reported with them. */
+  if (!held)
+    _rs_scenario_add_event (self, statement, &(RsEvent) {
+      .kind = RS_EVENT_LEAKED, .handle = event.handle, .call = event.call, .reason = RS_LOSS_UNREACHABLE,
+    });
 }
 
 static void
@@ -124,12 +130,11 @@ set_pointer (RsScenarioSession         *self,
 {
   Variable *var = &self->variables[index];
   Object *old = var->initialized ? var->object : NULL;
-  guint64 old_buffer = first_buffer_id (self, old);
 
   var->object = object;
   var->initialized = TRUE;
   if (old != object)
-    check_lost (self, statement, old, old_buffer, "'%s' was overwritten", _rs_scenario_variable_name (self, index));
+    check_lost (self, statement, old, _rs_scenario_variable_name (self, index), statement->text);
 }
 
 /* The live object variable `index` points at, or NULL after reporting why
@@ -393,39 +398,6 @@ find_holding_ref (RsScenarioSession *self,
   return NULL;
 }
 
-/* The other holders of `ref`'s buffer, in words. */
-static char *
-other_holders (RsScenarioSession *self,
-               Object            *writer,
-               const AVBufferRef *ref)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < self->objects->len; i++)
-    {
-      Object *object = g_ptr_array_index (self->objects, i);
-      const char *id;
-
-      if (object == writer || object->freed_line != 0)
-        continue;
-      for (guint k = 0; k < AV_NUM_DATA_POINTERS; k++)
-        {
-          AVBufferRef *held = object->packet != NULL ? (k == 0 ? object->packet->buf : NULL)
-                                                     : object->frame->buf[k];
-
-          if (held == NULL || held->buffer != ref->buffer)
-            continue;
-          id = _rs_scenario_handle_id (self, object);
-          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
-                                  id != NULL ? id : "a lost reference");
-          break;
-        }
-    }
-  if (names->len == 0)
-    g_string_append (names, "a reference the program dropped");
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 static void
 run_write (RsScenarioSession         *self,
            const RsScenarioStatement *statement)
@@ -478,15 +450,11 @@ run_write (RsScenarioSession         *self,
     }
 
   if (!av_buffer_is_writable (ref))
-    {
-      g_autofree char *holders = other_holders (self, object, ref);
-
-      _rs_scenario_add_event (self, statement, RS_EVENT_UNSAFE_WRITE, _rs_scenario_buffer_id (self, object, ref),
-                              "%s into %s: the buffer has %d references, so it is not writable; the "
-                              "change shows through %s too (call %s_make_writable first)", function,
-                              destination, av_buffer_get_ref_count (ref), holders,
-                              object->frame != NULL ? "av_frame" : "av_packet");
-    }
+    _rs_scenario_add_event (self, statement, &(RsEvent) {
+      .kind = RS_EVENT_UNSAFE_WRITE, .buffer = _rs_scenario_buffer_id (self, ref),
+      .handle = g_intern_string (name), .call = g_intern_string (function),
+      .count = av_buffer_get_ref_count (ref),
+    });
   memset (data + offset, (int) (fill & 0xFF), length);
 }
 
@@ -541,25 +509,15 @@ static void
 end_scope (RsScenarioSession         *self,
            const RsScenarioStatement *statement)
 {
-  g_autoptr(GArray) dying = g_array_new (FALSE, FALSE, sizeof (Object *));
-  g_autoptr(GArray) buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
-
+  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
+    self->variables[*index].in_scope = FALSE;
   for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
     {
       Variable *var = &self->variables[*index];
-      guint64 buffer = first_buffer_id (self, var->initialized ? var->object : NULL);
 
-      if (var->initialized && var->object != NULL)
-        {
-          g_array_append_val (dying, var->object);
-          g_array_append_val (buffers, buffer);
-        }
+      if (var->initialized)
+        check_lost (self, statement, var->object, _rs_scenario_variable_name (self, *index), "end");
     }
-  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
-    self->variables[*index].in_scope = FALSE;
-  for (guint i = 0; i < dying->len; i++)
-    check_lost (self, statement, g_array_index (dying, Object *, i), g_array_index (buffers, guint64, i),
-                "%s", statement->function != NULL ? "the function returned" : "the scenario ended");
 }
 
 void
@@ -584,8 +542,7 @@ _rs_scenario_run_statement (RsScenarioSession *self,
       break;
     case RS_SCENARIO_CALL:
       if (_rs_scenario_run_call (self, statement, statement->value.call, result, &produced) && produced != NULL)
-        check_lost (self, statement, produced, first_buffer_id (self, produced), "the result of %s was not kept",
-                    result->call);
+        check_lost (self, statement, produced, NULL, result->call);
       break;
     case RS_SCENARIO_SET_FIELD:
       set_field (self, statement);

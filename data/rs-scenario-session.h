@@ -57,9 +57,6 @@ gboolean           rs_scenario_session_get_step_location (RsScenarioSession *ses
                                                           guint              step,
                                                           int               *line,
                                                           int               *column);
-/* The leak report, one sentence a leak, once the session has finished
- * (empty before, and when nothing leaked). Borrowed, NULL-terminated. */
-const char *const *rs_scenario_session_get_leak_report (RsScenarioSession *session);
 
 /* Runs the next statement of an unobserved session (observe FALSE): FALSE
  * once the scenario has finished. */
