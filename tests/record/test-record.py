@@ -241,70 +241,41 @@ def leak_report_problems(r, planted):
 
 # ---------------------------------------------------------------- the trace
 
-def ref_of(handle, field):
-    return next((r['buffer'] for r in handle.get('refs', []) if r.get('field') == field), None)
-
-
 def trace_problems(steps, program=None, partial=False, leaks=False, threads=1):
-    """DESIGN.md section 7 and 12 rules of a converted recording.
+    """The rules of a converted recording: DESIGN.md section 7's per-step
+    rules (test-cli.py's), and section 12's: every step names its thread
+    and its site, every handle and buffer its site.
     program: the test program whose source the sites must point into;
-    leaks: the last step may list leaked buffers; threads: how many program
-    threads made calls (1: one thread value, every step exact)."""
-    if not steps:
-        return ['the trace has no steps']
-    problems = []
+    leaks: references may be lost (the program plants leaks); threads: how
+    many program threads make calls (1: one thread value, every step exact;
+    None: unknown)."""
+    problems = cli.invariant_problems(steps, partial)
     source = read_source(program) if program else None
-    freed = set()
     for i, s in enumerate(steps):
         where = f'step {i} ({s.get("call")})'
-        missing = [k for k in ('step', 'call', 'ret', 'exact', 'handles', 'buffers', 'events',
-                               'thread', 'site') if k not in s]
-        if missing:
-            problems.append(f'{where}: no {", ".join(missing)}')
-            continue
-        if s['step'] != i:
-            problems.append(f'{where}: numbered {s["step"]}')
-        site = s['site']
+        site = s.get('site')
+        if 'thread' not in s:
+            problems.append(f'{where}: no "thread"')
         if not isinstance(site, dict) or any(k not in site for k in ('function', 'file', 'line')):
             problems.append(f'{where}: site {site!r} is not {{"function", "file", "line"}}')
         elif source is not None and not (i == len(steps) - 1 and not s['call'].startswith('av')):
             # Every step is a call the program made (not libav calling
-            # itself), at a line of its source that makes that call.
+            # itself), at a line of its source that makes that call; the
+            # last step may be one that closes the recording.
             if os.path.basename(site['file'] or '') != program + '.c':
                 problems.append(f'{where}: site {site} is not in {program}.c')
             elif not (isinstance(site['line'], int) and 0 < site['line'] <= len(source)
                       and re.search(r'\b' + re.escape(s['call']) + r'\b', source[site['line'] - 1])):
                 problems.append(f'{where}: site {site}: that line does not call {s["call"]}')
-        hs = {h['id']: h for h in s['handles']}
-        bs = {b['id']: b for b in s['buffers']}
-        for h in hs.values():
-            if 'site' not in h:
-                problems.append(f'{where}: handle {h["id"]} has no "site"')
-        pointing = collections.Counter(r['buffer'] for h in hs.values() for r in h.get('refs', []))
-        for b in bs.values():
-            if 'site' not in b:
-                problems.append(f'{where}: buffer {b["id"]} has no "site"')
-            if b['refcount'] != b['visible'] + b['hidden'] + b.get('lost', 0):
-                problems.append(f'{where}: buffer {b["id"]}: refcount {b["refcount"]} != visible '
-                                f'{b["visible"]} + hidden {b["hidden"]} + lost {b.get("lost", 0)}')
-            if b['visible'] != pointing[b['id']]:
-                problems.append(f'{where}: buffer {b["id"]} visible {b["visible"]} but '
-                                f'{pointing[b["id"]]} refs point at it')
-            if b.get('lost', 0) and not leaks:
-                problems.append(f'{where}: buffer {b["id"]} has lost references in a program '
-                                f'that loses none')
-        for bid in set(pointing) | set(bs):
-            if bid in freed:
-                problems.append(f'{where}: buffer {bid} appears after being freed')
-            elif bid not in bs:
-                problems.append(f'{where}: a ref points at buffer {bid}, which is not listed')
-        freed.update(e['buffer'] for e in s['events'] if e.get('event') == 'freed')
-        if s.get('out') is not None and s['out'] not in hs:
-            problems.append(f'{where}: out "{s["out"]}" is not a handle of the step')
+        problems += [f'{where}: handle {h["id"]} has no "site"' for h in s['handles'] if 'site' not in h]
+        problems += [f'{where}: buffer {b["id"]} has no "site"' for b in s['buffers'] if 'site' not in b]
+        if not leaks:
+            problems += [f'{where}: buffer {b["id"]} has lost references in a program that loses none'
+                         for b in s['buffers'] if b.get('lost')]
         if len(problems) > 20:
             return problems
-    thread_ids = {json.dumps(s.get('thread')) for s in steps}
     if threads == 1:
+        thread_ids = {json.dumps(s.get('thread')) for s in steps}
         if len(thread_ids) != 1:
             problems.append(f'one program thread, but the steps name {len(thread_ids)}: '
                             f'{sorted(thread_ids)[:5]}')
@@ -312,12 +283,8 @@ def trace_problems(steps, program=None, partial=False, leaks=False, threads=1):
         if not_exact:
             problems.append(f'one thread and one decoder thread, but steps {not_exact[:5]} '
                             f'are not exact')
-    if not partial:
-        live = [b['id'] for b in steps[-1]['buffers'] if not b.get('leaked')]
-        if live:
-            problems.append(f'the last step lists {len(live)} buffers that are not leaks: {live[:10]}')
-        if not leaks and steps[-1]['buffers']:
-            problems.append(f'the last step lists leaked buffers of a program that leaks nothing')
+    if not partial and not leaks and steps[-1]['buffers']:
+        problems.append('the last step lists leaked buffers of a program that leaks nothing')
     return problems
 
 
@@ -582,7 +549,7 @@ def traced_frames(steps):
         if s['call'] != 'avcodec_receive_frame' or s['ret'] != 0:
             continue
         frame = next((h for h in s['handles'] if h['id'] == s.get('out')), None)
-        buf = ref_of(frame, 'buf[0]') if frame else None
+        buf = cli.ref_of(frame, 'buf[0]') if frame else None
         listed = next((b for b in s['buffers'] if b['id'] == buf), None)
         if listed is None:
             return (f'step {i}: avcodec_receive_frame returned 0 but its out handle '
