@@ -348,8 +348,9 @@ def recorded_checks(tap, ctx, name, argv, program=None, planted=None, threads=1,
             return problems
         return trace_problems(steps, program, leaks=planted is not None, threads=threads)
 
-    tap.check(f'{name}: the recording converts to a trace with thread and site on every step, '
-              f'sites at the program\'s calls, the per-step rules', trace)
+    at_calls = ', sites at the program\'s calls' if program else ''
+    tap.check(f'{name}: the recording converts to a trace with thread and site on every step'
+              f'{at_calls}, the per-step rules', trace)
     if check_trace_media:
         tap.check(f'{name}: the converted trace passes check-trace.py', check_trace_problems,
                   ctx, ctx.record(argv, stdin=stdin), check_trace_media)
