@@ -4,6 +4,7 @@
 #include "rs-findings.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 char *
 rs_findings_format_site (const RsSite *site,
@@ -149,10 +150,10 @@ rs_findings_describe_leak (const RsLeak *leak,
     }
 
   what = born != NULL
-    ? g_strdup_printf (_("buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, created by %s at %s, step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), leak->size, leak->origin, born, leak->born)
-    : g_strdup_printf (_("buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, created by %s in step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), leak->size, leak->origin, leak->born);
+    ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s at %s, step %u)"),
+                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->origin, born, leak->born)
+    : g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s in step %u)"),
+                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->origin, leak->born);
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);

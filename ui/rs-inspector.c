@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "rs-query.h"
 #include "rs-refcount-plot.h"
@@ -278,7 +279,7 @@ show_buffer (RsInspector *self,
   add_field (self, N_("Refcount"), value, NULL);
   add_field (self, N_("Writable"), buffer->writable ? _("yes") : _("no: shared"), NULL);
   g_free (value);
-  value = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes"), buffer->size);
+  value = g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) buffer->size);
   add_field (self, N_("Size"), value, NULL);
   add_field (self, N_("Kind"), buffer_kind_in_words (buffer->kind), NULL);
   add_field (self, N_("Origin"), buffer->origin != NULL ? buffer->origin : _("unknown"), NULL);

@@ -4,6 +4,7 @@
 #include "rs-timeline.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rs-ui-private.h"
@@ -497,7 +498,7 @@ on_query_tooltip (GtkWidget  *widget,
     return FALSE;
   bytes = g_format_size (g_array_index (self->bytes, guint64, step));
   marks = self->marks->data[step];
-  text = g_strdup_printf (_("Step %d: %" G_GUINT64_FORMAT " buffers, %s%s%s%s%s"),
+  text = g_strdup_printf (_("Step %d: %" PRIu64 " buffers, %s%s%s%s%s"),
                           step, g_array_index (self->buffers, guint64, step), bytes,
                           marks & MARK_ALLOCATED ? _(" · allocated") : "",
                           marks & MARK_FREED ? _(" · freed") : "",
