@@ -78,7 +78,7 @@ rs_headless_run (const RsHeadlessOptions *options)
   guint steps = 0;
 
   if (options->scenario != NULL)
-    session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, &error));
+    session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, NULL, &error));
   else
     session = RS_SESSION (rs_decode_session_new (options->media, &options->settings, &error));
   if (session == NULL)

@@ -98,12 +98,27 @@ rs_scenario_session_init (RsScenarioSession *self)
   self->step_statements = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
+static RsScenarioSession *new_session (const char *filename, const char *source, gssize length,
+                                       gboolean observe, RsScenarioProgram **rejected, GError **error);
+
 RsScenarioSession *
 rs_scenario_session_new (const char  *filename,
                          const char  *source,
                          gssize       length,
                          gboolean     observe,
                          GError     **error)
+{
+  return new_session (filename, source, length, observe, NULL, error);
+}
+
+/* Parses once: a program that does not compile is handed to `rejected`. */
+static RsScenarioSession *
+new_session (const char         *filename,
+             const char         *source,
+             gssize              length,
+             gboolean            observe,
+             RsScenarioProgram **rejected,
+             GError            **error)
 {
   g_autoptr(RsScenarioProgram) program = NULL;
   RsScenarioSession *self;
@@ -113,7 +128,11 @@ rs_scenario_session_new (const char  *filename,
 
   program = rs_scenario_program_parse (filename, source, length, rs_scenario_resolve_libav_name, NULL);
   if (!rs_scenario_program_check (program, error))
-    return NULL;
+    {
+      if (rejected != NULL)
+        *rejected = g_steal_pointer (&program);
+      return NULL;
+    }
 
   self = g_object_new (RS_TYPE_SCENARIO_SESSION, NULL);
   self->name = g_path_get_basename (rs_scenario_program_get_filename (program));
@@ -133,8 +152,9 @@ rs_scenario_session_new (const char  *filename,
 }
 
 RsScenarioSession *
-rs_scenario_session_new_from_file (const char  *path,
-                                   GError     **error)
+rs_scenario_session_new_from_file (const char         *path,
+                                   RsScenarioProgram **rejected,
+                                   GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
@@ -151,7 +171,7 @@ rs_scenario_session_new_from_file (const char  *path,
                    "%s", local_error->message);
       return NULL;
     }
-  return rs_scenario_session_new (path, contents, length, TRUE, error);
+  return new_session (path, contents, length, TRUE, rejected, error);
 }
 
 /* Handles and buffers */

@@ -44,8 +44,10 @@ RsScenarioSession *rs_scenario_session_new            (const char         *filen
                                                        gboolean            observe,
                                                        GError            **error);
 /* The same from a file; RS_ERROR_NOT_FOUND or RS_ERROR_IO if it cannot be
- * read. */
+ * read. When it does not compile, `rejected` (nullable) receives the parsed
+ * program with its diagnostics, owned by the caller: the file is parsed once. */
 RsScenarioSession *rs_scenario_session_new_from_file  (const char         *path,
+                                                       RsScenarioProgram **rejected,
                                                        GError            **error);
 
 /* The parsed program. Borrowed. */

@@ -737,7 +737,7 @@ test_bad_scenarios (void)
                    "(expected 1, have 0)");
   g_clear_error (&error);
 
-  g_assert_null (rs_scenario_session_new_from_file ("/nonexistent/lesson.c", &error));
+  g_assert_null (rs_scenario_session_new_from_file ("/nonexistent/lesson.c", NULL, &error));
   g_assert_error (error, RS_ERROR, RS_ERROR_NOT_FOUND);
 }
 
