@@ -19,70 +19,6 @@
 /* What memcpy and memccpy write: their source is not evaluated. */
 #define COPY_PATTERN 0xA5
 
-RsSite
-_rs_scenario_site (RsScenarioSession         *self,
-                   const RsScenarioStatement *statement)
-{
-  return (RsSite) {
-    .file = g_intern_string (rs_scenario_program_get_filename (self->program)),
-    .function = g_intern_string (statement->function),
-    .line = statement->line,
-    .column = statement->column,
-  };
-}
-
-void
-_rs_scenario_add_event (RsScenarioSession         *self,
-                        const RsScenarioStatement *statement,
-                        const RsEvent             *event)
-{
-  RsEvent located;
-
-  if (self->observer == NULL)
-    return;
-  located = *event;
-  located.site = _rs_scenario_site (self, statement);
-  rs_observer_add_event (self->observer, &located);
-}
-
-void
-_rs_scenario_fault (RsScenarioSession         *self,
-                    const RsScenarioStatement *statement,
-                    const char                *format,
-                    ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  _rs_scenario_add_event (self, statement, &(RsEvent) { .kind = RS_EVENT_ERROR, .message = text });
-}
-
-const char *
-_rs_scenario_variable_name (RsScenarioSession *self,
-                            int                index)
-{
-  return rs_scenario_program_get_variable (self->program, index)->name;
-}
-
-const char *
-_rs_scenario_struct_name (const Object *object)
-{
-  return object->type == RS_SCENARIO_TYPE_PACKET ? "AVPacket" : "AVFrame";
-}
-
-gboolean
-_rs_scenario_is_unreachable (RsScenarioSession *self,
-                             Object            *object)
-{
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    if (self->variables[i].in_scope && self->variables[i].object == object)
-      return FALSE;
-  return TRUE;
-}
-
 /* `object` may have lost its last pointer (`name`'s, by `call`): then it
  * is unreachable and never freed, and every reference it holds is lost. */
 static void
@@ -136,139 +72,6 @@ set_pointer (RsScenarioSession         *self,
   if (old != object)
     check_lost (self, statement, old, _rs_scenario_variable_name (self, index), statement->text);
 }
-
-/* The live object variable `index` points at, or NULL after reporting why
- * `use` cannot go through it. */
-Object *
-_rs_scenario_dereference (RsScenarioSession         *self,
-                          const RsScenarioStatement *statement,
-                          int                        index,
-                          const char                *use)
-{
-  const Variable *var = &self->variables[index];
-  const char *name = _rs_scenario_variable_name (self, index);
-
-  if (!var->initialized)
-    _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would read a garbage pointer", name, use);
-  else if (var->object == NULL)
-    _rs_scenario_fault (self, statement, "'%s' is NULL: %s would crash", name, use);
-  else if (var->object->freed_line != 0)
-    _rs_scenario_fault (self, statement, "use after free: '%s' points to the %s freed on line %d; %s would use "
-           "freed memory", name, _rs_scenario_struct_name (var->object), var->object->freed_line, use);
-  else
-    return var->object;
-  return NULL;
-}
-
-/* Expressions */
-
-static gboolean
-read_field (RsScenarioSession         *self,
-            const RsScenarioStatement *statement,
-            Object                    *object,
-            const char                *field,
-            gint64                     index,
-            gint64                    *value)
-{
-  const AVPacket *packet = object->packet;
-  const AVFrame *frame = object->frame;
-
-  if (packet != NULL)
-    {
-      *value = g_str_equal (field, "size") ? packet->size : g_str_equal (field, "pts") ? packet->pts :
-               g_str_equal (field, "dts") ? packet->dts : g_str_equal (field, "duration") ? packet->duration :
-               g_str_equal (field, "pos") ? packet->pos : g_str_equal (field, "stream_index") ?
-               packet->stream_index : packet->flags;
-      return TRUE;
-    }
-  if (g_str_equal (field, "linesize"))
-    {
-      if (index < 0 || index >= AV_NUM_DATA_POINTERS)
-        {
-          _rs_scenario_fault (self, statement, "linesize[%" G_GINT64_FORMAT "] is out of range (0 to %d)", index,
-                 AV_NUM_DATA_POINTERS - 1);
-          return FALSE;
-        }
-      *value = frame->linesize[index];
-    }
-  else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
-    *value = frame->ch_layout.nb_channels;
-  else if (g_str_equal (field, "channel_layout"))
-    *value = frame->ch_layout.order == AV_CHANNEL_ORDER_NATIVE ? (gint64) frame->ch_layout.u.mask : 0;
-  else
-    *value = g_str_equal (field, "format") ? frame->format : g_str_equal (field, "width") ? frame->width :
-             g_str_equal (field, "height") ? frame->height : g_str_equal (field, "nb_samples") ?
-             frame->nb_samples : g_str_equal (field, "sample_rate") ? frame->sample_rate :
-             g_str_equal (field, "pts") ? frame->pts : frame->key_frame;
-  return TRUE;
-}
-
-static gboolean
-eval (RsScenarioSession         *self,
-      const RsScenarioStatement *statement,
-      const RsScenarioExpr      *expr,
-      gint64                    *value)
-{
-  const char *problem = NULL;
-  gint64 left = 0, right = 0;
-  Object *object;
-
-  switch (expr->kind)
-    {
-    case RS_SCENARIO_EXPR_NUMBER:
-      *value = expr->value;
-      return TRUE;
-    case RS_SCENARIO_EXPR_VARIABLE:
-      if (!self->variables[expr->variable].initialized)
-        {
-          _rs_scenario_fault (self, statement, "'%s' is used uninitialized", _rs_scenario_variable_name (self, expr->variable));
-          return FALSE;
-        }
-      *value = self->variables[expr->variable].number;
-      return TRUE;
-    case RS_SCENARIO_EXPR_FIELD:
-      if ((object = _rs_scenario_dereference (self, statement, expr->variable, "reading a field")) == NULL ||
-          (expr->left != NULL && !eval (self, statement, expr->left, &left)))
-        return FALSE;
-      return read_field (self, statement, object, expr->field, left, value);
-    case RS_SCENARIO_EXPR_UNARY:
-      if (!eval (self, statement, expr->left, &left))
-        return FALSE;
-      if (expr->op == '-' && left == G_MININT64)
-        problem = "integer overflow";
-      *value = expr->op == '-' ? -left : ~left;
-      break;
-    case RS_SCENARIO_EXPR_BINARY:
-    default:
-      if (!eval (self, statement, expr->left, &left) || !eval (self, statement, expr->right, &right))
-        return FALSE;
-      rs_scenario_apply_operator (expr->op, left, right, value, &problem);
-      break;
-    }
-  if (problem != NULL)
-    _rs_scenario_fault (self, statement, "%s", problem);
-  return problem == NULL;
-}
-
-gboolean
-_rs_scenario_eval_int (RsScenarioSession         *self,
-                       const RsScenarioStatement *statement,
-                       const RsScenarioExpr      *expr,
-                       int                       *value)
-{
-  gint64 wide = 0;
-
-  if (!eval (self, statement, expr, &wide))
-    return FALSE;
-  if (wide < G_MININT || wide > G_MAXINT)
-    {
-      _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", wide);
-      return FALSE;
-    }
-  *value = (int) wide;
-  return TRUE;
-}
-
 
 /* Field assignments */
 
@@ -334,7 +137,7 @@ set_field (RsScenarioSession         *self,
   AVPacket *packet;
   gint64 value = 0;
 
-  if (object == NULL || !eval (self, statement, statement->value.expr, &value))
+  if (object == NULL || !_rs_scenario_eval (self, statement, statement->value.expr, &value))
     return;
   if (object->frame != NULL)
     {
@@ -411,10 +214,10 @@ run_write (RsScenarioSession         *self,
   uint8_t *data;
   AVBufferRef *ref;
 
-  if (object == NULL || (write->plane != NULL && !eval (self, statement, write->plane, &plane)) ||
-      (write->offset != NULL && !eval (self, statement, write->offset, &offset)) ||
-      !eval (self, statement, write->length, &length) ||
-      (write->fill != NULL && !eval (self, statement, write->fill, &fill)))
+  if (object == NULL || (write->plane != NULL && !_rs_scenario_eval (self, statement, write->plane, &plane)) ||
+      (write->offset != NULL && !_rs_scenario_eval (self, statement, write->offset, &offset)) ||
+      !_rs_scenario_eval (self, statement, write->length, &length) ||
+      (write->fill != NULL && !_rs_scenario_eval (self, statement, write->fill, &fill)))
     return;
 
   if (object->frame != NULL && (plane < 0 || plane >= AV_NUM_DATA_POINTERS))
@@ -482,7 +285,7 @@ assign (RsScenarioSession         *self,
         set_pointer (self, statement, statement->variable, self->variables[value->variable].object);
       break;
     case RS_SCENARIO_VALUE_EXPR:
-      if (eval (self, statement, value->expr, &var->number))
+      if (_rs_scenario_eval (self, statement, value->expr, &var->number))
         var->initialized = TRUE;
       break;
     case RS_SCENARIO_VALUE_CALL:

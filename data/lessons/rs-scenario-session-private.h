@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-scenario-session-private.h: the scenario session's state, shared by
- * its stepping and observation (rs-scenario-session.c) and the statements
- * it runs (rs-scenario-run.c, rs-scenario-libav.c).
+ * its layers, each calling only the ones below it: what statements read
+ * and report through (rs-scenario-state.c), the libav calls
+ * (rs-scenario-libav.c), the statements (rs-scenario-run.c), and stepping
+ * and observation (rs-scenario-session.c).
  */
 #pragma once
 
@@ -72,11 +74,8 @@ typedef struct {
 #define RS_SCENARIO_RET_FAULT   AVERROR (EFAULT)
 #define RS_SCENARIO_RET_REFUSED AVERROR (ERANGE)
 
-/* rs-scenario-run.c */
-/* Runs statement `index`. */
-void        _rs_scenario_run_statement   (RsScenarioSession         *self,
-                                          guint                      index,
-                                          StepResult                *result);
+/* rs-scenario-state.c: variables, ids, expressions, events. The layers
+ * below call only down: state <- libav <- run <- session. */
 /* An event of the step in progress, at `statement`'s place in the source.
  * Nothing when unobserved. */
 void        _rs_scenario_add_event       (RsScenarioSession         *self,
@@ -104,11 +103,25 @@ Object     *_rs_scenario_dereference     (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
                                           int                        index,
                                           const char                *use);
+/* Evaluates an expression; FALSE after reporting why it cannot. */
+gboolean    _rs_scenario_eval            (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          const RsScenarioExpr      *expr,
+                                          gint64                    *value);
 /* Evaluates an int; FALSE after reporting why it cannot. */
 gboolean    _rs_scenario_eval_int        (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
                                           const RsScenarioExpr      *expr,
                                           int                       *value);
+
+/* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
+ * interned; NULL if no in-scope variable points at it. */
+const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
+                                          Object                    *object);
+/* The id of the buffer behind `ref`: tracked, or observed in this step or
+ * the one before; 0 if unknown or unobserved. */
+guint64     _rs_scenario_buffer_id       (RsScenarioSession         *self,
+                                          const AVBufferRef         *ref);
 
 /* rs-scenario-libav.c: the libav calls */
 /* Runs `call`; *produced is the object an alloc or clone made (or NULL).
@@ -119,14 +132,10 @@ gboolean    _rs_scenario_run_call        (RsScenarioSession         *self,
                                           StepResult                *result,
                                           Object                   **produced);
 
-/* rs-scenario-session.c */
-/* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
- * interned; NULL if no in-scope variable points at it. */
-const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
-                                          Object                    *object);
-/* The id of the buffer behind `ref`: tracked, or observed in this step or
- * the one before; 0 if unknown or unobserved. */
-guint64     _rs_scenario_buffer_id       (RsScenarioSession         *self,
-                                          const AVBufferRef         *ref);
+/* rs-scenario-run.c: the statements */
+/* Runs statement `index`. */
+void        _rs_scenario_run_statement   (RsScenarioSession         *self,
+                                          guint                      index,
+                                          StepResult                *result);
 
 G_END_DECLS

@@ -176,34 +176,6 @@ rs_scenario_session_new_from_file (const char         *path,
 
 /* Handles and buffers */
 
-const char *
-_rs_scenario_handle_id (RsScenarioSession *self,
-                        Object            *object)
-{
-  g_autoptr(GString) id = NULL;
-
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    {
-      const Variable *var = &self->variables[i];
-
-      if (!var->in_scope || !var->initialized || var->object != object)
-        continue;
-      if (id == NULL)
-        id = g_string_new (NULL);
-      else
-        g_string_append (id, ", ");
-      g_string_append (id, rs_scenario_program_get_variable (self->program, i)->name);
-    }
-  return id != NULL ? g_intern_string (id->str) : NULL;
-}
-
-guint64
-_rs_scenario_buffer_id (RsScenarioSession *self,
-                        const AVBufferRef *ref)
-{
-  return self->observer != NULL && ref != NULL ? rs_observer_lookup (self->observer, ref->buffer) : 0;
-}
-
 /* Wraps `*ref` if it is untracked with refcount 1: a new buffer (`id` 0),
  * or one observed so far as `id`, which it keeps. Its id, or 0. */
 static guint64

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The wall around libav (DESIGN.md section 2): only data/ includes libav.
 
-Prints TAP. For every .c under ui/ and app/ (their tests too), reruns its compile command from
+Prints TAP. For every .c under ui/ and app/ (their tests too) and of the
+lesson compiler (data/lessons: lexer, parser, program, expr, call), reruns its compile command from
 the build's compile_commands.json with -M (the headers it reaches); for
 every public header of data/ (a .h that is not *-private.h), compiles a
 file that includes only it, with the flags data/ itself uses. A libav
@@ -61,7 +62,9 @@ def main():
     for entry in db:
         path = source_of(entry)
         rel = os.path.relpath(path, source_root)
-        if rel.split(os.sep)[0] in ('ui', 'app') and rel.endswith('.c'):
+        # ui/ and app/, and the lesson compiler (its own library, no libav).
+        compiler = re.match(r'data/lessons/rs-scenario-(call|expr|lexer|parser|program)\.c$', rel)
+        if (rel.split(os.sep)[0] in ('ui', 'app') or compiler) and rel.endswith('.c'):
             checks.append((f"{rel} ({entry['output']})", shlex.split(entry['command']),
                            entry['directory'], None))
 
