@@ -8,6 +8,7 @@
 #include "rs-application.h"
 #include "rs-export.h"
 #include "rs-headless.h"
+#include "rs-record.h"
 
 #ifndef RS_MEDIA_DIR
 #error "RS_MEDIA_DIR must name the folder of the bundled samples"
@@ -108,8 +109,16 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* `refscope record ... PROGRAM [ARGS...]` before any option parsing:
+   * PROGRAM's options are its own. */
+  if (argc >= 2 && g_strcmp0 (argv[1], "record") == 0)
+    return rs_record_run (argc, argv);
+
   context = g_option_context_new ("[FILE] — watch FFmpeg buffers change hands");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "refscope record [--output=FILE] [--leaks=report|error] [--] PROGRAM [ARGS...]\n"
+    "  runs PROGRAM, recording its libav calls (refscope record --help)\n");
   rs_decode_settings_init (&options.settings);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -11,7 +11,8 @@ packages="gcc meson ninja-build pkg-config python3 gettext
   libavformat-dev libavcodec-dev libavutil-dev libavfilter-dev ffmpeg
   libgraphviz-dev graphviz
   xvfb xauth xdotool valgrind imagemagick desktop-file-utils appstream
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev
+  libdw-dev libelf-dev binutils"
 
 missing=""
 for p in $packages; do
