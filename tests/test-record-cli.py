@@ -8,7 +8,8 @@ usage: test-record-cli.py --refscope PATH --preload PATH --helpers DIR
 A program run by `refscope record` gets the same arguments, environment,
 stdin, stdout, stderr, folder and exit status (or death by a signal) as
 run plainly; bad command lines exit 2; programs the recorder cannot enter
-(missing, not executable, static, setuid or setgid) are refused before they
+(missing, not executable, static, setuid or setgid, of the other ELF
+class) are refused before they
 run. The helpers (tests/record-cli/) are in --helpers. --preload is where
 this build's recorder library is: until it is built, every recorded run must
 fail with "preload library not found" without running the program (checked),
@@ -204,6 +205,17 @@ def group_refusals(tap, ctx):
     tap.check('a PROGRAM that is not executable is refused',
               refused, ctx, plain_file, 'not executable')
     tap.check('a folder is refused', refused, ctx, ctx.tmp, 'it is a directory')
+    # The header of a 32-bit program (the class byte): its loader would skip
+    # a 64-bit recorder. (No -m32 toolchain is needed to make one.)
+    other_class = os.path.join(ctx.folder('other-class'), 'program')
+    with open(ctx.helper('touch-file'), 'rb') as f:
+        image = bytearray(f.read())
+    image[4] = 1 if image[4] == 2 else 2
+    with open(other_class, 'wb') as f:
+        f.write(image)
+    os.chmod(other_class, 0o755)
+    tap.check('a program of the other ELF class (32/64-bit) is refused',
+              refused, ctx, other_class, 'it is a 32-bit program' if image[4] == 1 else 'it is a 64-bit program')
 
     if ctx.no_static:
         tap.skip('a static PROGRAM is refused before it runs', ctx.no_static)
