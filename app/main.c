@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "refscope"
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 
 #include "rs-application.h"
@@ -101,7 +102,12 @@ main (int   argc,
   gint64 max_steps = 0;
   int status = 2;
 
+  /* Translations: GtkBuilder takes the templates' strings from this
+   * domain too (it uses textdomain() when a template names none). */
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   /* `refscope record ... PROGRAM [ARGS...]` before any option parsing:
    * PROGRAM's options are its own. */

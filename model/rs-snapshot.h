@@ -40,7 +40,33 @@ typedef enum {
   RS_EVENT_ERROR,         /* the call failed; message says why */
   RS_EVENT_UNSAFE_WRITE,  /* a write into a buffer that was not writable */
   RS_EVENT_WARNING,       /* libav logged a warning or error; message says what */
+  RS_EVENT_LOST,          /* references became nobody's: `call` overwrote or reset the
+                           * last handle (`handle`) that held them without an unref */
 } RsEventKind;
+
+/* Why references were lost (RS_EVENT_LOST). */
+typedef enum {
+  RS_LOSS_NONE,
+  RS_LOSS_RESET,        /* the call reset the handle's fields (av_init_packet) */
+  RS_LOSS_OVERWRITTEN,  /* the call wrote other refs over the handle's (move_ref, ref,
+                         * av_new_packet into a handle that still held one) */
+  RS_LOSS_UNREACHABLE,  /* the handle itself became unreachable, never freed: its last
+                         * pointer was overwritten, or went out of scope */
+} RsLossReason;
+
+/* Where in a program something happened: a lesson's line and column, or a
+ * recorded program's call site. Strings are interned; NULL and 0 when
+ * unknown. */
+typedef struct {
+  const char *file;
+  const char *function;
+  int         line;
+  int         column;
+} RsSite;
+
+gboolean    rs_site_is_known         (const RsSite   *site);
+gboolean    rs_site_equal            (const RsSite   *a,
+                                      const RsSite   *b);
 
 /* One AVBufferRef slot of a handle: `field` names it ("buf", "buf[1]",
  * "side_data[0].buf"), `buffer` is the id of the AVBuffer it points at. */
@@ -71,6 +97,9 @@ typedef struct {
   int           nb_samples;
   int           sample_rate;
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  guint         born;      /* recordings: the step that created it; 0 otherwise */
+  RsSite        site;      /* recordings: the program's call that created it */
+  gboolean      leaked;    /* recordings: allocated and never freed at the end */
   guint         n_refs;
   RsRef        *refs;
 } RsHandle;
@@ -82,19 +111,30 @@ typedef struct {
   gsize         size;
   int           refcount;  /* the AVBuffer's reference count */
   int           visible;   /* refs held by handles of the snapshot */
-  int           hidden;    /* refcount - visible: refs held inside libav */
-  const char   *holder;    /* interned: the libav part holding hidden refs, or NULL */
+  int           hidden;    /* refs held inside libav, by `holder` */
+  int           lost;      /* refs nobody holds any more (see RS_EVENT_LOST): leaks;
+                            * refcount == visible + hidden + lost */
+  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
   const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
   guint         born;      /* step in which it was allocated or first seen */
   gboolean      tracked;   /* lifetime known exactly (wrapped by the tracker) */
   gboolean      writable;  /* av_buffer_is_writable() */
   gboolean      leaked;    /* alive at the end with no visible holder */
+  RsSite        site;      /* lessons and recordings: where it was created */
 } RsBuffer;
 
+/* A fact of one step, in fields; the edges that show it make the words. */
 typedef struct {
-  RsEventKind  kind;
-  guint64      buffer;     /* 0 when the event concerns no buffer */
-  const char  *message;    /* NULL unless kind is ERROR, WARNING or a note; owned by the snapshot */
+  RsEventKind   kind;
+  guint64       buffer;    /* 0 when the event concerns no buffer */
+  const char   *handle;    /* interned: the handle concerned (LOST: the one that held the
+                            * refs; UNSAFE_WRITE: the writer), or NULL */
+  const char   *call;      /* interned: the call that caused it, or NULL */
+  RsSite        site;      /* lessons and recordings: where in the program */
+  RsLossReason  reason;    /* LOST */
+  int           count;     /* LOST: references lost; UNSAFE_WRITE: the refcount written through */
+  const char   *message;   /* ERROR, WARNING: the checker's or libav's own text, without a
+                            * location; NULL otherwise. Owned by the snapshot */
 } RsEvent;
 
 typedef struct _RsSnapshot RsSnapshot;
@@ -139,6 +179,8 @@ gpointer    rs_buffer_set_cache      (const RsBuffer *buffer,
 const char *rs_buffer_kind_to_string (RsBufferKind    kind);
 const char *rs_event_kind_to_string  (RsEventKind     kind);
 const char *rs_handle_kind_to_string (RsHandleKind    kind);
+/* "reset", "overwritten", "unreachable" (trace words). */
+const char *rs_loss_reason_to_string (RsLossReason    reason);
 
 /* Snapshots. rs_snapshot_new() takes its own references on the nodes in
  * `handles` and `buffers` (arrays of RsHandle* / RsBuffer*, in display order;
@@ -163,6 +205,23 @@ RsSnapshot *rs_snapshot_new_full     (guint           step,
                                       GPtrArray      *buffers,
                                       const RsEvent  *events,
                                       guint           n_events);
+/* What a step was, beyond its nodes: for rs_snapshot_new_step(). */
+typedef struct {
+  guint       step;
+  const char *call;     /* required */
+  const char *args;     /* nullable */
+  int         ret;
+  gboolean    exact;
+  const char *out;      /* nullable */
+  int         thread;   /* recordings: the program thread that called (1, 2, ...); 0 otherwise */
+  RsSite      site;     /* lessons and recordings: the statement or call site */
+} RsStepInfo;
+
+RsSnapshot *rs_snapshot_new_step     (const RsStepInfo *info,
+                                      GPtrArray        *handles,
+                                      GPtrArray        *buffers,
+                                      const RsEvent    *events,
+                                      guint             n_events);
 RsSnapshot *rs_snapshot_ref          (RsSnapshot     *snapshot);
 void        rs_snapshot_unref        (RsSnapshot     *snapshot);
 
@@ -175,6 +234,10 @@ int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
 gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
 /* The handle id the call produced into, or NULL. */
 const char *rs_snapshot_get_out      (const RsSnapshot *snapshot);
+/* Recordings: the program thread that made the call (1, 2, ...); 0 otherwise. */
+int         rs_snapshot_get_thread   (const RsSnapshot *snapshot);
+/* Where in the program the step's call is (unknown for a decode session). Borrowed. */
+const RsSite *rs_snapshot_get_site   (const RsSnapshot *snapshot);
 
 guint           rs_snapshot_get_n_handles (const RsSnapshot *snapshot);
 const RsHandle *rs_snapshot_get_handle    (const RsSnapshot *snapshot,

@@ -19,101 +19,43 @@
 /* What memcpy and memccpy write: their source is not evaluated. */
 #define COPY_PATTERN 0xA5
 
-void
-_rs_scenario_add_event (RsScenarioSession         *self,
-                        const RsScenarioStatement *statement,
-                        RsEventKind                kind,
-                        guint64                    buffer,
-                        const char                *format,
-                        ...)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  if (self->observer == NULL)
-    return;
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  message = g_strdup_printf ("%s:%d:%d: %s", rs_scenario_program_get_filename (self->program),
-                             statement->line, statement->column, text);
-  rs_observer_add_event (self->observer, kind, buffer, message);
-}
-
-void
-_rs_scenario_fault (RsScenarioSession         *self,
-                    const RsScenarioStatement *statement,
-                    const char                *format,
-                    ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  _rs_scenario_add_event (self, statement, RS_EVENT_ERROR, 0, "%s", text);
-}
-
-const char *
-_rs_scenario_variable_name (RsScenarioSession *self,
-                            int                index)
-{
-  return rs_scenario_program_get_variable (self->program, index)->name;
-}
-
-const char *
-_rs_scenario_struct_name (const Object *object)
-{
-  return object->type == RS_SCENARIO_TYPE_PACKET ? "AVPacket" : "AVFrame";
-}
-
-gboolean
-_rs_scenario_is_unreachable (RsScenarioSession *self,
-                             Object            *object)
-{
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    if (self->variables[i].in_scope && self->variables[i].object == object)
-      return FALSE;
-  return TRUE;
-}
-
-static guint64
-first_buffer_id (RsScenarioSession *self,
-                 Object            *object)
-{
-  AVBufferRef *ref = NULL;
-
-  if (object == NULL || object->freed_line != 0)
-    return 0;
-  ref = object->packet != NULL ? object->packet->buf : object->frame->buf[0];
-  return ref != NULL ? _rs_scenario_buffer_id (self, object, ref) : 0;
-}
-
-/* `object` (whose first buffer had `buffer`) may have lost its last
- * pointer: then it leaks, with everything it holds. */
-G_GNUC_PRINTF (5, 6)
+/* `object` may have lost its last pointer (`name`'s, by `call`): then it
+ * is unreachable and never freed, and every reference it holds is lost. */
 static void
 check_lost (RsScenarioSession         *self,
             const RsScenarioStatement *statement,
             Object                    *object,
-            guint64                    buffer,
-            const char                *format,
-            ...)
+            const char                *name,
+            const char                *call)
 {
-  g_autofree char *why = NULL;
-  va_list args;
+  RsEvent event = {
+    .kind = RS_EVENT_LOST, .handle = g_intern_string (name), .call = g_intern_string (call),
+    .reason = RS_LOSS_UNREACHABLE, .count = 1,
+  };
+  const AVBufferRef *refs[AV_NUM_DATA_POINTERS + 1] = { NULL };
+  guint n = 0;
 
   if (object == NULL || object->freed_line != 0 || object->lost || !_rs_scenario_is_unreachable (self, object))
     return;
   object->lost = TRUE;
-  va_start (args, format);
-  why = g_strdup_vprintf (format, args);
-  va_end (args);
-  _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, buffer,
-                          "%s: the %s allocated on line %d is no longer reachable and was never freed "
-                          "(a leak, with every reference it holds)", why, _rs_scenario_struct_name (object), object->line);
+  if (object->packet != NULL)
+    refs[n++] = object->packet->buf;
+  else
+    for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
+      refs[n++] = object->frame->buf[i];
+  gboolean held = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (refs[i] != NULL && (event.buffer = _rs_scenario_buffer_id (self, refs[i])) != 0)
+      {
+        _rs_scenario_add_event (self, statement, &event);
+        held = TRUE;
+      }
+  /* An empty struct leaks too; one that held buffers is reported with them. */
+  if (!held)
+    _rs_scenario_add_event (self, statement, &(RsEvent) {
+      .kind = RS_EVENT_LEAKED, .handle = event.handle, .call = event.call, .reason = RS_LOSS_UNREACHABLE,
+    });
 }
 
 static void
@@ -124,146 +66,12 @@ set_pointer (RsScenarioSession         *self,
 {
   Variable *var = &self->variables[index];
   Object *old = var->initialized ? var->object : NULL;
-  guint64 old_buffer = first_buffer_id (self, old);
 
   var->object = object;
   var->initialized = TRUE;
   if (old != object)
-    check_lost (self, statement, old, old_buffer, "'%s' was overwritten", _rs_scenario_variable_name (self, index));
+    check_lost (self, statement, old, _rs_scenario_variable_name (self, index), statement->text);
 }
-
-/* The live object variable `index` points at, or NULL after reporting why
- * `use` cannot go through it. */
-Object *
-_rs_scenario_dereference (RsScenarioSession         *self,
-                          const RsScenarioStatement *statement,
-                          int                        index,
-                          const char                *use)
-{
-  const Variable *var = &self->variables[index];
-  const char *name = _rs_scenario_variable_name (self, index);
-
-  if (!var->initialized)
-    _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would read a garbage pointer", name, use);
-  else if (var->object == NULL)
-    _rs_scenario_fault (self, statement, "'%s' is NULL: %s would crash", name, use);
-  else if (var->object->freed_line != 0)
-    _rs_scenario_fault (self, statement, "use after free: '%s' points to the %s freed on line %d; %s would use "
-           "freed memory", name, _rs_scenario_struct_name (var->object), var->object->freed_line, use);
-  else
-    return var->object;
-  return NULL;
-}
-
-/* Expressions */
-
-static gboolean
-read_field (RsScenarioSession         *self,
-            const RsScenarioStatement *statement,
-            Object                    *object,
-            const char                *field,
-            gint64                     index,
-            gint64                    *value)
-{
-  const AVPacket *packet = object->packet;
-  const AVFrame *frame = object->frame;
-
-  if (packet != NULL)
-    {
-      *value = g_str_equal (field, "size") ? packet->size : g_str_equal (field, "pts") ? packet->pts :
-               g_str_equal (field, "dts") ? packet->dts : g_str_equal (field, "duration") ? packet->duration :
-               g_str_equal (field, "pos") ? packet->pos : g_str_equal (field, "stream_index") ?
-               packet->stream_index : packet->flags;
-      return TRUE;
-    }
-  if (g_str_equal (field, "linesize"))
-    {
-      if (index < 0 || index >= AV_NUM_DATA_POINTERS)
-        {
-          _rs_scenario_fault (self, statement, "linesize[%" G_GINT64_FORMAT "] is out of range (0 to %d)", index,
-                 AV_NUM_DATA_POINTERS - 1);
-          return FALSE;
-        }
-      *value = frame->linesize[index];
-    }
-  else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
-    *value = frame->ch_layout.nb_channels;
-  else if (g_str_equal (field, "channel_layout"))
-    *value = frame->ch_layout.order == AV_CHANNEL_ORDER_NATIVE ? (gint64) frame->ch_layout.u.mask : 0;
-  else
-    *value = g_str_equal (field, "format") ? frame->format : g_str_equal (field, "width") ? frame->width :
-             g_str_equal (field, "height") ? frame->height : g_str_equal (field, "nb_samples") ?
-             frame->nb_samples : g_str_equal (field, "sample_rate") ? frame->sample_rate :
-             g_str_equal (field, "pts") ? frame->pts : frame->key_frame;
-  return TRUE;
-}
-
-static gboolean
-eval (RsScenarioSession         *self,
-      const RsScenarioStatement *statement,
-      const RsScenarioExpr      *expr,
-      gint64                    *value)
-{
-  const char *problem = NULL;
-  gint64 left = 0, right = 0;
-  Object *object;
-
-  switch (expr->kind)
-    {
-    case RS_SCENARIO_EXPR_NUMBER:
-      *value = expr->value;
-      return TRUE;
-    case RS_SCENARIO_EXPR_VARIABLE:
-      if (!self->variables[expr->variable].initialized)
-        {
-          _rs_scenario_fault (self, statement, "'%s' is used uninitialized", _rs_scenario_variable_name (self, expr->variable));
-          return FALSE;
-        }
-      *value = self->variables[expr->variable].number;
-      return TRUE;
-    case RS_SCENARIO_EXPR_FIELD:
-      if ((object = _rs_scenario_dereference (self, statement, expr->variable, "reading a field")) == NULL ||
-          (expr->left != NULL && !eval (self, statement, expr->left, &left)))
-        return FALSE;
-      return read_field (self, statement, object, expr->field, left, value);
-    case RS_SCENARIO_EXPR_UNARY:
-      if (!eval (self, statement, expr->left, &left))
-        return FALSE;
-      if (expr->op == '-' && left == G_MININT64)
-        problem = "integer overflow";
-      *value = expr->op == '-' ? -left : ~left;
-      break;
-    case RS_SCENARIO_EXPR_BINARY:
-    default:
-      if (!eval (self, statement, expr->left, &left) || !eval (self, statement, expr->right, &right))
-        return FALSE;
-      rs_scenario_apply_operator (expr->op, left, right, value, &problem);
-      break;
-    }
-  if (problem != NULL)
-    _rs_scenario_fault (self, statement, "%s", problem);
-  return problem == NULL;
-}
-
-gboolean
-_rs_scenario_eval_int (RsScenarioSession         *self,
-                       const RsScenarioStatement *statement,
-                       const RsScenarioExpr      *expr,
-                       int                       *value)
-{
-  gint64 wide = 0;
-
-  if (!eval (self, statement, expr, &wide))
-    return FALSE;
-  if (wide < G_MININT || wide > G_MAXINT)
-    {
-      _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", wide);
-      return FALSE;
-    }
-  *value = (int) wide;
-  return TRUE;
-}
-
 
 /* Field assignments */
 
@@ -329,7 +137,7 @@ set_field (RsScenarioSession         *self,
   AVPacket *packet;
   gint64 value = 0;
 
-  if (object == NULL || !eval (self, statement, statement->value.expr, &value))
+  if (object == NULL || !_rs_scenario_eval (self, statement, statement->value.expr, &value))
     return;
   if (object->frame != NULL)
     {
@@ -393,39 +201,6 @@ find_holding_ref (RsScenarioSession *self,
   return NULL;
 }
 
-/* The other holders of `ref`'s buffer, in words. */
-static char *
-other_holders (RsScenarioSession *self,
-               Object            *writer,
-               const AVBufferRef *ref)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < self->objects->len; i++)
-    {
-      Object *object = g_ptr_array_index (self->objects, i);
-      const char *id;
-
-      if (object == writer || object->freed_line != 0)
-        continue;
-      for (guint k = 0; k < AV_NUM_DATA_POINTERS; k++)
-        {
-          AVBufferRef *held = object->packet != NULL ? (k == 0 ? object->packet->buf : NULL)
-                                                     : object->frame->buf[k];
-
-          if (held == NULL || held->buffer != ref->buffer)
-            continue;
-          id = _rs_scenario_handle_id (self, object);
-          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
-                                  id != NULL ? id : "a lost reference");
-          break;
-        }
-    }
-  if (names->len == 0)
-    g_string_append (names, "a reference the program dropped");
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
 static void
 run_write (RsScenarioSession         *self,
            const RsScenarioStatement *statement)
@@ -439,10 +214,10 @@ run_write (RsScenarioSession         *self,
   uint8_t *data;
   AVBufferRef *ref;
 
-  if (object == NULL || (write->plane != NULL && !eval (self, statement, write->plane, &plane)) ||
-      (write->offset != NULL && !eval (self, statement, write->offset, &offset)) ||
-      !eval (self, statement, write->length, &length) ||
-      (write->fill != NULL && !eval (self, statement, write->fill, &fill)))
+  if (object == NULL || (write->plane != NULL && !_rs_scenario_eval (self, statement, write->plane, &plane)) ||
+      (write->offset != NULL && !_rs_scenario_eval (self, statement, write->offset, &offset)) ||
+      !_rs_scenario_eval (self, statement, write->length, &length) ||
+      (write->fill != NULL && !_rs_scenario_eval (self, statement, write->fill, &fill)))
     return;
 
   if (object->frame != NULL && (plane < 0 || plane >= AV_NUM_DATA_POINTERS))
@@ -478,15 +253,11 @@ run_write (RsScenarioSession         *self,
     }
 
   if (!av_buffer_is_writable (ref))
-    {
-      g_autofree char *holders = other_holders (self, object, ref);
-
-      _rs_scenario_add_event (self, statement, RS_EVENT_UNSAFE_WRITE, _rs_scenario_buffer_id (self, object, ref),
-                              "%s into %s: the buffer has %d references, so it is not writable; the "
-                              "change shows through %s too (call %s_make_writable first)", function,
-                              destination, av_buffer_get_ref_count (ref), holders,
-                              object->frame != NULL ? "av_frame" : "av_packet");
-    }
+    _rs_scenario_add_event (self, statement, &(RsEvent) {
+      .kind = RS_EVENT_UNSAFE_WRITE, .buffer = _rs_scenario_buffer_id (self, ref),
+      .handle = g_intern_string (name), .call = g_intern_string (function),
+      .count = av_buffer_get_ref_count (ref),
+    });
   memset (data + offset, (int) (fill & 0xFF), length);
 }
 
@@ -514,7 +285,7 @@ assign (RsScenarioSession         *self,
         set_pointer (self, statement, statement->variable, self->variables[value->variable].object);
       break;
     case RS_SCENARIO_VALUE_EXPR:
-      if (eval (self, statement, value->expr, &var->number))
+      if (_rs_scenario_eval (self, statement, value->expr, &var->number))
         var->initialized = TRUE;
       break;
     case RS_SCENARIO_VALUE_CALL:
@@ -541,25 +312,15 @@ static void
 end_scope (RsScenarioSession         *self,
            const RsScenarioStatement *statement)
 {
-  g_autoptr(GArray) dying = g_array_new (FALSE, FALSE, sizeof (Object *));
-  g_autoptr(GArray) buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
-
+  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
+    self->variables[*index].in_scope = FALSE;
   for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
     {
       Variable *var = &self->variables[*index];
-      guint64 buffer = first_buffer_id (self, var->initialized ? var->object : NULL);
 
-      if (var->initialized && var->object != NULL)
-        {
-          g_array_append_val (dying, var->object);
-          g_array_append_val (buffers, buffer);
-        }
+      if (var->initialized)
+        check_lost (self, statement, var->object, _rs_scenario_variable_name (self, *index), "end");
     }
-  for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
-    self->variables[*index].in_scope = FALSE;
-  for (guint i = 0; i < dying->len; i++)
-    check_lost (self, statement, g_array_index (dying, Object *, i), g_array_index (buffers, guint64, i),
-                "%s", statement->function != NULL ? "the function returned" : "the scenario ended");
 }
 
 void
@@ -584,8 +345,7 @@ _rs_scenario_run_statement (RsScenarioSession *self,
       break;
     case RS_SCENARIO_CALL:
       if (_rs_scenario_run_call (self, statement, statement->value.call, result, &produced) && produced != NULL)
-        check_lost (self, statement, produced, first_buffer_id (self, produced), "the result of %s was not kept",
-                    result->call);
+        check_lost (self, statement, produced, NULL, result->call);
       break;
     case RS_SCENARIO_SET_FIELD:
       set_field (self, statement);

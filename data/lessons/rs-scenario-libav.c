@@ -47,7 +47,7 @@ collect_held (RsScenarioSession *self,
         held->arrays[1] = frame->extended_data;
     }
   for (guint i = 0; i < held->n_refs; i++)
-    held->ids[i] = _rs_scenario_buffer_id (self, object, held->refs[i]);
+    held->ids[i] = _rs_scenario_buffer_id (self, held->refs[i]);
 }
 
 /* After a call that drops the destination's references without releasing
@@ -74,11 +74,13 @@ capture_dropped (RsScenarioSession         *self,
         continue;
 
       orphan = g_new0 (Orphan, 1);
-      *orphan = (Orphan) { before->refs[i], self->step, statement->line, call, before->ids[i] };
+      *orphan = (Orphan) { before->refs[i], before->ids[i] };
       g_ptr_array_add (self->orphans, orphan);
-      _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, before->ids[i],
-                              "%s dropped a reference to this buffer without releasing it: "
-                              "it is never unreferenced (a leak)", call);
+      _rs_scenario_add_event (self, statement, &(RsEvent) {
+        .kind = RS_EVENT_LOST, .buffer = before->ids[i], .handle = _rs_scenario_handle_id (self, object),
+        .call = g_intern_string (call), .count = 1,
+        .reason = g_str_equal (call, "av_init_packet") ? RS_LOSS_RESET : RS_LOSS_OVERWRITTEN,
+      });
     }
   for (guint i = 0; i < G_N_ELEMENTS (before->arrays); i++)
     if (before->arrays[i] != NULL && before->arrays[i] != after.arrays[0] &&

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-preload.c: the recorder library's life (start, exit, fork), the real
+ * libav functions, the modules of the process (which code is libav, where
+ * a call came from) and the life of one recorded call.
+ *
+ * Recording starts only when REFSCOPE_RECORD_OUTPUT names a file. The
+ * library then takes itself out of LD_PRELOAD (and the variable out of the
+ * environment) so programs the recorded one runs are not recorded, and a
+ * forked child stops recording. It never exits or aborts: when anything
+ * fails inside, recording stops and every call passes straight through.
+ */
+#include "rs-preload-private.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+RsReal rs_real;
+RS_TLS int rs_depth;
+
+static atomic_int recording;
+static RS_TLS int thread_index;
+static int n_threads;  /* under the state lock */
+
+static const char *const call_names[] = {
+#define RS_CALL_STRING(name) #name,
+  RS_CALL_NAMES (RS_CALL_STRING)
+#undef RS_CALL_STRING
+};
+
+const char *
+rs_call_name (RsCallId id)
+{
+  return id < RS_CALL_N ? call_names[id] : "?";
+}
+
+static void
+resolve_real (void)
+{
+#define RS_REAL_RESOLVE(name) rs_real.name = (__typeof__ (rs_real.name)) dlsym (RTLD_NEXT, #name);
+  RS_REAL_FUNCTIONS (RS_REAL_RESOLVE)
+#undef RS_REAL_RESOLVE
+}
+
+void
+rs_real_init (void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once (&once, resolve_real);
+}
+
+bool
+rs_recording (void)
+{
+  return atomic_load_explicit (&recording, memory_order_relaxed) != 0;
+}
+
+void
+rs_stop (void)
+{
+  atomic_store (&recording, 0);
+}
+
+int
+rs_thread_index (void)
+{
+  /* Under the state lock: numbering follows the order of first steps. */
+  if (thread_index == 0)
+    thread_index = ++n_threads;
+  return thread_index - 1;
+}
+
+bool
+rs_threads_many (void)
+{
+  return n_threads > 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Modules. A table is immutable once published; a new one (after a
+ * dlopen) keeps the old modules' indices and adds the new ones. Old tables
+ * stay allocated: a reader on another thread may still look at one. */
+
+typedef struct {
+  uintptr_t start;
+  uintptr_t end;
+  uint32_t  module;  /* index + 1 */
+} Range;
+
+typedef struct {
+  char      *path;
+  uintptr_t  bias;
+  bool       internal;
+} Module;
+
+typedef struct _Table Table;
+struct _Table {
+  Range             *ranges;
+  size_t             n_ranges;
+  Module            *modules;
+  size_t             n_modules;
+  unsigned long long adds;
+  unsigned long long subs;
+  Table             *older;
+};
+
+static _Atomic (Table *) modules_table;
+static pthread_mutex_t modules_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *self_path;
+
+static bool
+is_libav_name (const char *path)
+{
+  const char *base = strrchr (path, '/');
+
+  base = base ? base + 1 : path;
+  return strncmp (base, "libav", 5) == 0 ||
+         strncmp (base, "libsw", 5) == 0 ||
+         strncmp (base, "libpostproc", 11) == 0;
+}
+
+typedef struct {
+  Table *table;
+  size_t capacity_ranges;
+  size_t capacity_modules;
+  bool   first;
+  bool   failed;
+} Build;
+
+static uint32_t
+find_or_add_module (Build      *build,
+                    const char *path,
+                    uintptr_t   bias)
+{
+  Table *t = build->table;
+  Module *m;
+  char *real;
+
+  for (size_t i = 0; i < t->n_modules; i++)
+    if (t->modules[i].bias == bias && strcmp (t->modules[i].path, path) == 0)
+      return (uint32_t) i + 1;
+
+  m = rs_grow (t->modules, &build->capacity_modules, t->n_modules + 1, sizeof *m);
+  if (m == NULL)
+    {
+      build->failed = true;
+      return 0;
+    }
+  t->modules = m;
+  real = realpath (path, NULL);
+  m = &t->modules[t->n_modules++];
+  m->path = real ? real : rs_strdup (path);
+  m->bias = bias;
+  m->internal = is_libav_name (m->path) ||
+                (self_path != NULL && strcmp (m->path, self_path) == 0);
+  return (uint32_t) t->n_modules;
+}
+
+static int
+collect_object (struct dl_phdr_info *info,
+                size_t               size,
+                void                *data)
+{
+  Build *build = data;
+  const char *name = info->dlpi_name;
+  bool first = build->first;
+  uint32_t module = 0;
+
+  build->first = false;
+  build->table->adds = info->dlpi_adds;
+  build->table->subs = info->dlpi_subs;
+  if (build->failed)
+    return 0;
+
+  /* The main program comes first, without a name. */
+  if (first && (name == NULL || name[0] == '\0'))
+    name = "/proc/self/exe";
+  if (name == NULL || name[0] != '/')
+    return 0;  /* the vDSO, or an object loaded by a relative name we cannot name */
+
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &info->dlpi_phdr[i];
+      Range *r;
+
+      if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+        continue;
+      if (module == 0 && (module = find_or_add_module (build, name, info->dlpi_addr)) == 0)
+        return 0;
+      r = rs_grow (build->table->ranges, &build->capacity_ranges,
+                   build->table->n_ranges + 1, sizeof *r);
+      if (r == NULL)
+        {
+          build->failed = true;
+          return 0;
+        }
+      build->table->ranges = r;
+      r = &build->table->ranges[build->table->n_ranges++];
+      r->start = info->dlpi_addr + ph->p_vaddr;
+      r->end = r->start + ph->p_memsz;
+      r->module = module;
+    }
+  return 0;
+}
+
+static int
+compare_ranges (const void *a,
+                const void *b)
+{
+  const Range *x = a, *y = b;
+
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Builds a new table when objects were loaded or unloaded since `seen`. */
+static Table *
+rebuild_modules (Table *seen)
+{
+  Table *current;
+  Build build = { 0 };
+
+  pthread_mutex_lock (&modules_lock);
+  current = atomic_load (&modules_table);
+  if (current != seen)
+    {
+      pthread_mutex_unlock (&modules_lock);
+      return current;  /* another thread just rebuilt it */
+    }
+
+  build.table = rs_alloc (sizeof (Table));
+  if (build.table == NULL)
+    {
+      pthread_mutex_unlock (&modules_lock);
+      return current;
+    }
+  if (current != NULL && current->n_modules > 0)
+    {
+      build.table->modules = malloc (current->n_modules * sizeof (Module));
+      if (build.table->modules != NULL)
+        {
+          memcpy (build.table->modules, current->modules, current->n_modules * sizeof (Module));
+          build.table->n_modules = build.capacity_modules = current->n_modules;
+        }
+    }
+  build.first = true;
+  dl_iterate_phdr (collect_object, &build);
+
+  if (build.failed || (current != NULL && build.table->adds == current->adds &&
+                       build.table->subs == current->subs))
+    {
+      free (build.table->ranges);
+      free (build.table->modules);
+      free (build.table);
+      pthread_mutex_unlock (&modules_lock);
+      return current;
+    }
+
+  qsort (build.table->ranges, build.table->n_ranges, sizeof (Range), compare_ranges);
+  build.table->older = current;
+  atomic_store (&modules_table, build.table);
+  pthread_mutex_unlock (&modules_lock);
+  return build.table;
+}
+
+static const Range *
+find_range (const Table *t,
+            uintptr_t    address)
+{
+  size_t lo = 0, hi;
+
+  if (t == NULL)
+    return NULL;
+  hi = t->n_ranges;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+
+      if (t->ranges[mid].end <= address)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < t->n_ranges && t->ranges[lo].start <= address && address < t->ranges[lo].end)
+    return &t->ranges[lo];
+  return NULL;
+}
+
+static const Range *
+lookup (const void *address,
+        Table     **table)
+{
+  Table *t = atomic_load_explicit (&modules_table, memory_order_acquire);
+  const Range *r = find_range (t, (uintptr_t) address);
+
+  if (r == NULL)
+    {
+      t = rebuild_modules (t);
+      r = find_range (t, (uintptr_t) address);
+    }
+  *table = t;
+  return r;
+}
+
+bool
+rs_module_is_internal (const void *address)
+{
+  Table *t;
+  const Range *r = lookup (address, &t);
+
+  return r != NULL && t->modules[r->module - 1].internal;
+}
+
+RsSite
+rs_module_site (const void *return_address)
+{
+  Table *t;
+  const Range *r = lookup (return_address, &t);
+  RsSite site = { 0, 0 };
+
+  if (r != NULL)
+    {
+      site.module = r->module;
+      site.offset = (uintptr_t) return_address - 1 - t->modules[r->module - 1].bias;
+    }
+  return site;
+}
+
+const char *
+rs_module_path (uint32_t module)
+{
+  Table *t = atomic_load (&modules_table);
+
+  if (t == NULL || module == 0 || module > t->n_modules)
+    return NULL;
+  return t->modules[module - 1].path;
+}
+
+/* ------------------------------------------------------------------ */
+/* The life of a call. */
+
+bool
+rs_call_begin (RsCall     *call,
+               RsCallId    id,
+               const void *caller)
+{
+  if (!rs_recording () || rs_depth > 0 || rs_module_is_internal (caller))
+    return false;
+
+  memset (call, 0, sizeof *call);
+  call->id = id;
+  call->caller = caller;
+  return true;
+}
+
+void
+rs_call_add (RsCall      *call,
+             void        *ptr,
+             RsHandleKind kind,
+             unsigned     flags,
+             unsigned     lose_mask)
+{
+  RsArg *arg;
+
+  if (ptr == NULL || call->n_args == RS_MAX_ARGS)
+    return;
+  arg = &call->args[call->n_args++];
+  arg->ptr = ptr;
+  arg->kind = kind;
+  arg->flags = flags;
+  arg->lose_mask = lose_mask;
+}
+
+void
+rs_call_enter (RsCall *call)
+{
+  rs_depth++;
+  rs_state_lock ();
+  rs_state_enter (call);
+  rs_state_unlock ();
+}
+
+void
+rs_call_leave (RsCall *call,
+               int     ret)
+{
+  call->ret = ret;
+  rs_state_lock ();
+  rs_state_leave (call);
+  rs_state_unlock ();
+  rs_depth--;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start, fork, exit. */
+
+/* Takes our library out of LD_PRELOAD, so the programs it runs are not
+ * recorded; leaves the others. */
+static void
+remove_self_from_preload (void)
+{
+  const char *preload = getenv ("LD_PRELOAD");
+  const char *self_base;
+  char *kept, *copy, *token, *save = NULL;
+  size_t len;
+
+  if (preload == NULL || self_path == NULL)
+    return;
+  self_base = strrchr (self_path, '/');
+  self_base = self_base ? self_base + 1 : self_path;
+
+  len = strlen (preload);
+  kept = calloc (1, len + 1);
+  copy = strdup (preload);
+  if (kept == NULL || copy == NULL)
+    {
+      free (kept);
+      free (copy);
+      return;
+    }
+  for (token = strtok_r (copy, " :", &save); token != NULL; token = strtok_r (NULL, " :", &save))
+    {
+      const char *base = strrchr (token, '/');
+
+      base = base ? base + 1 : token;
+      if (strcmp (base, self_base) == 0)
+        continue;
+      if (kept[0] != '\0')
+        strcat (kept, ":");
+      strcat (kept, token);
+    }
+  if (kept[0] == '\0')
+    unsetenv ("LD_PRELOAD");
+  else
+    setenv ("LD_PRELOAD", kept, 1);
+  free (kept);
+  free (copy);
+}
+
+static void
+atfork_prepare (void)
+{
+  rs_state_atfork_prepare ();
+}
+
+static void
+atfork_parent (void)
+{
+  rs_state_atfork_parent ();
+}
+
+static void
+atfork_child (void)
+{
+  /* The child is not recorded: the recording is the parent's. */
+  rs_stop ();
+  rs_state_atfork_child ();
+  rs_writer_close ();
+}
+
+__attribute__ ((constructor)) static void
+rs_preload_start (void)
+{
+  Dl_info info;
+  const char *env;
+  char *path;
+
+  rs_real_init ();
+  if (dladdr ((void *) rs_preload_start, &info) && info.dli_fname != NULL)
+    self_path = realpath (info.dli_fname, NULL);
+
+  remove_self_from_preload ();
+  env = getenv ("REFSCOPE_RECORD_OUTPUT");
+  if (env == NULL || env[0] == '\0')
+    return;
+  path = strdup (env);
+  unsetenv ("REFSCOPE_RECORD_OUTPUT");
+  if (path == NULL)
+    return;
+
+  /* Learn the modules now, so the first call does not pay for it. */
+  rebuild_modules (NULL);
+
+  if (!rs_state_init () || !rs_writer_open (path))
+    {
+      fprintf (stderr, "refscope: cannot record to %s: %m\n", path);
+      free (path);
+      return;
+    }
+  free (path);
+  pthread_atfork (atfork_prepare, atfork_parent, atfork_child);
+  atomic_store (&recording, 1);
+}
+
+__attribute__ ((destructor)) static void
+rs_preload_stop (void)
+{
+  if (!rs_recording ())
+    return;
+  rs_state_lock ();
+  rs_state_exit ();
+  rs_state_unlock ();
+  rs_stop ();
+}
