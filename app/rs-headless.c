@@ -10,6 +10,7 @@
 
 #include "rs-diff.h"
 #include "rs-export.h"
+#include "rs-record-session.h"
 #include "rs-render.h"
 #include "rs-scenario-session.h"
 #include "rs-trace.h"
@@ -79,6 +80,8 @@ rs_headless_run (const RsHeadlessOptions *options)
 
   if (options->scenario != NULL)
     session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, NULL, &error));
+  else if (rs_record_session_is_recording (options->media))
+    session = RS_SESSION (rs_record_session_new (options->media, &error));
   else
     session = RS_SESSION (rs_decode_session_new (options->media, &options->settings, &error));
   if (session == NULL)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rs-record-session.h"
 #include "rs-scenario-session.h"
 
 #define DEFAULT_SPEED 5
@@ -259,6 +260,8 @@ rs_player_open (RsPlayer               *self,
 
   if (rs_player_is_lesson (path))
     session = RS_SESSION (rs_scenario_session_new_from_file (path, rejected, error));
+  else if (rs_record_session_is_recording (path))
+    session = RS_SESSION (rs_record_session_new (path, error));
   else
     session = RS_SESSION (rs_decode_session_new (path, settings, error));
   if (session == NULL)

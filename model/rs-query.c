@@ -101,7 +101,7 @@ rs_history_query_leaks (RsHistory *history)
     {
       const RsHandle *handle = rs_snapshot_get_handle (last, i);
       RsLeak leak = { .kind = RS_LEAK_HANDLE, .handle = handle->id, .handle_kind = handle->kind,
-                      .born = handle->born, .born_site = handle->site };
+                      .origin = handle->origin, .born = handle->born, .born_site = handle->site };
 
       if (handle->leaked)
         g_array_append_val (leaks, leak);

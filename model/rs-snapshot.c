@@ -156,7 +156,7 @@ rs_handle_equal (const RsHandle *a,
          a->format == b->format && a->width == b->width &&
          a->height == b->height && a->nb_samples == b->nb_samples &&
          a->sample_rate == b->sample_rate && a->shown == b->shown &&
-         a->born == b->born && rs_site_equal (&a->site, &b->site) &&
+         a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
          a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
 }

@@ -98,6 +98,7 @@ typedef struct {
   int           sample_rate;
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
+  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
   RsSite        site;      /* recordings: the program's call that created it */
   gboolean      leaked;    /* recordings: allocated and never freed at the end */
   guint         n_refs;

@@ -134,6 +134,11 @@ handle_to_json (const RsHandle *handle)
       if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
         add_bool (builder, "shown", handle->shown);
     }
+  if (handle->origin != NULL)
+    {
+      add_string (builder, "origin", handle->origin);
+      add_int (builder, "born", handle->born);
+    }
   add_site (builder, &handle->site);
   if (handle->leaked)
     add_bool (builder, "leaked", TRUE);

@@ -256,7 +256,10 @@ def trace_problems(steps, program=None, partial=False, leaks=False, threads=1):
         site = s.get('site')
         if 'thread' not in s:
             problems.append(f'{where}: no "thread"')
-        if not isinstance(site, dict) or any(k not in site for k in ('function', 'file', 'line')):
+        # The last step of a program that exited is its exit: what was still
+        # alive, not a call the program made, so it has no site.
+        at_exit = s.get('call') == 'exit' and i == len(steps) - 1
+        if not at_exit and (not isinstance(site, dict) or any(k not in site for k in ('function', 'file', 'line'))):
             problems.append(f'{where}: site {site!r} is not {{"function", "file", "line"}}')
         elif source is not None and not (i == len(steps) - 1 and not s['call'].startswith('av')):
             # Every step is a call the program made (not libav calling
