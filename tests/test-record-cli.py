@@ -9,8 +9,8 @@ A program run by `refscope record` gets the same arguments, environment,
 stdin, stdout, stderr, folder and exit status (or death by a signal) as
 run plainly; bad command lines exit 2; programs the recorder cannot enter
 (missing, not executable, static, setuid or setgid, of the other ELF
-class) are refused before they
-run. The helpers (tests/record-cli/) are in --helpers. --preload is where
+class) are refused before they run. The helpers (tests/record-cli/) are in
+--helpers. --preload is where
 this build's recorder library is: until it is built, every recorded run must
 fail with "preload library not found" without running the program (checked),
 and the comparisons of recorded and plain runs are skipped, saying so.
