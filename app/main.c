@@ -2,11 +2,13 @@
 #define G_LOG_DOMAIN "refscope"
 
 #include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 
 #include "rs-application.h"
 #include "rs-export.h"
 #include "rs-headless.h"
+#include "rs-record.h"
 
 #ifndef RS_MEDIA_DIR
 #error "RS_MEDIA_DIR must name the folder of the bundled samples"
@@ -100,9 +102,23 @@ main (int   argc,
   gint64 max_steps = 0;
   int status = 2;
 
+  /* Translations: GtkBuilder takes the templates' strings from this
+   * domain too (it uses textdomain() when a template names none). */
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* `refscope record ... PROGRAM [ARGS...]` before any option parsing:
+   * PROGRAM's options are its own. */
+  if (argc >= 2 && g_strcmp0 (argv[1], "record") == 0)
+    return rs_record_run (argc, argv);
+
   context = g_option_context_new ("[FILE] — watch FFmpeg buffers change hands");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "refscope record [--output=FILE] [--leaks=report|error] [--] PROGRAM [ARGS...]\n"
+    "  runs PROGRAM, recording its libav calls (refscope record --help)\n");
   rs_decode_settings_init (&options.settings);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

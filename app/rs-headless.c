@@ -3,11 +3,14 @@
 
 #include "rs-headless.h"
 
+#include "rs-findings.h"
+
 #include <gio/gunixoutputstream.h>
 #include <unistd.h>
 
 #include "rs-diff.h"
 #include "rs-export.h"
+#include "rs-record-session.h"
 #include "rs-render.h"
 #include "rs-scenario-session.h"
 #include "rs-trace.h"
@@ -76,7 +79,9 @@ rs_headless_run (const RsHeadlessOptions *options)
   guint steps = 0;
 
   if (options->scenario != NULL)
-    session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, &error));
+    session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, NULL, &error));
+  else if (rs_record_session_is_recording (options->media))
+    session = RS_SESSION (rs_record_session_new (options->media, &error));
   else
     session = RS_SESSION (rs_decode_session_new (options->media, &options->settings, &error));
   if (session == NULL)
@@ -146,10 +151,13 @@ rs_headless_run (const RsHeadlessOptions *options)
     return fail_trace (trace_stream, options->trace, error);
   if (RS_IS_SCENARIO_SESSION (session))
     {
-      const char *const *leaks = rs_scenario_session_get_leak_report (RS_SCENARIO_SESSION (session));
+      g_autoptr(GArray) leaks = rs_history_query_leaks (rs_session_get_history (session));
 
-      for (guint i = 0; leaks != NULL && leaks[i] != NULL; i++)
-        g_printerr ("%s: leak: %s\n", options->scenario, leaks[i]);
+      for (guint i = 0; i < leaks->len; i++)
+        {
+          g_autofree char *leak = rs_findings_describe_leak (&g_array_index (leaks, RsLeak, i), options->scenario);
+          g_printerr ("%s: leak: %s\n", options->scenario, leak);
+        }
     }
   return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "rs-av.h"
+#include "rs-av-private.h"
 
 #include <libavutil/error.h>
 #include <libavutil/log.h>

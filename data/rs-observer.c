@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-observer"
 
-#include "rs-observer.h"
+#include "rs-observer-private.h"
 
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
@@ -24,6 +24,7 @@ struct _RsObserver {
   guint       step;
   GPtrArray  *handles;       /* RsHandle*, owned: the step being built */
   GHashTable *visible;       /* buffer id -> number of refs held by handles */
+  GHashTable *lost;          /* buffer id -> number of refs nobody holds */
   GHashTable *observed;      /* const AVBuffer* -> Observed*, owned */
   GArray     *events;        /* RsEvent of this step, from the session */
   RsSnapshot *previous;      /* owned, nullable */
@@ -38,6 +39,7 @@ rs_observer_new (void)
   self->tracker = rs_tracker_new ();
   self->handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   self->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->lost = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
   self->previous_handles = g_hash_table_new (NULL, NULL);
@@ -52,6 +54,7 @@ rs_observer_free (RsObserver *self)
 
   g_ptr_array_unref (self->handles);
   g_hash_table_unref (self->visible);
+  g_hash_table_unref (self->lost);
   g_hash_table_unref (self->observed);
   for (guint i = 0; i < self->events->len; i++)
     g_free ((char *) g_array_index (self->events, RsEvent, i).message);
@@ -69,6 +72,21 @@ rs_observer_get_tracker (RsObserver *self)
   return self->tracker;
 }
 
+guint64
+rs_observer_lookup (RsObserver     *self,
+                    const AVBuffer *buffer)
+{
+  guint64 id;
+  Observed *observed;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if ((id = rs_tracker_lookup (self->tracker, buffer)) != 0)
+    return id;
+  observed = g_hash_table_lookup (self->observed, buffer);
+  return observed != NULL ? observed->id : 0;
+}
+
 void
 rs_observer_begin_step (RsObserver *self,
                         guint       step)
@@ -80,25 +98,46 @@ rs_observer_begin_step (RsObserver *self,
 }
 
 void
-rs_observer_add_event (RsObserver *self,
-                       RsEventKind kind,
-                       guint64     buffer,
-                       const char *message)
+rs_observer_add_event (RsObserver    *self,
+                       const RsEvent *event)
 {
-  /* Owned by the observer until the snapshot has copied it. */
-  RsEvent event = { kind, buffer, g_strdup (message) };
+  RsEvent copy;
 
   g_return_if_fail (self != NULL);
-  g_array_append_val (self->events, event);
+  g_return_if_fail (event != NULL);
+
+  /* The message is owned by the observer until the snapshot has copied it. */
+  copy = *event;
+  copy.message = g_strdup (event->message);
+  g_array_append_val (self->events, copy);
+}
+
+static void
+add_count (GHashTable *counts,
+           guint64     id,
+           int         n)
+{
+  int old = GPOINTER_TO_INT (g_hash_table_lookup (counts, &id));
+
+  g_hash_table_replace (counts, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (old + n));
 }
 
 static void
 count_visible (RsObserver *self,
                guint64     id)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->visible, &id));
+  add_count (self->visible, id, 1);
+}
 
-  g_hash_table_replace (self->visible, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (n + 1));
+void
+rs_observer_add_lost (RsObserver *self,
+                      guint64     id,
+                      int         count)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (count > 0);
+
+  add_count (self->lost, id, count);
 }
 
 /* The id of the buffer behind `ref`; reads, never references. */
@@ -121,7 +160,7 @@ resolve_buffer (RsObserver        *self,
           observed->id = rs_tracker_next_id (self->tracker);
           observed->born = self->step;
           g_hash_table_insert (self->observed, ref->buffer, observed);
-          rs_observer_add_event (self, RS_EVENT_OBSERVED, observed->id, NULL);
+          rs_observer_add_event (self, &(RsEvent) { .kind = RS_EVENT_OBSERVED, .buffer = observed->id });
         }
       observed->last_step = self->step;
       observed->kind = kind;
@@ -282,10 +321,24 @@ push_buffer (RsObserver     *self,
 }
 
 static int
-visible_count (RsObserver *self,
-               guint64     id)
+count_of (GHashTable *counts,
+          guint64     id)
 {
-  return GPOINTER_TO_INT (g_hash_table_lookup (self->visible, &id));
+  return GPOINTER_TO_INT (g_hash_table_lookup (counts, &id));
+}
+
+/* The buffer's references split between handles, libav and nobody. Under
+ * frame threads a count read a moment after another can disagree: then
+ * libav is given nothing rather than a negative count. */
+static void
+split_refcount (RsObserver *self,
+                RsBuffer   *buffer,
+                const char *holder)
+{
+  buffer->visible = count_of (self->visible, buffer->id);
+  buffer->lost = count_of (self->lost, buffer->id);
+  buffer->hidden = MAX (buffer->refcount - buffer->visible - buffer->lost, 0);
+  buffer->holder = buffer->hidden > 0 ? holder : NULL;
 }
 
 static int
@@ -308,13 +361,9 @@ compare_id (gconstpointer a,
 }
 
 RsSnapshot *
-rs_observer_finish_step (RsObserver *self,
-                         const char *call,
-                         const char *args,
-                         int         ret,
-                         gboolean    exact,
-                         const char *out,
-                         gboolean    final)
+rs_observer_finish_step (RsObserver       *self,
+                         const RsStepInfo *info,
+                         gboolean          final)
 {
   g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
   g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
@@ -326,6 +375,7 @@ rs_observer_finish_step (RsObserver *self,
   gboolean observed_added = FALSE;
 
   g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (info != NULL && info->step == self->step, NULL);
 
   rs_tracker_collect (self->tracker, live, events);
   g_array_append_vals (events, self->events->data, self->events->len);
@@ -334,23 +384,19 @@ rs_observer_finish_step (RsObserver *self,
   for (guint i = 0; i < live->len; i++)
     {
       const RsTrackedBuffer *tracked = &g_array_index (live, RsTrackedBuffer, i);
-      int visible = visible_count (self, tracked->id);
       RsBuffer buffer = {
         .id = tracked->id, .kind = tracked->kind, .size = tracked->size,
-        .refcount = tracked->refcount, .visible = visible,
-        .hidden = MAX (tracked->refcount - visible, 0),
-        .origin = tracked->origin, .born = tracked->born, .tracked = TRUE,
-        .writable = tracked->writable,
+        .refcount = tracked->refcount, .origin = tracked->origin, .born = tracked->born,
+        .tracked = TRUE, .writable = tracked->writable,
       };
 
       /* Refcount 0: its free callback is waiting for the lock right now. */
       if (tracked->refcount == 0)
         continue;
-      if (buffer.hidden > 0)
-        buffer.holder = tracked->holder;
-      if (final && visible == 0)
+      split_refcount (self, &buffer, tracked->holder);
+      if (final && buffer.visible == 0)
         {
-          RsEvent leaked = { RS_EVENT_LEAKED, tracked->id, NULL };
+          RsEvent leaked = { .kind = RS_EVENT_LEAKED, .buffer = tracked->id };
 
           buffer.leaked = TRUE;
           g_array_append_val (events, leaked);
@@ -362,7 +408,7 @@ rs_observer_finish_step (RsObserver *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Observed *observed = value;
-      int visible;
+      RsBuffer buffer;
 
       if (observed->last_step != self->step)
         {
@@ -371,15 +417,13 @@ rs_observer_finish_step (RsObserver *self,
           continue;
         }
 
-      visible = visible_count (self, observed->id);
-      push_buffer (self, buffers, &(RsBuffer) {
+      buffer = (RsBuffer) {
         .id = observed->id, .kind = observed->kind, .size = observed->size,
-        .refcount = observed->refcount, .visible = visible,
-        .hidden = MAX (observed->refcount - visible, 0),
-        .holder = observed->refcount > visible ? g_intern_static_string ("libav") : NULL,
-        .origin = g_intern_static_string ("observed"), .born = observed->born,
-        .writable = observed->writable,
-      });
+        .refcount = observed->refcount, .origin = g_intern_static_string ("observed"),
+        .born = observed->born, .writable = observed->writable,
+      };
+      split_refcount (self, &buffer, g_intern_static_string ("libav"));
+      push_buffer (self, buffers, &buffer);
       observed_added = TRUE;
     }
   if (observed_added)
@@ -388,12 +432,11 @@ rs_observer_finish_step (RsObserver *self,
   g_array_sort (gone, compare_id);
   for (guint i = 0; i < gone->len; i++)
     {
-      RsEvent event = { RS_EVENT_UNOBSERVED, g_array_index (gone, guint64, i), NULL };
+      RsEvent event = { .kind = RS_EVENT_UNOBSERVED, .buffer = g_array_index (gone, guint64, i) };
       g_array_append_val (events, event);
     }
 
-  snapshot = rs_snapshot_new_full (self->step, call, args, ret, exact, out,
-                                   self->handles, buffers,
+  snapshot = rs_snapshot_new_step (info, self->handles, buffers,
                                    (const RsEvent *) events->data, events->len);
   for (guint i = 0; i < events->len; i++)
     g_free ((char *) g_array_index (events, RsEvent, i).message);
@@ -408,6 +451,7 @@ rs_observer_finish_step (RsObserver *self,
     }
   g_ptr_array_set_size (self->handles, 0);
   g_hash_table_remove_all (self->visible);
+  g_hash_table_remove_all (self->lost);
 
   return snapshot;
 }

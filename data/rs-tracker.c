@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-tracker"
 
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 typedef struct {
   RsTracker    *tracker;  /* strong reference */
@@ -116,7 +116,7 @@ free_record (void    *opaque,
 {
   Record *record = opaque;
   RsTracker *self = record->tracker;
-  RsEvent event = { RS_EVENT_FREED, record->id, NULL };
+  RsEvent event = { .kind = RS_EVENT_FREED, .buffer = record->id };
 
   g_mutex_lock (&self->lock);
   g_hash_table_remove (self->by_buffer, record->buffer);
@@ -137,10 +137,21 @@ rs_tracker_wrap (RsTracker    *self,
                  const char   *origin,
                  const char   *holder)
 {
+  return rs_tracker_wrap_as (self, ref, kind, origin, holder, 0);
+}
+
+guint64
+rs_tracker_wrap_as (RsTracker    *self,
+                    AVBufferRef **ref,
+                    RsBufferKind  kind,
+                    const char   *origin,
+                    const char   *holder,
+                    guint64       id)
+{
   AVBufferRef *inner;
   AVBufferRef *wrapper;
   Record *record;
-  RsEvent event = { RS_EVENT_ALLOCATED, 0, NULL };
+  RsEvent event = { .kind = RS_EVENT_ALLOCATED };
   int flags;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -168,12 +179,15 @@ rs_tracker_wrap (RsTracker    *self,
   record->size = inner->size;
 
   g_mutex_lock (&self->lock);
-  record->id = ++self->last_id;
+  g_assert (id <= self->last_id);
+  record->id = id != 0 ? id : ++self->last_id;
   record->born = self->step;
   g_hash_table_insert (self->by_buffer, record->buffer, record);
-  g_ptr_array_add (self->live, record);
+  /* `live` stays sorted by id: an id given back goes in its place. */
+  g_ptr_array_insert (self->live, find_live_index (self, record->id), record);
   event.buffer = record->id;
-  g_array_append_val (self->events, event);
+  if (id == 0)
+    g_array_append_val (self->events, event);
   g_mutex_unlock (&self->lock);
 
   *ref = wrapper;

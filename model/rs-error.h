@@ -16,6 +16,11 @@ typedef enum {
   RS_ERROR_IO,            /* reading or writing failed */
 } RsError;
 
-GQuark rs_error_quark (void);
+GQuark      rs_error_quark (void);
+
+/* The name of one of libav's return codes ("AVERROR(EAGAIN)",
+ * "AVERROR_EOF"), or NULL for 0, a count, or a code not in the table. The
+ * one table of them: the model, the UI and the command line all use it. */
+const char *rs_ret_name    (int ret);
 
 G_END_DECLS

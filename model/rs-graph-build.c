@@ -569,9 +569,49 @@ buffer_node (Builder *b,
   return n;
 }
 
+/* The holder node `key` (a libav part, or the lost node), made on first use. */
+static Agnode_t *
+holder_node (Builder    *b,
+             const char *key,
+             gboolean    lost)
+{
+  Agnode_t *hn = g_hash_table_lookup (b->holder_nodes, key);
+  g_autofree char *name = NULL;
+
+  if (hn != NULL)
+    return hn;
+  name = g_strconcat ("x_", key, NULL);
+  hn = add_node (b, b->holder_rank, RS_GRAPH_NODE_HOLDER, name, NULL, lost ? NULL : key, NULL, 0, 'x');
+  SET (hn, b->n_shape, "box");
+  SET (hn, b->n_style, "rounded,dashed");
+  SET (hn, b->n_color, lost ? b->pal->bad : b->pal->holder);
+  SET (hn, b->n_margin, "0.1,0.05");
+  g_hash_table_insert (b->holder_nodes, (gpointer) key, hn);
+  return hn;
+}
+
+/* A dashed edge from the buffer node to the part holding `count` refs. */
+static void
+link_holder (Builder           *b,
+             const RsGraphNode *node,
+             Agnode_t          *hn,
+             int                count,
+             const char        *color)
+{
+  g_autofree char *text = g_strdup_printf ("×%d", count);
+  Agedge_t *e = add_edge (b, agnode (b->g, (char *) node->name, FALSE), NULL, hn, TRUE);
+
+  SET (e, b->e_dir, "back");
+  SET (e, b->e_style, "dashed");
+  SET (e, b->e_color, color);
+  SET (e, b->e_fontcolor, color);
+  SET (e, b->e_label, text);
+}
+
 static void
 add_holder_edges (Builder *b)
 {
+  const char *lost_key = g_intern_static_string (" lost");
   GHashTableIter iter;
   gpointer key, value;
 
@@ -582,51 +622,35 @@ add_holder_edges (Builder *b)
       const RsGraphNode copy = g_array_index (b->graph->nodes, RsGraphNode, i);
       const RsGraphNode *node = &copy;
       const RsBuffer *buffer;
-      const char *holder;
-      Agnode_t *hn;
-      int hidden = 0;
+      int hidden = 0, lost = 0;
 
       if (node->kind != RS_GRAPH_NODE_BUFFER)
         continue;
       buffer = rs_snapshot_find_buffer (b->snapshot, node->buffer_id);
-      if (buffer == NULL || buffer->hidden <= 0 || buffer->leaked)
+      if (buffer == NULL)
         continue;
-      holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
-      hn = g_hash_table_lookup (b->holder_nodes, holder);
-      if (hn == NULL)
-        {
-          g_autofree char *name = g_strconcat ("x_", holder, NULL);
-
-          hn = add_node (b, b->holder_rank, RS_GRAPH_NODE_HOLDER, name, NULL, holder, NULL, 0, 'x');
-          SET (hn, b->n_shape, "box");
-          SET (hn, b->n_style, "rounded,dashed");
-          SET (hn, b->n_color, b->pal->holder);
-          SET (hn, b->n_margin, "0.1,0.05");
-          g_hash_table_insert (b->holder_nodes, (gpointer) holder, hn);
-        }
-
       for (guint k = 0; k < node->n_buffers; k++)
         {
           const RsBuffer *member = k == 0 ? buffer : rs_snapshot_find_buffer (b->snapshot, node->buffer_ids[k]);
+
           hidden += member != NULL ? member->hidden : 0;
+          lost += member != NULL ? member->lost : 0;
         }
-
-      {
-        g_autofree char *text = g_strdup_printf ("×%d", hidden);
-        Agedge_t *e = add_edge (b, agnode (b->g, (char *) node->name, FALSE), NULL, hn, TRUE);
-
-        SET (e, b->e_dir, "back");
-        SET (e, b->e_style, "dashed");
-        SET (e, b->e_color, b->pal->holder);
-        SET (e, b->e_label, text);
-      }
+      /* libav's refs and lost ones are never drawn as one. */
+      if (hidden > 0 && !buffer->leaked)
+        link_holder (b, node, holder_node (b, buffer->holder != NULL ? buffer->holder
+                                                                     : g_intern_static_string ("libav"), FALSE),
+                     hidden, b->pal->holder);
+      if (lost > 0)
+        link_holder (b, node, holder_node (b, lost_key, TRUE), lost, b->pal->bad);
     }
 
   g_hash_table_iter_init (&iter, b->holder_nodes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autofree char *label = _rs_graph_holder_label (b->pal, key,
-                                                      GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, key)));
+      int count = GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, key));
+      g_autofree char *label = key == lost_key ? _rs_graph_lost_label (b->pal, count)
+                                               : _rs_graph_holder_label (b->pal, key, count);
       set_html (b, value, b->n_label, label);
     }
 }
@@ -714,6 +738,11 @@ collect_facts (Builder *b)
         g_hash_table_insert (b->holder_counts, (gpointer) holder,
                              GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, holder)) +
                                               buffer->hidden));
+      if (buffer->lost > 0)
+        g_hash_table_insert (b->holder_counts, (gpointer) g_intern_static_string (" lost"),
+                             GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts,
+                                                                                    g_intern_static_string (" lost"))) +
+                                              buffer->lost));
     }
 
   for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)

@@ -7,6 +7,7 @@
  */
 #define G_LOG_DOMAIN "rs-graph"
 
+#include "rs-error.h"
 #include "rs-graph-private.h"
 
 #include <stdio.h>
@@ -393,15 +394,22 @@ buffer_fragment_free (gpointer data)
   g_free (fragment);
 }
 
+/* "app 1 + libav 2", "app 1 + lost 1": who holds the references; lost
+ * ones are nobody's, never libav's. */
 static char *
 split_text (int visible,
-            int hidden)
+            int hidden,
+            int lost)
 {
-  if (visible > 0 && hidden > 0)
-    return g_strdup_printf ("app %d + libav %d", visible, hidden);
+  GString *s = g_string_new (NULL);
+
+  if (visible > 0 || (hidden == 0 && lost == 0))
+    g_string_append_printf (s, "app %d", visible);
   if (hidden > 0)
-    return g_strdup_printf ("libav %d", hidden);
-  return g_strdup_printf ("app %d", visible);
+    g_string_append_printf (s, "%slibav %d", s->len > 0 ? " + " : "", hidden);
+  if (lost > 0)
+    g_string_append_printf (s, "%slost %d", s->len > 0 ? " + " : "", lost);
+  return g_string_free (s, FALSE);
 }
 
 static const BufferFragment *
@@ -416,14 +424,14 @@ buffer_fragment (const RsBuffer *buffer)
   size = format_size (buffer->size);
   fragment = g_new0 (BufferFragment, 1);
   fragment->title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "</b>", buffer->id);
-  if (buffer->visible == 0 && buffer->hidden > 0 && buffer->holder != NULL)
+  if (buffer->visible == 0 && buffer->lost == 0 && buffer->hidden > 0 && buffer->holder != NULL)
     {
       /* No handle holds it: say who does (a decoder's reference picture). */
       g_autofree char *holder = g_markup_escape_text (buffer->holder, -1);
       fragment->split = g_strdup_printf ("libav %d · kept by %s", buffer->hidden, holder);
     }
   else
-    fragment->split = split_text (buffer->visible, buffer->hidden);
+    fragment->split = split_text (buffer->visible, buffer->hidden, buffer->lost);
   fragment->size = g_strdup_printf ("%s%s", size, buffer->tracked ? "" : " · observed");
   return rs_buffer_set_cache (buffer, RS_NODE_CACHE_DOT, fragment, buffer_fragment_free);
 }
@@ -472,7 +480,8 @@ _rs_graph_buffer_label (const RsPalette *p,
       is_new |= (flags & RS_DIFF_ADDED) != 0;
       leaked |= b->leaked;
       unsafe |= has_event (snapshot, b->id, RS_EVENT_UNSAFE_WRITE);
-      same_split &= b->visible == first->visible && b->hidden == first->hidden;
+      same_split &= b->visible == first->visible && b->hidden == first->hidden && b->lost == first->lost;
+      leaked |= b->lost > 0;
       min_count = MIN (min_count, b->refcount);
       max_count = MAX (max_count, b->refcount);
       total += b->size;
@@ -501,7 +510,7 @@ _rs_graph_buffer_label (const RsPalette *p,
     }
   else
     {
-      g_autofree char *each = split_text (first->visible, first->hidden);
+      g_autofree char *each = split_text (first->visible, first->hidden, first->lost);
       g_autofree char *sum = format_size (total);
 
       title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "</b> %u %s", first->id, last->id,
@@ -563,6 +572,16 @@ _rs_graph_holder_label (const RsPalette *p,
 }
 
 char *
+_rs_graph_lost_label (const RsPalette *p,
+                      int              lost_refs)
+{
+  return g_strdup_printf ("<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\">"
+                          "<tr><td><font color=\"%s\"><b>lost</b></font></td></tr>"
+                          "<tr><td><font point-size=\"8\" color=\"%s\">%d ref%s nobody holds: leaked</font></td></tr>"
+                          "</table>", p->bad, p->faint, lost_refs, lost_refs == 1 ? "" : "s");
+}
+
+char *
 _rs_graph_ghost_label (const RsBuffer *buffer)
 {
   return g_strdup_printf ("#%" G_GUINT64_FORMAT " %s · freed", buffer->id, kind_name (buffer->kind));
@@ -588,21 +607,6 @@ _rs_graph_legend_label (const RsPalette *p)
     p->good, p->bad, p->good, p->bad, p->bad, p->holder);
 }
 
-/* libav's usual return codes, by value (the model does not link libav). */
-static const char *
-ret_name (int ret)
-{
-  switch (ret)
-    {
-    case -11:          return "EAGAIN";
-    case -12:          return "ENOMEM";
-    case -22:          return "EINVAL";
-    case -541478725:   return "EOF";
-    case -1094995529:  return "INVALIDDATA";
-    default:           return NULL;
-    }
-}
-
 char *
 _rs_graph_title_label (const RsPalette *p,
                        RsSnapshot      *snapshot)
@@ -616,7 +620,7 @@ _rs_graph_title_label (const RsPalette *p,
   g_autofree char *call = g_markup_escape_text (full_call, -1);
   g_autofree char *live = format_size (rs_snapshot_get_live_bytes (snapshot));
   int ret = rs_snapshot_get_ret (snapshot);
-  const char *name = ret_name (ret);
+  const char *name = rs_ret_name (ret);
   guint n_buffers = rs_snapshot_get_n_buffers (snapshot);
   GString *s = g_string_new (NULL);
 

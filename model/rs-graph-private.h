@@ -139,6 +139,9 @@ char *_rs_graph_buffer_label (const RsPalette *palette,
                               RsDiff          *diff,
                               GPtrArray       *members,
                               const char      *plane);
+/* The "lost" node: references nobody holds any more. */
+char *_rs_graph_lost_label   (const RsPalette *palette,
+                              int              lost_refs);
 char *_rs_graph_holder_label (const RsPalette *palette,
                               const char      *holder,
                               int              hidden_refs);

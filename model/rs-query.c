@@ -31,10 +31,124 @@ rs_snapshot_get_retainers (const RsSnapshot *snapshot,
 
   if (buffer->hidden > 0)
     {
-      RsRetainer retainer = { NULL, NULL, buffer->holder, buffer->hidden };
+      RsRetainer retainer = { NULL, NULL, buffer->holder, buffer->hidden, FALSE };
+      g_array_append_val (retainers, retainer);
+    }
+  if (buffer->lost > 0)
+    {
+      RsRetainer retainer = { NULL, NULL, NULL, buffer->lost, TRUE };
       g_array_append_val (retainers, retainer);
     }
   return retainers;
+}
+
+const RsEvent *
+rs_history_find_loss (RsHistory *history,
+                      guint64    buffer_id,
+                      guint      until,
+                      guint     *step)
+{
+  g_return_val_if_fail (history != NULL, NULL);
+
+  for (guint s = 0; s < rs_history_get_length (history) && s <= until; s++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, s);
+
+      for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
+        {
+          const RsEvent *event = rs_snapshot_get_event (snapshot, k);
+
+          if (event->kind == RS_EVENT_LOST && event->buffer == buffer_id)
+            {
+              if (step != NULL)
+                *step = s;
+              return event;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* The leaked handle of `last` that holds `buffer_id`, or NULL. */
+static const RsHandle *
+leaked_holder (RsSnapshot *last,
+               guint64     buffer_id)
+{
+  for (guint i = 0; i < rs_snapshot_get_n_handles (last); i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (last, i);
+
+      for (guint r = 0; handle->leaked && r < handle->n_refs; r++)
+        if (handle->refs[r].buffer == buffer_id)
+          return handle;
+    }
+  return NULL;
+}
+
+GArray *
+rs_history_query_leaks (RsHistory *history)
+{
+  GArray *leaks;
+  RsSnapshot *last;
+
+  g_return_val_if_fail (history != NULL, NULL);
+
+  leaks = g_array_new (FALSE, TRUE, sizeof (RsLeak));
+  if ((last = rs_history_get_last (history)) == NULL)
+    return leaks;
+
+  for (guint i = 0; i < rs_snapshot_get_n_handles (last); i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (last, i);
+      RsLeak leak = { .kind = RS_LEAK_HANDLE, .handle = handle->id, .handle_kind = handle->kind,
+                      .origin = handle->origin, .born = handle->born, .born_site = handle->site };
+
+      if (handle->leaked)
+        g_array_append_val (leaks, leak);
+    }
+  /* Lessons: packets and frames no variable reaches any more, holding nothing. */
+  for (guint s = 0; s < rs_history_get_length (history); s++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, s);
+
+      for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
+        {
+          const RsEvent *event = rs_snapshot_get_event (snapshot, k);
+          RsLeak leak = { .kind = RS_LEAK_HANDLE, .orphaned = TRUE, .lost_step = s, .lost_call = event->call,
+                          .lost_handle = event->handle, .lost_reason = event->reason, .lost_site = event->site };
+
+          if (event->kind == RS_EVENT_LEAKED && event->buffer == 0 && event->reason != RS_LOSS_NONE)
+            g_array_append_val (leaks, leak);
+        }
+    }
+
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (last); i++)
+    {
+      const RsBuffer *buffer = rs_snapshot_get_buffer (last, i);
+      const RsHandle *holder;
+      const RsEvent *loss;
+      RsLeak leak;
+
+      if (!buffer->leaked && buffer->lost == 0)
+        continue;
+      holder = leaked_holder (last, buffer->id);
+      leak = (RsLeak) {
+        .kind = RS_LEAK_BUFFER, .buffer = buffer->id, .handle = holder != NULL ? holder->id : NULL,
+        .buffer_kind = buffer->kind, .size = buffer->size, .refcount = buffer->refcount,
+        .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = buffer->site,
+      };
+      loss = rs_history_find_loss (history, buffer->id, rs_snapshot_get_step (last), &leak.lost_step);
+      if (loss != NULL)
+        {
+          leak.orphaned = TRUE;
+          leak.lost_call = loss->call;
+          leak.lost_handle = loss->handle;
+          leak.lost_reason = loss->reason;
+          leak.lost_site = loss->site;
+        }
+      g_array_append_val (leaks, leak);
+    }
+  return leaks;
 }
 
 GPtrArray *
@@ -49,7 +163,8 @@ rs_snapshot_get_leaks (const RsSnapshot *snapshot)
     {
       const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, i);
 
-      if (buffer->leaked || (buffer->tracked && buffer->visible == 0 && buffer->holder == NULL))
+      if (buffer->leaked || buffer->lost > 0 ||
+          (buffer->tracked && buffer->visible == 0 && buffer->holder == NULL))
         g_ptr_array_add (leaks, (gpointer) buffer);
     }
   return leaks;

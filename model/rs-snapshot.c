@@ -30,9 +30,11 @@ struct _RsSnapshot {
   guint           step;
   int             ret;
   gboolean        exact;
+  int             thread;
   char           *call;
   char           *args;
   const char     *out;      /* interned */
+  RsSite          site;
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
@@ -76,6 +78,21 @@ cache_clear (NodeCacheSlot *cache)
   for (guint i = 0; i < RS_NODE_CACHE_N; i++)
     if (cache[i].value != NULL && cache[i].destroy != NULL)
       cache[i].destroy (cache[i].value);
+}
+
+gboolean
+rs_site_is_known (const RsSite *site)
+{
+  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0);
+}
+
+gboolean
+rs_site_equal (const RsSite *a,
+               const RsSite *b)
+{
+  /* Strings are interned, so pointers compare them. */
+  return a->file == b->file && a->function == b->function &&
+         a->line == b->line && a->column == b->column;
 }
 
 RsHandle *
@@ -139,7 +156,8 @@ rs_handle_equal (const RsHandle *a,
          a->format == b->format && a->width == b->width &&
          a->height == b->height && a->nb_samples == b->nb_samples &&
          a->sample_rate == b->sample_rate && a->shown == b->shown &&
-         a->n_refs == b->n_refs &&
+         a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
+         a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
 }
 
@@ -207,10 +225,11 @@ rs_buffer_equal (const RsBuffer *a,
 
   return a->id == b->id && a->kind == b->kind && a->size == b->size &&
          a->refcount == b->refcount && a->visible == b->visible &&
-         a->hidden == b->hidden && a->holder == b->holder &&
+         a->hidden == b->hidden && a->lost == b->lost &&
+         a->holder == b->holder &&
          a->origin == b->origin && a->born == b->born &&
          a->tracked == b->tracked && a->writable == b->writable &&
-         a->leaked == b->leaked;
+         a->leaked == b->leaked && rs_site_equal (&a->site, &b->site);
 }
 
 gpointer
@@ -258,7 +277,37 @@ rs_event_kind_to_string (RsEventKind kind)
     case RS_EVENT_ERROR:        return "error";
     case RS_EVENT_UNSAFE_WRITE: return "unsafe_write";
     case RS_EVENT_WARNING:      return "warning";
+    case RS_EVENT_LOST:         return "lost";
     default:                    g_return_val_if_reached ("error");
+    }
+}
+
+const char *
+rs_fault_to_string (RsFault fault)
+{
+  static const char *const names[] = {
+    [RS_FAULT_NONE] = NULL, [RS_FAULT_UNINITIALIZED] = "uninitialized", [RS_FAULT_NULL_POINTER] = "null_pointer",
+    [RS_FAULT_USE_AFTER_FREE] = "use_after_free", [RS_FAULT_DOUBLE_FREE] = "double_free",
+    [RS_FAULT_NULL_ARGUMENT] = "null_argument", [RS_FAULT_TOO_BIG] = "too_big", [RS_FAULT_NEGATIVE] = "negative",
+    [RS_FAULT_HOLDS_BUFFERS] = "holds_buffers", [RS_FAULT_NOT_A_LAYOUT] = "not_a_layout",
+    [RS_FAULT_OUT_OF_RANGE] = "out_of_range", [RS_FAULT_NOT_AN_INT] = "not_an_int",
+    [RS_FAULT_OUT_OF_BOUNDS] = "out_of_bounds", [RS_FAULT_ARITHMETIC] = "arithmetic",
+  };
+
+  g_return_val_if_fail ((guint) fault < G_N_ELEMENTS (names), NULL);
+  return names[fault];
+}
+
+const char *
+rs_loss_reason_to_string (RsLossReason reason)
+{
+  switch (reason)
+    {
+    case RS_LOSS_RESET:       return "reset";
+    case RS_LOSS_OVERWRITTEN: return "overwritten";
+    case RS_LOSS_UNREACHABLE: return "unreachable";
+    case RS_LOSS_NONE:
+    default:                  return NULL;
     }
 }
 
@@ -287,28 +336,42 @@ rs_snapshot_new_full (guint          step,
                       const char    *call,
                       const char    *args,
                       int            ret,
-                 gboolean       exact,
-                 const char    *out,
-                 GPtrArray     *handles,
-                 GPtrArray     *buffers,
-                 const RsEvent *events,
-                 guint          n_events)
+                      gboolean       exact,
+                      const char    *out,
+                      GPtrArray     *handles,
+                      GPtrArray     *buffers,
+                      const RsEvent *events,
+                      guint          n_events)
+{
+  RsStepInfo info = { step, call, args, ret, exact, out };
+
+  return rs_snapshot_new_step (&info, handles, buffers, events, n_events);
+}
+
+RsSnapshot *
+rs_snapshot_new_step (const RsStepInfo *info,
+                      GPtrArray        *handles,
+                      GPtrArray        *buffers,
+                      const RsEvent    *events,
+                      guint             n_events)
 {
   RsSnapshot *self;
   guint n_handles = handles != NULL ? handles->len : 0;
   guint n_buffers = buffers != NULL ? buffers->len : 0;
 
-  g_return_val_if_fail (call != NULL, NULL);
+  g_return_val_if_fail (info != NULL && info->call != NULL, NULL);
   g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
 
   self = g_new0 (RsSnapshot, 1);
   g_atomic_ref_count_init (&self->rc);
-  self->step = step;
-  self->call = g_strdup (call);
-  self->args = g_strdup (args);
-  self->ret = ret;
-  self->exact = exact;
-  self->out = g_intern_string (out);
+  self->step = info->step;
+  self->call = g_strdup (info->call);
+  self->args = g_strdup (info->args);
+  self->ret = info->ret;
+  self->exact = info->exact;
+  self->out = g_intern_string (info->out);
+  self->thread = info->thread;
+  self->site = info->site;
   self->n_handles = n_handles;
   self->n_buffers = n_buffers;
   self->n_events = n_events;
@@ -321,8 +384,13 @@ rs_snapshot_new_full (guint          step,
     self->handles[i] = rs_handle_ref (g_ptr_array_index (handles, i));
   for (guint i = 0; i < n_buffers; i++)
     {
-      self->buffers[i] = rs_buffer_ref (g_ptr_array_index (buffers, i));
-      g_warn_if_fail (i == 0 || self->buffers[i - 1]->id < self->buffers[i]->id);
+      const RsBuffer *buffer = g_ptr_array_index (buffers, i);
+
+      self->buffers[i] = rs_buffer_ref ((RsBuffer *) buffer);
+      g_warn_if_fail (i == 0 || self->buffers[i - 1]->id < buffer->id);
+      /* Every reference is someone's: a handle's, libav's, or lost. */
+      g_warn_if_fail (buffer->hidden == 0 || buffer->refcount == buffer->visible + buffer->hidden + buffer->lost);
+      g_warn_if_fail (buffer->holder == NULL || buffer->hidden > 0);
     }
   self->events = n_events > 0 ? g_memdup2 (events, n_events * sizeof (RsEvent)) : NULL;
   /* Messages are copied, not interned: a long session of a corrupt file
@@ -402,6 +470,20 @@ rs_snapshot_get_out (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->out;
+}
+
+int
+rs_snapshot_get_thread (const RsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->thread;
+}
+
+const RsSite *
+rs_snapshot_get_site (const RsSnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return &self->site;
 }
 
 guint

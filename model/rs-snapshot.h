@@ -40,7 +40,56 @@ typedef enum {
   RS_EVENT_ERROR,         /* the call failed; message says why */
   RS_EVENT_UNSAFE_WRITE,  /* a write into a buffer that was not writable */
   RS_EVENT_WARNING,       /* libav logged a warning or error; message says what */
+  RS_EVENT_LOST,          /* references became nobody's: `call` overwrote or reset the
+                           * last handle (`handle`) that held them without an unref */
 } RsEventKind;
+
+/* Why references were lost (RS_EVENT_LOST). */
+typedef enum {
+  RS_LOSS_NONE,
+  RS_LOSS_RESET,        /* the call reset the handle's fields (av_init_packet) */
+  RS_LOSS_OVERWRITTEN,  /* the call wrote other refs over the handle's (move_ref, ref,
+                         * av_new_packet into a handle that still held one) */
+  RS_LOSS_UNREACHABLE,  /* the handle itself became unreachable, never freed: its last
+                         * pointer was overwritten, or went out of scope */
+} RsLossReason;
+
+/* What Refscope stopped a lesson from doing, or refused (RS_EVENT_ERROR).
+ * The fields an event of each kind sets are named after it. */
+typedef enum {
+  RS_FAULT_NONE,             /* libav's own failure, or a recording's: `message` says what */
+  RS_FAULT_UNINITIALIZED,    /* `handle` is used uninitialized (by `call`, if set) */
+  RS_FAULT_NULL_POINTER,     /* `handle` is NULL: `call` would crash */
+  RS_FAULT_USE_AFTER_FREE,   /* `handle` points to the struct (value[1]: RsHandleKind) freed on
+                              * line value[0]: `call` would use freed memory */
+  RS_FAULT_DOUBLE_FREE,      /* `handle` points to the struct (value[1]) already freed on line value[0] */
+  RS_FAULT_NULL_ARGUMENT,    /* argument value[0] of `call` is NULL */
+  RS_FAULT_TOO_BIG,          /* `call` would allocate value[0] bytes (0: more than the limit),
+                              * over the limit of value[1]: not attempted */
+  RS_FAULT_NEGATIVE,         /* `call`'s `field` (size, length, offset) is negative: value[0] */
+  RS_FAULT_HOLDS_BUFFERS,    /* setting `handle`->`field` while it holds buffers: not performed */
+  RS_FAULT_NOT_A_LAYOUT,     /* `handle`->channel_layout = value[0] is no channel layout */
+  RS_FAULT_OUT_OF_RANGE,     /* `handle`->`field` (or its index) value[0] is outside
+                              * [value[1], value[2]]: not performed */
+  RS_FAULT_NOT_AN_INT,       /* value[0] does not fit in an int */
+  RS_FAULT_OUT_OF_BOUNDS,    /* `call` of value[0] bytes at offset value[1] of `handle`, which
+                              * has value[2] bytes: not performed */
+  RS_FAULT_ARITHMETIC,       /* `field` names the problem: "division by zero", "integer overflow" */
+} RsFault;
+
+/* Where in a program something happened: a lesson's line and column, or a
+ * recorded program's call site. Strings are interned; NULL and 0 when
+ * unknown. */
+typedef struct {
+  const char *file;
+  const char *function;
+  int         line;
+  int         column;
+} RsSite;
+
+gboolean    rs_site_is_known         (const RsSite   *site);
+gboolean    rs_site_equal            (const RsSite   *a,
+                                      const RsSite   *b);
 
 /* One AVBufferRef slot of a handle: `field` names it ("buf", "buf[1]",
  * "side_data[0].buf"), `buffer` is the id of the AVBuffer it points at. */
@@ -71,6 +120,10 @@ typedef struct {
   int           nb_samples;
   int           sample_rate;
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  guint         born;      /* recordings: the step that created it; 0 otherwise */
+  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
+  RsSite        site;      /* recordings: the program's call that created it */
+  gboolean      leaked;    /* recordings: allocated and never freed at the end */
   guint         n_refs;
   RsRef        *refs;
 } RsHandle;
@@ -82,19 +135,33 @@ typedef struct {
   gsize         size;
   int           refcount;  /* the AVBuffer's reference count */
   int           visible;   /* refs held by handles of the snapshot */
-  int           hidden;    /* refcount - visible: refs held inside libav */
-  const char   *holder;    /* interned: the libav part holding hidden refs, or NULL */
+  int           hidden;    /* refs held inside libav, by `holder` */
+  int           lost;      /* refs nobody holds any more (see RS_EVENT_LOST): leaks;
+                            * refcount == visible + hidden + lost */
+  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
   const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
   guint         born;      /* step in which it was allocated or first seen */
   gboolean      tracked;   /* lifetime known exactly (wrapped by the tracker) */
   gboolean      writable;  /* av_buffer_is_writable() */
   gboolean      leaked;    /* alive at the end with no visible holder */
+  RsSite        site;      /* lessons and recordings: where it was created */
 } RsBuffer;
 
+/* A fact of one step, in fields; the edges that show it make the words. */
 typedef struct {
-  RsEventKind  kind;
-  guint64      buffer;     /* 0 when the event concerns no buffer */
-  const char  *message;    /* NULL unless kind is ERROR, WARNING or a note; owned by the snapshot */
+  RsEventKind   kind;
+  guint64       buffer;    /* 0 when the event concerns no buffer */
+  const char   *handle;    /* interned: the handle concerned (LOST: the one that held the
+                            * refs; UNSAFE_WRITE: the writer), or NULL */
+  const char   *call;      /* interned: the call that caused it, or NULL */
+  RsSite        site;      /* lessons and recordings: where in the program */
+  RsLossReason  reason;    /* LOST */
+  int           count;     /* LOST: references lost; UNSAFE_WRITE: the refcount written through */
+  RsFault       fault;     /* ERROR: what Refscope stopped, with `handle`, `call`, `field`, `value` */
+  const char   *field;     /* interned: the field or argument concerned, or NULL */
+  gint64        value[3];  /* the numbers of the fault (see RsFault) */
+  const char   *message;   /* ERROR, WARNING: libav's own text (or a recording's), without a
+                            * location; NULL otherwise. Owned by the snapshot */
 } RsEvent;
 
 typedef struct _RsSnapshot RsSnapshot;
@@ -139,6 +206,10 @@ gpointer    rs_buffer_set_cache      (const RsBuffer *buffer,
 const char *rs_buffer_kind_to_string (RsBufferKind    kind);
 const char *rs_event_kind_to_string  (RsEventKind     kind);
 const char *rs_handle_kind_to_string (RsHandleKind    kind);
+/* "null_pointer", "use_after_free", ... (trace words); NULL for RS_FAULT_NONE. */
+const char *rs_fault_to_string       (RsFault         fault);
+/* "reset", "overwritten", "unreachable" (trace words). */
+const char *rs_loss_reason_to_string (RsLossReason    reason);
 
 /* Snapshots. rs_snapshot_new() takes its own references on the nodes in
  * `handles` and `buffers` (arrays of RsHandle* / RsBuffer*, in display order;
@@ -163,6 +234,23 @@ RsSnapshot *rs_snapshot_new_full     (guint           step,
                                       GPtrArray      *buffers,
                                       const RsEvent  *events,
                                       guint           n_events);
+/* What a step was, beyond its nodes: for rs_snapshot_new_step(). */
+typedef struct {
+  guint       step;
+  const char *call;     /* required */
+  const char *args;     /* nullable */
+  int         ret;
+  gboolean    exact;
+  const char *out;      /* nullable */
+  int         thread;   /* recordings: the program thread that called (1, 2, ...); 0 otherwise */
+  RsSite      site;     /* lessons and recordings: the statement or call site */
+} RsStepInfo;
+
+RsSnapshot *rs_snapshot_new_step     (const RsStepInfo *info,
+                                      GPtrArray        *handles,
+                                      GPtrArray        *buffers,
+                                      const RsEvent    *events,
+                                      guint             n_events);
 RsSnapshot *rs_snapshot_ref          (RsSnapshot     *snapshot);
 void        rs_snapshot_unref        (RsSnapshot     *snapshot);
 
@@ -175,6 +263,10 @@ int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
 gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
 /* The handle id the call produced into, or NULL. */
 const char *rs_snapshot_get_out      (const RsSnapshot *snapshot);
+/* Recordings: the program thread that made the call (1, 2, ...); 0 otherwise. */
+int         rs_snapshot_get_thread   (const RsSnapshot *snapshot);
+/* Where in the program the step's call is (unknown for a decode session). Borrowed. */
+const RsSite *rs_snapshot_get_site   (const RsSnapshot *snapshot);
 
 guint           rs_snapshot_get_n_handles (const RsSnapshot *snapshot);
 const RsHandle *rs_snapshot_get_handle    (const RsSnapshot *snapshot,

@@ -50,6 +50,46 @@ add_bool (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
+/* "site": {"function": ..., "file": ..., "line": ..., "column": ...}; nothing when unknown. */
+static void
+add_site (JsonBuilder  *builder,
+          const RsSite *site)
+{
+  if (!rs_site_is_known (site))
+    return;
+  json_builder_set_member_name (builder, "site");
+  json_builder_begin_object (builder);
+  add_string (builder, "function", site->function);
+  add_string (builder, "file", site->file);
+  add_int (builder, "line", site->line);
+  if (site->column > 0)
+    add_int (builder, "column", site->column);
+  json_builder_end_object (builder);
+}
+
+/* The same as an object member, for the step's own members; NULL when unknown. */
+static JsonObject *
+site_object (const RsSite *site)
+{
+  JsonObject *object;
+
+  if (!rs_site_is_known (site))
+    return NULL;
+  object = json_object_new ();
+  if (site->function != NULL)
+    json_object_set_string_member (object, "function", site->function);
+  else
+    json_object_set_null_member (object, "function");
+  if (site->file != NULL)
+    json_object_set_string_member (object, "file", site->file);
+  else
+    json_object_set_null_member (object, "file");
+  json_object_set_int_member (object, "line", site->line);
+  if (site->column > 0)
+    json_object_set_int_member (object, "column", site->column);
+  return object;
+}
+
 static JsonNode *
 handle_to_json (const RsHandle *handle)
 {
@@ -94,6 +134,14 @@ handle_to_json (const RsHandle *handle)
       if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
         add_bool (builder, "shown", handle->shown);
     }
+  if (handle->origin != NULL)
+    {
+      add_string (builder, "origin", handle->origin);
+      add_int (builder, "born", handle->born);
+    }
+  add_site (builder, &handle->site);
+  if (handle->leaked)
+    add_bool (builder, "leaked", TRUE);
 
   json_builder_set_member_name (builder, "refs");
   json_builder_begin_array (builder);
@@ -122,11 +170,13 @@ buffer_to_json (const RsBuffer *buffer)
   add_int (builder, "refcount", buffer->refcount);
   add_int (builder, "visible", buffer->visible);
   add_int (builder, "hidden", buffer->hidden);
+  add_int (builder, "lost", buffer->lost);
   add_string (builder, "holder", buffer->holder);
   add_bool (builder, "tracked", buffer->tracked);
   add_bool (builder, "writable", buffer->writable);
   add_string (builder, "origin", buffer->origin);
   add_int (builder, "born", buffer->born);
+  add_site (builder, &buffer->site);
   if (buffer->leaked)
     add_bool (builder, "leaked", TRUE);
   json_builder_end_object (builder);
@@ -171,6 +221,7 @@ static JsonObject *
 step_header (const RsSnapshot *snapshot)
 {
   JsonObject *object = json_object_new ();
+  JsonObject *site = site_object (rs_snapshot_get_site (snapshot));
   const char *out;
 
   json_object_set_int_member (object, "step", rs_snapshot_get_step (snapshot));
@@ -184,6 +235,10 @@ step_header (const RsSnapshot *snapshot)
     json_object_set_string_member (object, "out", out);
   else
     json_object_set_null_member (object, "out");
+  if (rs_snapshot_get_thread (snapshot) > 0)
+    json_object_set_int_member (object, "thread", rs_snapshot_get_thread (snapshot));
+  if (site != NULL)
+    json_object_set_object_member (object, "site", site);
   return object;
 }
 
@@ -196,10 +251,32 @@ step_events (const RsSnapshot *snapshot)
     {
       const RsEvent *event = rs_snapshot_get_event (snapshot, i);
       JsonObject *e = json_object_new ();
+      JsonObject *site;
 
       if (event->buffer != 0)
         json_object_set_int_member (e, "buffer", event->buffer);
       json_object_set_string_member (e, "event", rs_event_kind_to_string (event->kind));
+      if (event->handle != NULL)
+        json_object_set_string_member (e, "handle", event->handle);
+      if (event->call != NULL)
+        json_object_set_string_member (e, "call", event->call);
+      if (event->reason != RS_LOSS_NONE)
+        json_object_set_string_member (e, "reason", rs_loss_reason_to_string (event->reason));
+      if (event->count > 0)
+        json_object_set_int_member (e, "count", event->count);
+      if (event->fault != RS_FAULT_NONE)
+        {
+          JsonArray *values = json_array_sized_new (G_N_ELEMENTS (event->value));
+
+          json_object_set_string_member (e, "fault", rs_fault_to_string (event->fault));
+          for (guint v = 0; v < G_N_ELEMENTS (event->value); v++)
+            json_array_add_int_element (values, event->value[v]);
+          json_object_set_array_member (e, "values", values);
+        }
+      if (event->field != NULL)
+        json_object_set_string_member (e, "field", event->field);
+      if ((site = site_object (&event->site)) != NULL)
+        json_object_set_object_member (e, "site", site);
       if (event->message != NULL)
         json_object_set_string_member (e, "message", event->message);
       json_array_add_object_element (events, e);

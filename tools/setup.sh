@@ -5,13 +5,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-packages="gcc meson ninja-build pkg-config python3
+packages="gcc meson ninja-build pkg-config python3 gettext
   libglib2.0-dev libjson-glib-dev libcairo2-dev
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   libavformat-dev libavcodec-dev libavutil-dev libavfilter-dev ffmpeg
   libgraphviz-dev graphviz
   xvfb xauth xdotool valgrind imagemagick desktop-file-utils appstream
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev
+  libdw-dev libelf-dev binutils"
 
 missing=""
 for p in $packages; do

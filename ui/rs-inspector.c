@@ -3,8 +3,11 @@
 
 #include "rs-inspector.h"
 
+#include "rs-findings.h"
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "rs-query.h"
 #include "rs-refcount-plot.h"
@@ -225,6 +228,8 @@ show_buffer (RsInspector *self,
   g_autofree char *status = NULL;
   g_autoptr(GArray) retainers = NULL;
   RowTarget target = { 0 };
+  const RsEvent *loss = NULL;
+  guint loss_step = 0;
 
   update_series (self, id, history, length);
   if (buffer == NULL)
@@ -248,6 +253,15 @@ show_buffer (RsInspector *self,
       else
         status = g_strdup_printf (_("Not allocated yet; born at step %d"), alive);
     }
+  else if (buffer->lost > 0 && history != NULL &&
+           (loss = rs_history_find_loss (history, id, step, &loss_step)) != NULL)
+    {
+      g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+
+      status = g_strdup_printf (g_dngettext (NULL, "Leaked: %d reference nobody holds, %s",
+                                             "Leaked: %d references nobody holds, %s", buffer->lost),
+                                buffer->lost, how);
+    }
   else if (buffer->leaked)
     status = g_strdup (_("Leaked: alive at the end with nothing holding it"));
   else if (!rs_snapshot_is_exact (snapshot))
@@ -259,11 +273,13 @@ show_buffer (RsInspector *self,
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
 
-  value = g_strdup_printf (_("%d (app %d + libav %d)"), buffer->refcount, buffer->visible, buffer->hidden);
+  value = buffer->lost > 0
+    ? g_strdup_printf (_("%d (app %d + libav %d + lost %d)"), buffer->refcount, buffer->visible, buffer->hidden, buffer->lost)
+    : g_strdup_printf (_("%d (app %d + libav %d)"), buffer->refcount, buffer->visible, buffer->hidden);
   add_field (self, N_("Refcount"), value, NULL);
   add_field (self, N_("Writable"), buffer->writable ? _("yes") : _("no: shared"), NULL);
   g_free (value);
-  value = g_strdup_printf (_("%" G_GSIZE_FORMAT " bytes"), buffer->size);
+  value = g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) buffer->size);
   add_field (self, N_("Size"), value, NULL);
   add_field (self, N_("Kind"), buffer_kind_in_words (buffer->kind), NULL);
   add_field (self, N_("Origin"), buffer->origin != NULL ? buffer->origin : _("unknown"), NULL);
@@ -288,6 +304,27 @@ show_buffer (RsInspector *self,
           target = (RowTarget) { .selection = { RS_SELECTION_HANDLE, 0, g_intern_string (r->handle) } };
           detail = g_strdup_printf (_("%s · one reference"), r->field);
           add_row (self->holders_list, r->handle, detail, NULL, &target);
+        }
+      else if (r->lost)
+        {
+          /* Nobody's, not libav's: where it was lost, a click away. */
+          if (loss == NULL && history != NULL)
+            loss = rs_history_find_loss (history, id, step, &loss_step);
+          if (loss != NULL)
+            {
+              g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+
+              target = (RowTarget) { .is_step = TRUE, .step = loss_step };
+              detail = g_strdup_printf (g_dngettext (NULL, "nobody holds %d reference · %s",
+                                                     "nobody holds %d references · %s", r->count), r->count, how);
+            }
+          else
+            {
+              target = (RowTarget) { .selection = { RS_SELECTION_HOLDER, 0, NULL } };
+              detail = g_strdup_printf (g_dngettext (NULL, "nobody holds %d reference", "nobody holds %d references",
+                                                     r->count), r->count);
+            }
+          add_row (self->holders_list, _("lost"), detail, NULL, &target);
         }
       else
         {
@@ -410,35 +447,42 @@ show_holder (RsInspector *self,
   guint n = 0;
   g_autofree char *value = NULL;
 
-  gtk_label_set_text (self->title_label, self->selection.id);
-  gtk_label_set_text (self->subtitle_label, _("inside libav: references no handle of the program shows"));
+  /* The holder NULL is the lost node: references nobody holds. */
+  gboolean lost = self->selection.id == NULL;
+
+  gtk_label_set_text (self->title_label, lost ? _("lost") : self->selection.id);
+  gtk_label_set_text (self->subtitle_label, lost ? _("references nobody holds any more: leaked, never libav's")
+                                                 : _("inside libav: references no handle of the program shows"));
   gtk_widget_set_visible (GTK_WIDGET (self->plot_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->holders_group), FALSE);
 
   adw_preferences_group_set_title (self->links_group, _("Buffers It Holds"));
-  adw_preferences_group_set_description (self->links_group, _("Reference pictures, pending output, its copy of the input"));
+  adw_preferences_group_set_description (self->links_group,
+                                         lost ? _("A call overwrote or reset the last handle that held them")
+                                              : _("Reference pictures, pending output, its copy of the input"));
   for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot); i++)
     {
       const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, i);
+      int count = lost ? buffer->lost : g_strcmp0 (buffer->holder, self->selection.id) == 0 ? buffer->hidden : 0;
       g_autofree char *title = NULL;
       g_autofree char *detail = NULL;
       g_autofree char *size = NULL;
       RowTarget target = { .selection = { RS_SELECTION_BUFFER, buffer->id, NULL } };
 
-      if (buffer->hidden <= 0 || g_strcmp0 (buffer->holder, self->selection.id) != 0)
+      if (count <= 0)
         continue;
-      total += buffer->hidden;
+      total += count;
       n++;
       size = g_format_size (buffer->size);
       title = g_strdup_printf ("#%" G_GUINT64_FORMAT " · %s", buffer->id, buffer_kind_in_words (buffer->kind));
-      detail = g_strdup_printf (_("×%d · %s · refcount %d"), buffer->hidden, size, buffer->refcount);
+      detail = g_strdup_printf (_("×%d · %s · refcount %d"), count, size, buffer->refcount);
       add_row (self->links_list, title, detail, NULL, &target);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->links_group), n > 0);
   set_status (self, n == 0 ? _("Holds nothing at this step") : NULL);
 
   value = g_strdup_printf ("%d", total);
-  add_field (self, N_("Hidden references"), value, NULL);
+  add_field (self, lost ? N_("Lost references") : N_("Hidden references"), value, NULL);
   g_free (value);
   value = g_strdup_printf ("%u", n);
   add_field (self, N_("Buffers"), value, NULL);
@@ -515,6 +559,28 @@ rs_inspector_get_field (RsInspector *self,
 {
   g_return_val_if_fail (RS_IS_INSPECTOR (self), NULL);
   return g_hash_table_lookup (self->fields, name);
+}
+
+const char *
+rs_inspector_get_status (RsInspector *self)
+{
+  g_return_val_if_fail (RS_IS_INSPECTOR (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->status_label)) ? gtk_label_get_text (self->status_label) : NULL;
+}
+
+char *
+rs_inspector_describe_holders (RsInspector *self)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (RS_IS_INSPECTOR (self), NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->holders_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      g_string_append_printf (text, "%s: %s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  return g_string_free (text, FALSE);
 }
 
 static void

@@ -32,5 +32,10 @@ const char        *rs_inspector_get_title     (RsInspector       *inspector);
 /* A field's value as shown ("Refcount", "pts" ...), or NULL. For tests. */
 const char        *rs_inspector_get_field     (RsInspector       *inspector,
                                                const char        *name);
+/* The status line shown, or NULL. For tests. Owned by the inspector. */
+const char        *rs_inspector_get_status    (RsInspector       *inspector);
+/* The "who holds it" rows, one "title: subtitle" a line. For tests. Owned
+ * by the caller. */
+char              *rs_inspector_describe_holders (RsInspector    *inspector);
 
 G_END_DECLS

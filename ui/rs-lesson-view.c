@@ -3,6 +3,8 @@
 
 #include "rs-lesson-view.h"
 
+#include "rs-findings.h"
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
@@ -139,69 +141,6 @@ rs_lesson_read_title (const char *path)
     return NULL;
   title = title_from_source (contents);
   return title != NULL ? title : g_filename_display_basename (path);
-}
-
-/* "path:19:5: text" -> "text", with its line and column; anything else as
- * it is. */
-static const char *
-split_location (const char *message,
-                const char *filename,
-                int        *line,
-                int        *column)
-{
-  const char *p;
-  char *end;
-  gint64 l, c;
-
-  *line = *column = 0;
-  if (filename == NULL || !g_str_has_prefix (message, filename) || message[strlen (filename)] != ':')
-    return message;
-  p = message + strlen (filename) + 1;
-  l = g_ascii_strtoll (p, &end, 10);
-  if (end == p || *end != ':')
-    return message;
-  p = end + 1;
-  c = g_ascii_strtoll (p, &end, 10);
-  if (end == p || *end != ':')
-    return message;
-  p = end + 1;
-  while (*p == ' ')
-    p++;
-  *line = (int) CLAMP (l, 0, G_MAXINT);
-  *column = (int) CLAMP (c, 0, G_MAXINT);
-  return p;
-}
-
-/* Every "path:L:C: " of `text` as "line L: ", and the first L. Owned by
- * the caller. */
-static char *
-humanize (const char *text,
-          const char *filename,
-          int        *first_line)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = text;
-  const char *found;
-
-  while (filename != NULL && *filename != '\0' && (found = strstr (p, filename)) != NULL)
-    {
-      int line, column;
-      const char *rest = split_location (found, filename, &line, &column);
-
-      g_string_append_len (out, p, found - p);
-      if (rest == found)
-        {
-          g_string_append (out, filename);
-          p = found + strlen (filename);
-          continue;
-        }
-      g_string_append_printf (out, _("line %d: "), line);
-      if (*first_line == 0)
-        *first_line = line;
-      p = rest;
-    }
-  g_string_append (out, p);
-  return g_string_free (out, FALSE);
 }
 
 /* ---- the source ---- */
@@ -435,68 +374,53 @@ add_message (RsLessonView        *self,
   return message;
 }
 
-/* An event's message ("path:26:5: memset into ...") as a row. */
-static void
+/* An event of step `step` as a row: its words, and its place. */
+static Message *
 add_event_message (RsLessonView        *self,
                    RsLessonMessageKind  kind,
-                   const char          *text,
-                   int                  step,
-                   int                  step_line)
+                   const RsEvent       *event,
+                   int                  step)
 {
-  int line, column;
-  const char *rest = split_location (text, self->filename, &line, &column);
+  g_autofree char *text = rs_findings_describe_event (event, step, self->filename);
+  g_autofree char *title = NULL;
   g_autofree char *details = NULL;
+  int line = event->site.line;
 
-  if (line == 0)
-    line = step_line;
+  title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
   details = line > 0 ? g_strdup_printf (_("Line %d, step %d"), line, step) : g_strdup_printf (_("Step %d"), step);
-  add_message (self, kind, rest, details, line, column);
+  return add_message (self, kind, title, details, line, event->site.column);
 }
 
-/* A line of the leak report: "buffer 1 (...) leaked: ...; step 5, path:19:5: why"
- * as the sentence, then the steps that explain it. */
+/* A leak at the end, with the step that explains it. */
 static void
 add_leak_message (RsLessonView *self,
-                  const char   *report,
+                  const RsLeak *leak,
                   RsSnapshot   *last)
 {
-  int line = 0;
-  g_autofree char *text = humanize (report, self->filename, &line);
-  char *explanation = strstr (text, "; ");
+  g_autofree char *text = rs_findings_describe_leak (leak, self->filename);
+  char *cause = strstr (text, ": ");
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
   Message *message;
-  guint64 buffer = 0;
-  gint64 step = -1;
 
-  if (g_str_has_prefix (text, "buffer "))
+  /* "buffer 3 (...) leaked: ... lost at step 5, line 8: why": the buffer
+   * first, how it was lost under it. */
+  if (leak->kind == RS_LEAK_BUFFER && leak->orphaned && cause != NULL)
     {
-      buffer = g_ascii_strtoull (text + strlen ("buffer "), NULL, 10);
-      if (last == NULL || rs_snapshot_find_buffer (last, buffer) == NULL)
-        buffer = 0;
-    }
-  if (explanation != NULL && buffer != 0)
-    {
-      title = g_strndup (text, explanation - text);
-      details = g_strdup (explanation + 2);
+      title = g_strndup (text, cause - text);
+      details = g_strdup (cause + 2);
+      details[0] = g_ascii_toupper (details[0]);
     }
   else
     title = g_strdup (text);
-  if (details != NULL && g_str_has_prefix (details, "step "))
-    details[0] = 'S';
-  /* "step 4, ...": a packet or frame lost in that step. */
-  if (g_str_has_prefix (title, "step "))
-    {
-      step = g_ascii_strtoll (title + strlen ("step "), NULL, 10);
-      title[0] = 'S';
-    }
-  message = add_message (self, RS_LESSON_MESSAGE_LEAK, title, details, line, 0);
-  message->buffer = buffer;
-  message->step = (int) CLAMP (step, -1, G_MAXINT);
+  title[0] = g_ascii_toupper (title[0]);
+  message = add_message (self, RS_LESSON_MESSAGE_LEAK, title, details, leak->orphaned ? leak->lost_site.line : 0, 0);
+  message->buffer = last != NULL && rs_snapshot_find_buffer (last, leak->buffer) != NULL ? leak->buffer : 0;
+  message->step = leak->orphaned ? (int) MIN (leak->lost_step, G_MAXINT) : -1;
 }
 
-/* The statements whose step orphaned a buffer (an RS_EVENT_LEAKED with a
- * message), underlined and marked in the gutter. */
+/* The statements whose step lost a reference or a packet, underlined and
+ * marked in the gutter. */
 static void
 mark_leak_sources (RsLessonView *self)
 {
@@ -509,15 +433,13 @@ mark_leak_sources (RsLessonView *self)
       for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
         {
           const RsEvent *event = rs_snapshot_get_event (snapshot, i);
-          int line, column;
           GtkTextIter start, end;
 
-          if (event->kind != RS_EVENT_LEAKED || event->message == NULL ||
-              !rs_scenario_session_get_step_location (self->session, step, &line, &column))
+          if ((event->kind != RS_EVENT_LOST && event->kind != RS_EVENT_LEAKED) || event->site.line <= 0)
             continue;
-          get_span (self, line, column, TRUE, &start, &end);
+          get_span (self, event->site.line, event->site.column, TRUE, &start, &end);
           gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->leak_tag, &start, &end);
-          add_mark (self, MARK_LEAK, line);
+          add_mark (self, MARK_LEAK, event->site.line);
         }
     }
 }
@@ -582,35 +504,30 @@ rs_lesson_view_show_step (RsLessonView *self,
       if (event->kind == RS_EVENT_ERROR)
         {
           error = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_ERROR,
-                             event->message != NULL ? event->message : _("The call failed"), step, line);
+          add_event_message (self, RS_LESSON_MESSAGE_ERROR, event, step);
         }
-      else if (event->kind == RS_EVENT_LEAKED && event->message != NULL)
+      else if (event->kind == RS_EVENT_LOST || (event->kind == RS_EVENT_LEAKED && event->reason != RS_LOSS_NONE))
         {
-          /* The step that orphans a buffer: the lesson's point. */
-          Message *message;
+          /* The step that loses a reference: the lesson's point. */
+          Message *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step);
 
           error = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_LEAK, event->message, step, line);
-          message = g_ptr_array_index (self->messages, self->messages->len - 1);
           message->buffer = snapshot != NULL && rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
         }
       else if (event->kind == RS_EVENT_UNSAFE_WRITE)
         {
           unsafe = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE,
-                             event->message != NULL ? event->message : _("A write into a buffer that is not writable"),
-                             step, line);
+          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE, event, step);
         }
     }
 
   if (at_end)
     {
-      const char *const *leaks = rs_scenario_session_get_leak_report (self->session);
+      g_autoptr(GArray) leaks = rs_history_query_leaks (rs_session_get_history (RS_SESSION (self->session)));
 
-      for (guint i = 0; leaks != NULL && leaks[i] != NULL; i++)
-        add_leak_message (self, leaks[i], snapshot);
-      if (leaks == NULL || leaks[0] == NULL)
+      for (guint i = 0; i < leaks->len; i++)
+        add_leak_message (self, &g_array_index (leaks, RsLeak, i), snapshot);
+      if (leaks->len == 0)
         add_message (self, RS_LESSON_MESSAGE_NO_LEAK, _("Nothing leaked"),
                      _("Every buffer, packet and frame was freed"), 0, 0);
       mark_leak_sources (self);

@@ -4,6 +4,7 @@
 #include "rs-timeline.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "rs-ui-private.h"
@@ -13,6 +14,7 @@ enum {
   MARK_ALLOCATED = 1 << 0,
   MARK_FREED     = 1 << 1,
   MARK_ERROR     = 1 << 2,
+  MARK_LOST      = 1 << 3,  /* references lost: a triangle over the chart */
 };
 
 #define TICK_BAND 7.0   /* px under the chart for allocated / freed ticks */
@@ -212,6 +214,17 @@ draw_columns (RsTimeline  *self,
         {
           set_source (cr, &chart->bad, 0.85);
           cairo_rectangle (cr, PAD_X + c, chart->top, 1, chart->widget_height - chart->top - 2);
+          cairo_fill (cr);
+        }
+      if (marks & MARK_LOST)
+        {
+          /* A leak's moment: a line across, and a flag on top to find it. */
+          set_source (cr, &chart->bad, 1.0);
+          cairo_rectangle (cr, PAD_X + c, chart->top, 1, chart->widget_height - chart->top - 2);
+          cairo_move_to (cr, PAD_X + c - 4, chart->top);
+          cairo_line_to (cr, PAD_X + c + 5, chart->top);
+          cairo_line_to (cr, PAD_X + c + 0.5, chart->top + 6);
+          cairo_close_path (cr);
           cairo_fill (cr);
         }
     }
@@ -485,11 +498,12 @@ on_query_tooltip (GtkWidget  *widget,
     return FALSE;
   bytes = g_format_size (g_array_index (self->bytes, guint64, step));
   marks = self->marks->data[step];
-  text = g_strdup_printf (_("Step %d: %" G_GUINT64_FORMAT " buffers, %s%s%s%s"),
+  text = g_strdup_printf (_("Step %d: %" PRIu64 " buffers, %s%s%s%s%s"),
                           step, g_array_index (self->buffers, guint64, step), bytes,
                           marks & MARK_ALLOCATED ? _(" · allocated") : "",
                           marks & MARK_FREED ? _(" · freed") : "",
-                          marks & MARK_ERROR ? _(" · error") : "");
+                          marks & MARK_ERROR ? _(" · error") : "",
+                          marks & MARK_LOST ? _(" · references lost") : "");
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -618,6 +632,9 @@ step_marks (RsSnapshot *snapshot)
         break;
       case RS_EVENT_FREED:
         marks |= MARK_FREED;
+        break;
+      case RS_EVENT_LOST:
+        marks |= MARK_LOST;
         break;
       case RS_EVENT_ERROR:
       case RS_EVENT_LEAKED:

@@ -3,6 +3,8 @@
 
 #include "rs-ui-private.h"
 
+#include "rs-error.h"
+
 #include <glib/gi18n.h>
 
 static void
@@ -34,29 +36,12 @@ _rs_ui_get_colors (GtkWidget *widget,
     lookup (context, "error_color", bad, "#c01c28");
 }
 
-/* FFmpeg's error codes are negated tags (libavutil/error.h); the UI may not
- * include libav, so the few a session returns are named here. */
-#define TAG(a, b, c, d) ((int) ((unsigned) (a) | ((unsigned) (b) << 8) | ((unsigned) (c) << 16) | ((unsigned) (d) << 24)))
-
 char *
 _rs_ui_format_ret (int ret)
 {
-  static const struct { int code; const char *name; } names[] = {
-    { -11, "AVERROR(EAGAIN)" },
-    { -12, "AVERROR(ENOMEM)" },
-    { -22, "AVERROR(EINVAL)" },
-    { -5, "AVERROR(EIO)" },
-    { -TAG ('E', 'O', 'F', ' '), "AVERROR_EOF" },
-    { -TAG (0xF8, 'B', 'S', 'F'), "AVERROR_BSF_NOT_FOUND" },
-    { -TAG ('I', 'N', 'D', 'A'), "AVERROR_INVALIDDATA" },
-    { -TAG (0xF8, 'D', 'E', 'C'), "AVERROR_DECODER_NOT_FOUND" },
-    { -TAG ('P', 'A', 'W', 'E'), "AVERROR_PATCHWELCOME" },
-  };
+  const char *name = rs_ret_name (ret);
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (names[i].code == ret)
-      return g_strdup (names[i].name);
-  return g_strdup_printf ("%d", ret);
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("%d", ret);
 }
 
 char *

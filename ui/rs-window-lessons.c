@@ -123,32 +123,19 @@ _rs_window_update_lesson (RsWindow   *self,
   set_lesson_mode (self, RS_IS_SCENARIO_SESSION (session) || self->lesson_errors != NULL);
 }
 
-gboolean
-_rs_window_check_lesson (RsWindow   *self,
-                         const char *path)
+void
+_rs_window_show_lesson_errors (RsWindow          *self,
+                               const char        *path,
+                               RsScenarioProgram *program)
 {
-  g_autoptr(RsScenarioProgram) program = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
-  gsize length = 0;
-  guint n;
-
-  if (!g_file_get_contents (path, &contents, &length, &error))
-    {
-      _rs_window_show_error (self, error);
-      return FALSE;
-    }
-  program = rs_scenario_program_parse (path, contents, (gssize) length, rs_scenario_resolve_libav_name, NULL);
-  n = rs_scenario_program_get_n_diagnostics (program);
-  if (n == 0)
-    return TRUE;
+  guint n = rs_scenario_program_get_n_diagnostics (program);
 
   /* Nothing runs: whatever ran before is closed, the errors shown. */
   rs_player_close (self->player);
   g_clear_pointer (&self->lesson_errors, rs_scenario_program_free);
-  self->lesson_errors = g_steal_pointer (&program);
+  self->lesson_errors = program;
   rs_lesson_view_show_errors (self->lesson_view, self->lesson_errors);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->lesson_errors_button),
                                           g_variant_new_bytestring (path));
@@ -162,7 +149,6 @@ _rs_window_check_lesson (RsWindow   *self,
   message = g_strdup_printf (g_dngettext (NULL, "%s does not compile: %u error; nothing runs",
                                           "%s does not compile: %u errors; nothing runs", n), name, n);
   rs_window_show_message (self, message);
-  return FALSE;
 }
 
 static void

@@ -95,11 +95,11 @@ void _rs_window_show_error         (RsWindow       *window,
 void     _rs_window_class_init_lessons (GtkWidgetClass *widget_class);
 void     _rs_window_init_lessons       (RsWindow       *window);
 void     _rs_window_dispose_lessons    (RsWindow       *window);
-/* Before opening a lesson: FALSE (with a message shown) if it cannot be
- * read, or if it does not compile: then its errors are shown, and nothing
- * runs. */
-gboolean _rs_window_check_lesson       (RsWindow       *window,
-                                        const char     *path);
+/* A lesson at `path` that does not compile: its errors shown (`program`,
+ * whose diagnostics they are, is taken), and nothing runs. */
+void     _rs_window_show_lesson_errors (RsWindow          *window,
+                                        const char        *path,
+                                        RsScenarioProgram *program);
 /* Shows the step shown in the source pane, or hides the pane. */
 void     _rs_window_update_lesson      (RsWindow       *window,
                                         RsSnapshot     *snapshot);

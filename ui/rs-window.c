@@ -433,13 +433,12 @@ rs_window_open (RsWindow               *self,
                 const RsDecodeSettings *settings)
 {
   g_autoptr(GError) error = NULL;
+  RsScenarioProgram *rejected = NULL;
 
   g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   if (rs_player_get_busy (self->player))
-    return FALSE;
-  if (rs_player_is_lesson (path) && !_rs_window_check_lesson (self, path))
     return FALSE;
   if (settings == NULL)
     settings = rs_player_get_settings (self->player);
@@ -452,9 +451,12 @@ rs_window_open (RsWindow               *self,
       rs_graph_view_set_selection (self->graph_view, &none);
       rs_graph_view_reset_zoom (self->graph_view);
     }
-  if (!rs_player_open (self->player, path, settings, &error))
+  if (!rs_player_open (self->player, path, settings, &rejected, &error))
     {
-      _rs_window_show_error (self, error);
+      if (rejected != NULL)
+        _rs_window_show_lesson_errors (self, path, rejected);
+      else
+        _rs_window_show_error (self, error);
       return FALSE;
     }
   _rs_window_add_recent (self, path);

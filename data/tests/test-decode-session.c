@@ -9,12 +9,12 @@
 #include <libavformat/avformat.h>
 #include <string.h>
 
-#include "rs-av.h"
+#include "rs-av-private.h"
 #include "rs-cursor.h"
 #include "rs-decode-session.h"
 #include "rs-error.h"
-#include "rs-media.h"
-#include "rs-tracker.h"
+#include "rs-media-private.h"
+#include "rs-tracker-private.h"
 
 static char *
 sample_path (const char *name)
@@ -194,11 +194,20 @@ test_session_ends_clean (void)
   g_assert_cmpuint (rs_snapshot_get_n_buffers (last), ==, 0);
   g_assert_cmpuint (rs_snapshot_get_n_handles (last), ==, 0);
 
-  /* Unchanged handles are the same nodes in consecutive snapshots. */
+  /* Unchanged handles are the same nodes in consecutive snapshots; every
+   * reference is a handle's or libav's: a decode session loses none. */
   for (guint i = 1; i < rs_history_get_length (history); i++)
     {
       RsSnapshot *before = rs_history_get_snapshot (history, i - 1);
       RsSnapshot *after = rs_history_get_snapshot (history, i);
+
+      for (guint b = 0; b < rs_snapshot_get_n_buffers (after); b++)
+        {
+          const RsBuffer *buffer = rs_snapshot_get_buffer (after, b);
+
+          g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->hidden + buffer->lost);
+          g_assert_cmpint (buffer->lost, ==, 0);
+        }
 
       for (guint h = 0; h < rs_snapshot_get_n_handles (after); h++)
         {

@@ -10,9 +10,10 @@
 
 #include "rs-error.h"
 #include "rs-query.h"
+#include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
 #include "rs-trace.h"
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 static char *
 lesson_path (const char *name)
@@ -127,13 +128,15 @@ assert_ends_clean (RsScenarioSession *session,
                    RsHistory         *history)
 {
   RsSnapshot *last = rs_history_get_last (history);
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
 
   g_assert_cmpstr (rs_snapshot_get_call (last), ==, "end");
   g_assert_cmpuint (rs_snapshot_get_n_handles (last), ==, 0);
   g_assert_cmpuint (rs_snapshot_get_n_buffers (last), ==, 0);
   g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LOST), ==, 0);
   g_assert_cmpuint (count_all_events (history, RS_EVENT_ERROR), ==, 0);
-  g_assert_null (rs_scenario_session_get_leak_report (session)[0]);
+  g_assert_cmpuint (leaks->len, ==, 0);
 }
 
 static void
@@ -179,19 +182,30 @@ test_lesson_init_packet_leak (void)
   RsHistory *history = run (session);
   RsSnapshot *snapshot = find_step (history, "av_init_packet", NULL);
   RsSnapshot *last = rs_history_get_last (history);
-  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LEAKED);
+  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LOST);
   const RsBuffer *buffer;
   g_autoptr(GPtrArray) leaks = NULL;
-  const char *const *report;
+  g_autoptr(GArray) records = NULL;
+  const RsLeak *leak;
 
-  /* The buffer lost its holder in the av_init_packet step... */
+  /* The buffer lost its holder in the av_init_packet step: its reference
+   * is nobody's, not libav's... */
   g_assert_null (held_buffer (snapshot, "pkt"));
   g_assert_nonnull (orphaned);
   buffer = rs_snapshot_find_buffer (snapshot, orphaned->buffer);
   g_assert_nonnull (buffer);
   g_assert_cmpint (buffer->refcount, ==, 1);
   g_assert_cmpint (buffer->visible, ==, 0);
-  g_assert_nonnull (strstr (orphaned->message, "02-init-packet-leak.c:19:5: av_init_packet dropped"));
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_null (buffer->holder);
+  g_assert_cmpstr (orphaned->call, ==, "av_init_packet");
+  g_assert_cmpstr (orphaned->handle, ==, "pkt");
+  g_assert_cmpint (orphaned->reason, ==, RS_LOSS_RESET);
+  g_assert_true (g_str_has_suffix (orphaned->site.file, "02-init-packet-leak.c"));
+  g_assert_cmpint (orphaned->site.line, ==, 19);
+  g_assert_cmpint (orphaned->site.column, ==, 5);
+  g_assert_null (orphaned->message);
 
   /* ... av_packet_free cannot free it, and at the end it is a leak. */
   g_assert_nonnull (rs_snapshot_find_buffer (find_step (history, "av_packet_free", NULL), orphaned->buffer));
@@ -203,11 +217,19 @@ test_lesson_init_packet_leak (void)
   g_assert_cmpuint (buffer->size, ==, 20 * 1024 * 102 + AV_INPUT_BUFFER_PADDING_SIZE);
   g_assert_cmpuint (count_events (last, RS_EVENT_LEAKED), ==, 1);
 
-  report = rs_scenario_session_get_leak_report (session);
-  g_assert_nonnull (report[0]);
-  g_assert_null (report[1]);
-  g_assert_nonnull (strstr (report[0], "step 5"));
-  g_assert_nonnull (strstr (report[0], "av_init_packet dropped"));
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+
+  records = rs_history_query_leaks (history);
+  g_assert_cmpuint (records->len, ==, 1);
+  leak = &g_array_index (records, RsLeak, 0);
+  g_assert_cmpint (leak->kind, ==, RS_LEAK_BUFFER);
+  g_assert_cmpuint (leak->buffer, ==, orphaned->buffer);
+  g_assert_true (leak->orphaned);
+  g_assert_cmpuint (leak->lost_step, ==, 5);
+  g_assert_cmpstr (leak->lost_call, ==, "av_init_packet");
+  g_assert_cmpint (leak->lost_site.line, ==, 19);
+  g_assert_cmpstr (leak->origin, ==, "av_new_packet");
 }
 
 static void
@@ -236,7 +258,9 @@ test_lesson_copy_packet (void)
   unsafe = find_event (snapshot, RS_EVENT_UNSAFE_WRITE);
   g_assert_nonnull (unsafe);
   g_assert_cmpuint (unsafe->buffer, ==, first);
-  g_assert_nonnull (strstr (unsafe->message, "src, clone"));
+  g_assert_cmpstr (unsafe->handle, ==, "shared");
+  g_assert_cmpstr (unsafe->call, ==, "memset");
+  g_assert_cmpint (unsafe->count, ==, 3);
 
   /* The own copy is a second buffer; make_writable gives shared a third. */
   g_assert_cmpuint (held_buffer (find_step (history, "av_new_packet", "copy, src->size"), "copy")->id, !=, first);
@@ -310,15 +334,24 @@ test_lesson_move_ref_leak (void)
   g_autoptr(RsScenarioSession) session = open_lesson ("06-move-ref-leak.c", TRUE);
   RsHistory *history = run (session);
   RsSnapshot *snapshot = find_step (history, "av_packet_move_ref", "dst, src");
-  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LEAKED);
+  const RsEvent *orphaned = find_event (snapshot, RS_EVENT_LOST);
   g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (rs_history_get_last (history));
+  const RsBuffer *buffer;
 
   g_assert_nonnull (orphaned);
-  g_assert_cmpuint (rs_snapshot_find_buffer (snapshot, orphaned->buffer)->size, ==, 100 + AV_INPUT_BUFFER_PADDING_SIZE);
+  g_assert_cmpint (orphaned->reason, ==, RS_LOSS_OVERWRITTEN);
+  buffer = rs_snapshot_find_buffer (snapshot, orphaned->buffer);
+  g_assert_cmpuint (buffer->size, ==, 100 + AV_INPUT_BUFFER_PADDING_SIZE);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
   g_assert_cmpuint (leaks->len, ==, 1);
-  g_assert_cmpuint (((RsBuffer *) g_ptr_array_index (leaks, 0))->id, ==, orphaned->buffer);
-  /* The second move, after av_packet_unref, leaks nothing. */
-  g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 2);
+  buffer = g_ptr_array_index (leaks, 0);
+  g_assert_cmpuint (buffer->id, ==, orphaned->buffer);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_null (buffer->holder);
+  /* The second move, after av_packet_unref, loses nothing. */
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LOST), ==, 1);
 }
 
 static void
@@ -482,7 +515,10 @@ test_trace_marks_leaks (void)
   buffers = json_object_get_array_member (step, "buffers");
   g_assert_cmpuint (json_array_get_length (buffers), ==, 1);
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (buffers, 0), "leaked"));
-  g_assert_nonnull (strstr (lines[5], "\"event\":\"leaked\""));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (buffers, 0), "lost"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (buffers, 0), "hidden"), ==, 0);
+  g_assert_nonnull (strstr (lines[5], "\"event\":\"lost\",\"handle\":\"pkt\",\"call\":\"av_init_packet\""));
+  g_assert_nonnull (strstr (lines[5], "\"line\":19"));
 
   g_assert_nonnull (strstr (unsafe_trace, "\"event\":\"unsafe_write\""));
 }
@@ -516,6 +552,10 @@ test_runtime_errors (void)
     "av_frame_free(&f);\n");
   RsHistory *history = run (session);
   static const int error_lines[] = { 5, 8, 9, 10, 14, 16, 17, 20, 21 };
+  static const RsFault faults[] = { RS_FAULT_UNINITIALIZED, RS_FAULT_USE_AFTER_FREE, RS_FAULT_DOUBLE_FREE,
+                                    RS_FAULT_NULL_POINTER, RS_FAULT_OUT_OF_BOUNDS, RS_FAULT_TOO_BIG,
+                                    RS_FAULT_NEGATIVE, RS_FAULT_TOO_BIG, RS_FAULT_NULL_POINTER };
+  const RsEvent *fault;
   guint k = 0;
 
   for (guint i = 0; i < rs_history_get_length (history); i++)
@@ -529,14 +569,22 @@ test_runtime_errors (void)
         continue;
       g_assert_cmpuint (k, <, G_N_ELEMENTS (error_lines));
       g_assert_cmpint (line, ==, error_lines[k]);
-      g_assert_true (g_str_has_prefix (error->message, "test.c:"));
+      g_assert_cmpint (error->site.line, ==, line);
+      g_assert_true (g_str_has_suffix (error->site.file, "test.c"));
+      g_assert_cmpint (error->fault, ==, faults[k]);
       k++;
     }
   g_assert_cmpuint (k, ==, G_N_ELEMENTS (error_lines));
-  g_assert_nonnull (strstr (find_event (find_step (history, "av_packet_unref", "q"), RS_EVENT_ERROR)->message,
-                            "use after free: 'q' points to the AVPacket freed on line 7"));
-  g_assert_nonnull (strstr (find_event (find_step (history, "av_packet_free", "&q"), RS_EVENT_ERROR)->message,
-                            "double free"));
+  /* Findings are fields; ui/rs-findings.c makes the words. */
+  fault = find_event (find_step (history, "av_packet_unref", "q"), RS_EVENT_ERROR);
+  g_assert_cmpint (fault->fault, ==, RS_FAULT_USE_AFTER_FREE);
+  g_assert_cmpstr (fault->handle, ==, "q");
+  g_assert_cmpint (fault->value[0], ==, 7);
+  g_assert_cmpint (fault->value[1], ==, RS_HANDLE_PACKET);
+  g_assert_null (fault->message);
+  fault = find_event (find_step (history, "av_packet_free", "&q"), RS_EVENT_ERROR);
+  g_assert_cmpint (fault->fault, ==, RS_FAULT_DOUBLE_FREE);
+  g_assert_cmpstr (fault->handle, ==, "q");
   g_assert_cmpint (rs_snapshot_get_ret (find_step (history, "av_new_packet", "p, big")), ==, AVERROR (ERANGE));
   g_assert_cmpuint (count_all_events (history, RS_EVENT_LEAKED), ==, 0);
   g_assert_cmpuint (rs_snapshot_get_n_buffers (rs_history_get_last (history)), ==, 0);
@@ -558,16 +606,132 @@ test_lost_packets (void)
   RsHistory *history = run (session);
   RsSnapshot *last = rs_history_get_last (history);
   g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (last);
-  const char *const *report = rs_scenario_session_get_leak_report (session);
+  g_autoptr(GArray) records = rs_history_query_leaks (history);
+  const RsBuffer *buffer;
 
-  g_assert_cmpuint (count_events (find_step (history, "av_packet_clone", NULL), RS_EVENT_LEAKED), ==, 1);
-  g_assert_cmpuint (count_events (find_step (history, "av_packet_alloc", ""), RS_EVENT_LEAKED), ==, 0);
+  /* The clone is lost at once: its reference to p's buffer is nobody's. */
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_clone", NULL), RS_EVENT_LOST), ==, 1);
+  g_assert_cmpuint (count_events (find_step (history, "av_packet_alloc", ""), RS_EVENT_LOST), ==, 0);
   g_assert_cmpuint (leaks->len, ==, 1);
-  g_assert_cmpint (((RsBuffer *) g_ptr_array_index (leaks, 0))->refcount, ==, 2);
+  buffer = g_ptr_array_index (leaks, 0);
+  g_assert_cmpint (buffer->refcount, ==, 2);
+  g_assert_cmpint (buffer->lost, ==, 2);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  /* keep, empty, leaks as a packet when the function returns. */
   g_assert_cmpuint (count_events (last, RS_EVENT_LEAKED), ==, 2); /* keep, and the buffer */
-  g_assert_nonnull (report[0] != NULL ? strstr (report[0], "2 references never released") : NULL);
-  g_assert_nonnull (report[1]);
-  g_assert_nonnull (strstr (report[1], "the function returned"));
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_cmpint (g_array_index (records, RsLeak, 0).kind, ==, RS_LEAK_HANDLE);
+  g_assert_cmpstr (g_array_index (records, RsLeak, 0).lost_handle, ==, "keep");
+  g_assert_cmpint (g_array_index (records, RsLeak, 1).kind, ==, RS_LEAK_BUFFER);
+  g_assert_cmpint (g_array_index (records, RsLeak, 1).lost, ==, 2);
+}
+
+/* Every step of every bundled lesson: refcount == visible + hidden + lost,
+ * and a lesson's references are never libav's. */
+static void
+test_refcount_split (void)
+{
+  g_autofree char *dir_path = lesson_path ("");
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint lessons = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(RsScenarioSession) session = NULL;
+      RsHistory *history;
+
+      if (!g_str_has_suffix (name, ".c"))
+        continue;
+      session = open_lesson (name, TRUE);
+      history = run (session);
+      lessons++;
+      for (guint i = 0; i < rs_history_get_length (history); i++)
+        {
+          RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+
+          for (guint b = 0; b < rs_snapshot_get_n_buffers (snapshot); b++)
+            {
+              const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, b);
+
+              g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->hidden + buffer->lost);
+              g_assert_cmpint (buffer->hidden, ==, 0);
+              g_assert_null (buffer->holder);
+            }
+        }
+    }
+  g_assert_cmpuint (lessons, >=, 7);
+}
+
+/* A frame whose pointer is reset while its buffer is shared: its reference
+ * is lost (nobody's); the other frame's is not, and when that one lets go
+ * the buffer ends with its lost reference only. */
+static void
+test_frame_reset_while_shared (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "void f() {\n"
+    "  AVFrame *a = av_frame_alloc();\n"
+    "  a->format = AV_PIX_FMT_GRAY8;\n"
+    "  a->width = 16;\n"
+    "  a->height = 16;\n"
+    "  av_frame_get_buffer(a, 0);\n"
+    "  AVFrame *b = av_frame_alloc();\n"
+    "  av_frame_ref(b, a);\n"
+    "  a = NULL;\n"                  /* 9: a's frame is unreachable */
+    "  av_frame_free(&b);\n"
+    "}\n");
+  RsHistory *history = run (session);
+  RsSnapshot *reset = find_step (history, "a = NULL", NULL);
+  RsSnapshot *last = rs_history_get_last (history);
+  const RsEvent *loss = find_event (reset, RS_EVENT_LOST);
+  const RsBuffer *buffer;
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
+
+  g_assert_nonnull (loss);
+  g_assert_cmpint (loss->reason, ==, RS_LOSS_UNREACHABLE);
+  g_assert_cmpstr (loss->handle, ==, "a");
+  g_assert_cmpint (loss->site.line, ==, 9);
+  buffer = rs_snapshot_find_buffer (reset, loss->buffer);
+  g_assert_cmpint (buffer->refcount, ==, 2);
+  g_assert_cmpint (buffer->visible, ==, 1);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_false (buffer->leaked);
+
+  buffer = rs_snapshot_find_buffer (last, loss->buffer);
+  g_assert_nonnull (buffer);
+  g_assert_cmpint (buffer->refcount, ==, 1);
+  g_assert_cmpint (buffer->lost, ==, 1);
+  g_assert_cmpint (buffer->hidden, ==, 0);
+  g_assert_null (buffer->holder);
+  g_assert_true (buffer->leaked);
+  g_assert_cmpuint (leaks->len, ==, 1);
+  g_assert_cmpuint (g_array_index (leaks, RsLeak, 0).buffer, ==, loss->buffer);
+  g_assert_cmpuint (g_array_index (leaks, RsLeak, 0).lost_step, ==, rs_snapshot_get_step (reset));
+}
+
+/* Shared buffers are no leak while their holders are handles. */
+static void
+test_shared_is_not_lost (void)
+{
+  g_autoptr(RsScenarioSession) session = open_source (
+    "void f() {\n"
+    "  AVPacket *a = av_packet_alloc();\n"
+    "  av_new_packet(a, 64);\n"
+    "  AVPacket *b = av_packet_clone(a);\n"
+    "  av_packet_free(&a);\n"
+    "  av_packet_free(&b);\n"
+    "}\n");
+  RsHistory *history = run (session);
+  RsSnapshot *shared = find_step (history, "av_packet_clone", NULL);
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
+
+  g_assert_cmpint (held_buffer (shared, "b")->refcount, ==, 2);
+  g_assert_cmpint (held_buffer (shared, "b")->lost, ==, 0);
+  g_assert_cmpuint (count_all_events (history, RS_EVENT_LOST), ==, 0);
+  g_assert_cmpuint (leaks->len, ==, 0);
 }
 
 static void
@@ -584,7 +748,7 @@ test_bad_scenarios (void)
                    "(expected 1, have 0)");
   g_clear_error (&error);
 
-  g_assert_null (rs_scenario_session_new_from_file ("/nonexistent/lesson.c", &error));
+  g_assert_null (rs_scenario_session_new_from_file ("/nonexistent/lesson.c", NULL, &error));
   g_assert_error (error, RS_ERROR, RS_ERROR_NOT_FOUND);
 }
 
@@ -605,6 +769,9 @@ main (int   argc,
   g_test_add_func ("/scenario/trace-marks-leaks", test_trace_marks_leaks);
   g_test_add_func ("/scenario/runtime-errors", test_runtime_errors);
   g_test_add_func ("/scenario/lost-packets", test_lost_packets);
+  g_test_add_func ("/scenario/refcount-split", test_refcount_split);
+  g_test_add_func ("/scenario/frame-reset-while-shared", test_frame_reset_while_shared);
+  g_test_add_func ("/scenario/shared-is-not-lost", test_shared_is_not_lost);
   g_test_add_func ("/scenario/bad-scenarios", test_bad_scenarios);
   return g_test_run ();
 }

@@ -290,7 +290,7 @@ test_graph_title (Fixture      *f,
   approx_graph = rs_graph_build (frame_threads, NULL, NULL);
   g = parse_graph (approx_graph, NULL);
   g_assert_nonnull (strstr (get (g, "label"), "approximate"));
-  g_assert_nonnull (strstr (get (g, "label"), "= EAGAIN"));
+  g_assert_nonnull (strstr (get (g, "label"), "= AVERROR(EAGAIN)"));
   close_graph (g);
 
   rs_graph_options_init (&options);

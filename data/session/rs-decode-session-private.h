@@ -5,9 +5,9 @@
  */
 #pragma once
 
-#include "rs-av.h"
+#include "rs-av-private.h"
 #include "rs-decode-session.h"
-#include "rs-observer.h"
+#include "rs-observer-private.h"
 
 G_BEGIN_DECLS
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rs-record-session.h"
 #include "rs-scenario-session.h"
 
 #define DEFAULT_SPEED 5
@@ -243,6 +244,7 @@ gboolean
 rs_player_open (RsPlayer               *self,
                 const char             *path,
                 const RsDecodeSettings *settings,
+                RsScenarioProgram     **rejected,
                 GError                **error)
 {
   g_autoptr(RsSession) session = NULL;
@@ -257,7 +259,9 @@ rs_player_open (RsPlayer               *self,
   g_return_val_if_fail (!self->busy, FALSE);
 
   if (rs_player_is_lesson (path))
-    session = RS_SESSION (rs_scenario_session_new_from_file (path, error));
+    session = RS_SESSION (rs_scenario_session_new_from_file (path, rejected, error));
+  else if (rs_record_session_is_recording (path))
+    session = RS_SESSION (rs_record_session_new (path, error));
   else
     session = RS_SESSION (rs_decode_session_new (path, settings, error));
   if (session == NULL)
@@ -328,7 +332,7 @@ rs_player_restart (RsPlayer               *self,
   g_return_val_if_fail (self->path != NULL, FALSE);
 
   path = g_strdup (self->path);
-  return rs_player_open (self, path, settings != NULL ? settings : &self->settings, error);
+  return rs_player_open (self, path, settings != NULL ? settings : &self->settings, NULL, error);
 }
 
 const char *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-media.h: opening a local media file, refusing everything else.
+ * rs-media-private.h: opening a local media file, refusing everything else.
  */
 #pragma once
 

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-scenario-session-private.h: the scenario session's state, shared by
- * its stepping and observation (rs-scenario-session.c) and the statements
- * it runs (rs-scenario-run.c, rs-scenario-libav.c).
+ * its layers, each calling only the ones below it: what statements read
+ * and report through (rs-scenario-state.c), the libav calls
+ * (rs-scenario-libav.c), the statements (rs-scenario-run.c), and stepping
+ * and observation (rs-scenario-session.c).
  */
 #pragma once
 
-#include "rs-observer.h"
+#include "rs-observer-private.h"
+#include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
 
 G_BEGIN_DECLS
@@ -30,15 +33,13 @@ typedef struct {
 } Variable;
 
 /* A reference a call dropped without releasing it (av_init_packet, or a
- * move_ref onto a packet that still held one): what the program leaked.
- * Refscope keeps it so that the leak is reported, then releases it at the
- * end: the process itself stays leak-free. */
+ * move_ref onto a packet that still held one): lost, what the program
+ * leaked. Refscope keeps it so that its buffer stays counted (and its leak
+ * reported), then releases it at the end: the process itself stays
+ * leak-free. */
 typedef struct {
   AVBufferRef *ref;      /* owned */
-  guint        step;
-  int          line;
-  const char  *call;     /* static */
-  guint64      observed_id; /* its id when it was dropped */
+  guint64      id;       /* its buffer's id when it was dropped */
 } Orphan;
 
 struct _RsScenarioSession {
@@ -53,7 +54,6 @@ struct _RsScenarioSession {
   GPtrArray         *orphans;     /* Orphan* */
   GPtrArray         *orphan_arrays; /* plain av_malloc'd arrays a call dropped */
   GArray            *step_statements; /* guint: the statement each step ran */
-  GPtrArray         *leak_report; /* char*, NULL-terminated once finished */
   guint              next;        /* the next statement to run */
   guint              step;
   guint              last_grow;   /* 1 + the last av_grow_packet statement, or 0 */
@@ -74,29 +74,28 @@ typedef struct {
 #define RS_SCENARIO_RET_FAULT   AVERROR (EFAULT)
 #define RS_SCENARIO_RET_REFUSED AVERROR (ERANGE)
 
-/* rs-scenario-run.c */
-/* Runs statement `index`. */
-void        _rs_scenario_run_statement   (RsScenarioSession         *self,
-                                          guint                      index,
-                                          StepResult                *result);
-/* An event of the step in progress; `format` gives the message, prefixed
- * with the statement's location. Nothing when unobserved. */
+/* rs-scenario-state.c: variables, ids, expressions, events. The layers
+ * below call only down: state <- libav <- run <- session. */
+/* An event of the step in progress, at `statement`'s place in the source.
+ * Nothing when unobserved. */
 void        _rs_scenario_add_event       (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
-                                          RsEventKind                kind,
-                                          guint64                    buffer,
-                                          const char                *format,
-                                          ...) G_GNUC_PRINTF (5, 6);
-/* An RS_EVENT_ERROR of the step in progress. */
+                                          const RsEvent             *event);
+/* Where `statement` is in the source. */
+RsSite      _rs_scenario_site            (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement);
+/* An RS_EVENT_ERROR of the step in progress: what Refscope stopped
+ * (`fault`'s RsFault and fields), at `statement`. */
 void        _rs_scenario_fault           (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
-                                          const char                *format,
-                                          ...) G_GNUC_PRINTF (3, 4);
+                                          RsEvent                    fault);
 /* No in-scope variable points at `object`. */
 gboolean    _rs_scenario_is_unreachable  (RsScenarioSession         *self,
                                           Object                    *object);
 const char *_rs_scenario_variable_name   (RsScenarioSession         *self,
                                           int                        index);
+/* RS_HANDLE_PACKET or RS_HANDLE_FRAME. */
+RsHandleKind _rs_scenario_handle_kind    (const Object              *object);
 /* "AVPacket" or "AVFrame". */
 const char *_rs_scenario_struct_name     (const Object              *object);
 /* The live object variable `index` points at, or NULL after reporting
@@ -105,11 +104,25 @@ Object     *_rs_scenario_dereference     (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
                                           int                        index,
                                           const char                *use);
+/* Evaluates an expression; FALSE after reporting why it cannot. */
+gboolean    _rs_scenario_eval            (RsScenarioSession         *self,
+                                          const RsScenarioStatement *statement,
+                                          const RsScenarioExpr      *expr,
+                                          gint64                    *value);
 /* Evaluates an int; FALSE after reporting why it cannot. */
 gboolean    _rs_scenario_eval_int        (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
                                           const RsScenarioExpr      *expr,
                                           int                       *value);
+
+/* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
+ * interned; NULL if no in-scope variable points at it. */
+const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
+                                          Object                    *object);
+/* The id of the buffer behind `ref`: tracked, or observed in this step or
+ * the one before; 0 if unknown or unobserved. */
+guint64     _rs_scenario_buffer_id       (RsScenarioSession         *self,
+                                          const AVBufferRef         *ref);
 
 /* rs-scenario-libav.c: the libav calls */
 /* Runs `call`; *produced is the object an alloc or clone made (or NULL).
@@ -120,15 +133,10 @@ gboolean    _rs_scenario_run_call        (RsScenarioSession         *self,
                                           StepResult                *result,
                                           Object                   **produced);
 
-/* rs-scenario-session.c */
-/* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
- * interned; NULL if no in-scope variable points at it. */
-const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
-                                          Object                    *object);
-/* The id of the buffer behind `ref`, held by `object` (or by no handle):
- * the tracker's, or the one the last snapshot showed; 0 if unknown. */
-guint64     _rs_scenario_buffer_id       (RsScenarioSession         *self,
-                                          Object                    *object,
-                                          const AVBufferRef         *ref);
+/* rs-scenario-run.c: the statements */
+/* Runs statement `index`. */
+void        _rs_scenario_run_statement   (RsScenarioSession         *self,
+                                          guint                      index,
+                                          StepResult                *result);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 
 #include "rs-cursor.h"
 #include "rs-decode-session.h"
+#include "rs-scenario-parser.h"
 
 G_BEGIN_DECLS
 
@@ -28,10 +29,13 @@ RsPlayer               *rs_player_new            (void);
 
 /* Opens `path` with `settings` (unused for a lesson) and runs its first
  * step. On failure the previous session stays, and the error names the file
- * and the reason (a lesson's compile errors, one a line). */
+ * and the reason (a lesson's compile errors, one a line); a lesson that
+ * does not compile is also handed to `rejected` (nullable), with its
+ * diagnostics, owned by the caller. */
 gboolean                rs_player_open           (RsPlayer               *player,
                                                   const char             *path,
                                                   const RsDecodeSettings *settings,
+                                                  RsScenarioProgram     **rejected,
                                                   GError                **error);
 /* Drops the session: nothing is open, and "session-changed" is emitted. */
 void                    rs_player_close          (RsPlayer               *player);

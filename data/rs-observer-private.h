@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-observer.h: turns the handles a session owns into an RsSnapshot after
+ * rs-observer-private.h: turns the handles a session owns into an RsSnapshot after
  * each step, by reading only: the refs the handles hold, and the refcounts
- * of tracked buffers (see rs-tracker.h). Unchanged nodes of the previous
+ * of tracked buffers (see rs-tracker-private.h). Unchanged nodes of the previous
  * snapshot are reused, so consecutive snapshots share them.
  *
  * Buffers the tracker did not wrap (side data, opaque_ref, ...) are
@@ -16,7 +16,7 @@
 #include <libavutil/frame.h>
 
 #include "rs-snapshot.h"
-#include "rs-tracker.h"
+#include "rs-tracker-private.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +26,11 @@ RsObserver *rs_observer_new          (void);
 void        rs_observer_free         (RsObserver     *observer);
 /* The observer's tracker (borrowed). */
 RsTracker  *rs_observer_get_tracker  (RsObserver     *observer);
+
+/* The id of the buffer behind `buffer`, tracked or observed (an untracked
+ * buffer some handle held in this step or the one before), or 0. Reads only. */
+guint64     rs_observer_lookup       (RsObserver     *observer,
+                                      const AVBuffer *buffer);
 
 /* Starts step `step`: events from now on belong to it. */
 void        rs_observer_begin_step   (RsObserver     *observer,
@@ -39,21 +44,21 @@ void        rs_observer_add_packet   (RsObserver     *observer,
 void        rs_observer_add_frame    (RsObserver     *observer,
                                       const RsHandle *fields,
                                       const AVFrame  *frame);
-/* An event of this step that the tracker cannot see (errors, writes).
- * `message` is copied (interned). */
+/* An event of this step that the tracker cannot see (errors, writes,
+ * losses). Copied, with its message. */
 void        rs_observer_add_event    (RsObserver     *observer,
-                                      RsEventKind     kind,
-                                      guint64         buffer,
-                                      const char     *message);
+                                      const RsEvent  *event);
+/* `count` references to buffer `id` are nobody's in this step: a call
+ * dropped them, or the handle holding them became unreachable (see
+ * RS_EVENT_LOST). They are not libav's: hidden = refcount - visible - lost. */
+void        rs_observer_add_lost     (RsObserver     *observer,
+                                      guint64         id,
+                                      int             count);
 
 /* Ends the step and returns its snapshot (a new reference). With `final`,
  * tracked buffers still alive that no handle holds are marked leaked. */
-RsSnapshot *rs_observer_finish_step  (RsObserver     *observer,
-                                      const char     *call,
-                                      const char     *args,
-                                      int             ret,
-                                      gboolean        exact,
-                                      const char     *out,
-                                      gboolean        final);
+RsSnapshot *rs_observer_finish_step  (RsObserver       *observer,
+                                      const RsStepInfo *info,
+                                      gboolean          final);
 
 G_END_DECLS

@@ -76,7 +76,6 @@ rs_scenario_session_finalize (GObject *object)
   g_clear_pointer (&self->history, rs_history_unref);
   g_clear_pointer (&self->program, rs_scenario_program_free);
   g_clear_pointer (&self->step_statements, g_array_unref);
-  g_clear_pointer (&self->leak_report, g_ptr_array_unref);
   g_free (self->variables);
   g_free (self->name);
 
@@ -97,8 +96,10 @@ rs_scenario_session_init (RsScenarioSession *self)
   self->orphans = g_ptr_array_new_with_free_func (free_orphan);
   self->orphan_arrays = g_ptr_array_new_with_free_func (av_free);
   self->step_statements = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->leak_report = g_ptr_array_new_with_free_func (g_free);
 }
+
+static RsScenarioSession *new_session (const char *filename, const char *source, gssize length,
+                                       gboolean observe, RsScenarioProgram **rejected, GError **error);
 
 RsScenarioSession *
 rs_scenario_session_new (const char  *filename,
@@ -106,6 +107,18 @@ rs_scenario_session_new (const char  *filename,
                          gssize       length,
                          gboolean     observe,
                          GError     **error)
+{
+  return new_session (filename, source, length, observe, NULL, error);
+}
+
+/* Parses once: a program that does not compile is handed to `rejected`. */
+static RsScenarioSession *
+new_session (const char         *filename,
+             const char         *source,
+             gssize              length,
+             gboolean            observe,
+             RsScenarioProgram **rejected,
+             GError            **error)
 {
   g_autoptr(RsScenarioProgram) program = NULL;
   RsScenarioSession *self;
@@ -115,7 +128,11 @@ rs_scenario_session_new (const char  *filename,
 
   program = rs_scenario_program_parse (filename, source, length, rs_scenario_resolve_libav_name, NULL);
   if (!rs_scenario_program_check (program, error))
-    return NULL;
+    {
+      if (rejected != NULL)
+        *rejected = g_steal_pointer (&program);
+      return NULL;
+    }
 
   self = g_object_new (RS_TYPE_SCENARIO_SESSION, NULL);
   self->name = g_path_get_basename (rs_scenario_program_get_filename (program));
@@ -135,8 +152,9 @@ rs_scenario_session_new (const char  *filename,
 }
 
 RsScenarioSession *
-rs_scenario_session_new_from_file (const char  *path,
-                                   GError     **error)
+rs_scenario_session_new_from_file (const char         *path,
+                                   RsScenarioProgram **rejected,
+                                   GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
@@ -153,89 +171,24 @@ rs_scenario_session_new_from_file (const char  *path,
                    "%s", local_error->message);
       return NULL;
     }
-  return rs_scenario_session_new (path, contents, length, TRUE, error);
+  return new_session (path, contents, length, TRUE, rejected, error);
 }
 
 /* Handles and buffers */
 
-const char *
-_rs_scenario_handle_id (RsScenarioSession *self,
-                        Object            *object)
-{
-  g_autoptr(GString) id = NULL;
-
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    {
-      const Variable *var = &self->variables[i];
-
-      if (!var->in_scope || !var->initialized || var->object != object)
-        continue;
-      if (id == NULL)
-        id = g_string_new (NULL);
-      else
-        g_string_append (id, ", ");
-      g_string_append (id, rs_scenario_program_get_variable (self->program, i)->name);
-    }
-  return id != NULL ? g_intern_string (id->str) : NULL;
-}
-
-/* The name of the slot of `object` that holds `ref`, interned. */
-static const char *
-ref_field (Object            *object,
-           const AVBufferRef *ref)
-{
-  char field[32] = "buf";
-
-  if (object->frame != NULL)
-    {
-      for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
-        if (object->frame->buf[i] == ref)
-          g_snprintf (field, sizeof field, "buf[%u]", i);
-      for (int i = 0; i < object->frame->nb_extended_buf; i++)
-        if (object->frame->extended_buf[i] == ref)
-          g_snprintf (field, sizeof field, "extended_buf[%d]", i);
-    }
-  return g_intern_string (field);
-}
-
-guint64
-_rs_scenario_buffer_id (RsScenarioSession *self,
-                        Object            *object,
-                        const AVBufferRef *ref)
-{
-  RsSnapshot *previous;
-  const RsHandle *handle;
-  const char *id, *field;
-  guint64 tracked;
-
-  if (self->observer == NULL)
-    return 0;
-  tracked = rs_tracker_lookup (rs_observer_get_tracker (self->observer), ref->buffer);
-  if (tracked != 0)
-    return tracked;
-
-  /* Untracked: the id the last snapshot showed for this slot. */
-  previous = rs_history_get_last (self->history);
-  id = object != NULL ? _rs_scenario_handle_id (self, object) : NULL;
-  handle = previous != NULL && id != NULL ? rs_snapshot_find_handle (previous, id) : NULL;
-  field = object != NULL ? ref_field (object, ref) : NULL;
-  for (guint i = 0; handle != NULL && i < handle->n_refs; i++)
-    if (handle->refs[i].field == field)
-      return handle->refs[i].buffer;
-  return 0;
-}
-
-/* Wraps `*ref` if it is a new buffer (untracked, refcount 1); its id, or 0. */
+/* Wraps `*ref` if it is untracked with refcount 1: a new buffer (`id` 0),
+ * or one observed so far as `id`, which it keeps. Its id, or 0. */
 static guint64
 maybe_track (RsScenarioSession *self,
              AVBufferRef      **ref,
              RsBufferKind       kind,
-             const char        *origin)
+             const char        *origin,
+             guint64            id)
 {
   RsTracker *tracker = rs_observer_get_tracker (self->observer);
 
   if (*ref != NULL && av_buffer_get_ref_count (*ref) == 1 && rs_tracker_lookup (tracker, (*ref)->buffer) == 0)
-    return rs_tracker_wrap (tracker, ref, kind, origin, NULL);
+    return rs_tracker_wrap_as (tracker, ref, kind, origin, NULL, id);
   return 0;
 }
 
@@ -254,30 +207,32 @@ track_object (RsScenarioSession *self,
 
   if (object->packet != NULL && payloads &&
       (object->packet->buf == NULL || object->packet->buf->buffer != kept))
-    wrapped = maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin) != 0;
+    wrapped = maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin,
+                           object->lost ? _rs_scenario_buffer_id (self, object->packet->buf) : 0) != 0;
   if (frame == NULL)
     return wrapped;
   for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
-    wrapped = maybe_track (self, &frame->buf[i], kind, origin) != 0 || wrapped;
+    if (frame->buf[i] != NULL)
+      wrapped = maybe_track (self, &frame->buf[i], kind, origin,
+                             object->lost ? _rs_scenario_buffer_id (self, frame->buf[i]) : 0) != 0 || wrapped;
   for (int i = 0; i < frame->nb_extended_buf; i++)
-    wrapped = maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin) != 0 || wrapped;
+    wrapped = maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin,
+                           object->lost ? _rs_scenario_buffer_id (self, frame->extended_buf[i]) : 0) != 0 || wrapped;
   return wrapped;
 }
 
 /* After statement `index`: the buffers it created (in the packet or frame
  * it produced into), and those no code can reach any more. The latter were
- * observed (a later av_grow_packet) and now leak: tracked from here on,
- * their leak is reported exactly; wrapping them cannot change what the
- * scenario does, since nothing reaches them. */
+ * observed (a later av_grow_packet) and are lost: tracked from here on,
+ * under the id they had, so their leak is reported exactly; wrapping them
+ * cannot change what the scenario does, since nothing reaches them. */
 static void
 track_new_buffers (RsScenarioSession *self,
                    guint              index,
                    const StepResult  *result)
 {
-  const RsScenarioStatement *statement = rs_scenario_program_get_statement (self->program, index);
   /* A later av_grow_packet may reallocate a payload in place. */
   gboolean payloads = self->last_grow <= index + 1;
-  guint64 id;
 
   if (result->out != NULL && result->out->freed_line == 0)
     track_object (self, result->out, result->call, payloads, result->kept_payload);
@@ -285,20 +240,49 @@ track_new_buffers (RsScenarioSession *self,
     {
       Object *object = g_ptr_array_index (self->objects, i);
 
-      if (object->freed_line == 0 && object->lost &&
-          track_object (self, object, "observed", TRUE, NULL))
-        _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, 0, "the observed buffers of the lost %s "
-                                "allocated on line %d are tracked from here on, to report their leak",
-                                _rs_scenario_struct_name (object), object->line);
+      if (object->freed_line == 0 && object->lost)
+        track_object (self, object, "observed", TRUE, NULL);
     }
   for (guint i = 0; i < self->orphans->len; i++)
     {
       Orphan *orphan = g_ptr_array_index (self->orphans, i);
 
-      if ((id = maybe_track (self, &orphan->ref, RS_BUFFER_KIND_PACKET, "observed")) != 0)
-        _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, id, "buffer %" G_GUINT64_FORMAT ", which "
-                                "%s dropped in step %u, is tracked from here on as buffer %" G_GUINT64_FORMAT
-                                ", to report its leak", orphan->observed_id, orphan->call, orphan->step, id);
+      maybe_track (self, &orphan->ref, RS_BUFFER_KIND_PACKET, "observed", orphan->id);
+    }
+}
+
+static void
+count_lost_ref (RsScenarioSession *self,
+                const AVBufferRef *ref)
+{
+  guint64 id = ref != NULL ? _rs_scenario_buffer_id (self, ref) : 0;
+
+  if (id != 0)
+    rs_observer_add_lost (self->observer, id, 1);
+}
+
+/* The references nobody holds: dropped ones, and those of packets and
+ * frames no variable reaches any more. */
+static void
+count_lost (RsScenarioSession *self)
+{
+  for (guint i = 0; i < self->orphans->len; i++)
+    count_lost_ref (self, ((Orphan *) g_ptr_array_index (self->orphans, i))->ref);
+  for (guint i = 0; i < self->objects->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->objects, i);
+
+      if (object->freed_line != 0 || !object->lost)
+        continue;
+      if (object->packet != NULL)
+        count_lost_ref (self, object->packet->buf);
+      else
+        {
+          for (guint k = 0; k < AV_NUM_DATA_POINTERS; k++)
+            count_lost_ref (self, object->frame->buf[k]);
+          for (int k = 0; k < object->frame->nb_extended_buf; k++)
+            count_lost_ref (self, object->frame->extended_buf[k]);
+        }
     }
 }
 
@@ -321,59 +305,6 @@ observe_handles (RsScenarioSession *self)
       else
         rs_observer_add_frame (self->observer, &fields, object->frame);
     }
-}
-
-/* The final step's leaks in words: each leaked buffer, with the steps
- * that explain it (a reference dropped, a packet lost), then the packets
- * and frames lost without a buffer. */
-static void
-write_leak_report (RsScenarioSession *self,
-                   RsSnapshot        *last)
-{
-  g_autoptr(GPtrArray) leaks = rs_snapshot_get_leaks (last);
-  g_autoptr(GHashTable) explained = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < leaks->len; i++)
-    {
-      const RsBuffer *buffer = g_ptr_array_index (leaks, i);
-      GString *line = g_string_new (NULL);
-
-      g_string_printf (line, "buffer %" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes, allocated by %s in "
-                       "step %u) leaked: %d reference%s never released", buffer->id,
-                       rs_buffer_kind_to_string (buffer->kind), buffer->size, buffer->origin, buffer->born,
-                       buffer->refcount, buffer->refcount == 1 ? "" : "s");
-      for (guint step = 0; step < rs_history_get_length (self->history); step++)
-        {
-          RsSnapshot *snapshot = rs_history_get_snapshot (self->history, step);
-
-          for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
-            {
-              const RsEvent *event = rs_snapshot_get_event (snapshot, k);
-
-              if (event->kind == RS_EVENT_LEAKED && event->message != NULL && event->buffer == buffer->id)
-                {
-                  g_string_append_printf (line, "; step %u, %s", step, event->message);
-                  g_hash_table_add (explained, (gpointer) event);
-                }
-            }
-        }
-      g_ptr_array_add (self->leak_report, g_string_free (line, FALSE));
-    }
-
-  for (guint step = 0; step < rs_history_get_length (self->history); step++)
-    {
-      RsSnapshot *snapshot = rs_history_get_snapshot (self->history, step);
-
-      for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
-        {
-          const RsEvent *event = rs_snapshot_get_event (snapshot, k);
-
-          if (event->kind == RS_EVENT_LEAKED && event->message != NULL &&
-              !g_hash_table_contains (explained, event))
-            g_ptr_array_add (self->leak_report, g_strdup_printf ("step %u, %s", step, event->message));
-        }
-    }
-  g_ptr_array_add (self->leak_report, NULL);
 }
 
 /* Runs the next step's statements; FALSE once finished. */
@@ -411,6 +342,7 @@ rs_scenario_session_step (RsSession  *session,
 {
   RsScenarioSession *self = RS_SCENARIO_SESSION (session);
   g_autoptr(RsSnapshot) snapshot = NULL;
+  const RsScenarioStatement *statement;
   StepResult result;
   const char *out;
   guint index = 0;
@@ -423,9 +355,15 @@ rs_scenario_session_step (RsSession  *session,
 
   track_new_buffers (self, index, &result);
   observe_handles (self);
+  count_lost (self);
+  statement = rs_scenario_program_get_statement (self->program, index);
   out = result.out != NULL && result.out->freed_line == 0 ? _rs_scenario_handle_id (self, result.out) : NULL;
-  snapshot = rs_observer_finish_step (self->observer, result.call, result.args, result.ret, TRUE,
-                                      result.ret >= 0 ? out : NULL, result.final);
+  snapshot = rs_observer_finish_step (self->observer,
+                                      &(RsStepInfo) { .step = self->step, .call = result.call,
+                                                      .args = result.args, .ret = result.ret, .exact = TRUE,
+                                                      .out = result.ret >= 0 ? out : NULL,
+                                                      .site = _rs_scenario_site (self, statement) },
+                                      result.final);
   rs_history_append (self->history, snapshot);
   g_array_append_val (self->step_statements, index);
   self->step++;
@@ -433,7 +371,6 @@ rs_scenario_session_step (RsSession  *session,
   if (result.final)
     {
       self->finished = TRUE;
-      write_leak_report (self, snapshot);
       free_leftovers (self);
     }
   return snapshot;
@@ -484,15 +421,6 @@ rs_scenario_session_get_step_location (RsScenarioSession *self,
   if (column != NULL)
     *column = statement->column;
   return TRUE;
-}
-
-const char *const *
-rs_scenario_session_get_leak_report (RsScenarioSession *self)
-{
-  static const char *const none[] = { NULL };
-
-  g_return_val_if_fail (RS_IS_SCENARIO_SESSION (self), NULL);
-  return self->finished ? (const char *const *) self->leak_report->pdata : none;
 }
 
 static Object *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-av.h: libav helpers shared by the data layer: automatic cleanup for
+ * rs-av-private.h: libav helpers shared by the data layer: automatic cleanup for
  * libav types and libav error codes in words.
  */
 #pragma once

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-tracker.h: exact buffer lifetimes without taking a reference to look.
+ * rs-tracker-private.h: exact buffer lifetimes without taking a reference to look.
  *
  * rs_tracker_wrap() replaces an AVBufferRef that is the only reference to its
  * buffer by a wrapper buffer over the same bytes (av_buffer_create with our
@@ -54,6 +54,16 @@ guint64    rs_tracker_wrap          (RsTracker      *tracker,
                                      RsBufferKind    kind,
                                      const char     *origin,
                                      const char     *holder);
+
+/* The same for a buffer first seen unwrapped as `id` (from
+ * rs_tracker_next_id): it keeps its id, and no "allocated" event is
+ * recorded, since it is not new. 0 gives a new id, as rs_tracker_wrap(). */
+guint64    rs_tracker_wrap_as       (RsTracker      *tracker,
+                                     AVBufferRef   **ref,
+                                     RsBufferKind    kind,
+                                     const char     *origin,
+                                     const char     *holder,
+                                     guint64         id);
 
 /* The id of a wrapped, live buffer, or 0 if `buffer` is not one of ours. */
 guint64    rs_tracker_lookup        (RsTracker      *tracker,

@@ -24,8 +24,6 @@
 #pragma once
 
 #include <glib-object.h>
-#include <libavcodec/packet.h>
-#include <libavutil/frame.h>
 
 #include "rs-scenario-parser.h"
 #include "rs-session.h"
@@ -46,8 +44,10 @@ RsScenarioSession *rs_scenario_session_new            (const char         *filen
                                                        gboolean            observe,
                                                        GError            **error);
 /* The same from a file; RS_ERROR_NOT_FOUND or RS_ERROR_IO if it cannot be
- * read. */
+ * read. When it does not compile, `rejected` (nullable) receives the parsed
+ * program with its diagnostics, owned by the caller: the file is parsed once. */
 RsScenarioSession *rs_scenario_session_new_from_file  (const char         *path,
+                                                       RsScenarioProgram **rejected,
                                                        GError            **error);
 
 /* The parsed program. Borrowed. */
@@ -57,20 +57,10 @@ gboolean           rs_scenario_session_get_step_location (RsScenarioSession *ses
                                                           guint              step,
                                                           int               *line,
                                                           int               *column);
-/* The leak report, one sentence a leak, once the session has finished
- * (empty before, and when nothing leaked). Borrowed, NULL-terminated. */
-const char *const *rs_scenario_session_get_leak_report (RsScenarioSession *session);
 
 /* Runs the next statement of an unobserved session (observe FALSE): FALSE
  * once the scenario has finished. */
 gboolean           rs_scenario_session_run_statement  (RsScenarioSession  *session);
-
-/* What the in-scope variable `name` points at now, or NULL (NULL, freed,
- * not declared yet). For tests and inspection; never modify it. Borrowed. */
-const AVPacket    *rs_scenario_session_peek_packet    (RsScenarioSession  *session,
-                                                       const char         *name);
-const AVFrame     *rs_scenario_session_peek_frame     (RsScenarioSession  *session,
-                                                       const char         *name);
 
 /* The RsScenarioResolveFunc for libav's names: AV_PIX_FMT_*, AV_SAMPLE_FMT_*,
  * AV_CH_LAYOUT_*, AV_PKT_FLAG_*, AV_NOPTS_VALUE, AV_INPUT_BUFFER_PADDING_SIZE. */

@@ -47,7 +47,7 @@ collect_held (RsScenarioSession *self,
         held->arrays[1] = frame->extended_data;
     }
   for (guint i = 0; i < held->n_refs; i++)
-    held->ids[i] = _rs_scenario_buffer_id (self, object, held->refs[i]);
+    held->ids[i] = _rs_scenario_buffer_id (self, held->refs[i]);
 }
 
 /* After a call that drops the destination's references without releasing
@@ -74,11 +74,13 @@ capture_dropped (RsScenarioSession         *self,
         continue;
 
       orphan = g_new0 (Orphan, 1);
-      *orphan = (Orphan) { before->refs[i], self->step, statement->line, call, before->ids[i] };
+      *orphan = (Orphan) { before->refs[i], before->ids[i] };
       g_ptr_array_add (self->orphans, orphan);
-      _rs_scenario_add_event (self, statement, RS_EVENT_LEAKED, before->ids[i],
-                              "%s dropped a reference to this buffer without releasing it: "
-                              "it is never unreferenced (a leak)", call);
+      _rs_scenario_add_event (self, statement, &(RsEvent) {
+        .kind = RS_EVENT_LOST, .buffer = before->ids[i], .handle = _rs_scenario_handle_id (self, object),
+        .call = g_intern_string (call), .count = 1,
+        .reason = g_str_equal (call, "av_init_packet") ? RS_LOSS_RESET : RS_LOSS_OVERWRITTEN,
+      });
     }
   for (guint i = 0; i < G_N_ELEMENTS (before->arrays); i++)
     if (before->arrays[i] != NULL && before->arrays[i] != after.arrays[0] &&
@@ -114,8 +116,8 @@ refuse_frame (RsScenarioSession         *self,
 {
   if (!frame_too_big (frame))
     return FALSE;
-  _rs_scenario_fault (self, statement, "refused: %s would allocate more than %d bytes (64 MiB) for "
-                      "this frame; not attempted", call, RS_SCENARIO_MAX_BYTES);
+  _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (call),
+                                                   .value = { 0, RS_SCENARIO_MAX_BYTES } });
   result->ret = RS_SCENARIO_RET_REFUSED;
   return TRUE;
 }
@@ -139,16 +141,17 @@ run_free (RsScenarioSession         *self,
   object = var->object;
   if (!var->initialized)
     {
-      _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would free a garbage pointer",
-                          name, function);
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (name),
+                                                       .call = g_intern_string (function) });
       return FALSE;
     }
   if (object == NULL)
     return TRUE;
   if (object->freed_line != 0)
     {
-      _rs_scenario_fault (self, statement, "double free: '%s' points to the %s already freed on line %d",
-                          name, _rs_scenario_struct_name (object), object->freed_line);
+      _rs_scenario_fault (self, statement, (RsEvent) {
+        .fault = RS_FAULT_DOUBLE_FREE, .handle = g_intern_string (name), .call = g_intern_string (function),
+        .value = { object->freed_line, _rs_scenario_handle_kind (object) } });
       return FALSE;
     }
 
@@ -218,8 +221,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
         }
       else if (value->kind == RS_SCENARIO_VALUE_NULL)
         {
-          _rs_scenario_fault (self, statement, "argument %u of %s is NULL: it would crash", k + 1,
-                              signature->name);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_ARGUMENT,
+                                                           .call = g_intern_string (signature->name),
+                                                           .value = { k + 1 } });
           return FALSE;
         }
       else if ((objects[k] = _rs_scenario_dereference (self, statement, value->variable, signature->name)) == NULL)
@@ -255,8 +259,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
     case RS_SCENARIO_NEW_PACKET:
       if (numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
-          _rs_scenario_fault (self, statement, "refused: size %d is over the limit of %d bytes (64 MiB); "
-                              "not attempted", numbers[1], RS_SCENARIO_MAX_BYTES);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG,
+                                                           .call = g_intern_string (signature->name),
+                                                           .value = { numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
         }
@@ -291,8 +296,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
     case RS_SCENARIO_GROW_PACKET:
       if ((gint64) packet->size + numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
-          _rs_scenario_fault (self, statement, "refused: growing %d bytes by %d is over the limit of %d "
-                              "bytes (64 MiB); not attempted", packet->size, numbers[1], RS_SCENARIO_MAX_BYTES);
+          _rs_scenario_fault (self, statement, (RsEvent) {
+            .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (signature->name),
+            .value = { (gint64) packet->size + numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
         }
@@ -303,8 +309,10 @@ _rs_scenario_run_call (RsScenarioSession         *self,
       if (numbers[1] < 0)
         {
           /* It would zero the padding before the data. */
-          _rs_scenario_fault (self, statement, "negative size %d: av_shrink_packet would write before the "
-                              "packet's data; not performed", numbers[1]);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NEGATIVE,
+                                                           .call = g_intern_string (signature->name),
+                                                           .field = g_intern_static_string ("size"),
+                                                           .value = { numbers[1] } });
           result->ret = RS_SCENARIO_RET_FAULT;
           return FALSE;
         }

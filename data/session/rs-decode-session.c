@@ -8,10 +8,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "rs-av.h"
+#include "rs-av-private.h"
 #include "rs-decode-session-private.h"
 #include "rs-error.h"
-#include "rs-media.h"
+#include "rs-media-private.h"
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (RsDecodeSession, rs_decode_session, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (RS_TYPE_SESSION, _rs_decode_session_iface_init))
@@ -71,7 +71,7 @@ wrap_all (RsTracker     *tracker,
 }
 
 /* The decoder's get_buffer2: libav's own allocation, then every plane buffer
- * is wrapped so its lifetime is exact (see rs-tracker.h). */
+ * is wrapped so its lifetime is exact (see rs-tracker-private.h). */
 static int
 tracked_get_buffer2 (AVCodecContext *context,
                      AVFrame        *frame,

@@ -470,13 +470,17 @@ rs_decode_session_step (RsSession  *session,
     return NULL;
 
   if (result.error != NULL)
-    rs_observer_add_event (self->observer, RS_EVENT_ERROR, 0, result.error);
+    rs_observer_add_event (self->observer, &(RsEvent) { .kind = RS_EVENT_ERROR, .message = result.error });
   log = rs_av_log_take ();
   for (guint i = 0; log != NULL && i < log->len; i++)
-    rs_observer_add_event (self->observer, RS_EVENT_WARNING, 0, g_ptr_array_index (log, i));
+    rs_observer_add_event (self->observer, &(RsEvent) { .kind = RS_EVENT_WARNING,
+                                                        .message = g_ptr_array_index (log, i) });
   observe_handles (self);
-  snapshot = rs_observer_finish_step (self->observer, result.call, result.args, result.ret,
-                                      self->exact, result.out, self->finished);
+  snapshot = rs_observer_finish_step (self->observer,
+                                      &(RsStepInfo) { .step = self->step, .call = result.call,
+                                                      .args = result.args, .ret = result.ret,
+                                                      .exact = self->exact, .out = result.out },
+                                      self->finished);
   rs_history_append (self->history, snapshot);
   self->step++;
   g_free (result.args);

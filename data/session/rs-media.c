@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-media"
 
-#include "rs-media.h"
+#include "rs-media-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rs-av.h"
+#include "rs-av-private.h"
 #include "rs-error.h"
 
 /* "scheme://..." where the scheme is letters, digits, + - . (RFC 3986). */

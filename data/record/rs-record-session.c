@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-record-session.c: a recording read back as snapshots. The reader
+ * (rs-recording-reader.h) gives each step's state with nodes shared between
+ * steps that did not change them; this turns them into the model's nodes,
+ * sharing the same way, and names what the program's debug info names.
+ */
+#define G_LOG_DOMAIN "rs-record"
+
+#include "rs-record-session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rs-error.h"
+#include "rs-recording-reader.h"
+#include "rs-site-resolver.h"
+
+struct _RsRecordSession {
+  GObject         parent_instance;
+
+  char           *name;
+  RsRecording    *recording;      /* owned */
+  RsSiteResolver *resolver;       /* owned */
+  RsHistory      *history;
+  guint           next;           /* the next step to read */
+  RsRecStep      *previous;       /* owned: the step before, whose nodes the next one shares */
+  GHashTable     *handle_nodes;   /* const RsRecHandle* of `previous` -> RsHandle* (borrowed from history) */
+  GHashTable     *buffer_nodes;   /* const RsRecBuffer* of `previous` -> RsBuffer* */
+  GHashTable     *handle_names;   /* guint64* handle id -> interned name */
+  GHashTable     *name_uses;      /* interned base name -> handles named after it so far */
+};
+
+static void rs_record_session_iface_init (RsSessionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RsRecordSession, rs_record_session, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (RS_TYPE_SESSION, rs_record_session_iface_init))
+
+static void
+rs_record_session_finalize (GObject *object)
+{
+  RsRecordSession *self = RS_RECORD_SESSION (object);
+
+  g_clear_pointer (&self->handle_nodes, g_hash_table_unref);
+  g_clear_pointer (&self->buffer_nodes, g_hash_table_unref);
+  g_clear_pointer (&self->handle_names, g_hash_table_unref);
+  g_clear_pointer (&self->name_uses, g_hash_table_unref);
+  g_clear_pointer (&self->previous, rs_rec_step_free);
+  g_clear_pointer (&self->history, rs_history_unref);
+  g_clear_pointer (&self->resolver, rs_site_resolver_free);
+  g_clear_pointer (&self->recording, rs_recording_free);
+  g_free (self->name);
+
+  G_OBJECT_CLASS (rs_record_session_parent_class)->finalize (object);
+}
+
+static void
+rs_record_session_class_init (RsRecordSessionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rs_record_session_finalize;
+}
+
+static void
+rs_record_session_init (RsRecordSession *self)
+{
+  self->history = rs_history_new ();
+  self->resolver = rs_site_resolver_new ();
+  self->handle_nodes = g_hash_table_new (NULL, NULL);
+  self->buffer_nodes = g_hash_table_new (NULL, NULL);
+  self->handle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->name_uses = g_hash_table_new (NULL, NULL);
+}
+
+gboolean
+rs_record_session_is_recording (const char *path)
+{
+  char magic[RS_REC_MAGIC_LEN];
+  gboolean is_recording;
+  FILE *file;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* Only a regular file: reading a FIFO nobody writes to would block. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = fopen (path, "rb")) == NULL)
+    return FALSE;
+  is_recording = fread (magic, 1, sizeof magic, file) == sizeof magic &&
+                 memcmp (magic, RS_REC_MAGIC, RS_REC_MAGIC_LEN) == 0;
+  fclose (file);
+  return is_recording;
+}
+
+RsRecordSession *
+rs_record_session_new (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  RsRecordSession *self;
+  RsRecording *recording;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  recording = rs_recording_open (path, &local_error);
+  if (recording == NULL)
+    {
+      /* The reader's message names the file and the reason. */
+      g_set_error_literal (error, RS_ERROR,
+                           g_error_matches (local_error, RS_RECORDING_ERROR, RS_RECORDING_ERROR_IO)
+                             ? RS_ERROR_IO : RS_ERROR_INVALID_INPUT,
+                           local_error->message);
+      return NULL;
+    }
+  self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
+  self->recording = recording;
+  self->name = g_path_get_basename (path);
+  return self;
+}
+
+const char *
+rs_record_session_get_program (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_program (self->recording);
+}
+
+const char *
+rs_record_session_get_end_reason (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_end_reason (self->recording);
+}
+
+/* Sites */
+
+static RsSite
+resolve_site (RsRecordSession *self,
+              const RsRecSite *site)
+{
+  const char *function = NULL, *file = NULL;
+  int line = 0, column = 0;
+
+  if (site->module == NULL)
+    return (RsSite) { 0 };
+  rs_site_resolver_lookup (self->resolver, site->module, site->offset, &function, &file, &line, &column);
+  if (function == NULL && file == NULL)
+    {
+      /* No symbol either: where it is, as module + offset. */
+      g_autofree char *text = rs_site_format_module_offset (site->module, site->offset);
+
+      function = g_intern_string (text);
+    }
+  return (RsSite) { .file = file, .function = function, .line = line, .column = column };
+}
+
+/* "pkt@player.c:42", "frame@decode_one", then "#2", "#3" ... for the next
+ * ones born at the same place: stable for the handle's whole life. */
+static const char *
+handle_name (RsRecordSession   *self,
+             const RsRecHandle *handle,
+             const RsSite      *born)
+{
+  const char *name = g_hash_table_lookup (self->handle_names, &handle->id);
+  const char *kind = handle->kind == RS_REC_HANDLE_PACKET ? "pkt" : "frame";
+  g_autofree char *base = NULL;
+  guint uses;
+
+  if (name != NULL)
+    return name;
+  if (born->file != NULL)
+    {
+      g_autofree char *file = g_path_get_basename (born->file);
+      base = g_strdup_printf ("%s@%s:%d", kind, file, born->line);
+    }
+  else
+    base = g_strdup_printf ("%s@%s", kind, born->function != NULL ? born->function : "?");
+  name = g_intern_string (base);
+  uses = GPOINTER_TO_UINT (g_hash_table_lookup (self->name_uses, name)) + 1;
+  g_hash_table_insert (self->name_uses, (gpointer) name, GUINT_TO_POINTER (uses));
+  if (uses > 1)
+    {
+      g_autofree char *numbered = g_strdup_printf ("%s#%u", base, uses);
+      name = g_intern_string (numbered);
+    }
+  g_hash_table_insert (self->handle_names, g_memdup2 (&handle->id, sizeof handle->id), (gpointer) name);
+  return name;
+}
+
+/* Nodes */
+
+static RsHandle *
+make_handle (RsRecordSession   *self,
+             const RsRecHandle *rec,
+             gboolean           at_exit)
+{
+  RsSite born = resolve_site (self, &rec->born_site);
+  RsRef refs[64];
+  guint n_refs = MIN (rec->n_refs, G_N_ELEMENTS (refs));
+  RsHandle fields = {
+    .id = handle_name (self, rec, &born),
+    .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
+    .holder = g_intern_static_string ("program"), .slot = -1, .stream = rec->stream,
+    .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
+    .dts = rec->dts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->dts,
+    .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
+    .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
+    .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate,
+    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = born,
+    /* At the program's exit, a packet or frame it allocated is a leak. */
+    .leaked = at_exit && rec->allocated,
+  };
+
+  g_warn_if_fail (rec->n_refs <= G_N_ELEMENTS (refs));
+  for (guint i = 0; i < n_refs; i++)
+    refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
+  return rs_handle_new (&fields, refs, n_refs);
+}
+
+static RsBuffer *
+make_buffer (RsRecordSession   *self,
+             const RsRecBuffer *rec,
+             gboolean           at_exit)
+{
+  /* The program's own AVBufferRefs (kept in its variables, not in a packet
+   * or frame) are not libav's either; they are counted with libav's under
+   * the holder "program", which the reader names. */
+  int hidden = MAX (rec->refcount - rec->visible - rec->lost, 0);
+  RsBuffer fields = {
+    .id = rec->id, .kind = (RsBufferKind) rec->kind, .size = rec->size, .refcount = rec->refcount,
+    .visible = rec->visible, .hidden = hidden, .lost = rec->lost,
+    .holder = hidden > 0 ? g_intern_string (rec->holder != NULL ? rec->holder : "libav") : NULL,
+    .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
+    .writable = rec->writable, .leaked = at_exit, .site = resolve_site (self, &rec->born_site),
+  };
+
+  return rs_buffer_new (&fields);
+}
+
+static RsEventKind
+event_kind (RsRecEventKind kind)
+{
+  switch (kind)
+    {
+    case RS_REC_EVENT_ALLOCATED:  return RS_EVENT_ALLOCATED;
+    case RS_REC_EVENT_FREED:      return RS_EVENT_FREED;
+    case RS_REC_EVENT_OBSERVED:   return RS_EVENT_OBSERVED;
+    case RS_REC_EVENT_UNOBSERVED: return RS_EVENT_UNOBSERVED;
+    case RS_REC_EVENT_LOST:       return RS_EVENT_LOST;
+    case RS_REC_EVENT_ERROR:      return RS_EVENT_ERROR;
+    case RS_REC_EVENT_WARNING:
+    default:                      return RS_EVENT_WARNING;
+    }
+}
+
+/* Steps */
+
+static RsSnapshot *
+convert_step (RsRecordSession *self,
+              RsRecStep       *rec)
+{
+  gboolean at_exit = rs_recording_is_complete (self->recording) &&
+                     rec->step + 1 == rs_recording_get_n_steps (self->recording);
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (RsEvent));
+  g_autoptr(GHashTable) handle_nodes = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) buffer_nodes = g_hash_table_new (NULL, NULL);
+  const RsRecHandle *out = rec->out_handle != 0 ? rs_rec_step_find_handle (rec, rec->out_handle) : NULL;
+  RsStepInfo info = {
+    .step = rec->step, .call = rec->call, .ret = rec->ret, .exact = rec->exact,
+    .thread = rec->thread + 1, .site = resolve_site (self, &rec->site),
+  };
+  RsSnapshot *snapshot;
+
+  /* A node the reader shares with the step before is unchanged: so is ours. */
+  for (guint i = 0; i < rec->handles->len; i++)
+    {
+      const RsRecHandle *node = g_ptr_array_index (rec->handles, i);
+      RsHandle *handle = at_exit ? NULL : g_hash_table_lookup (self->handle_nodes, node);
+
+      handle = handle != NULL ? rs_handle_ref (handle) : make_handle (self, node, at_exit);
+      g_hash_table_insert (handle_nodes, (gpointer) node, handle);
+      g_ptr_array_add (handles, handle);
+    }
+  for (guint i = 0; i < rec->buffers->len; i++)
+    {
+      const RsRecBuffer *node = g_ptr_array_index (rec->buffers, i);
+      RsBuffer *buffer = at_exit ? NULL : g_hash_table_lookup (self->buffer_nodes, node);
+
+      buffer = buffer != NULL ? rs_buffer_ref (buffer) : make_buffer (self, node, at_exit);
+      g_hash_table_insert (buffer_nodes, (gpointer) node, buffer);
+      g_ptr_array_add (buffers, buffer);
+      if (at_exit)
+        g_array_append_val (events, ((RsEvent) { .kind = RS_EVENT_LEAKED, .buffer = node->id }));
+    }
+
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const RsRecEvent *e = &g_array_index (rec->events, RsRecEvent, i);
+      const RsRecHandle *holder = e->handle != 0 ? rs_rec_step_find_handle (rec, e->handle) : NULL;
+      const RsRecHandle *known = holder != NULL ? holder
+                                 : self->previous != NULL && e->handle != 0
+                                   ? rs_rec_step_find_handle (self->previous, e->handle) : NULL;
+      RsEvent event = { .kind = event_kind (e->kind), .buffer = e->buffer, .message = e->message };
+
+      if (event.kind == RS_EVENT_LOST)
+        {
+          RsSite born = known != NULL ? resolve_site (self, &known->born_site) : (RsSite) { 0 };
+
+          event.handle = known != NULL ? handle_name (self, known, &born) : NULL;
+          event.call = g_intern_string (rec->call);
+          event.site = info.site;
+          event.count = 1;
+          event.reason = g_str_equal (rec->call, "av_init_packet") ? RS_LOSS_RESET : RS_LOSS_OVERWRITTEN;
+        }
+      g_array_append_val (events, event);
+    }
+
+  if (out != NULL && rec->ret >= 0)
+    {
+      RsSite born = resolve_site (self, &out->born_site);
+      info.out = handle_name (self, out, &born);
+    }
+  snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
+
+  /* The next step compares its nodes with this one's. */
+  g_clear_pointer (&self->previous, rs_rec_step_free);
+  self->previous = rec;
+  g_hash_table_unref (self->handle_nodes);
+  self->handle_nodes = g_steal_pointer (&handle_nodes);
+  g_hash_table_unref (self->buffer_nodes);
+  self->buffer_nodes = g_steal_pointer (&buffer_nodes);
+  return snapshot;
+}
+
+static RsSnapshot *
+rs_record_session_step (RsSession  *session,
+                        GError    **error)
+{
+  RsRecordSession *self = RS_RECORD_SESSION (session);
+  g_autoptr(RsSnapshot) snapshot = NULL;
+  RsRecStep *rec;
+
+  if (self->next >= rs_recording_get_n_steps (self->recording))
+    return NULL;
+  rec = rs_recording_get_step (self->recording, self->next);
+  if (rec == NULL)
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: step %u cannot be read", self->name, self->next);
+      return NULL;
+    }
+  snapshot = convert_step (self, rec);
+  rs_history_append (self->history, snapshot);
+  self->next++;
+  return snapshot;
+}
+
+static gboolean
+rs_record_session_is_finished (RsSession *session)
+{
+  RsRecordSession *self = RS_RECORD_SESSION (session);
+
+  return self->next >= rs_recording_get_n_steps (self->recording);
+}
+
+static RsHistory *
+rs_record_session_get_history (RsSession *session)
+{
+  return RS_RECORD_SESSION (session)->history;
+}
+
+static const char *
+rs_record_session_get_name (RsSession *session)
+{
+  return RS_RECORD_SESSION (session)->name;
+}
+
+static void
+rs_record_session_iface_init (RsSessionInterface *iface)
+{
+  iface->step = rs_record_session_step;
+  iface->is_finished = rs_record_session_is_finished;
+  iface->get_history = rs_record_session_get_history;
+  iface->get_name = rs_record_session_get_name;
+}
