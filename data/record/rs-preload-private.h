@@ -369,7 +369,11 @@ void rs_tracker_atfork_release (void);
 /* ------------------------------------------------------------------ */
 /* Writer (rs-preload-writer.c), under the state lock. */
 
-bool     rs_writer_open        (const char *path);
+/* Opens the recording and claims it (flock). With `only_if_unused`, fails
+ * (EEXIST) when the file already holds something: another process of the
+ * run recorded there. */
+bool     rs_writer_open        (const char *path,
+                                bool        only_if_unused);
 void     rs_writer_close       (void);
 /* Returns the id of `string` (interned by content), 0 for NULL. */
 uint32_t rs_writer_string      (const char *string);

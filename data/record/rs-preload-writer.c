@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libavcodec/version.h>
@@ -206,8 +207,10 @@ rs_writer_module (uint32_t module)
 }
 
 bool
-rs_writer_open (const char *path)
+rs_writer_open (const char *path,
+                bool        only_if_unused)
 {
+  struct stat st;
   char exe[4096];
   ssize_t n;
   Bytes header = { 0 };
@@ -219,10 +222,15 @@ rs_writer_open (const char *path)
   writer.fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
   if (writer.fd < 0)
     return false;
-  if (flock (writer.fd, LOCK_EX | LOCK_NB) != 0 || ftruncate (writer.fd, 0) != 0)
+  if (flock (writer.fd, LOCK_EX | LOCK_NB) != 0 ||
+      (only_if_unused && (fstat (writer.fd, &st) != 0 || st.st_size > 0 || (errno = EEXIST, false))) ||
+      ftruncate (writer.fd, 0) != 0)
     {
+      int saved = errno;
+
       close (writer.fd);
       writer.fd = -1;
+      errno = saved;
       return false;
     }
 

@@ -8,7 +8,8 @@
  * program linked with libav records from the start. A process that is not
  * (a launcher: a shell script, libtool's wrapper, env, time) passes the
  * library on to what it runs, and records only if it loads libav itself
- * and calls it. When recording starts, the library takes itself out of
+ * and calls it; at its exit, if nothing it ran recorded, it leaves a
+ * recording of its exit alone. When recording starts, the library takes itself out of
  * LD_PRELOAD (and the variable out of the environment) so the programs the
  * recorded one runs are not recorded; a child it forks does not record.
  * One process records a file: the first locks it (flock); another that
@@ -396,7 +397,7 @@ static void remove_self_from_preload (void);
 
 /* Starts the recording, at most once. */
 static bool
-start_recording (void)
+start_recording (bool only_if_unused)
 {
   bool started;
 
@@ -406,9 +407,9 @@ start_recording (void)
       atomic_store (&armed, 0);
       remove_self_from_preload ();
       unsetenv ("REFSCOPE_RECORD_OUTPUT");
-      if (rs_writer_open (output_path))
+      if (rs_writer_open (output_path, only_if_unused))
         atomic_store (&recording, 1);
-      else if (errno != EWOULDBLOCK)
+      else if (errno != EWOULDBLOCK && errno != EEXIST)
         fprintf (stderr, "refscope: cannot record to %s: %m\n", output_path);
       free (output_path);
       output_path = NULL;
@@ -427,7 +428,7 @@ rs_call_begin (RsCall     *call,
     return false;
   if (rs_depth > 0 || rs_module_is_internal (caller))
     return false;
-  if (!rs_recording () && !start_recording ())
+  if (!rs_recording () && !start_recording (false))
     return false;
 
   memset (call, 0, sizeof *call);
@@ -664,12 +665,16 @@ rs_preload_start (void)
   pthread_atfork (atfork_prepare, atfork_parent, atfork_child);
   atomic_store (&armed, 1);
   if (use.uses_libav)
-    start_recording ();
+    start_recording (false);
 }
 
 __attribute__ ((destructor)) static void
 rs_preload_stop (void)
 {
+  /* A process that never called libav leaves a recording of its exit
+   * alone, unless a program it ran recorded (or records) there. */
+  if (!rs_recording () && atomic_load (&armed))
+    start_recording (true);
   atomic_store (&armed, 0);
   if (!rs_recording ())
     return;

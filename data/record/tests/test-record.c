@@ -632,6 +632,31 @@ test_fork (void)
   check_all_steps (recording);
 }
 
+/* A launcher (a shell that runs the program) passes the recorder on: the
+ * recording is the program's. A program without libav leaves a recording
+ * of its exit alone. */
+static void
+test_launcher (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *prog = program ("rec-decode");
+  const char *shell[] = { "/bin/sh", "-c", "\"$0\" \"$1\" 1 quiet; true", prog, file, NULL };
+  const char *plain[] = { "/bin/true", NULL };
+  g_autoptr(RsRecording) recording = record_same (shell, "launcher.rsrec", NULL);
+  g_autoptr(RsRecording) empty = record_same (plain, "no-libav.rsrec", NULL);
+  g_autoptr(RsRecStep) first = rs_recording_get_step (recording, 0);
+  g_autoptr(RsRecStep) end = last_step (empty);
+
+  check_all_steps (recording);
+  g_assert_cmpstr (first->call, ==, "avcodec_open2");
+  g_assert_cmpuint (rs_recording_get_n_steps (recording), >, 800);
+  g_assert_true (g_str_has_suffix (rs_recording_get_program (recording), "/rec-decode"));
+
+  g_assert_cmpuint (rs_recording_get_n_steps (empty), ==, 1);
+  g_assert_cmpstr (end->call, ==, "exit");
+  g_assert_cmpuint (end->handles->len + end->buffers->len, ==, 0);
+}
+
 /* A program's own get_buffer2 and opaques work as without the recorder;
  * the buffers it makes are wrapped at birth all the same. */
 static void
@@ -1001,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/record/leaks/clone", test_clone_leak);
   g_test_add_func ("/record/leaks/program-buffers", test_program_buffers);
   g_test_add_func ("/record/program/fork", test_fork);
+  g_test_add_func ("/record/program/launcher", test_launcher);
   g_test_add_func ("/record/program/own-get-buffer2", test_own_get_buffer2);
   g_test_add_func ("/record/program/own-get-buffer2-threads", test_own_get_buffer2_threads);
   g_test_add_func ("/record/program/threads", test_threads);
