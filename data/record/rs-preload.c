@@ -9,9 +9,10 @@
  * (a launcher: a shell script, libtool's wrapper, env, time) passes the
  * library on to what it runs, and records only if it loads libav itself
  * and calls it; at its exit, if nothing it ran recorded, it leaves a
- * recording of its exit alone. When recording starts, the library takes itself out of
- * LD_PRELOAD (and the variable out of the environment) so the programs the
- * recorded one runs are not recorded; a child it forks does not record.
+ * recording of its exit alone. When recording starts, the library takes
+ * itself out of LD_PRELOAD (and the variable out of the environment) so the
+ * programs the recorded one runs are not recorded; a child it forks does
+ * not record.
  * One process records a file: the first locks it (flock); another that
  * tries while it runs passes through unrecorded.
  *
@@ -137,15 +138,25 @@ static _Atomic (Table *) modules_table;
 static pthread_mutex_t modules_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *self_path;
 
+/* FFmpeg's libraries (not libavahi and the like). */
 static bool
 is_libav_name (const char *path)
 {
+  static const char *const names[] = {
+    "libavutil", "libavcodec", "libavformat", "libavfilter", "libavdevice",
+    "libavresample", "libswscale", "libswresample", "libpostproc",
+  };
   const char *base = strrchr (path, '/');
 
   base = base ? base + 1 : path;
-  return strncmp (base, "libav", 5) == 0 ||
-         strncmp (base, "libsw", 5) == 0 ||
-         strncmp (base, "libpostproc", 11) == 0;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      size_t len = strlen (names[i]);
+
+      if (strncmp (base, names[i], len) == 0 && (base[len] == '.' || base[len] == '-'))
+        return true;
+    }
+  return false;
 }
 
 typedef struct {
