@@ -721,7 +721,8 @@ rs_lesson_view_activate_message (RsLessonView *self,
       else
         get_line_range (self, message.line, &start, &end);
       gtk_text_buffer_select_range (GTK_TEXT_BUFFER (self->buffer), &start, &end);
-      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->source_view), &start, 0.2, FALSE, 0, 0);
+      /* By a mark: the lines' heights may not be known yet. */
+      scroll_to_line (self, message.line);
     }
   if (message.kind == RS_LESSON_MESSAGE_LEAK && message.buffer != 0)
     g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);

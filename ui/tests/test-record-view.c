@@ -139,6 +139,26 @@ line_has_tag (RsLessonView *view,
   return FALSE;
 }
 
+/* Whether the selected text is where the source is scrolled to. */
+static gboolean
+is_selection_visible (RsLessonView *view)
+{
+  GtkTextView *text_view = NULL;
+  GtkTextIter start, end;
+  GdkRectangle visible, location;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); text_view == NULL && child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_STACK (child))
+      text_view = GTK_TEXT_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (gtk_stack_get_child_by_name (GTK_STACK (child), "source"))));
+  g_assert_nonnull (text_view);
+  g_assert_true (gtk_text_view_get_buffer (text_view) == rs_lesson_view_get_buffer (view));
+  gtk_text_buffer_get_selection_bounds (rs_lesson_view_get_buffer (view), &start, &end);
+  gtk_text_view_get_visible_rect (text_view, &visible);
+  gtk_text_view_get_iter_location (text_view, &start, &location);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
 /* Whether `text` says "line N" (not "line N0"). */
 static gboolean
 mentions_line (const char *text,
@@ -277,8 +297,10 @@ test_record_view_leaks (void)
           g_assert_true (rs_snapshot_find_handle (last, selection->id)->leaked);
           g_assert_cmpstr (rs_inspector_get_title (rs_window_get_inspector (window)), ==, selection->id);
         }
-      /* Its line is shown selected in the source. */
+      /* Its line is shown selected in the source, scrolled into view. */
       g_assert_true (gtk_text_buffer_get_has_selection (rs_lesson_view_get_buffer (view)));
+      ui_test_spin_a_little ();
+      g_assert_true (is_selection_visible (view));
     }
 
   /* A click on a line goes to a step whose call is there: the clone. */
