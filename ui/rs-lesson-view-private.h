@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-lesson-view-private.h: shared by rs-lesson-view.c (the source, the
- * messages, a lesson) and rs-lesson-view-record.c (a recording: the
- * program's files read from disk, the leaks of its end).
+ * messages under it, the step shown), rs-lesson-view-lesson.c (a lesson:
+ * its title, its compile errors, its end) and rs-lesson-view-record.c (a
+ * recording: the program's files read from disk, its end).
  */
 #pragma once
 
@@ -70,6 +71,18 @@ struct _RsLessonView {
 void             _rs_lesson_view_set_text          (RsLessonView        *view,
                                                     const char          *filename,
                                                     const char          *text);
+/* The text a diagnostic or a statement at line:column is about: the word
+ * there, or up to the statement's `;` (`statement`). */
+void             _rs_lesson_view_get_span          (RsLessonView        *view,
+                                                    int                  line,
+                                                    int                  column,
+                                                    gboolean             statement,
+                                                    GtkTextIter         *start,
+                                                    GtkTextIter         *end);
+/* Scrolls `line` into view once the lines are laid out, a little clear of
+ * the edges. */
+void             _rs_lesson_view_scroll_to_line    (RsLessonView        *view,
+                                                    int                  line);
 /* Whether `site` is a line of the file shown. */
 gboolean         _rs_lesson_view_site_is_here      (RsLessonView        *view,
                                                     const RsSite        *site);
@@ -80,6 +93,7 @@ void             _rs_lesson_view_add_mark          (RsLessonView        *view,
 void             _rs_lesson_view_mark_leak         (RsLessonView        *view,
                                                     int                  line,
                                                     int                  column);
+void             _rs_lesson_view_clear_messages    (RsLessonView        *view);
 /* Lists a message under the source. Owned by the view. */
 RsLessonMessage *_rs_lesson_view_add_message       (RsLessonView        *view,
                                                     RsLessonMessageKind  kind,
@@ -94,6 +108,15 @@ RsLessonMessage *_rs_lesson_view_add_leak_message  (RsLessonView        *view,
                                                     const RsLeak        *leak,
                                                     RsSnapshot          *last,
                                                     const RsSite        *place);
+
+/* Lessons (rs-lesson-view-lesson.c). */
+/* The lesson's `source`, titled by its first comment line. */
+void             _rs_lesson_view_set_lesson_source (RsLessonView        *view,
+                                                    const char          *filename,
+                                                    const char          *source);
+/* A lesson's end: its leaks, each at the statement that lost it. */
+void             _rs_lesson_view_add_lesson_end    (RsLessonView        *view,
+                                                    RsSnapshot          *last);
 
 /* Recordings (rs-lesson-view-record.c). */
 void             _rs_lesson_view_init_record       (RsLessonView        *view);

@@ -10,11 +10,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Compile errors listed under the source; the rest are marked in it. (The
- * list is not scrolled: a scrolled window's natural height does not follow
- * the rows' wrapping.) */
-#define MAX_LISTED_ERRORS 4
-
 enum {
   SELECT_BUFFER,
   SELECT_HANDLE,
@@ -36,66 +31,6 @@ message_free (gpointer data)
   g_free (message->details);
   g_free (message->text);
   g_free (message);
-}
-
-/* ---- reading a lesson ---- */
-
-/* The first comment line: "Lesson 2: ..." from a leading block or line
- * comment; NULL if the source does not start with one. */
-static char *
-title_from_source (const char *source)
-{
-  const char *p = source;
-  const char *end;
-  g_autofree char *line = NULL;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (g_str_has_prefix (p, "//"))
-    p += 2;
-  else if (g_str_has_prefix (p, "/*"))
-    {
-      p += 2;
-      /* The first line of the comment with words on it. */
-      for (;;)
-        {
-          while (*p == '*' || *p == ' ' || *p == '\t')
-            p++;
-          if (*p == '/' && p[-1] == '*')
-            return NULL;
-          if (*p != '\n' && *p != '\r')
-            break;
-          p++;
-        }
-    }
-  else
-    return NULL;
-
-  end = p + strcspn (p, "\r\n");
-  line = g_strndup (p, end - p);
-  if (strstr (line, "*/") != NULL)
-    *strstr (line, "*/") = '\0';
-  g_strstrip (line);
-  /* A title, not a sentence. */
-  if (g_str_has_suffix (line, ".") && !g_str_has_suffix (line, ".."))
-    line[strlen (line) - 1] = '\0';
-  if (*line == '\0' || !g_utf8_validate (line, -1, NULL))
-    return NULL;
-  return g_steal_pointer (&line);
-}
-
-char *
-rs_lesson_read_title (const char *path)
-{
-  g_autofree char *contents = NULL;
-  char *title;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-  title = title_from_source (contents);
-  return title != NULL ? title : g_filename_display_basename (path);
 }
 
 /* ---- the source ---- */
@@ -126,16 +61,14 @@ get_line_range (RsLessonView *self,
     gtk_text_iter_forward_to_line_end (end);
 }
 
-/* The text a diagnostic or a statement at line:column is about: the word
- * there, or up to the statement's `;` (`statement`), at least one
- * character. */
-static void
-get_span (RsLessonView *self,
-          int           line,
-          int           column,
-          gboolean      statement,
-          GtkTextIter  *start,
-          GtkTextIter  *end)
+/* At least one character. */
+void
+_rs_lesson_view_get_span (RsLessonView *self,
+                          int           line,
+                          int           column,
+                          gboolean      statement,
+                          GtkTextIter  *start,
+                          GtkTextIter  *end)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
   GtkTextIter line_end;
@@ -223,22 +156,6 @@ _rs_lesson_view_set_text (RsLessonView *self,
   gtk_stack_set_visible_child (self->source_stack, GTK_WIDGET (self->source_scroller));
 }
 
-/* A lesson's source, titled by its first comment line. */
-static void
-set_source (RsLessonView *self,
-            const char   *filename,
-            const char   *source)
-{
-  g_autofree char *title = title_from_source (source != NULL ? source : "");
-  g_autofree char *display = filename != NULL ? g_filename_display_basename (filename) : g_strdup ("");
-
-  _rs_lesson_view_set_text (self, filename, source);
-  gtk_label_set_text (self->title_label, title != NULL ? title : display);
-  gtk_label_set_text (self->file_label, title != NULL ? display : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->file_label), title != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), NULL);
-}
-
 static gboolean
 scroll_now (gpointer data)
 {
@@ -259,10 +176,9 @@ queue_scroll (RsLessonView *self)
     self->scroll_id = g_idle_add (scroll_now, self);
 }
 
-/* Scrolls `line` into view, a little clear of the edges. */
-static void
-scroll_to_line (RsLessonView *self,
-                int           line)
+void
+_rs_lesson_view_scroll_to_line (RsLessonView *self,
+                                int           line)
 {
   GtkTextIter start, end;
 
@@ -282,8 +198,8 @@ on_page_size_changed (RsLessonView *self)
 
 /* ---- the messages ---- */
 
-static void
-clear_messages (RsLessonView *self)
+void
+_rs_lesson_view_clear_messages (RsLessonView *self)
 {
   GtkWidget *child;
 
@@ -422,7 +338,7 @@ _rs_lesson_view_mark_leak (RsLessonView *self,
 {
   GtkTextIter start, end;
 
-  get_span (self, line, column, TRUE, &start, &end);
+  _rs_lesson_view_get_span (self, line, column, TRUE, &start, &end);
   gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->leak_tag, &start, &end);
   _rs_lesson_view_add_mark (self, RS_LESSON_MARK_LEAK, line);
 }
@@ -467,17 +383,17 @@ rs_lesson_view_set_session (RsLessonView *self,
 
   if (!g_set_object (&self->session, session))
     return;
-  clear_messages (self);
+  _rs_lesson_view_clear_messages (self);
   _rs_lesson_view_clear_record (self);
   if (RS_IS_SCENARIO_SESSION (session))
     {
       RsScenarioProgram *program = rs_scenario_session_get_program (RS_SCENARIO_SESSION (session));
 
-      set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
+      _rs_lesson_view_set_lesson_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
     }
   else
     /* A recording's file follows the step shown. */
-    set_source (self, NULL, "");
+    _rs_lesson_view_set_lesson_source (self, NULL, "");
 }
 
 RsSession *
@@ -521,24 +437,6 @@ add_step_messages (RsLessonView *self,
     }
 }
 
-/* A lesson's end: its leaks, each at the statement that lost it. */
-static void
-add_lesson_end (RsLessonView *self,
-                RsSnapshot   *last)
-{
-  g_autoptr(GArray) leaks = rs_history_query_leaks (rs_session_get_history (self->session));
-
-  for (guint i = 0; i < leaks->len; i++)
-    {
-      const RsLeak *leak = &g_array_index (leaks, RsLeak, i);
-
-      _rs_lesson_view_add_leak_message (self, leak, last, leak->orphaned ? &leak->lost_site : NULL);
-    }
-  if (leaks->len == 0)
-    _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_NO_LEAK, _("Nothing leaked"),
-                                 _("Every buffer, packet and frame was freed"), 0, 0);
-}
-
 void
 rs_lesson_view_show_step (RsLessonView *self,
                           int           step,
@@ -551,7 +449,7 @@ rs_lesson_view_show_step (RsLessonView *self,
   g_return_if_fail (RS_IS_LESSON_VIEW (self));
 
   clear_current (self);
-  clear_messages (self);
+  _rs_lesson_view_clear_messages (self);
   if (self->session == NULL || step < 0)
     return;
 
@@ -566,7 +464,7 @@ rs_lesson_view_show_step (RsLessonView *self,
       if (RS_IS_RECORD_SESSION (self->session))
         _rs_lesson_view_add_record_end (self, snapshot);
       else
-        add_lesson_end (self, snapshot);
+        _rs_lesson_view_add_lesson_end (self, snapshot);
       mark_leak_sources (self);
     }
 
@@ -585,7 +483,7 @@ rs_lesson_view_show_step (RsLessonView *self,
                                  &start, &end);
       _rs_lesson_view_add_mark (self, RS_LESSON_MARK_CURRENT, line);
       self->current_line = line;
-      scroll_to_line (self, line);
+      _rs_lesson_view_scroll_to_line (self, line);
     }
   else if (at_end)
     {
@@ -596,54 +494,11 @@ rs_lesson_view_show_step (RsLessonView *self,
 
           if (message->line > 0)
             {
-              scroll_to_line (self, message->line);
+              _rs_lesson_view_scroll_to_line (self, message->line);
               break;
             }
         }
     }
-}
-
-void
-rs_lesson_view_show_errors (RsLessonView      *self,
-                            RsScenarioProgram *program)
-{
-  guint n;
-  g_autofree char *heading = NULL;
-
-  g_return_if_fail (RS_IS_LESSON_VIEW (self));
-  g_return_if_fail (program != NULL);
-
-  g_clear_object (&self->session);
-  clear_messages (self);
-  _rs_lesson_view_clear_record (self);
-  set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
-
-  n = rs_scenario_program_get_n_diagnostics (program);
-  for (guint i = 0; i < n; i++)
-    {
-      const RsScenarioDiagnostic *diagnostic = rs_scenario_program_get_diagnostic (program, i);
-      g_autofree char *details = g_strdup_printf (_("Line %d, column %d"), diagnostic->line, diagnostic->column);
-      GtkTextIter start, end;
-
-      get_span (self, diagnostic->line, diagnostic->column, FALSE, &start, &end);
-      gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->error_tag, &start, &end);
-      _rs_lesson_view_add_mark (self, RS_LESSON_MARK_ERROR, diagnostic->line);
-      if (i < MAX_LISTED_ERRORS || n == MAX_LISTED_ERRORS + 1)
-        _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, diagnostic->message, details,
-                     diagnostic->line, diagnostic->column);
-    }
-  if (n > MAX_LISTED_ERRORS + 1)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "%u more error", "%u more errors",
-                                                            n - MAX_LISTED_ERRORS), n - MAX_LISTED_ERRORS);
-
-      _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, more, _("Marked in the source"),
-                   rs_scenario_program_get_diagnostic (program, MAX_LISTED_ERRORS)->line, 0);
-    }
-  heading = g_strdup_printf (g_dngettext (NULL, "%u error: nothing runs", "%u errors: nothing runs", n), n);
-  gtk_label_set_text (self->messages_heading, heading);
-  if (n > 0)
-    scroll_to_line (self, rs_scenario_program_get_diagnostic (program, 0)->line);
 }
 
 int
@@ -716,13 +571,13 @@ rs_lesson_view_activate_message (RsLessonView *self,
 
       /* Selected, so the eye finds it. */
       if (message.column > 0)
-        get_span (self, message.line, message.column,
+        _rs_lesson_view_get_span (self, message.line, message.column,
                   message.kind != RS_LESSON_MESSAGE_COMPILE_ERROR, &start, &end);
       else
         get_line_range (self, message.line, &start, &end);
       gtk_text_buffer_select_range (GTK_TEXT_BUFFER (self->buffer), &start, &end);
       /* By a mark: the lines' heights may not be known yet. */
-      scroll_to_line (self, message.line);
+      _rs_lesson_view_scroll_to_line (self, message.line);
     }
   if (message.kind == RS_LESSON_MESSAGE_LEAK && message.buffer != 0)
     g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);
@@ -927,5 +782,5 @@ rs_lesson_view_init (RsLessonView *self)
                            G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   on_dark_changed (self, NULL, style_manager);
-  set_source (self, NULL, "");
+  _rs_lesson_view_set_lesson_source (self, NULL, "");
 }
