@@ -143,13 +143,14 @@ find_program (const char  *program,
   return NULL;
 }
 
-/* Whether the dynamic loader of a dynamically linked ELF file reads
- * LD_PRELOAD: a static executable has no PT_INTERP, so no loader runs. A
- * script is fine: its interpreter runs, and that is what is recorded. So
- * is anything else, which execvp hands to /bin/sh. */
+/* Whether the dynamic loader will load the recorder into the ELF file at
+ * `path`: a static executable has no PT_INTERP, so no loader runs, and a
+ * loader skips a library of the other ELF class. A script is fine: its
+ * interpreter runs, and that is what is recorded. So is anything else,
+ * which execvp hands to /bin/sh. */
 static gboolean
-is_dynamically_linked (const char  *path,
-                       const char **reason)
+loader_reads_preload (const char  *path,
+                      const char **reason)
 {
   gboolean dynamic = TRUE;
   Elf *elf;
@@ -168,6 +169,13 @@ is_dynamically_linked (const char  *path,
       if (header.e_type != ET_EXEC && header.e_type != ET_DYN)
         {
           *reason = "not an executable (an ELF object or core file)";
+          dynamic = FALSE;
+        }
+      else if (header.e_ident[EI_CLASS] != (sizeof (void *) == 8 ? ELFCLASS64 : ELFCLASS32))
+        {
+          /* The loader would skip the recorder, built like refscope. */
+          *reason = sizeof (void *) == 8 ? "it is a 32-bit program; the recorder is 64-bit"
+                                         : "it is a 64-bit program; the recorder is 32-bit";
           dynamic = FALSE;
         }
       else if (elf_getphdrnum (elf, &n_headers) == 0)
@@ -216,7 +224,7 @@ why_not_recordable (const char *path)
   if (!nosuid && (info.st_mode & S_ISGID) != 0 && info.st_gid != getgid ())
     return "it is setgid: the dynamic loader ignores LD_PRELOAD in setgid programs";
 
-  if (!is_dynamically_linked (path, &reason))
+  if (!loader_reads_preload (path, &reason))
     return reason;
   return NULL;
 }

@@ -283,6 +283,22 @@ rs_event_kind_to_string (RsEventKind kind)
 }
 
 const char *
+rs_fault_to_string (RsFault fault)
+{
+  static const char *const names[] = {
+    [RS_FAULT_NONE] = NULL, [RS_FAULT_UNINITIALIZED] = "uninitialized", [RS_FAULT_NULL_POINTER] = "null_pointer",
+    [RS_FAULT_USE_AFTER_FREE] = "use_after_free", [RS_FAULT_DOUBLE_FREE] = "double_free",
+    [RS_FAULT_NULL_ARGUMENT] = "null_argument", [RS_FAULT_TOO_BIG] = "too_big", [RS_FAULT_NEGATIVE] = "negative",
+    [RS_FAULT_HOLDS_BUFFERS] = "holds_buffers", [RS_FAULT_NOT_A_LAYOUT] = "not_a_layout",
+    [RS_FAULT_OUT_OF_RANGE] = "out_of_range", [RS_FAULT_NOT_AN_INT] = "not_an_int",
+    [RS_FAULT_OUT_OF_BOUNDS] = "out_of_bounds", [RS_FAULT_ARITHMETIC] = "arithmetic",
+  };
+
+  g_return_val_if_fail ((guint) fault < G_N_ELEMENTS (names), NULL);
+  return names[fault];
+}
+
+const char *
 rs_loss_reason_to_string (RsLossReason reason)
 {
   switch (reason)

@@ -54,6 +54,29 @@ typedef enum {
                          * pointer was overwritten, or went out of scope */
 } RsLossReason;
 
+/* What Refscope stopped a lesson from doing, or refused (RS_EVENT_ERROR).
+ * The fields an event of each kind sets are named after it. */
+typedef enum {
+  RS_FAULT_NONE,             /* libav's own failure, or a recording's: `message` says what */
+  RS_FAULT_UNINITIALIZED,    /* `handle` is used uninitialized (by `call`, if set) */
+  RS_FAULT_NULL_POINTER,     /* `handle` is NULL: `call` would crash */
+  RS_FAULT_USE_AFTER_FREE,   /* `handle` points to the struct (value[1]: RsHandleKind) freed on
+                              * line value[0]: `call` would use freed memory */
+  RS_FAULT_DOUBLE_FREE,      /* `handle` points to the struct (value[1]) already freed on line value[0] */
+  RS_FAULT_NULL_ARGUMENT,    /* argument value[0] of `call` is NULL */
+  RS_FAULT_TOO_BIG,          /* `call` would allocate value[0] bytes (0: more than the limit),
+                              * over the limit of value[1]: not attempted */
+  RS_FAULT_NEGATIVE,         /* `call`'s `field` (size, length, offset) is negative: value[0] */
+  RS_FAULT_HOLDS_BUFFERS,    /* setting `handle`->`field` while it holds buffers: not performed */
+  RS_FAULT_NOT_A_LAYOUT,     /* `handle`->channel_layout = value[0] is no channel layout */
+  RS_FAULT_OUT_OF_RANGE,     /* `handle`->`field` (or its index) value[0] is outside
+                              * [value[1], value[2]]: not performed */
+  RS_FAULT_NOT_AN_INT,       /* value[0] does not fit in an int */
+  RS_FAULT_OUT_OF_BOUNDS,    /* `call` of value[0] bytes at offset value[1] of `handle`, which
+                              * has value[2] bytes: not performed */
+  RS_FAULT_ARITHMETIC,       /* `field` names the problem: "division by zero", "integer overflow" */
+} RsFault;
+
 /* Where in a program something happened: a lesson's line and column, or a
  * recorded program's call site. Strings are interned; NULL and 0 when
  * unknown. */
@@ -134,7 +157,10 @@ typedef struct {
   RsSite        site;      /* lessons and recordings: where in the program */
   RsLossReason  reason;    /* LOST */
   int           count;     /* LOST: references lost; UNSAFE_WRITE: the refcount written through */
-  const char   *message;   /* ERROR, WARNING: the checker's or libav's own text, without a
+  RsFault       fault;     /* ERROR: what Refscope stopped, with `handle`, `call`, `field`, `value` */
+  const char   *field;     /* interned: the field or argument concerned, or NULL */
+  gint64        value[3];  /* the numbers of the fault (see RsFault) */
+  const char   *message;   /* ERROR, WARNING: libav's own text (or a recording's), without a
                             * location; NULL otherwise. Owned by the snapshot */
 } RsEvent;
 
@@ -180,6 +206,8 @@ gpointer    rs_buffer_set_cache      (const RsBuffer *buffer,
 const char *rs_buffer_kind_to_string (RsBufferKind    kind);
 const char *rs_event_kind_to_string  (RsEventKind     kind);
 const char *rs_handle_kind_to_string (RsHandleKind    kind);
+/* "null_pointer", "use_after_free", ... (trace words); NULL for RS_FAULT_NONE. */
+const char *rs_fault_to_string       (RsFault         fault);
 /* "reset", "overwritten", "unreachable" (trace words). */
 const char *rs_loss_reason_to_string (RsLossReason    reason);
 

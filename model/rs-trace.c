@@ -264,6 +264,17 @@ step_events (const RsSnapshot *snapshot)
         json_object_set_string_member (e, "reason", rs_loss_reason_to_string (event->reason));
       if (event->count > 0)
         json_object_set_int_member (e, "count", event->count);
+      if (event->fault != RS_FAULT_NONE)
+        {
+          JsonArray *values = json_array_sized_new (G_N_ELEMENTS (event->value));
+
+          json_object_set_string_member (e, "fault", rs_fault_to_string (event->fault));
+          for (guint v = 0; v < G_N_ELEMENTS (event->value); v++)
+            json_array_add_int_element (values, event->value[v]);
+          json_object_set_array_member (e, "values", values);
+        }
+      if (event->field != NULL)
+        json_object_set_string_member (e, "field", event->field);
       if ((site = site_object (&event->site)) != NULL)
         json_object_set_object_member (e, "site", site);
       if (event->message != NULL)

@@ -81,6 +81,71 @@ rs_findings_describe_loss (const RsEvent *loss,
   return g_strdup_printf (_("lost at step %u: %s"), step, cause);
 }
 
+static const char *
+struct_name (gint64 kind)
+{
+  return kind == RS_HANDLE_FRAME ? "AVFrame" : "AVPacket";
+}
+
+/* What Refscope stopped, and why. */
+static char *
+describe_fault (const RsEvent *event)
+{
+  const gint64 *v = event->value;
+  const char *call = event->call != NULL ? event->call : _("the call");
+
+  switch (event->fault)
+    {
+    case RS_FAULT_UNINITIALIZED:
+      if (event->call != NULL)
+        return g_strdup_printf (_("'%s' is used uninitialized: %s would use a garbage pointer"), event->handle, call);
+      return g_strdup_printf (_("'%s' is used uninitialized"), event->handle);
+    case RS_FAULT_NULL_POINTER:
+      return g_strdup_printf (_("%s is NULL: %s would crash; not performed"), event->handle, call);
+    case RS_FAULT_USE_AFTER_FREE:
+      return g_strdup_printf (_("use after free: '%s' points to the %s freed on line %d; %s would use freed memory"),
+                              event->handle, struct_name (v[1]), (int) v[0], call);
+    case RS_FAULT_DOUBLE_FREE:
+      return g_strdup_printf (_("double free: '%s' points to the %s already freed on line %d"),
+                              event->handle, struct_name (v[1]), (int) v[0]);
+    case RS_FAULT_NULL_ARGUMENT:
+      return g_strdup_printf (_("argument %d of %s is NULL: it would crash"), (int) v[0], call);
+    case RS_FAULT_TOO_BIG:
+      if (v[0] > 0)
+        return g_strdup_printf (_("refused: %s would allocate %" PRId64 " bytes, over the limit of %" PRId64
+                                  " bytes; not attempted"), call, (int64_t) v[0], (int64_t) v[1]);
+      return g_strdup_printf (_("refused: %s would allocate more than %" PRId64 " bytes; not attempted"),
+                              call, (int64_t) v[1]);
+    case RS_FAULT_NEGATIVE:
+      return g_strdup_printf (_("%s: negative %s %" PRId64 "; not performed"), call, event->field, (int64_t) v[0]);
+    case RS_FAULT_HOLDS_BUFFERS:
+      return g_strdup_printf (_("'%s' holds buffers: changing %s->%s now would make its fields disagree with "
+                                "them (call av_frame_unref first); not performed"),
+                              event->handle, event->handle, event->field);
+    case RS_FAULT_NOT_A_LAYOUT:
+      return g_strdup_printf (_("%s->channel_layout: %#" PRIx64 " is not a channel layout"),
+                              event->handle, (uint64_t) v[0]);
+    case RS_FAULT_OUT_OF_RANGE:
+      if (event->handle != NULL)
+        return g_strdup_printf (_("refused: %s->%s = %" PRId64 " is out of range (%" PRId64 " to %" PRId64
+                                  "); not performed"), event->handle, event->field,
+                                (int64_t) v[0], (int64_t) v[1], (int64_t) v[2]);
+      return g_strdup_printf (_("%s[%" PRId64 "] is out of range (%" PRId64 " to %" PRId64 ")"),
+                              event->field, (int64_t) v[0], (int64_t) v[1], (int64_t) v[2]);
+    case RS_FAULT_NOT_AN_INT:
+      return g_strdup_printf (_("%" PRId64 " does not fit in an int"), (int64_t) v[0]);
+    case RS_FAULT_OUT_OF_BOUNDS:
+      return g_strdup_printf (_("out of bounds: %s of %" PRId64 " bytes at offset %" PRId64 " of %s, which has %"
+                                PRId64 " bytes; not performed"), call, (int64_t) v[0], (int64_t) v[1],
+                              event->handle, (int64_t) v[2]);
+    case RS_FAULT_ARITHMETIC:
+      return g_strdup (event->field);
+    case RS_FAULT_NONE:
+    default:
+      return g_strdup (event->message != NULL ? event->message : _("the call failed"));
+    }
+}
+
 char *
 rs_findings_describe_event (const RsEvent *event,
                             guint          step,
@@ -91,7 +156,7 @@ rs_findings_describe_event (const RsEvent *event,
   switch (event->kind)
     {
     case RS_EVENT_ERROR:
-      return g_strdup (event->message != NULL ? event->message : _("the call failed"));
+      return describe_fault (event);
     case RS_EVENT_WARNING:
       return g_strdup (event->message);
     case RS_EVENT_LOST:

@@ -116,8 +116,8 @@ refuse_frame (RsScenarioSession         *self,
 {
   if (!frame_too_big (frame))
     return FALSE;
-  _rs_scenario_fault (self, statement, "refused: %s would allocate more than %d bytes (64 MiB) for "
-                      "this frame; not attempted", call, RS_SCENARIO_MAX_BYTES);
+  _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (call),
+                                                   .value = { 0, RS_SCENARIO_MAX_BYTES } });
   result->ret = RS_SCENARIO_RET_REFUSED;
   return TRUE;
 }
@@ -141,16 +141,17 @@ run_free (RsScenarioSession         *self,
   object = var->object;
   if (!var->initialized)
     {
-      _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would free a garbage pointer",
-                          name, function);
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (name),
+                                                       .call = g_intern_string (function) });
       return FALSE;
     }
   if (object == NULL)
     return TRUE;
   if (object->freed_line != 0)
     {
-      _rs_scenario_fault (self, statement, "double free: '%s' points to the %s already freed on line %d",
-                          name, _rs_scenario_struct_name (object), object->freed_line);
+      _rs_scenario_fault (self, statement, (RsEvent) {
+        .fault = RS_FAULT_DOUBLE_FREE, .handle = g_intern_string (name), .call = g_intern_string (function),
+        .value = { object->freed_line, _rs_scenario_handle_kind (object) } });
       return FALSE;
     }
 
@@ -220,8 +221,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
         }
       else if (value->kind == RS_SCENARIO_VALUE_NULL)
         {
-          _rs_scenario_fault (self, statement, "argument %u of %s is NULL: it would crash", k + 1,
-                              signature->name);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_ARGUMENT,
+                                                           .call = g_intern_string (signature->name),
+                                                           .value = { k + 1 } });
           return FALSE;
         }
       else if ((objects[k] = _rs_scenario_dereference (self, statement, value->variable, signature->name)) == NULL)
@@ -257,8 +259,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
     case RS_SCENARIO_NEW_PACKET:
       if (numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
-          _rs_scenario_fault (self, statement, "refused: size %d is over the limit of %d bytes (64 MiB); "
-                              "not attempted", numbers[1], RS_SCENARIO_MAX_BYTES);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG,
+                                                           .call = g_intern_string (signature->name),
+                                                           .value = { numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
         }
@@ -293,8 +296,9 @@ _rs_scenario_run_call (RsScenarioSession         *self,
     case RS_SCENARIO_GROW_PACKET:
       if ((gint64) packet->size + numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
-          _rs_scenario_fault (self, statement, "refused: growing %d bytes by %d is over the limit of %d "
-                              "bytes (64 MiB); not attempted", packet->size, numbers[1], RS_SCENARIO_MAX_BYTES);
+          _rs_scenario_fault (self, statement, (RsEvent) {
+            .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (signature->name),
+            .value = { (gint64) packet->size + numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
         }
@@ -305,8 +309,10 @@ _rs_scenario_run_call (RsScenarioSession         *self,
       if (numbers[1] < 0)
         {
           /* It would zero the padding before the data. */
-          _rs_scenario_fault (self, statement, "negative size %d: av_shrink_packet would write before the "
-                              "packet's data; not performed", numbers[1]);
+          _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NEGATIVE,
+                                                           .call = g_intern_string (signature->name),
+                                                           .field = g_intern_static_string ("size"),
+                                                           .value = { numbers[1] } });
           result->ret = RS_SCENARIO_RET_FAULT;
           return FALSE;
         }

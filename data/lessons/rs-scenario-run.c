@@ -96,8 +96,8 @@ set_frame_field (RsScenarioSession         *self,
   if (changes_layout (field) && frame->buf[0] != NULL)
     {
       /* libav trusts the fields to describe the buffers (av_frame_copy). */
-      _rs_scenario_fault (self, statement, "'%s' holds buffers: changing %s->%s now would make its fields "
-                          "disagree with them (call av_frame_unref first); not performed", name, name, field);
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_HOLDS_BUFFERS, .handle = g_intern_string (name),
+                                                       .field = g_intern_string (field) });
       return;
     }
   if (g_str_equal (field, "pts"))
@@ -106,12 +106,13 @@ set_frame_field (RsScenarioSession         *self,
     {
       av_channel_layout_uninit (&frame->ch_layout);
       if (av_channel_layout_from_mask (&frame->ch_layout, value) < 0)
-        _rs_scenario_fault (self, statement, "%s->channel_layout: %#" G_GINT64_MODIFIER "x is not a channel "
-                            "layout", name, value);
+        _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NOT_A_LAYOUT,
+                                                         .handle = g_intern_string (name), .value = { value } });
     }
   else if (value > limit || value < (g_str_equal (field, "format") ? G_MININT : 0))
-    _rs_scenario_fault (self, statement, "refused: %s->%s = %" G_GINT64_FORMAT " is out of range (the "
-                        "limit is %" G_GINT64_FORMAT "); not performed", name, field, value, limit);
+    _rs_scenario_fault (self, statement, (RsEvent) {
+      .fault = RS_FAULT_OUT_OF_RANGE, .handle = g_intern_string (name), .field = g_intern_string (field),
+      .value = { value, g_str_equal (field, "format") ? G_MININT : 0, limit } });
   else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
     {
       av_channel_layout_uninit (&frame->ch_layout);
@@ -148,7 +149,7 @@ set_field (RsScenarioSession         *self,
   packet = object->packet;
   if ((g_str_equal (field, "stream_index") || g_str_equal (field, "flags")) &&
       (value < G_MININT || value > G_MAXINT))
-    _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", value);
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NOT_AN_INT, .value = { value } });
   else if (g_str_equal (field, "pts"))
     packet->pts = value;
   else if (g_str_equal (field, "dts"))
@@ -222,8 +223,9 @@ run_write (RsScenarioSession         *self,
 
   if (object->frame != NULL && (plane < 0 || plane >= AV_NUM_DATA_POINTERS))
     {
-      _rs_scenario_fault (self, statement, "%s->data[%" G_GINT64_FORMAT "] does not exist (0 to %d)", name,
-                          plane, AV_NUM_DATA_POINTERS - 1);
+      _rs_scenario_fault (self, statement, (RsEvent) {
+        .fault = RS_FAULT_OUT_OF_RANGE, .handle = g_intern_string (name), .field = g_intern_static_string ("data"),
+        .value = { plane, 0, AV_NUM_DATA_POINTERS - 1 } });
       return;
     }
   destination = object->frame != NULL ? g_strdup_printf ("%s->data[%" G_GINT64_FORMAT "]", name, plane)
@@ -231,13 +233,16 @@ run_write (RsScenarioSession         *self,
   data = object->frame != NULL ? object->frame->data[plane] : object->packet->data;
   if (data == NULL)
     {
-      _rs_scenario_fault (self, statement, "%s is NULL: %s would crash; not performed", destination, function);
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_POINTER,
+                                                       .handle = g_intern_string (destination),
+                                                       .call = g_intern_string (function) });
       return;
     }
   if (length < 0 || offset < 0)
     {
-      _rs_scenario_fault (self, statement, "%s: negative %s %" G_GINT64_FORMAT "; not performed", function,
-                          length < 0 ? "length" : "offset", length < 0 ? length : offset);
+      _rs_scenario_fault (self, statement, (RsEvent) {
+        .fault = RS_FAULT_NEGATIVE, .call = g_intern_string (function),
+        .field = g_intern_static_string (length < 0 ? "length" : "offset"), .value = { length < 0 ? length : offset } });
       return;
     }
 
@@ -246,9 +251,9 @@ run_write (RsScenarioSession         *self,
   room = ref == NULL ? 0 : object->packet != NULL ? object->packet->size : ref->data + ref->size - data;
   if (ref == NULL || offset > room || length > room - offset)
     {
-      _rs_scenario_fault (self, statement, "out of bounds: %s of %" G_GINT64_FORMAT " bytes at offset %"
-                          G_GINT64_FORMAT " of %s, which has %" G_GINT64_FORMAT " bytes; not performed",
-                          function, length, offset, destination, room);
+      _rs_scenario_fault (self, statement, (RsEvent) {
+        .fault = RS_FAULT_OUT_OF_BOUNDS, .call = g_intern_string (function), .handle = g_intern_string (destination),
+        .value = { length, offset, room } });
       return;
     }
 
@@ -279,8 +284,8 @@ assign (RsScenarioSession         *self,
       break;
     case RS_SCENARIO_VALUE_VARIABLE:
       if (!self->variables[value->variable].initialized)
-        _rs_scenario_fault (self, statement, "'%s' is used uninitialized",
-                            _rs_scenario_variable_name (self, value->variable));
+        _rs_scenario_fault (self, statement, (RsEvent) {
+          .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (_rs_scenario_variable_name (self, value->variable)) });
       else
         set_pointer (self, statement, statement->variable, self->variables[value->variable].object);
       break;

@@ -84,17 +84,18 @@ void        _rs_scenario_add_event       (RsScenarioSession         *self,
 /* Where `statement` is in the source. */
 RsSite      _rs_scenario_site            (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement);
-/* An RS_EVENT_ERROR of the step in progress: what Refscope stopped, and
- * why (the checker's own text; its place is the event's site). */
+/* An RS_EVENT_ERROR of the step in progress: what Refscope stopped
+ * (`fault`'s RsFault and fields), at `statement`. */
 void        _rs_scenario_fault           (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
-                                          const char                *format,
-                                          ...) G_GNUC_PRINTF (3, 4);
+                                          RsEvent                    fault);
 /* No in-scope variable points at `object`. */
 gboolean    _rs_scenario_is_unreachable  (RsScenarioSession         *self,
                                           Object                    *object);
 const char *_rs_scenario_variable_name   (RsScenarioSession         *self,
                                           int                        index);
+/* RS_HANDLE_PACKET or RS_HANDLE_FRAME. */
+RsHandleKind _rs_scenario_handle_kind    (const Object              *object);
 /* "AVPacket" or "AVFrame". */
 const char *_rs_scenario_struct_name     (const Object              *object);
 /* The live object variable `index` points at, or NULL after reporting

@@ -43,16 +43,10 @@ _rs_scenario_add_event (RsScenarioSession         *self,
 void
 _rs_scenario_fault (RsScenarioSession         *self,
                     const RsScenarioStatement *statement,
-                    const char                *format,
-                    ...)
+                    RsEvent                    fault)
 {
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  _rs_scenario_add_event (self, statement, &(RsEvent) { .kind = RS_EVENT_ERROR, .message = text });
+  fault.kind = RS_EVENT_ERROR;
+  _rs_scenario_add_event (self, statement, &fault);
 }
 
 const char *
@@ -60,6 +54,12 @@ _rs_scenario_variable_name (RsScenarioSession *self,
                             int                index)
 {
   return rs_scenario_program_get_variable (self->program, index)->name;
+}
+
+RsHandleKind
+_rs_scenario_handle_kind (const Object *object)
+{
+  return object->type == RS_SCENARIO_TYPE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME;
 }
 
 const char *
@@ -118,12 +118,15 @@ _rs_scenario_dereference (RsScenarioSession         *self,
   const char *name = _rs_scenario_variable_name (self, index);
 
   if (!var->initialized)
-    _rs_scenario_fault (self, statement, "'%s' is used uninitialized: %s would read a garbage pointer", name, use);
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (name),
+                                                     .call = g_intern_string (use) });
   else if (var->object == NULL)
-    _rs_scenario_fault (self, statement, "'%s' is NULL: %s would crash", name, use);
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_POINTER, .handle = g_intern_string (name),
+                                                     .call = g_intern_string (use) });
   else if (var->object->freed_line != 0)
-    _rs_scenario_fault (self, statement, "use after free: '%s' points to the %s freed on line %d; %s would use "
-           "freed memory", name, _rs_scenario_struct_name (var->object), var->object->freed_line, use);
+    _rs_scenario_fault (self, statement, (RsEvent) {
+      .fault = RS_FAULT_USE_AFTER_FREE, .handle = g_intern_string (name), .call = g_intern_string (use),
+      .value = { var->object->freed_line, _rs_scenario_handle_kind (var->object) } });
   else
     return var->object;
   return NULL;
@@ -154,8 +157,9 @@ read_field (RsScenarioSession         *self,
     {
       if (index < 0 || index >= AV_NUM_DATA_POINTERS)
         {
-          _rs_scenario_fault (self, statement, "linesize[%" G_GINT64_FORMAT "] is out of range (0 to %d)", index,
-                 AV_NUM_DATA_POINTERS - 1);
+          _rs_scenario_fault (self, statement, (RsEvent) {
+            .fault = RS_FAULT_OUT_OF_RANGE, .field = g_intern_static_string ("linesize"),
+            .value = { index, 0, AV_NUM_DATA_POINTERS - 1 } });
           return FALSE;
         }
       *value = frame->linesize[index];
@@ -190,7 +194,8 @@ _rs_scenario_eval (RsScenarioSession         *self,
     case RS_SCENARIO_EXPR_VARIABLE:
       if (!self->variables[expr->variable].initialized)
         {
-          _rs_scenario_fault (self, statement, "'%s' is used uninitialized", _rs_scenario_variable_name (self, expr->variable));
+          _rs_scenario_fault (self, statement, (RsEvent) {
+            .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (_rs_scenario_variable_name (self, expr->variable)) });
           return FALSE;
         }
       *value = self->variables[expr->variable].number;
@@ -215,7 +220,7 @@ _rs_scenario_eval (RsScenarioSession         *self,
       break;
     }
   if (problem != NULL)
-    _rs_scenario_fault (self, statement, "%s", problem);
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_ARITHMETIC, .field = g_intern_string (problem) });
   return problem == NULL;
 }
 
@@ -231,7 +236,7 @@ _rs_scenario_eval_int (RsScenarioSession         *self,
     return FALSE;
   if (wide < G_MININT || wide > G_MAXINT)
     {
-      _rs_scenario_fault (self, statement, "%" G_GINT64_FORMAT " does not fit in an int", wide);
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NOT_AN_INT, .value = { wide } });
       return FALSE;
     }
   *value = (int) wide;

@@ -80,7 +80,8 @@ rs_record_session_is_recording (const char *path)
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if ((file = fopen (path, "rb")) == NULL)
+  /* Only a regular file: reading a FIFO nobody writes to would block. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || (file = fopen (path, "rb")) == NULL)
     return FALSE;
   is_recording = fread (magic, 1, sizeof magic, file) == sizeof magic &&
                  memcmp (magic, RS_REC_MAGIC, RS_REC_MAGIC_LEN) == 0;

@@ -693,6 +693,29 @@ def group_seeds(tap, ctx):
 
     tap.check('seed-test1 recorded without --output: seed-test1.PID.rstrace', default_output)
 
+    def exported():
+        # --export renders a recording's steps, one file a step and format,
+        # numbered like the trace's steps.
+        recording = ctx.record(ctx.command('seed-test2'))
+        problems, steps = converted(ctx, recording)
+        if steps is None:
+            return problems
+        out = os.path.join(ctx.tmp, 'seed-test2-export')
+        os.makedirs(out, exist_ok=True)
+        r = run([ctx.refscope, '--headless', f'--export={out}', '--format=dot,svg', recording.path])
+        if r.status != 0:
+            return r.describe()
+        made = sorted(os.listdir(out))
+        wanted = sorted(f'step-{i:06d}.{f}' for i in range(len(steps)) for f in ('dot', 'svg'))
+        if made != wanted:
+            return [f'--export made {made[:6]}..., expected {wanted[:6]}... ({len(wanted)} files)']
+        lost = [i for i, s in enumerate(steps) if any(e['event'] == 'lost' for e in s['events'])]
+        dot = open(os.path.join(out, f'step-{lost[0]:06d}.dot')).read() if lost else ''
+        return [] if 'lost' in dot else [f'the graph of the step that loses a reference draws no "lost" node']
+
+    tap.check('seed-test2 recording --export=DIR --format=dot,svg: a graph a step; the lost reference drawn',
+              exported)
+
 
 def group_planted_leaks(tap, ctx):
     argv = ctx.command('planted-leaks', ctx.sample('sample.mp4'))
