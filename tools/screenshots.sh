@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Regenerates screenshots/*.png: the window on the bundled sample and on the
-# bundled lessons, under a virtual X server, driven with xdotool, captured
-# with ImageMagick's import.
+# Regenerates screenshots/*.png: the window on the bundled sample, on the
+# bundled lessons and on a recording of tests/record/planted-leaks, under a
+# virtual X server, driven with xdotool, captured with ImageMagick's import.
 #
 #   tools/screenshots.sh [BUILD_DIR]      (default: _build)
 #
@@ -33,7 +33,7 @@ shot() {
   shift 2
   "$refscope" "$@" >/dev/null 2>&1 &
   pid=$!
-  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$')
+  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$')
   sleep 1.5
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
@@ -93,3 +93,13 @@ void av_packet_test2() {
 LESSON
 shot lesson-errors "" "$bad"
 rm -r "$(dirname "$bad")"
+
+# A recording: `refscope record` on tests/record/planted-leaks, opened at
+# its end beside the program's source; the orphaned packet's row clicked
+# selects its buffer (its lost reference in the inspector) and shows the
+# line that orphaned it.
+rec=$(mktemp -d)
+"$refscope" record --output="$rec/planted-leaks.rstrace" -- \
+  "$PWD/$build/tests/record/planted-leaks" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
+shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+rm -r "$rec"

@@ -1,68 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-lesson-view"
 
-#include "rs-lesson-view.h"
+#include "rs-lesson-view-private.h"
 
 #include "rs-findings.h"
+#include "rs-record-session.h"
+#include "rs-scenario-session.h"
 
-#include <adwaita.h>
 #include <glib/gi18n.h>
-#include <gtksourceview/gtksource.h>
 #include <string.h>
-
-/* Compile errors listed under the source; the rest are marked in it. (The
- * list is not scrolled: a scrolled window's natural height does not follow
- * the rows' wrapping.) */
-#define MAX_LISTED_ERRORS 4
-
-/* The gutter marks (GtkSourceMark categories). */
-#define MARK_CURRENT "rs-current"
-#define MARK_ERROR   "rs-error"
-#define MARK_LEAK    "rs-leak"
-
-typedef struct {
-  RsLessonMessageKind  kind;
-  char                *title;
-  char                *details;  /* nullable */
-  char                *text;     /* "title — details" */
-  int                  line;     /* 0: none */
-  int                  column;
-  guint64              buffer;   /* leaks: the buffer, 0 if none */
-  int                  step;     /* leaks without a buffer: the step, or -1 */
-} Message;
-
-struct _RsLessonView {
-  GtkWidget           parent_instance;
-
-  /* Template children. */
-  GtkLabel           *title_label;
-  GtkLabel           *file_label;
-  GtkScrolledWindow  *source_scroller;
-  GtkSourceView      *source_view;
-  GtkWidget          *messages_separator;
-  GtkWidget          *messages_box;
-  GtkLabel           *messages_heading;
-  GtkListBox         *message_list;
-
-  GtkSourceBuffer    *buffer;          /* owned */
-  GtkTextTag         *current_tag;     /* owned by the buffer's tag table */
-  GtkTextTag         *current_error_tag;
-  GtkTextTag         *current_warning_tag;
-  GtkTextTag         *error_tag;
-  GtkTextTag         *leak_tag;
-  GtkTextMark        *current_mark;    /* owned by the buffer; NULL until a step is shown */
-
-  RsScenarioSession  *session;         /* owned, nullable */
-  char               *filename;        /* the program's file name, as in its messages */
-  int                 current_line;
-  guint               scroll_id;       /* the current line is scrolled to once laid out */
-  GPtrArray          *messages;        /* of Message */
-  double              press_x;
-  double              press_y;
-};
 
 enum {
   SELECT_BUFFER,
+  SELECT_HANDLE,
   SEEK,
   ACTIVATE_LINE,
   N_SIGNALS
@@ -75,7 +25,7 @@ G_DEFINE_FINAL_TYPE (RsLessonView, rs_lesson_view, GTK_TYPE_WIDGET)
 static void
 message_free (gpointer data)
 {
-  Message *message = data;
+  RsLessonMessage *message = data;
 
   g_free (message->title);
   g_free (message->details);
@@ -83,67 +33,19 @@ message_free (gpointer data)
   g_free (message);
 }
 
-/* ---- reading a lesson ---- */
-
-/* The first comment line: "Lesson 2: ..." from a leading block or line
- * comment; NULL if the source does not start with one. */
-static char *
-title_from_source (const char *source)
-{
-  const char *p = source;
-  const char *end;
-  g_autofree char *line = NULL;
-
-  while (g_ascii_isspace (*p))
-    p++;
-  if (g_str_has_prefix (p, "//"))
-    p += 2;
-  else if (g_str_has_prefix (p, "/*"))
-    {
-      p += 2;
-      /* The first line of the comment with words on it. */
-      for (;;)
-        {
-          while (*p == '*' || *p == ' ' || *p == '\t')
-            p++;
-          if (*p == '/' && p[-1] == '*')
-            return NULL;
-          if (*p != '\n' && *p != '\r')
-            break;
-          p++;
-        }
-    }
-  else
-    return NULL;
-
-  end = p + strcspn (p, "\r\n");
-  line = g_strndup (p, end - p);
-  if (strstr (line, "*/") != NULL)
-    *strstr (line, "*/") = '\0';
-  g_strstrip (line);
-  /* A title, not a sentence. */
-  if (g_str_has_suffix (line, ".") && !g_str_has_suffix (line, ".."))
-    line[strlen (line) - 1] = '\0';
-  if (*line == '\0' || !g_utf8_validate (line, -1, NULL))
-    return NULL;
-  return g_steal_pointer (&line);
-}
-
-char *
-rs_lesson_read_title (const char *path)
-{
-  g_autofree char *contents = NULL;
-  char *title;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-  title = title_from_source (contents);
-  return title != NULL ? title : g_filename_display_basename (path);
-}
-
 /* ---- the source ---- */
+
+gboolean
+_rs_lesson_view_site_is_here (RsLessonView *self,
+                              const RsSite *site)
+{
+  if (site->line <= 0)
+    return FALSE;
+  /* A lesson is one file; a recorded program may have many. */
+  if (RS_IS_SCENARIO_SESSION (self->session))
+    return TRUE;
+  return site->file != NULL && g_strcmp0 (site->file, self->filename) == 0;
+}
 
 static void
 get_line_range (RsLessonView *self,
@@ -159,16 +61,14 @@ get_line_range (RsLessonView *self,
     gtk_text_iter_forward_to_line_end (end);
 }
 
-/* The text a diagnostic or a statement at line:column is about: the word
- * there, or up to the statement's `;` (`statement`), at least one
- * character. */
-static void
-get_span (RsLessonView *self,
-          int           line,
-          int           column,
-          gboolean      statement,
-          GtkTextIter  *start,
-          GtkTextIter  *end)
+/* At least one character. */
+void
+_rs_lesson_view_get_span (RsLessonView *self,
+                          int           line,
+                          int           column,
+                          gboolean      statement,
+                          GtkTextIter  *start,
+                          GtkTextIter  *end)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
   GtkTextIter line_end;
@@ -206,10 +106,10 @@ clear_marks (RsLessonView *self,
   gtk_source_buffer_remove_source_marks (self->buffer, &start, &end, category);
 }
 
-static void
-add_mark (RsLessonView *self,
-          const char   *category,
-          int           line)
+void
+_rs_lesson_view_add_mark (RsLessonView *self,
+                          const char   *category,
+                          int           line)
 {
   GtkTextIter start, end;
 
@@ -228,34 +128,32 @@ clear_current (RsLessonView *self)
   gtk_text_buffer_remove_tag (buffer, self->current_error_tag, &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->current_warning_tag, &start, &end);
   gtk_text_buffer_remove_tag (buffer, self->leak_tag, &start, &end);
-  clear_marks (self, MARK_CURRENT);
-  clear_marks (self, MARK_LEAK);
+  clear_marks (self, RS_LESSON_MARK_CURRENT);
+  clear_marks (self, RS_LESSON_MARK_LEAK);
   self->current_line = 0;
 }
 
-static void
-set_source (RsLessonView *self,
-            const char   *filename,
-            const char   *source)
+void
+_rs_lesson_view_set_text (RsLessonView *self,
+                          const char   *filename,
+                          const char   *text)
 {
   GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
-  g_autofree char *valid = g_utf8_make_valid (source != NULL ? source : "", -1);
-  g_autofree char *title = title_from_source (valid);
-  g_autofree char *display = filename != NULL ? g_filename_display_basename (filename) : g_strdup ("");
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
   GtkTextIter start, end;
 
-  g_free (self->filename);
-  self->filename = g_strdup (filename);
+  if (filename != self->filename)
+    {
+      g_free (self->filename);
+      self->filename = g_strdup (filename);
+    }
   gtk_text_buffer_set_text (buffer, valid, -1);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   gtk_text_buffer_remove_all_tags (buffer, &start, &end);
   clear_marks (self, NULL);
   self->current_line = 0;
   gtk_text_buffer_place_cursor (buffer, &start);
-
-  gtk_label_set_text (self->title_label, title != NULL ? title : display);
-  gtk_label_set_text (self->file_label, title != NULL ? display : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->file_label), title != NULL);
+  gtk_stack_set_visible_child (self->source_stack, GTK_WIDGET (self->source_scroller));
 }
 
 static gboolean
@@ -278,10 +176,9 @@ queue_scroll (RsLessonView *self)
     self->scroll_id = g_idle_add (scroll_now, self);
 }
 
-/* Scrolls `line` into view, a little clear of the edges. */
-static void
-scroll_to_line (RsLessonView *self,
-                int           line)
+void
+_rs_lesson_view_scroll_to_line (RsLessonView *self,
+                                int           line)
 {
   GtkTextIter start, end;
 
@@ -301,8 +198,8 @@ on_page_size_changed (RsLessonView *self)
 
 /* ---- the messages ---- */
 
-static void
-clear_messages (RsLessonView *self)
+void
+_rs_lesson_view_clear_messages (RsLessonView *self)
 {
   GtkWidget *child;
 
@@ -313,15 +210,15 @@ clear_messages (RsLessonView *self)
   gtk_widget_set_visible (self->messages_separator, FALSE);
 }
 
-static Message *
-add_message (RsLessonView        *self,
-             RsLessonMessageKind  kind,
-             const char          *title,
-             const char          *details,
-             int                  line,
-             int                  column)
+RsLessonMessage *
+_rs_lesson_view_add_message (RsLessonView        *self,
+                             RsLessonMessageKind  kind,
+                             const char          *title,
+                             const char          *details,
+                             int                  line,
+                             int                  column)
 {
-  Message *message = g_new0 (Message, 1);
+  RsLessonMessage *message = g_new0 (RsLessonMessage, 1);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon;
   const char *icon_name, *style;
@@ -350,6 +247,10 @@ add_message (RsLessonView        *self,
       icon_name = "dialog-warning-symbolic";
       style = "error";
       break;
+    case RS_LESSON_MESSAGE_CUT_SHORT:
+      icon_name = "dialog-warning-symbolic";
+      style = "warning";
+      break;
     case RS_LESSON_MESSAGE_NO_LEAK:
     default:
       icon_name = "emblem-ok-symbolic";
@@ -365,7 +266,8 @@ add_message (RsLessonView        *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (details != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), details);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), kind != RS_LESSON_MESSAGE_NO_LEAK);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row),
+                                    kind != RS_LESSON_MESSAGE_NO_LEAK && kind != RS_LESSON_MESSAGE_CUT_SHORT);
   gtk_widget_set_tooltip_text (row, message->text);
   gtk_list_box_append (self->message_list, row);
 
@@ -375,7 +277,7 @@ add_message (RsLessonView        *self,
 }
 
 /* An event of step `step` as a row: its words, and its place. */
-static Message *
+static RsLessonMessage *
 add_event_message (RsLessonView        *self,
                    RsLessonMessageKind  kind,
                    const RsEvent       *event,
@@ -384,24 +286,32 @@ add_event_message (RsLessonView        *self,
   g_autofree char *text = rs_findings_describe_event (event, step, self->filename);
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
-  int line = event->site.line;
+  g_autofree char *elsewhere = NULL;
+  gboolean here = _rs_lesson_view_site_is_here (self, &event->site);
 
   title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
-  details = line > 0 ? g_strdup_printf (_("Line %d, step %d"), line, step) : g_strdup_printf (_("Step %d"), step);
-  return add_message (self, kind, title, details, line, event->site.column);
+  if (here)
+    details = g_strdup_printf (_("Line %d, step %d"), event->site.line, step);
+  else if ((elsewhere = rs_findings_format_site (&event->site, NULL)) != NULL)
+    /* Another file of a recorded program: "queue.c:88, step 40". */
+    details = g_strdup_printf (_("%s, step %d"), elsewhere, step);
+  else
+    details = g_strdup_printf (_("Step %d"), step);
+  return _rs_lesson_view_add_message (self, kind, title, details,
+                                      here ? event->site.line : 0, here ? event->site.column : 0);
 }
 
-/* A leak at the end, with the step that explains it. */
-static void
-add_leak_message (RsLessonView *self,
-                  const RsLeak *leak,
-                  RsSnapshot   *last)
+RsLessonMessage *
+_rs_lesson_view_add_leak_message (RsLessonView *self,
+                                  const RsLeak *leak,
+                                  RsSnapshot   *last,
+                                  const RsSite *place)
 {
   g_autofree char *text = rs_findings_describe_leak (leak, self->filename);
   char *cause = strstr (text, ": ");
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
-  Message *message;
+  RsLessonMessage *message;
 
   /* "buffer 3 (...) leaked: ... lost at step 5, line 8: why": the buffer
    * first, how it was lost under it. */
@@ -414,17 +324,31 @@ add_leak_message (RsLessonView *self,
   else
     title = g_strdup (text);
   title[0] = g_ascii_toupper (title[0]);
-  message = add_message (self, RS_LESSON_MESSAGE_LEAK, title, details, leak->orphaned ? leak->lost_site.line : 0, 0);
+  message = _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_LEAK, title, details,
+                                         place != NULL && _rs_lesson_view_site_is_here (self, place) ? place->line : 0, 0);
   message->buffer = last != NULL && rs_snapshot_find_buffer (last, leak->buffer) != NULL ? leak->buffer : 0;
   message->step = leak->orphaned ? (int) MIN (leak->lost_step, G_MAXINT) : -1;
+  return message;
+}
+
+void
+_rs_lesson_view_mark_leak (RsLessonView *self,
+                           int           line,
+                           int           column)
+{
+  GtkTextIter start, end;
+
+  _rs_lesson_view_get_span (self, line, column, TRUE, &start, &end);
+  gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->leak_tag, &start, &end);
+  _rs_lesson_view_add_mark (self, RS_LESSON_MARK_LEAK, line);
 }
 
 /* The statements whose step lost a reference or a packet, underlined and
- * marked in the gutter. */
+ * marked in the gutter (those of the file shown). */
 static void
 mark_leak_sources (RsLessonView *self)
 {
-  RsHistory *history = rs_session_get_history (RS_SESSION (self->session));
+  RsHistory *history = rs_session_get_history (self->session);
 
   for (guint step = 0; step < rs_history_get_length (history); step++)
     {
@@ -433,13 +357,11 @@ mark_leak_sources (RsLessonView *self)
       for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
         {
           const RsEvent *event = rs_snapshot_get_event (snapshot, i);
-          GtkTextIter start, end;
 
-          if ((event->kind != RS_EVENT_LOST && event->kind != RS_EVENT_LEAKED) || event->site.line <= 0)
+          if ((event->kind != RS_EVENT_LOST && event->kind != RS_EVENT_LEAKED) ||
+              !_rs_lesson_view_site_is_here (self, &event->site))
             continue;
-          get_span (self, event->site.line, event->site.column, TRUE, &start, &end);
-          gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->leak_tag, &start, &end);
-          add_mark (self, MARK_LEAK, event->site.line);
+          _rs_lesson_view_mark_leak (self, event->site.line, event->site.column);
         }
     }
 }
@@ -453,31 +375,66 @@ rs_lesson_view_new (void)
 }
 
 void
-rs_lesson_view_set_session (RsLessonView      *self,
-                            RsScenarioSession *session)
+rs_lesson_view_set_session (RsLessonView *self,
+                            RsSession    *session)
 {
-  RsScenarioProgram *program;
-
   g_return_if_fail (RS_IS_LESSON_VIEW (self));
-  g_return_if_fail (session == NULL || RS_IS_SCENARIO_SESSION (session));
+  g_return_if_fail (session == NULL || RS_IS_SCENARIO_SESSION (session) || RS_IS_RECORD_SESSION (session));
 
   if (!g_set_object (&self->session, session))
     return;
-  clear_messages (self);
-  if (session == NULL)
+  _rs_lesson_view_clear_messages (self);
+  _rs_lesson_view_clear_record (self);
+  if (RS_IS_SCENARIO_SESSION (session))
     {
-      set_source (self, NULL, "");
-      return;
+      RsScenarioProgram *program = rs_scenario_session_get_program (RS_SCENARIO_SESSION (session));
+
+      _rs_lesson_view_set_lesson_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
     }
-  program = rs_scenario_session_get_program (session);
-  set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
+  else
+    /* A recording's file follows the step shown. */
+    _rs_lesson_view_set_lesson_source (self, NULL, "");
 }
 
-RsScenarioSession *
+RsSession *
 rs_lesson_view_get_session (RsLessonView *self)
 {
   g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
   return self->session;
+}
+
+/* The messages of the step shown: its errors, lost references and unsafe
+ * writes. */
+static void
+add_step_messages (RsLessonView *self,
+                   int           step,
+                   RsSnapshot   *snapshot,
+                   gboolean     *error,
+                   gboolean     *unsafe)
+{
+  for (guint i = 0; snapshot != NULL && i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+
+      if (event->kind == RS_EVENT_ERROR)
+        {
+          *error = TRUE;
+          add_event_message (self, RS_LESSON_MESSAGE_ERROR, event, step);
+        }
+      else if (event->kind == RS_EVENT_LOST || (event->kind == RS_EVENT_LEAKED && event->reason != RS_LOSS_NONE))
+        {
+          /* The step that loses a reference: the lesson's point. */
+          RsLessonMessage *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step);
+
+          *error = TRUE;
+          message->buffer = rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
+        }
+      else if (event->kind == RS_EVENT_UNSAFE_WRITE)
+        {
+          *unsafe = TRUE;
+          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE, event, step);
+        }
+    }
 }
 
 void
@@ -486,50 +443,28 @@ rs_lesson_view_show_step (RsLessonView *self,
                           RsSnapshot   *snapshot,
                           gboolean      at_end)
 {
-  int line = 0, column = 0;
+  int line = 0;
   gboolean error = FALSE, unsafe = FALSE;
 
   g_return_if_fail (RS_IS_LESSON_VIEW (self));
 
   clear_current (self);
-  clear_messages (self);
+  _rs_lesson_view_clear_messages (self);
   if (self->session == NULL || step < 0)
     return;
 
-  rs_scenario_session_get_step_location (self->session, (guint) step, &line, &column);
-  for (guint i = 0; snapshot != NULL && i < rs_snapshot_get_n_events (snapshot); i++)
-    {
-      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
-
-      if (event->kind == RS_EVENT_ERROR)
-        {
-          error = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_ERROR, event, step);
-        }
-      else if (event->kind == RS_EVENT_LOST || (event->kind == RS_EVENT_LEAKED && event->reason != RS_LOSS_NONE))
-        {
-          /* The step that loses a reference: the lesson's point. */
-          Message *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step);
-
-          error = TRUE;
-          message->buffer = snapshot != NULL && rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
-        }
-      else if (event->kind == RS_EVENT_UNSAFE_WRITE)
-        {
-          unsafe = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE, event, step);
-        }
-    }
+  if (RS_IS_RECORD_SESSION (self->session))
+    line = _rs_lesson_view_show_record_source (self, step, snapshot);
+  else
+    rs_scenario_session_get_step_location (RS_SCENARIO_SESSION (self->session), (guint) step, &line, NULL);
+  add_step_messages (self, step, snapshot, &error, &unsafe);
 
   if (at_end)
     {
-      g_autoptr(GArray) leaks = rs_history_query_leaks (rs_session_get_history (RS_SESSION (self->session)));
-
-      for (guint i = 0; i < leaks->len; i++)
-        add_leak_message (self, &g_array_index (leaks, RsLeak, i), snapshot);
-      if (leaks->len == 0)
-        add_message (self, RS_LESSON_MESSAGE_NO_LEAK, _("Nothing leaked"),
-                     _("Every buffer, packet and frame was freed"), 0, 0);
+      if (RS_IS_RECORD_SESSION (self->session))
+        _rs_lesson_view_add_record_end (self, snapshot);
+      else
+        _rs_lesson_view_add_lesson_end (self, snapshot);
       mark_leak_sources (self);
     }
 
@@ -546,52 +481,24 @@ rs_lesson_view_show_step (RsLessonView *self,
                                  error ? self->current_error_tag :
                                  unsafe ? self->current_warning_tag : self->current_tag,
                                  &start, &end);
-      add_mark (self, MARK_CURRENT, line);
+      _rs_lesson_view_add_mark (self, RS_LESSON_MARK_CURRENT, line);
       self->current_line = line;
-      scroll_to_line (self, line);
+      _rs_lesson_view_scroll_to_line (self, line);
     }
-}
-
-void
-rs_lesson_view_show_errors (RsLessonView      *self,
-                            RsScenarioProgram *program)
-{
-  guint n;
-  g_autofree char *heading = NULL;
-
-  g_return_if_fail (RS_IS_LESSON_VIEW (self));
-  g_return_if_fail (program != NULL);
-
-  g_clear_object (&self->session);
-  clear_messages (self);
-  set_source (self, rs_scenario_program_get_filename (program), rs_scenario_program_get_source (program));
-
-  n = rs_scenario_program_get_n_diagnostics (program);
-  for (guint i = 0; i < n; i++)
+  else if (at_end)
     {
-      const RsScenarioDiagnostic *diagnostic = rs_scenario_program_get_diagnostic (program, i);
-      g_autofree char *details = g_strdup_printf (_("Line %d, column %d"), diagnostic->line, diagnostic->column);
-      GtkTextIter start, end;
+      /* A program's exit is no line of its own: its first leak is. */
+      for (guint i = 0; i < self->messages->len; i++)
+        {
+          const RsLessonMessage *message = g_ptr_array_index (self->messages, i);
 
-      get_span (self, diagnostic->line, diagnostic->column, FALSE, &start, &end);
-      gtk_text_buffer_apply_tag (GTK_TEXT_BUFFER (self->buffer), self->error_tag, &start, &end);
-      add_mark (self, MARK_ERROR, diagnostic->line);
-      if (i < MAX_LISTED_ERRORS || n == MAX_LISTED_ERRORS + 1)
-        add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, diagnostic->message, details,
-                     diagnostic->line, diagnostic->column);
+          if (message->line > 0)
+            {
+              _rs_lesson_view_scroll_to_line (self, message->line);
+              break;
+            }
+        }
     }
-  if (n > MAX_LISTED_ERRORS + 1)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "%u more error", "%u more errors",
-                                                            n - MAX_LISTED_ERRORS), n - MAX_LISTED_ERRORS);
-
-      add_message (self, RS_LESSON_MESSAGE_COMPILE_ERROR, more, _("Marked in the source"),
-                   rs_scenario_program_get_diagnostic (program, MAX_LISTED_ERRORS)->line, 0);
-    }
-  heading = g_strdup_printf (g_dngettext (NULL, "%u error: nothing runs", "%u errors: nothing runs", n), n);
-  gtk_label_set_text (self->messages_heading, heading);
-  if (n > 0)
-    scroll_to_line (self, rs_scenario_program_get_diagnostic (program, 0)->line);
 }
 
 int
@@ -599,6 +506,20 @@ rs_lesson_view_get_current_line (RsLessonView *self)
 {
   g_return_val_if_fail (RS_IS_LESSON_VIEW (self), 0);
   return self->current_line;
+}
+
+const char *
+rs_lesson_view_get_file (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
+  return self->filename;
+}
+
+gboolean
+rs_lesson_view_get_source_available (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), FALSE);
+  return gtk_stack_get_visible_child (self->source_stack) == GTK_WIDGET (self->source_scroller);
 }
 
 GtkTextBuffer *
@@ -621,7 +542,7 @@ rs_lesson_view_get_message_kind (RsLessonView *self,
 {
   g_return_val_if_fail (RS_IS_LESSON_VIEW (self), 0);
   g_return_val_if_fail (index < self->messages->len, 0);
-  return ((Message *) g_ptr_array_index (self->messages, index))->kind;
+  return ((RsLessonMessage *) g_ptr_array_index (self->messages, index))->kind;
 }
 
 const char *
@@ -630,35 +551,38 @@ rs_lesson_view_get_message (RsLessonView *self,
 {
   g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
   g_return_val_if_fail (index < self->messages->len, NULL);
-  return ((Message *) g_ptr_array_index (self->messages, index))->text;
+  return ((RsLessonMessage *) g_ptr_array_index (self->messages, index))->text;
 }
 
 void
 rs_lesson_view_activate_message (RsLessonView *self,
                                  guint         index)
 {
-  Message message;
+  RsLessonMessage message;
 
   g_return_if_fail (RS_IS_LESSON_VIEW (self));
   g_return_if_fail (index < self->messages->len);
 
   /* A copy: what the signals do may show another step, and other messages. */
-  message = *(Message *) g_ptr_array_index (self->messages, index);
+  message = *(RsLessonMessage *) g_ptr_array_index (self->messages, index);
   if (message.line > 0)
     {
       GtkTextIter start, end;
 
       /* Selected, so the eye finds it. */
       if (message.column > 0)
-        get_span (self, message.line, message.column,
+        _rs_lesson_view_get_span (self, message.line, message.column,
                   message.kind != RS_LESSON_MESSAGE_COMPILE_ERROR, &start, &end);
       else
         get_line_range (self, message.line, &start, &end);
       gtk_text_buffer_select_range (GTK_TEXT_BUFFER (self->buffer), &start, &end);
-      gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->source_view), &start, 0.2, FALSE, 0, 0);
+      /* By a mark: the lines' heights may not be known yet. */
+      _rs_lesson_view_scroll_to_line (self, message.line);
     }
   if (message.kind == RS_LESSON_MESSAGE_LEAK && message.buffer != 0)
     g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);
+  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.handle != NULL)
+    g_signal_emit (self, signals[SELECT_HANDLE], 0, message.handle);
   else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0)
     g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
 }
@@ -754,6 +678,7 @@ rs_lesson_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->sources, g_hash_table_unref);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_LESSON_VIEW);
   /* The template's unnamed children too. */
@@ -786,6 +711,10 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   signals[SELECT_BUFFER] =
     g_signal_new ("select-buffer", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  /* A leaked handle's row was clicked: select it in the graph. */
+  signals[SELECT_HANDLE] =
+    g_signal_new ("select-handle", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
   /* Go to a step. */
   signals[SEEK] =
     g_signal_new ("seek", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -801,6 +730,8 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-lesson-view.ui");
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, title_label);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, file_label);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_stack);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, missing_page);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_scroller);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_view);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_separator);
@@ -821,6 +752,7 @@ rs_lesson_view_init (RsLessonView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->messages = g_ptr_array_new_with_free_func (message_free);
+  _rs_lesson_view_init_record (self);
 
   self->buffer = gtk_source_buffer_new (NULL);
   gtk_text_buffer_set_enable_undo (GTK_TEXT_BUFFER (self->buffer), FALSE);
@@ -842,13 +774,13 @@ rs_lesson_view_init (RsLessonView *self)
                                                "underline", PANGO_UNDERLINE_ERROR,
                                                "underline-rgba", &(GdkRGBA) { 0.90, 0.45, 0.05, 1.0 }, NULL);
 
-  set_mark_icon (self, MARK_CURRENT, "go-next-symbolic", NULL, 10);
-  set_mark_icon (self, MARK_ERROR, "dialog-error-symbolic", "rgba(224,27,36,0.10)", 20);
-  set_mark_icon (self, MARK_LEAK, "dialog-warning-symbolic", "rgba(229,120,10,0.12)", 5);
+  set_mark_icon (self, RS_LESSON_MARK_CURRENT, "go-next-symbolic", NULL, 10);
+  set_mark_icon (self, RS_LESSON_MARK_ERROR, "dialog-error-symbolic", "rgba(224,27,36,0.10)", 20);
+  set_mark_icon (self, RS_LESSON_MARK_LEAK, "dialog-warning-symbolic", "rgba(229,120,10,0.12)", 5);
 
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->source_scroller), "notify::page-size",
                            G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   on_dark_changed (self, NULL, style_manager);
-  set_source (self, NULL, "");
+  _rs_lesson_view_set_lesson_source (self, NULL, "");
 }

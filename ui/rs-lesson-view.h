@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-lesson-view.h: a lesson's source beside the graph. A read-only C view
+ * rs-lesson-view.h: a program's source beside the graph: a lesson's, or a
+ * recorded program's (DESIGN.md section 12). A read-only C view
  * (GtkSourceView, line numbers) with the line of the step shown highlighted
- * and scrolled into view, and under it what the learner should read now:
+ * and scrolled into view, and under it what the reader should read now:
  * the compile errors (underlined in the source; nothing runs), the runtime
- * errors and unsafe writes of the step shown, and the leaks at the end.
+ * errors, lost references and unsafe writes of the step shown, and the
+ * leaks at the end. A recording shows the file of the step's call site, read
+ * from disk (a placeholder saying so when it cannot be read), under the
+ * program's name, the function and the thread.
  *
  * The view shows; the window steps. It never steps the session it shows,
  * and reads it only while the window does (not while running to the end).
@@ -27,6 +31,7 @@ typedef enum {
   RS_LESSON_MESSAGE_UNSAFE_WRITE,   /* the step shown: RS_EVENT_UNSAFE_WRITE */
   RS_LESSON_MESSAGE_LEAK,           /* at the end: a line of the leak report */
   RS_LESSON_MESSAGE_NO_LEAK,        /* at the end: nothing leaked */
+  RS_LESSON_MESSAGE_CUT_SHORT,      /* at the end of a recording cut short: why (leaks unknown) */
 } RsLessonMessageKind;
 
 GtkWidget          *rs_lesson_view_new              (void);
@@ -35,11 +40,13 @@ GtkWidget          *rs_lesson_view_new              (void);
  * file name. Owned by the caller; NULL if `path` cannot be read. */
 char               *rs_lesson_read_title            (const char         *path);
 
-/* Shows `session`'s source (nullable: nothing). The view keeps a reference.
- * Nothing is highlighted until rs_lesson_view_show_step(). */
+/* Shows `session`'s source: an RsScenarioSession (a lesson) or an
+ * RsRecordSession (a recording); NULL: nothing. The view keeps a
+ * reference. Nothing is highlighted until rs_lesson_view_show_step(). */
 void                rs_lesson_view_set_session      (RsLessonView       *view,
-                                                     RsScenarioSession  *session);
-RsScenarioSession  *rs_lesson_view_get_session      (RsLessonView       *view);
+                                                     RsSession          *session);
+/* Borrowed. */
+RsSession          *rs_lesson_view_get_session      (RsLessonView       *view);
 /* Shows step `step` (its snapshot, nullable): its line highlighted and
  * scrolled to, its errors and unsafe writes; with `at_end`, the session's
  * leak report. */
@@ -52,6 +59,11 @@ void                rs_lesson_view_show_step        (RsLessonView       *view,
 void                rs_lesson_view_show_errors      (RsLessonView       *view,
                                                      RsScenarioProgram  *program);
 
+/* The path of the file shown (a lesson's as it was opened; a recording's
+ * as its debug info names it), or NULL. Borrowed. */
+const char         *rs_lesson_view_get_file         (RsLessonView       *view);
+/* FALSE while a placeholder says the file of the step cannot be shown. */
+gboolean            rs_lesson_view_get_source_available (RsLessonView   *view);
 /* The line (1-based) highlighted as the step shown, 0 if none. */
 int                 rs_lesson_view_get_current_line (RsLessonView       *view);
 /* The text shown. Borrowed. */
@@ -64,7 +76,8 @@ RsLessonMessageKind rs_lesson_view_get_message_kind (RsLessonView       *view,
 const char         *rs_lesson_view_get_message      (RsLessonView       *view,
                                                      guint               index);
 /* As a click on the message: a compile error moves to its place, a leak
- * emits "select-buffer". */
+ * emits "select-buffer" (or, a recording's leaked packet or frame,
+ * "select-handle"). */
 void                rs_lesson_view_activate_message (RsLessonView       *view,
                                                      guint               index);
 /* As a click on line `line` (1-based): emits "activate-line". */

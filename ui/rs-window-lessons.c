@@ -2,10 +2,12 @@
  *
  * The window's lessons: the Lessons menu (the bundled scenarios), opening a
  * `.c` file as a lesson (its compile errors shown, nothing run), and the
- * source pane beside the graph, kept on the step shown.
+ * source pane beside the graph, kept on the step shown: a lesson's, or a
+ * recorded program's.
  */
 #define G_LOG_DOMAIN "rs-window"
 
+#include "rs-record-session.h"
 #include "rs-ui-private.h"
 #include "rs-window-private.h"
 
@@ -75,28 +77,44 @@ toggle_lesson_action (GtkWidget  *widget,
                             !gtk_widget_get_visible (GTK_WIDGET (self->lesson_view)));
 }
 
-/* Pipeline settings, the next packet and the next frame mean nothing in a
- * lesson: hidden there. */
+/* A program's source is shown beside the graph (`source`: a lesson or a
+ * recording), where pipeline settings mean nothing: hidden; the next packet
+ * and the next frame mean nothing in a lesson (`lesson`): hidden there. */
 static void
 set_lesson_mode (RsWindow *self,
+                 gboolean  source,
                  gboolean  lesson)
 {
-  if (self->lesson_mode == lesson)
+  gboolean record = source && !lesson;
+
+  gtk_widget_set_visible (self->packet_button, !lesson);
+  gtk_widget_set_visible (self->frame_button, !lesson);
+  if (record && !self->record_mode)
+    {
+      int width = gtk_widget_get_width (GTK_WIDGET (self)), height;
+
+      /* A lesson's lines are short; a program's are up to 80 columns or so:
+       * more room for them, as much as the graph can spare. */
+      if (width <= 0)
+        gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      gtk_paned_set_position (self->lesson_paned,
+                              MAX (gtk_paned_get_position (self->lesson_paned), MIN (width * 2 / 5, 720)));
+    }
+  self->record_mode = record;
+  if (self->lesson_mode == source)
     return;
-  self->lesson_mode = lesson;
+  self->lesson_mode = source;
   /* The code takes the inspector's room until something is selected. */
-  if (lesson)
+  if (source)
     {
       gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
       if (rs_graph_view_get_selection (self->graph_view)->kind == RS_SELECTION_NONE)
         adw_flap_set_reveal_flap (self->flap, FALSE);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_button), lesson);
-  gtk_widget_set_visible (GTK_WIDGET (self->lesson_view), lesson);
-  gtk_widget_set_visible (GTK_WIDGET (self->pipeline_button), !lesson);
-  gtk_widget_set_visible (self->packet_button, !lesson);
-  gtk_widget_set_visible (self->frame_button, !lesson);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pipeline", !lesson);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_button), source);
+  gtk_widget_set_visible (GTK_WIDGET (self->lesson_view), source);
+  gtk_widget_set_visible (GTK_WIDGET (self->pipeline_button), !source);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pipeline", !source);
 }
 
 void
@@ -110,9 +128,9 @@ _rs_window_update_lesson (RsWindow   *self,
   if (session != NULL)
     g_clear_pointer (&self->lesson_errors, rs_scenario_program_free);
 
-  if (RS_IS_SCENARIO_SESSION (session))
+  if (RS_IS_SCENARIO_SESSION (session) || RS_IS_RECORD_SESSION (session))
     {
-      rs_lesson_view_set_session (self->lesson_view, RS_SCENARIO_SESSION (session));
+      rs_lesson_view_set_session (self->lesson_view, session);
       rs_lesson_view_show_step (self->lesson_view, rs_player_get_position (self->player), snapshot,
                                 rs_player_is_at_end (self->player));
     }
@@ -120,7 +138,9 @@ _rs_window_update_lesson (RsWindow   *self,
     rs_lesson_view_set_session (self->lesson_view, NULL);
   else
     gtk_stack_set_visible_child_name (self->content_stack, "lesson-errors");
-  set_lesson_mode (self, RS_IS_SCENARIO_SESSION (session) || self->lesson_errors != NULL);
+  set_lesson_mode (self, RS_IS_SCENARIO_SESSION (session) || RS_IS_RECORD_SESSION (session) ||
+                         self->lesson_errors != NULL,
+                   RS_IS_SCENARIO_SESSION (session) || self->lesson_errors != NULL);
 }
 
 void
@@ -161,6 +181,15 @@ on_lesson_select_buffer (RsWindow *self,
 }
 
 static void
+on_lesson_select_handle (RsWindow   *self,
+                         const char *handle_id)
+{
+  RsSelection selection = { RS_SELECTION_HANDLE, 0, g_intern_string (handle_id) };
+
+  rs_graph_view_set_selection (self->graph_view, &selection);
+}
+
+static void
 on_lesson_seek (RsWindow *self,
                 guint     step)
 {
@@ -196,17 +225,50 @@ is_statement_line (RsScenarioSession *session,
   return FALSE;
 }
 
+/* A recording: the next step read whose call is at `line` of the file shown
+ * (else the first); none read yet, nothing (a program's line may never run). */
+static void
+activate_recorded_line (RsWindow *self,
+                        int       line)
+{
+  const char *file = rs_lesson_view_get_file (self->lesson_view);
+  RsHistory *history = rs_player_get_history (self->player);
+  int position = rs_player_get_position (self->player);
+  guint length = rs_player_get_length (self->player);
+
+  if (file == NULL || rs_player_get_busy (self->player) || position < 0)
+    return;
+  for (guint i = 1; i < length; i++)
+    {
+      guint step = ((guint) position + i) % length;
+      const RsSite *site = rs_snapshot_get_site (rs_history_get_snapshot (history, step));
+
+      if (site->line == line && g_strcmp0 (site->file, file) == 0)
+        {
+          rs_player_set_playing (self->player, FALSE);
+          rs_player_seek (self->player, step);
+          return;
+        }
+    }
+}
+
 /* A click on a line: its step, the next one recorded after the step shown
  * (else the first), or, not run yet, stepping until it runs. */
 static void
 on_lesson_activate_line (RsWindow *self,
                          int       line)
 {
-  RsScenarioSession *session = rs_lesson_view_get_session (self->lesson_view);
+  RsSession *shown = rs_lesson_view_get_session (self->lesson_view);
+  RsScenarioSession *session = RS_IS_SCENARIO_SESSION (shown) ? RS_SCENARIO_SESSION (shown) : NULL;
   int position = rs_player_get_position (self->player);
   guint length = rs_player_get_length (self->player);
   g_autoptr(GError) error = NULL;
 
+  if (RS_IS_RECORD_SESSION (shown))
+    {
+      activate_recorded_line (self, line);
+      return;
+    }
   if (session == NULL || rs_player_get_busy (self->player) || position < 0 ||
       get_step_line (session, (guint) position) == line || !is_statement_line (session, line))
     return;
@@ -261,6 +323,7 @@ rs_window_get_lessons_menu (RsWindow *self)
 void
 _rs_window_class_init_lessons (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_paned);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_view);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_button);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lessons_button);
@@ -279,6 +342,8 @@ _rs_window_init_lessons (RsWindow *self)
   build_lessons_menu (self);
   gtk_menu_button_set_menu_model (self->lessons_button, G_MENU_MODEL (self->lessons_menu));
   g_signal_connect_object (self->lesson_view, "select-buffer", G_CALLBACK (on_lesson_select_buffer),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lesson_view, "select-handle", G_CALLBACK (on_lesson_select_handle),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->lesson_view, "seek", G_CALLBACK (on_lesson_seek), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->lesson_view, "activate-line", G_CALLBACK (on_lesson_activate_line),

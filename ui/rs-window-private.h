@@ -32,6 +32,7 @@ struct _RsWindow {
   GtkRevealer          *run_revealer;
   GtkSpinner           *run_spinner;
   GtkLabel             *run_label;
+  GtkPaned             *lesson_paned;
   RsLessonView         *lesson_view;
   GtkToggleButton      *lesson_button;
   GtkMenuButton        *lessons_button;
@@ -52,7 +53,8 @@ struct _RsWindow {
   GMenu                *recent_menu;      /* owned: the Open Recent submenu */
   char                 *lesson_dir;       /* nullable: the bundled lessons */
   RsScenarioProgram    *lesson_errors;    /* the lesson shown that does not compile */
-  gboolean              lesson_mode;      /* a lesson (or its errors) is shown */
+  gboolean              lesson_mode;      /* a program's source is shown: a lesson (or its errors), a recording */
+  gboolean              record_mode;      /* ... a recording's */
   GTask                *export_task;      /* Export session… under way */
   GCancellable         *export_cancellable;
   GApplication         *export_application; /* held while exporting */

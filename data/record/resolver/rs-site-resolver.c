@@ -105,6 +105,21 @@ dwarf_function_name (Dwfl_Module *dwfl_module,
   return name != NULL ? g_intern_string (name) : NULL;
 }
 
+/* The source file as a path that opens from anywhere: the DWARF names it
+ * relative to the compilation's directory when the build did (meson's
+ * "../src/player.c"). */
+static const char *
+intern_absolute_file (const char *file,
+                      const char *comp_dir)
+{
+  g_autofree char *path = NULL;
+
+  if (g_path_is_absolute (file) || comp_dir == NULL || !g_path_is_absolute (comp_dir))
+    return g_intern_string (file);
+  path = g_canonicalize_filename (file, comp_dir);
+  return g_intern_string (path);
+}
+
 static void
 site_resolve (Site        *site,
               Dwfl_Module *dwfl_module,
@@ -118,7 +133,7 @@ site_resolve (Site        *site,
 
       /* Line 0 is DWARF for "no source line" (code the compiler made). */
       site->has_line = file != NULL && site->line > 0;
-      site->file = site->has_line ? g_intern_string (file) : NULL;
+      site->file = site->has_line ? intern_absolute_file (file, dwfl_line_comp_dir (line)) : NULL;
       site->function = dwarf_function_name (dwfl_module, address);
     }
   if (!site->has_line)

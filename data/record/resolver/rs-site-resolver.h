@@ -23,8 +23,9 @@ void            rs_site_resolver_free         (RsSiteResolver *resolver);
  * found by build-id or .gnu_debuglink (as elfutils finds them).
  *
  * TRUE: *function (the innermost function, inlined or not, or NULL when the
- * DWARF names none), *file (the source file as the DWARF names it, usually
- * an absolute path), *line and *column (0 when unknown) are set.
+ * DWARF names none), *file (the source file as the DWARF names it, made
+ * absolute with the compilation's directory when the DWARF names it
+ * relative to that), *line and *column (0 when unknown) are set.
  * FALSE when there is no line info for the address: *function is the
  * symbol-table name of the function containing it, or NULL; *file is NULL,
  * *line and *column are 0.

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A recording in the window: `refscope record` runs tests/record's
+ * planted-leaks on the sample at test time, and the window opens what it
+ * wrote. Each step shows the program's file at the line of its call; the
+ * end lists the three planted leaks at their tagged lines, each selecting
+ * its buffer or handle in the graph. A program whose sources are not
+ * there, and a recording cut short, are said so. No window leaks.
+ */
+#define G_LOG_DOMAIN "test-record-view"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "rs-inspector.h"
+#include "rs-record-session.h"
+#include "rs-ui.h"
+#include "rs-window.h"
+#include "ui-test.h"
+
+static char *tmp_dir;
+static char *sample;
+static char *recording;            /* of planted-leaks */
+static char *recording_elsewhere;  /* of its twin whose sources are not there */
+static GArray *tagged_created;     /* lines tagged LEAK: created, and created (orphaned) */
+static GArray *tagged_orphaned;    /* lines tagged LEAK: orphaned */
+
+/* Runs `refscope record --output=OUT -- PROGRAM MEDIA`, as a user does. */
+static char *
+record (const char *program,
+        const char *name)
+{
+  g_autofree char *output = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *option = g_strdup_printf ("--output=%s", output);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("RS_REFSCOPE"), "record", option, "--", program, sample, NULL };
+  GError *error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_nonnull (program);
+  /* Its output is the program's, not TAP: kept, shown on failure. */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    {
+      g_test_message ("refscope record -- %s: %s\n%s", program, error->message, err);
+      g_assert_no_error (error);
+    }
+  g_assert_nonnull (strstr (err, "refscope: leak:"));
+  g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
+  return g_steal_pointer (&output);
+}
+
+/* The tags of planted-leaks.c, as tests/record/test-record.py reads them:
+ * a line ending with the comment LEAK: created, created (orphaned) or
+ * orphaned. */
+static void
+read_tags (void)
+{
+  const char *path = g_getenv ("RS_PLANTED_LEAKS_SOURCE");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  tagged_created = g_array_new (FALSE, FALSE, sizeof (int));
+  tagged_orphaned = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      const char *tag = strstr (lines[i], "/* LEAK: ");
+      int line = i + 1;
+
+      if (tag == NULL || !g_str_has_suffix (g_strchomp (lines[i]), "*/"))
+        continue;
+      tag += strlen ("/* LEAK: ");
+      if (g_str_has_prefix (tag, "orphaned"))
+        g_array_append_val (tagged_orphaned, line);
+      else if (g_str_has_prefix (tag, "created"))
+        g_array_append_val (tagged_created, line);
+    }
+  /* Two leaks created, one created and orphaned elsewhere: three. */
+  g_assert_cmpuint (tagged_created->len, ==, 3);
+  g_assert_cmpuint (tagged_orphaned->len, ==, 1);
+}
+
+static RsWindow *
+open_window (const char *path)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin_a_little ();
+  g_assert_true (rs_window_open (window, path, NULL));
+  g_assert_true (RS_IS_RECORD_SESSION (rs_cursor_get_session (rs_player_get_cursor (rs_window_get_player (window)))));
+  return window;
+}
+
+static void
+run_to_end (RsWindow *window)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-end", NULL));
+  ui_test_spin_until (ui_test_is_idle, window, 120);
+  g_assert_true (rs_player_is_at_end (rs_window_get_player (window)));
+}
+
+/* The text of line `line` (1-based) of the source shown. Owned by the caller. */
+static char *
+get_line_text (RsLessonView *view,
+               int           line)
+{
+  GtkTextBuffer *buffer = rs_lesson_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_line (buffer, &start, line - 1);
+  end = start;
+  gtk_text_iter_forward_to_line_end (&end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+line_has_tag (RsLessonView *view,
+              int           line,
+              const char   *tag_name)
+{
+  GtkTextBuffer *buffer = rs_lesson_view_get_buffer (view);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter iter;
+
+  g_assert_nonnull (tag);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
+  do
+    if (gtk_text_iter_has_tag (&iter, tag))
+      return TRUE;
+  while (gtk_text_iter_forward_char (&iter) && !gtk_text_iter_starts_line (&iter));
+  return FALSE;
+}
+
+/* Whether the selected text is where the source is scrolled to. */
+static gboolean
+is_selection_visible (RsLessonView *view)
+{
+  GtkTextView *text_view = NULL;
+  GtkTextIter start, end;
+  GdkRectangle visible, location;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); text_view == NULL && child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_STACK (child))
+      text_view = GTK_TEXT_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (gtk_stack_get_child_by_name (GTK_STACK (child), "source"))));
+  g_assert_nonnull (text_view);
+  g_assert_true (gtk_text_view_get_buffer (text_view) == rs_lesson_view_get_buffer (view));
+  gtk_text_buffer_get_selection_bounds (rs_lesson_view_get_buffer (view), &start, &end);
+  gtk_text_view_get_visible_rect (text_view, &visible);
+  gtk_text_view_get_iter_location (text_view, &start, &location);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
+/* Whether `text` says "line N" (not "line N0"). */
+static gboolean
+mentions_line (const char *text,
+               int         line)
+{
+  g_autofree char *words = g_strdup_printf ("line %d", line);
+  const char *p = text;
+
+  while ((p = strstr (p, words)) != NULL)
+    {
+      p += strlen (words);
+      if (!g_ascii_isdigit (*p))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static guint
+count_messages (RsLessonView        *view,
+                RsLessonMessageKind  kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
+    n += rs_lesson_view_get_message_kind (view, i) == kind;
+  return n;
+}
+
+/* The pane follows the steps: the program's file, at the line of each call,
+ * whose text makes that call. */
+static void
+test_record_view_steps (void)
+{
+  RsWindow *window = open_window (recording);
+  RsPlayer *player = rs_window_get_player (window);
+  RsLessonView *view = rs_window_get_lesson_view (window);
+  guint with_site = 0;
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  for (int step = 0; step < 160 && !rs_player_is_at_end (player); step++)
+    {
+      RsSnapshot *snapshot = rs_player_get_snapshot (player);
+      const RsSite *site = rs_snapshot_get_site (snapshot);
+      g_autofree char *call = g_strndup (rs_snapshot_get_call (snapshot), strcspn (rs_snapshot_get_call (snapshot), "("));
+
+      g_assert_cmpint (rs_player_get_position (player), ==, step);
+      if (site->file != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (rs_lesson_view_get_file (view));
+          g_autofree char *text = NULL;
+
+          g_assert_true (rs_lesson_view_get_source_available (view));
+          g_assert_cmpstr (rs_lesson_view_get_file (view), ==, site->file);
+          g_assert_cmpstr (base, ==, "planted-leaks.c");
+          g_assert_cmpint (site->line, >, 0);
+          g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);
+          g_assert_true (line_has_tag (view, site->line, "rs-current") ||
+                         line_has_tag (view, site->line, "rs-current-error"));
+          text = get_line_text (view, site->line);
+          if (strstr (text, call) == NULL)
+            g_error ("step %d: %s at line %d, which reads: %s", step, call, site->line, text);
+          with_site++;
+        }
+      else
+        g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, 0);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+    }
+  g_assert_cmpuint (with_site, >=, 100);
+
+  /* Back, the same. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (rs_lesson_view_get_current_line (view), ==,
+                   rs_snapshot_get_site (rs_player_get_snapshot (player))->line);
+  ui_test_close_window (window);
+}
+
+/* At the end: the three planted leaks, at their tagged lines, underlined;
+ * a click on each selects its buffer or handle. */
+static void
+test_record_view_leaks (void)
+{
+  RsWindow *window = open_window (recording);
+  RsPlayer *player = rs_window_get_player (window);
+  RsLessonView *view = rs_window_get_lesson_view (window);
+  RsGraphView *graph = rs_window_get_graph_view (window);
+  RsSnapshot *last;
+  int clone_line = 0;
+
+  run_to_end (window);
+  last = rs_player_get_snapshot (player);
+  g_assert_true (rs_lesson_view_get_source_available (view));
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3);
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_NO_LEAK), ==, 0);
+
+  /* Each tagged line is named by a leak's row. */
+  for (guint t = 0; t < tagged_created->len + tagged_orphaned->len; t++)
+    {
+      int line = t < tagged_created->len ? g_array_index (tagged_created, int, t)
+                                         : g_array_index (tagged_orphaned, int, t - tagged_created->len);
+      gboolean named = FALSE;
+
+      for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
+        named |= rs_lesson_view_get_message_kind (view, i) == RS_LESSON_MESSAGE_LEAK &&
+                 mentions_line (rs_lesson_view_get_message (view, i), line);
+      if (!named)
+        g_error ("no leak names tagged line %d", line);
+    }
+  /* The orphaning call is underlined and marked. */
+  for (guint t = 0; t < tagged_orphaned->len; t++)
+    g_assert_true (line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak"));
+
+  for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
+    {
+      const RsSelection *selection;
+
+      if (rs_lesson_view_get_message_kind (view, i) != RS_LESSON_MESSAGE_LEAK)
+        continue;
+      g_test_message ("leak: %s", rs_lesson_view_get_message (view, i));
+      rs_graph_view_set_selection (graph, &(RsSelection) { RS_SELECTION_NONE, 0, NULL });
+      rs_lesson_view_activate_message (view, i);
+      selection = rs_graph_view_get_selection (graph);
+      if (selection->kind == RS_SELECTION_BUFFER)
+        {
+          g_autofree char *title = g_strdup_printf ("#%" G_GUINT64_FORMAT, selection->buffer_id);
+
+          g_assert_nonnull (rs_snapshot_find_buffer (last, selection->buffer_id));
+          g_assert_true (rs_snapshot_find_buffer (last, selection->buffer_id)->leaked);
+          g_assert_cmpstr (rs_inspector_get_title (rs_window_get_inspector (window)), ==, title);
+        }
+      else
+        {
+          g_assert_cmpint (selection->kind, ==, RS_SELECTION_HANDLE);
+          g_assert_nonnull (rs_snapshot_find_handle (last, selection->id));
+          g_assert_true (rs_snapshot_find_handle (last, selection->id)->leaked);
+          g_assert_cmpstr (rs_inspector_get_title (rs_window_get_inspector (window)), ==, selection->id);
+        }
+      /* Its line is shown selected in the source, scrolled into view. */
+      g_assert_true (gtk_text_buffer_get_has_selection (rs_lesson_view_get_buffer (view)));
+      ui_test_spin_a_little ();
+      g_assert_true (is_selection_visible (view));
+    }
+
+  /* A click on a line goes to a step whose call is there: the clone. */
+  for (guint t = 0; t < tagged_created->len; t++)
+    {
+      int line = g_array_index (tagged_created, int, t);
+      g_autofree char *text = get_line_text (view, line);
+
+      if (strstr (text, "av_frame_clone") != NULL)
+        clone_line = line;
+    }
+  g_assert_cmpint (clone_line, >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.first", NULL));
+  rs_lesson_view_activate_line (view, clone_line);
+  g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, clone_line);
+  g_assert_nonnull (strstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), "av_frame_clone"));
+  ui_test_close_window (window);
+}
+
+/* Sources that are not where the debug info says: a placeholder names the
+ * function and the file; nothing is highlighted; the leaks are still
+ * listed, with their places in words. */
+static void
+test_record_view_missing_source (void)
+{
+  RsWindow *window = open_window (recording_elsewhere);
+  RsPlayer *player = rs_window_get_player (window);
+  RsLessonView *view = rs_window_get_lesson_view (window);
+  const RsSite *site = rs_snapshot_get_site (rs_player_get_snapshot (player));
+
+  g_assert_nonnull (site->file);
+  g_assert_true (g_str_has_prefix (site->file, "/nonexistent/"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_false (rs_lesson_view_get_source_available (view));
+  g_assert_null (rs_lesson_view_get_file (view));
+  g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, 0);
+  for (int i = 0; i < 20; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+  g_assert_false (rs_lesson_view_get_source_available (view));
+
+  run_to_end (window);
+  g_assert_false (rs_lesson_view_get_source_available (view));
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3);
+  for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
+    if (rs_lesson_view_get_message_kind (view, i) == RS_LESSON_MESSAGE_LEAK)
+      g_assert_nonnull (strstr (rs_lesson_view_get_message (view, i), "planted-leaks.c:"));
+  ui_test_close_window (window);
+}
+
+/* A recording cut short (the program killed): it opens up to its last
+ * whole step, and its end says so instead of listing leaks. */
+static void
+test_record_view_cut_short (void)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *cut = g_build_filename (tmp_dir, "cut.rstrace", NULL);
+  GError *error = NULL;
+  gsize length = 0;
+  RsWindow *window;
+  RsLessonView *view;
+
+  g_assert_true (g_file_get_contents (recording, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (cut, contents, length / 2, &error));
+  g_assert_no_error (error);
+
+  window = open_window (cut);
+  view = rs_window_get_lesson_view (window);
+  run_to_end (window);
+  g_assert_nonnull (rs_record_session_get_end_reason (RS_RECORD_SESSION (rs_lesson_view_get_session (view))));
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_CUT_SHORT), ==, 1);
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 0);
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_NO_LEAK), ==, 0);
+  ui_test_close_window (window);
+  g_unlink (cut);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GError *error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  rs_ui_init ();
+  sample = g_build_filename (g_getenv ("RS_MEDIA_DIR"), "sample.mp4", NULL);
+  tmp_dir = g_dir_make_tmp ("test-record-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  read_tags ();
+  recording = record (g_getenv ("RS_PLANTED_LEAKS"), "planted-leaks.rstrace");
+  recording_elsewhere = record (g_getenv ("RS_PLANTED_LEAKS_ELSEWHERE"), "elsewhere.rstrace");
+
+  g_test_add_func ("/record-view/steps", test_record_view_steps);
+  g_test_add_func ("/record-view/leaks", test_record_view_leaks);
+  g_test_add_func ("/record-view/missing-source", test_record_view_missing_source);
+  g_test_add_func ("/record-view/cut-short", test_record_view_cut_short);
+
+  status = g_test_run ();
+  g_unlink (recording);
+  g_unlink (recording_elsewhere);
+  g_rmdir (tmp_dir);
+  g_free (recording);
+  g_free (recording_elsewhere);
+  g_free (tmp_dir);
+  g_free (sample);
+  g_array_unref (tagged_created);
+  g_array_unref (tagged_orphaned);
+  return status;
+}
