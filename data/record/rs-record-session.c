@@ -193,8 +193,7 @@ make_handle (RsRecordSession   *self,
              gboolean           at_exit)
 {
   RsSite born = resolve_site (self, &rec->born_site);
-  RsRef refs[64];
-  guint n_refs = MIN (rec->n_refs, G_N_ELEMENTS (refs));
+  g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
   RsHandle fields = {
     .id = handle_name (self, rec, &born),
     .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
@@ -209,10 +208,9 @@ make_handle (RsRecordSession   *self,
     .leaked = at_exit && rec->allocated,
   };
 
-  g_warn_if_fail (rec->n_refs <= G_N_ELEMENTS (refs));
-  for (guint i = 0; i < n_refs; i++)
+  for (guint i = 0; i < rec->n_refs; i++)
     refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
-  return rs_handle_new (&fields, refs, n_refs);
+  return rs_handle_new (&fields, refs, rec->n_refs);
 }
 
 static RsBuffer *
