@@ -45,11 +45,9 @@ site_text (const RsSite *site)
 
 /* "created at X (call)": the program's call in whose step it was born. */
 static char *
-describe (const RsLeak *leak,
-          RsHistory    *history)
+describe (const RsLeak *leak)
 {
-  const char *call = leak->kind == RS_LEAK_BUFFER && leak->born < rs_history_get_length (history)
-                     ? rs_snapshot_get_call (rs_history_get_snapshot (history, leak->born)) : leak->origin;
+  const char *call = leak->born_call;
   g_autofree char *born = site_text (&leak->born_site);
   GString *line = g_string_new ("refscope: leak: ");
 
@@ -116,7 +114,7 @@ rs_record_report (const char  *recording,
   found = rs_history_query_leaks (history);
   for (guint i = 0; i < found->len; i++)
     {
-      g_autofree char *line = describe (&g_array_index (found, RsLeak, i), history);
+      g_autofree char *line = describe (&g_array_index (found, RsLeak, i));
       g_printerr ("%s\n", line);
     }
   *n_leaks = found->len;

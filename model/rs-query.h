@@ -52,8 +52,9 @@ typedef struct {
   gsize         size;        /* BUFFER */
   int           refcount;    /* BUFFER */
   int           lost;        /* BUFFER: references nobody holds */
-  const char   *origin;      /* the call that created it */
+  const char   *origin;      /* what created it: a call, or a libav part ("demuxer", "decoder") */
   guint         born;        /* the step that created it */
+  const char   *born_call;   /* the call of that step (the program's, for a recording) */
   RsSite        born_site;
   gboolean      orphaned;    /* BUFFER: a call dropped a reference (the fields below) */
   guint         lost_step;

@@ -216,9 +216,9 @@ rs_findings_describe_leak (const RsLeak *leak,
 
   what = born != NULL
     ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s at %s, step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->origin, born, leak->born)
+                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->born_call, born, leak->born)
     : g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s in step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->origin, leak->born);
+                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->born_call, leak->born);
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);
