@@ -7,43 +7,20 @@
  */
 #define G_LOG_DOMAIN "rs-graph"
 
-#include "rs-graph-private.h"
+#include "rs-graph-build-private.h"
 
 #include <string.h>
 
 #define FONT "Cantarell,sans"
 
-typedef struct {
-  RsGraph        *graph;
-  Agraph_t       *g;
-  RsSnapshot     *snapshot;
-  RsDiff         *diff;           /* nullable */
-  RsSnapshot     *before;         /* nullable */
-  const RsPalette *pal;
-  GString        *key;
-  Agraph_t       *buffer_rank;
-  Agraph_t       *holder_rank;
-  Agnode_t       *root;
-  GHashTable     *buffer_nodes;   /* guint64 id -> Agnode_t* */
-  GHashTable     *groups;         /* guint64 id -> RsGraphGroup* (borrowed from group_list) */
-  GPtrArray      *group_list;     /* owned RsGraphGroup* */
-  GHashTable     *holder_nodes;   /* interned holder -> Agnode_t* */
-  GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
-  GHashTable     *plane_names;    /* guint64 id -> static plane name */
-  GHashTable     *before_handles; /* interned id -> const RsHandle * of `before` */
-  GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
-  Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
-                 *n_width, *n_height, *n_margin, *n_penwidth;
-  Agsym_t        *e_label, *e_style, *e_color, *e_fontcolor, *e_dir, *e_tailport,
-                 *e_penwidth, *e_weight, *e_arrowhead;
-  Agsym_t        *g_label, *g_style, *g_color, *g_fontcolor, *g_rank, *g_peripheries, *g_bgcolor;
-} Builder;
 
-static void
-set_html (Builder    *b,
-          void       *obj,
-          Agsym_t    *sym,
-          const char *html)
+
+
+void
+_rs_graph_builder_set_html (Builder    *b,
+                            void       *obj,
+                            Agsym_t    *sym,
+                            const char *html)
 {
   char *value = agstrdup_html (b->g, (char *) html);
 
@@ -51,20 +28,18 @@ set_html (Builder    *b,
   agstrfree (b->g, value);
 }
 
-#define SET(obj, sym, value) agxset ((obj), (sym), (char *) (value))
-
 /* ---- nodes and edges, recorded in the topology key as they are made ---- */
 
-static Agnode_t *
-add_node (Builder        *b,
-          Agraph_t       *parent,
-          RsGraphNodeKind kind,
-          const char     *name,
-          const char     *handle_id,
-          const char     *holder,
-          const guint64  *ids,
-          guint           n_ids,
-          char            shape_tag)
+Agnode_t *
+_rs_graph_builder_add_node (Builder        *b,
+                            Agraph_t       *parent,
+                            RsGraphNodeKind kind,
+                            const char     *name,
+                            const char     *handle_id,
+                            const char     *holder,
+                            const guint64  *ids,
+                            guint           n_ids,
+                            char            shape_tag)
 {
   Agnode_t *n = agnode (parent, (char *) name, TRUE);
 
@@ -75,12 +50,12 @@ add_node (Builder        *b,
   return n;
 }
 
-static Agedge_t *
-add_edge (Builder    *b,
-          Agnode_t   *tail,
-          const char *tailport,
-          Agnode_t   *head,
-          gboolean    labelled)
+Agedge_t *
+_rs_graph_builder_add_edge (Builder    *b,
+                            Agnode_t   *tail,
+                            const char *tailport,
+                            Agnode_t   *head,
+                            gboolean    labelled)
 {
   Agedge_t *e = agedge (b->g, tail, head, NULL, TRUE);
 
@@ -307,13 +282,13 @@ add_handle (Builder        *b,
     {
       /* An empty queue slot: drawn faintly, so the fill level shows. */
       label = _rs_graph_empty_slot_label (b->pal, handle, min_rows);
-      n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
+      n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
       SET (n, b->n_style, "dashed");
-      set_html (b, n, b->n_label, label);
+      _rs_graph_builder_set_html (b, n, b->n_label, label);
       return n;
     }
 
-  n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'h');
+  n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'h');
 
   /* One row per ref; consecutive refs into the same folded group share a row. */
   for (guint i = 0; i < handle->n_refs; i++)
@@ -340,12 +315,12 @@ add_handle (Builder        *b,
     }
 
   label = _rs_graph_handle_label (b->pal, handle, fragment, rows, min_rows, flags, is_out);
-  set_html (b, n, b->n_label, label);
+  _rs_graph_builder_set_html (b, n, b->n_label, label);
 
   for (guint r = 0; r < rows->len; r++)
     {
       RsGraphRow *row = g_ptr_array_index (rows, r);
-      Agedge_t *e = add_edge (b, n, row->port, g_ptr_array_index (targets, r), FALSE);
+      Agedge_t *e = _rs_graph_builder_add_edge (b, n, row->port, g_ptr_array_index (targets, r), FALSE);
 
       style_ref_edge (b, e, row->is_new);
     }
@@ -356,7 +331,7 @@ static void
 add_root_edge (Builder  *b,
                Agnode_t *n)
 {
-  Agedge_t *e = add_edge (b, b->root, NULL, n, FALSE);
+  Agedge_t *e = _rs_graph_builder_add_edge (b, b->root, NULL, n, FALSE);
 
   SET (e, b->e_style, "invis");
   SET (e, b->e_weight, "0");
@@ -377,7 +352,7 @@ add_empty_run (Builder   *b,
   Agnode_t *n;
   guint index;
 
-  n = add_node (b, parent, RS_GRAPH_NODE_EMPTY_SLOTS, name, h0->id, NULL, NULL, 0, 'e');
+  n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_EMPTY_SLOTS, name, h0->id, NULL, NULL, 0, 'e');
   index = b->graph->nodes->len - 1;
   g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
   for (guint i = first + 1; i <= last; i++)
@@ -416,7 +391,7 @@ add_full_run (Builder   *b,
   Agnode_t *n;
   guint index;
 
-  n = add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, h0->id, NULL, NULL, 0, 'r');
+  n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, h0->id, NULL, NULL, 0, 'r');
   index = b->graph->nodes->len - 1;
   g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
   for (guint i = first; i <= last; i++)
@@ -444,9 +419,9 @@ add_full_run (Builder   *b,
     }
 
   label = _rs_graph_run_label (b->pal, h0, h1, last - first + 1, first_buffer, last_buffer, n_buffers, bytes);
-  set_html (b, n, b->n_label, label);
+  _rs_graph_builder_set_html (b, n, b->n_label, label);
   for (guint i = 0; i < targets->len; i++)
-    add_edge (b, n, "refs", g_ptr_array_index (targets, i), FALSE);
+    _rs_graph_builder_add_edge (b, n, "refs", g_ptr_array_index (targets, i), FALSE);
   return n;
 }
 
@@ -541,7 +516,7 @@ buffer_node (Builder *b,
   if (buffer == NULL)
     {
       /* A ref to a buffer the snapshot does not list: draw what we know. */
-      n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL, &id, 1, 'u');
+      n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL, &id, 1, 'u');
       label = g_strdup_printf ("#%" G_GUINT64_FORMAT " (unknown)", id);
       SET (n, b->n_shape, "box");
       SET (n, b->n_style, "dashed");
@@ -555,7 +530,7 @@ buffer_node (Builder *b,
 
     for (guint i = 0; i < members->len; i++)
       g_array_append_val (ids, ((const RsBuffer *) g_ptr_array_index (members, i))->id);
-    n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL,
+    n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL,
                   (const guint64 *) (gpointer) ids->data, ids->len, group != NULL ? 'g' : 'b');
     for (guint i = 0; i < ids->len; i++)
       g_hash_table_insert (b->buffer_nodes, g_memdup2 (&g_array_index (ids, guint64, i), sizeof (guint64)), n);
@@ -563,163 +538,10 @@ buffer_node (Builder *b,
 
   label = _rs_graph_buffer_label (b->pal, b->snapshot, b->diff, members,
                                  g_hash_table_lookup (b->plane_names, &buffer->id));
-  set_html (b, n, b->n_label, label);
+  _rs_graph_builder_set_html (b, n, b->n_label, label);
   if (group != NULL)
     group->node = n;
   return n;
-}
-
-/* The holder node `key` (a libav part, or the lost node), made on first use. */
-static Agnode_t *
-holder_node (Builder    *b,
-             const char *key,
-             gboolean    lost)
-{
-  Agnode_t *hn = g_hash_table_lookup (b->holder_nodes, key);
-  g_autofree char *name = NULL;
-
-  if (hn != NULL)
-    return hn;
-  name = g_strconcat ("x_", key, NULL);
-  hn = add_node (b, b->holder_rank, RS_GRAPH_NODE_HOLDER, name, NULL, lost ? NULL : key, NULL, 0, 'x');
-  SET (hn, b->n_shape, "box");
-  SET (hn, b->n_style, "rounded,dashed");
-  SET (hn, b->n_color, lost ? b->pal->bad : b->pal->holder);
-  SET (hn, b->n_margin, "0.1,0.05");
-  g_hash_table_insert (b->holder_nodes, (gpointer) key, hn);
-  return hn;
-}
-
-/* A dashed edge from the buffer node to the part holding `count` refs. */
-static void
-link_holder (Builder           *b,
-             const RsGraphNode *node,
-             Agnode_t          *hn,
-             int                count,
-             const char        *color)
-{
-  g_autofree char *text = g_strdup_printf ("×%d", count);
-  Agedge_t *e = add_edge (b, agnode (b->g, (char *) node->name, FALSE), NULL, hn, TRUE);
-
-  SET (e, b->e_dir, "back");
-  SET (e, b->e_style, "dashed");
-  SET (e, b->e_color, color);
-  SET (e, b->e_fontcolor, color);
-  SET (e, b->e_label, text);
-}
-
-static void
-add_holder_edges (Builder *b)
-{
-  const char *lost_key = g_intern_static_string (" lost");
-  GHashTableIter iter;
-  gpointer key, value;
-
-  /* Holder nodes first, in the order their buffers appear. */
-  for (guint i = 0; i < b->graph->nodes->len; i++)
-    {
-      /* A copy: adding a holder node below may move the array. */
-      const RsGraphNode copy = g_array_index (b->graph->nodes, RsGraphNode, i);
-      const RsGraphNode *node = &copy;
-      const RsBuffer *buffer;
-      int hidden = 0, lost = 0;
-
-      if (node->kind != RS_GRAPH_NODE_BUFFER)
-        continue;
-      buffer = rs_snapshot_find_buffer (b->snapshot, node->buffer_id);
-      if (buffer == NULL)
-        continue;
-      for (guint k = 0; k < node->n_buffers; k++)
-        {
-          const RsBuffer *member = k == 0 ? buffer : rs_snapshot_find_buffer (b->snapshot, node->buffer_ids[k]);
-
-          hidden += member != NULL ? member->hidden : 0;
-          lost += member != NULL ? member->lost : 0;
-        }
-      /* libav's refs and lost ones are never drawn as one. */
-      if (hidden > 0 && !buffer->leaked)
-        link_holder (b, node, holder_node (b, buffer->holder != NULL ? buffer->holder
-                                                                     : g_intern_static_string ("libav"), FALSE),
-                     hidden, b->pal->holder);
-      if (lost > 0)
-        link_holder (b, node, holder_node (b, lost_key, TRUE), lost, b->pal->bad);
-    }
-
-  g_hash_table_iter_init (&iter, b->holder_nodes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      int count = GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, key));
-      g_autofree char *label = key == lost_key ? _rs_graph_lost_label (b->pal, count)
-                                               : _rs_graph_holder_label (b->pal, key, count);
-      set_html (b, value, b->n_label, label);
-    }
-}
-
-/* Buffers freed since the step before, drawn once more as ghosts, tied to
- * the handle slots or libav part that held them. */
-static void
-add_ghosts (Builder *b)
-{
-  guint n_removed = rs_diff_get_n_removed_buffers (b->diff);
-
-  for (guint i = 0; i < n_removed; i++)
-    {
-      const RsBuffer *buffer = rs_diff_get_removed_buffer (b->diff, i);
-      g_autofree char *name = g_strdup_printf ("b_%" G_GUINT64_FORMAT, buffer->id);
-      g_autofree char *label = _rs_graph_ghost_label (buffer);
-      Agnode_t *n;
-
-      if (agnode (b->g, name, FALSE) != NULL)
-        continue;   /* folded into a live group; cannot happen with unique ids */
-      n = add_node (b, b->buffer_rank, RS_GRAPH_NODE_GHOST, name, NULL, NULL, &buffer->id, 1, 'z');
-      SET (n, b->n_shape, "box");
-      SET (n, b->n_style, "rounded,dashed");
-      SET (n, b->n_color, b->pal->bad);
-      SET (n, b->n_fontcolor, b->pal->bad);
-      SET (n, b->n_fontsize, "9");
-      SET (n, b->n_margin, "0.08,0.03");
-      SET (n, b->n_label, label);
-
-      for (guint h = 0; b->before != NULL && h < rs_snapshot_get_n_handles (b->before); h++)
-        {
-          const RsHandle *old = rs_snapshot_get_handle (b->before, h);
-          const RsHandle *now = rs_snapshot_find_handle (b->snapshot, old->id);
-          g_autofree char *handle_name = g_strconcat ("h_", old->id, NULL);
-          Agnode_t *hn = agnode (b->g, handle_name, FALSE);
-
-          if (now == NULL || hn == NULL)
-            continue;
-          for (guint r = 0; r < old->n_refs; r++)
-            {
-              const char *port = NULL;
-              Agedge_t *e;
-
-              if (old->refs[r].buffer != buffer->id)
-                continue;
-              for (guint k = 0; k < now->n_refs; k++)
-                if (now->refs[k].field == old->refs[r].field)
-                  port = old->refs[r].field;
-              e = add_edge (b, hn, port, n, FALSE);
-              SET (e, b->e_style, "dotted");
-              SET (e, b->e_color, b->pal->bad);
-            }
-        }
-
-      if (buffer->hidden > 0)
-        {
-          const char *holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
-          Agnode_t *hn = g_hash_table_lookup (b->holder_nodes, holder);
-
-          if (hn != NULL)
-            {
-              Agedge_t *e = add_edge (b, n, NULL, hn, FALSE);
-
-              SET (e, b->e_dir, "back");
-              SET (e, b->e_style, "dotted");
-              SET (e, b->e_color, b->pal->bad);
-            }
-        }
-    }
 }
 
 /* ---- the whole graph ---- */
@@ -845,7 +667,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   SET (b.holder_rank, b.g_rank, "same");
 
   /* An invisible root whose ordered out-edges stack the handles top-down. */
-  b.root = add_node (&b, b.g, (RsGraphNodeKind) -1, "root", NULL, NULL, NULL, 0, 'r');
+  b.root = _rs_graph_builder_add_node (&b, b.g, (RsGraphNodeKind) -1, "root", NULL, NULL, NULL, 0, 'r');
   SET (b.root, b.n_shape, "point");
   SET (b.root, b.n_style, "invis");
   SET (b.root, b.n_width, "0.01");
@@ -865,17 +687,17 @@ rs_graph_build (RsSnapshot           *snapshot,
   for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot); i++)
     buffer_node (&b, rs_snapshot_get_buffer (snapshot, i)->id);
 
-  add_holder_edges (&b);
+  _rs_graph_builder_add_holders (&b);
   if (diff != NULL)
-    add_ghosts (&b);
+    _rs_graph_builder_add_ghosts (&b);
 
   if (opts.legend)
     {
       g_autofree char *legend = _rs_graph_legend_label (b.pal);
-      Agnode_t *n = add_node (&b, invisible_cluster (&b, "legend"), RS_GRAPH_NODE_LEGEND, "legend",
+      Agnode_t *n = _rs_graph_builder_add_node (&b, invisible_cluster (&b, "legend"), RS_GRAPH_NODE_LEGEND, "legend",
                               NULL, NULL, NULL, 0, 'l');
 
-      set_html (&b, n, b.n_label, legend);
+      _rs_graph_builder_set_html (&b, n, b.n_label, legend);
       add_root_edge (&b, n);
     }
 
@@ -884,7 +706,7 @@ rs_graph_build (RsSnapshot           *snapshot,
   if (!opts.no_title)
     {
       g_autofree char *title = _rs_graph_title_label (b.pal, snapshot);
-      set_html (&b, b.g, b.g_label, title);
+      _rs_graph_builder_set_html (&b, b.g, b.g_label, title);
     }
   rs_graphviz_unlock ();
 

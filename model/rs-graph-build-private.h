@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-graph-build-private.h: the state of one graph being built from a
+ * snapshot, shared by the builder's files: rs-graph-build.c (handles,
+ * queues, buffers, the whole graph) and rs-graph-holders.c (the libav parts
+ * and the lost node that hold references no handle shows, and the ghosts
+ * of buffers freed in the step).
+ */
+#pragma once
+
+#include "rs-graph-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  RsGraph        *graph;
+  Agraph_t       *g;
+  RsSnapshot     *snapshot;
+  RsDiff         *diff;           /* nullable */
+  RsSnapshot     *before;         /* nullable */
+  const RsPalette *pal;
+  GString        *key;
+  Agraph_t       *buffer_rank;
+  Agraph_t       *holder_rank;
+  Agnode_t       *root;
+  GHashTable     *buffer_nodes;   /* guint64 id -> Agnode_t* */
+  GHashTable     *groups;         /* guint64 id -> RsGraphGroup* (borrowed from group_list) */
+  GPtrArray      *group_list;     /* owned RsGraphGroup* */
+  GHashTable     *holder_nodes;   /* interned holder -> Agnode_t* */
+  GHashTable     *holder_counts;  /* interned holder -> total hidden refs */
+  GHashTable     *plane_names;    /* guint64 id -> static plane name */
+  GHashTable     *before_handles; /* interned id -> const RsHandle * of `before` */
+  GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
+  Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
+                 *n_width, *n_height, *n_margin, *n_penwidth;
+  Agsym_t        *e_label, *e_style, *e_color, *e_fontcolor, *e_dir, *e_tailport,
+                 *e_penwidth, *e_weight, *e_arrowhead;
+  Agsym_t        *g_label, *g_style, *g_color, *g_fontcolor, *g_rank, *g_peripheries, *g_bgcolor;
+} Builder;
+
+#define SET(obj, sym, value) agxset ((obj), (sym), (char *) (value))
+
+/* Sets an HTML-like label (`html` is copied into the graph). */
+void       _rs_graph_builder_set_html (Builder        *b,
+                                       void           *obj,
+                                       Agsym_t        *sym,
+                                       const char     *html);
+/* A node, recorded in the graph's node list (unless `kind` is -1) and in
+ * the topology key. Owned by the graph. */
+Agnode_t  *_rs_graph_builder_add_node (Builder        *b,
+                                       Agraph_t       *parent,
+                                       RsGraphNodeKind kind,
+                                       const char     *name,
+                                       const char     *handle_id,
+                                       const char     *holder,
+                                       const guint64  *ids,
+                                       guint           n_ids,
+                                       char            shape_tag);
+/* An edge, recorded in the topology key. Owned by the graph. */
+Agedge_t  *_rs_graph_builder_add_edge (Builder        *b,
+                                       Agnode_t       *tail,
+                                       const char     *tailport,
+                                       Agnode_t       *head,
+                                       gboolean        labelled);
+
+/* rs-graph-holders.c */
+/* Dashed edges from buffers to the libav parts holding their hidden refs,
+ * and to the lost node for refs nobody holds; the parts' labels. */
+void       _rs_graph_builder_add_holders (Builder     *b);
+/* Buffers freed since the step before, as ghosts tied to what held them. */
+void       _rs_graph_builder_add_ghosts  (Builder     *b);
+
+G_END_DECLS
