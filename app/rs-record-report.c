@@ -17,20 +17,6 @@
 #include "rs-query.h"
 #include "rs-record-session.h"
 
-static const char *
-buffer_kind_words (RsBufferKind kind)
-{
-  switch (kind)
-    {
-    case RS_BUFFER_KIND_PACKET:    return "packet payload";
-    case RS_BUFFER_KIND_PICTURE:   return "picture plane";
-    case RS_BUFFER_KIND_AUDIO:     return "audio plane";
-    case RS_BUFFER_KIND_SIDE_DATA: return "side data";
-    case RS_BUFFER_KIND_OTHER:
-    default:                       return "buffer";
-    }
-}
-
 /* "player.c:42", or the function, or module+offset: what the resolver knew. */
 static char *
 site_text (const RsSite *site)
@@ -58,7 +44,7 @@ describe (const RsLeak *leak)
   else
     {
       g_string_append_printf (line, "buffer #%" G_GUINT64_FORMAT " (%s, %" G_GSIZE_FORMAT " bytes), ",
-                              leak->buffer, buffer_kind_words (leak->buffer_kind), leak->size);
+                              leak->buffer, rs_buffer_kind_to_words (leak->buffer_kind), leak->size);
       /* A consequence of a leaked handle says so, and no more. */
       if (leak->handle != NULL && !leak->orphaned)
         g_string_append_printf (line, "held by leaked %s", leak->handle);

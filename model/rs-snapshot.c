@@ -3,6 +3,7 @@
 
 #include "rs-snapshot.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 /* Every node carries a reference count and a small cache in front of its
@@ -265,6 +266,20 @@ rs_buffer_kind_to_string (RsBufferKind kind)
 }
 
 const char *
+rs_buffer_kind_to_words (RsBufferKind kind)
+{
+  switch (kind)
+    {
+    case RS_BUFFER_KIND_PACKET:    return N_("packet payload");
+    case RS_BUFFER_KIND_PICTURE:   return N_("picture plane");
+    case RS_BUFFER_KIND_AUDIO:     return N_("audio plane");
+    case RS_BUFFER_KIND_SIDE_DATA: return N_("side data");
+    case RS_BUFFER_KIND_OTHER:
+    default:                       return N_("other");
+    }
+}
+
+const char *
 rs_event_kind_to_string (RsEventKind kind)
 {
   switch (kind)
@@ -328,22 +343,7 @@ rs_snapshot_new (guint          step,
                  const RsEvent *events,
                  guint          n_events)
 {
-  return rs_snapshot_new_full (step, call, NULL, ret, exact, out, handles, buffers, events, n_events);
-}
-
-RsSnapshot *
-rs_snapshot_new_full (guint          step,
-                      const char    *call,
-                      const char    *args,
-                      int            ret,
-                      gboolean       exact,
-                      const char    *out,
-                      GPtrArray     *handles,
-                      GPtrArray     *buffers,
-                      const RsEvent *events,
-                      guint          n_events)
-{
-  RsStepInfo info = { step, call, args, ret, exact, out };
+  RsStepInfo info = { step, call, NULL, ret, exact, out };
 
   return rs_snapshot_new_step (&info, handles, buffers, events, n_events);
 }

@@ -204,6 +204,9 @@ gpointer    rs_buffer_set_cache      (const RsBuffer *buffer,
                                       GDestroyNotify  destroy);
 
 const char *rs_buffer_kind_to_string (RsBufferKind    kind);
+/* "packet payload", "picture plane", ...: the kind for people, in English;
+ * marked for translation (N_), so the UI translates it where it shows it. */
+const char *rs_buffer_kind_to_words  (RsBufferKind    kind);
 const char *rs_event_kind_to_string  (RsEventKind     kind);
 const char *rs_handle_kind_to_string (RsHandleKind    kind);
 /* "null_pointer", "use_after_free", ... (trace words); NULL for RS_FAULT_NONE. */
@@ -216,17 +219,6 @@ const char *rs_loss_reason_to_string (RsLossReason    reason);
  * buffers sorted by id) and copies `events` with their messages. */
 RsSnapshot *rs_snapshot_new          (guint           step,
                                       const char     *call,
-                                      int             ret,
-                                      gboolean        exact,
-                                      const char     *out,
-                                      GPtrArray      *handles,
-                                      GPtrArray      *buffers,
-                                      const RsEvent  *events,
-                                      guint           n_events);
-/* The same, with the call's arguments in words ("video.decoder_input"). */
-RsSnapshot *rs_snapshot_new_full     (guint           step,
-                                      const char     *call,
-                                      const char     *args,
                                       int             ret,
                                       gboolean        exact,
                                       const char     *out,

@@ -23,20 +23,6 @@ rs_findings_format_site (const RsSite *site,
   return g_strdup_printf ("%s:%d", base, site->line);
 }
 
-static const char *
-buffer_kind_words (RsBufferKind kind)
-{
-  switch (kind)
-    {
-    case RS_BUFFER_KIND_PACKET:    return _("packet payload");
-    case RS_BUFFER_KIND_PICTURE:   return _("picture plane");
-    case RS_BUFFER_KIND_AUDIO:     return _("audio plane");
-    case RS_BUFFER_KIND_SIDE_DATA: return _("side data");
-    case RS_BUFFER_KIND_OTHER:
-    default:                       return _("buffer");
-    }
-}
-
 /* What the loss did, without when: "av_init_packet reset pkt, which held it". */
 static char *
 loss_cause (const RsEvent *loss)
@@ -216,9 +202,9 @@ rs_findings_describe_leak (const RsLeak *leak,
 
   what = born != NULL
     ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s at %s, step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->born_call, born, leak->born)
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, born, leak->born)
     : g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s in step %u)"),
-                       leak->buffer, buffer_kind_words (leak->buffer_kind), (guint64) leak->size, leak->born_call, leak->born);
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, leak->born);
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);

@@ -143,20 +143,6 @@ set_status (RsInspector *self,
 }
 
 static const char *
-buffer_kind_in_words (RsBufferKind kind)
-{
-  switch (kind)
-    {
-    case RS_BUFFER_KIND_PACKET:    return _("packet payload");
-    case RS_BUFFER_KIND_PICTURE:   return _("picture plane");
-    case RS_BUFFER_KIND_AUDIO:     return _("audio plane");
-    case RS_BUFFER_KIND_SIDE_DATA: return _("side data");
-    case RS_BUFFER_KIND_OTHER:
-    default:                       return _("other");
-    }
-}
-
-static const char *
 holder_in_words (const char *holder)
 {
   static const struct { const char *role; const char *words; } roles[] = {
@@ -269,7 +255,7 @@ show_buffer (RsInspector *self,
   set_status (self, status);
 
   size = g_format_size (buffer->size);
-  subtitle = g_strdup_printf ("%s · %s", buffer_kind_in_words (buffer->kind), size);
+  subtitle = g_strdup_printf ("%s · %s", _(rs_buffer_kind_to_words (buffer->kind)), size);
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
 
@@ -281,7 +267,7 @@ show_buffer (RsInspector *self,
   g_free (value);
   value = g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) buffer->size);
   add_field (self, N_("Size"), value, NULL);
-  add_field (self, N_("Kind"), buffer_kind_in_words (buffer->kind), NULL);
+  add_field (self, N_("Kind"), _(rs_buffer_kind_to_words (buffer->kind)), NULL);
   add_field (self, N_("Origin"), buffer->origin != NULL ? buffer->origin : _("unknown"), NULL);
   g_free (value);
   value = g_strdup_printf (_("step %u"), buffer->born);
@@ -433,7 +419,7 @@ show_handle (RsInspector *self,
         {
           g_autofree char *size = g_format_size (buffer->size);
 
-          detail = g_strdup_printf (_("%s · %s · refcount %d"), buffer_kind_in_words (buffer->kind), size, buffer->refcount);
+          detail = g_strdup_printf (_("%s · %s · refcount %d"), _(rs_buffer_kind_to_words (buffer->kind)), size, buffer->refcount);
         }
       add_row (self->links_list, title, detail, NULL, &target);
     }
@@ -474,7 +460,7 @@ show_holder (RsInspector *self,
       total += count;
       n++;
       size = g_format_size (buffer->size);
-      title = g_strdup_printf ("#%" G_GUINT64_FORMAT " · %s", buffer->id, buffer_kind_in_words (buffer->kind));
+      title = g_strdup_printf ("#%" G_GUINT64_FORMAT " · %s", buffer->id, _(rs_buffer_kind_to_words (buffer->kind)));
       detail = g_strdup_printf (_("×%d · %s · refcount %d"), count, size, buffer->refcount);
       add_row (self->links_list, title, detail, NULL, &target);
     }

@@ -192,6 +192,20 @@ maybe_track (RsScenarioSession *self,
   return 0;
 }
 
+/* One ref of `object`: a lost object's buffers keep the id they were
+ * observed under. TRUE if it was wrapped. */
+static gboolean
+track_ref (RsScenarioSession *self,
+           Object            *object,
+           AVBufferRef      **ref,
+           RsBufferKind       kind,
+           const char        *origin)
+{
+  guint64 id = object->lost ? _rs_scenario_buffer_id (self, *ref) : 0;
+
+  return maybe_track (self, ref, kind, origin, id) != 0;
+}
+
 /* `kept` is a payload the packet held before the statement: not new.
  * TRUE if a buffer was wrapped. */
 static gboolean
@@ -207,17 +221,13 @@ track_object (RsScenarioSession *self,
 
   if (object->packet != NULL && payloads &&
       (object->packet->buf == NULL || object->packet->buf->buffer != kept))
-    wrapped = maybe_track (self, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin,
-                           object->lost ? _rs_scenario_buffer_id (self, object->packet->buf) : 0) != 0;
+    wrapped = track_ref (self, object, &object->packet->buf, RS_BUFFER_KIND_PACKET, origin);
   if (frame == NULL)
     return wrapped;
   for (guint i = 0; i < AV_NUM_DATA_POINTERS; i++)
-    if (frame->buf[i] != NULL)
-      wrapped = maybe_track (self, &frame->buf[i], kind, origin,
-                             object->lost ? _rs_scenario_buffer_id (self, frame->buf[i]) : 0) != 0 || wrapped;
+    wrapped = track_ref (self, object, &frame->buf[i], kind, origin) || wrapped;
   for (int i = 0; i < frame->nb_extended_buf; i++)
-    wrapped = maybe_track (self, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin,
-                           object->lost ? _rs_scenario_buffer_id (self, frame->extended_buf[i]) : 0) != 0 || wrapped;
+    wrapped = track_ref (self, object, &frame->extended_buf[i], RS_BUFFER_KIND_AUDIO, origin) || wrapped;
   return wrapped;
 }
 
