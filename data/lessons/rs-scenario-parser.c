@@ -654,6 +654,26 @@ function (Parser *p)
   parser_next (p);
 }
 
+/* Statements run in order, each once at most: the steps a lesson can take
+ * are its statements that start one. */
+static void
+check_length (Parser *p)
+{
+  guint steps = 0;
+
+  for (guint i = 0; i < p->program->statements->len; i++)
+    {
+      const RsScenarioStatement *statement = &g_array_index (p->program->statements, RsScenarioStatement, i);
+
+      if (statement->kind == RS_SCENARIO_BEGIN || statement->joined || ++steps <= RS_SCENARIO_MAX_STEPS)
+        continue;
+      _rs_scenario_program_add_error (p->program, statement->line, statement->column,
+                                      "the lesson is too long: this statement would be step %u, over the "
+                                      "limit of %d steps; split the lesson", steps, RS_SCENARIO_MAX_STEPS);
+      return;
+    }
+}
+
 RsScenarioProgram *
 rs_scenario_program_parse (const char            *filename,
                            const char            *source,
@@ -714,6 +734,7 @@ rs_scenario_program_parse (const char            *filename,
     }
   else
     pop_scope (&p);
+  check_length (&p);
 
   /* Lexical errors were found first: put them in source order. */
   _rs_scenario_program_sort_diagnostics (program);
