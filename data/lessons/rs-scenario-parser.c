@@ -706,6 +706,12 @@ rs_scenario_program_parse (const char            *filename,
   p.scopes = g_ptr_array_new ();
   p.scope_vars = g_ptr_array_new ();
   p.returns = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* A stray byte splits an identifier, a constant too large is cut short:
+   * a line with a lexical error gets that error only. */
+  p.lexical_lines = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < program->diagnostics->len; i++)
+    g_hash_table_add (p.lexical_lines,
+                      GINT_TO_POINTER (g_array_index (program->diagnostics, RsScenarioDiagnostic, i).line));
   _rs_parser_set_end (&p, p.tokens->len - 1);
   push_scope (&p);
 
@@ -744,5 +750,6 @@ rs_scenario_program_parse (const char            *filename,
   g_ptr_array_unref (p.scopes);
   g_ptr_array_unref (p.scope_vars);
   g_array_unref (p.returns);
+  g_hash_table_unref (p.lexical_lines);
   return program;
 }
