@@ -98,10 +98,10 @@ class Run:
         return lines
 
 
-def run(argv, timeout=TIMEOUT):
+def run(argv, timeout=TIMEOUT, cwd=None):
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout)
+                           timeout=timeout, cwd=cwd)
         return Run(argv, p.returncode, p.stdout, p.stderr)
     except subprocess.TimeoutExpired as e:
         return Run(argv, None, e.stdout or b'', e.stderr or b'')
@@ -564,8 +564,9 @@ def group_bad_input(tap, ctx):
               lambda port: write('bom.m3u8', b'\xef\xbb\xbf' + playlist(port).encode()))
 
     def concat_named():
-        path = write('concat:sample.mp4', data)
-        r = ctx.headless('--steps=5', path)
+        write('concat:sample.mp4', data)
+        # relative, as typed: FFmpeg would read "concat:" as its protocol
+        r = run([ctx.refscope, '--headless', '--steps=5', 'concat:sample.mp4'], cwd=bad)
         return [] if r.status == 0 else ['a local file named concat:sample.mp4 does not open'] + r.describe()
 
     tap.check('a local file named "concat:sample.mp4" opens as the file it is', concat_named)
