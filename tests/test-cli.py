@@ -719,14 +719,18 @@ def group_scenario(tap, ctx):
 
         tap.check(f'a lesson that does "{words}" on line 5: exit 1, "file:5:col: error:" on stderr', fault)
 
-    def long_lesson(n):
-        """n statements that each allocate, use and free, each in new variables."""
-        body = []
-        for i in range(n // 10):
-            body += [f'AVPacket *a{i} = av_packet_alloc();', f'AVPacket *b{i} = av_packet_alloc();',
-                     f'av_new_packet(a{i}, 64);', f'memset(a{i}->data, 1, 64);', f'av_packet_ref(b{i}, a{i});',
-                     f'a{i}->pts = {i};', f'av_packet_unref(a{i});', f'av_packet_move_ref(a{i}, b{i});',
-                     f'av_packet_free(&b{i});', f'av_packet_free(&a{i});']
+    def long_lesson(n, names=100):
+        """n statements that allocate, share, move and free packets, ten at a
+        time, through `names` pairs of variables declared first. Few names:
+        each is interned, and past 2048 quarks GLib leaks its old quark
+        arrays on purpose, which LeakSanitizer reports."""
+        body = [f'AVPacket *a{k} = NULL;' for k in range(names)] + [f'AVPacket *b{k} = NULL;' for k in range(names)]
+        for i in range((n - len(body)) // 10):
+            a, b = f'a{i % names}', f'b{i % names}'
+            body += [f'{a} = av_packet_alloc();', f'{b} = av_packet_alloc();',
+                     f'av_new_packet({a}, 64);', f'memset({a}->data, 1, 64);', f'av_packet_ref({b}, {a});',
+                     f'{a}->pts = {i};', f'av_packet_unref({a});', f'av_packet_move_ref({a}, {b});',
+                     f'av_packet_free(&{b});', f'av_packet_free(&{a});']
         return 'int main(void)\n{\n' + ''.join(f'  {s}\n' for s in body) + '  return 0;\n}\n'
 
     def lesson_20000():
@@ -740,15 +744,16 @@ def group_scenario(tap, ctx):
         problems = []
         if len(steps) != 20002 or steps[-1]['call'] != 'end':
             problems.append(f'{len(steps)} steps ending with {steps[-1]["call"]}, expected 20002 ending with end')
-        if events.count('allocated') != 2000 or events.count('freed') != 2000:
+        if events.count('allocated') != 1980 or events.count('freed') != 1980:
             problems.append(f'{events.count("allocated")} buffers allocated, {events.count("freed")} freed, '
-                            'expected 2000 of each')
+                            'expected 1980 of each')
         if steps[-1]['handles'] or steps[-1]['buffers']:
             problems.append(f'the last step still shows something: {steps[-1]}')
-        middle = steps[10 * 1000 + 5]   # block 1000, after av_packet_ref: a1000 and b1000 share buffer 1001
-        if [h['id'] for h in middle['handles']] != ['a1000', 'b1000'] or \
+        # block 1000 (a0 and b0 again), after its av_packet_ref: both share buffer 1001
+        middle = steps[200 + 10 * 1000 + 4]
+        if [h['id'] for h in middle['handles']] != ['a0', 'b0'] or \
                 [(b['id'], b['refcount']) for b in middle['buffers']] != [(1001, 2)]:
-            problems.append(f'step {middle["step"]} is not a1000 and b1000 sharing buffer 1001: {middle}')
+            problems.append(f'step {middle["step"]} is not a0 and b0 sharing buffer 1001: {middle}')
         return problems
 
     tap.check('a 20,000-statement lesson runs to its end with every buffer freed', lesson_20000)
