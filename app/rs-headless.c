@@ -65,6 +65,29 @@ fail_trace (GOutputStream *stream,
   return 1;
 }
 
+/* What Refscope stopped in a lesson's step (a double free, a use after
+ * free, a NULL argument, an out-of-bounds write ...), compiler-style, as
+ * its compile errors are. The number printed. */
+static guint
+report_faults (const RsSnapshot *snapshot,
+               const char       *path)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+    {
+      const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+      g_autofree char *what = NULL;
+
+      if (event->kind != RS_EVENT_ERROR)
+        continue;
+      what = rs_findings_describe_event (event, rs_snapshot_get_step (snapshot), path);
+      g_printerr ("%s:%d:%d: error: %s\n", path, event->site.line, event->site.column, what);
+      n++;
+    }
+  return n;
+}
+
 int
 rs_headless_run (const RsHeadlessOptions *options)
 {
@@ -77,6 +100,7 @@ rs_headless_run (const RsHeadlessOptions *options)
   gboolean progress = isatty (STDERR_FILENO);
   RsSnapshot *snapshot;
   guint steps = 0;
+  guint faults = 0;
 
   if (options->scenario != NULL)
     session = RS_SESSION (rs_scenario_session_new_from_file (options->scenario, NULL, &error));
@@ -116,6 +140,8 @@ rs_headless_run (const RsHeadlessOptions *options)
          (snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
     {
       steps++;
+      if (options->scenario != NULL)
+        faults += report_faults (snapshot, options->scenario);
       if (trace != NULL && !rs_trace_writer_write (trace, snapshot, &error))
         return fail_trace (trace_stream, options->trace, error);
       if (render != NULL)
@@ -159,5 +185,7 @@ rs_headless_run (const RsHeadlessOptions *options)
           g_printerr ("%s: leak: %s\n", options->scenario, leak);
         }
     }
-  return 0;
+  /* A lesson that did something C would not survive failed, as one that
+   * does not compile does. */
+  return faults > 0 ? 1 : 0;
 }
