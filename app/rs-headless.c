@@ -26,7 +26,7 @@ print_skipped_streams (RsDecodeSession *session,
 
   for (guint i = 0; i < n_streams; i++)
     if (rs_stream_status_is_skipped (streams[i].status))
-      g_printerr ("refscope: %s: stream %d (%s, %s) %s%s%s\n", media, streams[i].index,
+      g_printerr ("refscope: %s: stream %d (%s, %s) skipped: %s%s%s\n", media, streams[i].index,
                   streams[i].type, streams[i].codec, rs_stream_status_to_words (streams[i].status),
                   streams[i].reason != NULL ? ": " : "", streams[i].reason != NULL ? streams[i].reason : "");
 }

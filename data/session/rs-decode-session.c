@@ -72,9 +72,9 @@ rs_stream_status_to_words (RsStreamStatus status)
     {
     case RS_STREAM_DECODED:      return N_("decoded");
     case RS_STREAM_NOT_SELECTED: return N_("not selected");
-    case RS_STREAM_NO_DECODER:   return N_("skipped: this FFmpeg has no decoder for it");
-    case RS_STREAM_OPEN_FAILED:  return N_("skipped: its decoder did not open");
-    case RS_STREAM_NOT_MEDIA:    return N_("skipped: a data stream, nothing to decode");
+    case RS_STREAM_NO_DECODER:   return N_("this FFmpeg has no decoder for it");
+    case RS_STREAM_OPEN_FAILED:  return N_("its decoder did not open");
+    case RS_STREAM_NOT_MEDIA:    return N_("a data stream: nothing to decode");
     default:                     return NULL;
     }
 }
