@@ -148,6 +148,9 @@ handle_detail (const RsHandle *h)
     return g_string_free (s, FALSE);
 
   append_timestamp (s, "pts", h->pts);
+  /* AVSubtitle.pts is in microseconds, not in the stream's time base. */
+  if (h->kind == RS_HANDLE_SUBTITLE && h->pts != RS_NO_TIMESTAMP)
+    g_string_append (s, " µs");
   if (h->kind == RS_HANDLE_PACKET)
     {
       if (h->dts != h->pts && h->dts != RS_NO_TIMESTAMP)

@@ -375,7 +375,15 @@ show_handle (RsInspector *self,
       add_field (self, N_("Stream"), value, NULL);
       g_clear_pointer (&value, g_free);
     }
-  add_ts_field (self, N_("pts"), handle->pts);
+  if (handle->kind == RS_HANDLE_SUBTITLE && handle->pts != RS_NO_TIMESTAMP)
+    {
+      /* AVSubtitle.pts is in microseconds, not in the stream's time base. */
+      value = g_strdup_printf ("%" G_GINT64_FORMAT " µs", handle->pts);
+      add_field (self, N_("pts"), value, NULL);
+      g_clear_pointer (&value, g_free);
+    }
+  else
+    add_ts_field (self, N_("pts"), handle->pts);
   if (handle->kind == RS_HANDLE_PACKET)
     {
       add_ts_field (self, N_("dts"), handle->dts);

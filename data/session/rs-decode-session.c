@@ -74,7 +74,7 @@ rs_stream_status_to_words (RsStreamStatus status)
     case RS_STREAM_NOT_SELECTED: return N_("not selected");
     case RS_STREAM_NO_DECODER:   return N_("this FFmpeg has no decoder for it");
     case RS_STREAM_OPEN_FAILED:  return N_("its decoder did not open");
-    case RS_STREAM_NOT_MEDIA:    return N_("a data stream: nothing to decode");
+    case RS_STREAM_NOT_MEDIA:    return N_("not audio, video or subtitles: nothing to decode");
     default:                     return NULL;
     }
 }
@@ -442,9 +442,11 @@ rs_decode_session_new (const char             *path,
     {
       const AVCodecParameters *par = self->input->streams[i]->codecpar;
       const char *type = av_get_media_type_string (par->codec_type);
+      /* ffprobe's words for a codec id FFmpeg does not know. */
+      const char *codec = par->codec_id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name (par->codec_id);
       RsStreamInfo info = {
         .index = (int) i, .type = g_intern_string (type != NULL ? type : "unknown"),
-        .codec = g_intern_string (par->codec_id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name (par->codec_id)), .status = RS_STREAM_NOT_SELECTED,
+        .codec = g_intern_string (codec), .status = RS_STREAM_NOT_SELECTED,
       };
 
       g_array_append_val (self->stream_infos, info);

@@ -40,7 +40,7 @@ typedef enum {
   RS_STREAM_NOT_SELECTED,  /* the selection leaves it out; its packets are read and dropped */
   RS_STREAM_NO_DECODER,    /* selected, but this FFmpeg has no decoder for its codec */
   RS_STREAM_OPEN_FAILED,   /* selected, but its decoder refused to open: `reason` says why */
-  RS_STREAM_NOT_MEDIA,     /* a data or attachment stream: there is nothing to decode */
+  RS_STREAM_NOT_MEDIA,     /* RS_STREAMS_ALL met a data or attachment stream: nothing to decode */
 } RsStreamStatus;
 
 typedef struct {
@@ -52,7 +52,7 @@ typedef struct {
   const char     *reason;  /* RS_STREAM_OPEN_FAILED: libav's words, interned; NULL otherwise */
 } RsStreamInfo;
 
-/* The status in a few words, marked with N_() but not translated: the edge
+/* The status in a few words, marked for translation but not translated: the edge
  * that shows it translates it. */
 const char *rs_stream_status_to_words (RsStreamStatus status);
 /* TRUE for a stream the selection wanted but that cannot be decoded. */
