@@ -15,6 +15,22 @@
 #include "rs-scenario-session.h"
 #include "rs-trace.h"
 
+/* A stream the selection wanted but cannot decode does not stop the
+ * session; say which, so the user knows what the trace leaves out. */
+static void
+print_skipped_streams (RsDecodeSession *session,
+                       const char      *media)
+{
+  guint n_streams;
+  const RsStreamInfo *streams = rs_decode_session_get_streams (session, &n_streams);
+
+  for (guint i = 0; i < n_streams; i++)
+    if (rs_stream_status_is_skipped (streams[i].status))
+      g_printerr ("refscope: %s: stream %d (%s, %s) skipped: %s%s%s\n", media, streams[i].index,
+                  streams[i].type, streams[i].codec, rs_stream_status_to_words (streams[i].status),
+                  streams[i].reason != NULL ? ": " : "", streams[i].reason != NULL ? streams[i].reason : "");
+}
+
 static GOutputStream *
 open_trace (const char  *path,
             GError     **error)
@@ -114,6 +130,8 @@ rs_headless_run (const RsHeadlessOptions *options)
       g_printerr ("%s%s\n", options->scenario != NULL ? "" : "refscope: ", error->message);
       return 1;
     }
+  if (RS_IS_DECODE_SESSION (session))
+    print_skipped_streams (RS_DECODE_SESSION (session), options->media);
 
   if (options->trace != NULL)
     {

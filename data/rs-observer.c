@@ -252,6 +252,30 @@ rs_observer_add_packet (RsObserver     *self,
 }
 
 void
+rs_observer_add_subtitle (RsObserver       *self,
+                          const RsHandle   *fields,
+                          const AVSubtitle *subtitle)
+{
+  RsHandle handle = *fields;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fields != NULL);
+
+  handle.kind = RS_HANDLE_SUBTITLE;
+  handle.pts = handle.dts = RS_NO_TIMESTAMP;
+  if (subtitle != NULL)
+    {
+      handle.pts = subtitle->pts;
+      /* Format 0 is graphics, 1 text (AVSubtitle.format). */
+      handle.format = g_intern_static_string (subtitle->format == 0 ? "bitmap" : "text");
+      handle.n_rects = (int) subtitle->num_rects;
+      handle.start_display = subtitle->start_display_time;
+      handle.end_display = subtitle->end_display_time;
+    }
+  push_handle (self, &handle, NULL, 0);
+}
+
+void
 rs_observer_add_frame (RsObserver     *self,
                        const RsHandle *fields,
                        const AVFrame  *frame)

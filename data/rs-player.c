@@ -356,6 +356,20 @@ rs_player_get_settings (RsPlayer *self)
   return &self->settings;
 }
 
+const RsStreamInfo *
+rs_player_get_streams (RsPlayer *self,
+                       guint    *n_streams)
+{
+  g_return_val_if_fail (RS_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (n_streams != NULL, NULL);
+
+  *n_streams = 0;
+  if (!RS_IS_DECODE_SESSION (self->session))
+    return NULL;
+  /* Fixed when the session opened, so readable while a worker runs it. */
+  return rs_decode_session_get_streams (RS_DECODE_SESSION (self->session), n_streams);
+}
+
 RsCursor *
 rs_player_get_cursor (RsPlayer *self)
 {

@@ -156,7 +156,9 @@ rs_handle_equal (const RsHandle *a,
          a->key == b->key && a->pict_type == b->pict_type &&
          a->format == b->format && a->width == b->width &&
          a->height == b->height && a->nb_samples == b->nb_samples &&
-         a->sample_rate == b->sample_rate && a->shown == b->shown &&
+         a->sample_rate == b->sample_rate && a->n_rects == b->n_rects &&
+         a->start_display == b->start_display && a->end_display == b->end_display &&
+         a->shown == b->shown &&
          a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
          a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
@@ -329,7 +331,25 @@ rs_loss_reason_to_string (RsLossReason reason)
 const char *
 rs_handle_kind_to_string (RsHandleKind kind)
 {
-  return kind == RS_HANDLE_PACKET ? "packet" : "frame";
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "packet";
+    case RS_HANDLE_SUBTITLE: return "subtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "frame";
+    }
+}
+
+const char *
+rs_handle_kind_to_struct (RsHandleKind kind)
+{
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "AVPacket";
+    case RS_HANDLE_SUBTITLE: return "AVSubtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "AVFrame";
+    }
 }
 
 RsSnapshot *

@@ -131,6 +131,12 @@ handle_to_json (const RsHandle *handle)
           add_int (builder, "nb_samples", handle->nb_samples);
           add_int (builder, "sample_rate", handle->sample_rate);
         }
+      if (handle->kind == RS_HANDLE_SUBTITLE && handle->format != NULL)
+        {
+          add_int (builder, "num_rects", handle->n_rects);
+          add_int (builder, "start_display_time", handle->start_display);
+          add_int (builder, "end_display_time", handle->end_display);
+        }
       if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
         add_bool (builder, "shown", handle->shown);
     }

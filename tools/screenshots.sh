@@ -45,7 +45,13 @@ shot() {
     sleep 0.15
   done
   sleep 1
-  import -window "$wid" "$out/$name.png"
+  if [ -n "${shot_root:-}" ]; then
+    # Popovers are windows of their own: take the screen where the window is.
+    eval "$(xdotool getwindowgeometry --shell "$wid")"
+    import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/$name.png"
+  else
+    import -window "$wid" "$out/$name.png"
+  fi
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   echo "screenshots/$name.png"
@@ -68,6 +74,15 @@ shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 shot inspector "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
 # The dark style.
 (export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50)
+
+# The stream picker (Ctrl+,) on a file whose video codec FFmpeg does not
+# know: every stream listed, the video skipped and why, the rest decoded.
+media=$(mktemp -d)
+sh tools/make-media.sh "$media" multi.mkv
+python3 -c "import sys; d = open(sys.argv[1], 'rb').read(); open(sys.argv[2], 'wb').write(d.replace(b'V_MPEG4/ISO/ASP', b'V_QQQQQ/ISO/ASP'))" \
+  "$media/multi.mkv" "$media/sample-streams.mkv"
+(shot_root=1; shot streams "click:1137,27" "$media/sample-streams.mkv")
+rm -r "$media"
 
 # Lessons: the source beside the graph.
 lessons=$PWD/data/scenarios

@@ -101,7 +101,6 @@ apply_pipeline_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   RsDecodeSettings settings;
   static const char *copy_names[] = { "move", "ref", "clone", "copy" };
-  static const char *stream_names[] = { "all", "video", "audio" };
 
   gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
   rs_pipeline_popover_get_settings (self->pipeline_popover, &settings);
@@ -112,7 +111,7 @@ apply_pipeline_action (GtkWidget  *widget,
       g_settings_set_int (self->settings, "packet-queue", settings.packet_queue);
       g_settings_set_int (self->settings, "frame-queue", settings.frame_queue);
       g_settings_set_string (self->settings, "copy", copy_names[settings.copy]);
-      g_settings_set_string (self->settings, "streams", stream_names[settings.streams]);
+      g_settings_set_string (self->settings, "streams", rs_stream_selection_to_string (settings.streams));
       g_settings_apply (self->settings);
     }
   if (rs_player_get_path (self->player) != NULL &&
