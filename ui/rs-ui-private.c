@@ -55,6 +55,27 @@ _rs_ui_format_call (const RsSnapshot *snapshot)
 }
 
 char *
+_rs_ui_format_site (const RsSite *site)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *place = NULL;
+
+  if (site->file != NULL)
+    {
+      base = g_path_get_basename (site->file);
+      place = site->line > 0 ? g_strdup_printf ("%s:%d", base, site->line) : g_strdup (base);
+    }
+  else if (site->module != NULL)
+    place = g_strdup (site->module);
+  if (site->function != NULL && place != NULL)
+    /* TRANSLATORS: a function and where it is: "decode() at player.c:42" */
+    return g_strdup_printf (_("%s() at %s"), site->function, place);
+  if (site->function != NULL)
+    return g_strdup_printf ("%s()", site->function);
+  return g_steal_pointer (&place);
+}
+
+char *
 _rs_ui_format_ts (gint64 ts)
 {
   if (ts == RS_NO_TIMESTAMP)
