@@ -383,6 +383,10 @@ rs_lesson_view_set_session (RsLessonView *self,
 
   if (!g_set_object (&self->session, session))
     return;
+  self->shown_step = -1;
+  self->shown_snapshot = NULL;
+  self->max_thread = 0;
+  self->threads_read = 0;
   _rs_lesson_view_clear_messages (self);
   _rs_lesson_view_clear_record (self);
   if (RS_IS_SCENARIO_SESSION (session))
@@ -450,6 +454,9 @@ rs_lesson_view_show_step (RsLessonView *self,
 
   clear_current (self);
   _rs_lesson_view_clear_messages (self);
+  self->shown_step = step;
+  self->shown_snapshot = snapshot;
+  self->shown_at_end = at_end;
   if (self->session == NULL || step < 0)
     return;
 
@@ -565,6 +572,8 @@ rs_lesson_view_activate_message (RsLessonView *self,
 
   /* A copy: what the signals do may show another step, and other messages. */
   message = *(RsLessonMessage *) g_ptr_array_index (self->messages, index);
+  if (message.jump && message.step >= 0)
+    g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
   if (message.line > 0)
     {
       GtkTextIter start, end;
@@ -583,7 +592,7 @@ rs_lesson_view_activate_message (RsLessonView *self,
     g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);
   else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.handle != NULL)
     g_signal_emit (self, signals[SELECT_HANDLE], 0, message.handle);
-  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0)
+  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0 && !message.jump)
     g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
 }
 
@@ -678,7 +687,7 @@ rs_lesson_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_object (&self->session);
-  g_clear_pointer (&self->sources, g_hash_table_unref);
+  _rs_lesson_view_dispose_record (self);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_LESSON_VIEW);
   /* The template's unnamed children too. */
@@ -730,8 +739,10 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-lesson-view.ui");
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, title_label);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, file_label);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, thread_box);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_stack);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, missing_page);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, choose_source_button);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_scroller);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_view);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_separator);
@@ -739,6 +750,7 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_heading);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, message_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, _rs_lesson_view_choose_source_dir);
   gtk_widget_class_bind_template_callback (widget_class, on_source_pressed);
   gtk_widget_class_bind_template_callback (widget_class, on_source_released);
   gtk_widget_class_set_css_name (widget_class, "lessonview");
@@ -752,6 +764,7 @@ rs_lesson_view_init (RsLessonView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->messages = g_ptr_array_new_with_free_func (message_free);
+  self->shown_step = -1;
   _rs_lesson_view_init_record (self);
 
   self->buffer = gtk_source_buffer_new (NULL);

@@ -369,7 +369,7 @@ open_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
 
   _rs_window_forget_chooser (self);
-  chooser = gtk_file_chooser_native_new (_("Open a Media File or a Lesson"), GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (_("Open a Media File, a Lesson or a Recording"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   {
     g_autoptr(GtkFileFilter) media = gtk_file_filter_new ();
@@ -381,6 +381,8 @@ open_action (GtkWidget  *widget,
   }
   /* A .c file opens as a lesson (rs_player_is_lesson). */
   add_filter (GTK_FILE_CHOOSER (chooser), _("Lessons (C snippets)"), "*.c", NULL);
+  /* `refscope record` writes .rstrace files; any recording opens, whatever its name. */
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Recordings (refscope record)"), "*.rstrace", NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), "*", NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
