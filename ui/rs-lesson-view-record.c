@@ -12,6 +12,7 @@
 
 #include "rs-findings.h"
 #include "rs-record-session.h"
+#include "rs-ui-private.h"
 
 #include <glib/gi18n.h>
 
@@ -197,24 +198,33 @@ show_header (RsLessonView *self,
   gtk_widget_set_visible (self->thread_box, self->max_thread > 1);
 
   if (own_site != NULL && own_site->function != NULL)
-    g_string_append (where, own_site->function);
+    {
+      g_autofree char *escaped = g_markup_escape_text (own_site->function, -1);
+
+      g_string_append (where, escaped);
+    }
   if (thread > 0 && self->max_thread > 1)
     {
+      g_autofree char *text = g_strdup_printf (_("thread %d"), thread);
+
+      /* In its lane's colour, bold: the thread the arrows follow. */
       if (where->len > 0)
         g_string_append (where, " · ");
-      g_string_append_printf (where, _("thread %d"), thread);
+      g_string_append_printf (where, "<span foreground=\"%s\" weight=\"bold\">%s</span>",
+                              _rs_ui_get_thread_color (thread), text);
     }
   if (self->filename != NULL)
     {
       g_autofree char *base = g_filename_display_basename (self->filename);
+      g_autofree char *escaped = g_markup_escape_text (base, -1);
 
       if (where->len > 0)
         g_string_append (where, " · ");
-      g_string_append (where, base);
+      g_string_append (where, escaped);
     }
   gtk_label_set_text (self->title_label, name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), program);
-  gtk_label_set_text (self->file_label, where->str);
+  gtk_label_set_markup (self->file_label, where->str);
   gtk_widget_set_visible (GTK_WIDGET (self->file_label), where->len > 0);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), found != NULL ? found : self->filename);
 }

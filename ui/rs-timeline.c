@@ -21,10 +21,7 @@ enum {
 #define PAD_X     8.0
 #define STRIP     32      /* pixel columns per cached strip of the chart */
 #define LANE      3.0     /* px per thread's lane, under the chart (recordings of threads) */
-#define MAX_LANES 4       /* thread N is drawn in lane (N - 1) % MAX_LANES */
-
-/* A recorded program's threads, each its colour (the same on light and dark). */
-static const char *thread_colors[MAX_LANES] = { "#3584e4", "#e66100", "#9141ac", "#26a269" };
+#define MAX_LANES 4       /* thread N is drawn in lane (N - 1) % MAX_LANES, in its colour */
 
 /* What the chart's picture depends on, besides the steps. */
 typedef struct {
@@ -186,7 +183,7 @@ static void
 get_thread_color (guint    thread,
                   GdkRGBA *rgba)
 {
-  gdk_rgba_parse (rgba, thread_colors[(thread - 1) % MAX_LANES]);
+  gdk_rgba_parse (rgba, _rs_ui_get_thread_color ((int) thread));
 }
 
 /* Which threads called in each column: a mark in the thread's lane. */

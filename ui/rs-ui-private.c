@@ -47,11 +47,19 @@ _rs_ui_format_ret (int ret)
 char *
 _rs_ui_format_call (const RsSnapshot *snapshot)
 {
-  g_autofree char *ret = _rs_ui_format_ret (rs_snapshot_get_ret (snapshot));
+  const char *call = rs_snapshot_get_call (snapshot);
   const char *args = rs_snapshot_get_args (snapshot);
+  const char *out = rs_snapshot_get_out (snapshot);
+  g_autofree char *ret = NULL;
 
-  return g_strdup_printf ("%s(%s) = %s", rs_snapshot_get_call (snapshot),
-                          args != NULL ? args : "", ret);
+  /* A call that returns the packet or frame it made (av_packet_alloc,
+   * av_frame_clone): that is its result. */
+  if (out != NULL && rs_snapshot_get_ret (snapshot) == 0 &&
+      (g_str_has_suffix (call, "_alloc") || g_str_has_suffix (call, "_clone")))
+    ret = g_strdup (out);
+  else
+    ret = _rs_ui_format_ret (rs_snapshot_get_ret (snapshot));
+  return g_strdup_printf ("%s(%s) = %s", call, args != NULL ? args : "", ret);
 }
 
 char *
@@ -73,6 +81,15 @@ _rs_ui_format_site (const RsSite *site)
   if (site->function != NULL)
     return g_strdup_printf ("%s()", site->function);
   return g_steal_pointer (&place);
+}
+
+const char *
+_rs_ui_get_thread_color (int thread)
+{
+  /* Apart from each other, and readable on the light and the dark style. */
+  static const char *colors[] = { "#3584e4", "#e66100", "#9141ac", "#26a269" };
+
+  return colors[(guint) MAX (thread - 1, 0) % G_N_ELEMENTS (colors)];
 }
 
 char *

@@ -287,13 +287,28 @@ add_arg (RsRecordSession   *self,
     g_ptr_array_add (args, (gpointer) name);
 }
 
-/* The call's arguments as far as the recording shows them: the packets and
- * frames it filled, changed, freed or dropped a reference of, the one it
- * filled first ("pkt@player.c:40"); for av_packet_ref and av_frame_ref,
- * the source too, when exactly one unchanged handle holds what the
- * destination now holds. A handle the call only read otherwise (the packet
- * given to avcodec_send_packet) leaves no trace, and contexts are not
- * recorded: those are not named. NULL when nothing is. Owned by the caller. */
+/* A buffer whose reference count the step changed. */
+static gboolean
+refcount_changed (const RsRecStep *before,
+                  const RsRecStep *rec,
+                  guint64          id)
+{
+  const RsRecBuffer *old = rs_rec_step_find_buffer (before, id);
+  const RsRecBuffer *now = rs_rec_step_find_buffer (rec, id);
+
+  return old != NULL && now != NULL && old->refcount != now->refcount;
+}
+
+/* The call's arguments as far as the recording shows them, or NULL: the
+ * packets and frames it filled, changed, freed or dropped a reference of,
+ * the one it filled first ("pkt@player.c:40"); the source of a *_ref or a
+ * *_clone when exactly one unchanged handle holds what the new one holds;
+ * when nothing else is named and nothing but the call changed the counts,
+ * the one handle whose buffer gained or lost a reference inside libav (the
+ * packet given to avcodec_send_packet). Contexts are not recorded: not
+ * named. A call that returns what it made (av_packet_alloc, *_clone) has
+ * it as its result, not as an argument. "…" when none is known; NULL for
+ * an *_alloc or *_clone that names nothing. Owned by the caller. */
 static char *
 describe_args (RsRecordSession *self,
                const RsRecStep *rec,
@@ -301,11 +316,12 @@ describe_args (RsRecordSession *self,
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   const RsRecStep *before = self->previous;
+  gboolean returns_out = g_str_has_suffix (rec->call, "_alloc") || g_str_has_suffix (rec->call, "_clone");
 
-  if (out != NULL)
+  if (out != NULL && !returns_out)
     add_arg (self, args, out);
   if (out != NULL && out->n_refs > 0 && before != NULL &&
-      (g_str_equal (rec->call, "av_packet_ref") || g_str_equal (rec->call, "av_frame_ref")))
+      (g_str_has_suffix (rec->call, "_ref") || g_str_has_suffix (rec->call, "_clone")))
     {
       const RsRecHandle *source = NULL;
       guint n_sources = 0;
@@ -329,7 +345,7 @@ describe_args (RsRecordSession *self,
       const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
       const RsRecHandle *old = before != NULL ? rs_rec_step_find_handle (before, handle->id) : NULL;
 
-      if (old == NULL || !same_refs (old, handle))
+      if ((old == NULL || !same_refs (old, handle)) && !(returns_out && handle == out))
         add_arg (self, args, handle);
     }
   for (guint i = 0; before != NULL && i < before->handles->len; i++)
@@ -348,8 +364,30 @@ describe_args (RsRecordSession *self,
       if (handle != NULL)
         add_arg (self, args, handle);
     }
+  if (args->len == 0 && before != NULL && rec->exact && !returns_out)
+    {
+      const RsRecHandle *given = NULL;
+      guint n_given = 0;
+
+      for (guint i = 0; i < rec->handles->len; i++)
+        {
+          const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
+          gboolean changed = FALSE;
+
+          for (guint r = 0; r < handle->n_refs && !changed; r++)
+            changed = refcount_changed (before, rec, handle->refs[r].buffer);
+          if (changed)
+            {
+              given = handle;
+              n_given++;
+            }
+        }
+      if (n_given == 1)
+        add_arg (self, args, given);
+    }
   if (args->len == 0)
-    return NULL;
+    /* It has arguments, but none the recording shows. */
+    return returns_out ? NULL : g_strdup ("…");
   g_ptr_array_add (args, NULL);
   return g_strjoinv (", ", (char **) args->pdata);
 }
