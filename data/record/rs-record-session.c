@@ -301,8 +301,9 @@ refcount_changed (const RsRecStep *before,
 
 /* The call's arguments as far as the recording shows them, or NULL: the
  * packets and frames it filled, changed, freed or dropped a reference of,
- * the one it filled first ("pkt@player.c:40"); the source of a *_ref or a
- * *_clone when exactly one unchanged handle holds what the new one holds;
+ * the one it filled first ("pkt@player.c:40"); the source of an
+ * av_*_ref or av_*_clone (which leave it as it was) when exactly one
+ * unchanged handle holds what the new one holds;
  * when nothing else is named and nothing but the call changed the counts,
  * the one handle whose buffer gained or lost a reference inside libav (the
  * packet given to avcodec_send_packet). Contexts are not recorded: not
@@ -321,7 +322,8 @@ describe_args (RsRecordSession *self,
   if (out != NULL && !returns_out)
     add_arg (self, args, out);
   if (out != NULL && out->n_refs > 0 && before != NULL &&
-      (g_str_has_suffix (rec->call, "_ref") || g_str_has_suffix (rec->call, "_clone")))
+      (g_str_equal (rec->call, "av_packet_ref") || g_str_equal (rec->call, "av_frame_ref") ||
+       g_str_equal (rec->call, "av_packet_clone") || g_str_equal (rec->call, "av_frame_clone")))
     {
       const RsRecHandle *source = NULL;
       guint n_sources = 0;

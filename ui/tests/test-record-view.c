@@ -229,6 +229,17 @@ check_args (RsSnapshot *snapshot,
   g_assert_true (strstr (args, "pkt@") == args || strstr (args, "frame@") == args);
   if (g_str_equal (call, "av_packet_free") || g_str_equal (call, "av_frame_free"))
     g_assert_null (rs_snapshot_find_handle (snapshot, args));
+  if (g_str_has_suffix (call, "_move_ref"))
+    {
+      /* (dst, src): src left empty. */
+      g_auto(GStrv) names = g_strsplit (args, ", ", -1);
+      const RsHandle *src;
+
+      g_assert_cmpuint (g_strv_length (names), ==, 2);
+      g_assert_cmpstr (names[0], ==, out);
+      src = rs_snapshot_find_handle (snapshot, names[1]);
+      g_assert_true (src == NULL || src->n_refs == 0);
+    }
 }
 
 /* The pane follows the steps: the program's file, at the line of each call,
