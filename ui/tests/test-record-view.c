@@ -489,8 +489,10 @@ test_record_view_open (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.first", NULL));
   g_assert_cmpint (rs_player_get_position (player), ==, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));
-  g_assert_cmpint (rs_player_get_position (player), ==, 12);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  rs_player_seek (player, 12);
 
   g_assert_true (rs_window_export (window, png, &error));
   g_assert_no_error (error);
@@ -515,6 +517,13 @@ test_record_view_open (void)
     }
   g_assert_cmpuint (files, ==, 13);
   g_rmdir (dir);
+
+  /* End: the recording has every step, End is its end, the leaks listed. */
+  g_assert_false (rs_player_is_complete (player));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));
+  ui_test_spin_until (ui_test_is_idle, window, 120);
+  g_assert_true (rs_player_is_at_end (player));
+  g_assert_cmpuint (count_messages (rs_window_get_lesson_view (window), RS_LESSON_MESSAGE_LEAK), ==, 3);
   ui_test_close_window (window);
 }
 
