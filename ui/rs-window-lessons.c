@@ -300,9 +300,20 @@ get_step_thread (RsHistory *history,
   return rs_snapshot_get_thread (rs_history_get_snapshot (history, step));
 }
 
+static void
+show_no_call (RsWindow *self,
+              int       thread,
+              gboolean  forward)
+{
+  g_autofree char *message = forward ? g_strdup_printf (_("Thread %d makes no further call"), thread)
+                                     : g_strdup_printf (_("Thread %d made no call before this one"), thread);
+
+  rs_window_show_message (self, message);
+}
+
 /* The next (or previous) call of the thread of the step shown: among the
  * steps read, else reading on until that thread calls again or the
- * recording ends. */
+ * recording ends (then the end is shown, and said so). */
 static void
 thread_call_action (GtkWidget  *widget,
                     const char *action_name,
@@ -328,6 +339,7 @@ thread_call_action (GtkWidget  *widget,
             rs_player_seek (self->player, (guint) step);
             return;
           }
+      show_no_call (self, thread, FALSE);
       return;
     }
   for (guint step = (guint) position + 1; step < rs_player_get_length (self->player); step++)
@@ -336,14 +348,17 @@ thread_call_action (GtkWidget  *widget,
         rs_player_seek (self->player, step);
         return;
       }
-  if (rs_player_is_complete (self->player))
-    return;
-  rs_player_seek (self->player, G_MAXUINT);
-  while (rs_player_forward (self->player, RS_STEP_CALL, &error))
-    if (rs_snapshot_get_thread (rs_player_get_snapshot (self->player)) == thread)
-      return;
+  if (!rs_player_is_complete (self->player))
+    {
+      rs_player_seek (self->player, G_MAXUINT);
+      while (rs_player_forward (self->player, RS_STEP_CALL, &error))
+        if (rs_snapshot_get_thread (rs_player_get_snapshot (self->player)) == thread)
+          return;
+    }
   if (error != NULL)
     _rs_window_show_error (self, error);
+  else
+    show_no_call (self, thread, TRUE);
 }
 
 /* ---- public ---- */

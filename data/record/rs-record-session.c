@@ -287,26 +287,39 @@ add_arg (RsRecordSession   *self,
     g_ptr_array_add (args, (gpointer) name);
 }
 
-/* A buffer whose reference count the step changed. */
+/* A buffer that gained a reference in the step. */
 static gboolean
-refcount_changed (const RsRecStep *before,
-                  const RsRecStep *rec,
-                  guint64          id)
+refcount_rose (const RsRecStep *before,
+               const RsRecStep *rec,
+               guint64          id)
 {
   const RsRecBuffer *old = rs_rec_step_find_buffer (before, id);
   const RsRecBuffer *now = rs_rec_step_find_buffer (rec, id);
 
-  return old != NULL && now != NULL && old->refcount != now->refcount;
+  return old != NULL && now != NULL && now->refcount > old->refcount;
+}
+
+/* The kind of handle a call that hands one to libav, keeping it, takes:
+ * avcodec_send_packet, av_bsf_send_packet, avcodec_send_frame,
+ * av_buffersrc_add_frame*. -1 for the other calls. */
+static int
+given_kind (const char *call)
+{
+  if (g_str_has_suffix (call, "_send_packet"))
+    return RS_REC_HANDLE_PACKET;
+  if (g_str_has_suffix (call, "_send_frame") || g_str_has_prefix (call, "av_buffersrc_add_frame"))
+    return RS_REC_HANDLE_FRAME;
+  return -1;
 }
 
 /* The call's arguments as far as the recording shows them, or NULL: the
  * packets and frames it filled, changed, freed or dropped a reference of,
  * the one it filled first ("pkt@player.c:40"); the source of an
  * av_*_ref or av_*_clone (which leave it as it was) when exactly one
- * unchanged handle holds what the new one holds;
- * when nothing else is named and nothing but the call changed the counts,
- * the one handle whose buffer gained or lost a reference inside libav (the
- * packet given to avcodec_send_packet). Contexts are not recorded: not
+ * unchanged handle holds what the new one holds; a packet or frame handed
+ * to libav (avcodec_send_packet ...) when nothing else is named, nothing
+ * but the call changed the counts, and it is the one handle of that kind
+ * whose buffer libav took a reference to. Contexts are not recorded: not
  * named. A call that returns what it made (av_packet_alloc, *_clone) has
  * it as its result, not as an argument. "…" when none is known; NULL for
  * an *_alloc or *_clone that names nothing. Owned by the caller. */
@@ -366,7 +379,7 @@ describe_args (RsRecordSession *self,
       if (handle != NULL)
         add_arg (self, args, handle);
     }
-  if (args->len == 0 && before != NULL && rec->exact && !returns_out)
+  if (args->len == 0 && before != NULL && rec->exact && given_kind (rec->call) >= 0)
     {
       const RsRecHandle *given = NULL;
       guint n_given = 0;
@@ -374,11 +387,11 @@ describe_args (RsRecordSession *self,
       for (guint i = 0; i < rec->handles->len; i++)
         {
           const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
-          gboolean changed = FALSE;
+          gboolean taken = FALSE;
 
-          for (guint r = 0; r < handle->n_refs && !changed; r++)
-            changed = refcount_changed (before, rec, handle->refs[r].buffer);
-          if (changed)
+          for (guint r = 0; r < handle->n_refs && !taken && (int) handle->kind == given_kind (rec->call); r++)
+            taken = refcount_rose (before, rec, handle->refs[r].buffer);
+          if (taken)
             {
               given = handle;
               n_given++;

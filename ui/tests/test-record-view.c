@@ -687,9 +687,12 @@ walk_thread (RsWindow *window,
       after = rs_player_get_position (player);
       if (after == before)
         {
-          /* Its last call: no later step is that thread's. */
+          /* Its last call: no later step is that thread's, and it says so. */
+          g_autofree char *said = g_strdup_printf ("Thread %d makes no further call", thread);
+
           for (guint step = (guint) before + 1; step < rs_history_get_length (history); step++)
             g_assert_cmpint (rs_snapshot_get_thread (rs_history_get_snapshot (history, step)), !=, thread);
+          g_assert_cmpstr (rs_window_get_last_message (window), ==, said);
           break;
         }
       g_assert_cmpint (after, >, before);
