@@ -35,7 +35,7 @@ shot() {
   pid=$!
   # A recording's window is named by its program.
   wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|planted-leaks|threaded-queue')
-  sleep 1.5
+  sleep "${delay:-1.5}"
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
@@ -102,7 +102,8 @@ rm -r "$(dirname "$bad")"
 rec=$(mktemp -d)
 "$refscope" record --output="$rec/planted-leaks.rstrace" -- \
   "$PWD/$build/tests/record/planted-leaks" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
-shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+# (Reading every step and laying out the end takes a moment more.)
+delay=4 shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
 # tests/record/threaded-queue: a reader thread and a decoder thread; a
 # lane each under the timeline, the step shown a call of the decoder's.
 "$refscope" record --output="$rec/threaded-queue.rstrace" -- \

@@ -71,6 +71,8 @@ struct _RsLessonView {
   RsSnapshot         *shown_snapshot;  /* borrowed from the session's history */
   gboolean            shown_at_end;
   int                 max_thread;      /* recordings: the highest thread of the steps read */
+  GArray             *record_leaks;    /* recordings read to their end: their RsLeaks, once */
+  int                 end_from;        /* the index of the first message of the end, or -1 */
   guint               threads_read;    /* the steps read for it */
   double              press_x;
   double              press_y;
@@ -140,7 +142,9 @@ void             _rs_lesson_view_choose_source_dir (RsLessonView        *view);
 int              _rs_lesson_view_show_record_source (RsLessonView       *view,
                                                      int                 step,
                                                      RsSnapshot         *snapshot);
-/* The end of a recording: its leaks, or why it was cut short. */
+/* The end of a recording: its leaks, or why it was cut short. Also at
+ * the other steps once every step is read, under a header of its own, so
+ * that one leak after another can be gone to from the list. */
 void             _rs_lesson_view_add_record_end    (RsLessonView        *view,
                                                     RsSnapshot          *last);
 

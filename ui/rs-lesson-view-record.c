@@ -45,6 +45,7 @@ _rs_lesson_view_clear_record (RsLessonView *self)
 {
   if (self->sources != NULL)
     g_hash_table_remove_all (self->sources);
+  g_clear_pointer (&self->record_leaks, g_array_unref);
 }
 
 void
@@ -55,6 +56,7 @@ _rs_lesson_view_dispose_record (RsLessonView *self)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->sources, g_hash_table_unref);
   g_clear_pointer (&self->source_dir, g_free);
+  g_clear_pointer (&self->record_leaks, g_array_unref);
 }
 
 /* `path`'s file under `dir`, by its last components, the most first
@@ -312,8 +314,10 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
                                 RsSnapshot   *last)
 {
   const char *reason = rs_record_session_get_end_reason (RS_RECORD_SESSION (self->session));
-  g_autoptr(GArray) leaks = NULL;
+  GArray *leaks;
   guint listed = 0;
+
+  self->end_from = (int) self->messages->len;
 
   if (reason != NULL)
     {
@@ -327,7 +331,10 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
       return;
     }
 
-  leaks = rs_history_query_leaks (rs_session_get_history (self->session));
+  /* Asked once: the history no longer changes. */
+  if (self->record_leaks == NULL)
+    self->record_leaks = rs_history_query_leaks (rs_session_get_history (self->session));
+  leaks = self->record_leaks;
   for (guint i = 0; i < leaks->len; i++)
     {
       const RsLeak *leak = &g_array_index (leaks, RsLeak, i);

@@ -206,6 +206,7 @@ _rs_lesson_view_clear_messages (RsLessonView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->message_list))) != NULL)
     gtk_list_box_remove (self->message_list, child);
   g_ptr_array_set_size (self->messages, 0);
+  self->end_from = -1;
   gtk_widget_set_visible (self->messages_box, FALSE);
   gtk_widget_set_visible (self->messages_separator, FALSE);
 }
@@ -474,9 +475,19 @@ rs_lesson_view_show_step (RsLessonView *self,
         _rs_lesson_view_add_lesson_end (self, snapshot);
       mark_leak_sources (self);
     }
+  else if (RS_IS_RECORD_SESSION (self->session) && rs_session_is_finished (self->session) &&
+           rs_record_session_get_end_reason (RS_RECORD_SESSION (self->session)) == NULL)
+    {
+      RsHistory *history = rs_session_get_history (self->session);
+
+      /* Every step read: the leaks stay listed while one after another is
+       * looked at. */
+      _rs_lesson_view_add_record_end (self, rs_history_get_snapshot (history, rs_history_get_length (history) - 1));
+    }
 
   if (gtk_widget_get_visible (self->messages_box))
-    gtk_label_set_text (self->messages_heading, at_end ? _("At the End") : _("This Step"));
+    gtk_label_set_text (self->messages_heading, at_end || self->end_from == 0 ? _("At the End") : _("This Step"));
+  gtk_list_box_invalidate_headers (self->message_list);
 
   if (line > 0)
     {
@@ -607,6 +618,27 @@ rs_lesson_view_activate_line (RsLessonView *self,
 }
 
 /* ---- input ---- */
+
+/* The end's messages after the step's own: a header of their own. */
+static void
+update_header (GtkListBoxRow *row,
+               GtkListBoxRow *before,
+               gpointer       data)
+{
+  RsLessonView *self = data;
+  GtkWidget *header = NULL;
+
+  if (before != NULL && self->end_from > 0 && gtk_list_box_row_get_index (row) == self->end_from)
+    {
+      header = gtk_label_new (_("At the End"));
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_widget_add_css_class (header, "heading");
+      gtk_widget_set_margin_start (header, 2);
+      gtk_widget_set_margin_top (header, 12);
+      gtk_widget_set_margin_bottom (header, 6);
+    }
+  gtk_list_box_row_set_header (row, header);
+}
 
 static void
 on_row_activated (RsLessonView  *self,
@@ -765,6 +797,8 @@ rs_lesson_view_init (RsLessonView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->messages = g_ptr_array_new_with_free_func (message_free);
   self->shown_step = -1;
+  self->end_from = -1;
+  gtk_list_box_set_header_func (self->message_list, update_header, self, NULL);
   _rs_lesson_view_init_record (self);
 
   self->buffer = gtk_source_buffer_new (NULL);
