@@ -108,12 +108,6 @@ read_source (RsLessonView *self,
     file->reason = g_strdup (g_file_test (path, G_FILE_TEST_EXISTS) ? _("not a regular file") : _("no such file"));
   else if (!g_file_get_contents (file->found, &file->text, NULL, &error))
     file->reason = g_strdup (error->message);
-  else if (!g_utf8_validate (file->text, -1, NULL))
-    {
-      /* GtkTextBuffer takes UTF-8 only. */
-      g_clear_pointer (&file->text, g_free);
-      file->reason = g_strdup (_("not UTF-8 text"));
-    }
   g_hash_table_insert (self->sources, g_strdup (path), file);
   return file;
 }
