@@ -288,7 +288,11 @@ rs_player_open (RsPlayer               *self,
   path_changed = g_strcmp0 (self->path, path) != 0;
   g_free (self->path);
   self->path = g_strdup (path);
-  title = g_filename_display_basename (path);
+  /* A recording is named by the program it recorded. */
+  if (RS_IS_RECORD_SESSION (session) && rs_record_session_get_program (RS_RECORD_SESSION (session)) != NULL)
+    title = g_filename_display_basename (rs_record_session_get_program (RS_RECORD_SESSION (session)));
+  else
+    title = g_filename_display_basename (path);
   g_free (self->title);
   self->title = g_steal_pointer (&title);
 

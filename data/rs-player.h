@@ -49,7 +49,8 @@ gboolean                rs_player_restart        (RsPlayer               *player
 
 /* The open file, or NULL. Owned by the player. */
 const char             *rs_player_get_path       (RsPlayer               *player);
-/* The open file's name for display, or NULL. Owned by the player. */
+/* The open file's name for display (a recording: the program's), or NULL. Owned
+ * by the player. */
 const char             *rs_player_get_title      (RsPlayer               *player);
 const RsDecodeSettings *rs_player_get_settings   (RsPlayer               *player);
 /* The streams of the open media file and what became of each (see

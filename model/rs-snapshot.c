@@ -84,7 +84,8 @@ cache_clear (NodeCacheSlot *cache)
 gboolean
 rs_site_is_known (const RsSite *site)
 {
-  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0);
+  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0 ||
+                          site->module != NULL);
 }
 
 gboolean
@@ -93,7 +94,7 @@ rs_site_equal (const RsSite *a,
 {
   /* Strings are interned, so pointers compare them. */
   return a->file == b->file && a->function == b->function &&
-         a->line == b->line && a->column == b->column;
+         a->line == b->line && a->column == b->column && a->module == b->module;
 }
 
 RsHandle *

@@ -86,6 +86,8 @@ typedef struct {
   const char *function;
   int         line;
   int         column;
+  const char *module;    /* recordings, where the debug info names no file: the place in
+                          * the binary, "libfoo.so+0x1234"; NULL otherwise */
 } RsSite;
 
 gboolean    rs_site_is_known         (const RsSite   *site);

@@ -50,7 +50,8 @@ add_bool (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
-/* "site": {"function": ..., "file": ..., "line": ..., "column": ...}; nothing when unknown. */
+/* "site": {"function": ..., "file": ..., "line": ..., "column": ..., "module": ...}; nothing
+ * when unknown. */
 static void
 add_site (JsonBuilder  *builder,
           const RsSite *site)
@@ -64,6 +65,8 @@ add_site (JsonBuilder  *builder,
   add_int (builder, "line", site->line);
   if (site->column > 0)
     add_int (builder, "column", site->column);
+  if (site->module != NULL)
+    add_string (builder, "module", site->module);
   json_builder_end_object (builder);
 }
 
@@ -87,6 +90,9 @@ site_object (const RsSite *site)
   json_object_set_int_member (object, "line", site->line);
   if (site->column > 0)
     json_object_set_int_member (object, "column", site->column);
+  /* No line info there: where in the binary, "player+0x1a2b". */
+  if (site->module != NULL)
+    json_object_set_string_member (object, "module", site->module);
   return object;
 }
 

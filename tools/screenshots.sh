@@ -33,8 +33,9 @@ shot() {
   shift 2
   "$refscope" "$@" >/dev/null 2>&1 &
   pid=$!
-  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$')
-  sleep 1.5
+  # A recording's window is named by its program.
+  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|planted-leaks|threaded-queue')
+  sleep "${delay:-1.5}"
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
@@ -111,10 +112,16 @@ rm -r "$(dirname "$bad")"
 
 # A recording: `refscope record` on tests/record/planted-leaks, opened at
 # its end beside the program's source; the orphaned packet's row clicked
-# selects its buffer (its lost reference in the inspector) and shows the
-# line that orphaned it.
+# goes to the step that orphaned it, the line highlighted, its buffer
+# selected (its lost reference in the inspector).
 rec=$(mktemp -d)
 "$refscope" record --output="$rec/planted-leaks.rstrace" -- \
   "$PWD/$build/tests/record/planted-leaks" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
-shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+# (Reading every step and laying out the end takes a moment more.)
+delay=4 shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+# tests/record/threaded-queue: a reader thread and a decoder thread; a
+# lane each under the timeline, the step shown a call of the decoder's.
+"$refscope" record --output="$rec/threaded-queue.rstrace" -- \
+  "$PWD/$build/tests/record/threaded-queue" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
+shot record-threads "$(repeat t 3)" --steps=160 "$rec/threaded-queue.rstrace"
 rm -r "$rec"

@@ -35,8 +35,11 @@ update_title (RsWindow   *self,
   g_clear_pointer (&self->subtitle, g_free);
   if (snapshot != NULL)
     {
+      g_autofree char *site = _rs_ui_format_site (rs_snapshot_get_site (snapshot));
+
       call = _rs_ui_format_call (snapshot);
-      self->subtitle = g_strdup_printf (_("step %u · %s%s"), rs_snapshot_get_step (snapshot), call,
+      self->subtitle = g_strdup_printf (_("step %u · %s%s%s%s"), rs_snapshot_get_step (snapshot), call,
+                                        site != NULL ? " · " : "", site != NULL ? site : "",
                                         rs_snapshot_is_exact (snapshot) ? "" : _(" · approximate"));
     }
   adw_window_title_set_title (self->window_title, title != NULL ? title : _("Refscope"));
