@@ -14,16 +14,18 @@ typedef struct {
   GDestroyNotify destroy;
 } NodeCacheSlot;
 
+/* The cache is allocated when first used: most nodes of a long history
+ * are never serialized or drawn. */
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot   cache[RS_NODE_CACHE_N];
+  NodeCacheSlot  *cache;  /* atomic: RS_NODE_CACHE_N slots, or NULL */
   RsHandle        pub;
   RsRef           refs[];
 } HandleNode;
 
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot   cache[RS_NODE_CACHE_N];
+  NodeCacheSlot  *cache;
   RsBuffer        pub;
 } BufferNode;
 
@@ -51,46 +53,61 @@ struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
   int             ret;
-  gboolean        exact;
   int             thread;
-  guint16         depth;         /* steps back to an ancestor whose arrays are kept */
-  gboolean        is_base;       /* a successor's ops edit this snapshot's arrays */
-  char           *call;          /* GRefString, interned: calls repeat */
-  char           *args;          /* GRefString, interned, nullable */
-  const char     *out;           /* interned */
-  RsSite          site;
+  guint           depth : 16;    /* steps back to an ancestor whose arrays are kept */
+  guint           exact : 1;
+  guint           is_base : 1;   /* a successor's ops edit this snapshot's arrays */
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
   guint           n_handle_ops;
   guint           n_buffer_ops;
+  char           *call;          /* GRefString, interned: calls repeat */
+  char           *args;          /* GRefString, interned, nullable */
+  const char     *out;           /* interned */
+  RsSite         *site;          /* owned; NULL when unknown (a decode session's steps) */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
                                   * owned references; NULL while only the ops are kept */
   RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
   Op             *ops;           /* handle ops, then buffer ops */
   guint64         live_bytes;
-  RsEvent        *events;
+  RsEvent         events[];      /* n_events */
 };
+
+static const RsSite unknown_site;
 
 #define HANDLE_NODE(h) ((HandleNode *) ((char *) (h) - G_STRUCT_OFFSET (HandleNode, pub)))
 #define BUFFER_NODE(b) ((BufferNode *) ((char *) (b) - G_STRUCT_OFFSET (BufferNode, pub)))
 
 static gpointer
-cache_get (NodeCacheSlot *cache,
-           RsNodeCache    slot)
+cache_get (NodeCacheSlot **cachep,
+           RsNodeCache     slot)
 {
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
-  return g_atomic_pointer_get (&cache[slot].value);
+  return cache != NULL ? g_atomic_pointer_get (&cache[slot].value) : NULL;
 }
 
 static gpointer
-cache_set (NodeCacheSlot *cache,
-           RsNodeCache    slot,
-           gpointer       value,
-           GDestroyNotify destroy)
+cache_set (NodeCacheSlot **cachep,
+           RsNodeCache     slot,
+           gpointer        value,
+           GDestroyNotify  destroy)
 {
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
 
+  if (cache == NULL)
+    {
+      cache = g_new0 (NodeCacheSlot, RS_NODE_CACHE_N);
+      if (!g_atomic_pointer_compare_and_exchange (cachep, NULL, cache))
+        {
+          g_free (cache);
+          cache = g_atomic_pointer_get (cachep);
+        }
+    }
   if (g_atomic_pointer_compare_and_exchange (&cache[slot].value, NULL, value))
     {
       cache[slot].destroy = destroy;
@@ -104,9 +121,12 @@ cache_set (NodeCacheSlot *cache,
 static void
 cache_clear (NodeCacheSlot *cache)
 {
+  if (cache == NULL)
+    return;
   for (guint i = 0; i < RS_NODE_CACHE_N; i++)
     if (cache[i].value != NULL && cache[i].destroy != NULL)
       cache[i].destroy (cache[i].value);
+  g_free (cache);
 }
 
 gboolean
@@ -195,7 +215,7 @@ rs_handle_get_cache (const RsHandle *handle,
                      RsNodeCache     slot)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  return cache_get (HANDLE_NODE (handle)->cache, slot);
+  return cache_get (&HANDLE_NODE (handle)->cache, slot);
 }
 
 gpointer
@@ -205,7 +225,7 @@ rs_handle_set_cache (const RsHandle *handle,
                      GDestroyNotify  destroy)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  return cache_set (HANDLE_NODE (handle)->cache, slot, value, destroy);
+  return cache_set (&HANDLE_NODE (handle)->cache, slot, value, destroy);
 }
 
 RsBuffer *
@@ -266,7 +286,7 @@ rs_buffer_get_cache (const RsBuffer *buffer,
                      RsNodeCache     slot)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  return cache_get (BUFFER_NODE (buffer)->cache, slot);
+  return cache_get (&BUFFER_NODE (buffer)->cache, slot);
 }
 
 gpointer
@@ -276,7 +296,7 @@ rs_buffer_set_cache (const RsBuffer *buffer,
                      GDestroyNotify  destroy)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  return cache_set (BUFFER_NODE (buffer)->cache, slot, value, destroy);
+  return cache_set (&BUFFER_NODE (buffer)->cache, slot, value, destroy);
 }
 
 const char *
@@ -656,16 +676,18 @@ rs_snapshot_new_step (const RsStepInfo *info,
   g_return_val_if_fail (info != NULL && info->call != NULL, NULL);
   g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
 
-  self = g_new0 (RsSnapshot, 1);
+  /* Events in the same block: a step has one or none, most often. */
+  self = g_malloc0 (sizeof (RsSnapshot) + n_events * sizeof (RsEvent));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
   self->call = g_ref_string_new_intern (info->call);
   self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
   self->ret = info->ret;
-  self->exact = info->exact;
+  self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
   self->thread = info->thread;
-  self->site = info->site;
+  if (info->site.file != NULL || info->site.function != NULL || info->site.line != 0 || info->site.column != 0)
+    self->site = g_memdup2 (&info->site, sizeof (RsSite));
   self->n_handles = n_handles;
   self->n_buffers = n_buffers;
   self->n_events = n_events;
@@ -686,7 +708,8 @@ rs_snapshot_new_step (const RsStepInfo *info,
       g_warn_if_fail (buffer->holder == NULL || buffer->hidden > 0);
     }
   self->nodes = nodes;
-  self->events = n_events > 0 ? g_memdup2 (events, n_events * sizeof (RsEvent)) : NULL;
+  if (n_events > 0)
+    memcpy (self->events, events, n_events * sizeof (RsEvent));
   /* Messages are copied, not interned: a long session of a corrupt file
    * logs many distinct ones, and interned strings live for ever. */
   for (guint i = 0; i < n_events; i++)
@@ -715,7 +738,7 @@ rs_snapshot_unref (RsSnapshot *self)
   free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
   for (guint i = 0; i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
-  g_free (self->events);
+  g_free (self->site);
   g_ref_string_release (self->call);
   g_clear_pointer (&self->args, g_ref_string_release);
   /* The predecessor last: its release may free a chain of them (at most
@@ -777,7 +800,7 @@ const RsSite *
 rs_snapshot_get_site (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return &self->site;
+  return self->site != NULL ? self->site : &unknown_site;
 }
 
 guint
