@@ -24,6 +24,7 @@
 typedef struct {
   RsAtomicFile  *file;    /* NULL when written in place */
   GOutputStream *stream;  /* buffered */
+  RsTraceWriter *writer;  /* threaded: lines are made and written beside the session */
 } TraceOutput;
 
 /* The temporary trace, for the signal handler: a process stopped by
@@ -84,6 +85,7 @@ open_trace (TraceOutput *output,
         return FALSE;
     }
   output->stream = g_buffered_output_stream_new_sized (raw, 64 * 1024);
+  output->writer = rs_trace_writer_new_threaded (output->stream);
   return TRUE;
 }
 
@@ -92,8 +94,9 @@ static void
 abandon_trace (TraceOutput *output)
 {
   pending_temp[0] = '\0';
-  /* Closed before the descriptor goes: the trace writer may still hold
-   * the stream, and nothing buffered may be written to a reused fd. */
+  /* The writer's thread stops first; the stream is closed before the
+   * descriptor goes, so nothing buffered is written to a reused fd. */
+  g_clear_pointer (&output->writer, rs_trace_writer_free);
   if (output->stream != NULL)
     g_output_stream_close (output->stream, NULL, NULL);
   g_clear_object (&output->stream);
@@ -119,7 +122,8 @@ static gboolean
 finish_trace (TraceOutput *output,
               GError     **error)
 {
-  gboolean ok = g_output_stream_flush (output->stream, NULL, error);
+  gboolean ok = rs_trace_writer_flush (output->writer, error) &&
+                g_output_stream_flush (output->stream, NULL, error);
 
   if (output->file == NULL)
     ok = g_output_stream_close (output->stream, NULL, ok ? error : NULL) && ok;
@@ -134,8 +138,8 @@ rs_headless_run (const RsHeadlessOptions *options)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RsSession) session = NULL;
-  TraceOutput output = { NULL, NULL };
-  g_autoptr(RsTraceWriter) trace = NULL;
+  TraceOutput output = { NULL, NULL, NULL };
+  RsTraceWriter *trace = NULL;  /* output's */
   g_autoptr(RsRender) render = NULL;
   RsSnapshot *previous = NULL;
   gboolean progress = isatty (STDERR_FILENO);
@@ -159,7 +163,7 @@ rs_headless_run (const RsHeadlessOptions *options)
     {
       if (!open_trace (&output, options->trace, &error))
         return fail_trace (&output, options->trace, error);
-      trace = rs_trace_writer_new (output.stream);
+      trace = output.writer;
     }
 
   if (options->export_dir != NULL)
@@ -209,7 +213,6 @@ rs_headless_run (const RsHeadlessOptions *options)
     }
   if (trace != NULL)
     {
-      g_clear_pointer (&trace, rs_trace_writer_free);
       if (!finish_trace (&output, &error))
         return fail_trace (&output, options->trace, error);
       abandon_trace (&output);

@@ -9,7 +9,7 @@
  * nobody else holds it: snapshots still referenced wait in `pending`, at
  * most PENDING_MAX of them (beyond that the oldest keep their arrays). */
 #define COMPACT_DELAY 4
-#define PENDING_MAX 64
+#define PENDING_MAX 256
 
 struct _RsHistory {
   gatomicrefcount rc;

@@ -7,7 +7,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Every node carries a reference count and a small cache in front of its
+/* Reference counts are changed with g_atomic_int_*(), which compile inline,
+ * rather than g_atomic_ref_count_*(), calls into GLib: a history reads a
+ * snapshot's count to know whether another thread still reads it, and
+ * ThreadSanitizer (tests/threads) must see the atomics that make that safe.
+ *
+ * Every node carries a reference count and a small cache in front of its
  * public fields; the public pointer points at `pub`. */
 typedef struct {
   gpointer       value;
@@ -54,9 +59,11 @@ struct _RsSnapshot {
   guint           step;
   int             ret;
   int             thread;
-  guint           depth : 16;    /* steps back to an ancestor whose arrays are kept */
-  guint           exact : 1;
-  guint           is_base : 1;   /* a successor's ops edit this snapshot's arrays */
+  guint16         depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          exact;
+  guint8          is_base;       /* a successor's ops edit this snapshot's arrays; set by
+                                  * the history's thread while others may read the rest
+                                  * (a byte of its own, not a bit field) */
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
@@ -169,7 +176,7 @@ RsHandle *
 rs_handle_ref (RsHandle *handle)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  g_atomic_ref_count_inc (&HANDLE_NODE (handle)->rc);
+  g_atomic_int_inc (&HANDLE_NODE (handle)->rc);
   return handle;
 }
 
@@ -180,7 +187,7 @@ rs_handle_unref (RsHandle *handle)
 
   g_return_if_fail (handle != NULL);
   node = HANDLE_NODE (handle);
-  if (g_atomic_ref_count_dec (&node->rc))
+  if (g_atomic_int_dec_and_test (&node->rc))
     {
       cache_clear (node->cache);
       g_free (node);
@@ -245,7 +252,7 @@ RsBuffer *
 rs_buffer_ref (RsBuffer *buffer)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  g_atomic_ref_count_inc (&BUFFER_NODE (buffer)->rc);
+  g_atomic_int_inc (&BUFFER_NODE (buffer)->rc);
   return buffer;
 }
 
@@ -256,7 +263,7 @@ rs_buffer_unref (RsBuffer *buffer)
 
   g_return_if_fail (buffer != NULL);
   node = BUFFER_NODE (buffer);
-  if (g_atomic_ref_count_dec (&node->rc))
+  if (g_atomic_int_dec_and_test (&node->rc))
     {
       cache_clear (node->cache);
       g_free (node);
@@ -722,7 +729,7 @@ RsSnapshot *
 rs_snapshot_ref (RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_ref_count_inc (&self->rc);
+  g_atomic_int_inc (&self->rc);
   return self;
 }
 
@@ -731,7 +738,7 @@ rs_snapshot_unref (RsSnapshot *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->rc))
+  if (!g_atomic_int_dec_and_test (&self->rc))
     return;
 
   free_nodes (self->nodes, self->n_handles, self->n_buffers);
