@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "rs-ui-private.h"
+
 char *
 rs_findings_format_site (const RsSite *site,
                          const char   *here)
@@ -63,8 +65,8 @@ rs_findings_describe_loss (const RsEvent *loss,
   cause = loss_cause (loss);
   where = rs_findings_format_site (&loss->site, here);
   if (where != NULL)
-    return g_strdup_printf (_("lost at step %u, %s: %s"), step, where, cause);
-  return g_strdup_printf (_("lost at step %u: %s"), step, cause);
+    return g_strdup_printf (_("lost at step %u, %s: %s"), RS_UI_STEP_NUMBER (step), where, cause);
+  return g_strdup_printf (_("lost at step %u: %s"), RS_UI_STEP_NUMBER (step), cause);
 }
 
 static const char *
@@ -173,6 +175,7 @@ rs_findings_describe_leak (const RsLeak *leak,
 {
   g_autofree char *born = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *size = NULL;
   GString *text;
 
   g_return_val_if_fail (leak != NULL, NULL);
@@ -190,8 +193,9 @@ rs_findings_describe_leak (const RsLeak *leak,
           g_autofree char *where = rs_findings_format_site (&leak->lost_site, here);
 
           return where != NULL ? g_strdup_printf (_("a packet or frame leaked at step %u, %s: %s"),
-                                                  leak->lost_step, where, cause)
-                               : g_strdup_printf (_("a packet or frame leaked at step %u: %s"), leak->lost_step, cause);
+                                                  RS_UI_STEP_NUMBER (leak->lost_step), where, cause)
+                               : g_strdup_printf (_("a packet or frame leaked at step %u: %s"),
+                                                  RS_UI_STEP_NUMBER (leak->lost_step), cause);
         }
       if (leak->handle == NULL)
         return g_strdup_printf (_("an %s was never freed"), kind);
@@ -200,11 +204,14 @@ rs_findings_describe_leak (const RsLeak *leak,
       return g_strdup_printf (_("%s %s was never freed"), kind, leak->handle);
     }
 
+  size = g_format_size (leak->size);
   what = born != NULL
-    ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s at %s, step %u)"),
-                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, born, leak->born)
-    : g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s in step %u)"),
-                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, leak->born);
+    ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s at %s, step %u)"),
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call, born,
+                       RS_UI_STEP_NUMBER (leak->born))
+    : g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s in step %u)"),
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call,
+                       RS_UI_STEP_NUMBER (leak->born));
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);

@@ -234,7 +234,7 @@ on_query_tooltip (GtkWidget  *widget,
 
   if (step < 0)
     return FALSE;
-  text = g_strdup_printf (_("Step %d: refcount %d"), step, g_array_index (self->series, int, step));
+  text = g_strdup_printf (_("Step %u: refcount %d"), RS_UI_STEP_NUMBER (step), g_array_index (self->series, int, step));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

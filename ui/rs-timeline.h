@@ -2,7 +2,8 @@
  *
  * rs-timeline.h: the strip under the graph: live buffers and live bytes over
  * every recorded step, the step shown, and ticks where buffers were
- * allocated, freed, or a call failed. Click or drag to jump.
+ * allocated, freed, or a call failed. Click or drag to jump; the wheel
+ * zooms in, so that one step of 100,000 can be picked.
  */
 #pragma once
 
@@ -29,5 +30,15 @@ int        rs_timeline_get_position (RsTimeline *timeline);
 void       rs_timeline_set_position (RsTimeline *timeline,
                                      int         position);
 guint      rs_timeline_get_length   (RsTimeline *timeline);
+/* Zooms in (`factor` > 1) or out around the pointer if it is over the
+ * timeline, else around the step shown; 0 shows every step again. The
+ * wheel over the timeline zooms, Shift+wheel moves along it; zoomed in,
+ * the view follows the step shown. */
+void       rs_timeline_zoom         (RsTimeline *timeline,
+                                     double      factor);
+/* The steps shown: from `first`, `steps` of them (fractions when zoomed). */
+void       rs_timeline_get_view     (RsTimeline *timeline,
+                                     double     *first,
+                                     double     *steps);
 
 G_END_DECLS

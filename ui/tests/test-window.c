@@ -79,7 +79,7 @@ test_window_step_and_back (void)
   history = rs_player_get_history (player);
   snapshot = rs_history_get_snapshot (history, 15);
   g_assert_true (rs_graph_view_get_snapshot (view) == snapshot);
-  prefix = g_strdup_printf ("step 15 · %s(", rs_snapshot_get_call (snapshot));
+  prefix = g_strdup_printf ("step 16 · %s(", rs_snapshot_get_call (snapshot));
   g_assert_true (g_str_has_prefix (rs_window_get_subtitle (window), prefix));
   g_assert_cmpint (rs_timeline_get_position (rs_window_get_timeline (window)), ==, 15);
   g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, 21);
@@ -174,7 +174,8 @@ dot_of (RsGraphView *view,
 
   rs_graph_options_init (&options);
   options.dark = rs_graph_view_get_dark (view);
-  options.legend = rs_graph_view_get_legend (view);
+  /* The legend is a widget over the canvas, never a node. */
+  options.legend = FALSE;
   options.no_title = TRUE;
   graph = rs_graph_build (snapshot, diff, &options);
   dot = rs_graph_to_dot (graph, NULL, &error);
