@@ -78,11 +78,11 @@ _rs_graph_legend_set_dark (GtkWidget *legend,
   count = g_strdup_printf (_("<b>3</b>  refcount = app (handles) + libav (inside)"));
   changes = g_strdup_printf (_("<span color=\"%s\">2→3 ▲</span>  <span color=\"%s\">3→2 ▼</span>  changed by this step"),
                              c.good, c.bad);
-  lives = g_strdup_printf (_("<span color=\"%s\">new</span> · freed (dashed, for one step) · <span color=\"%s\">leaked</span>"),
+  lives = g_strdup_printf (_("<span color=\"%s\">new</span> · freed: dashed, one step · <span color=\"%s\">leaked</span>"),
                            c.good, c.bad);
   hidden = g_strdup_printf (_("<span color=\"%s\">- - ×N</span>  references held inside libav"), c.holder);
   text[0] = kinds;
-  text[1] = _("buf → #27: an AVBufferRef field and the AVBuffer it points at");
+  text[1] = _("buf → #27  a reference (AVBufferRef) → the AVBuffer");
   text[2] = count;
   text[3] = changes;
   text[4] = lives;

@@ -876,6 +876,8 @@ rs_window_class_init (RsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsWindow, run_revealer);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, run_spinner);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, run_label);
+  /* For tests (gtk_widget_get_template_child). */
+  gtk_widget_class_bind_template_child_full (widget_class, "inspector_button", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, RsWindow, empty_page);
