@@ -27,7 +27,8 @@ export GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
 
 # shot NAME "KEYS" [refscope arguments]: starts refscope, presses KEYS
 # (xdotool key names, space-separated; wheel-down scrolls the graph,
-# click:X,Y clicks there in the window), saves the window as NAME.png.
+# click:X,Y clicks there in the window, type:TEXT types TEXT), saves the
+# window as NAME.png. SIZE=WxH resizes the window first.
 shot() {
   name=$1 keys=$2
   shift 2
@@ -35,11 +36,17 @@ shot() {
   pid=$!
   wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$')
   sleep 1.5
+  if [ -n "${SIZE:-}" ]; then
+    xdotool windowsize --sync "$wid" "${SIZE%x*}" "${SIZE#*x}"
+    sleep 0.5
+  fi
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
       wheel-down) xdotool mousemove --window "$wid" 500 400 click 5 ;;
       click:*) xy=${key#click:}; xdotool mousemove --window "$wid" "${xy%,*}" "${xy#*,}" click 1 ;;
+      type:*) xdotool type "${key#type:}" ;;
+      sleep) sleep 1 ;;
       *) xdotool key "$key" ;;
     esac
     sleep 0.15
@@ -68,6 +75,16 @@ shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 shot inspector "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
 # The dark style.
 (export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50)
+
+# The end of the session: the summary (steps, peak buffers and bytes, leaks).
+shot end "" --steps=1000000
+# A small window (800×600): the graph, the legend and the controls still fit.
+SIZE=800x600 shot small "Down $(repeat Down 10)" --steps=50
+# Ctrl+F: a buffer found by its number, selected and brought into view.
+shot find "ctrl+f sleep type:#27 Return" --steps=50
+
+# A file that cannot be opened: the whole reason, where the graph would be.
+shot open-error "" "$PWD/data/media/no-such-clip.mp4"
 
 # Lessons: the source beside the graph.
 lessons=$PWD/data/scenarios

@@ -302,6 +302,9 @@ rs_graph_view_size_allocate (GtkWidget *widget,
   /* The legend in the bottom-left corner (the zoom controls are in the
    * other one), as small as it can be. */
   gtk_widget_get_preferred_size (self->legend_box, NULL, &legend);
+  /* In a small canvas the legend would hide the graph: it waits for room. */
+  gtk_widget_set_child_visible (self->legend_box, width >= 2 * legend.width + 2 * MARGIN &&
+                                                  height >= 4 * legend.height);
   gtk_widget_allocate (self->legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (12, MAX (0, height - legend.height - 12))));
 }
