@@ -65,9 +65,9 @@ repeat() {
   while [ "$i" -lt "$2" ]; do printf '%s ' "$1"; i=$((i + 1)); done
 }
 
-# Step 0: the first packet read.
+# Step 1: the first packet read, the first-run hint over the graph.
 shot start ""
-# Step 49: a B-frame just received (video.frame, selected) while the decoder
+# Step 50: a B-frame just received (video.frame, selected) while the decoder
 # holds its reference pictures (hidden refs, dashed, on the right).
 shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 # The same step, the B-frame's Y plane selected: who holds it, its refcount
@@ -88,7 +88,7 @@ shot open-error "" "$PWD/data/media/no-such-clip.mp4"
 
 # Lessons: the source beside the graph.
 lessons=$PWD/data/scenarios
-# Lesson 3, step 9: a memset through a shared reference (line tinted, the
+# Lesson 3, step 10: a memset through a shared reference (line tinted, the
 # unsafe write listed under the source, the buffer flagged in the graph).
 shot lesson "" --steps=10 "$lessons/03-copy-packet.c"
 # Lesson 2 at its end: the leak listed; its row clicked selects the buffer.

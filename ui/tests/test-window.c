@@ -758,8 +758,9 @@ test_window_space_on_toggle (void)
   GdkSurface *surface;
   gboolean active;
   g_autofree char *focus = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
 
-  if (g_find_program_in_path ("xdotool") == NULL)
+  if (xdotool == NULL)
     {
       g_test_skip ("xdotool is not installed: no real key presses (apt install xdotool)");
       return;
