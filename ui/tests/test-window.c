@@ -102,6 +102,17 @@ test_window_step_and_back (void)
   }
   refcount = g_strdup_printf ("%d (app %d + libav %d)", buffer->refcount, buffer->visible, buffer->hidden);
   g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, refcount);
+  /* Sizes in one unit system, GLib's, with the count of bytes. */
+  {
+    g_autofree char *size = g_format_size_full (buffer->size, G_FORMAT_SIZE_LONG_FORMAT);
+
+    g_assert_cmpstr (rs_inspector_get_field (inspector, "Size"), ==, size);
+  }
+  /* The legend is over the canvas, never a node of the graph. */
+  rs_graph_view_set_legend (view, TRUE);
+  g_assert_null (rs_graph_find_node (rs_render_get_graph (rs_graph_view_get_render (view)), "legend"));
+  activate (window, "win.legend", 1);
+  g_assert_false (rs_graph_view_get_legend (view));
   retainers = rs_snapshot_get_retainers (snapshot, buffer->id);
   g_assert_cmpuint (retainers->len, >, 0);
 
