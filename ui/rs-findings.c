@@ -6,8 +6,6 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
-#include "rs-ui-private.h"
-
 char *
 rs_findings_format_site (const RsSite *site,
                          const char   *here)
@@ -65,8 +63,8 @@ rs_findings_describe_loss (const RsEvent *loss,
   cause = loss_cause (loss);
   where = rs_findings_format_site (&loss->site, here);
   if (where != NULL)
-    return g_strdup_printf (_("lost at step %u, %s: %s"), RS_UI_STEP_NUMBER (step), where, cause);
-  return g_strdup_printf (_("lost at step %u: %s"), RS_UI_STEP_NUMBER (step), cause);
+    return g_strdup_printf (_("lost at step %u, %s: %s"), step, where, cause);
+  return g_strdup_printf (_("lost at step %u: %s"), step, cause);
 }
 
 static const char *
@@ -169,9 +167,13 @@ rs_findings_describe_event (const RsEvent *event,
     }
 }
 
-char *
-rs_findings_describe_leak (const RsLeak *leak,
-                           const char   *here)
+/* `first`: the number steps are counted from (the trace's 0, the
+ * window's 1); `bytes`: the size as a count of bytes, else in units. */
+static char *
+describe_leak (const RsLeak *leak,
+               const char   *here,
+               guint         first,
+               gboolean      bytes)
 {
   g_autofree char *born = NULL;
   g_autofree char *what = NULL;
@@ -193,9 +195,9 @@ rs_findings_describe_leak (const RsLeak *leak,
           g_autofree char *where = rs_findings_format_site (&leak->lost_site, here);
 
           return where != NULL ? g_strdup_printf (_("a packet or frame leaked at step %u, %s: %s"),
-                                                  RS_UI_STEP_NUMBER (leak->lost_step), where, cause)
+                                                  first + leak->lost_step, where, cause)
                                : g_strdup_printf (_("a packet or frame leaked at step %u: %s"),
-                                                  RS_UI_STEP_NUMBER (leak->lost_step), cause);
+                                                  first + leak->lost_step, cause);
         }
       if (leak->handle == NULL)
         return g_strdup_printf (_("an %s was never freed"), kind);
@@ -204,14 +206,14 @@ rs_findings_describe_leak (const RsLeak *leak,
       return g_strdup_printf (_("%s %s was never freed"), kind, leak->handle);
     }
 
-  size = g_format_size (leak->size);
+  size = bytes ? g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) leak->size) : g_format_size (leak->size);
   what = born != NULL
     ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s at %s, step %u)"),
                        leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call, born,
-                       RS_UI_STEP_NUMBER (leak->born))
+                       first + leak->born)
     : g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s in step %u)"),
                        leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call,
-                       RS_UI_STEP_NUMBER (leak->born));
+                       first + leak->born);
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);
@@ -219,7 +221,7 @@ rs_findings_describe_leak (const RsLeak *leak,
     {
       RsEvent loss = { .kind = RS_EVENT_LOST, .handle = leak->lost_handle, .call = leak->lost_call,
                        .reason = leak->lost_reason, .site = leak->lost_site };
-      g_autofree char *how = rs_findings_describe_loss (&loss, leak->lost_step, here);
+      g_autofree char *how = rs_findings_describe_loss (&loss, first + leak->lost_step, here);
 
       g_string_append_printf (text, g_dngettext (NULL, " leaked: %d reference %s", " leaked: %d references %s",
                                                  leak->lost), leak->lost, how);
@@ -229,4 +231,20 @@ rs_findings_describe_leak (const RsLeak *leak,
                                                " leaked: %d references never released", leak->refcount),
                             leak->refcount);
   return g_string_free (text, FALSE);
+}
+
+char *
+rs_findings_describe_leak (const RsLeak *leak,
+                           const char   *here)
+{
+  g_return_val_if_fail (leak != NULL, NULL);
+  return describe_leak (leak, here, 0, TRUE);
+}
+
+char *
+rs_findings_describe_leak_for_window (const RsLeak *leak,
+                                      const char   *here)
+{
+  g_return_val_if_fail (leak != NULL, NULL);
+  return describe_leak (leak, here, 1, FALSE);
 }

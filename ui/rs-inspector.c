@@ -243,7 +243,8 @@ show_buffer (RsInspector *self,
   else if (buffer->lost > 0 && history != NULL &&
            (loss = rs_history_find_loss (history, id, step, &loss_step)) != NULL)
     {
-      g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+      g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+                                                        rs_snapshot_get_site (snapshot)->file);
 
       status = g_strdup_printf (g_dngettext (NULL, "Leaked: %d reference nobody holds, %s",
                                              "Leaked: %d references nobody holds, %s", buffer->lost),
@@ -300,7 +301,8 @@ show_buffer (RsInspector *self,
             loss = rs_history_find_loss (history, id, step, &loss_step);
           if (loss != NULL)
             {
-              g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+              g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+                                                                rs_snapshot_get_site (snapshot)->file);
 
               target = (RowTarget) { .is_step = TRUE, .step = loss_step };
               detail = g_strdup_printf (g_dngettext (NULL, "nobody holds %d reference · %s",

@@ -284,7 +284,7 @@ add_event_message (RsLessonView        *self,
                    const RsEvent       *event,
                    int                  step)
 {
-  g_autofree char *text = rs_findings_describe_event (event, step, self->filename);
+  g_autofree char *text = rs_findings_describe_event (event, RS_UI_STEP_NUMBER (step), self->filename);
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
   g_autofree char *elsewhere = NULL;
@@ -308,7 +308,7 @@ _rs_lesson_view_add_leak_message (RsLessonView *self,
                                   RsSnapshot   *last,
                                   const RsSite *place)
 {
-  g_autofree char *text = rs_findings_describe_leak (leak, self->filename);
+  g_autofree char *text = rs_findings_describe_leak_for_window (leak, self->filename);
   char *cause = strstr (text, ": ");
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;

@@ -448,7 +448,7 @@ update_summary (RsWindow  *self,
   for (guint i = 0; i < MIN (leaks->len, 5); i++)
     {
       const RsLeak *leak = &g_array_index (leaks, RsLeak, i);
-      g_autofree char *text = rs_findings_describe_leak (leak, here);
+      g_autofree char *text = rs_findings_describe_leak_for_window (leak, here);
       g_autofree char *target = leak->kind == RS_LEAK_BUFFER
         ? g_strdup_printf ("#%" G_GUINT64_FORMAT, leak->buffer) : g_strdup (leak->handle);
       GtkWidget *label = gtk_label_new (text);
