@@ -44,18 +44,28 @@ _rs_graph_palette (gboolean dark)
   return dark ? &dark_palette : &light_palette;
 }
 
+void
+rs_graph_get_colors (gboolean       dark,
+                     RsGraphColors *colors)
+{
+  const RsPalette *p = _rs_graph_palette (dark);
+
+  g_return_if_fail (colors != NULL);
+  memcpy (colors->fill, p->fill, sizeof colors->fill);
+  colors->good = p->good;
+  colors->bad = p->bad;
+  colors->holder = p->holder;
+  colors->faint = p->faint;
+}
+
 /* ---- small formatting helpers ---- */
 
+/* The GNOME unit system (kB = 1000 bytes), as the window and the inspector
+ * say it: one way of writing sizes everywhere. */
 static char *
 format_size (guint64 size)
 {
-  if (size < 1024)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " B", size);
-  if (size < 1024 * 1024)
-    return g_strdup_printf ("%.1f KiB", size / 1024.0);
-  if (size < G_GUINT64_CONSTANT (1024) * 1024 * 1024)
-    return g_strdup_printf ("%.1f MiB", size / (1024.0 * 1024.0));
-  return g_strdup_printf ("%.1f GiB", size / (1024.0 * 1024.0 * 1024.0));
+  return g_format_size (size);
 }
 
 static void
@@ -159,7 +169,11 @@ handle_detail (const RsHandle *h)
           append_timestamp (s, "dts", h->dts);
         }
       if (h->size > 0)
-        g_string_append_printf (s, " · %d B", h->size);
+        {
+          g_autofree char *size = format_size (h->size);
+
+          g_string_append_printf (s, " · %s", size);
+        }
       if (h->key)
         g_string_append (s, " · key");
     }
@@ -386,7 +400,7 @@ _rs_graph_queue_label (const RsHandle *first,
 typedef struct {
   char *title;   /* "<b>#42</b>" */
   char *split;   /* "app 1 + libav 2" */
-  char *size;    /* "230.4 KiB" */
+  char *size;    /* "230.4 kB" */
 } BufferFragment;
 
 static void

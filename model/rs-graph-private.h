@@ -86,7 +86,7 @@ const RsPalette *_rs_graph_palette (gboolean dark);
  * and cached on the node (RS_NODE_CACHE_DOT). HTML-escaped. */
 typedef struct {
   char  *name;     /* "[0]" for a queue slot, else the handle id */
-  char  *detail;   /* "pts 2560 · 782 B · key", may be empty */
+  char  *detail;   /* "pts 2560 · 782 bytes · key", may be empty */
   char **rows;     /* one per ref: "buf → #31" */
 } RsHandleFragment;
 

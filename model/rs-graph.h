@@ -68,6 +68,16 @@ typedef struct _RsGraph RsGraph;
 
 void               rs_graph_options_init     (RsGraphOptions   *options);
 
+/* The colours the graph is drawn in, as "#rrggbb" strings (static), for a
+ * legend drawn beside the graph rather than in it. */
+typedef struct {
+  const char *fill[RS_BUFFER_KIND_OTHER + 1];  /* a buffer's node, by kind */
+  const char *good, *bad, *holder, *faint;     /* new / ▲; freed / ▼ / leaked; libav's refs; dim text */
+} RsGraphColors;
+
+void               rs_graph_get_colors       (gboolean          dark,
+                                              RsGraphColors    *colors);
+
 /* Builds the graph of `snapshot`. `diff` (nullable) marks what changed since
  * the step before (new nodes, ghosts of freed buffers, refcount changes);
  * it should compare the previous step with `snapshot`. `options` may be NULL.

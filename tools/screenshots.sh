@@ -27,20 +27,27 @@ export GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
 
 # shot NAME "KEYS" [refscope arguments]: starts refscope, presses KEYS
 # (xdotool key names, space-separated; wheel-down scrolls the graph,
-# click:X,Y clicks there in the window), saves the window as NAME.png.
+# click:X,Y clicks there in the window, type:TEXT types TEXT), saves the
+# window as NAME.png. SIZE=WxH resizes the window first.
 shot() {
   name=$1 keys=$2
   shift 2
   "$refscope" "$@" >/dev/null 2>&1 &
   pid=$!
   # A recording's window is named by its program.
-  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|planted-leaks|threaded-queue')
+  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$|planted-leaks|threaded-queue')
   sleep "${delay:-1.5}"
+  if [ -n "${SIZE:-}" ]; then
+    xdotool windowsize --sync "$wid" "${SIZE%x*}" "${SIZE#*x}"
+    sleep 0.5
+  fi
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
       wheel-down) xdotool mousemove --window "$wid" 500 400 click 5 ;;
       click:*) xy=${key#click:}; xdotool mousemove --window "$wid" "${xy%,*}" "${xy#*,}" click 1 ;;
+      type:*) xdotool type "${key#type:}" ;;
+      sleep) sleep 1 ;;
       *) xdotool key "$key" ;;
     esac
     sleep 0.15
@@ -65,9 +72,9 @@ repeat() {
   while [ "$i" -lt "$2" ]; do printf '%s ' "$1"; i=$((i + 1)); done
 }
 
-# Step 0: the first packet read.
+# Step 1: the first packet read, the first-run hint over the graph.
 shot start ""
-# Step 49: a B-frame just received (video.frame, selected) while the decoder
+# Step 50: a B-frame just received (video.frame, selected) while the decoder
 # holds its reference pictures (hidden refs, dashed, on the right).
 shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
 # The same step, the B-frame's Y plane selected: who holds it, its refcount
@@ -85,9 +92,19 @@ python3 -c "import sys; d = open(sys.argv[1], 'rb').read(); open(sys.argv[2], 'w
 (shot_root=1; shot streams "click:1137,27" "$media/sample-streams.mkv")
 rm -r "$media"
 
+# The end of the session: the summary (steps, peak buffers and bytes, leaks).
+shot end "" --steps=1000000
+# A small window (800×600): the graph, the legend and the controls still fit.
+SIZE=800x600 shot small "Down $(repeat Down 10)" --steps=50
+# Ctrl+F: a buffer found by its number, selected and brought into view.
+shot find "ctrl+f sleep type:#27 Return" --steps=50
+
+# A file that cannot be opened: the whole reason, where the graph would be.
+shot open-error "" "$PWD/data/media/no-such-clip.mp4"
+
 # Lessons: the source beside the graph.
 lessons=$PWD/data/scenarios
-# Lesson 3, step 9: a memset through a shared reference (line tinted, the
+# Lesson 3, step 10: a memset through a shared reference (line tinted, the
 # unsafe write listed under the source, the buffer flagged in the graph).
 shot lesson "" --steps=10 "$lessons/03-copy-packet.c"
 # Lesson 2 at its end: the leak listed; its row clicked selects the buffer.

@@ -171,12 +171,17 @@ rs_findings_describe_event (const RsEvent *event,
     }
 }
 
-char *
-rs_findings_describe_leak (const RsLeak *leak,
-                           const char   *here)
+/* `first`: the number steps are counted from (the trace's 0, the
+ * window's 1); `bytes`: the size as a count of bytes, else in units. */
+static char *
+describe_leak (const RsLeak *leak,
+               const char   *here,
+               guint         first,
+               gboolean      bytes)
 {
   g_autofree char *born = NULL;
   g_autofree char *what = NULL;
+  g_autofree char *size = NULL;
   GString *text;
 
   g_return_val_if_fail (leak != NULL, NULL);
@@ -194,8 +199,9 @@ rs_findings_describe_leak (const RsLeak *leak,
           g_autofree char *where = rs_findings_format_site (&leak->lost_site, here);
 
           return where != NULL ? g_strdup_printf (_("a packet or frame leaked at step %u, %s: %s"),
-                                                  leak->lost_step, where, cause)
-                               : g_strdup_printf (_("a packet or frame leaked at step %u: %s"), leak->lost_step, cause);
+                                                  first + leak->lost_step, where, cause)
+                               : g_strdup_printf (_("a packet or frame leaked at step %u: %s"),
+                                                  first + leak->lost_step, cause);
         }
       if (leak->handle == NULL)
         return g_strdup_printf (_("an %s was never freed"), kind);
@@ -204,11 +210,14 @@ rs_findings_describe_leak (const RsLeak *leak,
       return g_strdup_printf (_("%s %s was never freed"), kind, leak->handle);
     }
 
+  size = bytes ? g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) leak->size) : g_format_size (leak->size);
   what = born != NULL
-    ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s at %s, step %u)"),
-                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, born, leak->born)
-    : g_strdup_printf (_("buffer %" PRIu64 " (%s, %" PRIu64 " bytes, created by %s in step %u)"),
-                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), (guint64) leak->size, leak->born_call, leak->born);
+    ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s at %s, step %u)"),
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call, born,
+                       first + leak->born)
+    : g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s in step %u)"),
+                       leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call,
+                       first + leak->born);
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);
@@ -216,7 +225,7 @@ rs_findings_describe_leak (const RsLeak *leak,
     {
       RsEvent loss = { .kind = RS_EVENT_LOST, .handle = leak->lost_handle, .call = leak->lost_call,
                        .reason = leak->lost_reason, .site = leak->lost_site };
-      g_autofree char *how = rs_findings_describe_loss (&loss, leak->lost_step, here);
+      g_autofree char *how = rs_findings_describe_loss (&loss, first + leak->lost_step, here);
 
       g_string_append_printf (text, g_dngettext (NULL, " leaked: %d reference %s", " leaked: %d references %s",
                                                  leak->lost), leak->lost, how);
@@ -226,4 +235,20 @@ rs_findings_describe_leak (const RsLeak *leak,
                                                " leaked: %d references never released", leak->refcount),
                             leak->refcount);
   return g_string_free (text, FALSE);
+}
+
+char *
+rs_findings_describe_leak (const RsLeak *leak,
+                           const char   *here)
+{
+  g_return_val_if_fail (leak != NULL, NULL);
+  return describe_leak (leak, here, 0, TRUE);
+}
+
+char *
+rs_findings_describe_leak_for_window (const RsLeak *leak,
+                                      const char   *here)
+{
+  g_return_val_if_fail (leak != NULL, NULL);
+  return describe_leak (leak, here, 1, FALSE);
 }

@@ -15,12 +15,13 @@ G_BEGIN_DECLS
  * graph, or NULL), else "player.c:42"; NULL when unknown. Owned by the caller. */
 char *rs_findings_format_site  (const RsSite  *site,
                                 const char    *here);
-/* How references were lost, with the step: "lost at step 5, line 8:
+/* How references were lost, with the step (numbered as the caller counts
+ * steps: the window from 1, the trace from 0): "lost at step 5, line 8:
  * av_init_packet reset pkt, which held it". Owned by the caller. */
 char *rs_findings_describe_loss (const RsEvent *loss,
                                  guint          step,
                                  const char    *here);
-/* An event of a step in words, without its place (errors, warnings, unsafe
+/* An event of step `step` (numbered as the caller counts) in words, without its place (errors, warnings, unsafe
  * writes, losses); NULL for the events that need none (allocated, freed).
  * Owned by the caller. */
 char *rs_findings_describe_event (const RsEvent *event,
@@ -31,5 +32,9 @@ char *rs_findings_describe_event (const RsEvent *event,
  * line 19: av_init_packet reset pkt, which held it". Owned by the caller. */
 char *rs_findings_describe_leak (const RsLeak  *leak,
                                  const char    *here);
+/* The same, as the window says it: steps counted from 1, the size in
+ * GLib's units ("2.1 MB"). Owned by the caller. */
+char *rs_findings_describe_leak_for_window (const RsLeak *leak,
+                                            const char   *here);
 
 G_END_DECLS

@@ -36,6 +36,7 @@ struct _RsGraphView {
   RsSnapshot      *previous;   /* owned */
   gboolean         dark;
   gboolean         legend;
+  GtkWidget       *legend_box; /* the legend, a child pinned in a corner */
   RsSelection      selection;
   const RsGraphNode *hover;    /* borrowed from the render's graph */
 
@@ -85,5 +86,10 @@ void               _rs_graph_view_zoom_at            (RsGraphView *view,
 const RsGraphNode *_rs_graph_view_find_selected_node (RsGraphView *view);
 /* Adds the event controllers. */
 void               _rs_graph_view_init_input         (RsGraphView *view);
+/* The legend (rs-graph-legend.c): a box of labels the view shows in its
+ * bottom-left corner, in the graph's colours. */
+GtkWidget         *_rs_graph_legend_new              (RsGraphView *view);
+void               _rs_graph_legend_set_dark         (GtkWidget   *legend,
+                                                      gboolean     dark);
 
 G_END_DECLS

@@ -265,6 +265,14 @@ rs_graph_view_snapshot (GtkWidget   *widget,
 }
 
 static void
+rs_graph_view_snapshot_with_legend (GtkWidget   *widget,
+                                    GtkSnapshot *snapshot)
+{
+  rs_graph_view_snapshot (widget, snapshot);
+  gtk_widget_snapshot_child (widget, RS_GRAPH_VIEW (widget)->legend_box, snapshot);
+}
+
+static void
 rs_graph_view_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,
                        int             for_size,
@@ -287,9 +295,18 @@ rs_graph_view_size_allocate (GtkWidget *widget,
                              int        baseline)
 {
   RsGraphView *self = RS_GRAPH_VIEW (widget);
+  GtkRequisition legend;
 
   if (self->fitting)
     fit (self, self->readable);
+  /* The legend in the bottom-left corner (the zoom controls are in the
+   * other one), as small as it can be. */
+  gtk_widget_get_preferred_size (self->legend_box, NULL, &legend);
+  /* In a small canvas the legend would hide the graph: it waits for room. */
+  gtk_widget_set_child_visible (self->legend_box, width >= 2 * legend.width + 2 * MARGIN &&
+                                                  height >= 4 * legend.height);
+  gtk_widget_allocate (self->legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (12, MAX (0, height - legend.height - 12))));
 }
 
 /* ---- public ---- */
@@ -353,7 +370,8 @@ get_options (RsGraphView    *self,
 {
   rs_graph_options_init (options);
   options->dark = self->dark;
-  options->legend = self->legend;
+  /* The legend is a widget over the canvas, not a node of the graph. */
+  options->legend = FALSE;
   options->no_title = TRUE;
 }
 
@@ -586,6 +604,7 @@ rs_graph_view_set_dark (RsGraphView *self,
   if (self->dark == dark)
     return;
   self->dark = dark;
+  _rs_graph_legend_set_dark (self->legend_box, dark);
   /* Same topology: colours change, nothing moves. */
   if (!render (self, &error))
     g_signal_emit (self, signals[FAILED], 0, error);
@@ -603,16 +622,13 @@ void
 rs_graph_view_set_legend (RsGraphView *self,
                           gboolean     legend)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (RS_IS_GRAPH_VIEW (self));
 
   legend = !!legend;
   if (self->legend == legend)
     return;
   self->legend = legend;
-  if (!render (self, &error))
-    g_signal_emit (self, signals[FAILED], 0, error);
+  gtk_widget_set_visible (self->legend_box, legend);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
 }
 
@@ -637,6 +653,32 @@ rs_graph_view_zoom_out (RsGraphView *self)
   g_return_if_fail (RS_IS_GRAPH_VIEW (self));
   _rs_graph_view_zoom_at (self, 1.0 / ZOOM_STEP, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
            gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+rs_graph_view_reveal_selection (RsGraphView *self)
+{
+  const RsGraphNode *node;
+  double width, height, x, y, w, h;
+
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+
+  node = _rs_graph_view_find_selected_node (self);
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (node == NULL || width <= 0 || height <= 0)
+    return;
+  x = self->offset_x + node->x * self->zoom;
+  y = self->offset_y + node->y * self->zoom;
+  w = node->width * self->zoom;
+  h = node->height * self->zoom;
+  /* In view, clear of the edges and the zoom controls: left alone. */
+  if (x >= MARGIN && y >= MARGIN && x + w <= width - MARGIN && y + h <= height - BOTTOM_MARGIN)
+    return;
+  self->fitting = FALSE;
+  _rs_graph_view_set_transform (self, self->zoom,
+                                width / 2 - (node->x + node->width / 2) * self->zoom,
+                                (height - BOTTOM_MARGIN + MARGIN) / 2 - (node->y + node->height / 2) * self->zoom);
 }
 
 void
@@ -672,6 +714,7 @@ rs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   g_clear_pointer (&self->spare, rs_render_free);
   g_clear_pointer (&self->render, rs_render_free);
+  g_clear_pointer (&self->legend_box, gtk_widget_unparent);
   G_OBJECT_CLASS (rs_graph_view_parent_class)->dispose (object);
 }
 
@@ -729,7 +772,7 @@ rs_graph_view_class_init (RsGraphViewClass *klass)
   object_class->dispose = rs_graph_view_dispose;
   object_class->get_property = rs_graph_view_get_property;
   object_class->set_property = rs_graph_view_set_property;
-  widget_class->snapshot = rs_graph_view_snapshot;
+  widget_class->snapshot = rs_graph_view_snapshot_with_legend;
   widget_class->measure = rs_graph_view_measure;
   widget_class->size_allocate = rs_graph_view_size_allocate;
 
@@ -772,6 +815,11 @@ rs_graph_view_init (RsGraphView *self)
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
   _rs_graph_view_init_input (self);
+
+  self->legend_box = _rs_graph_legend_new (self);
+  gtk_widget_set_visible (self->legend_box, FALSE);
+  gtk_widget_set_parent (self->legend_box, GTK_WIDGET (self));
+  _rs_graph_legend_set_dark (self->legend_box, FALSE);
 }
 
 GtkWidget *

@@ -41,6 +41,9 @@ RsRender          *rs_graph_view_get_render    (RsGraphView       *view);
 const RsSelection *rs_graph_view_get_selection (RsGraphView       *view);
 void               rs_graph_view_set_selection (RsGraphView       *view,
                                                 const RsSelection *selection);
+/* Pans so that the selected node is in view, centred, if it is not
+ * already (after a jump to another step, a search). */
+void               rs_graph_view_reveal_selection (RsGraphView    *view);
 /* Selects the node at a point in widget coordinates, as a click does. */
 void               rs_graph_view_select_at     (RsGraphView       *view,
                                                 double             x,
@@ -57,7 +60,8 @@ gboolean           rs_graph_view_get_dark      (RsGraphView       *view);
 void               rs_graph_view_set_dark      (RsGraphView       *view,
                                                 gboolean           dark);
 
-/* Whether the graph carries its legend (what the colours and marks mean). */
+/* Whether the canvas shows the legend (what the colours and marks mean),
+ * pinned in its bottom-left corner; the graph itself never carries it. */
 gboolean           rs_graph_view_get_legend    (RsGraphView       *view);
 void               rs_graph_view_set_legend    (RsGraphView       *view,
                                                 gboolean           legend);

@@ -224,7 +224,7 @@ show_buffer (RsInspector *self,
 
       if (alive < 0)
         {
-          status = g_strdup_printf (_("Not alive at step %u"), step);
+          status = g_strdup_printf (_("Not alive at step %u"), RS_UI_STEP_NUMBER (step));
           gtk_label_set_text (self->title_label, title);
           gtk_label_set_text (self->subtitle_label, _("buffer"));
           set_status (self, status);
@@ -235,14 +235,16 @@ show_buffer (RsInspector *self,
       source = rs_history_get_snapshot (history, alive);
       buffer = rs_snapshot_find_buffer (source, id);
       if ((guint) alive < step)
-        status = g_strdup_printf (_("Freed at step %d; shown as it was at step %d"), alive + 1, alive);
+        status = g_strdup_printf (_("Freed at step %u; shown as it was at step %u"),
+                                 RS_UI_STEP_NUMBER (alive + 1), RS_UI_STEP_NUMBER (alive));
       else
-        status = g_strdup_printf (_("Not allocated yet; born at step %d"), alive);
+        status = g_strdup_printf (_("Not allocated yet; born at step %u"), RS_UI_STEP_NUMBER (alive));
     }
   else if (buffer->lost > 0 && history != NULL &&
            (loss = rs_history_find_loss (history, id, step, &loss_step)) != NULL)
     {
-      g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+      g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+                                                        rs_snapshot_get_site (snapshot)->file);
 
       status = g_strdup_printf (g_dngettext (NULL, "Leaked: %d reference nobody holds, %s",
                                              "Leaked: %d references nobody holds, %s", buffer->lost),
@@ -265,12 +267,13 @@ show_buffer (RsInspector *self,
   add_field (self, N_("Refcount"), value, NULL);
   add_field (self, N_("Writable"), buffer->writable ? _("yes") : _("no: shared"), NULL);
   g_free (value);
-  value = g_strdup_printf (_("%" PRIu64 " bytes"), (guint64) buffer->size);
+  /* "99.2 kB (99,201 bytes)": the unit system of the rest, and the count. */
+  value = g_format_size_full (buffer->size, G_FORMAT_SIZE_LONG_FORMAT);
   add_field (self, N_("Size"), value, NULL);
   add_field (self, N_("Kind"), _(rs_buffer_kind_to_words (buffer->kind)), NULL);
   add_field (self, N_("Origin"), buffer->origin != NULL ? buffer->origin : _("unknown"), NULL);
   g_free (value);
-  value = g_strdup_printf (_("step %u"), buffer->born);
+  value = g_strdup_printf (_("step %u"), RS_UI_STEP_NUMBER (buffer->born));
   target = (RowTarget) { .is_step = TRUE, .step = buffer->born };
   add_field (self, N_("Born"), value, &target);
   add_field (self, N_("Lifetime"), buffer->tracked ? _("tracked: exact") : _("observed while held"), NULL);
@@ -298,7 +301,8 @@ show_buffer (RsInspector *self,
             loss = rs_history_find_loss (history, id, step, &loss_step);
           if (loss != NULL)
             {
-              g_autofree char *how = rs_findings_describe_loss (loss, loss_step, rs_snapshot_get_site (snapshot)->file);
+              g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+                                                                rs_snapshot_get_site (snapshot)->file);
 
               target = (RowTarget) { .is_step = TRUE, .step = loss_step };
               detail = g_strdup_printf (g_dngettext (NULL, "nobody holds %d reference · %s",
@@ -387,7 +391,7 @@ show_handle (RsInspector *self,
   if (handle->kind == RS_HANDLE_PACKET)
     {
       add_ts_field (self, N_("dts"), handle->dts);
-      value = g_strdup_printf (_("%d bytes"), handle->size);
+      value = g_format_size_full (MAX (handle->size, 0), G_FORMAT_SIZE_LONG_FORMAT);
       add_field (self, N_("Size"), value, NULL);
       add_field (self, N_("Flags"), handle->key ? _("key") : _("none"), NULL);
     }

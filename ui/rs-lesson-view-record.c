@@ -270,7 +270,7 @@ add_handle_leak (RsLessonView *self,
                  const RsLeak *leak,
                  GArray       *leaks)
 {
-  g_autofree char *title = rs_findings_describe_leak (leak, self->filename);
+  g_autofree char *title = rs_findings_describe_leak_for_window (leak, self->filename);
   g_autofree char *details = NULL;
   const RsSite *place = leak->orphaned ? &leak->lost_site : &leak->born_site;
   gboolean here = _rs_lesson_view_site_is_here (self, place);

@@ -22,6 +22,7 @@ enum {
 #define STRIP     32      /* pixel columns per cached strip of the chart */
 #define LANE      3.0     /* px per thread's lane, under the chart (recordings of threads) */
 #define MAX_LANES 4       /* thread N is drawn in lane (N - 1) % MAX_LANES, in its colour */
+#define MIN_SPAN  16.0    /* steps shown when zoomed in all the way */
 
 /* What the chart's picture depends on, besides the steps. */
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
   double  top, height;    /* of the chart area */
   int     columns;
   guint   axis;
+  double  view_first, view_steps;  /* the steps shown: zoomed in, part of the axis */
   guint64 max_buffers, max_bytes;
   guint   lanes;          /* thread lanes: 0 unless more than one thread calls */
   GdkRGBA fg, accent, good, bad;
@@ -49,6 +51,12 @@ struct _RsTimeline {
   guint       axis;        /* steps the x axis spans: the length when complete,
                             * room to grow otherwise */
   int         position;
+  /* Zoomed in: the steps shown are [view_first, view_first + view_span);
+   * view_span 0 shows the whole axis. */
+  double      view_first;
+  double      view_span;
+  gboolean    has_pointer;
+  double      pointer_x;
 
   /* The picture, kept between frames (see rs_timeline_snapshot). */
   Chart          chart;          /* what the strips were drawn for */
@@ -80,13 +88,26 @@ axis_steps (RsTimeline *self)
   return MAX (1, MAX (self->axis, self->marks->len));
 }
 
+/* The first step shown, and how many: the whole axis unless zoomed in. */
+static double
+view_first (RsTimeline *self)
+{
+  return self->view_span > 0 ? self->view_first : 0.0;
+}
+
+static double
+view_steps (RsTimeline *self)
+{
+  return self->view_span > 0 ? self->view_span : (double) axis_steps (self);
+}
+
 /* The left edge of a step's slot on the axis. */
 static double
 step_to_x (RsTimeline *self,
            double      width,
            double      step)
 {
-  return PAD_X + (width - 2 * PAD_X) * step / (double) axis_steps (self);
+  return PAD_X + (width - 2 * PAD_X) * (step - view_first (self)) / view_steps (self);
 }
 
 static int
@@ -99,7 +120,7 @@ x_to_step (RsTimeline *self,
 
   if (length == 0)
     return -1;
-  step = (x - PAD_X) / MAX (1.0, width - 2 * PAD_X) * axis_steps (self);
+  step = view_first (self) + (x - PAD_X) / MAX (1.0, width - 2 * PAD_X) * view_steps (self);
   return (int) CLAMP (floor (step), 0, length - 1);
 }
 
@@ -111,10 +132,11 @@ column_steps (RsTimeline *self,
               guint      *first,
               guint      *last)
 {
-  double per_column = (double) axis_steps (self) / columns;
+  double per_column = view_steps (self) / columns;
+  double start = view_first (self);
 
-  *first = (guint) (c * per_column);
-  *last = MAX (*first + 1, (guint) ((c + 1) * per_column));
+  *first = (guint) floor (start + c * per_column);
+  *last = MAX (*first + 1, (guint) floor (start + (c + 1) * per_column));
   *last = MIN (*last, self->marks->len);
 }
 
@@ -350,6 +372,23 @@ draw_legend (RsTimeline  *self,
       x += 16 + text_width + 12;
     }
 
+  /* Zoomed in: which steps are shown. */
+  if (self->view_span > 0)
+    {
+      guint first = (guint) chart->view_first;
+      guint last = MIN ((guint) (chart->view_first + chart->view_steps), MAX (1, self->marks->len));
+      g_autofree char *range = g_strdup_printf (_("steps %u–%u of %u · 0: all"), RS_UI_STEP_NUMBER (first), last,
+                                                self->marks->len);
+
+      x += 8;
+      pango_layout_set_text (layout, range, -1);
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      set_source (cr, &chart->accent, 1.0);
+      cairo_move_to (cr, x, baseline - text_height / 2.0);
+      pango_cairo_show_layout (cr, layout);
+      set_source (cr, &chart->fg, 0.55);
+    }
+
   bytes_text = g_format_size (self->max_bytes);
   peak = g_strdup_printf (g_dngettext (NULL, "peak %u buffer · %s", "peak %u buffers · %s", (gulong) self->max_buffers),
                           (guint) self->max_buffers, bytes_text);
@@ -380,6 +419,8 @@ chart_init (RsTimeline *self,
   chart->height = chart->widget_height - chart->top - TICK_BAND - 4 - lanes_height (chart->lanes);
   chart->columns = (int) (chart->widget_width - 2 * PAD_X);
   chart->axis = axis_steps (self);
+  chart->view_first = view_first (self);
+  chart->view_steps = view_steps (self);
   chart->max_buffers = self->max_buffers;
   chart->max_bytes = self->max_bytes;
   _rs_ui_get_colors (widget, &chart->fg, &chart->accent, &chart->good, &chart->bad);
@@ -479,7 +520,7 @@ rs_timeline_snapshot (GtkWidget   *widget,
   /* Steps not run yet: a dashed baseline to the end of the axis. */
   if (!self->complete)
     {
-      double x = step_to_x (self, chart.widget_width, self->marks->len);
+      double x = MAX (PAD_X, step_to_x (self, chart.widget_width, self->marks->len));
       double y = chart.top + chart.height - 0.5;
 
       if (x < chart.widget_width - PAD_X)
@@ -497,8 +538,9 @@ rs_timeline_snapshot (GtkWidget   *widget,
         }
     }
 
-  /* The step shown. */
-  if (self->position >= 0)
+  /* The step shown (when it is in view). */
+  if (self->position >= 0 && self->position + 1 > view_first (self) &&
+      self->position < view_first (self) + view_steps (self))
     {
       double x = round (step_to_x (self, chart.widget_width, self->position + 0.5)) + 0.5;
 
@@ -563,6 +605,118 @@ on_drag_update (GtkGestureDrag *gesture,
   seek_to (self, x + dx);
 }
 
+/* ---- zoom ---- */
+
+/* Keeps the view inside the axis. */
+static void
+clamp_view (RsTimeline *self)
+{
+  double axis = axis_steps (self);
+
+  if (self->view_span <= 0 || self->view_span >= axis)
+    {
+      self->view_span = 0;
+      self->view_first = 0;
+      return;
+    }
+  self->view_first = CLAMP (self->view_first, 0, axis - self->view_span);
+}
+
+/* Zooms by `factor` keeping `anchor` (a step) where it is on screen. */
+static void
+zoom_at (RsTimeline *self,
+         double      factor,
+         double      anchor)
+{
+  double old_first = view_first (self), old_steps = view_steps (self);
+  double steps = CLAMP (old_steps / factor, MIN_SPAN, (double) axis_steps (self));
+
+  self->view_span = steps;
+  self->view_first = anchor - (anchor - old_first) * steps / old_steps;
+  clamp_view (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           RsTimeline               *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (self->marks->len == 0)
+    return FALSE;
+  /* Shift+wheel, or a sideways swipe: along the axis. */
+  if ((state & GDK_SHIFT_MASK) && dx == 0)
+    dx = dy, dy = 0;
+  if (dx != 0 && self->view_span > 0)
+    {
+      self->view_first += dx * self->view_span / 10;
+      clamp_view (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  if (dy != 0)
+    {
+      double anchor = view_first (self) + (self->pointer_x - PAD_X) / MAX (1.0, width - 2 * PAD_X) * view_steps (self);
+
+      zoom_at (self, pow (1.5, -dy), anchor);
+    }
+  return TRUE;
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           RsTimeline               *self)
+{
+  self->has_pointer = TRUE;
+  self->pointer_x = x;
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          RsTimeline               *self)
+{
+  self->has_pointer = FALSE;
+}
+
+void
+rs_timeline_zoom (RsTimeline *self,
+                  double      factor)
+{
+  double width, anchor;
+
+  g_return_if_fail (RS_IS_TIMELINE (self));
+
+  if (factor <= 0)
+    {
+      self->view_span = 0;
+      clamp_view (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  /* Around the pointer when it is over the timeline, else the step shown. */
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  if (self->has_pointer)
+    anchor = view_first (self) + (self->pointer_x - PAD_X) / MAX (1.0, width - 2 * PAD_X) * view_steps (self);
+  else
+    anchor = MAX (0, self->position) + 0.5;
+  zoom_at (self, factor, anchor);
+}
+
+void
+rs_timeline_get_view (RsTimeline *self,
+                      double     *first,
+                      double     *steps)
+{
+  g_return_if_fail (RS_IS_TIMELINE (self));
+  *first = view_first (self);
+  *steps = view_steps (self);
+}
+
 static gboolean
 on_query_tooltip (GtkWidget  *widget,
                   int         x,
@@ -584,8 +738,8 @@ on_query_tooltip (GtkWidget  *widget,
   marks = self->marks->data[step];
   thread = self->max_thread > 1 && self->threads->data[step] > 0
            ? g_strdup_printf (_(" · thread %u"), self->threads->data[step]) : NULL;
-  text = g_strdup_printf (_("Step %d: %" PRIu64 " buffers, %s%s%s%s%s%s"),
-                          step, g_array_index (self->buffers, guint64, step), bytes,
+  text = g_strdup_printf (_("Step %u: %" PRIu64 " buffers, %s%s%s%s%s%s"),
+                          RS_UI_STEP_NUMBER (step), g_array_index (self->buffers, guint64, step), bytes,
                           thread != NULL ? thread : "",
                           marks & MARK_ALLOCATED ? _(" · allocated") : "",
                           marks & MARK_FREED ? _(" · freed") : "",
@@ -697,6 +851,18 @@ rs_timeline_init (RsTimeline *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 
+  {
+    GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+
+    g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+    g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
+    g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+    g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  }
+
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
@@ -755,6 +921,7 @@ rs_timeline_update (RsTimeline *self,
       g_array_set_size (self->bytes, 0);
       self->max_buffers = self->max_bytes = 0;
       self->axis = 0;
+      self->view_span = self->view_first = 0;
       self->complete = FALSE;
       self->history = history;
       clear_strips (self);
@@ -828,6 +995,13 @@ rs_timeline_set_position (RsTimeline *self,
   if (self->position == position)
     return;
   self->position = position;
+  /* Zoomed in, the view follows the step shown when it leaves it. */
+  if (self->view_span > 0 && position >= 0 &&
+      (position < self->view_first || position + 1 > self->view_first + self->view_span))
+    {
+      self->view_first = position + 0.5 - self->view_span / 2;
+      clamp_view (self);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, (double) MAX (0, position),
                                   -1);

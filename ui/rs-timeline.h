@@ -3,7 +3,8 @@
  * rs-timeline.h: the strip under the graph: live buffers and live bytes over
  * every recorded step, the step shown, and ticks where buffers were
  * allocated, freed, or a call failed; for a recording of several threads,
- * which thread called, a lane each. Click or drag to jump.
+ * which thread called, a lane each. Click or drag to jump; the wheel
+ * zooms in, so that one step of 100,000 can be picked.
  */
 #pragma once
 
@@ -33,5 +34,15 @@ guint      rs_timeline_get_length   (RsTimeline *timeline);
 /* A recording: the program threads that called in the steps read (each
  * has its lane under the chart when there are two or more); 0 otherwise. */
 guint      rs_timeline_get_n_threads (RsTimeline *timeline);
+/* Zooms in (`factor` > 1) or out around the pointer if it is over the
+ * timeline, else around the step shown; 0 shows every step again. The
+ * wheel over the timeline zooms, Shift+wheel moves along it; zoomed in,
+ * the view follows the step shown. */
+void       rs_timeline_zoom         (RsTimeline *timeline,
+                                     double      factor);
+/* The steps shown: from `first`, `steps` of them (fractions when zoomed). */
+void       rs_timeline_get_view     (RsTimeline *timeline,
+                                     double     *first,
+                                     double     *steps);
 
 G_END_DECLS

@@ -219,6 +219,56 @@ zoom_fit_action (GtkWidget  *widget,
   rs_graph_view_zoom_to_fit (RS_WINDOW (widget)->graph_view);
 }
 
+/* ---- speed, the timeline, the lessons menu ---- */
+
+static const guint speeds[] = { 1, 2, 5, 10, 25, 60 };  /* the speed menu's */
+
+static void
+change_speed_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  guint speed = rs_player_get_speed (self->player);
+  gboolean faster = g_str_equal (action_name, "win.faster");
+  guint next = faster ? speeds[G_N_ELEMENTS (speeds) - 1] : speeds[0];
+
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++)
+    {
+      guint candidate = speeds[faster ? i : G_N_ELEMENTS (speeds) - 1 - i];
+
+      if (faster ? candidate > speed : candidate < speed)
+        {
+          next = candidate;
+          break;
+        }
+    }
+  rs_player_set_speed (self->player, next);
+}
+
+static void
+timeline_zoom_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.timeline-zoom-in"))
+    rs_timeline_zoom (self->timeline, 2.0);
+  else if (g_str_equal (action_name, "win.timeline-zoom-out"))
+    rs_timeline_zoom (self->timeline, 0.5);
+  else
+    rs_timeline_zoom (self->timeline, 0.0);
+}
+
+static void
+lessons_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  gtk_menu_button_popup (RS_WINDOW (widget)->lessons_button);
+}
+
 static void
 toggle_inspector_action (GtkWidget  *widget,
                          const char *action_name,
@@ -545,10 +595,14 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.apply-pipeline", !busy);
   gtk_widget_action_set_enabled (widget, "win.export-session", open && !busy && self->export_task == NULL);
   gtk_widget_action_set_enabled (widget, "win.cancel-run", busy || self->export_task != NULL);
+  gtk_widget_action_set_enabled (widget, "win.find", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.find-text", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.go-to-step", open && !busy);
 }
 
-/* Space steps, unless the focus is on something Space is for: a button
- * reached with Tab, a text field, a row. */
+/* Space steps whatever has the focus (a button or a toggle reached with
+ * Tab included: Enter activates those), except where Space is typed or
+ * picks something: a text field, a menu or popover. */
 static gboolean
 on_space (GtkWidget *widget,
           GVariant  *args,
@@ -558,11 +612,10 @@ on_space (GtkWidget *widget,
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   const char *action = user_data;
 
-  if (gtk_widget_get_visible (GTK_WIDGET (self->pipeline_popover)))
-    return FALSE;
   if (focus != NULL &&
-      (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus) || GTK_IS_BUTTON (focus) ||
-       GTK_IS_LIST_BOX_ROW (focus) || GTK_IS_CHECK_BUTTON (focus)))
+      (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT (focus) ||
+       (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus))) ||
+       gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL))
     return FALSE;
   return gtk_widget_activate_action (widget, action, NULL);
 }
@@ -609,6 +662,12 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.pipeline", NULL, pipeline_action);
+  gtk_widget_class_install_action (widget_class, "win.slower", NULL, change_speed_action);
+  gtk_widget_class_install_action (widget_class, "win.faster", NULL, change_speed_action);
+  gtk_widget_class_install_action (widget_class, "win.timeline-zoom-in", NULL, timeline_zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.timeline-zoom-out", NULL, timeline_zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.timeline-zoom-all", NULL, timeline_zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.lessons", NULL, lessons_action);
 
   /* Space and Shift+Space: see _rs_window_add_space_shortcuts(). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.step", NULL);
@@ -635,4 +694,14 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.pipeline", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "win.slower", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "win.faster", NULL);
+  /* The timeline's zoom: + and − without Ctrl (with Ctrl: the graph's). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "win.timeline-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "win.timeline-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "win.timeline-zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "win.timeline-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "win.timeline-zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "win.timeline-zoom-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lessons", NULL);
 }

@@ -40,6 +40,21 @@ struct _RsWindow {
   GtkWidget            *frame_button;
   AdwStatusPage        *lesson_errors_page;
   GtkWidget            *lesson_errors_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkLabel             *search_label;
+  GtkMenuButton        *goto_button;
+  GtkEntry             *goto_entry;
+  GtkLabel             *goto_label;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  AdwStatusPage        *empty_page;
+  GtkRevealer          *hint_revealer;
+  GtkLabel             *hint_label;
+  GtkRevealer          *summary_revealer;
+  GtkLabel             *summary_title;
+  GtkLabel             *summary_label;
+  GtkBox               *summary_leaks;
 
   RsPlayer             *player;
   GSettings            *settings;        /* nullable */
@@ -63,6 +78,11 @@ struct _RsWindow {
   gboolean              backwards;        /* ... was reached by going back */
   GdkFrameClock        *ahead_clock;      /* owned; waiting for it to paint the step shown */
   guint                 ahead_id;         /* the idle that prepares the next step */
+  gboolean              stepped;          /* a step was taken: no first-run hint */
+  gconstpointer         summary_history;  /* identity of the history summed up, or NULL */
+  gboolean              summary_hidden;   /* ... and the user closed its summary */
+  char                 *summary;          /* its text, for tests */
+  char                 *search_message;   /* what the last search found, or why not */
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
@@ -89,9 +109,20 @@ void _rs_window_add_space_shortcuts (RsWindow       *window);
 void _rs_window_update_actions     (RsWindow       *window);
 /* Puts the step shown on screen. */
 void _rs_window_show_step          (RsWindow       *window);
-/* Shows `error` as a toast, prefixed with `what` (nullable) */
+/* Shows `error` in full, in a banner under the header bar (or on the
+ * empty page when nothing is open), until dismissed or a file opens. */
 void _rs_window_show_error         (RsWindow       *window,
                                     const GError   *error);
+void _rs_window_dismiss_error      (RsWindow       *window);
+/* The first-run hint and the end-of-session summary, as the step shown
+ * calls for. */
+void _rs_window_update_overlays    (RsWindow       *window);
+
+/* Finding (rs-window-find.c): Ctrl+F, Ctrl+G, and keeping the selection
+ * in view after a jump. */
+void _rs_window_class_init_find    (GtkWidgetClass *widget_class);
+/* Pans the graph so that the selection, if any, is in view. */
+void _rs_window_reveal_selection   (RsWindow       *window);
 
 /* Lessons (rs-window-lessons.c): the Lessons menu, the source pane. */
 void     _rs_window_class_init_lessons (GtkWidgetClass *widget_class);

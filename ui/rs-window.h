@@ -57,6 +57,24 @@ void           rs_window_show_message     (RsWindow               *window,
 void           rs_window_set_lesson_dir   (RsWindow               *window,
                                            const char             *dir);
 
+/* Finds a buffer ("#27" or "27"), a packet or frame ("video.frame"), a
+ * part of libav ("video decoder") or a call ("avcodec_send_packet": the
+ * next step making it) among the recorded steps, goes to its step and
+ * selects it, panned into view. FALSE if nothing matches; either way
+ * rs_window_get_search_message() says what was found or why not. */
+gboolean       rs_window_find             (RsWindow               *window,
+                                           const char             *text);
+const char    *rs_window_get_search_message (RsWindow             *window);
+/* Goes to step `number`, counted from 1 as the window shows steps. FALSE
+ * (with a message) if that step is not recorded. */
+gboolean       rs_window_go_to_step       (RsWindow               *window,
+                                           guint                   number);
+/* The end-of-session summary shown ("2021 steps · peak …"), or NULL when
+ * none is shown. */
+const char    *rs_window_get_summary      (RsWindow               *window);
+/* The error shown in full (the banner, or the empty page), or NULL. */
+const char    *rs_window_get_error        (RsWindow               *window);
+
 /* Parts, for the application and tests. Borrowed. */
 RsPlayer      *rs_window_get_player       (RsWindow               *window);
 RsGraphView   *rs_window_get_graph_view   (RsWindow               *window);

@@ -252,10 +252,10 @@ test_lessons_leak_report (void)
     g_test_message ("status: %s; holders: %s", rs_inspector_get_status (inspector), holders);
     g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, "1 (app 0 + libav 0 + lost 1)");
     g_assert_nonnull (strstr (holders, "lost: nobody holds 1 reference"));
-    g_assert_nonnull (strstr (holders, "lost at step 5, line 19: av_init_packet reset pkt"));
+    g_assert_nonnull (strstr (holders, "lost at step 6, line 19: av_init_packet reset pkt"));
     g_assert_null (strstr (holders, "inside libav"));
     g_assert_null (rs_inspector_get_field (inspector, "Inside libav"));
-    g_assert_nonnull (strstr (rs_inspector_get_status (inspector), "lost at step 5, line 19"));
+    g_assert_nonnull (strstr (rs_inspector_get_status (inspector), "lost at step 6, line 19"));
   }
 
   dir = g_dir_make_tmp ("refscope-lesson-export-XXXXXX", &error);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The window on the bundled sample: stepping, the prepared next step, the
- * inspector, recent files, a bad file, exporting, running to the end; and
- * the window does not leak.
+ * inspector, recent files, a bad file, exporting, running to the end,
+ * finding, going to a step, keys, the summary at the end; and the window
+ * does not leak.
  */
 #define G_LOG_DOMAIN "test-window"
 
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -79,7 +81,7 @@ test_window_step_and_back (void)
   history = rs_player_get_history (player);
   snapshot = rs_history_get_snapshot (history, 15);
   g_assert_true (rs_graph_view_get_snapshot (view) == snapshot);
-  prefix = g_strdup_printf ("step 15 · %s(", rs_snapshot_get_call (snapshot));
+  prefix = g_strdup_printf ("step 16 · %s(", rs_snapshot_get_call (snapshot));
   g_assert_true (g_str_has_prefix (rs_window_get_subtitle (window), prefix));
   g_assert_cmpint (rs_timeline_get_position (rs_window_get_timeline (window)), ==, 15);
   g_assert_cmpuint (rs_timeline_get_length (rs_window_get_timeline (window)), ==, 21);
@@ -100,6 +102,17 @@ test_window_step_and_back (void)
   }
   refcount = g_strdup_printf ("%d (app %d + libav %d)", buffer->refcount, buffer->visible, buffer->hidden);
   g_assert_cmpstr (rs_inspector_get_field (inspector, "Refcount"), ==, refcount);
+  /* Sizes in one unit system, GLib's, with the count of bytes. */
+  {
+    g_autofree char *size = g_format_size_full (buffer->size, G_FORMAT_SIZE_LONG_FORMAT);
+
+    g_assert_cmpstr (rs_inspector_get_field (inspector, "Size"), ==, size);
+  }
+  /* The legend is over the canvas, never a node of the graph. */
+  rs_graph_view_set_legend (view, TRUE);
+  g_assert_null (rs_graph_find_node (rs_render_get_graph (rs_graph_view_get_render (view)), "legend"));
+  activate (window, "win.legend", 1);
+  g_assert_false (rs_graph_view_get_legend (view));
   retainers = rs_snapshot_get_retainers (snapshot, buffer->id);
   g_assert_cmpuint (retainers->len, >, 0);
 
@@ -174,7 +187,8 @@ dot_of (RsGraphView *view,
 
   rs_graph_options_init (&options);
   options.dark = rs_graph_view_get_dark (view);
-  options.legend = rs_graph_view_get_legend (view);
+  /* The legend is a widget over the canvas, never a node. */
+  options.legend = FALSE;
   options.no_title = TRUE;
   graph = rs_graph_build (snapshot, diff, &options);
   dot = rs_graph_to_dot (graph, NULL, &error);
@@ -521,6 +535,362 @@ test_window_pipeline (void)
   ui_test_close_window (window);
 }
 
+
+static GtkWidget *
+child (RsWindow   *window,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (window), RS_TYPE_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* The selected node is on screen, inside the view. */
+static void
+assert_selection_in_view (RsWindow *window)
+{
+  RsGraphView *view = rs_window_get_graph_view (window);
+  const RsSelection *selection = rs_graph_view_get_selection (view);
+  RsGraph *graph = rs_render_get_graph (rs_graph_view_get_render (view));
+  const RsGraphNode *node = selection->kind == RS_SELECTION_BUFFER
+    ? rs_graph_find_buffer (graph, selection->buffer_id) : rs_graph_find_handle (graph, selection->id);
+  double x0, y0, x1, y1;
+
+  g_assert_nonnull (node);
+  rs_graph_view_to_widget (view, node->x, node->y, &x0, &y0);
+  rs_graph_view_to_widget (view, node->x + node->width, node->y + node->height, &x1, &y1);
+  g_assert_cmpfloat (x0, >=, 0);
+  g_assert_cmpfloat (y0, >=, 0);
+  g_assert_cmpfloat (x1, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (y1, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+}
+
+/* Ctrl+F: a buffer by number goes to a step where it lives and selects it,
+ * in view even zoomed in; a packet or frame by name; a call, the next one
+ * each time; nothing for nonsense, saying so. */
+static void
+test_window_find (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  RsGraphView *view = rs_window_get_graph_view (window);
+  RsHistory *history;
+  RsSnapshot *snapshot;
+  const RsBuffer *early = NULL;
+  g_autofree char *query = NULL;
+  int first_call;
+
+  activate (window, "win.step", 60);
+  history = rs_player_get_history (player);
+  /* A buffer alive at step 3 and gone by step 60. */
+  snapshot = rs_history_get_snapshot (history, 3);
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot) && early == NULL; i++)
+    if (rs_snapshot_find_buffer (rs_history_get_snapshot (history, 60), rs_snapshot_get_buffer (snapshot, i)->id) == NULL)
+      early = rs_snapshot_get_buffer (snapshot, i);
+  g_assert_nonnull (early);
+
+  /* Zoomed in, so that most of the graph is off screen. */
+  for (int i = 0; i < 6; i++)
+    activate (window, "win.zoom-in", 1);
+  activate (window, "win.find", 1);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (child (window, "search_bar"))));
+  query = g_strdup_printf ("#%" G_GUINT64_FORMAT, early->id);
+  g_assert_true (rs_window_find (window, query));
+  g_assert_nonnull (rs_snapshot_find_buffer (rs_player_get_snapshot (player), early->id));
+  g_assert_cmpint (rs_player_get_position (player), <, 60);
+  g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_BUFFER);
+  g_assert_cmpuint (rs_graph_view_get_selection (view)->buffer_id, ==, early->id);
+  assert_selection_in_view (window);
+  g_assert_nonnull (strstr (rs_window_get_search_message (window), query));
+
+  /* A frame by its name. */
+  g_assert_true (rs_window_find (window, "video.frame"));
+  g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_HANDLE);
+  g_assert_cmpstr (rs_graph_view_get_selection (view)->id, ==, "video.frame");
+  assert_selection_in_view (window);
+
+  /* A call: the next step making it, then the one after. */
+  g_assert_true (rs_window_find (window, "avcodec_send_packet"));
+  g_assert_cmpstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), ==, "avcodec_send_packet");
+  first_call = rs_player_get_position (player);
+  g_assert_true (rs_window_find (window, "avcodec_send_packet"));
+  g_assert_cmpstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), ==, "avcodec_send_packet");
+  g_assert_cmpint (rs_player_get_position (player), >, first_call);
+  for (int step = first_call + 1; step < rs_player_get_position (player); step++)
+    g_assert_cmpstr (rs_snapshot_get_call (rs_history_get_snapshot (history, step)), !=, "avcodec_send_packet");
+
+  /* Nothing: said, and the step shown stays. */
+  first_call = rs_player_get_position (player);
+  g_assert_false (rs_window_find (window, "no-such-thing"));
+  g_assert_false (rs_window_find (window, "#999999"));
+  g_assert_nonnull (strstr (rs_window_get_search_message (window), "#999999"));
+  g_assert_cmpint (rs_player_get_position (player), ==, first_call);
+
+  /* A jump on the timeline keeps the selection in view too. */
+  g_assert_true (rs_window_find (window, "reader"));
+  g_signal_emit_by_name (rs_window_get_timeline (window), "seek", 2u);
+  g_assert_cmpint (rs_player_get_position (player), ==, 2);
+  assert_selection_in_view (window);
+  ui_test_close_window (window);
+}
+
+/* Ctrl+G: the popover goes to a step counted from 1, as the window shows
+ * them; a step not recorded is refused, said. */
+static void
+test_window_go_to_step (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  GtkWidget *entry = child (window, "goto_entry");
+
+  activate (window, "win.step", 40);
+  g_assert_true (rs_window_go_to_step (window, 10));
+  g_assert_cmpint (rs_player_get_position (player), ==, 9);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "position_label"))), ==, "Step 10 · 41 recorded");
+  g_assert_true (g_str_has_prefix (rs_window_get_subtitle (window), "step 10 · "));
+
+  activate (window, "win.go-to-step", 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child (window, "goto_button"))))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "10");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "33");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (rs_player_get_position (player), ==, 32);
+  ui_test_spin_a_little ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (child (window, "goto_button"))))));
+
+  g_assert_false (rs_window_go_to_step (window, 500));
+  g_assert_cmpint (rs_player_get_position (player), ==, 32);
+  g_assert_nonnull (strstr (rs_window_get_last_message (window), "500"));
+  ui_test_close_window (window);
+}
+
+static gboolean
+has_focus (gpointer data)
+{
+  return gtk_widget_has_focus (data) && gtk_window_is_active (GTK_WINDOW (gtk_widget_get_root (data)));
+}
+
+static gboolean
+has_focus_within (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (data));
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, data);
+}
+
+static int wanted_position;
+
+static gboolean
+is_at_wanted_position (gpointer data)
+{
+  return rs_player_get_position (rs_window_get_player (data)) == wanted_position;
+}
+
+/* Presses `key` (an xdotool key name) in the window, as the X server sends it. */
+static void
+press (RsWindow   *window,
+       const char *key)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *command = g_strdup_printf ("xdotool key --clearmodifiers %s", key);
+  GError *error = NULL;
+  int status = 0;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  g_spawn_command_line_sync (command, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Space steps and Backspace steps back whatever has the focus: a toggle
+ * button reached with Tab does not take Space for itself. The first-run
+ * hint shows until the first step. Real key presses, through X. */
+static void
+test_window_space_on_toggle (void)
+{
+  RsWindow *window;
+  RsPlayer *player;
+  GtkWidget *toggle;
+  GdkSurface *surface;
+  gboolean active;
+  g_autofree char *focus = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed: no real key presses (apt install xdotool)");
+      return;
+    }
+  window = new_window_on_sample ();
+  player = rs_window_get_player (window);
+  toggle = child (window, "inspector_button");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (window, "hint_revealer"))));
+
+  surface = gtk_native_get_surface (GTK_NATIVE (window));
+  focus = g_strdup_printf ("xdotool windowfocus --sync %lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_assert_true (g_spawn_command_line_sync (focus, NULL, NULL, NULL, NULL));
+  gtk_widget_grab_focus (toggle);
+  ui_test_spin_until (has_focus, toggle, 20);
+  active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle));
+
+  wanted_position = 1;
+  press (window, "space");
+  ui_test_spin_until (is_at_wanted_position, window, 20);
+  g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)), ==, active);
+  g_assert_true (gtk_widget_has_focus (toggle));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (child (window, "hint_revealer"))));
+
+  wanted_position = 2;
+  press (window, "space");
+  ui_test_spin_until (is_at_wanted_position, window, 20);
+  wanted_position = 1;
+  press (window, "BackSpace");
+  ui_test_spin_until (is_at_wanted_position, window, 20);
+  g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)), ==, active);
+
+  /* In the search field Space is typed, not a step. */
+  activate (window, "win.find", 1);
+  ui_test_spin_until (has_focus_within, child (window, "search_entry"), 20);
+  ui_test_spin_a_little ();
+  press (window, "a space b");
+  ui_test_spin_a_little ();
+  g_assert_cmpint (rs_player_get_position (player), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (window, "search_entry"))), ==, "a b");
+  ui_test_close_window (window);
+}
+
+/* At the end: "Step N of N", and a summary of the session (steps, peak
+ * buffers and bytes, leaks) computed here from the history; it goes when
+ * stepping back, and the timeline zooms in to single steps. */
+static void
+test_window_summary (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsPlayer *player = rs_window_get_player (window);
+  RsTimeline *timeline = rs_window_get_timeline (window);
+  RsHistory *history;
+  guint length, peak_buffers = 0;
+  guint64 peak_bytes = 0;
+  g_autofree char *position = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *bytes = NULL;
+  double first, steps;
+
+  g_assert_null (rs_window_get_summary (window));
+  activate (window, "win.run-to-end", 1);
+  ui_test_spin_until (ui_test_is_idle, window, 120);
+  g_assert_true (rs_player_is_at_end (player));
+  history = rs_player_get_history (player);
+  length = rs_history_get_length (history);
+  for (guint i = 0; i < length; i++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+
+      peak_buffers = MAX (peak_buffers, rs_snapshot_get_n_buffers (snapshot));
+      peak_bytes = MAX (peak_bytes, rs_snapshot_get_live_bytes (snapshot));
+    }
+  position = g_strdup_printf ("Step %u of %u", length, length);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (window, "position_label"))), ==, position);
+
+  bytes = g_format_size (peak_bytes);
+  expected = g_strdup_printf ("%u steps · peak %u buffers, %s live at once · leaks: none", length, peak_buffers, bytes);
+  g_assert_cmpstr (rs_window_get_summary (window), ==, expected);
+  g_assert_cmpuint (peak_buffers, >, 0);
+
+  activate (window, "win.back", 1);
+  g_assert_null (rs_window_get_summary (window));
+  activate (window, "win.last", 1);
+  g_assert_cmpstr (rs_window_get_summary (window), ==, expected);
+  activate (window, "win.hide-summary", 1);
+  g_assert_null (rs_window_get_summary (window));
+
+  /* The timeline: zoomed in to a few steps; a jump far away brings the
+   * view along; 0 shows all again. */
+  g_assert_cmpuint (length, >, 500);
+  for (int i = 0; i < 12; i++)
+    activate (window, "win.timeline-zoom-in", 1);
+  rs_timeline_get_view (timeline, &first, &steps);
+  g_assert_cmpfloat (steps, <=, 16);
+  g_assert_true (rs_window_go_to_step (window, 100));
+  rs_timeline_get_view (timeline, &first, &steps);
+  g_assert_cmpfloat (first, <=, 99);
+  g_assert_cmpfloat (first + steps, >=, 100);
+  activate (window, "win.timeline-zoom-all", 1);
+  rs_timeline_get_view (timeline, &first, &steps);
+  g_assert_cmpfloat (first, ==, 0);
+  g_assert_cmpfloat (steps, >=, length);
+  ui_test_close_window (window);
+}
+
+/* A lesson that leaks: the summary counts and lists its leaks, and a leak's
+ * button selects what leaked. */
+static void
+test_window_summary_leaks (void)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+  g_autofree char *lesson = g_build_filename (g_getenv ("RS_SCENARIO_DIR") != NULL ? g_getenv ("RS_SCENARIO_DIR") : RS_SCENARIO_DIR,
+                                              "02-init-packet-leak.c", NULL);
+  RsPlayer *player = rs_window_get_player (window);
+  g_autoptr(GArray) leaks = NULL;
+  g_autofree char *count = NULL;
+  GtkWidget *button;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, lesson, NULL));
+  ui_test_spin_until (is_drawn, window, 20);
+  while (!rs_player_is_at_end (player))
+    activate (window, "win.step", 1);
+  leaks = rs_history_query_leaks (rs_player_get_history (player));
+  g_assert_cmpuint (leaks->len, >, 0);
+  count = g_strdup_printf ("leaks: %u, listed below", leaks->len);
+  g_assert_nonnull (rs_window_get_summary (window));
+  g_assert_nonnull (strstr (rs_window_get_summary (window), count));
+
+  button = gtk_widget_get_first_child (child (window, "summary_leaks"));
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_cmpint (rs_graph_view_get_selection (rs_window_get_graph_view (window))->kind, !=, RS_SELECTION_NONE);
+  ui_test_close_window (window);
+}
+
+/* A file that cannot be opened: the whole reason, in a banner that wraps
+ * (no toast cut short), until dismissed; with nothing open, on the page
+ * where the graph would be. */
+static void
+test_window_error_banner (void)
+{
+  RsWindow *window = new_window_on_sample ();
+  RsWindow *empty;
+  GtkWidget *label = child (window, "error_label");
+  g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "refscope-no-such-dir", "a clip with a long name that would not fit in a toast.mp4", NULL);
+
+  g_assert_null (rs_window_get_error (window));
+  g_assert_false (rs_window_open (window, missing, NULL));
+  g_assert_nonnull (rs_window_get_error (window));
+  g_assert_cmpstr (rs_window_get_error (window), ==, rs_window_get_last_message (window));
+  g_assert_nonnull (strstr (rs_window_get_error (window), missing));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (window, "error_revealer"))));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (label)));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_NONE);
+  activate (window, "win.dismiss-error", 1);
+  g_assert_null (rs_window_get_error (window));
+  /* A file that opens takes a banner away too. */
+  g_assert_false (rs_window_open (window, missing, NULL));
+  g_assert_true (rs_window_open (window, sample, NULL));
+  g_assert_null (rs_window_get_error (window));
+  ui_test_close_window (window);
+
+  empty = g_object_ref (rs_window_new (NULL));
+  gtk_window_present (GTK_WINDOW (empty));
+  g_assert_false (rs_window_open (empty, missing, NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (empty, "content_stack"))), ==, "empty");
+  g_assert_nonnull (strstr (rs_window_get_error (empty), missing));
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (child (empty, "empty_page"))), ==,
+                   rs_window_get_error (empty));
+  ui_test_close_window (empty);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -544,6 +914,12 @@ main (int   argc,
   g_test_add_func ("/window/close-while-running", test_window_close_while_running);
   g_test_add_func ("/window/play", test_window_play);
   g_test_add_func ("/window/pipeline", test_window_pipeline);
+  g_test_add_func ("/window/find", test_window_find);
+  g_test_add_func ("/window/go-to-step", test_window_go_to_step);
+  g_test_add_func ("/window/space-on-toggle", test_window_space_on_toggle);
+  g_test_add_func ("/window/summary", test_window_summary);
+  g_test_add_func ("/window/summary-leaks", test_window_summary_leaks);
+  g_test_add_func ("/window/error-banner", test_window_error_banner);
   status = g_test_run ();
   g_free (sample);
   return status;
