@@ -714,7 +714,7 @@ rs_snapshot_new_step (const RsStepInfo *info,
   self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
   self->thread = info->thread;
-  if (info->site.file != NULL || info->site.function != NULL || info->site.line != 0 || info->site.column != 0)
+  if (rs_site_is_known (&info->site) || info->site.column != 0)
     self->site = g_memdup2 (&info->site, sizeof (RsSite));
   self->n_handles = n_handles;
   self->n_buffers = n_buffers;
