@@ -4,6 +4,10 @@
  * (rs-recording-reader.h) gives each step's state with nodes shared between
  * steps that did not change them; this turns them into the model's nodes,
  * sharing the same way, and names what the program's debug info names.
+ *
+ * Every step is in the file: the history has them all from the start and
+ * makes each snapshot when asked for (rs_history_new_lazy), so a recording
+ * of any length opens at once and in bounded memory.
  */
 #define G_LOG_DOMAIN "rs-record"
 
@@ -16,19 +20,23 @@
 #include "rs-recording-reader.h"
 #include "rs-site-resolver.h"
 
-struct _RsRecordSession {
-  GObject         parent_instance;
-
-  char           *name;
-  RsRecording    *recording;      /* owned */
-  RsSiteResolver *resolver;       /* owned */
-  RsHistory      *history;
-  guint           next;           /* the next step to read */
-  RsRecStep      *previous;       /* owned: the step before, whose nodes the next one shares */
-  GHashTable     *handle_nodes;   /* const RsRecHandle* of `previous` -> RsHandle* (borrowed from history) */
+/* What makes the snapshots: owned by the history, which may outlive the
+ * session. */
+typedef struct {
+  RsRecording    *recording;
+  RsSiteResolver *resolver;
+  GHashTable     *handle_names;   /* guint64* handle id -> interned name, every handle */
+  RsRecStep      *previous;       /* the step made last, whose nodes the next one may share */
+  GHashTable     *handle_nodes;   /* const RsRecHandle* of `previous` -> RsHandle* (borrowed) */
   GHashTable     *buffer_nodes;   /* const RsRecBuffer* of `previous` -> RsBuffer* */
-  GHashTable     *handle_names;   /* guint64* handle id -> interned name */
-  GHashTable     *name_uses;      /* interned base name -> handles named after it so far */
+} Loader;
+
+struct _RsRecordSession {
+  GObject      parent_instance;
+
+  char        *name;
+  RsHistory   *history;
+  Loader      *loader;   /* owned by the history */
 };
 
 static void rs_record_session_iface_init (RsSessionInterface *iface);
@@ -37,18 +45,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (RsRecordSession, rs_record_session, G_TYPE_OBJECT
                                G_IMPLEMENT_INTERFACE (RS_TYPE_SESSION, rs_record_session_iface_init))
 
 static void
+loader_free (Loader *loader)
+{
+  g_clear_pointer (&loader->handle_nodes, g_hash_table_unref);
+  g_clear_pointer (&loader->buffer_nodes, g_hash_table_unref);
+  g_clear_pointer (&loader->handle_names, g_hash_table_unref);
+  g_clear_pointer (&loader->previous, rs_rec_step_free);
+  g_clear_pointer (&loader->resolver, rs_site_resolver_free);
+  g_clear_pointer (&loader->recording, rs_recording_free);
+  g_free (loader);
+}
+
+static void
 rs_record_session_finalize (GObject *object)
 {
   RsRecordSession *self = RS_RECORD_SESSION (object);
 
-  g_clear_pointer (&self->handle_nodes, g_hash_table_unref);
-  g_clear_pointer (&self->buffer_nodes, g_hash_table_unref);
-  g_clear_pointer (&self->handle_names, g_hash_table_unref);
-  g_clear_pointer (&self->name_uses, g_hash_table_unref);
-  g_clear_pointer (&self->previous, rs_rec_step_free);
   g_clear_pointer (&self->history, rs_history_unref);
-  g_clear_pointer (&self->resolver, rs_site_resolver_free);
-  g_clear_pointer (&self->recording, rs_recording_free);
   g_free (self->name);
 
   G_OBJECT_CLASS (rs_record_session_parent_class)->finalize (object);
@@ -63,12 +76,6 @@ rs_record_session_class_init (RsRecordSessionClass *klass)
 static void
 rs_record_session_init (RsRecordSession *self)
 {
-  self->history = rs_history_new ();
-  self->resolver = rs_site_resolver_new ();
-  self->handle_nodes = g_hash_table_new (NULL, NULL);
-  self->buffer_nodes = g_hash_table_new (NULL, NULL);
-  self->handle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->name_uses = g_hash_table_new (NULL, NULL);
 }
 
 gboolean
@@ -89,51 +96,10 @@ rs_record_session_is_recording (const char *path)
   return is_recording;
 }
 
-RsRecordSession *
-rs_record_session_new (const char  *path,
-                       GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  RsRecordSession *self;
-  RsRecording *recording;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  recording = rs_recording_open (path, &local_error);
-  if (recording == NULL)
-    {
-      /* The reader's message names the file and the reason. */
-      g_set_error_literal (error, RS_ERROR,
-                           g_error_matches (local_error, RS_RECORDING_ERROR, RS_RECORDING_ERROR_IO)
-                             ? RS_ERROR_IO : RS_ERROR_INVALID_INPUT,
-                           local_error->message);
-      return NULL;
-    }
-  self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
-  self->recording = recording;
-  self->name = g_path_get_basename (path);
-  return self;
-}
-
-const char *
-rs_record_session_get_program (RsRecordSession *self)
-{
-  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
-  return rs_recording_get_program (self->recording);
-}
-
-const char *
-rs_record_session_get_end_reason (RsRecordSession *self)
-{
-  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
-  return rs_recording_get_end_reason (self->recording);
-}
-
 /* Sites */
 
 static RsSite
-resolve_site (RsRecordSession *self,
+resolve_site (Loader          *self,
               const RsRecSite *site)
 {
   const char *function = NULL, *file = NULL;
@@ -152,50 +118,65 @@ resolve_site (RsRecordSession *self,
   return (RsSite) { .file = file, .function = function, .line = line, .column = column };
 }
 
-/* "pkt@player.c:42", "frame@decode_one", then "#2", "#3" ... for the next
- * ones born at the same place: stable for the handle's whole life. */
-static const char *
-handle_name (RsRecordSession   *self,
-             const RsRecHandle *handle,
-             const RsSite      *born)
+/* Names every handle where it was born: "pkt@player.c:42",
+ * "frame@decode_one", then "#2", "#3" ... for the next ones born at the
+ * same place, in the order they were born. Made once, so that a name does
+ * not depend on the order steps are read in. */
+static void
+name_handles (Loader *self)
 {
-  const char *name = g_hash_table_lookup (self->handle_names, &handle->id);
-  const char *kind = handle->kind == RS_REC_HANDLE_PACKET ? "pkt" : "frame";
-  g_autofree char *base = NULL;
-  guint uses;
+  g_autoptr(GHashTable) uses = g_hash_table_new (NULL, NULL);
+  guint n_births;
+  const RsRecBirth *births = rs_recording_get_births (self->recording, &n_births);
 
-  if (name != NULL)
-    return name;
-  if (born->file != NULL)
+  for (guint i = 0; i < n_births; i++)
     {
-      g_autofree char *file = g_path_get_basename (born->file);
-      base = g_strdup_printf ("%s@%s:%d", kind, file, born->line);
+      RsSite born = resolve_site (self, &births[i].site);
+      const char *kind = births[i].kind == RS_REC_HANDLE_PACKET ? "pkt" : "frame";
+      g_autofree char *base = NULL;
+      const char *name;
+      guint n;
+
+      if (born.file != NULL)
+        {
+          g_autofree char *file = g_path_get_basename (born.file);
+          base = g_strdup_printf ("%s@%s:%d", kind, file, born.line);
+        }
+      else
+        base = g_strdup_printf ("%s@%s", kind, born.function != NULL ? born.function : "?");
+      name = g_intern_string (base);
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (uses, name)) + 1;
+      g_hash_table_insert (uses, (gpointer) name, GUINT_TO_POINTER (n));
+      if (n > 1)
+        {
+          g_autofree char *numbered = g_strdup_printf ("%s#%u", base, n);
+          name = g_intern_string (numbered);
+        }
+      g_hash_table_insert (self->handle_names, (gpointer) &births[i].id, (gpointer) name);
     }
-  else
-    base = g_strdup_printf ("%s@%s", kind, born->function != NULL ? born->function : "?");
-  name = g_intern_string (base);
-  uses = GPOINTER_TO_UINT (g_hash_table_lookup (self->name_uses, name)) + 1;
-  g_hash_table_insert (self->name_uses, (gpointer) name, GUINT_TO_POINTER (uses));
-  if (uses > 1)
-    {
-      g_autofree char *numbered = g_strdup_printf ("%s#%u", base, uses);
-      name = g_intern_string (numbered);
-    }
-  g_hash_table_insert (self->handle_names, g_memdup2 (&handle->id, sizeof handle->id), (gpointer) name);
-  return name;
+}
+
+static const char *
+handle_name (Loader  *self,
+             guint64  id)
+{
+  const char *name = g_hash_table_lookup (self->handle_names, &id);
+
+  /* Every handle a step lists was born in a step before or in it. */
+  return name != NULL ? name : g_intern_static_string ("?");
 }
 
 /* Nodes */
 
 static RsHandle *
-make_handle (RsRecordSession   *self,
+make_handle (Loader            *self,
              const RsRecHandle *rec,
              gboolean           at_exit)
 {
   RsSite born = resolve_site (self, &rec->born_site);
   g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
   RsHandle fields = {
-    .id = handle_name (self, rec, &born),
+    .id = handle_name (self, rec->id),
     .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
     .holder = g_intern_static_string ("program"), .slot = -1, .stream = rec->stream,
     .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
@@ -214,7 +195,7 @@ make_handle (RsRecordSession   *self,
 }
 
 static RsBuffer *
-make_buffer (RsRecordSession   *self,
+make_buffer (Loader            *self,
              const RsRecBuffer *rec,
              gboolean           at_exit)
 {
@@ -252,8 +233,8 @@ event_kind (RsRecEventKind kind)
 /* Steps */
 
 static RsSnapshot *
-convert_step (RsRecordSession *self,
-              RsRecStep       *rec)
+convert_step (Loader    *self,
+              RsRecStep *rec)
 {
   gboolean at_exit = rs_recording_is_complete (self->recording) &&
                      rec->step + 1 == rs_recording_get_n_steps (self->recording);
@@ -294,17 +275,11 @@ convert_step (RsRecordSession *self,
   for (guint i = 0; i < rec->events->len; i++)
     {
       const RsRecEvent *e = &g_array_index (rec->events, RsRecEvent, i);
-      const RsRecHandle *holder = e->handle != 0 ? rs_rec_step_find_handle (rec, e->handle) : NULL;
-      const RsRecHandle *known = holder != NULL ? holder
-                                 : self->previous != NULL && e->handle != 0
-                                   ? rs_rec_step_find_handle (self->previous, e->handle) : NULL;
       RsEvent event = { .kind = event_kind (e->kind), .buffer = e->buffer, .message = e->message };
 
       if (event.kind == RS_EVENT_LOST)
         {
-          RsSite born = known != NULL ? resolve_site (self, &known->born_site) : (RsSite) { 0 };
-
-          event.handle = known != NULL ? handle_name (self, known, &born) : NULL;
+          event.handle = e->handle != 0 ? handle_name (self, e->handle) : NULL;
           event.call = g_intern_string (rec->call);
           event.site = info.site;
           event.count = 1;
@@ -314,10 +289,7 @@ convert_step (RsRecordSession *self,
     }
 
   if (out != NULL && rec->ret >= 0)
-    {
-      RsSite born = resolve_site (self, &out->born_site);
-      info.out = handle_name (self, out, &born);
-    }
+    info.out = handle_name (self, out->id);
   snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
 
   /* The next step compares its nodes with this one's. */
@@ -330,34 +302,81 @@ convert_step (RsRecordSession *self,
   return snapshot;
 }
 
+/* The history's RsHistoryLoadFunc. The recording was checked when it was
+ * opened: every step reads. */
+static RsSnapshot *
+load_step (guint    step,
+           gpointer data)
+{
+  Loader *self = data;
+
+  return convert_step (self, rs_recording_get_step (self->recording, step));
+}
+
+RsRecordSession *
+rs_record_session_new (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  RsRecordSession *self;
+  RsRecording *recording;
+  Loader *loader;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  recording = rs_recording_open (path, &local_error);
+  if (recording == NULL)
+    {
+      /* The reader's message names the file and the reason. */
+      g_set_error_literal (error, RS_ERROR,
+                           g_error_matches (local_error, RS_RECORDING_ERROR, RS_RECORDING_ERROR_IO)
+                             ? RS_ERROR_IO : RS_ERROR_INVALID_INPUT,
+                           local_error->message);
+      return NULL;
+    }
+  loader = g_new0 (Loader, 1);
+  loader->recording = recording;
+  loader->resolver = rs_site_resolver_new ();
+  loader->handle_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  loader->handle_nodes = g_hash_table_new (NULL, NULL);
+  loader->buffer_nodes = g_hash_table_new (NULL, NULL);
+  name_handles (loader);
+
+  self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
+  self->loader = loader;
+  self->history = rs_history_new_lazy (rs_recording_get_n_steps (recording), load_step,
+                                       loader, (GDestroyNotify) loader_free);
+  self->name = g_path_get_basename (path);
+  return self;
+}
+
+const char *
+rs_record_session_get_program (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_program (self->loader->recording);
+}
+
+const char *
+rs_record_session_get_end_reason (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_end_reason (self->loader->recording);
+}
+
+/* Every step is in the history already: a recording has nothing to run. */
 static RsSnapshot *
 rs_record_session_step (RsSession  *session,
                         GError    **error)
 {
-  RsRecordSession *self = RS_RECORD_SESSION (session);
-  g_autoptr(RsSnapshot) snapshot = NULL;
-  RsRecStep *rec;
-
-  if (self->next >= rs_recording_get_n_steps (self->recording))
-    return NULL;
-  rec = rs_recording_get_step (self->recording, self->next);
-  if (rec == NULL)
-    {
-      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: step %u cannot be read", self->name, self->next);
-      return NULL;
-    }
-  snapshot = convert_step (self, rec);
-  rs_history_append (self->history, snapshot);
-  self->next++;
-  return snapshot;
+  return NULL;
 }
 
 static gboolean
 rs_record_session_is_finished (RsSession *session)
 {
-  RsRecordSession *self = RS_RECORD_SESSION (session);
-
-  return self->next >= rs_recording_get_n_steps (self->recording);
+  return TRUE;
 }
 
 static RsHistory *

@@ -56,6 +56,7 @@ struct _RsRecording {
   GPtrArray   *modules;   /* id - 1 -> const char* (a string) */
   GArray      *steps;     /* StepChunk */
   GArray      *full;      /* guint: steps that start from an empty state */
+  GArray      *births;    /* RsRecBirth, by id */
   char        *program;
   guint        pid;
   gboolean     complete;

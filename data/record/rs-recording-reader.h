@@ -132,6 +132,14 @@ typedef struct {
   GArray     *events;      /* RsRecEvent, in the order they happened */
 } RsRecStep;
 
+/* A handle's birth: what names it ("pkt@player.c:42"), known for every
+ * handle from the moment the recording is open. */
+typedef struct {
+  guint64          id;
+  RsRecHandleKind  kind;
+  RsRecSite        site;   /* born_site */
+} RsRecBirth;
+
 typedef struct _RsRecording RsRecording;
 
 GQuark        rs_recording_error_quark           (void);
@@ -157,6 +165,10 @@ guint         rs_recording_get_pid               (RsRecording  *self);
  * recording; `n_modules` may be NULL. */
 const char * const *rs_recording_get_modules     (RsRecording  *self,
                                                   guint        *n_modules);
+/* Every handle of the recording, in the order they were born (ids
+ * increase). Owned by the recording; `n_births` may be NULL. */
+const RsRecBirth *rs_recording_get_births        (RsRecording  *self,
+                                                  guint        *n_births);
 /* The state at the end of `step` (< n_steps), owned by the caller. */
 RsRecStep    *rs_recording_get_step              (RsRecording  *self,
                                                   guint         step);

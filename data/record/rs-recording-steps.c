@@ -198,6 +198,11 @@ apply_handle (RsRecording *self,
       _rs_recording_release_handle (node);
       return DAMAGED (s, "a handle's fields are damaged");
     }
+  /* Ids grow: a greater one is a handle seen for the first time (when the
+   * file is opened; seeking later applies steps again). */
+  if ((mask & RS_REC_HANDLE_NEW) &&
+      (self->births->len == 0 || id > g_array_index (self->births, RsRecBirth, self->births->len - 1).id))
+    g_array_append_val (self->births, ((RsRecBirth) { id, h->kind, h->born_site }));
   if (old != NULL)
     count_refs (s, &old->pub, -1);
   count_refs (s, h, +1);
