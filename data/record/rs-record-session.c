@@ -214,6 +214,66 @@ make_buffer (Loader            *self,
   return rs_buffer_new (&fields);
 }
 
+/* A saved session's nodes: the model's fields, as they were. */
+static RsSite
+place_site (const RsRecPlace *place)
+{
+  return (RsSite) { .file = g_intern_string (place->file), .function = g_intern_string (place->function),
+                    .line = place->line, .column = place->column };
+}
+
+static RsHandle *
+make_saved_handle (const RsRecHandle *rec)
+{
+  g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
+  RsHandle fields = {
+    .id = g_intern_string (rec->name),
+    .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
+    .holder = g_intern_string (rec->holder), .group = g_intern_string (rec->group),
+    .slot = rec->slot, .capacity = rec->capacity, .stream = rec->stream,
+    .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
+    .dts = rec->dts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->dts,
+    .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
+    .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
+    .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
+    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = place_site (&rec->place),
+    .leaked = rec->leaked,
+  };
+
+  for (guint i = 0; i < rec->n_refs; i++)
+    refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
+  return rs_handle_new (&fields, refs, rec->n_refs);
+}
+
+static RsBuffer *
+make_saved_buffer (const RsRecBuffer *rec)
+{
+  RsBuffer fields = {
+    .id = rec->id, .kind = (RsBufferKind) rec->kind, .size = rec->size, .refcount = rec->refcount,
+    .visible = rec->visible, .hidden = rec->hidden, .lost = rec->lost,
+    .holder = rec->hidden > 0 ? g_intern_string (rec->holder) : NULL,
+    .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
+    .writable = rec->writable, .leaked = rec->leaked, .site = place_site (&rec->place),
+  };
+
+  return rs_buffer_new (&fields);
+}
+
+static RsEvent
+saved_event (const RsRecModelEvent *e)
+{
+  return (RsEvent) {
+    /* Numbers of a later Refscope's enums read as the nearest this one has. */
+    .kind = e->kind <= RS_EVENT_LOST ? (RsEventKind) e->kind : RS_EVENT_WARNING,
+    .buffer = e->buffer, .handle = g_intern_string (e->handle), .call = g_intern_string (e->call),
+    .site = place_site (&e->place),
+    .reason = e->reason <= RS_LOSS_UNREACHABLE ? (RsLossReason) e->reason : RS_LOSS_NONE,
+    .count = e->count, .fault = e->fault <= RS_FAULT_ARITHMETIC ? (RsFault) e->fault : RS_FAULT_NONE,
+    .field = g_intern_string (e->field), .value = { e->value[0], e->value[1], e->value[2] },
+    .message = e->message,
+  };
+}
+
 static RsEventKind
 event_kind (RsRecEventKind kind)
 {
@@ -236,8 +296,10 @@ static RsSnapshot *
 convert_step (Loader    *self,
               RsRecStep *rec)
 {
-  gboolean at_exit = rs_recording_is_complete (self->recording) &&
+  /* A saved session says what leaked itself. */
+  gboolean at_exit = !rec->saved && rs_recording_is_complete (self->recording) &&
                      rec->step + 1 == rs_recording_get_n_steps (self->recording);
+  g_autoptr(GPtrArray) ordered = NULL;
   g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
   g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (RsEvent));
@@ -246,17 +308,38 @@ convert_step (Loader    *self,
   const RsRecHandle *out = rec->out_handle != 0 ? rs_rec_step_find_handle (rec, rec->out_handle) : NULL;
   RsStepInfo info = {
     .step = rec->step, .call = rec->call, .ret = rec->ret, .exact = rec->exact,
-    .thread = rec->thread + 1, .site = resolve_site (self, &rec->site),
+    .thread = rec->saved ? rec->model_thread : rec->thread + 1,
+    .site = rec->saved ? place_site (&rec->place) : resolve_site (self, &rec->site),
+    .args = rec->saved ? rec->args : NULL,
   };
+  GPtrArray *rec_handles = rec->handles;
   RsSnapshot *snapshot;
 
-  /* A node the reader shares with the step before is unchanged: so is ours. */
-  for (guint i = 0; i < rec->handles->len; i++)
+  /* A saved session's handles in the order it showed them. */
+  if (rec->order != NULL && rec->order->len == rec->handles->len)
     {
-      const RsRecHandle *node = g_ptr_array_index (rec->handles, i);
+      ordered = g_ptr_array_sized_new (rec->order->len);
+      for (guint i = 0; i < rec->order->len && ordered != NULL; i++)
+        {
+          const RsRecHandle *node = rs_rec_step_find_handle (rec, g_array_index (rec->order, guint64, i));
+
+          if (node == NULL || g_ptr_array_find (ordered, node, NULL))
+            g_clear_pointer (&ordered, g_ptr_array_unref);  /* damaged: by id then */
+          else
+            g_ptr_array_add (ordered, (gpointer) node);
+        }
+      if (ordered != NULL)
+        rec_handles = ordered;
+    }
+
+  /* A node the reader shares with the step before is unchanged: so is ours. */
+  for (guint i = 0; i < rec_handles->len; i++)
+    {
+      const RsRecHandle *node = g_ptr_array_index (rec_handles, i);
       RsHandle *handle = at_exit ? NULL : g_hash_table_lookup (self->handle_nodes, node);
 
-      handle = handle != NULL ? rs_handle_ref (handle) : make_handle (self, node, at_exit);
+      handle = handle != NULL ? rs_handle_ref (handle)
+               : node->saved ? make_saved_handle (node) : make_handle (self, node, at_exit);
       g_hash_table_insert (handle_nodes, (gpointer) node, handle);
       g_ptr_array_add (handles, handle);
     }
@@ -265,14 +348,21 @@ convert_step (Loader    *self,
       const RsRecBuffer *node = g_ptr_array_index (rec->buffers, i);
       RsBuffer *buffer = at_exit ? NULL : g_hash_table_lookup (self->buffer_nodes, node);
 
-      buffer = buffer != NULL ? rs_buffer_ref (buffer) : make_buffer (self, node, at_exit);
+      buffer = buffer != NULL ? rs_buffer_ref (buffer)
+               : node->saved ? make_saved_buffer (node) : make_buffer (self, node, at_exit);
       g_hash_table_insert (buffer_nodes, (gpointer) node, buffer);
       g_ptr_array_add (buffers, buffer);
       if (at_exit)
         g_array_append_val (events, ((RsEvent) { .kind = RS_EVENT_LEAKED, .buffer = node->id }));
     }
 
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; rec->saved && i < rec->model_events->len; i++)
+    {
+      RsEvent event = saved_event (&g_array_index (rec->model_events, RsRecModelEvent, i));
+
+      g_array_append_val (events, event);
+    }
+  for (guint i = 0; !rec->saved && i < rec->events->len; i++)
     {
       const RsRecEvent *e = &g_array_index (rec->events, RsRecEvent, i);
       RsEvent event = { .kind = event_kind (e->kind), .buffer = e->buffer, .message = e->message };
@@ -288,7 +378,9 @@ convert_step (Loader    *self,
       g_array_append_val (events, event);
     }
 
-  if (out != NULL && rec->ret >= 0)
+  if (rec->saved)
+    info.out = g_intern_string (rec->out_name);
+  else if (out != NULL && rec->ret >= 0)
     info.out = handle_name (self, out->id);
   snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
 

@@ -394,6 +394,16 @@ rs_recording_get_step (RsRecording *self,
   result->handles = g_ptr_array_new_full (g_hash_table_size (self->state.handles), _rs_recording_release_handle);
   result->buffers = g_ptr_array_new_full (g_hash_table_size (self->state.buffers), _rs_recording_release_buffer);
   result->events = g_array_copy (self->state.events);
+  result->saved = self->state.saved;
+  if (result->saved)
+    {
+      result->args = self->state.args;
+      result->out_name = self->state.out_name;
+      result->model_thread = self->state.model_thread;
+      result->place = self->state.place;
+      result->order = self->state.order->len > 0 ? g_array_copy (self->state.order) : NULL;
+      result->model_events = g_array_copy (self->state.model_events);
+    }
 
   g_hash_table_iter_init (&iter, self->state.handles);
   while (g_hash_table_iter_next (&iter, NULL, &node))
@@ -414,6 +424,8 @@ rs_rec_step_free (RsRecStep *step)
   g_ptr_array_unref (step->handles);
   g_ptr_array_unref (step->buffers);
   g_array_unref (step->events);
+  g_clear_pointer (&step->order, g_array_unref);
+  g_clear_pointer (&step->model_events, g_array_unref);
   g_free (step);
 }
 

@@ -10,8 +10,11 @@
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
 
+#include "rs-decode-session.h"
 #include "rs-error.h"
 #include "rs-record-session.h"
+#include "rs-recording-writer.h"
+#include "rs-scenario-session.h"
 #include "rs-trace.h"
 
 static char *tmp_dir;
@@ -166,6 +169,93 @@ test_damaged (void)
   g_assert_cmpuint (opened, >, 60);
 }
 
+/* Saved and opened again, a session shows the same snapshots: every field
+ * of the trace (DESIGN.md section 7), step by step. */
+static void
+check_saved (RsSession  *session,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(RsRecordSession) reopened = NULL;
+  RsHistory *a, *b;
+
+  /* Run it to its end (a recording has every step already). */
+  while (rs_session_step (session, &error) != NULL)
+    ;
+  g_assert_no_error (error);
+  a = rs_session_get_history (session);
+  g_assert_cmpuint (rs_history_get_length (a), >, 0);
+
+  g_assert_true (rs_recording_save (a, rs_session_get_name (session), path, &error));
+  g_assert_no_error (error);
+  reopened = rs_record_session_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (rs_record_session_get_end_reason (reopened));
+  b = rs_session_get_history (RS_SESSION (reopened));
+  g_assert_cmpuint (rs_history_get_length (b), ==, rs_history_get_length (a));
+  for (guint i = 0; i < rs_history_get_length (a); i++)
+    {
+      g_autofree char *expected = step_json (a, i);
+      g_autofree char *json = step_json (b, i);
+
+      g_assert_cmpstr (json, ==, expected);
+    }
+  g_test_message ("%s: %u steps, %" G_GOFFSET_FORMAT " bytes", name, rs_history_get_length (a),
+                  (goffset) ({ GStatBuf st; g_stat (path, &st) == 0 ? st.st_size : 0; }));
+}
+
+static void
+test_save_lessons (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (RS_SCENARIO_SOURCE_DIR, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (RS_SCENARIO_SOURCE_DIR, name, NULL);
+      g_autofree char *saved = g_strconcat (name, ".rsrec", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RsScenarioSession) session = NULL;
+
+      if (!g_str_has_suffix (name, ".c"))
+        continue;
+      session = rs_scenario_session_new_from_file (path, NULL, &error);
+      g_assert_no_error (error);
+      check_saved (RS_SESSION (session), saved);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 7);
+}
+
+static void
+test_save_media (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = NULL;
+  RsDecodeSettings settings;
+
+  rs_decode_settings_init (&settings);
+  session = rs_decode_session_new (RS_SAMPLE_MP4, &settings, &error);
+  g_assert_no_error (error);
+  check_saved (RS_SESSION (session), "sample.rsrec");
+}
+
+/* A recording saved again: its sites become places, nothing else moves. */
+static void
+test_save_recording (void)
+{
+  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-leaks", "read-init", RS_SAMPLE_MP4, NULL };
+  g_autofree char *path = record (argv, "read-init.rsrec");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsRecordSession) session = rs_record_session_new (path, &error);
+
+  g_assert_no_error (error);
+  check_saved (RS_SESSION (session), "read-init-saved.rsrec");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +271,9 @@ main (int   argc,
   g_test_add_func ("/record-session/any-order/long", test_any_order_long);
   g_test_add_func ("/record-session/any-order/decode", test_any_order_decode);
   g_test_add_func ("/record-session/damaged", test_damaged);
+  g_test_add_func ("/record-session/save/lessons", test_save_lessons);
+  g_test_add_func ("/record-session/save/media", test_save_media);
+  g_test_add_func ("/record-session/save/recording", test_save_recording);
   status = g_test_run ();
 
   {
