@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <sys/wait.h>
 
+#include "rs-cursor.h"
 #include "rs-decode-session.h"
 #include "rs-error.h"
 #include "rs-record-session.h"
@@ -116,6 +117,39 @@ test_any_order_decode (void)
   g_autofree char *path = record (argv, "decode.rsrec");
 
   check_any_order (path);
+}
+
+/* What a viewer shows stays while the history reads every other step (the
+ * inspector's refcount plot does, then reads the step shown). */
+static void
+test_shown_stays (void)
+{
+  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "3000", NULL };
+  g_autofree char *path = record (argv, "shown.rsrec");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsRecordSession) session = rs_record_session_new (path, &error);
+  g_autoptr(RsCursor) cursor = NULL;
+  g_autoptr(GArray) series = NULL;
+  RsHistory *history;
+  RsSnapshot *shown, *previous;
+  const RsBuffer *buffer;
+
+  g_assert_no_error (error);
+  history = rs_session_get_history (RS_SESSION (session));
+  cursor = rs_cursor_new (RS_SESSION (session));
+  g_assert_true (rs_cursor_forward (cursor, RS_STEP_CALL, &error));
+  rs_cursor_seek (cursor, 1000);
+  shown = rs_cursor_get_snapshot (cursor);
+  previous = rs_cursor_get_previous (cursor);
+  g_assert_cmpuint (rs_snapshot_get_n_buffers (shown), >, 0);
+  buffer = rs_snapshot_get_buffer (shown, 0);
+
+  series = rs_history_get_refcount_series (history, buffer->id);
+  g_assert_cmpuint (series->len, ==, rs_history_get_length (history));
+  g_assert_cmpint (g_array_index (series, int, 1000), ==, buffer->refcount);
+  g_assert_cmpuint (rs_snapshot_get_step (shown), ==, 1000);
+  g_assert_cmpuint (rs_snapshot_get_step (previous), ==, 999);
+  g_assert_true (rs_snapshot_find_buffer (shown, buffer->id) == buffer);
 }
 
 /* Cut and damaged copies of a real recording: each opens with the steps
@@ -270,6 +304,7 @@ main (int   argc,
   g_test_add_func ("/record-session/any-order/leaks", test_any_order_leaks);
   g_test_add_func ("/record-session/any-order/long", test_any_order_long);
   g_test_add_func ("/record-session/any-order/decode", test_any_order_decode);
+  g_test_add_func ("/record-session/shown-stays", test_shown_stays);
   g_test_add_func ("/record-session/damaged", test_damaged);
   g_test_add_func ("/record-session/save/lessons", test_save_lessons);
   g_test_add_func ("/record-session/save/media", test_save_media);
