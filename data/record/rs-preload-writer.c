@@ -51,9 +51,10 @@ static bool
 bytes_reserve (RsRecBytes *bytes,
                size_t      more)
 {
-  if (!rs_rec_bytes_reserve (bytes, more))
-    writer.failed = true;
-  return !writer.failed;
+  if (rs_rec_bytes_reserve (bytes, more))
+    return true;
+  writer.failed = true;
+  return false;
 }
 
 static void
