@@ -32,7 +32,9 @@ record (const char * const *argv,
   env = g_environ_setenv (env, "LD_PRELOAD", RS_PRELOAD_PATH, TRUE);
   env = g_environ_setenv (env, "REFSCOPE_RECORD_OUTPUT", path, TRUE);
 #ifdef RS_PROGRAM_ASAN_OPTIONS
+  /* The sanitizer build: the preload library runs instrumented. */
   env = g_environ_setenv (env, "ASAN_OPTIONS", RS_PROGRAM_ASAN_OPTIONS, TRUE);
+  env = g_environ_setenv (env, "UBSAN_OPTIONS", RS_PROGRAM_UBSAN_OPTIONS, TRUE);
 #endif
   g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, NULL, &status, &error));
@@ -105,7 +107,7 @@ static void
 test_any_order_long (void)
 {
   /* Several full states and more steps than the history keeps. */
-  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "3000", NULL };
+  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "1600", NULL };
   g_autofree char *path = record (argv, "queue.rsrec");
 
   check_any_order (path);
@@ -125,7 +127,7 @@ test_any_order_decode (void)
 static void
 test_shown_stays (void)
 {
-  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "3000", NULL };
+  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "1600", NULL };
   g_autofree char *path = record (argv, "shown.rsrec");
   g_autoptr(GError) error = NULL;
   g_autoptr(RsRecordSession) session = rs_record_session_new (path, &error);
