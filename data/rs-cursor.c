@@ -11,6 +11,10 @@ struct _RsCursor {
    * length right after it, else 0. */
   guint      ahead_length;
   GError    *ahead_error;   /* its failure */
+  /* What is shown and the step before, held: a history that makes its
+   * snapshots when asked for (a recording's) lets go of old ones. */
+  RsSnapshot *shown;
+  RsSnapshot *shown_previous;
 };
 
 enum {
@@ -29,6 +33,8 @@ rs_cursor_dispose (GObject *object)
 {
   RsCursor *self = RS_CURSOR (object);
 
+  g_clear_pointer (&self->shown, rs_snapshot_unref);
+  g_clear_pointer (&self->shown_previous, rs_snapshot_unref);
   g_clear_object (&self->session);
   g_clear_error (&self->ahead_error);
   G_OBJECT_CLASS (rs_cursor_parent_class)->dispose (object);
@@ -123,9 +129,7 @@ rs_cursor_get_snapshot (RsCursor *self)
 {
   g_return_val_if_fail (RS_IS_CURSOR (self), NULL);
 
-  if (self->position < 0)
-    return NULL;
-  return rs_history_get_snapshot (rs_session_get_history (self->session), self->position);
+  return self->shown;
 }
 
 RsSnapshot *
@@ -133,9 +137,7 @@ rs_cursor_get_previous (RsCursor *self)
 {
   g_return_val_if_fail (RS_IS_CURSOR (self), NULL);
 
-  if (self->position < 1)
-    return NULL;
-  return rs_history_get_snapshot (rs_session_get_history (self->session), self->position - 1);
+  return self->shown_previous;
 }
 
 static guint
@@ -180,6 +182,13 @@ set_position (RsCursor *self,
   if (self->position == position)
     return;
   self->position = position;
+  g_clear_pointer (&self->shown, rs_snapshot_unref);
+  g_clear_pointer (&self->shown_previous, rs_snapshot_unref);
+  if (position >= 0)
+    self->shown = rs_snapshot_ref (rs_history_get_snapshot (rs_session_get_history (self->session), position));
+  if (position >= 1)
+    self->shown_previous = rs_snapshot_ref (rs_history_get_snapshot (rs_session_get_history (self->session),
+                                                                     position - 1));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
 }
 

@@ -13,9 +13,26 @@
 
 struct _RsHistory {
   gatomicrefcount rc;
-  GPtrArray      *snapshots;  /* RsSnapshot*, owned */
+  GPtrArray      *snapshots;  /* RsSnapshot*, owned; lazy: NULL where not loaded */
   GArray         *pending;    /* guint steps to compact */
+
+  /* A lazy history (rs_history_new_lazy). */
+  RsHistoryLoadFunc load;
+  gpointer          load_data;
+  GDestroyNotify    load_destroy;
+  GMutex            lock;
+  guint            *kept;     /* RS_HISTORY_LAZY_KEEP steps loaded, oldest replaced first */
+  guint             n_kept;
+  guint             next_kept;
+  RsSnapshot       *last;     /* owned: the last step, loaded once */
 };
+
+static void
+snapshot_unref0 (gpointer snapshot)
+{
+  if (snapshot != NULL)
+    rs_snapshot_unref (snapshot);
+}
 
 RsHistory *
 rs_history_new (void)
@@ -23,9 +40,75 @@ rs_history_new (void)
   RsHistory *self = g_new0 (RsHistory, 1);
 
   g_atomic_ref_count_init (&self->rc);
-  self->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_snapshot_unref);
+  self->snapshots = g_ptr_array_new_with_free_func (snapshot_unref0);
   self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   return self;
+}
+
+RsHistory *
+rs_history_new_lazy (guint              length,
+                     RsHistoryLoadFunc  load,
+                     gpointer           user_data,
+                     GDestroyNotify     destroy)
+{
+  RsHistory *self;
+
+  g_return_val_if_fail (load != NULL, NULL);
+
+  self = rs_history_new ();
+  self->load = load;
+  self->load_data = user_data;
+  self->load_destroy = destroy;
+  g_mutex_init (&self->lock);
+  self->kept = g_new (guint, RS_HISTORY_LAZY_KEEP);
+  g_ptr_array_set_size (self->snapshots, length);
+  return self;
+}
+
+/* The snapshot of a step of a lazy history: loaded when not kept, and kept
+ * in place of the step loaded longest ago. Called with the lock held. */
+static RsSnapshot *
+load_snapshot (RsHistory *self,
+               guint      step)
+{
+  RsSnapshot **slot = (RsSnapshot **) &self->snapshots->pdata[step];
+
+  if (step + 1 == self->snapshots->len)
+    {
+      if (self->last == NULL)
+        self->last = self->load (step, self->load_data);
+      return self->last;
+    }
+  if (*slot != NULL)
+    return *slot;
+
+  if (self->n_kept == RS_HISTORY_LAZY_KEEP)
+    {
+      guint old = self->kept[self->next_kept];
+
+      g_clear_pointer ((RsSnapshot **) &self->snapshots->pdata[old], rs_snapshot_unref);
+    }
+  else
+    self->n_kept++;
+  self->kept[self->next_kept] = step;
+  self->next_kept = (self->next_kept + 1) % RS_HISTORY_LAZY_KEEP;
+  *slot = self->load (step, self->load_data);
+  g_assert (*slot != NULL && rs_snapshot_get_step (*slot) == step);
+  return *slot;
+}
+
+static RsSnapshot *
+snapshot_at (RsHistory *self,
+             guint      step)
+{
+  RsSnapshot *snapshot;
+
+  if (self->load == NULL)
+    return g_ptr_array_index (self->snapshots, step);
+  g_mutex_lock (&self->lock);
+  snapshot = load_snapshot (self, step);
+  g_mutex_unlock (&self->lock);
+  return snapshot;
 }
 
 RsHistory *
@@ -45,6 +128,14 @@ rs_history_unref (RsHistory *self)
     {
       g_ptr_array_unref (self->snapshots);
       g_array_unref (self->pending);
+      if (self->load != NULL)
+        {
+          g_clear_pointer (&self->last, rs_snapshot_unref);
+          g_free (self->kept);
+          g_mutex_clear (&self->lock);
+          if (self->load_destroy != NULL)
+            self->load_destroy (self->load_data);
+        }
       g_free (self);
     }
 }
@@ -55,6 +146,7 @@ rs_history_append (RsHistory  *self,
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (snapshot != NULL);
+  g_return_if_fail (self->load == NULL);
   g_return_if_fail (rs_snapshot_get_step (snapshot) == self->snapshots->len);
 
   if (self->snapshots->len > 0)
@@ -93,7 +185,7 @@ rs_history_get_snapshot (RsHistory *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (step < self->snapshots->len, NULL);
-  return g_ptr_array_index (self->snapshots, step);
+  return snapshot_at (self, step);
 }
 
 RsSnapshot *
@@ -103,7 +195,7 @@ rs_history_get_last (RsHistory *self)
 
   if (self->snapshots->len == 0)
     return NULL;
-  return g_ptr_array_index (self->snapshots, self->snapshots->len - 1);
+  return snapshot_at (self, self->snapshots->len - 1);
 }
 
 GArray *
@@ -117,7 +209,7 @@ rs_history_get_refcount_series (RsHistory *self,
   series = g_array_sized_new (FALSE, TRUE, sizeof (int), self->snapshots->len);
   for (guint i = 0; i < self->snapshots->len; i++)
     {
-      const RsBuffer *buffer = rs_snapshot_find_buffer (g_ptr_array_index (self->snapshots, i), buffer_id);
+      const RsBuffer *buffer = rs_snapshot_find_buffer (snapshot_at (self, i), buffer_id);
       int refcount = buffer != NULL ? buffer->refcount : 0;
 
       g_array_append_val (series, refcount);
@@ -139,7 +231,7 @@ rs_history_get_live_series (RsHistory *self,
 
   for (guint i = 0; i < self->snapshots->len; i++)
     {
-      RsSnapshot *snapshot = g_ptr_array_index (self->snapshots, i);
+      RsSnapshot *snapshot = snapshot_at (self, i);
 
       if (buffers != NULL)
         {

@@ -18,6 +18,21 @@ G_BEGIN_DECLS
 typedef struct _RsHistory RsHistory;
 
 RsHistory  *rs_history_new            (void);
+
+/* Makes snapshot `step` (< the length) for a lazy history: a new reference,
+ * never NULL. Called with the history's lock held, from whichever thread
+ * asks for the snapshot. */
+typedef RsSnapshot *(*RsHistoryLoadFunc) (guint    step,
+                                          gpointer user_data);
+
+/* A history of `length` steps known in advance (a recording) whose snapshots
+ * are made by `load` when asked for, and kept only while recently used: its
+ * memory stays bounded however long it is. Nothing can be appended to it.
+ * `destroy` frees `user_data` with the history. */
+RsHistory  *rs_history_new_lazy       (guint              length,
+                                       RsHistoryLoadFunc  load,
+                                       gpointer           user_data,
+                                       GDestroyNotify     destroy);
 RsHistory  *rs_history_ref            (RsHistory  *history);
 void        rs_history_unref          (RsHistory  *history);
 
@@ -25,7 +40,11 @@ void        rs_history_unref          (RsHistory  *history);
 void        rs_history_append         (RsHistory  *history,
                                        RsSnapshot *snapshot);
 guint       rs_history_get_length     (RsHistory  *history);
-/* Borrowed: valid while the history lives. */
+/* Borrowed: valid while the history lives; in a lazy history, until
+ * RS_HISTORY_LAZY_KEEP other steps have been asked for (the last step stays
+ * while the history lives): take a reference to keep one longer. */
+#define RS_HISTORY_LAZY_KEEP 512
+
 RsSnapshot *rs_history_get_snapshot   (RsHistory  *history,
                                        guint       step);
 /* The newest snapshot, or NULL while the history is empty. Borrowed. */

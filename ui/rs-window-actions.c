@@ -594,6 +594,7 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.export", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.apply-pipeline", !busy);
   gtk_widget_action_set_enabled (widget, "win.export-session", open && !busy && self->export_task == NULL);
+  gtk_widget_action_set_enabled (widget, "win.save-session", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.cancel-run", busy || self->export_task != NULL);
   gtk_widget_action_set_enabled (widget, "win.find", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.find-text", open && !busy);

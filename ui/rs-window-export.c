@@ -6,6 +6,9 @@
  * player's worker), then every step is rendered on a worker thread that
  * holds its own references to the snapshots and its own RsRender, so the
  * window can go on stepping meanwhile.
+ *
+ * Save session…: every recorded step into one recording file
+ * (rs_recording_save), which opens again as the same session.
  */
 #define G_LOG_DOMAIN "rs-window"
 
@@ -15,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "rs-export.h"
+#include "rs-recording-writer.h"
 
 typedef struct {
   GPtrArray *snapshots;   /* RsSnapshot, owned; empty while the session runs to the end */
@@ -244,6 +248,81 @@ export_session_action (GtkWidget  *widget,
   gtk_native_dialog_show (self->chooser);
 }
 
+gboolean
+rs_window_save_session (RsWindow    *self,
+                        const char  *path,
+                        GError     **error)
+{
+  RsHistory *history;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  history = rs_player_get_history (self->player);
+  if (history == NULL || rs_player_get_length (self->player) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no session to save"), path);
+      return FALSE;
+    }
+  /* The steps run so far: a session is saved as far as it got. */
+  if (!rs_recording_save (history, rs_player_get_path (self->player), path, error))
+    return FALSE;
+  name = g_filename_display_basename (path);
+  message = g_strdup_printf (g_dngettext (NULL, "Saved %u step to %s", "Saved %u steps to %s",
+                                          rs_history_get_length (history)),
+                             rs_history_get_length (history), name);
+  rs_window_show_message (self, message);
+  return TRUE;
+}
+
+static void
+on_save_session_response (GtkNativeDialog *dialog,
+                          int              response,
+                          RsWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  _rs_window_forget_chooser (self);
+  if (file == NULL || (path = _rs_window_get_export_path (self, file)) == NULL)
+    return;
+  if (!rs_window_save_session (self, path, &error))
+    _rs_window_show_error (self, error);
+}
+
+static void
+save_session_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) recordings = gtk_file_filter_new ();
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+
+  _rs_window_forget_chooser (self);
+  chooser = gtk_file_chooser_native_new (_("Save the Session as a Recording"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (recordings, _("Recordings"));
+  gtk_file_filter_add_pattern (recordings, "*.rstrace");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), recordings);
+  /* "sample.mp4" saves as "sample.mp4.rstrace": the source stays in the name. */
+  base = rs_player_get_path (self->player) != NULL ? g_path_get_basename (rs_player_get_path (self->player))
+                                                   : g_strdup ("session");
+  name = g_str_has_suffix (base, ".rstrace") ? g_strdup (base) : g_strconcat (base, ".rstrace", NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_save_session_response), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
 void
 _rs_window_cancel_export (RsWindow *self)
 {
@@ -256,4 +335,6 @@ void
 _rs_window_class_init_export (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.export-session", NULL, export_session_action);
+  gtk_widget_class_install_action (widget_class, "win.save-session", NULL, save_session_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-session", NULL);
 }

@@ -48,6 +48,11 @@ gboolean       rs_window_export           (RsWindow               *window,
 gboolean       rs_window_export_session   (RsWindow               *window,
                                            const char             *directory,
                                            const char             *format);
+/* Saves every step shown so far as a recording at `path` (Save Session…):
+ * it opens again as the same session. FALSE with an error naming `path`. */
+gboolean       rs_window_save_session     (RsWindow               *window,
+                                           const char             *path,
+                                           GError                **error);
 /* Shows `message` as a toast. */
 void           rs_window_show_message     (RsWindow               *window,
                                            const char             *message);

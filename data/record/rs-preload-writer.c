@@ -7,6 +7,7 @@
  * Called under the state lock only.
  */
 #include "rs-preload-state-private.h"
+#include "rs-recording-encoder.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,12 +21,6 @@
 #include <libavformat/version.h>
 #include <libavutil/avutil.h>
 
-typedef struct {
-  uint8_t *data;
-  size_t   len;
-  size_t   capacity;
-} Bytes;
-
 typedef struct _String String;
 struct _String {
   String   *next;   /* same hash */
@@ -36,11 +31,11 @@ struct _String {
 static struct {
   int       fd;
   bool      failed;
-  Bytes     payload;        /* the step being encoded */
-  Bytes     strings;        /* strings new in this step, encoded */
+  RsRecBytes payload;       /* the step being encoded */
+  RsRecBytes strings;       /* strings new in this step, encoded */
   uint32_t  n_strings_new;
-  Bytes     modules;        /* MODULE chunks new in this step */
-  Bytes     out;            /* what one write() sends */
+  RsRecBytes modules;       /* MODULE chunks new in this step */
+  RsRecBytes out;           /* what one write() sends */
   uint32_t  first_string_new;
   uint32_t  n_strings;      /* ids given so far */
   RsMap     by_hash;        /* hash -> String* chain */
@@ -50,63 +45,43 @@ static struct {
   bool      full;
 } writer = { .fd = -1 };
 
+/* The encoder (rs-recording-encoder.c) drops what follows a failure to
+ * grow; the writer then stops recording. */
 static bool
-bytes_reserve (Bytes  *bytes,
-               size_t  more)
+bytes_reserve (RsRecBytes *bytes,
+               size_t      more)
 {
-  uint8_t *data = rs_grow (bytes->data, &bytes->capacity, bytes->len + more, 1);
-
-  if (data == NULL)
-    {
-      writer.failed = true;
-      return false;
-    }
-  bytes->data = data;
-  return true;
+  if (rs_rec_bytes_reserve (bytes, more))
+    return true;
+  writer.failed = true;
+  return false;
 }
 
 static void
-bytes_append (Bytes      *bytes,
+bytes_append (RsRecBytes *bytes,
               const void *data,
               size_t      len)
 {
-  if (!bytes_reserve (bytes, len))
-    return;
-  memcpy (bytes->data + bytes->len, data, len);
-  bytes->len += len;
+  rs_rec_bytes_append (bytes, data, len);
+  writer.failed |= bytes->failed;
 }
 
 static void
-bytes_varint (Bytes    *bytes,
-              uint64_t  value)
+bytes_varint (RsRecBytes *bytes,
+              uint64_t    value)
 {
-  if (!bytes_reserve (bytes, 10))
-    return;
-  bytes->len = rs_rec_put_varint (bytes->data + bytes->len, value) - bytes->data;
+  rs_rec_bytes_varint (bytes, value);
+  writer.failed |= bytes->failed;
 }
 
-/* Appends a whole chunk (type, length, payload, crc) to `out`. */
 static void
-bytes_chunk (Bytes         *out,
+bytes_chunk (RsRecBytes    *out,
              RsRecChunkType type,
              const uint8_t *payload,
              size_t         len)
 {
-  size_t start = out->len;
-  uint32_t crc;
-  uint8_t le[4];
-
-  if (!bytes_reserve (out, 1 + 10 + len + 4))
-    return;
-  out->data[out->len++] = (uint8_t) type;
-  bytes_varint (out, len);
-  bytes_append (out, payload, len);
-  crc = rs_rec_crc32_update (0, out->data + start, out->len - start);
-  le[0] = crc;
-  le[1] = crc >> 8;
-  le[2] = crc >> 16;
-  le[3] = crc >> 24;
-  bytes_append (out, le, 4);
+  rs_rec_bytes_chunk (out, type, payload, len);
+  writer.failed |= out->failed;
 }
 
 static bool
@@ -213,7 +188,6 @@ rs_writer_open (const char *path,
   struct stat st;
   char exe[4096];
   ssize_t n;
-  Bytes header = { 0 };
   bool ok;
 
   /* Truncated only once ours: another process of the same run may be
@@ -237,19 +211,9 @@ rs_writer_open (const char *path,
   n = readlink ("/proc/self/exe", exe, sizeof exe - 1);
   exe[n > 0 ? n : 0] = '\0';
 
-  bytes_varint (&header, RS_REC_VERSION_MAJOR);
-  bytes_varint (&header, RS_REC_VERSION_MINOR);
-  bytes_varint (&header, (uint64_t) getpid ());
-  bytes_varint (&header, RS_REC_FULL_INTERVAL);
-  bytes_varint (&header, strlen (exe));
-  bytes_append (&header, exe, strlen (exe));
-  bytes_varint (&header, avutil_version ());
-  bytes_varint (&header, LIBAVCODEC_VERSION_INT);
-  bytes_varint (&header, LIBAVFORMAT_VERSION_INT);
-
-  bytes_append (&writer.out, RS_REC_MAGIC, RS_REC_MAGIC_LEN);
-  bytes_chunk (&writer.out, RS_REC_CHUNK_HEADER, header.data, header.len);
-  free (header.data);
+  rs_rec_bytes_header (&writer.out, (uint64_t) getpid (), exe, avutil_version (),
+                       LIBAVCODEC_VERSION_INT, LIBAVFORMAT_VERSION_INT);
+  writer.failed |= writer.out.failed;
 
   ok = !writer.failed && write_all (writer.out.data, writer.out.len);
   writer.out.len = 0;
@@ -318,7 +282,7 @@ flush_step (RsRecChunkType type)
   writer.out.len = 0;
   if (writer.n_strings_new > 0)
     {
-      Bytes chunk = { 0 };
+      RsRecBytes chunk = { 0 };
 
       bytes_varint (&chunk, writer.first_string_new);
       bytes_varint (&chunk, writer.n_strings_new);

@@ -4,6 +4,10 @@
  * (rs-recording-reader.h) gives each step's state with nodes shared between
  * steps that did not change them; this turns them into the model's nodes,
  * sharing the same way, and names what the program's debug info names.
+ *
+ * Every step is in the file: the history has them all from the start and
+ * makes each snapshot when asked for (rs_history_new_lazy), so a recording
+ * of any length opens at once and in bounded memory.
  */
 #define G_LOG_DOMAIN "rs-record"
 
@@ -16,20 +20,24 @@
 #include "rs-recording-reader.h"
 #include "rs-site-resolver.h"
 
-struct _RsRecordSession {
-  GObject         parent_instance;
-
-  char           *name;
-  char           *path;
-  RsRecording    *recording;      /* owned */
-  RsSiteResolver *resolver;       /* owned */
-  RsHistory      *history;
-  guint           next;           /* the next step to read */
-  RsRecStep      *previous;       /* owned: the step before, whose nodes the next one shares */
-  GHashTable     *handle_nodes;   /* const RsRecHandle* of `previous` -> RsHandle* (borrowed from history) */
+/* What makes the snapshots: owned by the history, which may outlive the
+ * session. */
+typedef struct {
+  RsRecording    *recording;
+  RsSiteResolver *resolver;
+  GHashTable     *handle_names;   /* guint64* handle id -> interned name, every handle */
+  RsRecStep      *previous;       /* the step made last, whose nodes the next one may share */
+  GHashTable     *handle_nodes;   /* const RsRecHandle* of `previous` -> RsHandle* (borrowed) */
   GHashTable     *buffer_nodes;   /* const RsRecBuffer* of `previous` -> RsBuffer* */
-  GHashTable     *handle_names;   /* guint64* handle id -> interned name */
-  GHashTable     *name_uses;      /* interned base name -> handles named after it so far */
+} Loader;
+
+struct _RsRecordSession {
+  GObject      parent_instance;
+
+  char        *name;
+  char        *path;
+  RsHistory   *history;
+  Loader      *loader;   /* owned by the history */
 };
 
 static void rs_record_session_iface_init (RsSessionInterface *iface);
@@ -38,18 +46,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (RsRecordSession, rs_record_session, G_TYPE_OBJECT
                                G_IMPLEMENT_INTERFACE (RS_TYPE_SESSION, rs_record_session_iface_init))
 
 static void
+loader_free (Loader *loader)
+{
+  g_clear_pointer (&loader->handle_nodes, g_hash_table_unref);
+  g_clear_pointer (&loader->buffer_nodes, g_hash_table_unref);
+  g_clear_pointer (&loader->handle_names, g_hash_table_unref);
+  g_clear_pointer (&loader->previous, rs_rec_step_free);
+  g_clear_pointer (&loader->resolver, rs_site_resolver_free);
+  g_clear_pointer (&loader->recording, rs_recording_free);
+  g_free (loader);
+}
+
+static void
 rs_record_session_finalize (GObject *object)
 {
   RsRecordSession *self = RS_RECORD_SESSION (object);
 
-  g_clear_pointer (&self->handle_nodes, g_hash_table_unref);
-  g_clear_pointer (&self->buffer_nodes, g_hash_table_unref);
-  g_clear_pointer (&self->handle_names, g_hash_table_unref);
-  g_clear_pointer (&self->name_uses, g_hash_table_unref);
-  g_clear_pointer (&self->previous, rs_rec_step_free);
   g_clear_pointer (&self->history, rs_history_unref);
-  g_clear_pointer (&self->resolver, rs_site_resolver_free);
-  g_clear_pointer (&self->recording, rs_recording_free);
   g_free (self->name);
   g_free (self->path);
 
@@ -65,12 +78,6 @@ rs_record_session_class_init (RsRecordSessionClass *klass)
 static void
 rs_record_session_init (RsRecordSession *self)
 {
-  self->history = rs_history_new ();
-  self->resolver = rs_site_resolver_new ();
-  self->handle_nodes = g_hash_table_new (NULL, NULL);
-  self->buffer_nodes = g_hash_table_new (NULL, NULL);
-  self->handle_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->name_uses = g_hash_table_new (NULL, NULL);
 }
 
 gboolean
@@ -91,59 +98,10 @@ rs_record_session_is_recording (const char *path)
   return is_recording;
 }
 
-RsRecordSession *
-rs_record_session_new (const char  *path,
-                       GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  RsRecordSession *self;
-  RsRecording *recording;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  recording = rs_recording_open (path, &local_error);
-  if (recording == NULL)
-    {
-      /* The reader's message names the file and the reason. */
-      g_set_error_literal (error, RS_ERROR,
-                           g_error_matches (local_error, RS_RECORDING_ERROR, RS_RECORDING_ERROR_IO)
-                             ? RS_ERROR_IO : RS_ERROR_INVALID_INPUT,
-                           local_error->message);
-      return NULL;
-    }
-  self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
-  self->recording = recording;
-  self->name = g_path_get_basename (path);
-  self->path = g_strdup (path);
-  return self;
-}
-
-const char *
-rs_record_session_get_program (RsRecordSession *self)
-{
-  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
-  return rs_recording_get_program (self->recording);
-}
-
-const char *
-rs_record_session_get_path (RsRecordSession *self)
-{
-  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
-  return self->path;
-}
-
-const char *
-rs_record_session_get_end_reason (RsRecordSession *self)
-{
-  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
-  return rs_recording_get_end_reason (self->recording);
-}
-
 /* Sites */
 
 static RsSite
-resolve_site (RsRecordSession *self,
+resolve_site (Loader          *self,
               const RsRecSite *site)
 {
   const char *function = NULL, *file = NULL, *module = NULL;
@@ -163,51 +121,66 @@ resolve_site (RsRecordSession *self,
   return (RsSite) { .file = file, .function = function, .line = line, .column = column, .module = module };
 }
 
-/* "pkt@player.c:42", "frame@decode_one", then "#2", "#3" ... for the next
- * ones born at the same place: stable for the handle's whole life. */
-static const char *
-handle_name (RsRecordSession   *self,
-             const RsRecHandle *handle,
-             const RsSite      *born)
+/* Names every handle where it was born: "pkt@player.c:42",
+ * "frame@decode_one", then "#2", "#3" ... for the next ones born at the
+ * same place, in the order they were born. Made once, so that a name does
+ * not depend on the order steps are read in. */
+static void
+name_handles (Loader *self)
 {
-  const char *name = g_hash_table_lookup (self->handle_names, &handle->id);
-  const char *kind = handle->kind == RS_REC_HANDLE_PACKET ? "pkt" : "frame";
-  g_autofree char *base = NULL;
-  guint uses;
+  g_autoptr(GHashTable) uses = g_hash_table_new (NULL, NULL);
+  guint n_births;
+  const RsRecBirth *births = rs_recording_get_births (self->recording, &n_births);
 
-  if (name != NULL)
-    return name;
-  if (born->file != NULL)
+  for (guint i = 0; i < n_births; i++)
     {
-      g_autofree char *file = g_path_get_basename (born->file);
-      base = g_strdup_printf ("%s@%s:%d", kind, file, born->line);
+      RsSite born = resolve_site (self, &births[i].site);
+      const char *kind = births[i].kind == RS_REC_HANDLE_PACKET ? "pkt" : "frame";
+      g_autofree char *base = NULL;
+      const char *name;
+      guint n;
+
+      if (born.file != NULL)
+        {
+          g_autofree char *file = g_path_get_basename (born.file);
+          base = g_strdup_printf ("%s@%s:%d", kind, file, born.line);
+        }
+      else
+        base = g_strdup_printf ("%s@%s", kind, born.function != NULL ? born.function :
+                                               born.module != NULL ? born.module : "?");
+      name = g_intern_string (base);
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (uses, name)) + 1;
+      g_hash_table_insert (uses, (gpointer) name, GUINT_TO_POINTER (n));
+      if (n > 1)
+        {
+          g_autofree char *numbered = g_strdup_printf ("%s#%u", base, n);
+          name = g_intern_string (numbered);
+        }
+      g_hash_table_insert (self->handle_names, (gpointer) &births[i].id, (gpointer) name);
     }
-  else
-    base = g_strdup_printf ("%s@%s", kind, born->function != NULL ? born->function :
-                                           born->module != NULL ? born->module : "?");
-  name = g_intern_string (base);
-  uses = GPOINTER_TO_UINT (g_hash_table_lookup (self->name_uses, name)) + 1;
-  g_hash_table_insert (self->name_uses, (gpointer) name, GUINT_TO_POINTER (uses));
-  if (uses > 1)
-    {
-      g_autofree char *numbered = g_strdup_printf ("%s#%u", base, uses);
-      name = g_intern_string (numbered);
-    }
-  g_hash_table_insert (self->handle_names, g_memdup2 (&handle->id, sizeof handle->id), (gpointer) name);
-  return name;
+}
+
+static const char *
+handle_name (Loader  *self,
+             guint64  id)
+{
+  const char *name = g_hash_table_lookup (self->handle_names, &id);
+
+  /* Every handle a step lists was born in a step before or in it. */
+  return name != NULL ? name : g_intern_static_string ("?");
 }
 
 /* Nodes */
 
 static RsHandle *
-make_handle (RsRecordSession   *self,
+make_handle (Loader            *self,
              const RsRecHandle *rec,
              gboolean           at_exit)
 {
   RsSite born = resolve_site (self, &rec->born_site);
   g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
   RsHandle fields = {
-    .id = handle_name (self, rec, &born),
+    .id = handle_name (self, rec->id),
     .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
     .holder = g_intern_static_string ("program"), .slot = -1, .stream = rec->stream,
     .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
@@ -226,7 +199,7 @@ make_handle (RsRecordSession   *self,
 }
 
 static RsBuffer *
-make_buffer (RsRecordSession   *self,
+make_buffer (Loader            *self,
              const RsRecBuffer *rec,
              gboolean           at_exit)
 {
@@ -243,6 +216,66 @@ make_buffer (RsRecordSession   *self,
   };
 
   return rs_buffer_new (&fields);
+}
+
+/* A saved session's nodes: the model's fields, as they were. */
+static RsSite
+place_site (const RsRecPlace *place)
+{
+  return (RsSite) { .file = g_intern_string (place->file), .function = g_intern_string (place->function),
+                    .line = place->line, .column = place->column };
+}
+
+static RsHandle *
+make_saved_handle (const RsRecHandle *rec)
+{
+  g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
+  RsHandle fields = {
+    .id = g_intern_string (rec->name),
+    .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
+    .holder = g_intern_string (rec->holder), .group = g_intern_string (rec->group),
+    .slot = rec->slot, .capacity = rec->capacity, .stream = rec->stream,
+    .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
+    .dts = rec->dts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->dts,
+    .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
+    .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
+    .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
+    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = place_site (&rec->place),
+    .leaked = rec->leaked,
+  };
+
+  for (guint i = 0; i < rec->n_refs; i++)
+    refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
+  return rs_handle_new (&fields, refs, rec->n_refs);
+}
+
+static RsBuffer *
+make_saved_buffer (const RsRecBuffer *rec)
+{
+  RsBuffer fields = {
+    .id = rec->id, .kind = (RsBufferKind) rec->kind, .size = rec->size, .refcount = rec->refcount,
+    .visible = rec->visible, .hidden = rec->hidden, .lost = rec->lost,
+    .holder = rec->hidden > 0 ? g_intern_string (rec->holder) : NULL,
+    .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
+    .writable = rec->writable, .leaked = rec->leaked, .site = place_site (&rec->place),
+  };
+
+  return rs_buffer_new (&fields);
+}
+
+static RsEvent
+saved_event (const RsRecModelEvent *e)
+{
+  return (RsEvent) {
+    /* Numbers of a later Refscope's enums read as the nearest this one has. */
+    .kind = e->kind <= RS_EVENT_LOST ? (RsEventKind) e->kind : RS_EVENT_WARNING,
+    .buffer = e->buffer, .handle = g_intern_string (e->handle), .call = g_intern_string (e->call),
+    .site = place_site (&e->place),
+    .reason = e->reason <= RS_LOSS_UNREACHABLE ? (RsLossReason) e->reason : RS_LOSS_NONE,
+    .count = e->count, .fault = e->fault <= RS_FAULT_ARITHMETIC ? (RsFault) e->fault : RS_FAULT_NONE,
+    .field = g_intern_string (e->field), .value = { e->value[0], e->value[1], e->value[2] },
+    .message = e->message,
+  };
 }
 
 static RsEventKind
@@ -276,12 +309,11 @@ same_refs (const RsRecHandle *a,
 }
 
 static void
-add_arg (RsRecordSession   *self,
+add_arg (Loader            *self,
          GPtrArray         *args,
          const RsRecHandle *handle)
 {
-  RsSite born = resolve_site (self, &handle->born_site);
-  const char *name = handle_name (self, handle, &born);
+  const char *name = handle_name (self, handle->id);
 
   if (!g_ptr_array_find (args, name, NULL))
     g_ptr_array_add (args, (gpointer) name);
@@ -322,14 +354,15 @@ given_kind (const char *call)
  * whose buffer libav took a reference to. Contexts are not recorded: not
  * named. A call that returns what it made (av_packet_alloc, *_clone) has
  * it as its result, not as an argument. "…" when none is known; NULL for
- * an *_alloc or *_clone that names nothing. Owned by the caller. */
+ * an *_alloc or *_clone that names nothing. `before` is the step before
+ * (NULL for the first). Owned by the caller. */
 static char *
-describe_args (RsRecordSession *self,
-               const RsRecStep *rec,
+describe_args (Loader            *self,
+               const RsRecStep   *rec,
+               const RsRecStep   *before,
                const RsRecHandle *out)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const RsRecStep *before = self->previous;
   gboolean returns_out = g_str_has_suffix (rec->call, "_alloc") || g_str_has_suffix (rec->call, "_clone");
 
   if (out != NULL && !returns_out)
@@ -408,11 +441,13 @@ describe_args (RsRecordSession *self,
 }
 
 static RsSnapshot *
-convert_step (RsRecordSession *self,
-              RsRecStep       *rec)
+convert_step (Loader    *self,
+              RsRecStep *rec)
 {
-  gboolean at_exit = rs_recording_is_complete (self->recording) &&
+  /* A saved session says what leaked itself. */
+  gboolean at_exit = !rec->saved && rs_recording_is_complete (self->recording) &&
                      rec->step + 1 == rs_recording_get_n_steps (self->recording);
+  g_autoptr(GPtrArray) ordered = NULL;
   g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
   g_autoptr(GArray) events = g_array_new (FALSE, TRUE, sizeof (RsEvent));
@@ -421,18 +456,41 @@ convert_step (RsRecordSession *self,
   const RsRecHandle *out = rec->out_handle != 0 ? rs_rec_step_find_handle (rec, rec->out_handle) : NULL;
   RsStepInfo info = {
     .step = rec->step, .call = rec->call, .ret = rec->ret, .exact = rec->exact,
-    .thread = rec->thread + 1, .site = resolve_site (self, &rec->site),
+    .thread = rec->saved ? rec->model_thread : rec->thread + 1,
+    .site = rec->saved ? place_site (&rec->place) : resolve_site (self, &rec->site),
+    .args = rec->saved ? rec->args : NULL,
   };
   g_autofree char *args = NULL;
+  g_autoptr(RsRecStep) read_before = NULL;
+  const RsRecStep *before = NULL;
+  GPtrArray *rec_handles = rec->handles;
   RsSnapshot *snapshot;
 
-  /* A node the reader shares with the step before is unchanged: so is ours. */
-  for (guint i = 0; i < rec->handles->len; i++)
+  /* A saved session's handles in the order it showed them. */
+  if (rec->order != NULL && rec->order->len == rec->handles->len)
     {
-      const RsRecHandle *node = g_ptr_array_index (rec->handles, i);
+      ordered = g_ptr_array_sized_new (rec->order->len);
+      for (guint i = 0; i < rec->order->len && ordered != NULL; i++)
+        {
+          const RsRecHandle *node = rs_rec_step_find_handle (rec, g_array_index (rec->order, guint64, i));
+
+          if (node == NULL || g_ptr_array_find (ordered, node, NULL))
+            g_clear_pointer (&ordered, g_ptr_array_unref);  /* damaged: by id then */
+          else
+            g_ptr_array_add (ordered, (gpointer) node);
+        }
+      if (ordered != NULL)
+        rec_handles = ordered;
+    }
+
+  /* A node the reader shares with the step before is unchanged: so is ours. */
+  for (guint i = 0; i < rec_handles->len; i++)
+    {
+      const RsRecHandle *node = g_ptr_array_index (rec_handles, i);
       RsHandle *handle = at_exit ? NULL : g_hash_table_lookup (self->handle_nodes, node);
 
-      handle = handle != NULL ? rs_handle_ref (handle) : make_handle (self, node, at_exit);
+      handle = handle != NULL ? rs_handle_ref (handle)
+               : node->saved ? make_saved_handle (node) : make_handle (self, node, at_exit);
       g_hash_table_insert (handle_nodes, (gpointer) node, handle);
       g_ptr_array_add (handles, handle);
     }
@@ -441,27 +499,28 @@ convert_step (RsRecordSession *self,
       const RsRecBuffer *node = g_ptr_array_index (rec->buffers, i);
       RsBuffer *buffer = at_exit ? NULL : g_hash_table_lookup (self->buffer_nodes, node);
 
-      buffer = buffer != NULL ? rs_buffer_ref (buffer) : make_buffer (self, node, at_exit);
+      buffer = buffer != NULL ? rs_buffer_ref (buffer)
+               : node->saved ? make_saved_buffer (node) : make_buffer (self, node, at_exit);
       g_hash_table_insert (buffer_nodes, (gpointer) node, buffer);
       g_ptr_array_add (buffers, buffer);
       if (at_exit)
         g_array_append_val (events, ((RsEvent) { .kind = RS_EVENT_LEAKED, .buffer = node->id }));
     }
 
-  for (guint i = 0; i < rec->events->len; i++)
+  for (guint i = 0; rec->saved && i < rec->model_events->len; i++)
+    {
+      RsEvent event = saved_event (&g_array_index (rec->model_events, RsRecModelEvent, i));
+
+      g_array_append_val (events, event);
+    }
+  for (guint i = 0; !rec->saved && i < rec->events->len; i++)
     {
       const RsRecEvent *e = &g_array_index (rec->events, RsRecEvent, i);
-      const RsRecHandle *holder = e->handle != 0 ? rs_rec_step_find_handle (rec, e->handle) : NULL;
-      const RsRecHandle *known = holder != NULL ? holder
-                                 : self->previous != NULL && e->handle != 0
-                                   ? rs_rec_step_find_handle (self->previous, e->handle) : NULL;
       RsEvent event = { .kind = event_kind (e->kind), .buffer = e->buffer, .message = e->message };
 
       if (event.kind == RS_EVENT_LOST)
         {
-          RsSite born = known != NULL ? resolve_site (self, &known->born_site) : (RsSite) { 0 };
-
-          event.handle = known != NULL ? handle_name (self, known, &born) : NULL;
+          event.handle = e->handle != 0 ? handle_name (self, e->handle) : NULL;
           event.call = g_intern_string (rec->call);
           event.site = info.site;
           event.count = 1;
@@ -470,14 +529,21 @@ convert_step (RsRecordSession *self,
       g_array_append_val (events, event);
     }
 
-  if (out != NULL && rec->ret >= 0)
+  if (rec->saved)
+    info.out = g_intern_string (rec->out_name);
+  else if (out != NULL && rec->ret >= 0)
+    info.out = handle_name (self, out->id);
+  /* The arguments compare the step with the one before: the step made
+   * last when steps are read in order, else read again. At the
+   * program's exit every handle still alive is listed: no argument. */
+  if (!rec->saved && !at_exit)
     {
-      RsSite born = resolve_site (self, &out->born_site);
-      info.out = handle_name (self, out, &born);
+      if (self->previous != NULL && self->previous->step + 1 == rec->step)
+        before = self->previous;
+      else if (rec->step > 0)
+        before = read_before = rs_recording_get_step (self->recording, rec->step - 1);
+      info.args = args = describe_args (self, rec, before, out != NULL && rec->ret >= 0 ? out : NULL);
     }
-  /* At the program's exit every handle still alive is listed: no argument. */
-  if (!at_exit)
-    info.args = args = describe_args (self, rec, out != NULL && rec->ret >= 0 ? out : NULL);
   snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
 
   /* The next step compares its nodes with this one's. */
@@ -490,34 +556,89 @@ convert_step (RsRecordSession *self,
   return snapshot;
 }
 
+/* The history's RsHistoryLoadFunc. The recording was checked when it was
+ * opened: every step reads. */
+static RsSnapshot *
+load_step (guint    step,
+           gpointer data)
+{
+  Loader *self = data;
+
+  return convert_step (self, rs_recording_get_step (self->recording, step));
+}
+
+RsRecordSession *
+rs_record_session_new (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  RsRecordSession *self;
+  RsRecording *recording;
+  Loader *loader;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  recording = rs_recording_open (path, &local_error);
+  if (recording == NULL)
+    {
+      /* The reader's message names the file and the reason. */
+      g_set_error_literal (error, RS_ERROR,
+                           g_error_matches (local_error, RS_RECORDING_ERROR, RS_RECORDING_ERROR_IO)
+                             ? RS_ERROR_IO : RS_ERROR_INVALID_INPUT,
+                           local_error->message);
+      return NULL;
+    }
+  loader = g_new0 (Loader, 1);
+  loader->recording = recording;
+  loader->resolver = rs_site_resolver_new ();
+  loader->handle_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  loader->handle_nodes = g_hash_table_new (NULL, NULL);
+  loader->buffer_nodes = g_hash_table_new (NULL, NULL);
+  name_handles (loader);
+
+  self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
+  self->loader = loader;
+  self->history = rs_history_new_lazy (rs_recording_get_n_steps (recording), load_step,
+                                       loader, (GDestroyNotify) loader_free);
+  self->name = g_path_get_basename (path);
+  self->path = g_strdup (path);
+  return self;
+}
+
+const char *
+rs_record_session_get_program (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_program (self->loader->recording);
+}
+
+const char *
+rs_record_session_get_path (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return self->path;
+}
+
+const char *
+rs_record_session_get_end_reason (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return rs_recording_get_end_reason (self->loader->recording);
+}
+
+/* Every step is in the history already: a recording has nothing to run. */
 static RsSnapshot *
 rs_record_session_step (RsSession  *session,
                         GError    **error)
 {
-  RsRecordSession *self = RS_RECORD_SESSION (session);
-  g_autoptr(RsSnapshot) snapshot = NULL;
-  RsRecStep *rec;
-
-  if (self->next >= rs_recording_get_n_steps (self->recording))
-    return NULL;
-  rec = rs_recording_get_step (self->recording, self->next);
-  if (rec == NULL)
-    {
-      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: step %u cannot be read", self->name, self->next);
-      return NULL;
-    }
-  snapshot = convert_step (self, rec);
-  rs_history_append (self->history, snapshot);
-  self->next++;
-  return snapshot;
+  return NULL;
 }
 
 static gboolean
 rs_record_session_is_finished (RsSession *session)
 {
-  RsRecordSession *self = RS_RECORD_SESSION (session);
-
-  return self->next >= rs_recording_get_n_steps (self->recording);
+  return TRUE;
 }
 
 static RsHistory *

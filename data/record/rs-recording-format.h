@@ -28,7 +28,7 @@
  * only add chunk types (skipped when unknown) or fields at the end of a
  * payload (ignored when unknown). */
 #define RS_REC_VERSION_MAJOR 1
-#define RS_REC_VERSION_MINOR 0
+#define RS_REC_VERSION_MINOR 1
 
 /* A full state every this many steps, so a reader can seek. */
 #define RS_REC_FULL_INTERVAL 256
@@ -81,6 +81,7 @@ enum {
 enum {
   RS_REC_STEP_EXACT    = 1 << 0,
   RS_REC_STEP_HAS_SITE = 1 << 1,
+  RS_REC_STEP_MODEL    = 1 << 2,  /* 1.1: the payload ends with a saved session's model fields */
 };
 
 /* Buffer kinds: the order of RsBufferKind in model/rs-snapshot.h. */

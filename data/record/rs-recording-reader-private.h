@@ -41,6 +41,13 @@ typedef struct {
   gboolean    exact;
   RsRecSite   site;
   guint64     out_handle;
+  gboolean    saved;       /* the step carried a saved session's fields: */
+  const char *args;
+  const char *out_name;
+  int         model_thread;
+  RsRecPlace  place;
+  GArray     *order;        /* guint64 */
+  GArray     *model_events; /* RsRecModelEvent */
   const char *damage;    /* what was wrong with the last step that failed */
 } State;
 
@@ -56,6 +63,7 @@ struct _RsRecording {
   GPtrArray   *modules;   /* id - 1 -> const char* (a string) */
   GArray      *steps;     /* StepChunk */
   GArray      *full;      /* guint: steps that start from an empty state */
+  GArray      *births;    /* RsRecBirth, by id */
   char        *program;
   guint        pid;
   gboolean     complete;
@@ -153,6 +161,19 @@ get_site (Cursor      *c,
       site.offset = offset;
     }
   return site;
+}
+
+static inline RsRecPlace
+get_place (Cursor      *c,
+           RsRecording *self)
+{
+  RsRecPlace place;
+
+  place.file = get_string (c, self);
+  place.function = get_string (c, self);
+  place.line = get_count (c);
+  place.column = get_count (c);
+  return place;
 }
 
 /* rs-recording-steps.c */

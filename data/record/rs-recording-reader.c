@@ -224,6 +224,7 @@ rs_recording_open (const char  *path,
   self->modules = g_ptr_array_new ();
   self->steps = g_array_new (FALSE, FALSE, sizeof (StepChunk));
   self->full = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->births = g_array_new (FALSE, FALSE, sizeof (RsRecBirth));
   self->state_step = G_MAXUINT;
   _rs_recording_state_init (&self->state);
 
@@ -259,6 +260,7 @@ rs_recording_free (RsRecording *self)
   g_clear_pointer (&self->modules, g_ptr_array_unref);
   g_clear_pointer (&self->steps, g_array_unref);
   g_clear_pointer (&self->full, g_array_unref);
+  g_clear_pointer (&self->births, g_array_unref);
   g_free (self->program);
   g_free (self->end_reason);
   g_free (self->path);
@@ -308,6 +310,16 @@ rs_recording_get_modules (RsRecording *self,
   if (n_modules != NULL)
     *n_modules = self->modules->len;
   return (const char * const *) self->modules->pdata;
+}
+
+const RsRecBirth *
+rs_recording_get_births (RsRecording *self,
+                         guint       *n_births)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (n_births != NULL)
+    *n_births = self->births->len;
+  return (const RsRecBirth *) self->births->data;
 }
 
 /* Moves the state to `step`: the next steps cost their changes; any other
@@ -382,6 +394,16 @@ rs_recording_get_step (RsRecording *self,
   result->handles = g_ptr_array_new_full (g_hash_table_size (self->state.handles), _rs_recording_release_handle);
   result->buffers = g_ptr_array_new_full (g_hash_table_size (self->state.buffers), _rs_recording_release_buffer);
   result->events = g_array_copy (self->state.events);
+  result->saved = self->state.saved;
+  if (result->saved)
+    {
+      result->args = self->state.args;
+      result->out_name = self->state.out_name;
+      result->model_thread = self->state.model_thread;
+      result->place = self->state.place;
+      result->order = self->state.order->len > 0 ? g_array_copy (self->state.order) : NULL;
+      result->model_events = g_array_copy (self->state.model_events);
+    }
 
   g_hash_table_iter_init (&iter, self->state.handles);
   while (g_hash_table_iter_next (&iter, NULL, &node))
@@ -402,6 +424,8 @@ rs_rec_step_free (RsRecStep *step)
   g_ptr_array_unref (step->handles);
   g_ptr_array_unref (step->buffers);
   g_array_unref (step->events);
+  g_clear_pointer (&step->order, g_array_unref);
+  g_clear_pointer (&step->model_events, g_array_unref);
   g_free (step);
 }
 

@@ -47,6 +47,15 @@ typedef struct {
   guint64     offset;
 } RsRecSite;
 
+/* A place in source code, as a saved session (not a recorded program)
+ * knows it: a lesson's line. NULL and 0 when unknown. */
+typedef struct {
+  const char *file;
+  const char *function;
+  int         line;
+  int         column;
+} RsRecPlace;
+
 /* One AVBufferRef slot of a handle: "buf", "buf[1]", "side_data[0].buf",
  * "opaque_ref", "hw_frames_ctx", ... */
 typedef struct {
@@ -78,6 +87,18 @@ typedef struct {
   int              sample_rate;
   guint            n_refs;
   RsRecRef        *refs;
+
+  /* A saved session's (FORMAT.md, "Saved sessions"): set when `saved`. */
+  gboolean         saved;
+  const char      *name;        /* "reader", "video.pktq[2]", a lesson's variable */
+  const char      *holder;      /* its role: "reader", "packet_queue", a variable */
+  const char      *group;       /* its queue, or NULL */
+  int              slot;        /* in its queue; -1 if none */
+  int              capacity;    /* of its queue; 0 if none */
+  gboolean         shown;       /* the frame on display */
+  gboolean         leaked;
+  const char      *origin;      /* the call that made it, or NULL */
+  RsRecPlace       place;
 } RsRecHandle;
 
 /* An AVBuffer, by an id never reused. `tracked`: wrapped at birth, its
@@ -108,6 +129,11 @@ typedef struct {
                                    * when nothing is */
   guint            born_step;
   RsRecSite        born_site;
+
+  /* A saved session's: set when `saved`. */
+  gboolean         saved;
+  gboolean         leaked;
+  RsRecPlace       place;       /* where it was made */
 } RsRecBuffer;
 
 typedef struct {
@@ -116,6 +142,22 @@ typedef struct {
   guint64         handle;   /* lost: the handle that dropped the reference; else 0 */
   const char     *message;  /* error and warning: what; else NULL */
 } RsRecEvent;
+
+/* An event of a saved session, as the model has it (kind, reason and fault
+ * are RsEventKind, RsLossReason and RsFault numbers: check them). */
+typedef struct {
+  guint           kind;
+  guint64         buffer;
+  const char     *handle;
+  const char     *call;
+  RsRecPlace      place;
+  guint           reason;
+  int             count;
+  guint           fault;
+  const char     *field;
+  gint64          value[3];
+  const char     *message;
+} RsRecModelEvent;
 
 /* The state at the end of one step. Owned by the caller: rs_rec_step_free. */
 typedef struct {
@@ -130,7 +172,24 @@ typedef struct {
   GPtrArray  *handles;     /* RsRecHandle*, every live handle, by id */
   GPtrArray  *buffers;     /* RsRecBuffer*, every live buffer, by id */
   GArray     *events;      /* RsRecEvent, in the order they happened */
+
+  /* A saved session's step (FORMAT.md, "Saved sessions"), when `saved`. */
+  gboolean    saved;
+  const char *args;
+  const char *out_name;
+  int         model_thread;
+  RsRecPlace  place;
+  GArray     *order;        /* guint64 handle ids in display order, or NULL: by id */
+  GArray     *model_events; /* RsRecModelEvent, instead of `events` */
 } RsRecStep;
+
+/* A handle's birth: what names it ("pkt@player.c:42"), known for every
+ * handle from the moment the recording is open. */
+typedef struct {
+  guint64          id;
+  RsRecHandleKind  kind;
+  RsRecSite        site;   /* born_site */
+} RsRecBirth;
 
 typedef struct _RsRecording RsRecording;
 
@@ -157,6 +216,10 @@ guint         rs_recording_get_pid               (RsRecording  *self);
  * recording; `n_modules` may be NULL. */
 const char * const *rs_recording_get_modules     (RsRecording  *self,
                                                   guint        *n_modules);
+/* Every handle of the recording, in the order they were born (ids
+ * increase). Owned by the recording; `n_births` may be NULL. */
+const RsRecBirth *rs_recording_get_births        (RsRecording  *self,
+                                                  guint        *n_births);
 /* The state at the end of `step` (< n_steps), owned by the caller. */
 RsRecStep    *rs_recording_get_step              (RsRecording  *self,
                                                   guint         step);

@@ -64,6 +64,8 @@ _rs_recording_state_init (State *s)
   s->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   s->affected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   s->events = g_array_new (FALSE, FALSE, sizeof (RsRecEvent));
+  s->order = g_array_new (FALSE, FALSE, sizeof (guint64));
+  s->model_events = g_array_new (FALSE, FALSE, sizeof (RsRecModelEvent));
 }
 
 void
@@ -84,6 +86,8 @@ _rs_recording_state_destroy (State *s)
   g_clear_pointer (&s->visible, g_hash_table_unref);
   g_clear_pointer (&s->affected, g_hash_table_unref);
   g_clear_pointer (&s->events, g_array_unref);
+  g_clear_pointer (&s->order, g_array_unref);
+  g_clear_pointer (&s->model_events, g_array_unref);
 }
 
 static void
@@ -198,6 +202,11 @@ apply_handle (RsRecording *self,
       _rs_recording_release_handle (node);
       return DAMAGED (s, "a handle's fields are damaged");
     }
+  /* Ids grow: a greater one is a handle seen for the first time (when the
+   * file is opened; seeking later applies steps again). */
+  if ((mask & RS_REC_HANDLE_NEW) &&
+      (self->births->len == 0 || id > g_array_index (self->births, RsRecBirth, self->births->len - 1).id))
+    g_array_append_val (self->births, ((RsRecBirth) { id, h->kind, h->born_site }));
   if (old != NULL)
     count_refs (s, &old->pub, -1);
   count_refs (s, h, +1);
@@ -338,6 +347,96 @@ settle_buffers (RsRecording *self,
   return TRUE;
 }
 
+/* A saved session's fields at the end of a step (FORMAT.md, "Saved
+ * sessions"): the step's, then one record per handle and buffer the step
+ * upserted (in the same order), then its events. */
+static gboolean
+apply_model (RsRecording  *self,
+             State        *s,
+             Cursor       *c,
+             const GArray *handle_ids,
+             const GArray *buffer_ids)
+{
+  guint n;
+  guint64 previous = 0;
+
+  s->saved = TRUE;
+  s->args = get_string (c, self);
+  s->out_name = get_string (c, self);
+  s->place = get_place (c, self);
+  s->model_thread = get_count (c);
+  n = get_n (c);
+  for (guint i = 0; i < n && c->ok; i++)
+    {
+      guint64 id = previous + (guint64) get_zigzag (c);
+
+      if (!g_hash_table_contains (s->handles, &id))
+        c->ok = FALSE;
+      g_array_append_val (s->order, id);
+      previous = id;
+    }
+  if (c->ok && n > 0 && n != g_hash_table_size (s->handles))
+    c->ok = FALSE;
+
+  for (guint i = 0; i < handle_ids->len && c->ok; i++)
+    {
+      /* Made or copied by this step: still ours to fill. */
+      HandleNode *node = g_hash_table_lookup (s->handles, &g_array_index (handle_ids, guint64, i));
+      RsRecHandle *h;
+      guint64 flags;
+
+      if (node == NULL)  /* removed by the step that made it */
+        return FALSE;
+      h = &node->pub;
+      h->saved = TRUE;
+      h->name = get_string (c, self);
+      h->holder = get_string (c, self);
+      h->group = get_string (c, self);
+      h->slot = get_int (c);
+      h->capacity = get_count (c);
+      flags = get_varint (c);
+      h->shown = (flags & 1) != 0;
+      h->leaked = (flags & 2) != 0;
+      h->origin = get_string (c, self);
+      h->place = get_place (c, self);
+      if (h->name == NULL)
+        c->ok = FALSE;
+    }
+  for (guint i = 0; i < buffer_ids->len && c->ok; i++)
+    {
+      BufferNode *node = g_hash_table_lookup (s->buffers, &g_array_index (buffer_ids, guint64, i));
+      RsRecBuffer *b;
+
+      if (node == NULL)
+        return FALSE;
+      b = &node->pub;
+      b->saved = TRUE;
+      b->leaked = (get_varint (c) & 1) != 0;
+      b->place = get_place (c, self);
+    }
+
+  n = get_n (c);
+  for (guint i = 0; i < n && c->ok; i++)
+    {
+      RsRecModelEvent e;
+
+      e.kind = get_count (c);
+      e.buffer = get_varint (c);
+      e.handle = get_string (c, self);
+      e.call = get_string (c, self);
+      e.place = get_place (c, self);
+      e.reason = get_count (c);
+      e.count = get_int (c);
+      e.fault = get_count (c);
+      e.field = get_string (c, self);
+      for (guint v = 0; v < G_N_ELEMENTS (e.value); v++)
+        e.value[v] = get_zigzag (c);
+      e.message = get_string (c, self);
+      g_array_append_val (s->model_events, e);
+    }
+  return c->ok;
+}
+
 gboolean
 _rs_recording_apply_step (RsRecording *self,
                           State       *s,
@@ -348,10 +447,19 @@ _rs_recording_apply_step (RsRecording *self,
   guint64 flags, previous;
   guint n;
 
+  g_autoptr(GArray) handle_ids = NULL;
+  g_autoptr(GArray) buffer_ids = NULL;
+
   self->serial++;
   if (chunk->full)
     _rs_recording_state_clear (s);
   g_array_set_size (s->events, 0);
+  g_array_set_size (s->order, 0);
+  g_array_set_size (s->model_events, 0);
+  s->saved = FALSE;
+  s->args = s->out_name = NULL;
+  s->model_thread = 0;
+  s->place = (RsRecPlace) { 0 };
   g_hash_table_remove_all (s->affected);
 
   flags = get_varint (&c);
@@ -363,12 +471,21 @@ _rs_recording_apply_step (RsRecording *self,
   s->out_handle = get_varint (&c);
   if (!c.ok || s->call == NULL || s->thread < 0)
     return DAMAGED (s, "its call is damaged");
+  if (flags & RS_REC_STEP_MODEL)
+    {
+      handle_ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+      buffer_ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+    }
 
   n = get_n (&c);
   previous = 0;
   for (guint i = 0; i < n; i++)
-    if (!apply_handle (self, s, &c, get_id (&c, &previous), step, chunk->full))
-      return FALSE;
+    {
+      if (!apply_handle (self, s, &c, get_id (&c, &previous), step, chunk->full))
+        return FALSE;
+      if (handle_ids != NULL)
+        g_array_append_val (handle_ids, previous);
+    }
   n = get_n (&c);
   if (chunk->full && n > 0)
     return DAMAGED (s, "a full state removes something");
@@ -387,8 +504,12 @@ _rs_recording_apply_step (RsRecording *self,
   n = get_n (&c);
   previous = 0;
   for (guint i = 0; i < n; i++)
-    if (!apply_buffer (self, s, &c, get_id (&c, &previous), step, chunk->full))
-      return FALSE;
+    {
+      if (!apply_buffer (self, s, &c, get_id (&c, &previous), step, chunk->full))
+        return FALSE;
+      if (buffer_ids != NULL)
+        g_array_append_val (buffer_ids, previous);
+    }
   n = get_n (&c);
   if (chunk->full && n > 0)
     return DAMAGED (s, "a full state removes something");
@@ -418,9 +539,11 @@ _rs_recording_apply_step (RsRecording *self,
       g_array_append_val (s->events, event);
     }
 
-  /* Trailing bytes are fields of a later minor version. */
   if (!c.ok)
     return DAMAGED (s, "its events are damaged");
+  if (handle_ids != NULL && !apply_model (self, s, &c, handle_ids, buffer_ids))
+    return DAMAGED (s, "its saved session's fields are damaged");
+  /* Trailing bytes are fields of a later minor version. */
   if (s->out_handle != 0 && !g_hash_table_contains (s->handles, &s->out_handle))
     return DAMAGED (s, "its output handle is unknown");
   return settle_buffers (self, s);

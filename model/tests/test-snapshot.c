@@ -321,6 +321,72 @@ test_history_chain (void)
   }
 }
 
+/* A lazy history: each step made when asked for, no more than
+ * RS_HISTORY_LAZY_KEEP (and the last) kept at once. */
+typedef struct {
+  guint loads;
+  guint freed;
+} LazyCounts;
+
+static void
+count_free (gpointer data)
+{
+  ((LazyCounts *) data)->freed++;
+}
+
+static RsSnapshot *
+load_lazy (guint    step,
+           gpointer data)
+{
+  LazyCounts *counts = data;
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  RsBuffer *buffer = make_buffer (1, 1 + step % 7, 1);
+
+  /* Counts the snapshot's end through its only node's. */
+  rs_buffer_set_cache (buffer, RS_NODE_CACHE_DOT, counts, count_free);
+  g_ptr_array_add (handles, make_packet ("reader", step, 1));
+  g_ptr_array_add (buffers, buffer);
+  counts->loads++;
+  return rs_snapshot_new (step, "av_read_frame", 0, TRUE, NULL, handles, buffers, NULL, 0);
+}
+
+static void
+test_history_lazy (void)
+{
+  LazyCounts counts = { 0 };
+  guint length = RS_HISTORY_LAZY_KEEP * 3;
+  RsHistory *history = rs_history_new_lazy (length, load_lazy, &counts, NULL);
+  g_autoptr(GArray) series = NULL;
+  RsSnapshot *first;
+
+  g_assert_cmpuint (rs_history_get_length (history), ==, length);
+  g_assert_cmpuint (counts.loads, ==, 0);
+
+  /* Asked twice, made once. */
+  first = rs_history_get_snapshot (history, 0);
+  g_assert_cmpuint (rs_snapshot_get_step (first), ==, 0);
+  g_assert_true (rs_history_get_snapshot (history, 0) == first);
+  g_assert_cmpuint (counts.loads, ==, 1);
+
+  /* Every step, in order: right, and never more than the kept ones alive. */
+  series = rs_history_get_refcount_series (history, 1);
+  g_assert_cmpuint (series->len, ==, length);
+  for (guint i = 0; i < length; i++)
+    g_assert_cmpint (g_array_index (series, int, i), ==, 1 + i % 7);
+  g_assert_cmpuint (counts.loads, ==, length);
+  g_assert_cmpuint (counts.loads - counts.freed, <=, RS_HISTORY_LAZY_KEEP + 1);
+
+  /* The last step stays; step 0 went and comes back the same. */
+  g_assert_true (rs_history_get_last (history) == rs_history_get_snapshot (history, length - 1));
+  g_assert_cmpuint (counts.loads, ==, length);
+  g_assert_cmpuint (rs_snapshot_get_step (rs_history_get_snapshot (history, 0)), ==, 0);
+  g_assert_cmpuint (counts.loads, ==, length + 1);
+
+  rs_history_unref (history);
+  g_assert_cmpuint (counts.freed, ==, counts.loads);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -331,5 +397,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/diff", test_diff);
   g_test_add_func ("/snapshot/history-and-queries", test_history_and_queries);
   g_test_add_func ("/snapshot/history-chain", test_history_chain);
+  g_test_add_func ("/snapshot/history-lazy", test_history_lazy);
   return g_test_run ();
 }

@@ -13,6 +13,9 @@
  *                           packet queue between them
  *   rec-misc convert FILE   scales video and resamples audio into frames the
  *                           libraries fill; reads packets straight from AVIO
+ *   rec-misc queue STEPS    about STEPS libav calls, no file: a packet made
+ *                           and referenced into a queue of 16 again and again
+ *                           (a long recording for the benchmarks)
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -370,6 +373,34 @@ convert_mode (const char *path)
   return 0;
 }
 
+/* ------------------------------------------------------------------ */
+
+static int
+queue_mode (long steps)
+{
+  AVPacket *queue[16] = { NULL };
+  AVPacket *pkt = av_packet_alloc ();
+
+  /* Four calls an iteration once the queue is full. */
+  for (long i = 0; i < steps / 4; i++)
+    {
+      AVPacket **slot = &queue[i % 16];
+
+      if (av_new_packet (pkt, 100 + (int) (i % 1000)) < 0)
+        return 1;
+      if (*slot == NULL)
+        *slot = av_packet_alloc ();
+      else
+        av_packet_unref (*slot);
+      av_packet_ref (*slot, pkt);
+      av_packet_unref (pkt);
+    }
+  for (int i = 0; i < 16; i++)
+    av_packet_free (&queue[i]);
+  av_packet_free (&pkt);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +415,8 @@ main (int   argc,
     return threads_mode (argv[2]);
   if (strcmp (mode, "convert") == 0 && argc > 2)
     return convert_mode (argv[2]);
-  fprintf (stderr, "usage: rec-misc fork|getbuf|threads|convert [FILE]\n");
+  if (strcmp (mode, "queue") == 0 && argc > 2)
+    return queue_mode (atol (argv[2]));
+  fprintf (stderr, "usage: rec-misc fork|getbuf|threads|convert [FILE] | queue STEPS\n");
   return 2;
 }
