@@ -23,6 +23,7 @@ enum {
 #define LANE      3.0     /* px per thread's lane, under the chart (recordings of threads) */
 #define MAX_LANES 4       /* thread N is drawn in lane (N - 1) % MAX_LANES, in its colour */
 #define MIN_SPAN  16.0    /* steps shown when zoomed in all the way */
+#define READ_CHUNK 4096   /* steps read in one turn of the main loop: a long recording shows at once */
 
 /* What the chart's picture depends on, besides the steps. */
 typedef struct {
@@ -57,6 +58,10 @@ struct _RsTimeline {
   double      view_span;
   gboolean    has_pointer;
   double      pointer_x;
+  /* Steps left to read, a chunk each time the main loop is idle. */
+  RsHistory  *reading;     /* owned while some are left */
+  guint       reading_to;
+  guint       reading_id;
 
   /* The picture, kept between frames (see rs_timeline_snapshot). */
   Chart          chart;          /* what the strips were drawn for */
@@ -754,6 +759,8 @@ rs_timeline_finalize (GObject *object)
 {
   RsTimeline *self = RS_TIMELINE (object);
 
+  g_clear_handle_id (&self->reading_id, g_source_remove);
+  g_clear_pointer (&self->reading, rs_history_unref);
   g_clear_pointer (&self->buffers, g_array_unref);
   g_clear_pointer (&self->bytes, g_array_unref);
   g_clear_pointer (&self->marks, g_byte_array_unref);
@@ -902,6 +909,17 @@ step_marks (RsSnapshot *snapshot)
   return marks;
 }
 
+static gboolean
+read_more (gpointer data)
+{
+  RsTimeline *self = data;
+  g_autoptr(RsHistory) history = g_steal_pointer (&self->reading);
+
+  self->reading_id = 0;
+  rs_timeline_update (self, history, self->reading_to);
+  return G_SOURCE_REMOVE;
+}
+
 void
 rs_timeline_update (RsTimeline *self,
                     RsHistory  *history,
@@ -931,8 +949,10 @@ rs_timeline_update (RsTimeline *self,
     length = MIN (length, rs_history_get_length (history));
   if (history != NULL && length != self->marks->len)
     {
+      guint end = MIN (length, self->marks->len + READ_CHUNK);
+
       /* Each step is read once, when it is new. */
-      for (guint step = self->marks->len; step < length; step++)
+      for (guint step = self->marks->len; step < end; step++)
         {
           RsSnapshot *snapshot = rs_history_get_snapshot (history, step);
           guint8 marks = step_marks (snapshot);
@@ -949,6 +969,19 @@ rs_timeline_update (RsTimeline *self,
           self->max_bytes = MAX (self->max_bytes, bytes);
         }
     }
+
+  /* A long recording has every step at once: the rest are read when the
+   * main loop is idle, so its first graph is not kept waiting. */
+  g_clear_pointer (&self->reading, rs_history_unref);
+  if (history != NULL && self->marks->len < length)
+    {
+      self->reading = rs_history_ref (history);
+      self->reading_to = length;
+      if (self->reading_id == 0)
+        self->reading_id = g_idle_add (read_more, self);
+    }
+  else
+    g_clear_handle_id (&self->reading_id, g_source_remove);
 
   /* The axis grows in jumps, so the picture does not shift every step. */
   if (self->complete)
