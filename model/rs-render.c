@@ -3,6 +3,7 @@
 
 #include "rs-render.h"
 #include "rs-error.h"
+#include "rs-graph-place.h"
 #include "rs-graph-private.h"
 
 #include <dlfcn.h>
@@ -28,6 +29,7 @@ struct _RsRender {
   RsGraph         *graph;         /* laid out, owned */
   GHashTable      *label_sizes;   /* textlabel_t ** (slot in graphviz's records) -> pointf * */
   cairo_surface_t *surface;       /* recording, owned */
+  RsLayoutMemory  *memory;        /* where nodes were put; maybe shared with other renders */
   double           width;
   double           height;
   guint            n_layouts;
@@ -203,6 +205,7 @@ rs_render_new (void)
   RsRender *self = g_new0 (RsRender, 1);
 
   self->label_sizes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->memory = rs_layout_memory_new ();
   return self;
 }
 
@@ -226,6 +229,7 @@ rs_render_free (RsRender *self)
   drop_graph (self);
   g_hash_table_unref (self->label_sizes);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  rs_layout_memory_unref (self->memory);
   g_free (self);
 }
 
@@ -454,6 +458,28 @@ record_drawing (RsRender *self,
   return TRUE;
 }
 
+/* Lays `g` out in two passes of neato -n2 (node positions as given): the
+ * first, every node at the origin and no edges, only sizes the nodes;
+ * rs-graph-place.c then decides where each goes; the second routes the
+ * edges around them. */
+static gboolean
+place_and_route (RsRender *self,
+                 RsGraph  *graph)
+{
+  Agraph_t *g = rs_graph_get_agraph (graph);
+  Agsym_t *splines = agattr (g, AGRAPH, (char *) "splines", (char *) "");
+
+  agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
+  agattr (g, AGRAPH, (char *) "bb", (char *) "");
+  agxset (g, splines, (char *) "none");
+  if (gvLayout (get_context (), g, "nop2") != 0)
+    return FALSE;
+  _rs_graph_place (graph, self->memory);
+  gvFreeLayout (get_context (), g);
+  agxset (g, splines, (char *) "true");
+  return gvLayout (get_context (), g, "nop2") == 0;
+}
+
 static gboolean
 layout_graph (RsRender *self,
               RsGraph  *graph,
@@ -462,7 +488,7 @@ layout_graph (RsRender *self,
   Agraph_t *g = rs_graph_get_agraph (graph);
 
   g_free (rs_graphviz_take_messages ());
-  if (gvLayout (get_context (), g, "dot") != 0)
+  if (!place_and_route (self, graph))
     {
       g_autofree char *messages = rs_graphviz_take_messages ();
 
@@ -577,6 +603,26 @@ rs_render_hit_test (RsRender *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->graph != NULL ? rs_graph_hit_test (self->graph, x, y) : NULL;
+}
+
+void
+rs_render_share_layout (RsRender *self,
+                        RsRender *other)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  if (self->memory == other->memory)
+    return;
+  rs_layout_memory_unref (self->memory);
+  self->memory = rs_layout_memory_ref (other->memory);
+}
+
+void
+rs_render_forget_layout (RsRender *self)
+{
+  g_return_if_fail (self != NULL);
+  rs_layout_memory_clear (self->memory);
 }
 
 guint
