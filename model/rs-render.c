@@ -471,6 +471,9 @@ place_and_route (RsRender *self,
 
   agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
   agattr (g, AGRAPH, (char *) "bb", (char *) "");
+  /* Edges are routed around nodes grown by this margin (points); nodes
+   * closer than twice it would make neato give up curves for the graph. */
+  agattr (g, AGRAPH, (char *) "esep", (char *) "+1");
   agxset (g, splines, (char *) "none");
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
