@@ -635,6 +635,27 @@ rs_render_get_n_layouts (RsRender *self)
   return self->n_layouts;
 }
 
+/* Graphviz writes each span of a label as its own <text>, at its own x,
+ * with the space between spans at the start of the next (" reader"). SVG
+ * readers drop spaces at the ends of a text unless told to keep them
+ * (librsvg and browsers drew "AVPacketreader"): the drawing says so once,
+ * on its root element. */
+static GBytes *
+keep_svg_spaces (const char *svg,
+                 gsize       length)
+{
+  const char *root = g_strstr_len (svg, length, "<svg");
+  GString *out;
+
+  if (root == NULL)
+    return g_bytes_new (svg, length);
+  out = g_string_sized_new (length + 32);
+  g_string_append_len (out, svg, root + 4 - svg);
+  g_string_append (out, " xml:space=\"preserve\"");
+  g_string_append_len (out, root + 4, svg + length - (root + 4));
+  return g_string_free_to_bytes (out);
+}
+
 GBytes *
 rs_render_to_bytes (RsRender   *self,
                     const char *format,
@@ -689,7 +710,10 @@ rs_render_to_bytes (RsRender   *self,
       rs_graphviz_unlock ();
       return NULL;
     }
-  bytes = g_bytes_new (data, length);
+  if (g_ascii_strcasecmp (format, "svg") == 0)
+    bytes = keep_svg_spaces (data, length);
+  else
+    bytes = g_bytes_new (data, length);
   gvFreeRenderData (data);
   rs_graphviz_unlock ();
   return bytes;
