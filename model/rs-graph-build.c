@@ -48,13 +48,10 @@ _rs_graph_builder_place_loose (Builder      *b,
 {
   *place = (RsGraphPlace) { lane, lane != RS_LANE_OTHER ? RS_STATION_DECODER : RS_STATION_OTHER,
                             RS_ORDER_SLOT, 0, NULL };
-  /* In a decode session, in the reader's column: a lane of its own would
-   * push the streams' lanes down when it appears. */
+  /* In a decode session, in the column right of the lanes: a lane of its
+   * own would push the streams' lanes down when it appears. */
   if (lane == RS_LANE_OTHER && g_hash_table_size (b->lane_names) > 0)
-    {
-      place->lane = RS_LANE_SOURCE;
-      place->station = RS_STATION_SOURCE;
-    }
+    place->lane = RS_LANE_SIDE;
 }
 
 void
@@ -94,7 +91,7 @@ place_handle (Builder        *b,
   *place = (RsGraphPlace) { handle->stream >= 0 ? stream_lane (handle) : RS_LANE_OTHER,
                             RS_STATION_OTHER, RS_ORDER_SLOT, 0, cluster };
   if (is_reader (handle))
-    *place = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_SOURCE, RS_ORDER_SLOT, 0, NULL };
+    *place = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_PACKETS, RS_ORDER_SLOT, 0, NULL };
   else if (handle->stream < 0 ||
            (handle->group == NULL && strcmp (holder, "decoder_input") != 0 &&
             strcmp (holder, "decoder_output") != 0))
@@ -786,7 +783,7 @@ rs_graph_build (RsSnapshot           *snapshot,
                               NULL, NULL, NULL, 0, 'l');
 
       _rs_graph_builder_set_html (&b, n, b.n_label, legend);
-      *_rs_graph_last_place (graph) = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_SOURCE, 1000, 0, NULL };
+      *_rs_graph_last_place (graph) = (RsGraphPlace) { RS_LANE_SIDE, RS_STATION_OTHER, 1000, 0, NULL };
     }
 
   /* The drawing's corners, placed where the layout remembers its extent:

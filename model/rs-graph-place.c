@@ -27,7 +27,7 @@
  * rs-graph-label.c, and a little more for a long header) and a buffer's
  * (its two fixed cells), so a station's buffer column is as wide before
  * its first buffer as after. */
-#define HEAD_WIDTH  250.0
+#define HEAD_WIDTH  240.0
 #define ITEM_WIDTH  230.0
 
 struct _RsLayoutMemory {
@@ -320,8 +320,11 @@ _rs_graph_place (RsGraph        *graph,
        * station's columns are as wide before its first buffer as after. */
       head_w[row->station] = MAX (head_w[row->station], row->head_w);
       items_w[row->station] = MAX (items_w[row->station], row->items_w);
-      head_w[0] = MAX (head_w[0], row->head_w);
-      items_w[0] = MAX (items_w[0], row->items_w);
+      if (row->station != RS_STATION_OTHER)
+        {
+          head_w[0] = MAX (head_w[0], row->head_w);
+          items_w[0] = MAX (items_w[0], row->items_w);
+        }
     }
   for (guint s = 0; s < RS_N_STATIONS; s++)
     {
@@ -334,6 +337,12 @@ _rs_graph_place (RsGraph        *graph,
       head_w[s] = grow (memory, head_key, head_w[s]) > 0 ? settle (memory, "hw", MAX (head_w[0], HEAD_WIDTH)) : 0;
       items_w[s] = head_w[s] > 0 || grow (memory, items_key, items_w[s]) > 0
                    ? settle (memory, "iw", MAX (items_w[0], ITEM_WIDTH)) : 0;
+      if (s == RS_STATION_OTHER && head_w[s] > 0)
+        {
+          /* Odd parts and loose buffers, one column: heads over their items. */
+          items_w[s] = MAX (items_w[s], head_w[s]);
+          head_w[s] = 0;
+        }
       station_x[s] = width;
       if (head_w[s] > 0 || items_w[s] > 0)
         width += head_w[s] + (head_w[s] > 0 && items_w[s] > 0 ? GAP_ITEMS : 0) + items_w[s] + GAP_STATION;
@@ -341,13 +350,13 @@ _rs_graph_place (RsGraph        *graph,
   width -= GAP_STATION;
 
   /* Rows top to bottom in each station of each lane; lanes one under the
-   * other (the reader's column beside them all). */
+   * other (the side column beside them all, from the top). */
   for (guint r = 0; r < sorted->len;)
     {
       int lane = ((Row *) g_ptr_array_index (sorted, r))->lane;
       double lane_height = 0;
       g_autofree char *lane_key = g_strdup_printf ("lane|%d", lane);
-      double top = lane == RS_LANE_SOURCE ? 0 : lane_y;
+      double top = lane == RS_LANE_SIDE ? 0 : lane_y;
 
       while (r < sorted->len && ((Row *) g_ptr_array_index (sorted, r))->lane == lane)
         {
@@ -372,7 +381,7 @@ _rs_graph_place (RsGraph        *graph,
           lane_height = MAX (lane_height, cursor - GAP_ROW + (clustered ? CLUSTER_PAD : 0));
         }
       lane_height = grow (memory, lane_key, lane_height);
-      if (lane == RS_LANE_SOURCE)
+      if (lane == RS_LANE_SIDE)
         {
           height = MAX (height, lane_height);
           continue;

@@ -4,14 +4,16 @@
  * it is rather than by dot, so a node that persists from one step to the
  * next keeps its place (DESIGN.md section 4, "Stability").
  *
- * The drawing is a grid. The reader sits in a column on the left; then one
- * lane per stream, stacked top to bottom, each flowing left to right:
- * packet queue (slots in index order), decoder (its input packet, the
- * decoder itself, its output frame, then the pictures only it holds),
- * frame queue. A handle's buffers are drawn in the column right of it, on
- * its row. Handles of no stream (a lesson's variables) have a lane of
- * their own. Rows that come and go (reference pictures, variables) keep
- * the slot they were first given while they live.
+ * The drawing is a grid. The reader sits in a strip on top; under it one
+ * lane per stream, stacked top to bottom (video last: it grows), each
+ * flowing left to right: packet queue (slots in index order), decoder (its
+ * input packet, the decoder itself, its output frame, then the pictures
+ * only it holds), frame queue. A handle's buffers are drawn in the column
+ * right of it, on its row. Handles of no stream (a lesson's variables)
+ * have a lane of their own; what no stream owns (other libav parts, lost
+ * references, the legend) a column right of the lanes. Rows that come and
+ * go (reference pictures, variables) keep the slot they were first given
+ * while they live.
  *
  * Column widths, row heights and row positions only grow, remembered in an
  * RsLayoutMemory: a row that fills or empties, or a label that shrinks,

@@ -13,12 +13,13 @@ G_BEGIN_DECLS
 /* Where a node goes (rs-graph-place.c): a lane (a stream), a station along
  * it, a row of that station. A row's head is a handle or a libav part; the
  * buffers it holds are the row's items, drawn right of it. */
-#define RS_LANE_SOURCE G_MININT   /* the reader's column, left of every lane */
+#define RS_LANE_SOURCE G_MININT   /* the reader's strip, above every lane */
+#define RS_LANE_SIDE   G_MAXINT   /* a column right of every lane: what no handle
+                                   * holds and no stream owns, the legend */
 #define RS_LANE_OTHER  (-1)       /* handles of no stream: a lesson's variables */
 #define RS_ORDER_SLOT  (-1)       /* a row that comes and goes: given a free slot */
 
 typedef enum {
-  RS_STATION_SOURCE,    /* the reader */
   RS_STATION_PACKETS,   /* a packet queue; a lesson's variables */
   RS_STATION_DECODER,   /* input packet, the decoder, output frame, pictures only it holds */
   RS_STATION_FRAMES,    /* a frame queue */

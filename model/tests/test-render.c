@@ -68,15 +68,15 @@ test_render_layout (Fixture      *f,
       g_assert_cmpfloat (node->y + node->height, <=, height + 0.5);
     }
 
-  /* The reader is on the left, the stream's lane right of it: packet
-   * queue, decoder, frame queue, each handle with its buffers right of it;
-   * the decoder between its input packet and its output frame. */
+  /* The reader is on top, the stream's lane under it: packet queue,
+   * decoder, frame queue, each handle with its buffers right of it; the
+   * decoder between its input packet and its output frame. */
   reader = rs_graph_find_handle (graph, "reader");
   for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
     {
       node = rs_graph_get_node (graph, i);
       if (node->kind == RS_GRAPH_NODE_HANDLE && node != reader)
-        g_assert_cmpfloat (node->x, >, reader->x + reader->width);
+        g_assert_cmpfloat (node->y, >, reader->y + reader->height);
       if (node->kind == RS_GRAPH_NODE_BUFFER)
         g_assert_cmpfloat (node->x, >, reader->x + reader->width);
     }
