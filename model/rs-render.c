@@ -480,7 +480,20 @@ place_and_route (RsRender *self,
   _rs_graph_place (graph, self->memory);
   gvFreeLayout (get_context (), g);
   agxset (g, splines, (char *) "true");
-  return gvLayout (get_context (), g, "nop2") == 0;
+  if (gvLayout (get_context (), g, "nop2") != 0)
+    return FALSE;
+
+  /* The layout is in graphviz's records now; the attributes that asked
+   * for it go, so the graph's DOT is the same as before its layout. */
+  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
+    agset (n, (char *) "pos", (char *) "");
+  for (Agraph_t *sub = agfstsubg (g); sub != NULL; sub = agnxtsubg (sub))
+    if (strcmp (agget (sub, (char *) "bb"), "") != 0)
+      agset (sub, (char *) "bb", (char *) "");
+  agattr (g, AGNODE, (char *) "pos", (char *) "");
+  agxset (g, splines, (char *) "");
+  agset (g, (char *) "esep", (char *) "");
+  return TRUE;
 }
 
 static gboolean
