@@ -88,7 +88,7 @@ main (int   argc,
     { "packet-queue", 0, 0, G_OPTION_ARG_STRING, &packet_queue, "Packet queue capacity per stream (default 8)", "N" },
     { "frame-queue", 0, 0, G_OPTION_ARG_STRING, &frame_queue, "Frame queue capacity per stream (default 3)", "N" },
     { "copy", 0, 0, G_OPTION_ARG_STRING, &copy, "How packets enter the queue: move|ref|clone|copy", "POLICY" },
-    { "streams", 0, 0, G_OPTION_ARG_STRING, &streams, "Streams to decode: video|audio|all", "WHICH" },
+    { "streams", 0, 0, G_OPTION_ARG_STRING, &streams, "Streams to decode: best|video|audio|all (default best)", "WHICH" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "JSON Lines trace, one object per step (- for stdout)", "PATH" },
     { "export", 0, 0, G_OPTION_ARG_FILENAME, &export_dir, "Graph snapshots, one per step", "DIR" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &formats, "Export formats: svg,png,pdf,dot", "LIST" },
@@ -134,7 +134,7 @@ main (int   argc,
   else if (copy != NULL && !rs_copy_policy_from_string (copy, &options.settings.copy))
     g_printerr ("refscope: --copy takes move, ref, clone or copy, not '%s'\n", copy);
   else if (streams != NULL && !rs_stream_selection_from_string (streams, &options.settings.streams))
-    g_printerr ("refscope: --streams takes video, audio or all, not '%s'\n", streams);
+    g_printerr ("refscope: --streams takes best, video, audio or all, not '%s'\n", streams);
   else if (formats != NULL && export_dir == NULL)
     g_printerr ("refscope: --format goes with --export\n");
   else if (export_dir != NULL && !headless)

@@ -23,8 +23,11 @@ site_text (const RsSite *site)
 {
   g_autofree char *base = NULL;
 
+  if (site->file == NULL && site->function != NULL && site->module != NULL)
+    return g_strdup_printf ("%s (%s)", site->function, site->module);
   if (site->file == NULL)
-    return g_strdup (site->function != NULL ? site->function : "an unknown place");
+    return g_strdup (site->function != NULL ? site->function :
+                     site->module != NULL ? site->module : "an unknown place");
   base = g_path_get_basename (site->file);
   return g_strdup_printf ("%s:%d", base, site->line);
 }

@@ -12,6 +12,7 @@
  */
 #pragma once
 
+#include <libavcodec/avcodec.h>
 #include <libavcodec/packet.h>
 #include <libavutil/frame.h>
 
@@ -44,6 +45,12 @@ void        rs_observer_add_packet   (RsObserver     *observer,
 void        rs_observer_add_frame    (RsObserver     *observer,
                                       const RsHandle *fields,
                                       const AVFrame  *frame);
+/* Adds a subtitle handle: an AVSubtitle is not refcounted (its rects are
+ * plain allocations that avsubtitle_free releases), so the handle has
+ * fields and no refs. `subtitle` NULL: the handle holds no subtitle. */
+void        rs_observer_add_subtitle (RsObserver       *observer,
+                                      const RsHandle   *fields,
+                                      const AVSubtitle *subtitle);
 /* An event of this step that the tracker cannot see (errors, writes,
  * losses). Copied, with its message. */
 void        rs_observer_add_event    (RsObserver     *observer,

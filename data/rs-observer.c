@@ -29,6 +29,8 @@ struct _RsObserver {
   GArray     *events;        /* RsEvent of this step, from the session */
   RsSnapshot *previous;      /* owned, nullable */
   GHashTable *previous_handles; /* interned id -> RsHandle* of `previous` */
+  GHashTable *older_handles; /* interned id -> RsHandle*, owned: the node the id had
+                              * before its node in `previous` */
 };
 
 RsObserver *
@@ -43,6 +45,7 @@ rs_observer_new (void)
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
   self->previous_handles = g_hash_table_new (NULL, NULL);
+  self->older_handles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) rs_handle_unref);
   return self;
 }
 
@@ -60,6 +63,7 @@ rs_observer_free (RsObserver *self)
     g_free ((char *) g_array_index (self->events, RsEvent, i).message);
   g_array_unref (self->events);
   g_hash_table_unref (self->previous_handles);
+  g_hash_table_unref (self->older_handles);
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   rs_tracker_unref (self->tracker);
   g_free (self);
@@ -201,7 +205,9 @@ add_ref (RsObserver        *self,
   (*n_refs)++;
 }
 
-/* Keeps the previous step's node when nothing changed, so snapshots share it. */
+/* Keeps the previous step's node when nothing changed, so snapshots share
+ * it; and the one before when the handle went back to it (a packet handle
+ * is empty, then full, then empty again: one empty node serves them all). */
 static void
 push_handle (RsObserver     *self,
              const RsHandle *fields,
@@ -209,14 +215,17 @@ push_handle (RsObserver     *self,
              guint           n_refs)
 {
   RsHandle candidate = *fields;
-  RsHandle *previous;
+  RsHandle *previous, *older;
 
   candidate.id = g_intern_string (fields->id);
   candidate.refs = (RsRef *) refs;
   candidate.n_refs = n_refs;
   previous = g_hash_table_lookup (self->previous_handles, candidate.id);
+  older = g_hash_table_lookup (self->older_handles, candidate.id);
   if (previous != NULL && rs_handle_equal (previous, &candidate))
     g_ptr_array_add (self->handles, rs_handle_ref (previous));
+  else if (older != NULL && rs_handle_equal (older, &candidate))
+    g_ptr_array_add (self->handles, rs_handle_ref (older));
   else
     g_ptr_array_add (self->handles, rs_handle_new (&candidate, refs, n_refs));
 }
@@ -249,6 +258,30 @@ rs_observer_add_packet (RsObserver     *self,
       add_ref (self, refs, &n_refs, g_intern_static_string ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
     }
   push_handle (self, &handle, refs, n_refs);
+}
+
+void
+rs_observer_add_subtitle (RsObserver       *self,
+                          const RsHandle   *fields,
+                          const AVSubtitle *subtitle)
+{
+  RsHandle handle = *fields;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (fields != NULL);
+
+  handle.kind = RS_HANDLE_SUBTITLE;
+  handle.pts = handle.dts = RS_NO_TIMESTAMP;
+  if (subtitle != NULL)
+    {
+      handle.pts = subtitle->pts;
+      /* Format 0 is graphics, 1 text (AVSubtitle.format). */
+      handle.format = g_intern_static_string (subtitle->format == 0 ? "bitmap" : "text");
+      handle.n_rects = (int) subtitle->num_rects;
+      handle.start_display = subtitle->start_display_time;
+      handle.end_display = subtitle->end_display_time;
+    }
+  push_handle (self, &handle, NULL, 0);
 }
 
 void
@@ -441,6 +474,14 @@ rs_observer_finish_step (RsObserver       *self,
   for (guint i = 0; i < events->len; i++)
     g_free ((char *) g_array_index (events, RsEvent, i).message);
 
+  for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (snapshot, i);
+      RsHandle *previous = g_hash_table_lookup (self->previous_handles, handle->id);
+
+      if (previous != NULL && previous != handle)
+        g_hash_table_replace (self->older_handles, (gpointer) handle->id, rs_handle_ref (previous));
+    }
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->previous = rs_snapshot_ref (snapshot);
   g_hash_table_remove_all (self->previous_handles);

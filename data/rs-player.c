@@ -288,7 +288,11 @@ rs_player_open (RsPlayer               *self,
   path_changed = g_strcmp0 (self->path, path) != 0;
   g_free (self->path);
   self->path = g_strdup (path);
-  title = g_filename_display_basename (path);
+  /* A recording is named by the program it recorded. */
+  if (RS_IS_RECORD_SESSION (session) && rs_record_session_get_program (RS_RECORD_SESSION (session)) != NULL)
+    title = g_filename_display_basename (rs_record_session_get_program (RS_RECORD_SESSION (session)));
+  else
+    title = g_filename_display_basename (path);
   g_free (self->title);
   self->title = g_steal_pointer (&title);
 
@@ -354,6 +358,20 @@ rs_player_get_settings (RsPlayer *self)
 {
   g_return_val_if_fail (RS_IS_PLAYER (self), NULL);
   return &self->settings;
+}
+
+const RsStreamInfo *
+rs_player_get_streams (RsPlayer *self,
+                       guint    *n_streams)
+{
+  g_return_val_if_fail (RS_IS_PLAYER (self), NULL);
+  g_return_val_if_fail (n_streams != NULL, NULL);
+
+  *n_streams = 0;
+  if (!RS_IS_DECODE_SESSION (self->session))
+    return NULL;
+  /* Fixed when the session opened, so readable while a worker runs it. */
+  return rs_decode_session_get_streams (RS_DECODE_SESSION (self->session), n_streams);
 }
 
 RsCursor *

@@ -49,9 +49,15 @@ gboolean                rs_player_restart        (RsPlayer               *player
 
 /* The open file, or NULL. Owned by the player. */
 const char             *rs_player_get_path       (RsPlayer               *player);
-/* The open file's name for display, or NULL. Owned by the player. */
+/* The open file's name for display (a recording: the program's), or NULL. Owned
+ * by the player. */
 const char             *rs_player_get_title      (RsPlayer               *player);
 const RsDecodeSettings *rs_player_get_settings   (RsPlayer               *player);
+/* The streams of the open media file and what became of each (see
+ * rs_decode_session_get_streams), owned by the player until another file
+ * is opened; NULL with `n_streams` 0 for a lesson, a recording, or nothing. */
+const RsStreamInfo     *rs_player_get_streams    (RsPlayer               *player,
+                                                  guint                  *n_streams);
 /* Borrowed; NULL before a file was opened. */
 RsCursor               *rs_player_get_cursor     (RsPlayer               *player);
 /* The session's history (borrowed), or NULL before a file was opened or

@@ -58,73 +58,154 @@ set_write_error (GError    **error,
     g_set_error (error, RS_ERROR, RS_ERROR_IO, "Could not write “%s”: %s", display, g_strerror (saved_errno));
 }
 
+struct _RsAtomicFile {
+  char *path;
+  char *temp;   /* NULL once renamed or removed */
+  int   fd;     /* -1 once closed */
+};
+
+RsAtomicFile *
+rs_atomic_file_new (const char  *path,
+                    GError     **error)
+{
+  g_autofree char *directory = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *template = NULL;
+  RsAtomicFile *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The temporary file sits beside the target, so rename() is atomic; its
+   * name says what it is if a killed process leaves it behind. A name too
+   * long for a temporary one is cut: the target's own name is checked by
+   * the rename. */
+  directory = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  if (strlen (base) > 200)
+    base[200] = '\0';
+  template = g_strdup_printf (".%s.XXXXXX.partial", base);
+
+  self = g_new0 (RsAtomicFile, 1);
+  self->path = g_strdup (path);
+  self->temp = g_build_filename (directory, template, NULL);
+  self->fd = g_mkstemp_full (self->temp, O_WRONLY | O_CLOEXEC, 0666);
+  if (self->fd < 0)
+    {
+      set_write_error (error, path, errno);
+      g_clear_pointer (&self->temp, g_free);
+      rs_atomic_file_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+int
+rs_atomic_file_get_fd (RsAtomicFile *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  return self->fd;
+}
+
+const char *
+rs_atomic_file_get_temp_path (RsAtomicFile *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->temp;
+}
+
+/* Closes and removes the temporary file; the error names the target. */
+static gboolean
+fail (RsAtomicFile *self,
+      int           saved_errno,
+      GError      **error)
+{
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = -1;
+  if (self->temp != NULL)
+    g_unlink (self->temp);
+  g_clear_pointer (&self->temp, g_free);
+  set_write_error (error, self->path, saved_errno);
+  return FALSE;
+}
+
+gboolean
+rs_atomic_file_write (RsAtomicFile  *self,
+                      const void    *data,
+                      gsize          length,
+                      GError       **error)
+{
+  gsize done = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->fd >= 0, FALSE);
+
+  while (done < length)
+    {
+      gssize written = write (self->fd, (const guint8 *) data + done, length - done);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        return fail (self, written < 0 ? errno : ENOSPC, error);
+      done += written;
+    }
+  return TRUE;
+}
+
+gboolean
+rs_atomic_file_commit (RsAtomicFile  *self,
+                       GError       **error)
+{
+  int fd;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->fd >= 0, FALSE);
+
+  /* A full disk may only show when the data reaches it. */
+  if (fsync (self->fd) != 0 && errno != EINVAL)
+    return fail (self, errno, error);
+  fd = self->fd;
+  self->fd = -1;
+  if (close (fd) != 0 || g_rename (self->temp, self->path) != 0)
+    return fail (self, errno, error);
+  g_clear_pointer (&self->temp, g_free);
+  return TRUE;
+}
+
+void
+rs_atomic_file_free (RsAtomicFile *self)
+{
+  if (self == NULL)
+    return;
+  if (self->fd >= 0)
+    close (self->fd);
+  if (self->temp != NULL)
+    g_unlink (self->temp);
+  g_free (self->temp);
+  g_free (self->path);
+  g_free (self);
+}
+
 gboolean
 rs_export_write_file (const char *path,
                       GBytes     *bytes,
                       GError    **error)
 {
-  g_autofree char *directory = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *temp = NULL;
-  g_autofree char *template = NULL;
+  g_autoptr(RsAtomicFile) file = NULL;
+  gsize length;
   const guint8 *data;
-  gsize length, done = 0;
-  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (bytes != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* The temporary file sits beside the target, so rename() is atomic. */
-  directory = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  template = g_strdup_printf (".%s.XXXXXX", base);
-  temp = g_build_filename (directory, template, NULL);
-  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      set_write_error (error, path, errno);
-      return FALSE;
-    }
-
+  if ((file = rs_atomic_file_new (path, error)) == NULL)
+    return FALSE;
   data = g_bytes_get_data (bytes, &length);
-  while (done < length)
-    {
-      gssize written = write (fd, data + done, length - done);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          int saved_errno = written < 0 ? errno : ENOSPC;
-
-          close (fd);
-          g_unlink (temp);
-          set_write_error (error, path, saved_errno);
-          return FALSE;
-        }
-      done += written;
-    }
-
-  /* A full disk may only show when the data reaches it. */
-  if (fsync (fd) != 0 && errno != EINVAL)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_unlink (temp);
-      set_write_error (error, path, saved_errno);
-      return FALSE;
-    }
-  if (close (fd) != 0 || g_rename (temp, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (temp);
-      set_write_error (error, path, saved_errno);
-      return FALSE;
-    }
-  return TRUE;
+  return rs_atomic_file_write (file, data, length, error) &&
+         rs_atomic_file_commit (file, error);
 }
 
 static const char *

@@ -26,7 +26,32 @@ char     *rs_export_step_filename    (const char           *directory,
                                       guint                 number,
                                       const char           *format);
 
-/* Writes `bytes` to `path` atomically. */
+/* A file written atomically, streamed: into a temporary file beside `path`
+ * (".NAME.XXXXXX.partial", so one left by a killed process says what it
+ * is), renamed over `path` by rs_atomic_file_commit(). Freed uncommitted,
+ * or after a failure, the temporary file is removed and `path` is as it
+ * was. Errors name `path`, as rs_export_write_file()'s do. */
+typedef struct _RsAtomicFile RsAtomicFile;
+
+/* Owned by the caller (rs_atomic_file_free). */
+RsAtomicFile *rs_atomic_file_new           (const char    *path,
+                                            GError       **error);
+/* Borrowed: the temporary file's descriptor, -1 once committed or failed. */
+int           rs_atomic_file_get_fd        (RsAtomicFile  *file);
+/* The temporary file's path, NULL once renamed or removed. Borrowed. */
+const char   *rs_atomic_file_get_temp_path (RsAtomicFile  *file);
+gboolean      rs_atomic_file_write         (RsAtomicFile  *file,
+                                            const void    *data,
+                                            gsize          length,
+                                            GError       **error);
+/* Syncs, closes and renames; on failure the temporary file is removed. */
+gboolean      rs_atomic_file_commit        (RsAtomicFile  *file,
+                                            GError       **error);
+void          rs_atomic_file_free          (RsAtomicFile  *file);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsAtomicFile, rs_atomic_file_free)
+
+/* Writes `bytes` to `path` atomically (an RsAtomicFile). */
 gboolean  rs_export_write_file       (const char           *path,
                                       GBytes               *bytes,
                                       GError              **error);

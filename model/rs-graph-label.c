@@ -148,6 +148,9 @@ handle_detail (const RsHandle *h)
     return g_string_free (s, FALSE);
 
   append_timestamp (s, "pts", h->pts);
+  /* AVSubtitle.pts is in microseconds, not in the stream's time base. */
+  if (h->kind == RS_HANDLE_SUBTITLE && h->pts != RS_NO_TIMESTAMP)
+    g_string_append (s, " µs");
   if (h->kind == RS_HANDLE_PACKET)
     {
       if (h->dts != h->pts && h->dts != RS_NO_TIMESTAMP)
@@ -172,6 +175,9 @@ handle_detail (const RsHandle *h)
         g_string_append_printf (s, " · %g kHz", h->sample_rate / 1000.0);
       if (h->format != NULL)
         g_string_append_printf (s, " %s", h->format);
+      if (h->kind == RS_HANDLE_SUBTITLE && h->format != NULL)
+        g_string_append_printf (s, " · %d rect%s · %u–%u ms", h->n_rects, h->n_rects == 1 ? "" : "s",
+                                h->start_display, h->end_display);
       if (h->shown)
         g_string_append (s, " · shown");
     }
@@ -277,7 +283,7 @@ _rs_graph_handle_label (const RsPalette        *p,
                              "color=\"%s\" bgcolor=\"%s\">", p->border, p->body);
   /* The header cell sets the width of the table's one column. */
   g_string_append_printf (s, "<tr><td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> %s", header,
-                          HANDLE_MIN_WIDTH - 2, handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame",
+                          HANDLE_MIN_WIDTH - 2, rs_handle_kind_to_struct (handle->kind),
                           fragment->name);
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);

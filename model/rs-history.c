@@ -2,10 +2,19 @@
 #define G_LOG_DOMAIN "rs-history"
 
 #include "rs-history.h"
+#include "rs-snapshot-private.h"
+
+/* A snapshot's own node arrays are dropped this many steps after it was
+ * appended (the session and the window read the newest ones), and only once
+ * nobody else holds it: snapshots still referenced wait in `pending`, at
+ * most PENDING_MAX of them (beyond that the oldest keep their arrays). */
+#define COMPACT_DELAY 4
+#define PENDING_MAX 256
 
 struct _RsHistory {
   gatomicrefcount rc;
   GPtrArray      *snapshots;  /* RsSnapshot*, owned */
+  GArray         *pending;    /* guint steps to compact */
 };
 
 RsHistory *
@@ -15,6 +24,7 @@ rs_history_new (void)
 
   g_atomic_ref_count_init (&self->rc);
   self->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_snapshot_unref);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   return self;
 }
 
@@ -34,6 +44,7 @@ rs_history_unref (RsHistory *self)
   if (g_atomic_ref_count_dec (&self->rc))
     {
       g_ptr_array_unref (self->snapshots);
+      g_array_unref (self->pending);
       g_free (self);
     }
 }
@@ -46,7 +57,27 @@ rs_history_append (RsHistory  *self,
   g_return_if_fail (snapshot != NULL);
   g_return_if_fail (rs_snapshot_get_step (snapshot) == self->snapshots->len);
 
+  if (self->snapshots->len > 0)
+    rs_snapshot_chain_private (snapshot, rs_history_get_last (self));
   g_ptr_array_add (self->snapshots, rs_snapshot_ref (snapshot));
+
+  if (self->snapshots->len > COMPACT_DELAY)
+    {
+      guint step = self->snapshots->len - 1 - COMPACT_DELAY;
+
+      g_array_append_val (self->pending, step);
+    }
+  for (guint i = 0; i < self->pending->len;)
+    {
+      guint step = g_array_index (self->pending, guint, i);
+
+      if (rs_snapshot_compact_private (g_ptr_array_index (self->snapshots, step)))
+        g_array_remove_index (self->pending, i);
+      else
+        i++;
+    }
+  if (self->pending->len > PENDING_MAX)
+    g_array_remove_index (self->pending, 0);
 }
 
 guint

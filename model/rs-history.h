@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-history.h: every snapshot of a session, in step order. Snapshots share
- * their unchanged nodes, so a long history costs little memory.
+ * their unchanged nodes, and a snapshot the history alone holds keeps its
+ * node arrays as the edits of the step before (rebuilt when read), so a long
+ * history costs what its steps changed.
+ *
+ * Threads: a snapshot borrowed from a history is read on the thread that
+ * appends to it; another thread takes a reference first (rs_snapshot_ref),
+ * while the appending thread still holds the snapshot.
  */
 #pragma once
 

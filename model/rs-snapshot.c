@@ -2,67 +2,119 @@
 #define G_LOG_DOMAIN "rs-snapshot"
 
 #include "rs-snapshot.h"
+#include "rs-snapshot-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* Every node carries a reference count and a small cache in front of its
+/* Reference counts are changed with g_atomic_int_*(), which compile inline,
+ * rather than g_atomic_ref_count_*(), calls into GLib: a history reads a
+ * snapshot's count to know whether another thread still reads it, and
+ * ThreadSanitizer (tests/threads) must see the atomics that make that safe.
+ *
+ * Every node carries a reference count and a small cache in front of its
  * public fields; the public pointer points at `pub`. */
 typedef struct {
   gpointer       value;
   GDestroyNotify destroy;
 } NodeCacheSlot;
 
+/* The cache is allocated when first used: most nodes of a long history
+ * are never serialized or drawn. */
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot   cache[RS_NODE_CACHE_N];
+  NodeCacheSlot  *cache;  /* atomic: RS_NODE_CACHE_N slots, or NULL */
   RsHandle        pub;
   RsRef           refs[];
 } HandleNode;
 
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot   cache[RS_NODE_CACHE_N];
+  NodeCacheSlot  *cache;
   RsBuffer        pub;
 } BufferNode;
 
+/* One edit of a predecessor's node array (handles or buffers), in the order
+ * they apply: at `position` of the predecessor's array, insert `node`,
+ * remove the element there (`node` is then that element, borrowed), or
+ * replace it by `node` (same id). Inserted nodes are owned. */
+typedef enum {
+  OP_INSERT,
+  OP_REMOVE,
+  OP_REPLACE,
+} OpKind;
+
+typedef struct {
+  guint32  position;
+  OpKind   kind;
+  gpointer node;
+} Op;
+
+/* A history's snapshots keep their node arrays as edits of the previous
+ * step's (rs_snapshot_chain_private): a step costs what it changed, not a
+ * pointer per live node. The arrays are rebuilt on first use, from the
+ * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back). */
 struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
   int             ret;
-  gboolean        exact;
   int             thread;
-  char           *call;
-  char           *args;
-  const char     *out;      /* interned */
-  RsSite          site;
+  guint16         depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          exact;
+  guint8          is_base;       /* a successor's ops edit this snapshot's arrays; set by
+                                  * the history's thread while others may read the rest
+                                  * (a byte of its own, not a bit field) */
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
-  RsHandle      **handles;  /* owned references, one allocation with buffers */
-  RsBuffer      **buffers;
-  RsEvent        *events;
+  guint           n_handle_ops;
+  guint           n_buffer_ops;
+  char           *call;          /* GRefString, interned: calls repeat */
+  char           *args;          /* GRefString, interned, nullable */
+  const char     *out;           /* interned */
+  RsSite         *site;          /* owned; NULL when unknown (a decode session's steps) */
+  gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
+                                  * owned references; NULL while only the ops are kept */
+  RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
+  Op             *ops;           /* handle ops, then buffer ops */
+  guint64         live_bytes;
+  RsEvent         events[];      /* n_events */
 };
+
+static const RsSite unknown_site;
 
 #define HANDLE_NODE(h) ((HandleNode *) ((char *) (h) - G_STRUCT_OFFSET (HandleNode, pub)))
 #define BUFFER_NODE(b) ((BufferNode *) ((char *) (b) - G_STRUCT_OFFSET (BufferNode, pub)))
 
 static gpointer
-cache_get (NodeCacheSlot *cache,
-           RsNodeCache    slot)
+cache_get (NodeCacheSlot **cachep,
+           RsNodeCache     slot)
 {
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
-  return g_atomic_pointer_get (&cache[slot].value);
+  return cache != NULL ? g_atomic_pointer_get (&cache[slot].value) : NULL;
 }
 
 static gpointer
-cache_set (NodeCacheSlot *cache,
-           RsNodeCache    slot,
-           gpointer       value,
-           GDestroyNotify destroy)
+cache_set (NodeCacheSlot **cachep,
+           RsNodeCache     slot,
+           gpointer        value,
+           GDestroyNotify  destroy)
 {
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
 
+  if (cache == NULL)
+    {
+      cache = g_new0 (NodeCacheSlot, RS_NODE_CACHE_N);
+      if (!g_atomic_pointer_compare_and_exchange (cachep, NULL, cache))
+        {
+          g_free (cache);
+          cache = g_atomic_pointer_get (cachep);
+        }
+    }
   if (g_atomic_pointer_compare_and_exchange (&cache[slot].value, NULL, value))
     {
       cache[slot].destroy = destroy;
@@ -76,15 +128,19 @@ cache_set (NodeCacheSlot *cache,
 static void
 cache_clear (NodeCacheSlot *cache)
 {
+  if (cache == NULL)
+    return;
   for (guint i = 0; i < RS_NODE_CACHE_N; i++)
     if (cache[i].value != NULL && cache[i].destroy != NULL)
       cache[i].destroy (cache[i].value);
+  g_free (cache);
 }
 
 gboolean
 rs_site_is_known (const RsSite *site)
 {
-  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0);
+  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0 ||
+                          site->module != NULL);
 }
 
 gboolean
@@ -93,7 +149,7 @@ rs_site_equal (const RsSite *a,
 {
   /* Strings are interned, so pointers compare them. */
   return a->file == b->file && a->function == b->function &&
-         a->line == b->line && a->column == b->column;
+         a->line == b->line && a->column == b->column && a->module == b->module;
 }
 
 RsHandle *
@@ -121,7 +177,7 @@ RsHandle *
 rs_handle_ref (RsHandle *handle)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  g_atomic_ref_count_inc (&HANDLE_NODE (handle)->rc);
+  g_atomic_int_inc (&HANDLE_NODE (handle)->rc);
   return handle;
 }
 
@@ -132,7 +188,7 @@ rs_handle_unref (RsHandle *handle)
 
   g_return_if_fail (handle != NULL);
   node = HANDLE_NODE (handle);
-  if (g_atomic_ref_count_dec (&node->rc))
+  if (g_atomic_int_dec_and_test (&node->rc))
     {
       cache_clear (node->cache);
       g_free (node);
@@ -156,7 +212,9 @@ rs_handle_equal (const RsHandle *a,
          a->key == b->key && a->pict_type == b->pict_type &&
          a->format == b->format && a->width == b->width &&
          a->height == b->height && a->nb_samples == b->nb_samples &&
-         a->sample_rate == b->sample_rate && a->shown == b->shown &&
+         a->sample_rate == b->sample_rate && a->n_rects == b->n_rects &&
+         a->start_display == b->start_display && a->end_display == b->end_display &&
+         a->shown == b->shown &&
          a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
          a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
@@ -167,7 +225,7 @@ rs_handle_get_cache (const RsHandle *handle,
                      RsNodeCache     slot)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  return cache_get (HANDLE_NODE (handle)->cache, slot);
+  return cache_get (&HANDLE_NODE (handle)->cache, slot);
 }
 
 gpointer
@@ -177,7 +235,7 @@ rs_handle_set_cache (const RsHandle *handle,
                      GDestroyNotify  destroy)
 {
   g_return_val_if_fail (handle != NULL, NULL);
-  return cache_set (HANDLE_NODE (handle)->cache, slot, value, destroy);
+  return cache_set (&HANDLE_NODE (handle)->cache, slot, value, destroy);
 }
 
 RsBuffer *
@@ -197,7 +255,7 @@ RsBuffer *
 rs_buffer_ref (RsBuffer *buffer)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  g_atomic_ref_count_inc (&BUFFER_NODE (buffer)->rc);
+  g_atomic_int_inc (&BUFFER_NODE (buffer)->rc);
   return buffer;
 }
 
@@ -208,7 +266,7 @@ rs_buffer_unref (RsBuffer *buffer)
 
   g_return_if_fail (buffer != NULL);
   node = BUFFER_NODE (buffer);
-  if (g_atomic_ref_count_dec (&node->rc))
+  if (g_atomic_int_dec_and_test (&node->rc))
     {
       cache_clear (node->cache);
       g_free (node);
@@ -238,7 +296,7 @@ rs_buffer_get_cache (const RsBuffer *buffer,
                      RsNodeCache     slot)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  return cache_get (BUFFER_NODE (buffer)->cache, slot);
+  return cache_get (&BUFFER_NODE (buffer)->cache, slot);
 }
 
 gpointer
@@ -248,7 +306,7 @@ rs_buffer_set_cache (const RsBuffer *buffer,
                      GDestroyNotify  destroy)
 {
   g_return_val_if_fail (buffer != NULL, NULL);
-  return cache_set (BUFFER_NODE (buffer)->cache, slot, value, destroy);
+  return cache_set (&BUFFER_NODE (buffer)->cache, slot, value, destroy);
 }
 
 const char *
@@ -329,7 +387,290 @@ rs_loss_reason_to_string (RsLossReason reason)
 const char *
 rs_handle_kind_to_string (RsHandleKind kind)
 {
-  return kind == RS_HANDLE_PACKET ? "packet" : "frame";
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "packet";
+    case RS_HANDLE_SUBTITLE: return "subtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "frame";
+    }
+}
+
+const char *
+rs_handle_kind_to_struct (RsHandleKind kind)
+{
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "AVPacket";
+    case RS_HANDLE_SUBTITLE: return "AVSubtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "AVFrame";
+    }
+}
+
+static void
+free_nodes (gpointer *nodes,
+            guint     n_handles,
+            guint     n_buffers)
+{
+  if (nodes == NULL)
+    return;
+  for (guint i = 0; i < n_handles; i++)
+    rs_handle_unref (nodes[i]);
+  for (guint i = 0; i < n_buffers; i++)
+    rs_buffer_unref (nodes[n_handles + i]);
+  g_free (nodes);
+}
+
+static void
+free_ops (Op    *ops,
+          guint  n_handle_ops,
+          guint  n_buffer_ops)
+{
+  for (guint i = 0; i < n_handle_ops + n_buffer_ops; i++)
+    if (ops[i].kind != OP_REMOVE)
+      {
+        if (i < n_handle_ops)
+          rs_handle_unref (ops[i].node);
+        else
+          rs_buffer_unref (ops[i].node);
+      }
+  g_free (ops);
+}
+
+/* The arrays if the snapshot has them, or NULL. */
+static gpointer *
+peek_nodes (const RsSnapshot *self)
+{
+  return g_atomic_pointer_get (&((RsSnapshot *) self)->nodes);
+}
+
+/* `to` = `from` (n_from entries) edited by `ops`; returns its length. */
+static guint
+apply_ops (gpointer const *from,
+           guint           n_from,
+           const Op       *ops,
+           guint           n_ops,
+           gpointer       *to)
+{
+  guint i = 0, n = 0;
+
+  for (guint k = 0; k < n_ops; k++)
+    {
+      while (i < ops[k].position)
+        to[n++] = from[i++];
+      if (ops[k].kind != OP_INSERT)
+        i++;
+      if (ops[k].kind != OP_REMOVE)
+        to[n++] = ops[k].node;
+    }
+  while (i < n_from)
+    to[n++] = from[i++];
+  return n;
+}
+
+/* The node arrays of a snapshot that keeps only its ops: rebuilt from the
+ * nearest ancestor that has them, forward through the ops, and kept (the
+ * first thread to finish stores them; another's copy is dropped). */
+static gpointer *
+materialize (RsSnapshot *self)
+{
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  RsSnapshot *ancestor = self;
+  gpointer *arrays, *nodes, *from;
+  guint cap = 0;
+
+  while (peek_nodes (ancestor) == NULL)
+    {
+      g_ptr_array_add (chain, ancestor);
+      ancestor = ancestor->base;
+    }
+  from = peek_nodes (ancestor);
+
+  /* Two arrays for each kind, swapped at each step: sized for the largest. */
+  cap = ancestor->n_handles + ancestor->n_buffers;
+  for (guint k = 0; k < chain->len; k++)
+    {
+      RsSnapshot *s = g_ptr_array_index (chain, k);
+      cap = MAX (cap, s->n_handles + s->n_buffers);
+    }
+  arrays = g_new (gpointer, 2 * MAX (cap, 1));
+  {
+    gpointer *current = from;
+    guint n_handles = ancestor->n_handles, n_buffers = ancestor->n_buffers;
+    guint which = 0;
+
+    for (guint k = chain->len; k > 0; k--)
+      {
+        RsSnapshot *s = g_ptr_array_index (chain, k - 1);
+        gpointer *next = arrays + which * MAX (cap, 1);
+        guint nh, nb;
+
+        nh = apply_ops (current, n_handles, s->ops, s->n_handle_ops, next);
+        nb = apply_ops (current + n_handles, n_buffers, s->ops + s->n_handle_ops, s->n_buffer_ops, next + nh);
+        g_assert (nh == s->n_handles && nb == s->n_buffers);
+        current = next;
+        n_handles = nh;
+        n_buffers = nb;
+        which ^= 1;
+      }
+
+    nodes = g_new (gpointer, MAX (n_handles + n_buffers, 1));
+    for (guint i = 0; i < n_handles; i++)
+      nodes[i] = rs_handle_ref (current[i]);
+    for (guint i = 0; i < n_buffers; i++)
+      nodes[n_handles + i] = rs_buffer_ref (current[n_handles + i]);
+  }
+  g_free (arrays);
+
+  if (!g_atomic_pointer_compare_and_exchange (&self->nodes, NULL, nodes))
+    {
+      free_nodes (nodes, self->n_handles, self->n_buffers);
+      nodes = g_atomic_pointer_get (&self->nodes);
+    }
+  return nodes;
+}
+
+static RsHandle **
+handles_of (const RsSnapshot *self)
+{
+  gpointer *nodes = peek_nodes (self);
+
+  if (nodes == NULL)
+    nodes = materialize ((RsSnapshot *) self);
+  return (RsHandle **) nodes;
+}
+
+static RsBuffer **
+buffers_of (const RsSnapshot *self)
+{
+  return (RsBuffer **) handles_of (self) + self->n_handles;
+}
+
+static void
+add_op (GArray   *ops,
+        guint     position,
+        OpKind    kind,
+        gpointer  node)
+{
+  Op op = { position, kind, node };
+
+  g_array_append_val (ops, op);
+}
+
+/* Handles are in display order, ids unique: edits by id, in one pass. */
+static void
+diff_handles (RsHandle **from,
+              guint      n_from,
+              RsHandle **to,
+              guint      n_to,
+              GArray    *ops)
+{
+  g_autoptr(GHashTable) in_from = NULL;
+  guint i = 0, j = 0;
+
+  while (i < n_from || j < n_to)
+    {
+      if (i < n_from && j < n_to && from[i] == to[j])
+        i++, j++;
+      else if (i < n_from && j < n_to && from[i]->id == to[j]->id)
+        add_op (ops, i++, OP_REPLACE, rs_handle_ref (to[j++]));
+      else
+        {
+          if (in_from == NULL)
+            {
+              in_from = g_hash_table_new (NULL, NULL);
+              for (guint k = 0; k < n_from; k++)
+                g_hash_table_add (in_from, (gpointer) from[k]->id);
+            }
+          /* A new id is inserted here; otherwise the old element goes (an
+           * id that moved is inserted again where it now is). */
+          if (j < n_to && (i == n_from || !g_hash_table_contains (in_from, to[j]->id)))
+            add_op (ops, i, OP_INSERT, rs_handle_ref (to[j++]));
+          else
+            add_op (ops, i, OP_REMOVE, from[i]), i++;
+        }
+    }
+}
+
+/* Buffers are sorted by id: a merge. */
+static void
+diff_buffers (RsBuffer **from,
+              guint      n_from,
+              RsBuffer **to,
+              guint      n_to,
+              GArray    *ops)
+{
+  guint i = 0, j = 0;
+
+  while (i < n_from || j < n_to)
+    {
+      if (i < n_from && j < n_to && from[i] == to[j])
+        i++, j++;
+      else if (i < n_from && j < n_to && from[i]->id == to[j]->id)
+        add_op (ops, i++, OP_REPLACE, rs_buffer_ref (to[j++]));
+      else if (j < n_to && (i == n_from || to[j]->id < from[i]->id))
+        add_op (ops, i, OP_INSERT, rs_buffer_ref (to[j++]));
+      else
+        add_op (ops, i, OP_REMOVE, from[i]), i++;
+    }
+}
+
+void
+rs_snapshot_chain_private (RsSnapshot *self,
+                           RsSnapshot *previous)
+{
+  g_autoptr(GArray) ops = NULL;
+  guint n_handle_ops;
+
+  g_return_if_fail (self != NULL && previous != NULL);
+
+  /* A snapshot is chained once, to one successor. */
+  if (self->base != NULL || previous->is_base || self == previous ||
+      previous->depth + 1 >= RS_SNAPSHOT_CHAIN_MAX)
+    return;
+
+  ops = g_array_new (FALSE, FALSE, sizeof (Op));
+  diff_handles (handles_of (previous), previous->n_handles, handles_of (self), self->n_handles, ops);
+  n_handle_ops = ops->len;
+  diff_buffers (buffers_of (previous), previous->n_buffers, buffers_of (self), self->n_buffers, ops);
+
+  /* Ops as large as the arrays save nothing: this step keeps its arrays
+   * and starts a new chain. */
+  if (ops->len * sizeof (Op) >= (self->n_handles + self->n_buffers) * sizeof (gpointer))
+    {
+      guint n_ops = ops->len;
+
+      free_ops ((Op *) g_array_free (g_steal_pointer (&ops), FALSE), n_handle_ops, n_ops - n_handle_ops);
+      return;
+    }
+
+  self->n_handle_ops = n_handle_ops;
+  self->n_buffer_ops = ops->len - n_handle_ops;
+  self->ops = (Op *) g_array_free (g_steal_pointer (&ops), FALSE);
+  self->base = rs_snapshot_ref (previous);
+  self->depth = previous->depth + 1;
+  previous->is_base = TRUE;
+}
+
+gboolean
+rs_snapshot_compact_private (RsSnapshot *self)
+{
+  gpointer nodes;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* Only a snapshot nobody but its history (and its successor's chain)
+   * holds: a reader elsewhere has a reference, and keeps the arrays. */
+  if (self->base == NULL)
+    return TRUE;
+  if (g_atomic_int_get ((gint *) &self->rc) != 1 + (self->is_base ? 1 : 0))
+    return FALSE;
+  nodes = g_atomic_pointer_get (&self->nodes);
+  if (nodes == NULL || !g_atomic_pointer_compare_and_exchange (&self->nodes, nodes, NULL))
+    return TRUE;
+  free_nodes (nodes, self->n_handles, self->n_buffers);
+  return TRUE;
 }
 
 RsSnapshot *
@@ -356,43 +697,47 @@ rs_snapshot_new_step (const RsStepInfo *info,
                       guint             n_events)
 {
   RsSnapshot *self;
+  gpointer *nodes;
   guint n_handles = handles != NULL ? handles->len : 0;
   guint n_buffers = buffers != NULL ? buffers->len : 0;
 
   g_return_val_if_fail (info != NULL && info->call != NULL, NULL);
   g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
 
-  self = g_new0 (RsSnapshot, 1);
+  /* Events in the same block: a step has one or none, most often. */
+  self = g_malloc0 (sizeof (RsSnapshot) + n_events * sizeof (RsEvent));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->call = g_strdup (info->call);
-  self->args = g_strdup (info->args);
+  self->call = g_ref_string_new_intern (info->call);
+  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
   self->ret = info->ret;
-  self->exact = info->exact;
+  self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
   self->thread = info->thread;
-  self->site = info->site;
+  if (info->site.file != NULL || info->site.function != NULL || info->site.line != 0 || info->site.column != 0)
+    self->site = g_memdup2 (&info->site, sizeof (RsSite));
   self->n_handles = n_handles;
   self->n_buffers = n_buffers;
   self->n_events = n_events;
 
   /* One block for both pointer arrays: snapshots are many and small. */
-  self->handles = g_new (RsHandle *, n_handles + n_buffers);
-  /* NULL when both are empty: no arithmetic on a null pointer (UB). */
-  self->buffers = self->handles != NULL ? (RsBuffer **) self->handles + n_handles : NULL;
+  nodes = g_new (gpointer, MAX (n_handles + n_buffers, 1));
   for (guint i = 0; i < n_handles; i++)
-    self->handles[i] = rs_handle_ref (g_ptr_array_index (handles, i));
+    nodes[i] = rs_handle_ref (g_ptr_array_index (handles, i));
   for (guint i = 0; i < n_buffers; i++)
     {
       const RsBuffer *buffer = g_ptr_array_index (buffers, i);
 
-      self->buffers[i] = rs_buffer_ref ((RsBuffer *) buffer);
-      g_warn_if_fail (i == 0 || self->buffers[i - 1]->id < buffer->id);
+      nodes[n_handles + i] = rs_buffer_ref ((RsBuffer *) buffer);
+      self->live_bytes += buffer->size;
+      g_warn_if_fail (i == 0 || ((RsBuffer *) nodes[n_handles + i - 1])->id < buffer->id);
       /* Every reference is someone's: a handle's, libav's, or lost. */
       g_warn_if_fail (buffer->hidden == 0 || buffer->refcount == buffer->visible + buffer->hidden + buffer->lost);
       g_warn_if_fail (buffer->holder == NULL || buffer->hidden > 0);
     }
-  self->events = n_events > 0 ? g_memdup2 (events, n_events * sizeof (RsEvent)) : NULL;
+  self->nodes = nodes;
+  if (n_events > 0)
+    memcpy (self->events, events, n_events * sizeof (RsEvent));
   /* Messages are copied, not interned: a long session of a corrupt file
    * logs many distinct ones, and interned strings live for ever. */
   for (guint i = 0; i < n_events; i++)
@@ -405,7 +750,7 @@ RsSnapshot *
 rs_snapshot_ref (RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  g_atomic_ref_count_inc (&self->rc);
+  g_atomic_int_inc (&self->rc);
   return self;
 }
 
@@ -414,19 +759,19 @@ rs_snapshot_unref (RsSnapshot *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->rc))
+  if (!g_atomic_int_dec_and_test (&self->rc))
     return;
 
-  for (guint i = 0; i < self->n_handles; i++)
-    rs_handle_unref (self->handles[i]);
-  for (guint i = 0; i < self->n_buffers; i++)
-    rs_buffer_unref (self->buffers[i]);
-  g_free (self->handles);
+  free_nodes (self->nodes, self->n_handles, self->n_buffers);
+  free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
   for (guint i = 0; i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
-  g_free (self->events);
-  g_free (self->call);
-  g_free (self->args);
+  g_free (self->site);
+  g_ref_string_release (self->call);
+  g_clear_pointer (&self->args, g_ref_string_release);
+  /* The predecessor last: its release may free a chain of them (at most
+   * RS_SNAPSHOT_CHAIN_MAX deep). */
+  g_clear_pointer (&self->base, rs_snapshot_unref);
   g_free (self);
 }
 
@@ -483,7 +828,7 @@ const RsSite *
 rs_snapshot_get_site (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return &self->site;
+  return self->site != NULL ? self->site : &unknown_site;
 }
 
 guint
@@ -499,22 +844,24 @@ rs_snapshot_get_handle (const RsSnapshot *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index < self->n_handles, NULL);
-  return self->handles[index];
+  return handles_of (self)[index];
 }
 
 const RsHandle *
 rs_snapshot_find_handle (const RsSnapshot *self,
                          const char       *id)
 {
+  RsHandle **handles;
   const char *interned;
 
   g_return_val_if_fail (self != NULL, NULL);
 
   if (id == NULL || (interned = g_intern_string (id)) == NULL)
     return NULL;
+  handles = handles_of (self);
   for (guint i = 0; i < self->n_handles; i++)
-    if (self->handles[i]->id == interned)
-      return self->handles[i];
+    if (handles[i]->id == interned)
+      return handles[i];
   return NULL;
 }
 
@@ -531,25 +878,40 @@ rs_snapshot_get_buffer (const RsSnapshot *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index < self->n_buffers, NULL);
-  return self->buffers[index];
+  return buffers_of (self)[index];
 }
 
 const RsBuffer *
 rs_snapshot_find_buffer (const RsSnapshot *self,
                          guint64           id)
 {
+  RsBuffer **buffers;
   guint lo = 0, hi;
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* Without rebuilding the arrays: the newest edit of `id` back to an
+   * ancestor that has them. Queries over a whole history (the refcount
+   * series of a buffer) read every step this way. */
+  while (peek_nodes (self) == NULL)
+    {
+      const Op *ops = self->ops + self->n_handle_ops;
+
+      for (guint i = 0; i < self->n_buffer_ops; i++)
+        if (((const RsBuffer *) ops[i].node)->id == id)
+          return ops[i].kind == OP_REMOVE ? NULL : ops[i].node;
+      self = self->base;
+    }
+
+  buffers = (RsBuffer **) peek_nodes (self) + self->n_handles;
   hi = self->n_buffers;
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      guint64 mid_id = self->buffers[mid]->id;
+      guint64 mid_id = buffers[mid]->id;
 
       if (mid_id == id)
-        return self->buffers[mid];
+        return buffers[mid];
       if (mid_id < id)
         lo = mid + 1;
       else
@@ -577,11 +939,6 @@ rs_snapshot_get_event (const RsSnapshot *self,
 guint64
 rs_snapshot_get_live_bytes (const RsSnapshot *self)
 {
-  guint64 bytes = 0;
-
   g_return_val_if_fail (self != NULL, 0);
-
-  for (guint i = 0; i < self->n_buffers; i++)
-    bytes += self->buffers[i]->size;
-  return bytes;
+  return self->live_bytes;
 }

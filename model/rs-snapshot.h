@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 typedef enum {
   RS_HANDLE_PACKET,
   RS_HANDLE_FRAME,
+  RS_HANDLE_SUBTITLE,  /* an AVSubtitle: fields only; libav does not refcount its rects */
 } RsHandleKind;
 
 typedef enum {
@@ -85,6 +86,8 @@ typedef struct {
   const char *function;
   int         line;
   int         column;
+  const char *module;    /* recordings, where the debug info names no file: the place in
+                          * the binary, "libfoo.so+0x1234"; NULL otherwise */
 } RsSite;
 
 gboolean    rs_site_is_known         (const RsSite   *site);
@@ -109,16 +112,21 @@ typedef struct {
   int           slot;      /* slot in its queue; -1 if none */
   int           capacity;  /* slots in its queue; 0 if none */
   int           stream;    /* stream index in the file; -1 if none */
-  gint64        pts;       /* RS_NO_TIMESTAMP when unset */
+  gint64        pts;       /* RS_NO_TIMESTAMP when unset; subtitles: AVSubtitle.pts, in
+                            * AV_TIME_BASE units (microseconds), as ffprobe shows it */
   gint64        dts;       /* packets only */
   int           size;      /* packets: payload size */
   gboolean      key;       /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
   char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
-  const char   *format;    /* frames: pixel or sample format name, interned; NULL if none */
+  const char   *format;    /* frames: pixel or sample format name; subtitles: "bitmap" or
+                            * "text"; interned; NULL if none */
   int           width;
   int           height;
   int           nb_samples;
   int           sample_rate;
+  int           n_rects;   /* subtitles: num_rects */
+  guint         start_display; /* subtitles: start_display_time, ms after pts */
+  guint         end_display;   /* subtitles: end_display_time, ms after pts */
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
   const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
@@ -209,6 +217,8 @@ const char *rs_buffer_kind_to_string (RsBufferKind    kind);
 const char *rs_buffer_kind_to_words  (RsBufferKind    kind);
 const char *rs_event_kind_to_string  (RsEventKind     kind);
 const char *rs_handle_kind_to_string (RsHandleKind    kind);
+/* The libav struct a handle of `kind` is: "AVPacket", "AVFrame", "AVSubtitle". */
+const char *rs_handle_kind_to_struct (RsHandleKind    kind);
 /* "null_pointer", "use_after_free", ... (trace words); NULL for RS_FAULT_NONE. */
 const char *rs_fault_to_string       (RsFault         fault);
 /* "reset", "overwritten", "unreachable" (trace words). */

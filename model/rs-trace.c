@@ -3,9 +3,23 @@
 
 #include "rs-trace.h"
 
+/* Lines queued for the writer's thread at most: the session waits beyond. */
+#define MAX_QUEUED 32
+
 struct _RsTraceWriter {
   GOutputStream *stream;
   JsonGenerator *generator;
+
+  /* Threaded writers: the thread makes and writes the lines of the
+   * snapshots queued. Everything below is under `lock`. */
+  GThread       *thread;
+  GMutex         lock;
+  GCond          cond;
+  GQueue         queue;       /* RsSnapshot*, owned */
+  gboolean       busy;        /* the thread is writing a line */
+  gboolean       stopping;    /* the thread ends once the queue is empty */
+  gboolean       discard;     /* lines still queued are dropped, not written */
+  GError        *error;       /* the first failure; nothing is written after it */
 };
 
 static void
@@ -50,7 +64,8 @@ add_bool (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, value);
 }
 
-/* "site": {"function": ..., "file": ..., "line": ..., "column": ...}; nothing when unknown. */
+/* "site": {"function": ..., "file": ..., "line": ..., "column": ..., "module": ...}; nothing
+ * when unknown. */
 static void
 add_site (JsonBuilder  *builder,
           const RsSite *site)
@@ -64,6 +79,8 @@ add_site (JsonBuilder  *builder,
   add_int (builder, "line", site->line);
   if (site->column > 0)
     add_int (builder, "column", site->column);
+  if (site->module != NULL)
+    add_string (builder, "module", site->module);
   json_builder_end_object (builder);
 }
 
@@ -87,6 +104,9 @@ site_object (const RsSite *site)
   json_object_set_int_member (object, "line", site->line);
   if (site->column > 0)
     json_object_set_int_member (object, "column", site->column);
+  /* No line info there: where in the binary, "player+0x1a2b". */
+  if (site->module != NULL)
+    json_object_set_string_member (object, "module", site->module);
   return object;
 }
 
@@ -130,6 +150,12 @@ handle_to_json (const RsHandle *handle)
         {
           add_int (builder, "nb_samples", handle->nb_samples);
           add_int (builder, "sample_rate", handle->sample_rate);
+        }
+      if (handle->kind == RS_HANDLE_SUBTITLE && handle->format != NULL)
+        {
+          add_int (builder, "num_rects", handle->n_rects);
+          add_int (builder, "start_display_time", handle->start_display);
+          add_int (builder, "end_display_time", handle->end_display);
         }
       if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
         add_bool (builder, "shown", handle->shown);
@@ -337,16 +363,13 @@ append_generated (JsonGenerator *generator,
 /* The same JSON as rs_snapshot_to_json(), but each node's text comes from
  * its cache: only nodes new in this step are serialized. Every fragment is
  * json-glib's output; this only joins them. */
-gboolean
-rs_trace_writer_write (RsTraceWriter    *self,
-                       const RsSnapshot *snapshot,
-                       GError          **error)
+static gboolean
+write_line (RsTraceWriter    *self,
+            const RsSnapshot *snapshot,
+            GError          **error)
 {
   g_autoptr(GString) line = NULL;
   JsonNode *node;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (snapshot != NULL, FALSE);
 
   line = g_string_sized_new (8192);
   node = json_node_new (JSON_NODE_OBJECT);
@@ -379,11 +402,116 @@ rs_trace_writer_write (RsTraceWriter    *self,
   return g_output_stream_write_all (self->stream, line->str, line->len, NULL, NULL, error);
 }
 
+static gpointer
+writer_thread (gpointer data)
+{
+  RsTraceWriter *self = data;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      RsSnapshot *snapshot;
+      GError *error = NULL;
+
+      while (g_queue_is_empty (&self->queue) && !self->stopping)
+        g_cond_wait (&self->cond, &self->lock);
+      if ((snapshot = g_queue_pop_head (&self->queue)) == NULL)
+        break;
+      /* A slot is free: a session waiting for one goes on. */
+      g_cond_broadcast (&self->cond);
+      if (self->error == NULL && !self->discard)
+        {
+          self->busy = TRUE;
+          g_mutex_unlock (&self->lock);
+          write_line (self, snapshot, &error);
+          g_mutex_lock (&self->lock);
+          self->busy = FALSE;
+          if (error != NULL && self->error == NULL)
+            self->error = error;
+          else
+            g_clear_error (&error);
+        }
+      g_mutex_unlock (&self->lock);
+      rs_snapshot_unref (snapshot);
+      g_mutex_lock (&self->lock);
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+RsTraceWriter *
+rs_trace_writer_new_threaded (GOutputStream *stream)
+{
+  RsTraceWriter *self = rs_trace_writer_new (stream);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->thread = g_thread_new ("rs-trace-writer", writer_thread, self);
+  return self;
+}
+
+gboolean
+rs_trace_writer_write (RsTraceWriter    *self,
+                       const RsSnapshot *snapshot,
+                       GError          **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (snapshot != NULL, FALSE);
+
+  if (self->thread == NULL)
+    return write_line (self, snapshot, error);
+
+  g_mutex_lock (&self->lock);
+  while (self->error == NULL && self->queue.length >= MAX_QUEUED)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+  /* Snapshots are immutable and their nodes' caches are set atomically:
+   * the thread reads this one while the session makes the next. */
+  g_queue_push_tail (&self->queue, rs_snapshot_ref ((RsSnapshot *) snapshot));
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+gboolean
+rs_trace_writer_flush (RsTraceWriter  *self,
+                       GError        **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->thread == NULL)
+    return TRUE;
+
+  g_mutex_lock (&self->lock);
+  while (self->error == NULL && (!g_queue_is_empty (&self->queue) || self->busy))
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      ok = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 gboolean
 rs_trace_writer_close (RsTraceWriter *self,
                        GError       **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!rs_trace_writer_flush (self, error))
+    return FALSE;
   return g_output_stream_close (self->stream, NULL, error);
 }
 
@@ -392,6 +520,18 @@ rs_trace_writer_free (RsTraceWriter *self)
 {
   if (self == NULL)
     return;
+  if (self->thread != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->stopping = TRUE;
+      self->discard = TRUE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (self->thread);
+      g_clear_error (&self->error);
+      g_mutex_clear (&self->lock);
+      g_cond_clear (&self->cond);
+    }
   g_clear_object (&self->stream);
   g_clear_object (&self->generator);
   g_free (self);

@@ -18,14 +18,26 @@ JsonNode      *rs_snapshot_to_json     (const RsSnapshot *snapshot);
 
 typedef struct _RsTraceWriter RsTraceWriter;
 
-/* Writes to `stream` (a reference is taken). */
+/* Writes to `stream` (a reference is taken). Owned by the caller. */
 RsTraceWriter *rs_trace_writer_new     (GOutputStream    *stream);
+/* The same, but lines are made and written on a thread of the writer's, while
+ * the session makes its next steps: rs_trace_writer_write() queues the
+ * snapshot (a reference is taken; at most 32 wait, then it waits). A
+ * failure is returned by the next write, flush or close. The stream must
+ * not be used by anyone else until rs_trace_writer_flush() returns. */
+RsTraceWriter *rs_trace_writer_new_threaded (GOutputStream *stream);
 /* One line for `snapshot`. */
 gboolean       rs_trace_writer_write   (RsTraceWriter    *writer,
                                         const RsSnapshot *snapshot,
                                         GError          **error);
+/* Threaded writers: waits until every line queued is written to the
+ * stream (not flushed: the stream's own flush does that). */
+gboolean       rs_trace_writer_flush   (RsTraceWriter    *writer,
+                                        GError          **error);
+/* rs_trace_writer_flush(), then closes the stream. */
 gboolean       rs_trace_writer_close   (RsTraceWriter    *writer,
                                         GError          **error);
+/* Lines a threaded writer still has queued are dropped. */
 void           rs_trace_writer_free    (RsTraceWriter    *writer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsTraceWriter, rs_trace_writer_free)

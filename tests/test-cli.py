@@ -98,10 +98,10 @@ class Run:
         return lines
 
 
-def run(argv, timeout=TIMEOUT):
+def run(argv, timeout=TIMEOUT, cwd=None):
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=timeout)
+                           timeout=timeout, cwd=cwd)
         return Run(argv, p.returncode, p.stdout, p.stderr)
     except subprocess.TimeoutExpired as e:
         return Run(argv, None, e.stdout or b'', e.stderr or b'')
@@ -543,6 +543,34 @@ def group_bad_input(tap, ctx):
               lambda port: write('list.m3u8', '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n'
                                  f'#EXTINF:2.0,\nhttp://127.0.0.1:{port}/seg.ts\n#EXT-X-ENDLIST\n'))
 
+    def says_network(make_target):
+        with Listener() as listener:
+            target = make_target(listener.port)
+            r = ctx.headless(target)
+            problems = failure_problems(r) + message_problems(r, target)
+            if b'points at the network' not in r.stderr:
+                problems.append(f'the message does not say the playlist points at the network: {r.stderr!r}')
+            if listener.connections():
+                problems.append(f'Refscope connected to 127.0.0.1:{listener.port}')
+        return problems
+
+    def playlist(port, pad=''):
+        return (f'#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n{pad}'
+                f'#EXTINF:2.0,\nhttp://127.0.0.1:{port}/seg.ts\n#EXT-X-ENDLIST\n')
+
+    tap.check('an HLS playlist whose URL is past its first 4 KB: "points at the network"', says_network,
+              lambda port: write('far.m3u8', playlist(port, '# padding\n' * 1000)))
+    tap.check('an HLS playlist that starts with a BOM: "points at the network"', says_network,
+              lambda port: write('bom.m3u8', b'\xef\xbb\xbf' + playlist(port).encode()))
+
+    def concat_named():
+        write('concat:sample.mp4', data)
+        # relative, as typed: FFmpeg would read "concat:" as its protocol
+        r = run([ctx.refscope, '--headless', '--steps=5', 'concat:sample.mp4'], cwd=bad)
+        return [] if r.status == 0 else ['a local file named concat:sample.mp4 does not open'] + r.describe()
+
+    tap.check('a local file named "concat:sample.mp4" opens as the file it is', concat_named)
+
     if os.geteuid() == 0:
         tap.skip('a file without read permission: refused', 'running as root, which can read it')
     else:
@@ -653,6 +681,113 @@ def group_scenario(tap, ctx):
         return problems
 
     tap.check('the seed\'s test 2 as written: exit 1, an error on each wrong line', compile_errors)
+
+    def write(name, content):
+        path = os.path.join(ctx.tmp, name)
+        with open(path, 'wb' if isinstance(content, bytes) else 'w') as f:
+            f.write(content)
+        return path
+
+    def errors_of(r, path):
+        """The stderr lines, or problems if the run did not fail as a compile error does."""
+        lines = r.stderr.decode(errors='replace').splitlines()
+        if r.status != 1 or r.stdout:
+            return lines, ['expected exit 1 and nothing on stdout'] + r.describe()
+        return lines, [f'not compiler-style: {l}' for l in lines if not l.startswith(f'{path}:')]
+
+    # What Refscope stops at run time is an error, as a compile error is.
+    faults = {
+        'double free': 'av_packet_free(&alias);',
+        'use after free': 'av_new_packet(alias, 16);',
+        'is NULL': 'av_packet_ref(alias, NULL);',
+        'out of bounds': 'memset(alias->data, 0, 17);',
+    }
+    for words, line5 in faults.items():
+        def fault(words=words, line5=line5):
+            freed = words in ('double free', 'use after free')
+            path = write(f'fault-{words.replace(" ", "-")}.c',
+                         'int main(void) {\n  AVPacket *pkt = av_packet_alloc();\n  AVPacket *alias = pkt;\n'
+                         f'  {"av_packet_free(&pkt)" if freed else "av_new_packet(pkt, 16)"};\n  {line5}\n'
+                         '  av_packet_free(&pkt);\n  return 0;\n}\n')
+            r = ctx.headless(f'--scenario={path}', '--trace=' + path + '.jsonl')
+            lines, problems = errors_of(r, path)
+            if not any(l.startswith(f'{path}:5:') and ': error: ' in l and words in l for l in lines):
+                problems.append(f'no "{path}:5:...: error: ...{words}..." on stderr: {lines}')
+            if not os.path.exists(path + '.jsonl'):
+                problems.append('no trace was written')
+            return problems
+
+        tap.check(f'a lesson that does "{words}" on line 5: exit 1, "file:5:col: error:" on stderr', fault)
+
+    def long_lesson(n, names=100):
+        """n statements that allocate, share, move and free packets, ten at a
+        time, through `names` pairs of variables declared first. Few names:
+        each is interned, and past 2048 quarks GLib leaks its old quark
+        arrays on purpose, which LeakSanitizer reports."""
+        body = [f'AVPacket *a{k} = NULL;' for k in range(names)] + [f'AVPacket *b{k} = NULL;' for k in range(names)]
+        for i in range((n - len(body)) // 10):
+            a, b = f'a{i % names}', f'b{i % names}'
+            body += [f'{a} = av_packet_alloc();', f'{b} = av_packet_alloc();',
+                     f'av_new_packet({a}, 64);', f'memset({a}->data, 1, 64);', f'av_packet_ref({b}, {a});',
+                     f'{a}->pts = {i};', f'av_packet_unref({a});', f'av_packet_move_ref({a}, {b});',
+                     f'av_packet_free(&{b});', f'av_packet_free(&{a});']
+        return 'int main(void)\n{\n' + ''.join(f'  {s}\n' for s in body) + '  return 0;\n}\n'
+
+    def lesson_20000():
+        path = write('lesson-20000.c', long_lesson(20000))
+        trace = path + '.jsonl'
+        r = ctx.headless(f'--scenario={path}', f'--trace={trace}')
+        if r.status != 0 or r.stderr:
+            return ['expected exit 0 and nothing on stderr'] + r.describe()
+        steps = load_trace(trace)
+        events = [e['event'] for s in steps for e in s['events']]
+        problems = []
+        if len(steps) != 20002 or steps[-1]['call'] != 'end':
+            problems.append(f'{len(steps)} steps ending with {steps[-1]["call"]}, expected 20002 ending with end')
+        if events.count('allocated') != 1980 or events.count('freed') != 1980:
+            problems.append(f'{events.count("allocated")} buffers allocated, {events.count("freed")} freed, '
+                            'expected 1980 of each')
+        if steps[-1]['handles'] or steps[-1]['buffers']:
+            problems.append(f'the last step still shows something: {steps[-1]}')
+        # block 1000 (a0 and b0 again), after its av_packet_ref: both share buffer 1001
+        middle = steps[200 + 10 * 1000 + 4]
+        if [h['id'] for h in middle['handles']] != ['a0', 'b0'] or \
+                [(b['id'], b['refcount']) for b in middle['buffers']] != [(1001, 2)]:
+            problems.append(f'step {middle["step"]} is not a0 and b0 sharing buffer 1001: {middle}')
+        return problems
+
+    tap.check('a 20,000-statement lesson runs to its end with every buffer freed', lesson_20000)
+
+    def step_limit():
+        path = write('too-long.c', 'int main(void)\n{\n  int a = 0;\n' + '  a = 1;\n' * 100000 + '  return 0;\n}\n')
+        r = ctx.headless(f'--scenario={path}')
+        lines, problems = errors_of(r, path)
+        if lines != [f'{path}:100003:3: error: the lesson is too long: this statement would be step 100001, '
+                     'over the limit of 100000 steps; split the lesson']:
+            problems.append(f'not the one step-limit error on line 100003: {lines[:3]}')
+        return problems
+
+    tap.check('a lesson of more than 100,000 steps is refused with one error naming the limit', step_limit)
+
+    # Compile errors say what is wrong with the text, once.
+    messages = [
+        ('a 44-digit constant', b'  AVPacket *p = av_packet_alloc();\n  av_new_packet(p, ' + b'1234567890' * 4 + b'1234);\n',
+         ['integer constant is too large']),
+        ('stray non-UTF-8 bytes in a name', b'  AVPacket *p = av_packet_alloc();\n  av_packet_\xff\xfefree(&p);\n',
+         ['stray byte \\377 in program', 'stray byte \\376 in program']),
+        ('a NUL byte', b'  AVPacket *p = av_packet_alloc();\n  \x00 av_packet_free(&p);\n', ['stray NUL byte in program']),
+    ]
+    for name, body, expected in messages:
+        def message(name=name, body=body, expected=expected):
+            path = write(name.replace(' ', '-') + '.c', b'int main(void)\n{\n' + body + b'  return 0;\n}\n')
+            r = ctx.headless(f'--scenario={path}')
+            lines, problems = errors_of(r, path)
+            said = [l.split(': error: ', 1)[-1] for l in lines]
+            if said != expected or not all(l.startswith(f'{path}:4:') for l in lines):
+                problems.append(f'expected {expected} on line 4, got: {lines}')
+            return problems
+
+        tap.check(f'{name}: exactly its own error', message)
 
 
 GROUPS = {

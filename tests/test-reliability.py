@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -273,12 +274,23 @@ def group_odd_files(tap, ctx):
 # ---------------------------------------------------------------- group: export
 
 def temp_files(directory):
-    """Temporary files an export or a trace may leave: .step-*.XXXXXX,
-    GIO's .goutputstream-XXXXXX."""
+    """Temporary files an export or a trace may leave:
+    .NAME.XXXXXX.partial."""
     try:
         return [n for n in os.listdir(directory) if n.startswith('.')]
     except OSError as e:
         return [f'(cannot list {directory}: {e})']
+
+
+def partial_size(directory):
+    """The size of the temporary trace in directory, 0 if there is none."""
+    for name in os.listdir(directory):
+        if name.endswith('.partial'):
+            try:
+                return os.path.getsize(os.path.join(directory, name))
+            except OSError:  # renamed meanwhile
+                pass
+    return 0
 
 
 def svg_problems(directory):
@@ -443,6 +455,73 @@ def group_export(tap, ctx):
 
         tap.check('trace to a full disk: exit 1 naming the trace, the old trace intact, '
                   'no temporary file', full_trace, todo=KNOWN_BUGS.get('partial-trace'))
+
+        def full_new_trace():
+            directory = os.path.join(fresh('full-new-trace'), 'mnt')
+            trace = os.path.join(directory, 'new.jsonl')
+            r, left = run_in_tmpfs(ctx, prefix, directory, '128k', ['--trace=' + trace, mp4])
+            problems = write_problems(r, trace, 'No space left on device')
+            problems += [f'left behind: {n}' for n in left]
+            return problems
+
+        tap.check('trace to a new path on a full disk: exit 1 naming the trace, '
+                  'nothing left (no partial trace under the name, no temporary file)', full_new_trace)
+
+    # A kill in the middle of a trace: SIGKILL leaves at most the temporary
+    # file, named .NAME.XXXXXX.partial; SIGINT and SIGTERM leave nothing.
+    # Either way the name holds the old trace, or nothing.
+    def killed_trace(signum, old):
+        directory = fresh(f'killed-{signal.Signals(signum).name}')
+        trace = os.path.join(directory, 'trace.jsonl')
+        if old:
+            with open(trace, 'w') as f:
+                f.write('old trace')
+        for attempt in range(3):
+            p = subprocess.Popen([ctx.refscope, '--headless', '--trace=' + trace, mp4],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            # Stopped as soon as the temporary file holds a first buffer
+            # (64 KiB), so the kill lands in the middle of the trace.
+            caught = False
+            while p.poll() is None and not caught:
+                caught = partial_size(directory) > 0
+                time.sleep(0.001)
+            if caught:
+                p.send_signal(signal.SIGSTOP)
+                p.send_signal(signum)
+                p.send_signal(signal.SIGCONT)
+            status = p.wait(timeout=cli.TIMEOUT)
+            if caught:
+                break
+            if os.path.exists(trace):
+                os.unlink(trace)
+            if old:
+                with open(trace, 'w') as f:
+                    f.write('old trace')
+        else:
+            return ['the session ended three times before its trace could be killed']
+        problems = [] if status == -signum else [f'exit status {status}, expected death by signal {signum}']
+        names = sorted(os.listdir(directory))
+        expected = ['trace.jsonl'] if old else []
+        kept = [n for n in names if not n.startswith('.')]
+        if kept != expected:
+            problems.append(f'files under their names: {kept}, expected {expected}')
+        if old and open(trace).read() != 'old trace':
+            problems.append('the old trace.jsonl was changed')
+        temps = [n for n in names if n.startswith('.')]
+        allowed = 1 if signum == signal.SIGKILL else 0
+        if len(temps) > allowed or any(not (n.startswith('.trace.jsonl.') and n.endswith('.partial'))
+                                       for n in temps):
+            problems.append(f'left behind: {temps} (allowed: {allowed} .trace.jsonl.XXXXXX.partial)')
+        return problems
+
+    tap.check('trace killed (SIGKILL) mid-write: nothing under the name, at most '
+              '.trace.jsonl.XXXXXX.partial', killed_trace, signal.SIGKILL, False)
+    tap.check('trace killed (SIGKILL) mid-write over an old trace: the old trace intact',
+              killed_trace, signal.SIGKILL, True)
+    tap.check('trace stopped by SIGTERM mid-write: nothing left', killed_trace, signal.SIGTERM, False)
+    tap.check('trace stopped by SIGINT mid-write over an old trace: the old trace intact, '
+              'no temporary file', killed_trace, signal.SIGINT, True)
 
     def dev_full():
         r = ctx.headless('--trace=/dev/full', mp4)

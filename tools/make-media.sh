@@ -27,6 +27,25 @@ make_one() {
     ff $(a 500 22050 1) -c:a pcm_s16le -fflags +bitexact "$dir/$1" ;;
   sample.mkv)   # MJPEG in Matroska
     ff $(v 320x240 10 1) -c:v mjpeg -q:v 10 -pix_fmt yuvj420p -fflags +bitexact "$dir/$1" ;;
+  multi.mkv)    # MPEG-4 video, two audio tracks (MP2, PCM), SubRip subtitles
+    srt=$(mktemp); printf '1\n00:00:00,100 --> 00:00:00,400\nOne\n\n2\n00:00:00,500 --> 00:00:00,900\nTwo\n' > "$srt"
+    ff $(v 160x120 10 1) $(a 440 22050 1) $(a 880 16000 1) -f srt -i "$srt" -map 0 -map 1 -map 2 -map 3 \
+       -c:v mpeg4 -bf 1 -q:v 10 -c:a:0 mp2 -c:a:1 pcm_s16le -c:s subrip -fflags +bitexact "$dir/$1"
+    rm -f "$srt" ;;
+  multi.mp4)    # H.264 video, two AAC tracks, mov_text subtitles, a timecode data stream
+    srt=$(mktemp); printf '1\n00:00:00,100 --> 00:00:00,400\nOne\n\n2\n00:00:00,500 --> 00:00:00,900\nTwo\n' > "$srt"
+    ff $(v 160x120 10 1) $(a 440 22050 1) $(a 880 16000 1) -f srt -i "$srt" -map 0 -map 1 -map 2 -map 3 \
+       -c:v libx264 -preset ultrafast -bf 2 -x264-params threads=1 -pix_fmt yuv420p \
+       -c:a aac -b:a 32k -c:s mov_text -timecode 00:00:00:00 -fflags +bitexact -map_metadata -1 "$dir/$1"
+    rm -f "$srt" ;;
+  sample-hevc.mp4) # HEVC (frame threads), for the ThreadSanitizer test, not bundled
+    ff $(v 320x240 25 1) -c:v libx265 -preset ultrafast -x265-params pools=1:frame-threads=1:log-level=error \
+       -bf 2 -g 25 -pix_fmt yuv420p -fflags +bitexact "$dir/$1" ;;
+  sample-prores.mov) # ProRes (frame threads), for the ThreadSanitizer test, not bundled
+    ff $(v 320x240 25 1) -c:v prores_ks -profile:v 0 -pix_fmt yuv422p10le -fflags +bitexact "$dir/$1" ;;
+  long-10min.mp4) # 10 minutes of 320x240 H.264 + AAC for the history benchmark, not bundled
+    ff $(v 320x240 25 600) $(a 440 44100 600) -c:v libx264 -preset ultrafast -bf 2 \
+       -x264-params threads=1 -pix_fmt yuv420p -c:a aac -b:a 64k "$dir/$1" ;;
   big-1080p.mp4) # H.264 1080p for the benchmarks, not bundled
     ff $(v 1920x1080 25 ${RS_BENCH_SECONDS:-4}) -c:v libx264 -preset veryfast -bf 3 \
        -x264-params threads=1 -pix_fmt yuv420p -crf 28 "$dir/$1" ;;

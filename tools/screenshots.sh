@@ -33,9 +33,10 @@ shot() {
   shift 2
   "$refscope" "$@" >/dev/null 2>&1 &
   pid=$!
-  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$')
+  # A recording's window is named by its program.
+  wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|planted-leaks|threaded-queue')
   # Time for --steps to be stepped and laid out, on a busy machine too.
-  sleep 4
+  sleep "${delay:-4}"
   xdotool windowfocus --sync "$wid"
   for key in $keys; do
     case $key in
@@ -46,7 +47,13 @@ shot() {
     sleep 0.15
   done
   sleep 1
-  import -window "$wid" "$out/$name.png"
+  if [ -n "${shot_root:-}" ]; then
+    # Popovers are windows of their own: take the screen where the window is.
+    eval "$(xdotool getwindowgeometry --shell "$wid")"
+    import -window root -crop "${WIDTH}x${HEIGHT}+${X}+${Y}" +repage "$out/$name.png"
+  else
+    import -window "$wid" "$out/$name.png"
+  fi
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   echo "screenshots/$name.png"
@@ -80,6 +87,15 @@ cp "$graph/step-000116.png" "$out/graph-step-116.png"
 rm -r "$graph"
 echo screenshots/graph-step-116.png
 
+# The stream picker (Ctrl+,) on a file whose video codec FFmpeg does not
+# know: every stream listed, the video skipped and why, the rest decoded.
+media=$(mktemp -d)
+sh tools/make-media.sh "$media" multi.mkv
+python3 -c "import sys; d = open(sys.argv[1], 'rb').read(); open(sys.argv[2], 'wb').write(d.replace(b'V_MPEG4/ISO/ASP', b'V_QQQQQ/ISO/ASP'))" \
+  "$media/multi.mkv" "$media/sample-streams.mkv"
+(shot_root=1; shot streams "click:1137,27" "$media/sample-streams.mkv")
+rm -r "$media"
+
 # Lessons: the source beside the graph.
 lessons=$PWD/data/scenarios
 # Lesson 3, step 9: a memset through a shared reference (line tinted, the
@@ -107,10 +123,16 @@ rm -r "$(dirname "$bad")"
 
 # A recording: `refscope record` on tests/record/planted-leaks, opened at
 # its end beside the program's source; the orphaned packet's row clicked
-# selects its buffer (its lost reference in the inspector) and shows the
-# line that orphaned it.
+# goes to the step that orphaned it, the line highlighted, its buffer
+# selected (its lost reference in the inspector).
 rec=$(mktemp -d)
 "$refscope" record --output="$rec/planted-leaks.rstrace" -- \
   "$PWD/$build/tests/record/planted-leaks" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
-shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+# (Reading every step and laying out the end takes a moment more.)
+delay=4 shot record-leaks "click:200,670" --steps=1000000 "$rec/planted-leaks.rstrace"
+# tests/record/threaded-queue: a reader thread and a decoder thread; a
+# lane each under the timeline, the step shown a call of the decoder's.
+"$refscope" record --output="$rec/threaded-queue.rstrace" -- \
+  "$PWD/$build/tests/record/threaded-queue" "$PWD/data/media/sample.mp4" >/dev/null 2>&1
+shot record-threads "$(repeat t 3)" --steps=160 "$rec/threaded-queue.rstrace"
 rm -r "$rec"

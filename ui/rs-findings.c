@@ -14,6 +14,10 @@ rs_findings_format_site (const RsSite *site,
 
   if (!rs_site_is_known (site))
     return NULL;
+  if (site->file == NULL && site->module != NULL)
+    /* A recorded program without line info there: its place in the binary. */
+    return site->function != NULL ? g_strdup_printf ("%s (%s)", site->function, site->module)
+                                  : g_strdup (site->module);
   if (site->file == NULL)
     return site->line > 0 ? g_strdup_printf (_("%s, line %d"), site->function, site->line)
                           : g_strdup (site->function);

@@ -350,10 +350,15 @@ show_handle (RsInspector *self,
       return;
     }
 
-  subtitle = g_strdup_printf ("%s · %s", handle->kind == RS_HANDLE_PACKET ? "AVPacket" : "AVFrame",
-                              holder_in_words (handle->holder));
+  subtitle = g_strdup_printf ("%s · %s", rs_handle_kind_to_struct (handle->kind),
+                              handle->kind == RS_HANDLE_SUBTITLE && g_strcmp0 (handle->holder, "decoder_output") == 0
+                              ? _("decoder output (avcodec_decode_subtitle2)")
+                              : holder_in_words (handle->holder));
   gtk_label_set_text (self->subtitle_label, subtitle);
-  set_status (self, handle->n_refs == 0 ? _("Empty: holds no buffer") : NULL);
+  if (handle->kind == RS_HANDLE_SUBTITLE)
+    set_status (self, handle->format == NULL ? _("Empty: holds no subtitle") : NULL);
+  else
+    set_status (self, handle->n_refs == 0 ? _("Empty: holds no buffer") : NULL);
 
   if (handle->slot >= 0)
     {
@@ -370,7 +375,15 @@ show_handle (RsInspector *self,
       add_field (self, N_("Stream"), value, NULL);
       g_clear_pointer (&value, g_free);
     }
-  add_ts_field (self, N_("pts"), handle->pts);
+  if (handle->kind == RS_HANDLE_SUBTITLE && handle->pts != RS_NO_TIMESTAMP)
+    {
+      /* AVSubtitle.pts is in microseconds, not in the stream's time base. */
+      value = g_strdup_printf ("%" G_GINT64_FORMAT " µs", handle->pts);
+      add_field (self, N_("pts"), value, NULL);
+      g_clear_pointer (&value, g_free);
+    }
+  else
+    add_ts_field (self, N_("pts"), handle->pts);
   if (handle->kind == RS_HANDLE_PACKET)
     {
       add_ts_field (self, N_("dts"), handle->dts);
@@ -400,7 +413,19 @@ show_handle (RsInspector *self,
           add_field (self, N_("Samples"), value, NULL);
           g_clear_pointer (&value, g_free);
         }
-      add_field (self, N_("Key frame"), handle->key ? _("yes") : _("no"), NULL);
+      if (handle->kind == RS_HANDLE_SUBTITLE)
+        {
+          /* AVSubtitle has no AVBufferRef: its rects are plain allocations
+           * that avsubtitle_free releases, so there are no refs to show. */
+          value = g_strdup_printf ("%d", handle->n_rects);
+          add_field (self, N_("Rectangles"), value, NULL);
+          g_clear_pointer (&value, g_free);
+          value = g_strdup_printf (_("%u to %u ms after pts"), handle->start_display, handle->end_display);
+          add_field (self, N_("Display"), value, NULL);
+          g_clear_pointer (&value, g_free);
+        }
+      else
+        add_field (self, N_("Key frame"), handle->key ? _("yes") : _("no"), NULL);
       if (g_strcmp0 (handle->holder, "frame_queue") == 0)
         add_field (self, N_("Shown"), handle->shown ? _("yes: on display") : _("no"), NULL);
     }

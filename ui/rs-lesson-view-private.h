@@ -30,6 +30,7 @@ typedef struct {
   guint64              buffer;   /* leaks: the buffer to select, 0 if none */
   const char          *handle;   /* leaks: the handle to select (interned), or NULL */
   int                  step;     /* leaks without a buffer: the step, or -1 */
+  gboolean             jump;     /* recordings' leaks: go to `step` first, select there */
 } RsLessonMessage;
 
 struct _RsLessonView {
@@ -38,8 +39,10 @@ struct _RsLessonView {
   /* Template children. */
   GtkLabel           *title_label;
   GtkLabel           *file_label;
+  GtkWidget          *thread_box;
   GtkStack           *source_stack;
   AdwStatusPage      *missing_page;
+  GtkWidget          *choose_source_button;
   GtkScrolledWindow  *source_scroller;
   GtkSourceView      *source_view;
   GtkWidget          *messages_separator;
@@ -62,6 +65,15 @@ struct _RsLessonView {
   guint               scroll_id;       /* the current line is scrolled to once laid out */
   GPtrArray          *messages;        /* of RsLessonMessage */
   GHashTable         *sources;         /* recordings: path -> RsSourceFile, the files read so far */
+  char               *source_dir;      /* recordings: the folder the user picked for sources, or NULL */
+  GtkNativeDialog    *chooser;         /* owned while open */
+  int                 shown_step;      /* what rs_lesson_view_show_step() was last given */
+  RsSnapshot         *shown_snapshot;  /* borrowed from the session's history */
+  gboolean            shown_at_end;
+  int                 max_thread;      /* recordings: the highest thread of the steps read */
+  GArray             *record_leaks;    /* recordings read to their end: their RsLeaks, once */
+  int                 end_from;        /* the index of the first message of the end, or -1 */
+  guint               threads_read;    /* the steps read for it */
   double              press_x;
   double              press_y;
 };
@@ -122,12 +134,17 @@ void             _rs_lesson_view_add_lesson_end    (RsLessonView        *view,
 void             _rs_lesson_view_init_record       (RsLessonView        *view);
 /* Forgets the files read (they may have changed since). */
 void             _rs_lesson_view_clear_record      (RsLessonView        *view);
+void             _rs_lesson_view_dispose_record    (RsLessonView        *view);
+/* Asks for the folder of the program's sources (rs_lesson_view_set_source_dir). */
+void             _rs_lesson_view_choose_source_dir (RsLessonView        *view);
 /* Shows the program's file of step `step` (its site's, else the last one
  * with a file) and the header. Returns the site's line in it, or 0. */
 int              _rs_lesson_view_show_record_source (RsLessonView       *view,
                                                      int                 step,
                                                      RsSnapshot         *snapshot);
-/* The end of a recording: its leaks, or why it was cut short. */
+/* The end of a recording: its leaks, or why it was cut short. Also at
+ * the other steps once every step is read, under a header of its own, so
+ * that one leak after another can be gone to from the list. */
 void             _rs_lesson_view_add_record_end    (RsLessonView        *view,
                                                     RsSnapshot          *last);
 

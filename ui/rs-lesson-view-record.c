@@ -12,6 +12,7 @@
 
 #include "rs-findings.h"
 #include "rs-record-session.h"
+#include "rs-ui-private.h"
 
 #include <glib/gi18n.h>
 
@@ -19,6 +20,7 @@
 typedef struct {
   char *text;    /* NULL when it cannot be read */
   char *reason;  /* why not, in words; NULL when read */
+  char *found;   /* where it was read: the debug info's path, or a copy elsewhere */
 } RsSourceFile;
 
 static void
@@ -28,6 +30,7 @@ source_file_free (gpointer data)
 
   g_free (file->text);
   g_free (file->reason);
+  g_free (file->found);
   g_free (file);
 }
 
@@ -42,22 +45,69 @@ _rs_lesson_view_clear_record (RsLessonView *self)
 {
   if (self->sources != NULL)
     g_hash_table_remove_all (self->sources);
+  g_clear_pointer (&self->record_leaks, g_array_unref);
 }
 
-/* The file at `path`, read once. Owned by the view. */
+void
+_rs_lesson_view_dispose_record (RsLessonView *self)
+{
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->sources, g_hash_table_unref);
+  g_clear_pointer (&self->source_dir, g_free);
+  g_clear_pointer (&self->record_leaks, g_array_unref);
+}
+
+/* `path`'s file under `dir`, by its last components, the most first
+ * (dir/src/player.c before dir/player.c): a checkout elsewhere, or a copy
+ * of the file alone. Owned by the caller; NULL when none is there. */
+static char *
+find_under (const char *dir,
+            const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, G_DIR_SEPARATOR_S, -1);
+  guint n = g_strv_length (parts);
+
+  for (guint i = 0; dir != NULL && i < n; i++)
+    {
+      g_autofree char *tail = NULL;
+      g_autofree char *candidate = NULL;
+
+      if (parts[i][0] == '\0')
+        continue;
+      tail = g_strjoinv (G_DIR_SEPARATOR_S, parts + i);
+      candidate = g_build_filename (dir, tail, NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/* The file the debug info names `path`, read once: there, else beside the
+ * recording, else in the folder the user picked. Owned by the view. */
 static const RsSourceFile *
 read_source (RsLessonView *self,
              const char   *path)
 {
   RsSourceFile *file = g_hash_table_lookup (self->sources, path);
+  const char *recording = rs_record_session_get_path (RS_RECORD_SESSION (self->session));
+  g_autofree char *beside = g_path_get_dirname (recording);
   g_autoptr(GError) error = NULL;
 
   if (file != NULL)
     return file;
   file = g_new0 (RsSourceFile, 1);
-  if (!g_file_get_contents (path, &file->text, NULL, &error))
+  file->found = g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_strdup (path) : NULL;
+  if (file->found == NULL)
+    file->found = find_under (beside, path);
+  if (file->found == NULL)
+    file->found = find_under (self->source_dir, path);
+  if (file->found == NULL)
     /* Usually a program built elsewhere: say so plainly. */
-    file->reason = g_file_test (path, G_FILE_TEST_EXISTS) ? g_strdup (error->message) : g_strdup (_("no such file"));
+    file->reason = g_strdup (g_file_test (path, G_FILE_TEST_EXISTS) ? _("not a regular file") : _("no such file"));
+  else if (!g_file_get_contents (file->found, &file->text, NULL, &error))
+    file->reason = g_strdup (error->message);
   g_hash_table_insert (self->sources, g_strdup (path), file);
   return file;
 }
@@ -99,13 +149,24 @@ show_missing (RsLessonView       *self,
   if (site == NULL)
     what = g_strdup (_("No call of the program so far names a source file"));
   else if (site->file == NULL)
-    /* No line info there: the function is a symbol, or module+offset. */
-    what = g_strdup_printf (_("Source of %s not available: the program has no debug information there"), function);
-  else
     {
-      what = g_strdup_printf (_("Source of %s not available: %s (%s)"), function, site->file, file->reason);
+      /* No line info there: the function's symbol, and module+offset. */
+      what = g_strdup_printf (_("Source of %s not available: the program has no debug information there"), function);
       where = rs_findings_format_site (site, NULL);
     }
+  else
+    {
+      g_autofree char *dir = self->source_dir != NULL ? g_filename_display_name (self->source_dir) : NULL;
+
+      what = dir != NULL
+        ? g_strdup_printf (_("Source of %s not available: %s (%s; not beside the recording nor in %s either)"),
+                           function, site->file, file->reason, dir)
+        : g_strdup_printf (_("Source of %s not available: %s (%s; not beside the recording either)"),
+                           function, site->file, file->reason);
+      where = rs_findings_format_site (site, NULL);
+    }
+  /* Where the sources are, once: a folder the program's files are in. */
+  gtk_widget_set_visible (self->choose_source_button, site != NULL && site->file != NULL);
   text = where != NULL ? g_strdup_printf (_("%s\n\nThe call is at %s."), what, where) : g_strdup (what);
   markup = g_markup_escape_text (text, -1);
   adw_status_page_set_description (self->missing_page, markup);
@@ -117,34 +178,51 @@ show_missing (RsLessonView       *self,
 static void
 show_header (RsLessonView *self,
              RsSnapshot   *snapshot,
-             const RsSite *own_site)
+             const RsSite *own_site,
+             const char   *found)
 {
   const char *program = rs_record_session_get_program (RS_RECORD_SESSION (self->session));
   g_autofree char *name = program != NULL ? g_filename_display_basename (program) : g_strdup (_("Recording"));
   g_autoptr(GString) where = g_string_new (NULL);
+  RsHistory *history = rs_session_get_history (self->session);
   int thread = snapshot != NULL ? rs_snapshot_get_thread (snapshot) : 0;
 
+  /* The threads seen so far: with one, no thread is worth naming. */
+  for (; self->threads_read < rs_history_get_length (history); self->threads_read++)
+    self->max_thread = MAX (self->max_thread,
+                            rs_snapshot_get_thread (rs_history_get_snapshot (history, self->threads_read)));
+  gtk_widget_set_visible (self->thread_box, self->max_thread > 1);
+
   if (own_site != NULL && own_site->function != NULL)
-    g_string_append (where, own_site->function);
-  if (thread > 0)
     {
+      g_autofree char *escaped = g_markup_escape_text (own_site->function, -1);
+
+      g_string_append (where, escaped);
+    }
+  if (thread > 0 && self->max_thread > 1)
+    {
+      g_autofree char *text = g_strdup_printf (_("thread %d"), thread);
+
+      /* In its lane's colour, bold: the thread the arrows follow. */
       if (where->len > 0)
         g_string_append (where, " · ");
-      g_string_append_printf (where, _("thread %d"), thread);
+      g_string_append_printf (where, "<span foreground=\"%s\" weight=\"bold\">%s</span>",
+                              _rs_ui_get_thread_color (thread), text);
     }
   if (self->filename != NULL)
     {
       g_autofree char *base = g_filename_display_basename (self->filename);
+      g_autofree char *escaped = g_markup_escape_text (base, -1);
 
       if (where->len > 0)
         g_string_append (where, " · ");
-      g_string_append (where, base);
+      g_string_append (where, escaped);
     }
   gtk_label_set_text (self->title_label, name);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), program);
-  gtk_label_set_text (self->file_label, where->str);
+  gtk_label_set_markup (self->file_label, where->str);
   gtk_widget_set_visible (GTK_WIDGET (self->file_label), where->len > 0);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), self->filename);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->file_label), found != NULL ? found : self->filename);
 }
 
 int
@@ -162,8 +240,27 @@ _rs_lesson_view_show_record_source (RsLessonView *self,
     show_missing (self, site, file);
   else if (g_strcmp0 (self->filename, site->file) != 0 || !rs_lesson_view_get_source_available (self))
     _rs_lesson_view_set_text (self, site->file, file->text);
-  show_header (self, snapshot, own ? site : NULL);
+  show_header (self, snapshot, own ? site : NULL, file != NULL ? file->found : NULL);
   return own && _rs_lesson_view_site_is_here (self, site) ? site->line : 0;
+}
+
+/* A click on a leak goes to the step that orphaned it (else the one that
+ * created it) and selects it there. */
+static void
+set_jump (RsLessonView    *self,
+          RsLessonMessage *message,
+          const RsLeak    *leak)
+{
+  RsHistory *history = rs_session_get_history (self->session);
+  guint step = leak->orphaned ? leak->lost_step : leak->born;
+  RsSnapshot *there = step < rs_history_get_length (history) ? rs_history_get_snapshot (history, step) : NULL;
+
+  message->jump = there != NULL;
+  message->step = there != NULL ? (int) MIN (step, G_MAXINT) : -1;
+  if (leak->kind == RS_LEAK_HANDLE)
+    message->handle = there != NULL && rs_snapshot_find_handle (there, leak->handle) != NULL ? leak->handle : NULL;
+  else
+    message->buffer = there != NULL && rs_snapshot_find_buffer (there, leak->buffer) != NULL ? leak->buffer : 0;
 }
 
 /* A leaked packet or frame, with the buffers that leak because it holds
@@ -171,8 +268,7 @@ _rs_lesson_view_show_record_source (RsLessonView *self,
 static void
 add_handle_leak (RsLessonView *self,
                  const RsLeak *leak,
-                 GArray       *leaks,
-                 RsSnapshot   *last)
+                 GArray       *leaks)
 {
   g_autofree char *title = rs_findings_describe_leak (leak, self->filename);
   g_autofree char *details = NULL;
@@ -202,9 +298,7 @@ add_handle_leak (RsLessonView *self,
   title[0] = g_ascii_toupper (title[0]);
   message = _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_LEAK, title, details,
                                          here ? place->line : 0, here ? place->column : 0);
-  message->handle = last != NULL && leak->handle != NULL && rs_snapshot_find_handle (last, leak->handle) != NULL
-                    ? leak->handle : NULL;
-  message->step = leak->orphaned ? (int) MIN (leak->lost_step, G_MAXINT) : -1;
+  set_jump (self, message, leak);
   if (here)
     _rs_lesson_view_mark_leak (self, place->line, place->column);
 }
@@ -214,8 +308,10 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
                                 RsSnapshot   *last)
 {
   const char *reason = rs_record_session_get_end_reason (RS_RECORD_SESSION (self->session));
-  g_autoptr(GArray) leaks = NULL;
+  GArray *leaks;
   guint listed = 0;
+
+  self->end_from = (int) self->messages->len;
 
   if (reason != NULL)
     {
@@ -229,18 +325,22 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
       return;
     }
 
-  leaks = rs_history_query_leaks (rs_session_get_history (self->session));
+  /* Asked once: the history no longer changes. */
+  if (self->record_leaks == NULL)
+    self->record_leaks = rs_history_query_leaks (rs_session_get_history (self->session));
+  leaks = self->record_leaks;
   for (guint i = 0; i < leaks->len; i++)
     {
       const RsLeak *leak = &g_array_index (leaks, RsLeak, i);
 
       if (leak->kind == RS_LEAK_HANDLE)
-        add_handle_leak (self, leak, leaks, last);
+        add_handle_leak (self, leak, leaks);
       else if (leak->handle == NULL)
         {
           const RsSite *place = leak->orphaned ? &leak->lost_site : &leak->born_site;
           RsLessonMessage *message = _rs_lesson_view_add_leak_message (self, leak, last, place);
 
+          set_jump (self, message, leak);
           if (message->line > 0)
             _rs_lesson_view_mark_leak (self, message->line, place->column);
         }
@@ -252,4 +352,69 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
   if (listed == 0)
     _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_NO_LEAK, _("Nothing leaked"),
                                  _("Every buffer, packet and frame was freed"), 0, 0);
+}
+
+/* ---- the folder of the sources ---- */
+
+static void
+on_chooser_response (GtkNativeDialog *dialog,
+                     int              response,
+                     RsLessonView    *self)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->chooser);
+  path = folder != NULL ? g_file_get_path (folder) : NULL;
+  if (path != NULL)
+    rs_lesson_view_set_source_dir (self, path);
+}
+
+void
+_rs_lesson_view_choose_source_dir (RsLessonView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *chooser;
+
+  if (self->chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Choose the Folder of the Program's Sources"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+void
+rs_lesson_view_set_source_dir (RsLessonView *self,
+                               const char   *dir)
+{
+  GHashTableIter iter;
+  RsSourceFile *file;
+
+  g_return_if_fail (RS_IS_LESSON_VIEW (self));
+
+  if (g_strcmp0 (dir, self->source_dir) == 0)
+    return;
+  g_free (self->source_dir);
+  self->source_dir = g_strdup (dir);
+  /* What was not found may be there now. */
+  g_hash_table_iter_init (&iter, self->sources);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &file))
+    if (file->text == NULL)
+      g_hash_table_iter_remove (&iter);
+  if (RS_IS_RECORD_SESSION (self->session) && self->shown_step >= 0)
+    rs_lesson_view_show_step (self, self->shown_step, self->shown_snapshot, self->shown_at_end);
+}
+
+const char *
+rs_lesson_view_get_source_dir (RsLessonView *self)
+{
+  g_return_val_if_fail (RS_IS_LESSON_VIEW (self), NULL);
+  return self->source_dir;
 }

@@ -206,6 +206,7 @@ _rs_lesson_view_clear_messages (RsLessonView *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->message_list))) != NULL)
     gtk_list_box_remove (self->message_list, child);
   g_ptr_array_set_size (self->messages, 0);
+  self->end_from = -1;
   gtk_widget_set_visible (self->messages_box, FALSE);
   gtk_widget_set_visible (self->messages_separator, FALSE);
 }
@@ -383,6 +384,10 @@ rs_lesson_view_set_session (RsLessonView *self,
 
   if (!g_set_object (&self->session, session))
     return;
+  self->shown_step = -1;
+  self->shown_snapshot = NULL;
+  self->max_thread = 0;
+  self->threads_read = 0;
   _rs_lesson_view_clear_messages (self);
   _rs_lesson_view_clear_record (self);
   if (RS_IS_SCENARIO_SESSION (session))
@@ -450,6 +455,9 @@ rs_lesson_view_show_step (RsLessonView *self,
 
   clear_current (self);
   _rs_lesson_view_clear_messages (self);
+  self->shown_step = step;
+  self->shown_snapshot = snapshot;
+  self->shown_at_end = at_end;
   if (self->session == NULL || step < 0)
     return;
 
@@ -467,9 +475,19 @@ rs_lesson_view_show_step (RsLessonView *self,
         _rs_lesson_view_add_lesson_end (self, snapshot);
       mark_leak_sources (self);
     }
+  else if (RS_IS_RECORD_SESSION (self->session) && rs_session_is_finished (self->session) &&
+           rs_record_session_get_end_reason (RS_RECORD_SESSION (self->session)) == NULL)
+    {
+      RsHistory *history = rs_session_get_history (self->session);
+
+      /* Every step read: the leaks stay listed while one after another is
+       * looked at. */
+      _rs_lesson_view_add_record_end (self, rs_history_get_snapshot (history, rs_history_get_length (history) - 1));
+    }
 
   if (gtk_widget_get_visible (self->messages_box))
-    gtk_label_set_text (self->messages_heading, at_end ? _("At the End") : _("This Step"));
+    gtk_label_set_text (self->messages_heading, at_end || self->end_from == 0 ? _("At the End") : _("This Step"));
+  gtk_list_box_invalidate_headers (self->message_list);
 
   if (line > 0)
     {
@@ -565,6 +583,8 @@ rs_lesson_view_activate_message (RsLessonView *self,
 
   /* A copy: what the signals do may show another step, and other messages. */
   message = *(RsLessonMessage *) g_ptr_array_index (self->messages, index);
+  if (message.jump && message.step >= 0)
+    g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
   if (message.line > 0)
     {
       GtkTextIter start, end;
@@ -583,7 +603,7 @@ rs_lesson_view_activate_message (RsLessonView *self,
     g_signal_emit (self, signals[SELECT_BUFFER], 0, message.buffer);
   else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.handle != NULL)
     g_signal_emit (self, signals[SELECT_HANDLE], 0, message.handle);
-  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0)
+  else if (message.kind == RS_LESSON_MESSAGE_LEAK && message.step >= 0 && !message.jump)
     g_signal_emit (self, signals[SEEK], 0, (guint) message.step);
 }
 
@@ -598,6 +618,27 @@ rs_lesson_view_activate_line (RsLessonView *self,
 }
 
 /* ---- input ---- */
+
+/* The end's messages after the step's own: a header of their own. */
+static void
+update_header (GtkListBoxRow *row,
+               GtkListBoxRow *before,
+               gpointer       data)
+{
+  RsLessonView *self = data;
+  GtkWidget *header = NULL;
+
+  if (before != NULL && self->end_from > 0 && gtk_list_box_row_get_index (row) == self->end_from)
+    {
+      header = gtk_label_new (_("At the End"));
+      gtk_label_set_xalign (GTK_LABEL (header), 0);
+      gtk_widget_add_css_class (header, "heading");
+      gtk_widget_set_margin_start (header, 2);
+      gtk_widget_set_margin_top (header, 12);
+      gtk_widget_set_margin_bottom (header, 6);
+    }
+  gtk_list_box_row_set_header (row, header);
+}
 
 static void
 on_row_activated (RsLessonView  *self,
@@ -678,7 +719,7 @@ rs_lesson_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_object (&self->session);
-  g_clear_pointer (&self->sources, g_hash_table_unref);
+  _rs_lesson_view_dispose_record (self);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_LESSON_VIEW);
   /* The template's unnamed children too. */
@@ -730,8 +771,10 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/refscope/Refscope/rs-lesson-view.ui");
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, title_label);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, file_label);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, thread_box);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_stack);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, missing_page);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, choose_source_button);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_scroller);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, source_view);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_separator);
@@ -739,6 +782,7 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_heading);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, message_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, _rs_lesson_view_choose_source_dir);
   gtk_widget_class_bind_template_callback (widget_class, on_source_pressed);
   gtk_widget_class_bind_template_callback (widget_class, on_source_released);
   gtk_widget_class_set_css_name (widget_class, "lessonview");
@@ -752,6 +796,9 @@ rs_lesson_view_init (RsLessonView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->messages = g_ptr_array_new_with_free_func (message_free);
+  self->shown_step = -1;
+  self->end_from = -1;
+  gtk_list_box_set_header_func (self->message_list, update_header, self, NULL);
   _rs_lesson_view_init_record (self);
 
   self->buffer = gtk_source_buffer_new (NULL);

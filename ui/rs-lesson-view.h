@@ -59,6 +59,12 @@ void                rs_lesson_view_show_step        (RsLessonView       *view,
 void                rs_lesson_view_show_errors      (RsLessonView       *view,
                                                      RsScenarioProgram  *program);
 
+/* A recording's sources not where its debug info says: a folder to look
+ * in (by the path's last components: src/player.c, then player.c), kept
+ * for the next recordings; NULL forgets it. The step shown is shown again. */
+void                rs_lesson_view_set_source_dir   (RsLessonView       *view,
+                                                     const char         *dir);
+const char         *rs_lesson_view_get_source_dir   (RsLessonView       *view);
 /* The path of the file shown (a lesson's as it was opened; a recording's
  * as its debug info names it), or NULL. Borrowed. */
 const char         *rs_lesson_view_get_file         (RsLessonView       *view);

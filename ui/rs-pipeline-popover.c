@@ -4,6 +4,7 @@
 #include "rs-pipeline-popover.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 struct _RsPipelinePopover {
   GtkPopover      parent_instance;
@@ -13,6 +14,8 @@ struct _RsPipelinePopover {
   GtkSpinButton  *frame_queue_spin;
   AdwComboRow    *copy_row;
   AdwComboRow    *streams_row;
+  AdwPreferencesGroup *file_streams_group;
+  GtkListBox     *file_streams_list;
 };
 
 G_DEFINE_FINAL_TYPE (RsPipelinePopover, rs_pipeline_popover, GTK_TYPE_POPOVER)
@@ -47,6 +50,8 @@ rs_pipeline_popover_class_init (RsPipelinePopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsPipelinePopover, frame_queue_spin);
   gtk_widget_class_bind_template_child (widget_class, RsPipelinePopover, copy_row);
   gtk_widget_class_bind_template_child (widget_class, RsPipelinePopover, streams_row);
+  gtk_widget_class_bind_template_child (widget_class, RsPipelinePopover, file_streams_group);
+  gtk_widget_class_bind_template_child (widget_class, RsPipelinePopover, file_streams_list);
   gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
 }
 
@@ -88,5 +93,49 @@ rs_pipeline_popover_get_settings (RsPipelinePopover *self,
   settings->packet_queue = gtk_spin_button_get_value_as_int (self->packet_queue_spin);
   settings->frame_queue = gtk_spin_button_get_value_as_int (self->frame_queue_spin);
   settings->copy = (RsCopyPolicy) MIN (adw_combo_row_get_selected (self->copy_row), RS_COPY_COPY);
-  settings->streams = (RsStreamSelection) MIN (adw_combo_row_get_selected (self->streams_row), RS_STREAMS_AUDIO);
+  settings->streams = (RsStreamSelection) MIN (adw_combo_row_get_selected (self->streams_row), RS_STREAMS_ALL);
+}
+
+/* One row a stream: what it is, then what became of it. */
+void
+rs_pipeline_popover_set_streams (RsPipelinePopover  *self,
+                                 const RsStreamInfo *streams,
+                                 guint               n_streams)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (RS_IS_PIPELINE_POPOVER (self));
+  g_return_if_fail (streams != NULL || n_streams == 0);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->file_streams_list))) != NULL)
+    gtk_list_box_remove (self->file_streams_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->file_streams_group), n_streams > 0);
+
+  for (guint i = 0; i < n_streams; i++)
+    {
+      const RsStreamInfo *info = &streams[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf (_("Stream %d · %s · %s"), info->index, info->type, info->codec);
+      g_autofree char *subtitle = NULL;
+
+      if (info->status == RS_STREAM_DECODED)
+        /* Translators: %s names the stream's handles in the graph ("audio2.frame"). */
+        subtitle = g_strdup_printf (_("decoded as “%s”"), info->name);
+      else if (rs_stream_status_is_skipped (info->status))
+        subtitle = g_strdup_printf (_("skipped: %s%s%s"), _(rs_stream_status_to_words (info->status)),
+                                    info->reason != NULL ? ": " : "", info->reason != NULL ? info->reason : "");
+      else
+        subtitle = g_strdup (_(rs_stream_status_to_words (info->status)));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (rs_stream_status_is_skipped (info->status))
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          gtk_widget_add_css_class (icon, "warning");
+          gtk_widget_set_tooltip_text (icon, _("Skipped: the session goes on without it"));
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+        }
+      gtk_list_box_append (self->file_streams_list, row);
+    }
 }

@@ -19,6 +19,11 @@ GtkWidget *rs_pipeline_popover_new          (void);
 /* Shows `settings` in the controls. */
 void       rs_pipeline_popover_set_settings (RsPipelinePopover      *popover,
                                              const RsDecodeSettings *settings);
+/* Lists the file's streams and what became of each (n_streams 0: no
+ * media file, the list is hidden). Copies what it shows. */
+void       rs_pipeline_popover_set_streams  (RsPipelinePopover      *popover,
+                                             const RsStreamInfo     *streams,
+                                             guint                   n_streams);
 /* What the controls say. */
 void       rs_pipeline_popover_get_settings (RsPipelinePopover      *popover,
                                              RsDecodeSettings       *settings);

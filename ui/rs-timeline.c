@@ -20,6 +20,8 @@ enum {
 #define TICK_BAND 7.0   /* px under the chart for allocated / freed ticks */
 #define PAD_X     8.0
 #define STRIP     32      /* pixel columns per cached strip of the chart */
+#define LANE      3.0     /* px per thread's lane, under the chart (recordings of threads) */
+#define MAX_LANES 4       /* thread N is drawn in lane (N - 1) % MAX_LANES, in its colour */
 
 /* What the chart's picture depends on, besides the steps. */
 typedef struct {
@@ -28,6 +30,7 @@ typedef struct {
   int     columns;
   guint   axis;
   guint64 max_buffers, max_bytes;
+  guint   lanes;          /* thread lanes: 0 unless more than one thread calls */
   GdkRGBA fg, accent, good, bad;
 } Chart;
 
@@ -38,6 +41,8 @@ struct _RsTimeline {
   GArray     *buffers;     /* guint64 per step */
   GArray     *bytes;       /* guint64 per step */
   GByteArray *marks;       /* MARK_* per step */
+  GByteArray *threads;     /* the program thread that called, per step (0: none, capped at 255) */
+  guint       max_thread;
   guint64     max_buffers;
   guint64     max_bytes;
   gboolean    complete;
@@ -162,6 +167,58 @@ draw_series (RsTimeline *self,
     }
 }
 
+static guint
+get_lanes (RsTimeline *self)
+{
+  return self->max_thread > 1 ? MIN (self->max_thread, MAX_LANES) : 0;
+}
+
+static double
+lanes_height (guint lanes)
+{
+  return lanes > 0 ? lanes * LANE + 2 : 0;
+}
+
+static void
+get_thread_color (guint    thread,
+                  GdkRGBA *rgba)
+{
+  gdk_rgba_parse (rgba, _rs_ui_get_thread_color ((int) thread));
+}
+
+/* Which threads called in each column: a mark in the thread's lane. */
+static void
+draw_lanes (RsTimeline  *self,
+            cairo_t     *cr,
+            const Chart *chart,
+            int          from,
+            int          to)
+{
+  double top = chart->top + chart->height + 2;
+
+  for (int c = from; c < to; c++)
+    {
+      guint first, last, seen = 0;
+
+      column_steps (self, c, chart->columns, &first, &last);
+      if (first >= self->threads->len)
+        break;
+      for (guint i = first; i < last; i++)
+        if (self->threads->data[i] > 0)
+          seen |= 1u << ((self->threads->data[i] - 1) % MAX_LANES);
+      for (guint lane = 0; lane < chart->lanes; lane++)
+        if (seen & (1u << lane))
+          {
+            GdkRGBA color;
+
+            get_thread_color (lane + 1, &color);
+            set_source (cr, &color, 0.9);
+            cairo_rectangle (cr, PAD_X + c, top + lane * LANE, 1, LANE - 0.5);
+            cairo_fill (cr);
+          }
+    }
+}
+
 /* Columns [from, to) of the chart: both series and the event ticks. */
 static void
 draw_columns (RsTimeline  *self,
@@ -186,6 +243,9 @@ draw_columns (RsTimeline  *self,
   cairo_set_line_width (cr, 1.2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
+
+  if (chart->lanes > 0)
+    draw_lanes (self, cr, chart, from, to);
 
   /* Event ticks under the chart, and errors across it. */
   for (int c = from; c < to; c++)
@@ -268,6 +328,28 @@ draw_legend (RsTimeline  *self,
   cairo_move_to (cr, x + 18, baseline - text_height / 2.0);
   pango_cairo_show_layout (cr, layout);
 
+  /* Each thread's colour, as its lane under the chart shows it. */
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  x += 18 + text_width + 16;
+  for (guint lane = 0; lane < chart->lanes; lane++)
+    {
+      g_autofree char *name = lane + 1 == MAX_LANES && self->max_thread > MAX_LANES
+                              ? g_strdup_printf (_("thread %u, …"), lane + 1)
+                              : g_strdup_printf (_("thread %u"), lane + 1);
+      GdkRGBA color;
+
+      get_thread_color (lane + 1, &color);
+      set_source (cr, &color, 0.9);
+      cairo_rectangle (cr, x, baseline - LANE / 2, 12, LANE);
+      cairo_fill (cr);
+      set_source (cr, &chart->fg, 0.55);
+      pango_layout_set_text (layout, name, -1);
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      cairo_move_to (cr, x + 16, baseline - text_height / 2.0);
+      pango_cairo_show_layout (cr, layout);
+      x += 16 + text_width + 12;
+    }
+
   bytes_text = g_format_size (self->max_bytes);
   peak = g_strdup_printf (g_dngettext (NULL, "peak %u buffer · %s", "peak %u buffers · %s", (gulong) self->max_buffers),
                           (guint) self->max_buffers, bytes_text);
@@ -294,7 +376,8 @@ chart_init (RsTimeline *self,
   chart->widget_width = gtk_widget_get_width (widget);
   chart->widget_height = gtk_widget_get_height (widget);
   chart->top = 18.0;
-  chart->height = chart->widget_height - chart->top - TICK_BAND - 4;
+  chart->lanes = get_lanes (self);
+  chart->height = chart->widget_height - chart->top - TICK_BAND - 4 - lanes_height (chart->lanes);
   chart->columns = (int) (chart->widget_width - 2 * PAD_X);
   chart->axis = axis_steps (self);
   chart->max_buffers = self->max_buffers;
@@ -491,6 +574,7 @@ on_query_tooltip (GtkWidget  *widget,
   RsTimeline *self = RS_TIMELINE (widget);
   int step = x_to_step (self, gtk_widget_get_width (widget), x);
   g_autofree char *bytes = NULL;
+  g_autofree char *thread = NULL;
   g_autofree char *text = NULL;
   guint8 marks;
 
@@ -498,8 +582,11 @@ on_query_tooltip (GtkWidget  *widget,
     return FALSE;
   bytes = g_format_size (g_array_index (self->bytes, guint64, step));
   marks = self->marks->data[step];
-  text = g_strdup_printf (_("Step %d: %" PRIu64 " buffers, %s%s%s%s%s"),
+  thread = self->max_thread > 1 && self->threads->data[step] > 0
+           ? g_strdup_printf (_(" · thread %u"), self->threads->data[step]) : NULL;
+  text = g_strdup_printf (_("Step %d: %" PRIu64 " buffers, %s%s%s%s%s%s"),
                           step, g_array_index (self->buffers, guint64, step), bytes,
+                          thread != NULL ? thread : "",
                           marks & MARK_ALLOCATED ? _(" · allocated") : "",
                           marks & MARK_FREED ? _(" · freed") : "",
                           marks & MARK_ERROR ? _(" · error") : "",
@@ -516,6 +603,7 @@ rs_timeline_finalize (GObject *object)
   g_clear_pointer (&self->buffers, g_array_unref);
   g_clear_pointer (&self->bytes, g_array_unref);
   g_clear_pointer (&self->marks, g_byte_array_unref);
+  g_clear_pointer (&self->threads, g_byte_array_unref);
   g_clear_pointer (&self->legend, gsk_render_node_unref);
   g_clear_pointer (&self->strips, g_ptr_array_unref);
   g_clear_pointer (&self->strip_lengths, g_array_unref);
@@ -599,6 +687,7 @@ rs_timeline_init (RsTimeline *self)
   self->buffers = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->bytes = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->marks = g_byte_array_new ();
+  self->threads = g_byte_array_new ();
   self->strips = g_ptr_array_new_with_free_func (unref_node);
   self->strip_lengths = g_array_new (FALSE, TRUE, sizeof (guint));
 
@@ -660,6 +749,8 @@ rs_timeline_update (RsTimeline *self,
   if (history == NULL || history != self->history)
     {
       g_byte_array_set_size (self->marks, 0);
+      g_byte_array_set_size (self->threads, 0);
+      self->max_thread = 0;
       g_array_set_size (self->buffers, 0);
       g_array_set_size (self->bytes, 0);
       self->max_buffers = self->max_bytes = 0;
@@ -678,10 +769,13 @@ rs_timeline_update (RsTimeline *self,
         {
           RsSnapshot *snapshot = rs_history_get_snapshot (history, step);
           guint8 marks = step_marks (snapshot);
+          guint8 thread = (guint8) CLAMP (rs_snapshot_get_thread (snapshot), 0, 255);
           guint64 buffers = rs_snapshot_get_n_buffers (snapshot);
           guint64 bytes = rs_snapshot_get_live_bytes (snapshot);
 
           g_byte_array_append (self->marks, &marks, 1);
+          g_byte_array_append (self->threads, &thread, 1);
+          self->max_thread = MAX (self->max_thread, thread);
           g_array_append_val (self->buffers, buffers);
           g_array_append_val (self->bytes, bytes);
           self->max_buffers = MAX (self->max_buffers, buffers);
@@ -746,4 +840,11 @@ rs_timeline_get_length (RsTimeline *self)
 {
   g_return_val_if_fail (RS_IS_TIMELINE (self), 0);
   return self->marks->len;
+}
+
+guint
+rs_timeline_get_n_threads (RsTimeline *self)
+{
+  g_return_val_if_fail (RS_IS_TIMELINE (self), 0);
+  return self->max_thread;
 }

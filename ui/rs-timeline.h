@@ -2,7 +2,8 @@
  *
  * rs-timeline.h: the strip under the graph: live buffers and live bytes over
  * every recorded step, the step shown, and ticks where buffers were
- * allocated, freed, or a call failed. Click or drag to jump.
+ * allocated, freed, or a call failed; for a recording of several threads,
+ * which thread called, a lane each. Click or drag to jump.
  */
 #pragma once
 
@@ -29,5 +30,8 @@ int        rs_timeline_get_position (RsTimeline *timeline);
 void       rs_timeline_set_position (RsTimeline *timeline,
                                      int         position);
 guint      rs_timeline_get_length   (RsTimeline *timeline);
+/* A recording: the program threads that called in the steps read (each
+ * has its lane under the chart when there are two or more); 0 otherwise. */
+guint      rs_timeline_get_n_threads (RsTimeline *timeline);
 
 G_END_DECLS

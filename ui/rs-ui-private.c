@@ -47,11 +47,49 @@ _rs_ui_format_ret (int ret)
 char *
 _rs_ui_format_call (const RsSnapshot *snapshot)
 {
-  g_autofree char *ret = _rs_ui_format_ret (rs_snapshot_get_ret (snapshot));
+  const char *call = rs_snapshot_get_call (snapshot);
   const char *args = rs_snapshot_get_args (snapshot);
+  const char *out = rs_snapshot_get_out (snapshot);
+  g_autofree char *ret = NULL;
 
-  return g_strdup_printf ("%s(%s) = %s", rs_snapshot_get_call (snapshot),
-                          args != NULL ? args : "", ret);
+  /* A call that returns the packet or frame it made (av_packet_alloc,
+   * av_frame_clone): that is its result. */
+  if (out != NULL && rs_snapshot_get_ret (snapshot) == 0 &&
+      (g_str_has_suffix (call, "_alloc") || g_str_has_suffix (call, "_clone")))
+    ret = g_strdup (out);
+  else
+    ret = _rs_ui_format_ret (rs_snapshot_get_ret (snapshot));
+  return g_strdup_printf ("%s(%s) = %s", call, args != NULL ? args : "", ret);
+}
+
+char *
+_rs_ui_format_site (const RsSite *site)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *place = NULL;
+
+  if (site->file != NULL)
+    {
+      base = g_path_get_basename (site->file);
+      place = site->line > 0 ? g_strdup_printf ("%s:%d", base, site->line) : g_strdup (base);
+    }
+  else if (site->module != NULL)
+    place = g_strdup (site->module);
+  if (site->function != NULL && place != NULL)
+    /* TRANSLATORS: a function and where it is: "decode() at player.c:42" */
+    return g_strdup_printf (_("%s() at %s"), site->function, place);
+  if (site->function != NULL)
+    return g_strdup_printf ("%s()", site->function);
+  return g_steal_pointer (&place);
+}
+
+const char *
+_rs_ui_get_thread_color (int thread)
+{
+  /* Apart from each other, and readable on the light and the dark style. */
+  static const char *colors[] = { "#3584e4", "#e66100", "#9141ac", "#26a269" };
+
+  return colors[(guint) MAX (thread - 1, 0) % G_N_ELEMENTS (colors)];
 }
 
 char *

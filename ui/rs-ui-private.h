@@ -23,6 +23,12 @@ void  _rs_ui_get_colors     (GtkWidget        *widget,
 char *_rs_ui_format_ret     (int               ret);
 /* "avcodec_receive_frame(video decoder, video.frame) = 0". Owned by the caller. */
 char *_rs_ui_format_call    (const RsSnapshot *snapshot);
+/* Where a step's call is: "decode() at player.c:42", "decode() at
+ * player+0x1234" without line info; NULL when unknown. Owned by the caller. */
+char *_rs_ui_format_site    (const RsSite     *site);
+/* The colour of a recorded program's thread (1, 2, ...), "#rrggbb": its
+ * lane in the timeline, its name in the source pane. Static. */
+const char *_rs_ui_get_thread_color (int thread);
 /* A timestamp, or "none". Owned by the caller. */
 char *_rs_ui_format_ts      (gint64            ts);
 /* A menu label showing `text` as it is (`_` is a mnemonic: doubled, it

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-window"
 
+#include "rs-record-session.h"
 #include "rs-ui-private.h"
 #include "rs-window-private.h"
 
@@ -66,7 +67,18 @@ first_action (GtkWidget  *widget,
   rs_player_seek (self->player, 0);
 }
 
-/* The last step recorded (not running any further). */
+/* A recording not read to its end yet: its file has every step. */
+static gboolean
+is_recording_to_read (RsWindow *self)
+{
+  RsCursor *cursor = rs_player_get_cursor (self->player);
+
+  return cursor != NULL && RS_IS_RECORD_SESSION (rs_cursor_get_session (cursor)) &&
+         !rs_player_is_complete (self->player);
+}
+
+/* The last step recorded (not running any further); a recording's end,
+ * read in the background. */
 static void
 last_action (GtkWidget  *widget,
              const char *action_name,
@@ -74,6 +86,11 @@ last_action (GtkWidget  *widget,
 {
   RsWindow *self = RS_WINDOW (widget);
 
+  if (is_recording_to_read (self))
+    {
+      gtk_widget_activate_action (widget, "win.run-to-end", NULL);
+      return;
+    }
   rs_player_set_playing (self->player, FALSE);
   rs_player_seek (self->player, G_MAXUINT);
 }
@@ -101,7 +118,6 @@ apply_pipeline_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   RsDecodeSettings settings;
   static const char *copy_names[] = { "move", "ref", "clone", "copy" };
-  static const char *stream_names[] = { "all", "video", "audio" };
 
   gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
   rs_pipeline_popover_get_settings (self->pipeline_popover, &settings);
@@ -112,7 +128,7 @@ apply_pipeline_action (GtkWidget  *widget,
       g_settings_set_int (self->settings, "packet-queue", settings.packet_queue);
       g_settings_set_int (self->settings, "frame-queue", settings.frame_queue);
       g_settings_set_string (self->settings, "copy", copy_names[settings.copy]);
-      g_settings_set_string (self->settings, "streams", stream_names[settings.streams]);
+      g_settings_set_string (self->settings, "streams", rs_stream_selection_to_string (settings.streams));
       g_settings_apply (self->settings);
     }
   if (rs_player_get_path (self->player) != NULL &&
@@ -369,7 +385,7 @@ open_action (GtkWidget  *widget,
   GtkFileChooserNative *chooser;
 
   _rs_window_forget_chooser (self);
-  chooser = gtk_file_chooser_native_new (_("Open a Media File or a Lesson"), GTK_WINDOW (self),
+  chooser = gtk_file_chooser_native_new (_("Open a Media File, a Lesson or a Recording"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   {
     g_autoptr(GtkFileFilter) media = gtk_file_filter_new ();
@@ -381,6 +397,8 @@ open_action (GtkWidget  *widget,
   }
   /* A .c file opens as a lesson (rs_player_is_lesson). */
   add_filter (GTK_FILE_CHOOSER (chooser), _("Lessons (C snippets)"), "*.c", NULL);
+  /* `refscope record` writes .rstrace files; any recording opens, whatever its name. */
+  add_filter (GTK_FILE_CHOOSER (chooser), _("Recordings (refscope record)"), "*.rstrace", NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), "*", NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
@@ -518,7 +536,8 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.back", open && !busy && rs_player_get_position (self->player) > 0);
   gtk_widget_action_set_enabled (widget, "win.first", open && !busy && rs_player_get_position (self->player) > 0);
   gtk_widget_action_set_enabled (widget, "win.last", open && !busy &&
-                                 rs_player_get_position (self->player) + 1 < (int) rs_player_get_length (self->player));
+                                 (rs_player_get_position (self->player) + 1 < (int) rs_player_get_length (self->player) ||
+                                  is_recording_to_read (self)));
   gtk_widget_action_set_enabled (widget, "win.play", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.restart", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.open", !busy);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Export session…: every recorded step's graph into a folder, on a worker
- * thread, with progress and Cancel. The worker holds its own references to
- * the snapshots and renders with its own RsRender, so the window can go on
- * stepping meanwhile.
+ * Export session…: every step's graph into a folder, with progress and
+ * Cancel. The whole session, not only the steps seen so far: an unfinished
+ * session is first run to the end the way "Run to End" does it (the
+ * player's worker), then every step is rendered on a worker thread that
+ * holds its own references to the snapshots and its own RsRender, so the
+ * window can go on stepping meanwhile.
  */
 #define G_LOG_DOMAIN "rs-window"
 
@@ -15,7 +17,7 @@
 #include "rs-export.h"
 
 typedef struct {
-  GPtrArray *snapshots;   /* RsSnapshot, owned */
+  GPtrArray *snapshots;   /* RsSnapshot, owned; empty while the session runs to the end */
   char      *directory;
   char      *format;
   int        done;        /* steps written (atomic) */
@@ -68,6 +70,9 @@ _rs_window_get_export_progress (RsWindow *self)
   if (self->export_task == NULL)
     return NULL;
   job = g_task_get_task_data (self->export_task);
+  if (job->snapshots->len == 0)
+    return g_strdup_printf (_("Exporting: running the session to the end… %u steps"),
+                            rs_player_get_progress (self->player));
   return g_strdup_printf (_("Exporting… %d of %u steps"), g_atomic_int_get (&job->done), job->snapshots->len);
 }
 
@@ -112,12 +117,50 @@ export_done (GObject      *object,
   _rs_window_update_actions (self);
 }
 
+/* Every step is recorded: take them, and render them on a worker. */
+static void
+start_rendering (RsWindow *self,
+                 GTask    *task)
+{
+  Job *job = g_task_get_task_data (task);
+  RsHistory *history = rs_player_get_history (self->player);
+
+  g_assert (rs_player_is_complete (self->player));
+  for (guint i = 0; i < rs_player_get_length (self->player); i++)
+    g_ptr_array_add (job->snapshots, rs_snapshot_ref (rs_history_get_snapshot (history, i)));
+  g_task_run_in_thread (task, export_in_thread);
+  _rs_window_update_progress (self);
+}
+
+static void
+run_to_end_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RsWindow *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!rs_player_run_to_end_finish (RS_PLAYER (object), result, &error))
+    {
+      /* export_done says what failed (nothing, if cancelled). */
+      g_task_return_error (task, error);
+      return;
+    }
+  if (self->player == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the window closed");
+  else if (!g_task_return_error_if_cancelled (task))
+    {
+      _rs_window_show_step (self);
+      start_rendering (self, task);
+    }
+}
+
 gboolean
 rs_window_export_session (RsWindow   *self,
                           const char *directory,
                           const char *format)
 {
-  RsHistory *history;
   GtkApplication *application;
   g_autoptr(GTask) task = NULL;
   Job *job;
@@ -126,14 +169,12 @@ rs_window_export_session (RsWindow   *self,
   g_return_val_if_fail (directory != NULL, FALSE);
   g_return_val_if_fail (rs_export_format_is_valid (format), FALSE);
 
-  history = rs_player_get_history (self->player);
-  if (history == NULL || self->export_task != NULL || rs_player_get_length (self->player) == 0)
+  if (rs_player_get_history (self->player) == NULL || self->export_task != NULL ||
+      rs_player_get_busy (self->player) || rs_player_get_length (self->player) == 0)
     return FALSE;
 
   job = g_new0 (Job, 1);
   job->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_snapshot_unref);
-  for (guint i = 0; i < rs_player_get_length (self->player); i++)
-    g_ptr_array_add (job->snapshots, rs_snapshot_ref (rs_history_get_snapshot (history, i)));
   job->directory = g_strdup (directory);
   job->format = g_ascii_strdown (format, -1);
 
@@ -150,7 +191,10 @@ rs_window_export_session (RsWindow   *self,
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   self->export_task = g_object_ref (task);
   self->export_tick_id = g_timeout_add (100, on_export_tick, self);
-  g_task_run_in_thread (task, export_in_thread);
+  if (rs_player_is_complete (self->player))
+    start_rendering (self, task);
+  else
+    rs_player_run_to_end_async (self->player, self->export_cancellable, run_to_end_done, g_object_ref (task));
   _rs_window_update_progress (self);
   _rs_window_update_actions (self);
   return TRUE;

@@ -291,6 +291,76 @@ on_lesson_activate_line (RsWindow *self,
     _rs_window_show_error (self, error);
 }
 
+/* ---- a recorded program's threads ---- */
+
+static int
+get_step_thread (RsHistory *history,
+                 guint      step)
+{
+  return rs_snapshot_get_thread (rs_history_get_snapshot (history, step));
+}
+
+static void
+show_no_call (RsWindow *self,
+              int       thread,
+              gboolean  forward)
+{
+  g_autofree char *message = forward ? g_strdup_printf (_("Thread %d makes no further call"), thread)
+                                     : g_strdup_printf (_("Thread %d made no call before this one"), thread);
+
+  rs_window_show_message (self, message);
+}
+
+/* The next (or previous) call of the thread of the step shown: among the
+ * steps read, else reading on until that thread calls again or the
+ * recording ends (then the end is shown, and said so). */
+static void
+thread_call_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  gboolean forward = g_str_equal (action_name, "win.next-thread-call");
+  RsSnapshot *snapshot = rs_player_get_snapshot (self->player);
+  int thread = snapshot != NULL ? rs_snapshot_get_thread (snapshot) : 0;
+  int position = rs_player_get_position (self->player);
+  g_autoptr(GError) error = NULL;
+  RsHistory *history;
+
+  if (thread <= 0 || position < 0 || rs_player_get_busy (self->player))
+    return;
+  history = rs_player_get_history (self->player);
+  rs_player_set_playing (self->player, FALSE);
+  if (!forward)
+    {
+      for (int step = position - 1; step >= 0; step--)
+        if (get_step_thread (history, (guint) step) == thread)
+          {
+            rs_player_seek (self->player, (guint) step);
+            return;
+          }
+      show_no_call (self, thread, FALSE);
+      return;
+    }
+  for (guint step = (guint) position + 1; step < rs_player_get_length (self->player); step++)
+    if (get_step_thread (history, step) == thread)
+      {
+        rs_player_seek (self->player, step);
+        return;
+      }
+  if (!rs_player_is_complete (self->player))
+    {
+      rs_player_seek (self->player, G_MAXUINT);
+      while (rs_player_forward (self->player, RS_STEP_CALL, &error))
+        if (rs_snapshot_get_thread (rs_player_get_snapshot (self->player)) == thread)
+          return;
+    }
+  if (error != NULL)
+    _rs_window_show_error (self, error);
+  else
+    show_no_call (self, thread, TRUE);
+}
+
 /* ---- public ---- */
 
 void
@@ -333,6 +403,10 @@ _rs_window_class_init_lessons (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, RsWindow, lesson_errors_button);
   gtk_widget_class_install_action (widget_class, "win.toggle-lesson", NULL, toggle_lesson_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-lesson", NULL);
+  gtk_widget_class_install_action (widget_class, "win.next-thread-call", NULL, thread_call_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-thread-call", NULL, thread_call_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "win.next-thread-call", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_T, GDK_SHIFT_MASK, "win.previous-thread-call", NULL);
 }
 
 void

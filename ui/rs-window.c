@@ -35,8 +35,11 @@ update_title (RsWindow   *self,
   g_clear_pointer (&self->subtitle, g_free);
   if (snapshot != NULL)
     {
+      g_autofree char *site = _rs_ui_format_site (rs_snapshot_get_site (snapshot));
+
       call = _rs_ui_format_call (snapshot);
-      self->subtitle = g_strdup_printf (_("step %u · %s%s"), rs_snapshot_get_step (snapshot), call,
+      self->subtitle = g_strdup_printf (_("step %u · %s%s%s%s"), rs_snapshot_get_step (snapshot), call,
+                                        site != NULL ? " · " : "", site != NULL ? site : "",
                                         rs_snapshot_is_exact (snapshot) ? "" : _(" · approximate"));
     }
   adw_window_title_set_title (self->window_title, title != NULL ? title : _("Refscope"));
@@ -227,12 +230,42 @@ on_length_changed (RsWindow *self)
   _rs_window_update_actions (self);
 }
 
+/* The session opened without the streams it could not decode: say which,
+ * once, so a missing track is not a mystery (the pipeline popover lists
+ * every stream). */
+static void
+show_skipped_streams (RsWindow           *self,
+                      const RsStreamInfo *streams,
+                      guint               n_streams)
+{
+  g_autoptr(GString) message = NULL;
+
+  for (guint i = 0; i < n_streams; i++)
+    {
+      if (!rs_stream_status_is_skipped (streams[i].status))
+        continue;
+      if (message == NULL)
+        message = g_string_new (NULL);
+      else
+        g_string_append (message, "; ");
+      g_string_append_printf (message, _("Stream %d (%s, %s) skipped: %s"), streams[i].index, streams[i].type,
+                              streams[i].codec, _(rs_stream_status_to_words (streams[i].status)));
+    }
+  if (message != NULL)
+    rs_window_show_message (self, message->str);
+}
+
 static void
 on_session_changed (RsWindow *self)
 {
+  guint n_streams = 0;
+  const RsStreamInfo *streams = rs_player_get_streams (self->player, &n_streams);
+
   rs_timeline_update (self->timeline, NULL, 0);
   on_length_changed (self);
   rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
+  rs_pipeline_popover_set_streams (self->pipeline_popover, streams, n_streams);
+  show_skipped_streams (self, streams, n_streams);
   _rs_window_show_step (self);
 }
 
@@ -265,10 +298,10 @@ _rs_window_update_progress (RsWindow *self)
   gboolean busy = rs_player_get_busy (self->player);
   g_autofree char *text = NULL;
 
-  if (busy)
+  /* An export runs the session to the end first: its words win. */
+  text = _rs_window_get_export_progress (self);
+  if (text == NULL && busy)
     text = g_strdup_printf (_("Running to the end… %u steps"), rs_player_get_progress (self->player));
-  else
-    text = _rs_window_get_export_progress (self);
   gtk_revealer_set_reveal_child (self->run_revealer, text != NULL);
   gtk_spinner_set_spinning (self->run_spinner, text != NULL);
   if (text != NULL)

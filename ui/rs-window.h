@@ -40,9 +40,11 @@ void           rs_window_set_settings     (RsWindow               *window,
 gboolean       rs_window_export           (RsWindow               *window,
                                            const char             *path,
                                            GError                **error);
-/* Writes the graph of every recorded step to DIRECTORY/step-NNNNNN.FORMAT on
- * a worker thread, showing progress with Cancel; a toast tells the end.
- * FALSE if nothing is open or an export is already under way. */
+/* Writes the graph of every step of the session to
+ * DIRECTORY/step-NNNNNN.FORMAT, running an unfinished session to the end
+ * first (as win.run-to-end does), on worker threads, showing progress with
+ * Cancel; a toast tells the end. FALSE if nothing is open, the session is
+ * running to the end, or an export is already under way. */
 gboolean       rs_window_export_session   (RsWindow               *window,
                                            const char             *directory,
                                            const char             *format);

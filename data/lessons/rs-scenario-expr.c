@@ -156,7 +156,7 @@ _rs_parser_error (Parser      *p,
   va_list args;
 
   p->failed = TRUE;
-  if (p->quiet > 0)
+  if (p->quiet > 0 || g_hash_table_contains (p->lexical_lines, GINT_TO_POINTER (token->line)))
     return;
   va_start (args, format);
   message = g_strdup_vprintf (format, args);

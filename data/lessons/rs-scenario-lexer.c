@@ -233,7 +233,8 @@ lex_punct (Lexer *lx)
     if (strncmp (lx->source + lx->i, puncts[k], MIN (strlen (puncts[k]), lx->length - lx->i)) == 0 &&
         lx->length - lx->i >= strlen (puncts[k]))
       n = strlen (puncts[k]);
-  if (n == 0 && strchr ("()[]{};,*&=+-/%<>!~^|?:.", at (lx, 0)) != NULL)
+  /* strchr finds the terminating NUL too: a NUL byte is no punctuator. */
+  if (n == 0 && at (lx, 0) != '\0' && strchr ("()[]{};,*&=+-/%<>!~^|?:.", at (lx, 0)) != NULL)
     n = 1;
 
   if (n == 0)
@@ -242,6 +243,8 @@ lex_punct (Lexer *lx)
 
       if (g_ascii_isprint (c))
         _rs_scenario_program_add_error (lx->program, line, column, "stray '%c' in program", c);
+      else if (c == '\0')
+        _rs_scenario_program_add_error (lx->program, line, column, "stray NUL byte in program");
       else
         _rs_scenario_program_add_error (lx->program, line, column, "stray byte \\%03o in program", c);
       /* One error per character, however many bytes it has. */

@@ -160,7 +160,8 @@ run_free (RsScenarioSession         *self,
   else
     av_frame_free (&object->frame);
   object->freed_line = statement->line;
-  var->object = NULL;
+  _rs_scenario_object_freed (self, object);
+  _rs_scenario_point (self, value->variable, NULL);
   return TRUE;
 }
 
@@ -179,6 +180,7 @@ new_object (RsScenarioSession         *self,
   object->packet = packet;
   object->frame = frame;
   object->line = statement->line;
+  object->key = -1;
   g_ptr_array_add (self->objects, object);
   return object;
 }

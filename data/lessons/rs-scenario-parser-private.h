@@ -81,6 +81,8 @@ typedef struct {
   GArray                *returns;     /* RETURN statements of the current function */
   gboolean               failed;      /* the statement being parsed has an error */
   int                    quiet;       /* > 0: errors only set `failed` */
+  GHashTable            *lexical_lines; /* lines with a lexical error: the parser's own errors
+                                         * there would be about what the lexer made of it */
   int                    depth;       /* expression nesting, bounded */
   guint                  n_functions;
   gboolean               file_code;   /* statements or variables outside functions */

@@ -654,6 +654,26 @@ function (Parser *p)
   parser_next (p);
 }
 
+/* Statements run in order, each once at most: the steps a lesson can take
+ * are its statements that start one. */
+static void
+check_length (Parser *p)
+{
+  guint steps = 0;
+
+  for (guint i = 0; i < p->program->statements->len; i++)
+    {
+      const RsScenarioStatement *statement = &g_array_index (p->program->statements, RsScenarioStatement, i);
+
+      if (statement->kind == RS_SCENARIO_BEGIN || statement->joined || ++steps <= RS_SCENARIO_MAX_STEPS)
+        continue;
+      _rs_scenario_program_add_error (p->program, statement->line, statement->column,
+                                      "the lesson is too long: this statement would be step %u, over the "
+                                      "limit of %d steps; split the lesson", steps, RS_SCENARIO_MAX_STEPS);
+      return;
+    }
+}
+
 RsScenarioProgram *
 rs_scenario_program_parse (const char            *filename,
                            const char            *source,
@@ -686,6 +706,12 @@ rs_scenario_program_parse (const char            *filename,
   p.scopes = g_ptr_array_new ();
   p.scope_vars = g_ptr_array_new ();
   p.returns = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* A stray byte splits an identifier, a constant too large is cut short:
+   * a line with a lexical error gets that error only. */
+  p.lexical_lines = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < program->diagnostics->len; i++)
+    g_hash_table_add (p.lexical_lines,
+                      GINT_TO_POINTER (g_array_index (program->diagnostics, RsScenarioDiagnostic, i).line));
   _rs_parser_set_end (&p, p.tokens->len - 1);
   push_scope (&p);
 
@@ -714,6 +740,7 @@ rs_scenario_program_parse (const char            *filename,
     }
   else
     pop_scope (&p);
+  check_length (&p);
 
   /* Lexical errors were found first: put them in source order. */
   _rs_scenario_program_sort_diagnostics (program);
@@ -723,5 +750,6 @@ rs_scenario_program_parse (const char            *filename,
   g_ptr_array_unref (p.scopes);
   g_ptr_array_unref (p.scope_vars);
   g_array_unref (p.returns);
+  g_hash_table_unref (p.lexical_lines);
   return program;
 }

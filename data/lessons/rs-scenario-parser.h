@@ -29,6 +29,10 @@ G_BEGIN_DECLS
 #define RS_SCENARIO_MAX_BYTES      (64 * 1024 * 1024)
 /* The largest frame width, height, or audio sample count. */
 #define RS_SCENARIO_MAX_DIMENSION  16384
+/* The most steps a lesson may take: a longer one is refused when it is
+ * compiled, so that running it to its end is bounded (no loops: a lesson
+ * takes at most a step a statement). */
+#define RS_SCENARIO_MAX_STEPS      100000
 /* Parsing stops after this many errors. */
 #define RS_SCENARIO_MAX_ERRORS     64
 

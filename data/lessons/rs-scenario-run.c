@@ -38,6 +38,7 @@ check_lost (RsScenarioSession         *self,
   if (object == NULL || object->freed_line != 0 || object->lost || !_rs_scenario_is_unreachable (self, object))
     return;
   object->lost = TRUE;
+  g_ptr_array_add (self->lost_objects, object);
   if (object->packet != NULL)
     refs[n++] = object->packet->buf;
   else
@@ -67,7 +68,7 @@ set_pointer (RsScenarioSession         *self,
   Variable *var = &self->variables[index];
   Object *old = var->initialized ? var->object : NULL;
 
-  var->object = object;
+  _rs_scenario_point (self, index, object);
   var->initialized = TRUE;
   if (old != object)
     check_lost (self, statement, old, _rs_scenario_variable_name (self, index), statement->text);
@@ -318,7 +319,7 @@ end_scope (RsScenarioSession         *self,
            const RsScenarioStatement *statement)
 {
   for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
-    self->variables[*index].in_scope = FALSE;
+    _rs_scenario_set_in_scope (self, *index, FALSE);
   for (const int *index = statement->dying; index != NULL && *index >= 0; index++)
     {
       Variable *var = &self->variables[*index];
@@ -341,7 +342,9 @@ _rs_scenario_run_statement (RsScenarioSession *self,
   switch (statement->kind)
     {
     case RS_SCENARIO_DECLARE:
-      *var = (Variable) { .in_scope = TRUE };
+      _rs_scenario_point (self, statement->variable, NULL);
+      *var = (Variable) { .in_scope = var->in_scope };
+      _rs_scenario_set_in_scope (self, statement->variable, TRUE);
       if (statement->value.kind != RS_SCENARIO_VALUE_NONE)
         assign (self, statement, result);
       break;

@@ -23,6 +23,11 @@ typedef struct {
   int             line;       /* where it was allocated */
   int             freed_line; /* 0 while alive */
   gboolean        lost;       /* alive, but no variable points at it any more */
+  /* Kept as variables change, so that a step costs what it changed, not
+   * what the program declares: */
+  GArray         *holders;    /* int: the in-scope variables pointing at it, ascending; owned, nullable */
+  const char     *id;         /* its handle id: their names ("p, q"), interned; NULL without holders */
+  int             key;        /* its key in `shown` (its first holder), or -1 */
 } Object;
 
 typedef struct {
@@ -51,6 +56,8 @@ struct _RsScenarioSession {
   RsHistory         *history;
   Variable          *variables;   /* one a program variable */
   GPtrArray         *objects;     /* Object*, every struct ever allocated */
+  GTree             *shown;       /* first holder -> Object*: the live structs a variable points at */
+  GPtrArray         *lost_objects; /* Object*, borrowed: the lost ones, never freed */
   GPtrArray         *orphans;     /* Orphan* */
   GPtrArray         *orphan_arrays; /* plain av_malloc'd arrays a call dropped */
   GArray            *step_statements; /* guint: the statement each step ran */
@@ -92,6 +99,17 @@ void        _rs_scenario_fault           (RsScenarioSession         *self,
 /* No in-scope variable points at `object`. */
 gboolean    _rs_scenario_is_unreachable  (RsScenarioSession         *self,
                                           Object                    *object);
+/* Variable `index` points at `object` (NULL: a NULL pointer) from now on. */
+void        _rs_scenario_point           (RsScenarioSession         *self,
+                                          int                        index,
+                                          Object                    *object);
+/* Variable `index` comes into scope (uninitialized) or leaves it. */
+void        _rs_scenario_set_in_scope    (RsScenarioSession         *self,
+                                          int                        index,
+                                          gboolean                   in_scope);
+/* `object` was just freed: no handle shows it any more. */
+void        _rs_scenario_object_freed    (RsScenarioSession         *self,
+                                          Object                    *object);
 const char *_rs_scenario_variable_name   (RsScenarioSession         *self,
                                           int                        index);
 /* RS_HANDLE_PACKET or RS_HANDLE_FRAME. */
@@ -116,7 +134,8 @@ gboolean    _rs_scenario_eval_int        (RsScenarioSession         *self,
                                           int                       *value);
 
 /* The id of the handle `object` is shown as ("pkt", or "p, q" for aliases),
- * interned; NULL if no in-scope variable points at it. */
+ * interned; NULL if no in-scope variable points at it. Kept up to date by
+ * _rs_scenario_point and _rs_scenario_set_in_scope: costs nothing. */
 const char *_rs_scenario_handle_id       (RsScenarioSession         *self,
                                           Object                    *object);
 /* The id of the buffer behind `ref`: tracked, or observed in this step or

@@ -49,6 +49,7 @@ free_object (gpointer data)
 
   av_packet_free (&object->packet);
   av_frame_free (&object->frame);
+  g_clear_pointer (&object->holders, g_array_unref);
   g_free (object);
 }
 
@@ -57,6 +58,8 @@ free_object (gpointer data)
 static void
 free_leftovers (RsScenarioSession *self)
 {
+  g_tree_remove_all (self->shown);
+  g_ptr_array_set_size (self->lost_objects, 0);
   g_ptr_array_set_size (self->objects, 0);
   g_ptr_array_set_size (self->orphans, 0);
   g_ptr_array_set_size (self->orphan_arrays, 0);
@@ -68,6 +71,8 @@ rs_scenario_session_finalize (GObject *object)
   RsScenarioSession *self = RS_SCENARIO_SESSION (object);
 
   free_leftovers (self);
+  g_tree_unref (self->shown);
+  g_ptr_array_unref (self->lost_objects);
   g_ptr_array_unref (self->objects);
   g_ptr_array_unref (self->orphans);
   g_ptr_array_unref (self->orphan_arrays);
@@ -88,11 +93,21 @@ rs_scenario_session_class_init (RsScenarioSessionClass *klass)
   G_OBJECT_CLASS (klass)->finalize = rs_scenario_session_finalize;
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  return GPOINTER_TO_INT (a) - GPOINTER_TO_INT (b);
+}
+
 static void
 rs_scenario_session_init (RsScenarioSession *self)
 {
   self->history = rs_history_new ();
   self->objects = g_ptr_array_new_with_free_func (free_object);
+  self->shown = g_tree_new_full (compare_keys, NULL, NULL, NULL);
+  self->lost_objects = g_ptr_array_new ();
   self->orphans = g_ptr_array_new_with_free_func (free_orphan);
   self->orphan_arrays = g_ptr_array_new_with_free_func (av_free);
   self->step_statements = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -246,13 +261,8 @@ track_new_buffers (RsScenarioSession *self,
 
   if (result->out != NULL && result->out->freed_line == 0)
     track_object (self, result->out, result->call, payloads, result->kept_payload);
-  for (guint i = 0; i < self->objects->len; i++)
-    {
-      Object *object = g_ptr_array_index (self->objects, i);
-
-      if (object->freed_line == 0 && object->lost)
-        track_object (self, object, "observed", TRUE, NULL);
-    }
+  for (guint i = 0; i < self->lost_objects->len; i++)
+    track_object (self, g_ptr_array_index (self->lost_objects, i), "observed", TRUE, NULL);
   for (guint i = 0; i < self->orphans->len; i++)
     {
       Orphan *orphan = g_ptr_array_index (self->orphans, i);
@@ -278,12 +288,10 @@ count_lost (RsScenarioSession *self)
 {
   for (guint i = 0; i < self->orphans->len; i++)
     count_lost_ref (self, ((Orphan *) g_ptr_array_index (self->orphans, i))->ref);
-  for (guint i = 0; i < self->objects->len; i++)
+  for (guint i = 0; i < self->lost_objects->len; i++)
     {
-      Object *object = g_ptr_array_index (self->objects, i);
+      Object *object = g_ptr_array_index (self->lost_objects, i);
 
-      if (object->freed_line != 0 || !object->lost)
-        continue;
       if (object->packet != NULL)
         count_lost_ref (self, object->packet->buf);
       else
@@ -296,25 +304,28 @@ count_lost (RsScenarioSession *self)
     }
 }
 
+static gboolean
+observe_handle (gpointer key,
+                gpointer value,
+                gpointer user_data)
+{
+  RsScenarioSession *self = user_data;
+  Object *object = value;
+  RsHandle fields = { .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1, .id = object->id };
+
+  if (object->packet != NULL)
+    rs_observer_add_packet (self->observer, &fields, object->packet);
+  else
+    rs_observer_add_frame (self->observer, &fields, object->frame);
+  return FALSE;
+}
+
+/* The live structs some variable points at, in the order of their first
+ * variable. */
 static void
 observe_handles (RsScenarioSession *self)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    {
-      Object *object = self->variables[i].object;
-      RsHandle fields = { .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1 };
-
-      if (!self->variables[i].in_scope || !self->variables[i].initialized || object == NULL ||
-          object->freed_line != 0 || !g_hash_table_add (seen, object))
-        continue;
-      fields.id = _rs_scenario_handle_id (self, object);
-      if (object->packet != NULL)
-        rs_observer_add_packet (self->observer, &fields, object->packet);
-      else
-        rs_observer_add_frame (self->observer, &fields, object->frame);
-    }
+  g_tree_foreach (self->shown, observe_handle, self);
 }
 
 /* Runs the next step's statements; FALSE once finished. */

@@ -72,31 +72,121 @@ gboolean
 _rs_scenario_is_unreachable (RsScenarioSession *self,
                              Object            *object)
 {
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    if (self->variables[i].in_scope && self->variables[i].object == object)
-      return FALSE;
-  return TRUE;
+  return object->holders == NULL || object->holders->len == 0;
+}
+
+/* Files `object` in `shown` under its first holder while it is alive and
+ * held, so that the handles of a step are listed in the order of their
+ * first variable without walking the variables. */
+static void
+update_shown (RsScenarioSession *self,
+              Object            *object)
+{
+  int key = object->freed_line == 0 && !_rs_scenario_is_unreachable (self, object)
+              ? g_array_index (object->holders, int, 0) : -1;
+
+  if (key == object->key)
+    return;
+  if (object->key >= 0)
+    g_tree_remove (self->shown, GINT_TO_POINTER (object->key));
+  if (key >= 0)
+    g_tree_insert (self->shown, GINT_TO_POINTER (key), object);
+  object->key = key;
+}
+
+/* The holders changed: a new id, and maybe a new place in `shown`. Interned
+ * once a change, not once a step: interned strings live for ever. */
+static void
+holders_changed (RsScenarioSession *self,
+                 Object            *object)
+{
+  g_autoptr(GString) id = NULL;
+
+  for (guint i = 0; object->holders != NULL && i < object->holders->len; i++)
+    {
+      if (id == NULL)
+        id = g_string_new (NULL);
+      else
+        g_string_append (id, ", ");
+      g_string_append (id, _rs_scenario_variable_name (self, g_array_index (object->holders, int, i)));
+    }
+  object->id = id != NULL ? g_intern_string (id->str) : NULL;
+  update_shown (self, object);
+}
+
+static void
+add_holder (RsScenarioSession *self,
+            Object            *object,
+            int                index)
+{
+  guint at = 0;
+
+  if (object->holders == NULL)
+    object->holders = g_array_new (FALSE, FALSE, sizeof (int));
+  while (at < object->holders->len && g_array_index (object->holders, int, at) < index)
+    at++;
+  g_array_insert_val (object->holders, at, index);
+  holders_changed (self, object);
+}
+
+static void
+remove_holder (RsScenarioSession *self,
+               Object            *object,
+               int                index)
+{
+  for (guint i = 0; object->holders != NULL && i < object->holders->len; i++)
+    if (g_array_index (object->holders, int, i) == index)
+      {
+        g_array_remove_index (object->holders, i);
+        holders_changed (self, object);
+        return;
+      }
+}
+
+void
+_rs_scenario_point (RsScenarioSession *self,
+                    int                index,
+                    Object            *object)
+{
+  Variable *var = &self->variables[index];
+
+  if (var->object == object)
+    return;
+  if (var->in_scope && var->object != NULL)
+    remove_holder (self, var->object, index);
+  var->object = object;
+  if (var->in_scope && object != NULL)
+    add_holder (self, object, index);
+}
+
+void
+_rs_scenario_set_in_scope (RsScenarioSession *self,
+                           int                index,
+                           gboolean           in_scope)
+{
+  Variable *var = &self->variables[index];
+
+  if (var->in_scope == in_scope)
+    return;
+  var->in_scope = in_scope;
+  if (var->object != NULL && in_scope)
+    add_holder (self, var->object, index);
+  else if (var->object != NULL)
+    remove_holder (self, var->object, index);
+}
+
+void
+_rs_scenario_object_freed (RsScenarioSession *self,
+                           Object            *object)
+{
+  update_shown (self, object);
 }
 
 const char *
 _rs_scenario_handle_id (RsScenarioSession *self,
                         Object            *object)
 {
-  g_autoptr(GString) id = NULL;
-
-  for (guint i = 0; i < rs_scenario_program_get_n_variables (self->program); i++)
-    {
-      const Variable *var = &self->variables[i];
-
-      if (!var->in_scope || !var->initialized || var->object != object)
-        continue;
-      if (id == NULL)
-        id = g_string_new (NULL);
-      else
-        g_string_append (id, ", ");
-      g_string_append (id, rs_scenario_program_get_variable (self->program, i)->name);
-    }
-  return id != NULL ? g_intern_string (id->str) : NULL;
+  return object->id;
 }
 
 guint64

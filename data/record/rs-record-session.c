@@ -20,6 +20,7 @@ struct _RsRecordSession {
   GObject         parent_instance;
 
   char           *name;
+  char           *path;
   RsRecording    *recording;      /* owned */
   RsSiteResolver *resolver;       /* owned */
   RsHistory      *history;
@@ -50,6 +51,7 @@ rs_record_session_finalize (GObject *object)
   g_clear_pointer (&self->resolver, rs_site_resolver_free);
   g_clear_pointer (&self->recording, rs_recording_free);
   g_free (self->name);
+  g_free (self->path);
 
   G_OBJECT_CLASS (rs_record_session_parent_class)->finalize (object);
 }
@@ -113,6 +115,7 @@ rs_record_session_new (const char  *path,
   self = g_object_new (RS_TYPE_RECORD_SESSION, NULL);
   self->recording = recording;
   self->name = g_path_get_basename (path);
+  self->path = g_strdup (path);
   return self;
 }
 
@@ -121,6 +124,13 @@ rs_record_session_get_program (RsRecordSession *self)
 {
   g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
   return rs_recording_get_program (self->recording);
+}
+
+const char *
+rs_record_session_get_path (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), NULL);
+  return self->path;
 }
 
 const char *
@@ -136,20 +146,21 @@ static RsSite
 resolve_site (RsRecordSession *self,
               const RsRecSite *site)
 {
-  const char *function = NULL, *file = NULL;
+  const char *function = NULL, *file = NULL, *module = NULL;
   int line = 0, column = 0;
 
   if (site->module == NULL)
     return (RsSite) { 0 };
   rs_site_resolver_lookup (self->resolver, site->module, site->offset, &function, &file, &line, &column);
-  if (function == NULL && file == NULL)
+  if (file == NULL)
     {
-      /* No symbol either: where it is, as module + offset. */
+      /* No line info: where it is in the binary, as module + offset, with
+       * the symbol's function when there is one. */
       g_autofree char *text = rs_site_format_module_offset (site->module, site->offset);
 
-      function = g_intern_string (text);
+      module = g_intern_string (text);
     }
-  return (RsSite) { .file = file, .function = function, .line = line, .column = column };
+  return (RsSite) { .file = file, .function = function, .line = line, .column = column, .module = module };
 }
 
 /* "pkt@player.c:42", "frame@decode_one", then "#2", "#3" ... for the next
@@ -172,7 +183,8 @@ handle_name (RsRecordSession   *self,
       base = g_strdup_printf ("%s@%s:%d", kind, file, born->line);
     }
   else
-    base = g_strdup_printf ("%s@%s", kind, born->function != NULL ? born->function : "?");
+    base = g_strdup_printf ("%s@%s", kind, born->function != NULL ? born->function :
+                                           born->module != NULL ? born->module : "?");
   name = g_intern_string (base);
   uses = GPOINTER_TO_UINT (g_hash_table_lookup (self->name_uses, name)) + 1;
   g_hash_table_insert (self->name_uses, (gpointer) name, GUINT_TO_POINTER (uses));
@@ -251,6 +263,150 @@ event_kind (RsRecEventKind kind)
 
 /* Steps */
 
+static gboolean
+same_refs (const RsRecHandle *a,
+           const RsRecHandle *b)
+{
+  if (a->n_refs != b->n_refs)
+    return FALSE;
+  for (guint i = 0; i < a->n_refs; i++)
+    if (a->refs[i].buffer != b->refs[i].buffer || g_strcmp0 (a->refs[i].field, b->refs[i].field) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+add_arg (RsRecordSession   *self,
+         GPtrArray         *args,
+         const RsRecHandle *handle)
+{
+  RsSite born = resolve_site (self, &handle->born_site);
+  const char *name = handle_name (self, handle, &born);
+
+  if (!g_ptr_array_find (args, name, NULL))
+    g_ptr_array_add (args, (gpointer) name);
+}
+
+/* A buffer that gained a reference in the step. */
+static gboolean
+refcount_rose (const RsRecStep *before,
+               const RsRecStep *rec,
+               guint64          id)
+{
+  const RsRecBuffer *old = rs_rec_step_find_buffer (before, id);
+  const RsRecBuffer *now = rs_rec_step_find_buffer (rec, id);
+
+  return old != NULL && now != NULL && now->refcount > old->refcount;
+}
+
+/* The kind of handle a call that hands one to libav, keeping it, takes:
+ * avcodec_send_packet, av_bsf_send_packet, avcodec_send_frame,
+ * av_buffersrc_add_frame*. -1 for the other calls. */
+static int
+given_kind (const char *call)
+{
+  if (g_str_has_suffix (call, "_send_packet"))
+    return RS_REC_HANDLE_PACKET;
+  if (g_str_has_suffix (call, "_send_frame") || g_str_has_prefix (call, "av_buffersrc_add_frame"))
+    return RS_REC_HANDLE_FRAME;
+  return -1;
+}
+
+/* The call's arguments as far as the recording shows them, or NULL: the
+ * packets and frames it filled, changed, freed or dropped a reference of,
+ * the one it filled first ("pkt@player.c:40"); the source of an
+ * av_*_ref or av_*_clone (which leave it as it was) when exactly one
+ * unchanged handle holds what the new one holds; a packet or frame handed
+ * to libav (avcodec_send_packet ...) when nothing else is named, nothing
+ * but the call changed the counts, and it is the one handle of that kind
+ * whose buffer libav took a reference to. Contexts are not recorded: not
+ * named. A call that returns what it made (av_packet_alloc, *_clone) has
+ * it as its result, not as an argument. "…" when none is known; NULL for
+ * an *_alloc or *_clone that names nothing. Owned by the caller. */
+static char *
+describe_args (RsRecordSession *self,
+               const RsRecStep *rec,
+               const RsRecHandle *out)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const RsRecStep *before = self->previous;
+  gboolean returns_out = g_str_has_suffix (rec->call, "_alloc") || g_str_has_suffix (rec->call, "_clone");
+
+  if (out != NULL && !returns_out)
+    add_arg (self, args, out);
+  if (out != NULL && out->n_refs > 0 && before != NULL &&
+      (g_str_equal (rec->call, "av_packet_ref") || g_str_equal (rec->call, "av_frame_ref") ||
+       g_str_equal (rec->call, "av_packet_clone") || g_str_equal (rec->call, "av_frame_clone")))
+    {
+      const RsRecHandle *source = NULL;
+      guint n_sources = 0;
+
+      for (guint i = 0; i < rec->handles->len; i++)
+        {
+          const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
+          const RsRecHandle *old = rs_rec_step_find_handle (before, handle->id);
+
+          if (handle != out && old != NULL && same_refs (old, handle) && same_refs (handle, out))
+            {
+              source = handle;
+              n_sources++;
+            }
+        }
+      if (n_sources == 1)
+        add_arg (self, args, source);
+    }
+  for (guint i = 0; i < rec->handles->len; i++)
+    {
+      const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
+      const RsRecHandle *old = before != NULL ? rs_rec_step_find_handle (before, handle->id) : NULL;
+
+      if ((old == NULL || !same_refs (old, handle)) && !(returns_out && handle == out))
+        add_arg (self, args, handle);
+    }
+  for (guint i = 0; before != NULL && i < before->handles->len; i++)
+    {
+      const RsRecHandle *old = g_ptr_array_index (before->handles, i);
+
+      if (rs_rec_step_find_handle (rec, old->id) == NULL)
+        add_arg (self, args, old);
+    }
+  for (guint i = 0; i < rec->events->len; i++)
+    {
+      const RsRecEvent *e = &g_array_index (rec->events, RsRecEvent, i);
+      const RsRecHandle *handle = e->kind == RS_REC_EVENT_LOST && e->handle != 0
+                                  ? rs_rec_step_find_handle (rec, e->handle) : NULL;
+
+      if (handle != NULL)
+        add_arg (self, args, handle);
+    }
+  if (args->len == 0 && before != NULL && rec->exact && given_kind (rec->call) >= 0)
+    {
+      const RsRecHandle *given = NULL;
+      guint n_given = 0;
+
+      for (guint i = 0; i < rec->handles->len; i++)
+        {
+          const RsRecHandle *handle = g_ptr_array_index (rec->handles, i);
+          gboolean taken = FALSE;
+
+          for (guint r = 0; r < handle->n_refs && !taken && (int) handle->kind == given_kind (rec->call); r++)
+            taken = refcount_rose (before, rec, handle->refs[r].buffer);
+          if (taken)
+            {
+              given = handle;
+              n_given++;
+            }
+        }
+      if (n_given == 1)
+        add_arg (self, args, given);
+    }
+  if (args->len == 0)
+    /* It has arguments, but none the recording shows. */
+    return returns_out ? NULL : g_strdup ("…");
+  g_ptr_array_add (args, NULL);
+  return g_strjoinv (", ", (char **) args->pdata);
+}
+
 static RsSnapshot *
 convert_step (RsRecordSession *self,
               RsRecStep       *rec)
@@ -267,6 +423,7 @@ convert_step (RsRecordSession *self,
     .step = rec->step, .call = rec->call, .ret = rec->ret, .exact = rec->exact,
     .thread = rec->thread + 1, .site = resolve_site (self, &rec->site),
   };
+  g_autofree char *args = NULL;
   RsSnapshot *snapshot;
 
   /* A node the reader shares with the step before is unchanged: so is ours. */
@@ -318,6 +475,9 @@ convert_step (RsRecordSession *self,
       RsSite born = resolve_site (self, &out->born_site);
       info.out = handle_name (self, out, &born);
     }
+  /* At the program's exit every handle still alive is listed: no argument. */
+  if (!at_exit)
+    info.args = args = describe_args (self, rec, out != NULL && rec->ret >= 0 ? out : NULL);
   snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
 
   /* The next step compares its nodes with this one's. */

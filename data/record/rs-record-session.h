@@ -28,6 +28,8 @@ RsRecordSession *rs_record_session_new            (const char      *path,
 
 /* The recorded program's path. Borrowed. */
 const char      *rs_record_session_get_program    (RsRecordSession *session);
+/* The recording's own path, as opened. Borrowed. */
+const char      *rs_record_session_get_path       (RsRecordSession *session);
 /* Why the history stops before the program's exit (it was killed or
  * crashed), or NULL when the recording is complete. Borrowed. */
 const char      *rs_record_session_get_end_reason (RsRecordSession *session);

@@ -36,6 +36,8 @@ typedef enum {
   ACTION_RECEIVE,         /* avcodec_receive_frame(decoder, frame) */
   ACTION_QUEUE_FRAME,     /* av_frame_move_ref(frame queue tail, frame) */
   ACTION_NEXT_FRAME,      /* av_frame_unref(shown): the display moves on */
+  ACTION_DECODE_SUBTITLE, /* avcodec_decode_subtitle2(decoder, sub, &got, decoder_input) */
+  ACTION_FREE_SUBTITLE,   /* avsubtitle_free(sub) */
   ACTION_CLOSE,           /* one of the closing calls */
 } Action;
 
@@ -48,7 +50,9 @@ typedef enum {
 typedef struct {
   RsDecodeSession *session;      /* the session owning the stream */
   int              index;        /* stream index in the file */
-  const char      *name;         /* interned: "video", "audio" */
+  const char      *name;         /* interned: "video", "audio", "audio2", "subtitle" */
+  enum AVMediaType type;
+  gboolean         subtitle;     /* decoded by avcodec_decode_subtitle2, no frames */
   const char      *input_holder; /* interned: "video decoder input" */
   const char      *holder;       /* interned: "video decoder" */
   AVCodecContext  *decoder;
@@ -70,11 +74,15 @@ typedef struct {
   int              frame_head;
   int              frame_count;
 
+  AVSubtitle       sub;          /* subtitle streams: what avcodec_decode_subtitle2 fills */
+  gboolean         subtitle_full;
+
   /* Handle descriptions, built once. */
   RsHandle        *packet_slots;
   RsHandle         input_handle;
   RsHandle         frame_handle;
   RsHandle        *frame_slots;
+  RsHandle         subtitle_handle;
 } Stream;
 
 typedef enum {
@@ -111,8 +119,10 @@ struct _RsDecodeSession {
   gboolean          end_of_file;
   int               read_errors;
 
-  Stream           *streams[2];
+  GPtrArray        *stream_array;   /* Stream, owned; freed in finalize */
+  Stream          **streams;        /* stream_array's items */
   guint             n_streams;
+  GArray           *stream_infos;   /* RsStreamInfo, one per stream of the file */
   Stream          **by_index;       /* stream index -> Stream*, or NULL */
 
   GArray           *close_ops;      /* CloseOp, built when closing starts */

@@ -221,6 +221,34 @@ run_receive (RsDecodeSession *self,
     stream->state = DECODER_DONE;
 }
 
+/* Subtitles have no send/receive pair in FFmpeg 5.1: one call takes the
+ * packet (or an empty one to drain) and fills an AVSubtitle. The packet
+ * stays in the decoder input until it is unreffed, like after a send. */
+static void
+run_decode_subtitle (RsDecodeSession *self,
+                     Stream          *stream,
+                     StepResult      *result)
+{
+  gboolean flush = !stream->input_full;
+  int got = 0;
+
+  result->call = "avcodec_decode_subtitle2";
+  result->args = g_strdup_printf ("%s, %s, &got, %s", stream->holder, stream->subtitle_handle.id,
+                                  stream->input_handle.id);
+  result->ret = avcodec_decode_subtitle2 (stream->decoder, &stream->sub, &got, stream->input);
+  if (result->ret < 0)
+    note_error (result, stream, result->ret);
+  if (result->ret >= 0 && got)
+    {
+      stream->subtitle_full = TRUE;
+      result->out = stream->subtitle_handle.id;
+    }
+  if (flush)
+    stream->flush_sent = !got || result->ret < 0;
+  else
+    stream->unref_input = TRUE;
+}
+
 static void
 run_queue_frame (RsDecodeSession *self,
                  Stream          *stream,
@@ -277,6 +305,8 @@ start_closing (RsDecodeSession *self)
       for (int k = 0; k < self->settings.packet_queue; k++)
         if (stream->packets[k] != NULL)
           add_close_op (self, CLOSE_PACKET_SLOT, stream, k);
+      if (stream->subtitle)
+        continue;
       add_close_op (self, CLOSE_FRAME, stream, -1);
       for (int k = 0; k < self->settings.frame_queue; k++)
         add_close_op (self, CLOSE_FRAME_SLOT, stream, k);
@@ -394,6 +424,15 @@ run_action (RsDecodeSession *self,
     case ACTION_NEXT_FRAME:
       run_next_frame (self, stream, result);
       break;
+    case ACTION_DECODE_SUBTITLE:
+      run_decode_subtitle (self, stream, result);
+      break;
+    case ACTION_FREE_SUBTITLE:
+      result->call = "avsubtitle_free";
+      result->args = g_strdup_printf ("%s", stream->subtitle_handle.id);
+      avsubtitle_free (&stream->sub);
+      stream->subtitle_full = FALSE;
+      break;
     case ACTION_CLOSE:
     case ACTION_NONE:
     default:
@@ -419,6 +458,10 @@ observe_handles (RsDecodeSession *self)
         rs_observer_add_packet (self->observer, &stream->input_handle, stream->input);
       if (stream->frame != NULL)
         rs_observer_add_frame (self->observer, &stream->frame_handle, stream->frame);
+      /* The AVSubtitle lives only between decoding and avsubtitle_free,
+       * like ffplay's local `AVSubtitle sub`. */
+      if (stream->subtitle_full)
+        rs_observer_add_subtitle (self->observer, &stream->subtitle_handle, &stream->sub);
       for (int k = 0; k < self->settings.frame_queue; k++)
         if (stream->frames[k] != NULL)
           {

@@ -3,6 +3,7 @@
 
 #include "rs-decode-session.h"
 
+#include <glib/gi18n.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <stdarg.h>
@@ -23,7 +24,7 @@ rs_decode_settings_init (RsDecodeSettings *settings)
 
   *settings = (RsDecodeSettings) {
     .threads = 1, .packet_queue = 8, .frame_queue = 3,
-    .copy = RS_COPY_MOVE, .streams = RS_STREAMS_ALL, .observe = TRUE,
+    .copy = RS_COPY_MOVE, .streams = RS_STREAMS_BEST, .observe = TRUE,
   };
 }
 
@@ -42,19 +43,47 @@ rs_copy_policy_from_string (const char   *string,
   return FALSE;
 }
 
+static const char *selection_names[] = { "best", "video", "audio", "all" };
+
 gboolean
 rs_stream_selection_from_string (const char        *string,
                                  RsStreamSelection *selection)
 {
-  static const char *names[] = { "all", "video", "audio" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (string, names[i]) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (selection_names); i++)
+    if (g_strcmp0 (string, selection_names[i]) == 0)
       {
         *selection = (RsStreamSelection) i;
         return TRUE;
       }
   return FALSE;
+}
+
+const char *
+rs_stream_selection_to_string (RsStreamSelection selection)
+{
+  g_return_val_if_fail (selection <= RS_STREAMS_ALL, NULL);
+  return selection_names[selection];
+}
+
+const char *
+rs_stream_status_to_words (RsStreamStatus status)
+{
+  switch (status)
+    {
+    case RS_STREAM_DECODED:      return N_("decoded");
+    case RS_STREAM_NOT_SELECTED: return N_("not selected");
+    case RS_STREAM_NO_DECODER:   return N_("this FFmpeg has no decoder for it");
+    case RS_STREAM_OPEN_FAILED:  return N_("its decoder did not open");
+    case RS_STREAM_NOT_MEDIA:    return N_("not audio, video or subtitles: nothing to decode");
+    default:                     return NULL;
+    }
+}
+
+gboolean
+rs_stream_status_is_skipped (RsStreamStatus status)
+{
+  return status == RS_STREAM_NO_DECODER || status == RS_STREAM_OPEN_FAILED ||
+         status == RS_STREAM_NOT_MEDIA;
 }
 
 static gboolean
@@ -131,7 +160,8 @@ intern_printf (const char *format,
 static Stream *
 stream_new (RsDecodeSession *self,
             int              index,
-            const char      *name)
+            const char      *name,
+            gboolean         subtitle)
 {
   const RsDecodeSettings *settings = &self->settings;
   Stream *stream = g_new0 (Stream, 1);
@@ -140,6 +170,7 @@ stream_new (RsDecodeSession *self,
 
   stream->session = self;
   stream->index = index;
+  stream->subtitle = subtitle;
   stream->name = g_intern_string (name);
   stream->free_slot = -1;
   stream->input_holder = intern_printf ("%s decoder input", name);
@@ -154,7 +185,10 @@ stream_new (RsDecodeSession *self,
                "decoder_input", NULL, -1, 0, index);
   init_handle (&stream->frame_handle, intern_printf ("%s.frame", name),
                "decoder_output", NULL, -1, 0, index);
+  init_handle (&stream->subtitle_handle, intern_printf ("%s.sub", name),
+               "decoder_output", NULL, -1, 0, index);
 
+  /* A subtitle stream has no frames: its frame structs stay NULL. */
   stream->frames = g_new0 (AVFrame *, settings->frame_queue);
   stream->frame_slots = g_new0 (RsHandle, settings->frame_queue);
   for (int i = 0; i < settings->frame_queue; i++)
@@ -176,6 +210,8 @@ stream_free (Stream *stream,
   av_frame_free (&stream->frame);
   for (int i = 0; i < frame_queue; i++)
     av_frame_free (&stream->frames[i]);
+  if (stream->subtitle_full)
+    avsubtitle_free (&stream->sub);
   g_free (stream->packets);
   g_free (stream->packet_slots);
   g_free (stream->frames);
@@ -183,55 +219,48 @@ stream_free (Stream *stream,
   g_free (stream);
 }
 
-static gboolean
-open_stream (RsDecodeSession *self,
-             enum AVMediaType type,
-             int              related,
-             gboolean         required,
-             GError         **error)
+static RsStreamInfo *
+stream_info (RsDecodeSession *self,
+             int              index)
 {
-  const AVCodec *codec = NULL;
-  AVStream *st;
+  return &g_array_index (self->stream_infos, RsStreamInfo, index);
+}
+
+/* Opens the decoder of stream `index` and adds it to the session. Returns
+ * the stream's status: DECODED, or why not. */
+static RsStreamStatus
+open_stream (RsDecodeSession *self,
+             int              index)
+{
+  AVStream *st = self->input->streams[index];
+  enum AVMediaType type = st->codecpar->codec_type;
+  const AVCodec *codec = avcodec_find_decoder (st->codecpar->codec_id);
+  RsStreamInfo *info = stream_info (self, index);
+  const char *type_name = av_get_media_type_string (type);
+  guint same_type = 0;
   Stream *stream;
-  int index, ret;
+  int ret;
 
-  index = av_find_best_stream (self->input, type, -1, related, &codec, 0);
-  if (index == AVERROR_STREAM_NOT_FOUND)
-    {
-      if (required)
-        g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: no %s stream",
-                     self->path, av_get_media_type_string (type));
-      return !required;
-    }
-  if (index < 0 || codec == NULL)
-    {
-      /* The stream exists but no decoder: name the codec. */
-      index = av_find_best_stream (self->input, type, -1, related, NULL, 0);
-      g_set_error (error, RS_ERROR, RS_ERROR_UNSUPPORTED,
-                   "%s: no decoder for the %s codec '%s' (stream %d)", self->path,
-                   av_get_media_type_string (type),
-                   index >= 0 ? avcodec_get_name (self->input->streams[index]->codecpar->codec_id) : "?",
-                   index);
-      return FALSE;
-    }
+  if (type != AVMEDIA_TYPE_VIDEO && type != AVMEDIA_TYPE_AUDIO && type != AVMEDIA_TYPE_SUBTITLE)
+    return info->status = RS_STREAM_NOT_MEDIA;
+  if (codec == NULL)
+    return info->status = RS_STREAM_NO_DECODER;
 
-  st = self->input->streams[index];
-  stream = stream_new (self, index, av_get_media_type_string (type));
-  self->streams[self->n_streams++] = stream;
-  self->by_index[index] = stream;
-
+  /* The first stream of a type keeps the plain name ("audio.pktq[0]"), so
+   * one-stream-per-type sessions read as before; others add their index. */
+  for (guint i = 0; i < self->n_streams; i++)
+    same_type += self->streams[i]->type == type;
+  stream = stream_new (self, index, same_type == 0 ? type_name : intern_printf ("%s%d", type_name, index),
+                       type == AVMEDIA_TYPE_SUBTITLE);
+  stream->type = type;
   stream->decoder = avcodec_alloc_context3 (codec);
-  if (stream->decoder == NULL)
-    {
-      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "%s: out of memory", self->path);
-      return FALSE;
-    }
-  ret = avcodec_parameters_to_context (stream->decoder, st->codecpar);
+  ret = stream->decoder != NULL ? avcodec_parameters_to_context (stream->decoder, st->codecpar)
+                                : AVERROR (ENOMEM);
   if (ret >= 0)
     {
       stream->decoder->pkt_timebase = st->time_base;
       stream->decoder->thread_count = self->settings.threads;
-      if (self->observer != NULL)
+      if (self->observer != NULL && type != AVMEDIA_TYPE_SUBTITLE)
         {
           stream->decoder->opaque = stream;
           stream->decoder->get_buffer2 = tracked_get_buffer2;
@@ -248,9 +277,10 @@ open_stream (RsDecodeSession *self,
   if (ret < 0)
     {
       g_autofree char *reason = rs_av_error_string (ret);
-      g_set_error (error, RS_ERROR, RS_ERROR_UNSUPPORTED, "%s: cannot open the %s decoder: %s",
-                   self->path, codec->name, reason);
-      return FALSE;
+
+      info->reason = intern_printf ("%s: %s", codec->name, reason);
+      stream_free (stream, self->settings.packet_queue, self->settings.frame_queue);
+      return info->status = RS_STREAM_OPEN_FAILED;
     }
 
   if (stream->decoder->active_thread_type & FF_THREAD_FRAME)
@@ -260,10 +290,85 @@ open_stream (RsDecodeSession *self,
     if (self->settings.copy != RS_COPY_CLONE)
       stream->packets[i] = av_packet_alloc ();
   stream->input = av_packet_alloc ();
-  stream->frame = av_frame_alloc ();
-  for (int i = 0; i < self->settings.frame_queue; i++)
-    stream->frames[i] = av_frame_alloc ();
-  return TRUE;
+  if (!stream->subtitle)
+    {
+      stream->frame = av_frame_alloc ();
+      for (int i = 0; i < self->settings.frame_queue; i++)
+        stream->frames[i] = av_frame_alloc ();
+    }
+  g_ptr_array_add (self->stream_array, stream);
+  self->streams = (Stream **) self->stream_array->pdata;
+  self->n_streams = self->stream_array->len;
+  self->by_index[index] = stream;
+  info->name = stream->name;
+  return info->status = RS_STREAM_DECODED;
+}
+
+/* The best stream of `type`, as ffplay picks it; when the best has no
+ * decoder, another of the type that has one, and the best is skipped. */
+static void
+open_best_stream (RsDecodeSession *self,
+                  enum AVMediaType type,
+                  int              related)
+{
+  const AVCodec *codec = NULL;
+  int best = av_find_best_stream (self->input, type, -1, related, NULL, 0);
+  int index;
+
+  if (best < 0)
+    return;
+  index = av_find_best_stream (self->input, type, -1, related, &codec, 0);
+  if (index >= 0 && index != best)
+    stream_info (self, best)->status = RS_STREAM_NO_DECODER;
+  open_stream (self, index >= 0 ? index : best);
+}
+
+/* Why nothing can be decoded, naming the file, the first stream that was
+ * wanted and could not be, or what the selection found missing. */
+static void
+set_nothing_to_decode (RsDecodeSession *self,
+                       GError         **error)
+{
+  for (guint i = 0; i < self->stream_infos->len; i++)
+    {
+      const RsStreamInfo *info = stream_info (self, i);
+
+      if (info->status == RS_STREAM_NO_DECODER)
+        {
+          g_set_error (error, RS_ERROR, RS_ERROR_UNSUPPORTED, "%s: no decoder for the %s codec '%s' (stream %u)",
+                       self->path, info->type, info->codec, i);
+          return;
+        }
+      if (info->status == RS_STREAM_OPEN_FAILED)
+        {
+          g_set_error (error, RS_ERROR, RS_ERROR_UNSUPPORTED, "%s: cannot open the %s decoder %s (stream %u)",
+                       self->path, info->type, info->reason, i);
+          return;
+        }
+    }
+  if (self->settings.streams == RS_STREAMS_VIDEO || self->settings.streams == RS_STREAMS_AUDIO)
+    g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: no %s stream", self->path,
+                 self->settings.streams == RS_STREAMS_VIDEO ? "video" : "audio");
+  else
+    g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: no audio or video stream to decode",
+                 self->path);
+}
+
+static void
+select_streams (RsDecodeSession *self)
+{
+  RsStreamSelection selection = self->settings.streams;
+
+  if (selection == RS_STREAMS_ALL)
+    {
+      for (guint i = 0; i < self->input->nb_streams; i++)
+        open_stream (self, i);
+      return;
+    }
+  if (selection != RS_STREAMS_AUDIO)
+    open_best_stream (self, AVMEDIA_TYPE_VIDEO, -1);
+  if (selection != RS_STREAMS_VIDEO)
+    open_best_stream (self, AVMEDIA_TYPE_AUDIO, self->n_streams > 0 ? self->streams[0]->index : -1);
 }
 
 static void
@@ -279,6 +384,8 @@ rs_decode_session_finalize (GObject *object)
   g_clear_pointer (&self->observer, rs_observer_free);
   g_clear_pointer (&self->history, rs_history_unref);
   g_clear_pointer (&self->close_ops, g_array_unref);
+  g_clear_pointer (&self->stream_array, g_ptr_array_unref);
+  g_clear_pointer (&self->stream_infos, g_array_unref);
   g_free (self->by_index);
   g_free (self->path);
   g_free (self->name);
@@ -296,6 +403,7 @@ static void
 rs_decode_session_init (RsDecodeSession *self)
 {
   self->history = rs_history_new ();
+  self->stream_array = g_ptr_array_new ();
   self->exact = TRUE;
 }
 
@@ -329,25 +437,42 @@ rs_decode_session_new (const char             *path,
   if (self->input == NULL)
     return NULL;
   self->by_index = g_new0 (Stream *, self->input->nb_streams);
+  self->stream_infos = g_array_sized_new (FALSE, TRUE, sizeof (RsStreamInfo), self->input->nb_streams);
+  for (guint i = 0; i < self->input->nb_streams; i++)
+    {
+      const AVCodecParameters *par = self->input->streams[i]->codecpar;
+      const char *type = av_get_media_type_string (par->codec_type);
+      /* ffprobe's words for a codec id FFmpeg does not know. */
+      const char *codec = par->codec_id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name (par->codec_id);
+      RsStreamInfo info = {
+        .index = (int) i, .type = g_intern_string (type != NULL ? type : "unknown"),
+        .codec = g_intern_string (codec), .status = RS_STREAM_NOT_SELECTED,
+      };
 
-  if (settings->streams != RS_STREAMS_AUDIO &&
-      !open_stream (self, AVMEDIA_TYPE_VIDEO, -1, settings->streams == RS_STREAMS_VIDEO, error))
-    return NULL;
-  if (settings->streams != RS_STREAMS_VIDEO &&
-      !open_stream (self, AVMEDIA_TYPE_AUDIO,
-                    self->n_streams > 0 ? self->streams[0]->index : -1,
-                    settings->streams == RS_STREAMS_AUDIO, error))
-    return NULL;
+      g_array_append_val (self->stream_infos, info);
+    }
+
+  select_streams (self);
   if (self->n_streams == 0)
     {
-      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT,
-                   "%s: no audio or video stream to decode", path);
+      set_nothing_to_decode (self, error);
       return NULL;
     }
 
   self->reader = av_packet_alloc ();
   init_handle (&self->reader_handle, "reader", "reader", NULL, -1, 0, -1);
   return g_steal_pointer (&self);
+}
+
+const RsStreamInfo *
+rs_decode_session_get_streams (RsDecodeSession *self,
+                               guint           *n_streams)
+{
+  g_return_val_if_fail (RS_IS_DECODE_SESSION (self), NULL);
+  g_return_val_if_fail (n_streams != NULL, NULL);
+
+  *n_streams = self->stream_infos != NULL ? self->stream_infos->len : 0;
+  return self->stream_infos != NULL ? (const RsStreamInfo *) self->stream_infos->data : NULL;
 }
 
 static gboolean
@@ -375,6 +500,22 @@ static Action
 decoder_action (RsDecodeSession *self,
                 Stream          *stream)
 {
+  if (stream->subtitle)
+    {
+      /* avcodec_decode_subtitle2 takes a packet and gives at most one
+       * subtitle; the subtitle is freed before the next one. Decoders
+       * with delay are drained with an empty packet, as ffplay does. */
+      if (stream->subtitle_full)
+        return ACTION_FREE_SUBTITLE;
+      if (stream->input_full)
+        return ACTION_DECODE_SUBTITLE;
+      if (stream->packet_count > 0)
+        return ACTION_DEQUEUE;
+      if (self->end_of_file && !stream->flush_sent &&
+          (stream->decoder->codec->capabilities & AV_CODEC_CAP_DELAY) != 0)
+        return ACTION_DECODE_SUBTITLE;
+      return ACTION_NONE;
+    }
   if (stream->frame_full)
     return stream->frame_count < self->settings.frame_queue ? ACTION_QUEUE_FRAME : ACTION_NONE;
 

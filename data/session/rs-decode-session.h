@@ -28,10 +28,35 @@ typedef enum {
 } RsCopyPolicy;
 
 typedef enum {
-  RS_STREAMS_ALL,    /* best video and best audio */
-  RS_STREAMS_VIDEO,
-  RS_STREAMS_AUDIO,
+  RS_STREAMS_BEST,   /* the best video and the best audio stream */
+  RS_STREAMS_VIDEO,  /* the best video stream */
+  RS_STREAMS_AUDIO,  /* the best audio stream */
+  RS_STREAMS_ALL,    /* every audio, video and subtitle stream FFmpeg can decode */
 } RsStreamSelection;
+
+/* What became of one stream of the file. */
+typedef enum {
+  RS_STREAM_DECODED,       /* the session decodes it */
+  RS_STREAM_NOT_SELECTED,  /* the selection leaves it out; its packets are read and dropped */
+  RS_STREAM_NO_DECODER,    /* selected, but this FFmpeg has no decoder for its codec */
+  RS_STREAM_OPEN_FAILED,   /* selected, but its decoder refused to open: `reason` says why */
+  RS_STREAM_NOT_MEDIA,     /* RS_STREAMS_ALL met a data or attachment stream: nothing to decode */
+} RsStreamStatus;
+
+typedef struct {
+  int             index;   /* in the file */
+  const char     *type;    /* interned: "video", "audio", "subtitle", "data", "attachment", "unknown" */
+  const char     *codec;   /* interned codec name ("none" when FFmpeg does not know it) */
+  const char     *name;    /* interned prefix of its handles ("video", "audio2"); NULL unless decoded */
+  RsStreamStatus  status;
+  const char     *reason;  /* RS_STREAM_OPEN_FAILED: libav's words, interned; NULL otherwise */
+} RsStreamInfo;
+
+/* The status in a few words, marked for translation but not translated: the edge
+ * that shows it translates it. */
+const char *rs_stream_status_to_words (RsStreamStatus status);
+/* TRUE for a stream the selection wanted but that cannot be decoded. */
+gboolean    rs_stream_status_is_skipped (RsStreamStatus status);
 
 typedef struct {
   int               threads;       /* decoder threads; 1 gives exact counts */
@@ -47,18 +72,26 @@ gboolean    rs_copy_policy_from_string     (const char        *string,
                                             RsCopyPolicy      *policy);
 gboolean    rs_stream_selection_from_string (const char       *string,
                                              RsStreamSelection *selection);
+/* "best", "video", "audio", "all" (static). */
+const char *rs_stream_selection_to_string   (RsStreamSelection selection);
 
 #define RS_TYPE_DECODE_SESSION (rs_decode_session_get_type ())
 G_DECLARE_FINAL_TYPE (RsDecodeSession, rs_decode_session, RS, DECODE_SESSION, GObject)
 
-/* Opens `path` and its decoders. NULL with an RS_ERROR naming the file and
- * the reason if it cannot be decoded. */
+/* Opens `path` and the decoders of the selected streams. A selected stream
+ * that cannot be decoded is skipped (see rs_decode_session_get_streams);
+ * NULL with an RS_ERROR naming the file and the reason when no stream can
+ * be decoded. */
 RsDecodeSession *rs_decode_session_new          (const char             *path,
                                                  const RsDecodeSettings *settings,
                                                  GError                **error);
 /* Runs every step of an unobserved session (settings.observe FALSE) and
  * returns the number of steps run. */
 guint            rs_decode_session_run_unobserved (RsDecodeSession *session);
+/* Every stream of the file, in file order, with what became of it. Owned by
+ * the session, unchanged for its life (safe to read from any thread). */
+const RsStreamInfo *rs_decode_session_get_streams (RsDecodeSession *session,
+                                                   guint           *n_streams);
 /* TRUE when every count is exact (no frame threads). */
 gboolean         rs_decode_session_is_exact     (RsDecodeSession        *session);
 

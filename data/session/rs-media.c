@@ -26,6 +26,54 @@ looks_like_url (const char *path)
   return p - path > 1 && g_str_has_prefix (p, "://");
 }
 
+/* The UTF-8 byte order mark some editors put first. */
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+/* Whether `head` (the first `n` bytes of a file, NUL-terminated) starts a
+ * playlist: something that names other resources. */
+static gboolean
+is_playlist (const char *head,
+             gsize       n)
+{
+  if (g_str_has_prefix (head, UTF8_BOM))
+    head += strlen (UTF8_BOM);
+  return g_str_has_prefix (head, "#EXTM3U") || g_str_has_prefix (head, "[playlist]") ||
+         g_str_has_prefix (head, "ffconcat") || g_strstr_len (head, n, "<MPD") != NULL;
+}
+
+static gboolean
+has_url_mark (const char *data,
+              gsize       n)
+{
+  for (gsize i = 0; i + 3 <= n; i++)
+    if (data[i] == ':' && data[i + 1] == '/' && data[i + 2] == '/')
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether "://" appears anywhere in the file, read a block at a time: a
+ * playlist's URL may be past its first block. */
+static gboolean
+names_a_url (int fd)
+{
+  char block[64 * 1024];
+  off_t offset = 0;
+  gsize kept = 0;
+  ssize_t n;
+
+  while ((n = pread (fd, block + kept, sizeof block - kept, offset)) > 0)
+    {
+      offset += n;
+      n += kept;
+      if (has_url_mark (block, n))
+        return TRUE;
+      /* The last two bytes may start a "://" the next block ends. */
+      kept = MIN ((gsize) n, 2);
+      memmove (block, block + n - kept, kept);
+    }
+  return FALSE;
+}
+
 /* Playlists name other resources; refuse those that name the network, so
  * that a downloaded .m3u8 cannot make Refscope connect anywhere. */
 static gboolean
@@ -39,9 +87,7 @@ check_playlist (const char  *path,
   if (n <= 0)
     return TRUE;
   head[n] = '\0';
-  if ((g_str_has_prefix (head, "#EXTM3U") || g_str_has_prefix (head, "[playlist]") ||
-       strstr (head, "<MPD") != NULL || g_str_has_prefix (head, "ffconcat")) &&
-      strstr (head, "://") != NULL)
+  if (is_playlist (head, n) && names_a_url (fd))
     {
       g_set_error (error, RS_ERROR, RS_ERROR_REFUSED,
                    "%s: refused: the playlist points at the network; Refscope opens local files only",
@@ -114,6 +160,7 @@ rs_media_open (const char  *path,
 {
   g_autoptr(AVFormatContext) context = NULL;
   AVDictionary *options = NULL;
+  g_autofree char *url = NULL;
   int ret;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -128,7 +175,10 @@ rs_media_open (const char  *path,
 
   /* Only the file protocol, for the file and anything it refers to. */
   av_dict_set (&options, "protocol_whitelist", "file", 0);
-  ret = avformat_open_input (&context, path, NULL, &options);
+  /* As a file: URL, so that a local name that looks like a protocol
+   * ("concat:x.mp4", "pipe:1") is the file it names. */
+  url = g_strconcat ("file:", path, NULL);
+  ret = avformat_open_input (&context, url, NULL, &options);
   av_dict_free (&options);
   if (ret < 0)
     {

@@ -282,6 +282,39 @@ test_garbage (void)
   }
 }
 
+/* A line with a lexical error gets that error only: not the parser's
+ * reading of a cut-short constant or of a name a stray byte split. */
+static void
+test_lexical_errors_alone (void)
+{
+  static const char nul[] = "int main(void)\n{\n  AVPacket *p = av_packet_alloc();\n  \0 av_packet_free(&p);\n}\n";
+  g_autoptr(RsScenarioProgram) program = rs_scenario_program_parse ("test.c", nul, sizeof nul - 1,
+                                                                   rs_scenario_resolve_libav_name, NULL);
+  g_autofree char *all = diagnostics (program);
+
+  g_assert_cmpstr (all, ==, "4:3: stray NUL byte in program\n");
+  assert_error ("AVPacket *p = av_packet_alloc();\nav_new_packet(p, 12345678901234567890123456789012345678901234);\n",
+                2, 18, "integer constant is too large");
+  assert_error ("void f(void)\n{\n  AVPacket *p = av_packet_alloc();\n  av_packet_\xff" "free(&p);\n}\n",
+                4, 13, "stray byte \\377");
+}
+
+/* A lesson takes a step a statement at most (its end is one too): one
+ * that would take more is refused, at the first statement past the limit. */
+static void
+test_step_limit (void)
+{
+  g_autoptr(GString) source = g_string_new ("int a = 0;\n");
+  g_autoptr(RsScenarioProgram) program = NULL;
+
+  for (guint i = 2; i < RS_SCENARIO_MAX_STEPS; i++)
+    g_string_append (source, "a = 1;\n");
+  program = parse (source->str);
+  g_assert_cmpuint (rs_scenario_program_get_n_diagnostics (program), ==, 0);
+  g_string_append (source, "a = 2;\n");
+  assert_error (source->str, RS_SCENARIO_MAX_STEPS + 1, 1, "the lesson is too long");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -297,5 +330,7 @@ main (int   argc,
   g_test_add_func ("/scenario-parser/reports-every-error", test_reports_every_error);
   g_test_add_func ("/scenario-parser/bundled-lessons", test_bundled_lessons_parse);
   g_test_add_func ("/scenario-parser/garbage", test_garbage);
+  g_test_add_func ("/scenario-parser/lexical-errors-alone", test_lexical_errors_alone);
+  g_test_add_func ("/scenario-parser/step-limit", test_step_limit);
   return g_test_run ();
 }

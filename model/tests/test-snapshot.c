@@ -181,6 +181,146 @@ test_history_and_queries (void)
   g_assert_cmpuint (leaks->len, ==, 0);
 }
 
+/* The same pointers, not owned (a copy keeps the free function). */
+static GPtrArray *
+borrowed_copy (GPtrArray *array)
+{
+  GPtrArray *copy = g_ptr_array_copy (array, NULL, NULL);
+
+  g_ptr_array_set_free_func (copy, NULL);
+  return copy;
+}
+
+/* A history keeps each step's arrays as edits of the step before, and drops
+ * the arrays of snapshots nobody else holds: every step must still read as
+ * it was built. Random edits (handles inserted, removed, replaced, moved;
+ * buffers born, freed, changed) over 300 steps, some snapshots held by
+ * another reference while later steps are appended, then read back in
+ * random order, by index and by id. */
+static void
+test_history_chain (void)
+{
+  g_autoptr(RsHistory) history = rs_history_new ();
+  g_autoptr(GPtrArray) expected_handles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) expected_buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_snapshot_unref);
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (14);
+  const guint steps = 300;
+  guint64 next_buffer = 1;
+  guint next_handle = 0;
+
+  for (guint step = 0; step < steps; step++)
+    {
+      guint edits = (guint) g_rand_int_range (rand, 0, (step % 50 == 7) ? 40 : 4);
+      RsSnapshot *snapshot;
+      RsStepInfo info = { .step = step, .call = step % 2 ? "av_read_frame" : "avcodec_send_packet",
+                          .args = step % 3 ? "input, reader" : NULL };
+
+      for (guint e = 0; e < edits; e++)
+        {
+          guint what = g_rand_int_range (rand, 0, 7);
+
+          if (what == 0 || handles->len == 0)
+            {
+              g_autofree char *id = g_strdup_printf ("h%u", next_handle++);
+              g_ptr_array_insert (handles, g_rand_int_range (rand, 0, handles->len + 1),
+                                  make_packet (id, step, 0));
+            }
+          else if (what == 1)
+            g_ptr_array_remove_index (handles, g_rand_int_range (rand, 0, handles->len));
+          else if (what == 2)
+            {
+              guint i = g_rand_int_range (rand, 0, handles->len);
+              RsHandle *handle = rs_handle_ref (g_ptr_array_index (handles, i));
+
+              g_ptr_array_remove_index (handles, i);
+              g_ptr_array_insert (handles, g_rand_int_range (rand, 0, handles->len + 1), handle);
+            }
+          else if (what == 3)
+            {
+              guint i = g_rand_int_range (rand, 0, handles->len);
+              const RsHandle *old = g_ptr_array_index (handles, i);
+
+              g_ptr_array_index (handles, i) = make_packet (old->id, step, next_buffer - 1);
+              rs_handle_unref ((RsHandle *) old);
+            }
+          else if (what == 4 || buffers->len == 0)
+            g_ptr_array_add (buffers, make_buffer (next_buffer++, 1, 1));
+          else if (what == 5)
+            g_ptr_array_remove_index (buffers, g_rand_int_range (rand, 0, buffers->len));
+          else
+            {
+              guint i = g_rand_int_range (rand, 0, buffers->len);
+              const RsBuffer *old = g_ptr_array_index (buffers, i);
+
+              g_ptr_array_index (buffers, i) = make_buffer (old->id, old->refcount + 1, 1);
+              rs_buffer_unref ((RsBuffer *) old);
+            }
+        }
+
+      snapshot = rs_snapshot_new_step (&info, handles, buffers, NULL, 0);
+      rs_history_append (history, snapshot);
+      g_ptr_array_add (expected_handles, borrowed_copy (handles));
+      g_ptr_array_add (expected_buffers, borrowed_copy (buffers));
+      /* Some held elsewhere while the history goes on (they keep their arrays). */
+      if (g_rand_int_range (rand, 0, 10) == 0)
+        g_ptr_array_add (held, snapshot);
+      else
+        rs_snapshot_unref (snapshot);
+    }
+  /* The expected arrays borrow nodes the history keeps alive. */
+  g_ptr_array_set_size (handles, 0);
+  g_ptr_array_set_size (buffers, 0);
+
+  for (guint k = 0; k < 2 * steps; k++)
+    {
+      guint step = k < steps ? (guint) g_rand_int_range (rand, 0, steps) : k - steps;
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, step);
+      GPtrArray *want_handles = g_ptr_array_index (expected_handles, step);
+      GPtrArray *want_buffers = g_ptr_array_index (expected_buffers, step);
+      guint64 bytes = 0;
+
+      /* By id first (without rebuilding the arrays), then by index. */
+      for (guint i = 0; i < want_buffers->len; i++)
+        {
+          const RsBuffer *buffer = g_ptr_array_index (want_buffers, i);
+
+          g_assert_true (rs_snapshot_find_buffer (snapshot, buffer->id) == buffer);
+          bytes += buffer->size;
+        }
+      g_assert_null (rs_snapshot_find_buffer (snapshot, next_buffer));
+      g_assert_cmpuint (rs_snapshot_get_live_bytes (snapshot), ==, bytes);
+      g_assert_cmpuint (rs_snapshot_get_n_handles (snapshot), ==, want_handles->len);
+      g_assert_cmpuint (rs_snapshot_get_n_buffers (snapshot), ==, want_buffers->len);
+      for (guint i = 0; i < want_handles->len; i++)
+        {
+          const RsHandle *handle = g_ptr_array_index (want_handles, i);
+
+          g_assert_true (rs_snapshot_get_handle (snapshot, i) == handle);
+          g_assert_true (rs_snapshot_find_handle (snapshot, handle->id) == handle);
+        }
+      for (guint i = 0; i < want_buffers->len; i++)
+        g_assert_true (rs_snapshot_get_buffer (snapshot, i) == g_ptr_array_index (want_buffers, i));
+      g_assert_cmpstr (rs_snapshot_get_call (snapshot), ==, step % 2 ? "av_read_frame" : "avcodec_send_packet");
+      g_assert_cmpstr (rs_snapshot_get_args (snapshot), ==, step % 3 ? "input, reader" : NULL);
+    }
+  /* A freed buffer's id is gone in later steps, found in earlier ones. */
+  {
+    GPtrArray *first = g_ptr_array_index (expected_buffers, 10);
+    const RsBuffer *buffer = g_ptr_array_index (first, 0);
+    g_autoptr(GArray) series = rs_history_get_refcount_series (history, buffer->id);
+
+    g_assert_cmpint (g_array_index (series, int, 10), ==, buffer->refcount);
+    for (guint step = 0; step < steps; step++)
+      {
+        const RsBuffer *found = rs_snapshot_find_buffer (rs_history_get_snapshot (history, step), buffer->id);
+        g_assert_cmpint (g_array_index (series, int, step), ==, found != NULL ? found->refcount : 0);
+      }
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -190,5 +330,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/cache", test_node_cache);
   g_test_add_func ("/snapshot/diff", test_diff);
   g_test_add_func ("/snapshot/history-and-queries", test_history_and_queries);
+  g_test_add_func ("/snapshot/history-chain", test_history_chain);
   return g_test_run ();
 }

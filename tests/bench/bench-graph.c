@@ -60,7 +60,7 @@ open_session (const char *path,
     settings.packet_queue = packet_queue;
   if (frame_queue > 0)
     settings.frame_queue = frame_queue;
-  settings.streams = RS_STREAMS_ALL;
+  settings.streams = RS_STREAMS_BEST;
   session = rs_decode_session_new (path, &settings, &error);
   g_assert_no_error (error);
   return session;

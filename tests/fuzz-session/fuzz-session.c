@@ -89,7 +89,7 @@ settings_from_byte (RsDecodeSettings *settings,
 {
   rs_decode_settings_init (settings);
   settings->copy = (RsCopyPolicy) (byte & 3);
-  settings->streams = (RsStreamSelection) ((byte >> 2) & 3) % 3;
+  settings->streams = (RsStreamSelection) ((byte >> 2) & 3);
   settings->packet_queue = 1 + ((byte >> 4) & 3) * 3;  /* 1, 4, 7, 10 */
   settings->frame_queue = 1 + ((byte >> 6) & 3);       /* 1 .. 4 */
 }

@@ -85,7 +85,10 @@ test_threads (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(RsDecodeSession) session = NULL;
   g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(RsTraceWriter) trace = rs_trace_writer_new (memory);
+  /* Threaded, as --trace writes: lines are made on the writer's thread
+   * while the session makes the next steps (and its history drops the
+   * arrays of old snapshots). */
+  g_autoptr(RsTraceWriter) trace = rs_trace_writer_new_threaded (memory);
   RsDecodeSettings settings;
   RsSnapshot *snapshot;
   guint steps = 0, frames = 0, approximate = 0;

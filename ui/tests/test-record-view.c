@@ -2,10 +2,15 @@
  *
  * A recording in the window: `refscope record` runs tests/record's
  * planted-leaks on the sample at test time, and the window opens what it
- * wrote. Each step shows the program's file at the line of its call; the
- * end lists the three planted leaks at their tagged lines, each selecting
- * its buffer or handle in the graph. A program whose sources are not
- * there, and a recording cut short, are said so. No window leaks.
+ * wrote. The title names the program; each step shows the program's file
+ * at the line of its call, and the subtitle the call and where it is; the
+ * end lists the three planted leaks at their tagged lines, each going to
+ * the step that orphaned (or created) it and selecting its buffer or
+ * handle there. A program whose sources are not where its debug info
+ * says is said so, until they are found beside the recording or in the
+ * folder picked; a recording cut short is said so. threaded-queue's
+ * threads each have a lane, and "the next call of this thread" skips the
+ * others' calls. No window leaks.
  */
 #define G_LOG_DOMAIN "test-record-view"
 
@@ -22,13 +27,16 @@ static char *tmp_dir;
 static char *sample;
 static char *recording;            /* of planted-leaks */
 static char *recording_elsewhere;  /* of its twin whose sources are not there */
+static char *recording_threads;    /* of threaded-queue: a reader and a decoder thread */
+static char *recording_no_debug;   /* of planted-leaks built without -g */
 static GArray *tagged_created;     /* lines tagged LEAK: created, and created (orphaned) */
 static GArray *tagged_orphaned;    /* lines tagged LEAK: orphaned */
 
 /* Runs `refscope record --output=OUT -- PROGRAM MEDIA`, as a user does. */
 static char *
 record (const char *program,
-        const char *name)
+        const char *name,
+        gboolean    leaks)
 {
   g_autofree char *output = g_build_filename (tmp_dir, name, NULL);
   g_autofree char *option = g_strdup_printf ("--output=%s", output);
@@ -49,7 +57,7 @@ record (const char *program,
       g_test_message ("refscope record -- %s: %s\n%s", program, error->message, err);
       g_assert_no_error (error);
     }
-  g_assert_nonnull (strstr (err, "refscope: leak:"));
+  g_assert_true ((strstr (err, "refscope: leak:") != NULL) == leaks);
   g_assert_true (g_file_test (output, G_FILE_TEST_IS_REGULAR));
   return g_steal_pointer (&output);
 }
@@ -187,6 +195,53 @@ count_messages (RsLessonView        *view,
   return n;
 }
 
+/* The arguments the subtitle names are the step's own packets and frames:
+ * the one it filled first, a freed one no longer there. */
+static void
+check_args (RsSnapshot *snapshot,
+            const char *subtitle)
+{
+  const char *args = rs_snapshot_get_args (snapshot);
+  const char *out = rs_snapshot_get_out (snapshot);
+  const char *call = rs_snapshot_get_call (snapshot);
+  g_autofree char *written = NULL;
+
+  /* What a call makes is its result; what it fills, its first argument. */
+  if (out != NULL && (g_str_has_suffix (call, "_alloc") || g_str_has_suffix (call, "_clone")))
+    {
+      g_autofree char *result = g_strdup_printf (" = %s", out);
+
+      g_assert_nonnull (strstr (subtitle, result));
+      g_assert_true (args == NULL || strstr (args, out) == NULL);
+    }
+  else if (out != NULL)
+    {
+      g_assert_nonnull (args);
+      g_assert_true (g_str_has_prefix (args, out));
+      g_assert_nonnull (rs_snapshot_find_handle (snapshot, out));
+    }
+  if (args == NULL)
+    return;
+  written = g_strdup_printf ("%s(%s)", call, args);
+  g_assert_nonnull (strstr (subtitle, written));
+  if (g_str_equal (args, "…"))
+    return;
+  g_assert_true (strstr (args, "pkt@") == args || strstr (args, "frame@") == args);
+  if (g_str_equal (call, "av_packet_free") || g_str_equal (call, "av_frame_free"))
+    g_assert_null (rs_snapshot_find_handle (snapshot, args));
+  if (g_str_has_suffix (call, "_move_ref"))
+    {
+      /* (dst, src): src left empty. */
+      g_auto(GStrv) names = g_strsplit (args, ", ", -1);
+      const RsHandle *src;
+
+      g_assert_cmpuint (g_strv_length (names), ==, 2);
+      g_assert_cmpstr (names[0], ==, out);
+      src = rs_snapshot_find_handle (snapshot, names[1]);
+      g_assert_true (src == NULL || src->n_refs == 0);
+    }
+}
+
 /* The pane follows the steps: the program's file, at the line of each call,
  * whose text makes that call. */
 static void
@@ -200,6 +255,8 @@ test_record_view_steps (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (view)));
   g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  /* The window is named by the program, not by the file it wrote. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "planted-leaks");
   for (int step = 0; step < 160 && !rs_player_is_at_end (player); step++)
     {
       RsSnapshot *snapshot = rs_player_get_snapshot (player);
@@ -223,6 +280,17 @@ test_record_view_steps (void)
           if (strstr (text, call) == NULL)
             g_error ("step %d: %s at line %d, which reads: %s", step, call, site->line, text);
           with_site++;
+
+          /* The subtitle: the call, and where it is. */
+          {
+            g_autofree char *where = g_strdup_printf ("%s() at planted-leaks.c:%d", site->function, site->line);
+            const char *subtitle = rs_window_get_subtitle (window);
+
+            g_assert_nonnull (site->function);
+            if (strstr (subtitle, where) == NULL || strstr (subtitle, call) == NULL)
+              g_error ("step %d: the subtitle reads “%s”", step, subtitle);
+            check_args (snapshot, subtitle);
+          }
         }
       else
         g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, 0);
@@ -237,8 +305,19 @@ test_record_view_steps (void)
   ui_test_close_window (window);
 }
 
+static gboolean
+is_tagged (GArray *tagged,
+           int     line)
+{
+  for (guint i = 0; i < tagged->len; i++)
+    if (g_array_index (tagged, int, i) == line)
+      return TRUE;
+  return FALSE;
+}
+
 /* At the end: the three planted leaks, at their tagged lines, underlined;
- * a click on each selects its buffer or handle. */
+ * a click on each goes to the step that orphaned it (else created it) and
+ * selects its buffer or handle there. */
 static void
 test_record_view_leaks (void)
 {
@@ -248,6 +327,7 @@ test_record_view_leaks (void)
   RsGraphView *graph = rs_window_get_graph_view (window);
   RsSnapshot *last;
   int clone_line = 0;
+  guint orphaning = 0, creating = 0;
 
   run_to_end (window);
   last = rs_player_get_snapshot (player);
@@ -275,17 +355,41 @@ test_record_view_leaks (void)
   for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
     {
       const RsSelection *selection;
+      RsSnapshot *there;
+      const RsSite *site;
 
       if (rs_lesson_view_get_message_kind (view, i) != RS_LESSON_MESSAGE_LEAK)
         continue;
       g_test_message ("leak: %s", rs_lesson_view_get_message (view, i));
       rs_graph_view_set_selection (graph, &(RsSelection) { RS_SELECTION_NONE, 0, NULL });
       rs_lesson_view_activate_message (view, i);
+
+      /* The step of the leak's tagged line, its call highlighted. */
+      there = rs_player_get_snapshot (player);
+      site = rs_snapshot_get_site (there);
+      g_assert_true (there != last);
+      g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);
+      if (is_tagged (tagged_orphaned, site->line))
+        {
+          /* Where the reference was lost: this step says so, above the
+           * leaks of the end, still listed. */
+          orphaning++;
+          g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3 + 1);
+        }
+      else if (is_tagged (tagged_created, site->line))
+        {
+          creating++;
+          g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3);
+        }
+      else
+        g_error ("a leak goes to step %d, line %d, which is no leak's", rs_player_get_position (player), site->line);
+
       selection = rs_graph_view_get_selection (graph);
       if (selection->kind == RS_SELECTION_BUFFER)
         {
           g_autofree char *title = g_strdup_printf ("#%" G_GUINT64_FORMAT, selection->buffer_id);
 
+          g_assert_nonnull (rs_snapshot_find_buffer (there, selection->buffer_id));
           g_assert_nonnull (rs_snapshot_find_buffer (last, selection->buffer_id));
           g_assert_true (rs_snapshot_find_buffer (last, selection->buffer_id)->leaked);
           g_assert_cmpstr (rs_inspector_get_title (rs_window_get_inspector (window)), ==, title);
@@ -293,6 +397,7 @@ test_record_view_leaks (void)
       else
         {
           g_assert_cmpint (selection->kind, ==, RS_SELECTION_HANDLE);
+          g_assert_nonnull (rs_snapshot_find_handle (there, selection->id));
           g_assert_nonnull (rs_snapshot_find_handle (last, selection->id));
           g_assert_true (rs_snapshot_find_handle (last, selection->id)->leaked);
           g_assert_cmpstr (rs_inspector_get_title (rs_window_get_inspector (window)), ==, selection->id);
@@ -301,7 +406,14 @@ test_record_view_leaks (void)
       g_assert_true (gtk_text_buffer_get_has_selection (rs_lesson_view_get_buffer (view)));
       ui_test_spin_a_little ();
       g_assert_true (is_selection_visible (view));
+
+      /* Back to the list. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));
+      g_assert_true (rs_player_get_snapshot (player) == last);
+      g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3);
     }
+  g_assert_cmpuint (orphaning, ==, tagged_orphaned->len);
+  g_assert_cmpuint (creating, ==, 3 - tagged_orphaned->len);
 
   /* A click on a line goes to a step whose call is there: the clone. */
   for (guint t = 0; t < tagged_created->len; t++)
@@ -317,6 +429,105 @@ test_record_view_leaks (void)
   rs_lesson_view_activate_line (view, clone_line);
   g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, clone_line);
   g_assert_nonnull (strstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), "av_frame_clone"));
+  ui_test_close_window (window);
+}
+
+/* The index of the Open Recent item that opens `path`, or -1. */
+static int
+find_recent (RsWindow   *window,
+             const char *path)
+{
+  GMenuModel *menu = rs_window_get_recent_menu (window);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_BYTESTRING);
+
+      if (target != NULL && strcmp (g_variant_get_bytestring (target), path) == 0)
+        return i;
+    }
+  return -1;
+}
+
+static gboolean
+is_recent (gpointer data)
+{
+  return find_recent (data, recording) >= 0;
+}
+
+static gboolean
+is_exported (gpointer data)
+{
+  const char *message = rs_window_get_last_message (data);
+
+  return message != NULL && g_str_has_prefix (message, "Exported");
+}
+
+/* A recording opens as a media file does (the Open dialog and a drop call
+ * rs_window_open), is listed under Open Recent, whose item opens it again;
+ * Home and End, the step and every step shown export. */
+static void
+test_record_view_open (void)
+{
+  RsWindow *window = open_window (recording);
+  RsPlayer *player = rs_window_get_player (window);
+  g_autofree char *dir = g_build_filename (tmp_dir, "export", NULL);
+  g_autofree char *png = g_build_filename (tmp_dir, "step.png", NULL);
+  g_autoptr(GVariant) target = NULL;
+  g_autoptr(GDir) listing = NULL;
+  GError *error = NULL;
+  const char *name;
+  guint files = 0;
+
+  ui_test_spin_until (is_recent, window, 20);
+  g_assert_true (rs_window_open (window, recording_threads, NULL));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "threaded-queue");
+  target = g_menu_model_get_item_attribute_value (rs_window_get_recent_menu (window), find_recent (window, recording),
+                                                  G_MENU_ATTRIBUTE_TARGET, NULL);
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
+  g_assert_cmpstr (rs_player_get_path (player), ==, recording);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "planted-leaks");
+
+  for (int i = 0; i < 12; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.first", NULL));
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_cmpint (rs_player_get_position (player), ==, 0);
+  rs_player_seek (player, 12);
+
+  g_assert_true (rs_window_export (window, png, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  g_unlink (png);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_assert_true (rs_window_export_session (window, dir, "svg"));
+  ui_test_spin_until (is_exported, window, 60);
+  g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), "Exported 13 steps"));
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_str_has_suffix (name, ".svg"));
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_nonnull (strstr (contents, "<svg"));
+      g_unlink (path);
+      files++;
+    }
+  g_assert_cmpuint (files, ==, 13);
+  g_rmdir (dir);
+
+  /* End: the recording has every step, End is its end, the leaks listed. */
+  g_assert_false (rs_player_is_complete (player));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));
+  ui_test_spin_until (ui_test_is_idle, window, 120);
+  g_assert_true (rs_player_is_at_end (player));
+  g_assert_cmpuint (count_messages (rs_window_get_lesson_view (window), RS_LESSON_MESSAGE_LEAK), ==, 3);
   ui_test_close_window (window);
 }
 
@@ -347,6 +558,84 @@ test_record_view_missing_source (void)
   for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
     if (rs_lesson_view_get_message_kind (view, i) == RS_LESSON_MESSAGE_LEAK)
       g_assert_nonnull (strstr (rs_lesson_view_get_message (view, i), "planted-leaks.c:"));
+
+  /* The folder the user picks: the file is found there by its name, and
+   * shown at once, its leaks underlined. */
+  {
+    g_autofree char *dir = g_path_get_dirname (g_getenv ("RS_PLANTED_LEAKS_SOURCE"));
+    guint underlined = 0;
+
+    rs_lesson_view_set_source_dir (view, dir);
+    g_assert_true (rs_lesson_view_get_source_available (view));
+    g_assert_cmpstr (rs_lesson_view_get_file (view), ==, site->file);
+    for (guint t = 0; t < tagged_orphaned->len; t++)
+      underlined += line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak");
+    g_assert_cmpuint (underlined, ==, tagged_orphaned->len);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.first", NULL));
+    g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);
+  }
+  ui_test_close_window (window);
+
+  /* A recording beside the program's sources: found there, nothing picked. */
+  {
+    g_autofree char *beside_dir = g_build_filename (tmp_dir, "beside", NULL);
+    g_autofree char *beside = g_build_filename (beside_dir, "elsewhere.rstrace", NULL);
+    g_autofree char *copy = g_build_filename (beside_dir, "planted-leaks.c", NULL);
+    g_autofree char *contents = NULL;
+    GError *error = NULL;
+    gsize length = 0;
+
+    g_assert_cmpint (g_mkdir (beside_dir, 0700), ==, 0);
+    g_assert_true (g_file_get_contents (recording_elsewhere, &contents, &length, &error));
+    g_assert_true (g_file_set_contents (beside, contents, length, &error));
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (g_getenv ("RS_PLANTED_LEAKS_SOURCE"), &contents, &length, &error));
+    g_assert_true (g_file_set_contents (copy, contents, length, &error));
+    g_assert_no_error (error);
+
+    window = open_window (beside);
+    view = rs_window_get_lesson_view (window);
+    site = rs_snapshot_get_site (rs_player_get_snapshot (rs_window_get_player (window)));
+    g_assert_null (rs_lesson_view_get_source_dir (view));
+    g_assert_true (rs_lesson_view_get_source_available (view));
+    g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);
+    ui_test_close_window (window);
+    g_unlink (copy);
+    g_unlink (beside);
+    g_rmdir (beside_dir);
+  }
+}
+
+/* A program without debug info: where each call is, by its function and
+ * its place in the binary; nothing to show in the pane, and no folder to
+ * pick. */
+static void
+test_record_view_no_debug_info (void)
+{
+  RsWindow *window = open_window (recording_no_debug);
+  RsPlayer *player = rs_window_get_player (window);
+  RsLessonView *view = rs_window_get_lesson_view (window);
+  guint named = 0;
+
+  for (int step = 0; step < 40 && !rs_player_is_at_end (player); step++)
+    {
+      const RsSite *site = rs_snapshot_get_site (rs_player_get_snapshot (player));
+
+      if (rs_site_is_known (site))
+        {
+          g_autofree char *where = NULL;
+
+          g_assert_null (site->file);
+          g_assert_nonnull (site->function);
+          g_assert_true (g_str_has_prefix (site->module, "planted-leaks-nodebug+0x"));
+          where = g_strdup_printf ("%s() at %s", site->function, site->module);
+          g_assert_nonnull (strstr (rs_window_get_subtitle (window), where));
+          g_assert_false (rs_lesson_view_get_source_available (view));
+          named++;
+        }
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
+    }
+  g_assert_cmpuint (named, >, 10);
   ui_test_close_window (window);
 }
 
@@ -378,6 +667,87 @@ test_record_view_cut_short (void)
   g_unlink (cut);
 }
 
+/* Goes from `start` through the next calls of its thread, at most `max`
+ * times, checking each lands on that thread's next call and that Shift+T
+ * comes back. Returns the other threads' calls skipped. */
+static guint
+walk_thread (RsWindow *window,
+             guint     start,
+             guint     max)
+{
+  RsPlayer *player = rs_window_get_player (window);
+  RsHistory *history = rs_player_get_history (player);
+  int thread = rs_snapshot_get_thread (rs_history_get_snapshot (history, start));
+  guint skipped = 0;
+
+  rs_player_seek (player, start);
+  g_assert_cmpint (rs_player_get_position (player), ==, (int) start);
+  for (guint i = 0; i < max; i++)
+    {
+      int before = rs_player_get_position (player);
+      int after;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-thread-call", NULL));
+      after = rs_player_get_position (player);
+      if (after == before)
+        {
+          /* Its last call: no later step is that thread's, and it says so. */
+          g_autofree char *said = g_strdup_printf ("Thread %d makes no further call", thread);
+
+          for (guint step = (guint) before + 1; step < rs_history_get_length (history); step++)
+            g_assert_cmpint (rs_snapshot_get_thread (rs_history_get_snapshot (history, step)), !=, thread);
+          g_assert_cmpstr (rs_window_get_last_message (window), ==, said);
+          break;
+        }
+      g_assert_cmpint (after, >, before);
+      g_assert_cmpint (rs_snapshot_get_thread (rs_player_get_snapshot (player)), ==, thread);
+      for (int step = before + 1; step < after; step++)
+        g_assert_cmpint (rs_snapshot_get_thread (rs_history_get_snapshot (history, (guint) step)), !=, thread);
+      skipped += (guint) (after - before - 1);
+
+      /* And back. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-thread-call", NULL));
+      g_assert_cmpint (rs_player_get_position (player), ==, before);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-thread-call", NULL));
+      g_assert_cmpint (rs_player_get_position (player), ==, after);
+    }
+  return skipped;
+}
+
+/* threaded-queue: each of its threads has its lane; T goes to the next
+ * call of the thread of the step shown, over the other threads' calls,
+ * Shift+T back. */
+static void
+test_record_view_threads (void)
+{
+  RsWindow *window = open_window (recording_threads);
+  RsPlayer *player = rs_window_get_player (window);
+  RsHistory *history;
+  guint length;
+  int reader = -1;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "threaded-queue");
+  run_to_end (window);
+  history = rs_player_get_history (player);
+  length = rs_history_get_length (history);
+  /* main, the reader and the decoder. */
+  g_assert_cmpuint (rs_timeline_get_n_threads (rs_window_get_timeline (window)), ==, 3);
+
+  /* main opens, starts both threads, and frees what is left after they
+   * end: its next call from its first skips all of theirs. */
+  g_assert_cmpint (rs_snapshot_get_thread (rs_history_get_snapshot (history, 0)), ==, 1);
+  g_assert_cmpuint (walk_thread (window, 0, length), >, 0);
+
+  /* The reader, from its first call, for a while (how its calls and the
+   * decoder's interleave depends on the run). */
+  for (guint step = 0; step < length && reader < 0; step++)
+    if (rs_snapshot_get_thread (rs_history_get_snapshot (history, step)) == 2)
+      reader = (int) step;
+  g_assert_cmpint (reader, >, 0);
+  walk_thread (window, (guint) reader, 40);
+  ui_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,20 +762,29 @@ main (int   argc,
   tmp_dir = g_dir_make_tmp ("test-record-view-XXXXXX", &error);
   g_assert_no_error (error);
   read_tags ();
-  recording = record (g_getenv ("RS_PLANTED_LEAKS"), "planted-leaks.rstrace");
-  recording_elsewhere = record (g_getenv ("RS_PLANTED_LEAKS_ELSEWHERE"), "elsewhere.rstrace");
+  recording = record (g_getenv ("RS_PLANTED_LEAKS"), "planted-leaks.rstrace", TRUE);
+  recording_elsewhere = record (g_getenv ("RS_PLANTED_LEAKS_ELSEWHERE"), "elsewhere.rstrace", TRUE);
+  recording_threads = record (g_getenv ("RS_THREADED_QUEUE"), "threaded-queue.rstrace", FALSE);
+  recording_no_debug = record (g_getenv ("RS_PLANTED_LEAKS_NO_DEBUG"), "no-debug.rstrace", TRUE);
 
+  g_test_add_func ("/record-view/open", test_record_view_open);
   g_test_add_func ("/record-view/steps", test_record_view_steps);
   g_test_add_func ("/record-view/leaks", test_record_view_leaks);
   g_test_add_func ("/record-view/missing-source", test_record_view_missing_source);
+  g_test_add_func ("/record-view/no-debug-info", test_record_view_no_debug_info);
   g_test_add_func ("/record-view/cut-short", test_record_view_cut_short);
+  g_test_add_func ("/record-view/threads", test_record_view_threads);
 
   status = g_test_run ();
   g_unlink (recording);
   g_unlink (recording_elsewhere);
+  g_unlink (recording_threads);
+  g_unlink (recording_no_debug);
   g_rmdir (tmp_dir);
   g_free (recording);
   g_free (recording_elsewhere);
+  g_free (recording_threads);
+  g_free (recording_no_debug);
   g_free (tmp_dir);
   g_free (sample);
   g_array_unref (tagged_created);

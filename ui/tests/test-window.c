@@ -271,62 +271,8 @@ test_window_recent (void)
   ui_test_close_window (window);
 }
 
-static gboolean
-is_exported (gpointer data)
-{
-  return g_str_has_prefix (rs_window_get_last_message (data) != NULL ? rs_window_get_last_message (data) : "",
-                           "Exported 31 steps");
-}
-
-static gboolean
-is_export_refused (gpointer data)
-{
-  const char *message = rs_window_get_last_message (data);
-
-  return message != NULL && !g_str_has_prefix (message, "Exported");
-}
-
-/* Export session…: every step shown so far, as files numbered by step, on
- * a worker thread while the window goes on stepping. */
-static void
-test_window_export_session (void)
-{
-  RsWindow *window = new_window_on_sample ();
-  g_autofree char *dir = g_dir_make_tmp ("refscope-session-XXXXXX", NULL);
-  g_autoptr(GDir) listing = NULL;
-  guint files = 0;
-  const char *name;
-
-  activate (window, "win.step", 30);
-  g_assert_true (rs_window_export_session (window, dir, "svg"));
-  /* One at a time. */
-  g_assert_false (rs_window_export_session (window, dir, "svg"));
-  activate (window, "win.step", 5);
-  ui_test_spin_until (is_exported, window, 60);
-
-  listing = g_dir_open (dir, 0, NULL);
-  while ((name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-
-      g_assert_true (g_str_has_prefix (name, "step-0000") && g_str_has_suffix (name, ".svg"));
-      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-      g_assert_nonnull (strstr (contents, "<svg"));
-      g_assert_cmpint (g_unlink (path), ==, 0);
-      files++;
-    }
-  g_assert_cmpuint (files, ==, 31);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-
-  /* A folder that is not there: the error names it, the window goes on. */
-  g_assert_true (rs_window_export_session (window, dir, "png"));
-  ui_test_spin_until (is_export_refused, window, 60);
-  g_assert_nonnull (strstr (rs_window_get_last_message (window), dir));
-  g_assert_nonnull (strstr (rs_window_get_last_message (window), "does not exist"));
-  activate (window, "win.step", 1);
-  ui_test_close_window (window);
-}
+/* Export Every Step, which runs the session to the end first, is tested on
+ * a short clip in test-window-streams.c. */
 
 /* What the window's drop target does with `value`, as if it was dropped. */
 static gboolean
@@ -590,7 +536,6 @@ main (int   argc,
   g_test_add_func ("/window/step-and-back", test_window_step_and_back);
   g_test_add_func ("/window/prepared-steps", test_window_prepared_steps);
   g_test_add_func ("/window/recent", test_window_recent);
-  g_test_add_func ("/window/export-session", test_window_export_session);
   g_test_add_func ("/window/drop", test_window_drop);
   g_test_add_func ("/window/bad-file", test_window_bad_file);
   g_test_add_func ("/window/export", test_window_export);

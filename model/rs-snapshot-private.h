@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-snapshot-private.h: how a history stores its snapshots compactly
+ * (for rs-history.c only).
+ *
+ * A snapshot appended after another is chained to it: it keeps the edits
+ * that turn the previous step's node arrays into its own (a step changes a
+ * node or two of ~50). Once no one but the history holds it, its own arrays
+ * can be dropped; they are rebuilt, once, when something reads them.
+ */
+#pragma once
+
+#include "rs-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* Steps between snapshots that keep their arrays for good: a rebuild reads
+ * at most this many steps' edits. */
+#define RS_SNAPSHOT_CHAIN_MAX 32
+
+/* Records `snapshot`'s arrays as edits of `previous`'s (which it then
+ * references), unless the chain is long enough or the edits would be as
+ * large as the arrays: then `snapshot` starts a new chain. Call once, on a
+ * snapshot no other thread reads yet. */
+void      rs_snapshot_chain_private   (RsSnapshot *snapshot,
+                                       RsSnapshot *previous);
+/* Drops the arrays of a chained snapshot that only its history (and its
+ * successor's edits) reference; TRUE when done or never to be done (the
+ * snapshot keeps its arrays for good), FALSE when someone else holds it:
+ * try again later. */
+gboolean  rs_snapshot_compact_private (RsSnapshot *snapshot);
+
+G_END_DECLS
