@@ -10,6 +10,8 @@
  *   bench-graph render-vs-dot CLIP       in-process layout + SVG vs `dot -Tsvg`
  *   bench-graph layout-stability CLIP... how many persisting nodes move per
  *                                        step, and the drawing's height/width
+ *                                        (RS_BENCH_VERBOSE=1: which nodes moved,
+ *                                        on stderr)
  */
 #include <cairo.h>
 #include <glib/gstdio.h>
