@@ -22,7 +22,6 @@ typedef struct {
   GString        *key;
   Agraph_t       *buffer_rank;
   Agraph_t       *holder_rank;
-  Agnode_t       *root;
   GHashTable     *buffer_nodes;   /* guint64 id -> Agnode_t* */
   GHashTable     *groups;         /* guint64 id -> RsGraphGroup* (borrowed from group_list) */
   GPtrArray      *group_list;     /* owned RsGraphGroup* */
@@ -31,6 +30,10 @@ typedef struct {
   GHashTable     *plane_names;    /* guint64 id -> static plane name */
   GHashTable     *before_handles; /* interned id -> const RsHandle * of `before` */
   GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
+  GHashTable     *lane_names;     /* "video" (a handle id's first part) -> stream + 1 */
+  GHashTable     *decoder_rows;   /* lanes whose decoder row is taken */
+  RsGraphPlace    row;            /* the place of the buffers made now: items of a row */
+  gboolean        in_row;
   Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
                  *n_width, *n_height, *n_margin, *n_penwidth;
   Agsym_t        *e_label, *e_style, *e_color, *e_fontcolor, *e_dir, *e_tailport,
@@ -62,6 +65,19 @@ Agedge_t  *_rs_graph_builder_add_edge (Builder        *b,
                                        const char     *tailport,
                                        Agnode_t       *head,
                                        gboolean        labelled);
+
+/* The lane of a libav part ("video decoder", "video decoder input"): the
+ * stream whose handles' ids start with its first word. */
+int        _rs_graph_builder_holder_lane (Builder     *b,
+                                          const char  *holder);
+/* The place of a node no handle holds, near libav part in `lane` (a
+ * stream's, or RS_LANE_OTHER). */
+void       _rs_graph_builder_place_loose (Builder      *b,
+                                          RsGraphPlace *place,
+                                          int           lane);
+/* Sets the place of the node made last to an item of the row of node `head`. */
+void       _rs_graph_builder_place_item  (Builder     *b,
+                                          const char  *head);
 
 /* rs-graph-holders.c */
 /* Dashed edges from buffers to the libav parts holding their hidden refs,

@@ -28,6 +28,92 @@ _rs_graph_builder_set_html (Builder    *b,
   agstrfree (b->g, value);
 }
 
+/* ---- places ---- */
+
+int
+_rs_graph_builder_holder_lane (Builder    *b,
+                               const char *holder)
+{
+  const char *space = holder != NULL ? strchr (holder, ' ') : NULL;
+  g_autofree char *first = space != NULL ? g_strndup (holder, space - holder) : NULL;
+  gpointer lane = first != NULL ? g_hash_table_lookup (b->lane_names, first) : NULL;
+
+  return lane != NULL ? GPOINTER_TO_INT (lane) - 1 : RS_LANE_OTHER;
+}
+
+void
+_rs_graph_builder_place_loose (Builder      *b,
+                               RsGraphPlace *place,
+                               int           lane)
+{
+  *place = (RsGraphPlace) { lane, lane != RS_LANE_OTHER ? RS_STATION_DECODER : RS_STATION_OTHER,
+                            RS_ORDER_SLOT, 0, NULL };
+  /* In a decode session, in the column right of the lanes: a lane of its
+   * own would push the streams' lanes down when it appears. */
+  if (lane == RS_LANE_OTHER && g_hash_table_size (b->lane_names) > 0)
+    place->lane = RS_LANE_SIDE;
+}
+
+void
+_rs_graph_builder_place_item (Builder    *b,
+                              const char *head)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (b->graph->by_name, g_intern_string (head)));
+  RsGraphPlace *place = _rs_graph_last_place (b->graph);
+
+  if (index == 0)
+    return;
+  *place = g_array_index (b->graph->places, RsGraphPlace, index - 1);
+  place->row_head = index;
+}
+
+static gboolean
+is_reader (const RsHandle *handle);
+
+/* A stream's lane. Video lanes go under the others: a video decoder keeps
+ * a changing number of pictures, and its lane growing must not push the
+ * other lanes down. */
+static int
+stream_lane (const RsHandle *handle)
+{
+  return handle->stream + (g_str_has_prefix (handle->id, "video") ? 1000 : 0);
+}
+
+/* Where a handle's row goes: by its role in the pipeline and its stream. */
+static void
+place_handle (Builder        *b,
+              const RsHandle *handle,
+              const char     *cluster)
+{
+  RsGraphPlace *place = _rs_graph_last_place (b->graph);
+  const char *holder = handle->holder != NULL ? handle->holder : "";
+
+  *place = (RsGraphPlace) { handle->stream >= 0 ? stream_lane (handle) : RS_LANE_OTHER,
+                            RS_STATION_OTHER, RS_ORDER_SLOT, 0, cluster };
+  if (is_reader (handle))
+    *place = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_PACKETS, RS_ORDER_SLOT, 0, NULL };
+  else if (handle->stream < 0 ||
+           (handle->group == NULL && strcmp (holder, "decoder_input") != 0 &&
+            strcmp (holder, "decoder_output") != 0))
+    {
+      /* Not a part of a decode pipeline: a lesson's or a program's variable. */
+      place->lane = RS_LANE_OTHER;
+      place->station = RS_STATION_PACKETS;
+    }
+  else if (handle->group != NULL && handle->kind == RS_HANDLE_PACKET)
+    place->station = RS_STATION_PACKETS, place->order = handle->slot;
+  else if (handle->group != NULL)
+    place->station = RS_STATION_FRAMES, place->order = handle->slot;
+  else if (strcmp (holder, "decoder_input") == 0)
+    place->station = RS_STATION_DECODER, place->order = 0;
+  else if (strcmp (holder, "decoder_output") == 0)
+    place->station = RS_STATION_DECODER, place->order = 2;
+  /* The buffers made while drawing its refs are its row's items. */
+  b->row = *place;
+  b->row.row_head = b->graph->nodes->len;
+  b->in_row = TRUE;
+}
+
 /* ---- nodes and edges, recorded in the topology key as they are made ---- */
 
 Agnode_t *
@@ -283,12 +369,15 @@ add_handle (Builder        *b,
       /* An empty queue slot: drawn faintly, so the fill level shows. */
       label = _rs_graph_empty_slot_label (b->pal, handle, min_rows);
       n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
+      place_handle (b, handle, parent != b->g ? agnameof (parent) : NULL);
+      b->in_row = FALSE;
       SET (n, b->n_style, "dashed");
       _rs_graph_builder_set_html (b, n, b->n_label, label);
       return n;
     }
 
   n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'h');
+  place_handle (b, handle, handle->group != NULL ? agnameof (parent) : NULL);
 
   /* One row per ref; consecutive refs into the same folded group share a row. */
   for (guint i = 0; i < handle->n_refs; i++)
@@ -313,6 +402,7 @@ add_handle (Builder        *b,
       g_ptr_array_add (targets, target);
       i = last;
     }
+  b->in_row = FALSE;
 
   label = _rs_graph_handle_label (b->pal, handle, fragment, rows, min_rows, flags, is_out);
   _rs_graph_builder_set_html (b, n, b->n_label, label);
@@ -325,16 +415,6 @@ add_handle (Builder        *b,
       style_ref_edge (b, e, row->is_new);
     }
   return n;
-}
-
-static void
-add_root_edge (Builder  *b,
-               Agnode_t *n)
-{
-  Agedge_t *e = _rs_graph_builder_add_edge (b, b->root, NULL, n, FALSE);
-
-  SET (e, b->e_style, "invis");
-  SET (e, b->e_weight, "0");
 }
 
 /* A run of at least two empty slots, folded into one faint node. */
@@ -353,6 +433,8 @@ add_empty_run (Builder   *b,
   guint index;
 
   n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_EMPTY_SLOTS, name, h0->id, NULL, NULL, 0, 'e');
+  place_handle (b, h0, agnameof (parent));
+  b->in_row = FALSE;
   index = b->graph->nodes->len - 1;
   g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
   for (guint i = first + 1; i <= last; i++)
@@ -392,6 +474,7 @@ add_full_run (Builder   *b,
   guint index;
 
   n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, h0->id, NULL, NULL, 0, 'r');
+  place_handle (b, h0, agnameof (parent));
   index = b->graph->nodes->len - 1;
   g_array_index (b->graph->nodes, RsGraphNode, index).n_buffers = last - first + 1;
   for (guint i = first; i <= last; i++)
@@ -418,27 +501,12 @@ add_full_run (Builder   *b,
         }
     }
 
+  b->in_row = FALSE;
   label = _rs_graph_run_label (b->pal, h0, h1, last - first + 1, first_buffer, last_buffer, n_buffers, bytes);
   _rs_graph_builder_set_html (b, n, b->n_label, label);
   for (guint i = 0; i < targets->len; i++)
     _rs_graph_builder_add_edge (b, n, "refs", g_ptr_array_index (targets, i), FALSE);
   return n;
-}
-
-/* dot keeps the root's out-edges in order only between clusters, so every
- * item of the handle column is one; a lone handle's cluster is not drawn. */
-static Agraph_t *
-invisible_cluster (Builder    *b,
-                   const char *id)
-{
-  g_autofree char *name = g_strconcat ("cluster_", id, NULL);
-  Agraph_t *cluster = agsubg (b->g, name, TRUE);
-
-  SET (cluster, b->g_peripheries, "0");
-  /* Setting the root graph's label also set the default for subgraphs. */
-  SET (cluster, b->g_label, "");
-  g_string_append_printf (b->key, "C %s\n", name);
-  return cluster;
 }
 
 static void
@@ -459,6 +527,7 @@ add_queue (Builder   *b,
   SET (cluster, b->g_label, label);
   SET (cluster, b->g_style, "rounded");
   g_string_append_printf (b->key, "C %s\n", cluster_name);
+  g_ptr_array_add (b->graph->clusters, (gpointer) agnameof (cluster));
 
   if (folded)
     _rs_graph_find_full_runs (queue, runs);
@@ -470,7 +539,7 @@ add_queue (Builder   *b,
       if (next_run < runs->len && g_array_index (runs, RsGraphRun, next_run).first == i)
         {
           last = g_array_index (runs, RsGraphRun, next_run++).last;
-          add_root_edge (b, add_full_run (b, cluster, queue, i, last));
+          add_full_run (b, cluster, queue, i, last);
           i = last;
           continue;
         }
@@ -478,9 +547,9 @@ add_queue (Builder   *b,
              ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs == 0)
         last++;
       if (last > i)
-        add_root_edge (b, add_empty_run (b, cluster, queue, i, last));
+        add_empty_run (b, cluster, queue, i, last);
       else
-        add_root_edge (b, add_handle (b, cluster, h));
+        add_handle (b, cluster, h);
       i = last;
     }
 }
@@ -517,6 +586,8 @@ buffer_node (Builder *b,
     {
       /* A ref to a buffer the snapshot does not list: draw what we know. */
       n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL, &id, 1, 'u');
+      if (b->in_row)
+        *_rs_graph_last_place (b->graph) = b->row;
       label = g_strdup_printf ("#%" G_GUINT64_FORMAT " (unknown)", id);
       SET (n, b->n_shape, "box");
       SET (n, b->n_style, "dashed");
@@ -532,6 +603,16 @@ buffer_node (Builder *b,
       g_array_append_val (ids, ((const RsBuffer *) g_ptr_array_index (members, i))->id);
     n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_BUFFER, name, NULL, NULL,
                   (const guint64 *) (gpointer) ids->data, ids->len, group != NULL ? 'g' : 'b');
+    if (b->in_row)
+      *_rs_graph_last_place (b->graph) = b->row;
+    else if (buffer->hidden > 0)
+      {
+        /* Only libav holds it: a picture the decoder keeps, under the decoder. */
+        _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph),
+                                       _rs_graph_builder_holder_lane (b, buffer->holder));
+      }
+    else
+      _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph), RS_LANE_OTHER);
     for (guint i = 0; i < ids->len; i++)
       g_hash_table_insert (b->buffer_nodes, g_memdup2 (&g_array_index (ids, guint64, i), sizeof (guint64)), n);
   }
@@ -570,7 +651,15 @@ collect_facts (Builder *b)
   for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
     {
       const RsHandle *h = rs_snapshot_get_handle (s, i);
+      const char *dot = strchr (h->id, '.');
 
+      if (h->stream >= 0 && dot != NULL)
+        {
+          g_autofree char *lane = g_strndup (h->id, dot - h->id);
+
+          if (!g_hash_table_contains (b->lane_names, lane))
+            g_hash_table_insert (b->lane_names, (gpointer) g_intern_string (lane), GINT_TO_POINTER (stream_lane (h) + 1));
+        }
       for (guint r = 0; r < h->n_refs; r++)
         {
           const char *plane = _rs_graph_plane_name (h, &h->refs[r]);
@@ -629,6 +718,8 @@ rs_graph_build (RsSnapshot           *snapshot,
   b.holder_counts = g_hash_table_new (NULL, NULL);
   b.plane_names = g_hash_table_new (g_int64_hash, g_int64_equal);
   b.frame_rows = g_hash_table_new (NULL, NULL);
+  b.lane_names = g_hash_table_new (g_str_hash, g_str_equal);
+  b.decoder_rows = g_hash_table_new (NULL, NULL);
 
   collect_facts (&b);
   n_nodes = rs_snapshot_get_n_handles (snapshot) + rs_snapshot_get_n_buffers (snapshot) +
@@ -666,12 +757,6 @@ rs_graph_build (RsSnapshot           *snapshot,
   b.holder_rank = agsubg (b.g, "holders", TRUE);
   SET (b.holder_rank, b.g_rank, "same");
 
-  /* An invisible root whose ordered out-edges stack the handles top-down. */
-  b.root = _rs_graph_builder_add_node (&b, b.g, (RsGraphNodeKind) -1, "root", NULL, NULL, NULL, 0, 'r');
-  SET (b.root, b.n_shape, "point");
-  SET (b.root, b.n_style, "invis");
-  SET (b.root, b.n_width, "0.01");
-
   for (guint i = 0; i < items->len; i++)
     {
       GPtrArray *item = g_ptr_array_index (items, i);
@@ -680,7 +765,7 @@ rs_graph_build (RsSnapshot           *snapshot,
       if (h->group != NULL)
         add_queue (&b, item, graph->folded);
       else
-        add_root_edge (&b, add_handle (&b, invisible_cluster (&b, h->id), h));
+        add_handle (&b, b.g, h);
     }
 
   /* Buffers no handle holds: the decoder's reference pictures, leaks. */
@@ -694,11 +779,22 @@ rs_graph_build (RsSnapshot           *snapshot,
   if (opts.legend)
     {
       g_autofree char *legend = _rs_graph_legend_label (b.pal);
-      Agnode_t *n = _rs_graph_builder_add_node (&b, invisible_cluster (&b, "legend"), RS_GRAPH_NODE_LEGEND, "legend",
+      Agnode_t *n = _rs_graph_builder_add_node (&b, b.g, RS_GRAPH_NODE_LEGEND, "legend",
                               NULL, NULL, NULL, 0, 'l');
 
       _rs_graph_builder_set_html (&b, n, b.n_label, legend);
-      add_root_edge (&b, n);
+      *_rs_graph_last_place (graph) = (RsGraphPlace) { RS_LANE_SIDE, RS_STATION_OTHER, 1000, 0, NULL };
+    }
+
+  /* The drawing's corners, placed where the layout remembers its extent:
+   * a drawing that keeps its size keeps every node where it was. */
+  for (guint i = 0; i < 2; i++)
+    {
+      Agnode_t *n = _rs_graph_builder_add_node (&b, b.g, (RsGraphNodeKind) -1, i == 0 ? "corner_top" : "corner_end",
+                                                NULL, NULL, NULL, 0, 'c');
+      SET (n, b.n_shape, "point");
+      SET (n, b.n_style, "invis");
+      SET (n, b.n_width, "0.01");
     }
 
   /* Last: a root graph's value is also the default of subgraphs made later. */
@@ -721,6 +817,8 @@ rs_graph_build (RsSnapshot           *snapshot,
   g_hash_table_unref (b.holder_counts);
   g_hash_table_unref (b.plane_names);
   g_hash_table_unref (b.frame_rows);
+  g_hash_table_unref (b.lane_names);
+  g_hash_table_unref (b.decoder_rows);
   g_clear_pointer (&b.before_handles, g_hash_table_unref);
   return graph;
 }

@@ -24,6 +24,21 @@ holder_node (Builder    *b,
     return hn;
   name = g_strconcat ("x_", key, NULL);
   hn = _rs_graph_builder_add_node (b, b->holder_rank, RS_GRAPH_NODE_HOLDER, name, NULL, lost ? NULL : key, NULL, 0, 'x');
+  {
+    /* A stream's decoder between its input packet and its output frame;
+     * other parts, and the lost node, at the lane's end. */
+    RsGraphPlace *place = _rs_graph_last_place (b->graph);
+    int lane = lost ? RS_LANE_OTHER : _rs_graph_builder_holder_lane (b, key);
+
+    _rs_graph_builder_place_loose (b, place, lane);
+    place->station = place->station == RS_STATION_DECODER ? RS_STATION_OTHER : place->station;
+    if (lane != RS_LANE_OTHER && !g_hash_table_contains (b->decoder_rows, GINT_TO_POINTER (lane)))
+      {
+        g_hash_table_add (b->decoder_rows, GINT_TO_POINTER (lane));
+        place->station = RS_STATION_DECODER;
+        place->order = 1;
+      }
+  }
   SET (hn, b->n_shape, "box");
   SET (hn, b->n_style, "rounded,dashed");
   SET (hn, b->n_color, lost ? b->pal->bad : b->pal->holder);
@@ -113,7 +128,12 @@ _rs_graph_builder_add_ghosts (Builder *b)
 
       if (agnode (b->g, name, FALSE) != NULL)
         continue;   /* folded into a live group; cannot happen with unique ids */
+      const char *row = NULL;
+
       n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_GHOST, name, NULL, NULL, &buffer->id, 1, 'z');
+      _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph),
+                                     buffer->hidden > 0 ? _rs_graph_builder_holder_lane (b, buffer->holder)
+                                                        : RS_LANE_OTHER);
       SET (n, b->n_shape, "box");
       SET (n, b->n_style, "rounded,dashed");
       SET (n, b->n_color, b->pal->bad);
@@ -141,6 +161,12 @@ _rs_graph_builder_add_ghosts (Builder *b)
               for (guint k = 0; k < now->n_refs; k++)
                 if (now->refs[k].field == old->refs[r].field)
                   port = old->refs[r].field;
+              if (row == NULL)
+                {
+                  /* Drawn where it was: on the row of what held it. */
+                  row = agnameof (hn);
+                  _rs_graph_builder_place_item (b, row);
+                }
               e = _rs_graph_builder_add_edge (b, hn, port, n, FALSE);
               SET (e, b->e_style, "dotted");
               SET (e, b->e_color, b->pal->bad);

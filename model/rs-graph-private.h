@@ -10,6 +10,32 @@
 
 G_BEGIN_DECLS
 
+/* Where a node goes (rs-graph-place.c): a lane (a stream), a station along
+ * it, a row of that station. A row's head is a handle or a libav part; the
+ * buffers it holds are the row's items, drawn right of it. */
+#define RS_LANE_SOURCE G_MININT   /* the reader's strip, above every lane */
+#define RS_LANE_SIDE   G_MAXINT   /* a column right of every lane: what no handle
+                                   * holds and no stream owns, the legend */
+#define RS_LANE_OTHER  (-1)       /* handles of no stream: a lesson's variables */
+#define RS_ORDER_SLOT  (-1)       /* a row that comes and goes: given a free slot */
+
+typedef enum {
+  RS_STATION_PACKETS,   /* a packet queue; a lesson's variables */
+  RS_STATION_DECODER,   /* input packet, the decoder, output frame, pictures only it holds */
+  RS_STATION_FRAMES,    /* a frame queue */
+  RS_STATION_OTHER,     /* other libav parts, lost references, anything else */
+  RS_N_STATIONS
+} RsStation;
+
+typedef struct {
+  int         lane;
+  RsStation   station;
+  int         order;     /* the row's rank in its station, or RS_ORDER_SLOT */
+  guint       row_head;  /* an item: index + 1 of its row's head node; 0: a head, or
+                          * an item making a row of its own */
+  const char *cluster;   /* the queue cluster the row is drawn in, or NULL */
+} RsGraphPlace;
+
 struct _RsGraph {
   Agraph_t   *agraph;        /* owned */
   guint       step;
@@ -20,9 +46,21 @@ struct _RsGraph {
   GHashTable *by_handle;     /* interned handle id -> index + 1 */
   GHashTable *by_buffer;     /* guint64 * (owned) -> index + 1 */
   GPtrArray  *id_lists;      /* owned guint64 arrays of folded nodes */
+  GArray     *places;        /* RsGraphPlace, one per node */
+  GPtrArray  *clusters;      /* interned names of the queue clusters */
   double      width;
   double      height;
 };
+
+/* The place of the node made last (default: a slot of the "other" station). */
+RsGraphPlace *_rs_graph_last_place (RsGraph        *graph);
+/* Decides where every node goes, from their sizes in the laid-out `agraph`
+ * (any layout; only ND_width/ND_height are read), and writes it as `pos`
+ * of nodes and `bb` of queue clusters, for graphviz's neato -n2. Call with
+ * the graphviz lock held. */
+struct _RsLayoutMemory;
+void          _rs_graph_place      (RsGraph                *graph,
+                                    struct _RsLayoutMemory *memory);
 
 RsGraph *_rs_graph_new          (void);
 /* agopen() with ids given in creation order (deterministic subgraph order). */

@@ -216,6 +216,8 @@ rs_graph_free (RsGraph *self)
   g_hash_table_unref (self->by_handle);
   g_hash_table_unref (self->by_buffer);
   g_ptr_array_unref (self->id_lists);
+  g_array_unref (self->places);
+  g_ptr_array_unref (self->clusters);
   g_free (self);
 }
 
@@ -229,6 +231,8 @@ _rs_graph_new (void)
   self->by_handle = g_hash_table_new (NULL, NULL);
   self->by_buffer = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->id_lists = g_ptr_array_new_with_free_func (g_free);
+  self->places = g_array_new (FALSE, TRUE, sizeof (RsGraphPlace));
+  self->clusters = g_ptr_array_new ();
   return self;
 }
 
@@ -255,6 +259,10 @@ _rs_graph_add_node (RsGraph         *self,
       g_ptr_array_add (self->id_lists, (gpointer) node.buffer_ids);
     }
   g_array_append_val (self->nodes, node);
+  {
+    RsGraphPlace place = { RS_LANE_OTHER, RS_STATION_OTHER, RS_ORDER_SLOT, 0, NULL };
+    g_array_append_val (self->places, place);
+  }
   g_hash_table_insert (self->by_name, (gpointer) node.name, GUINT_TO_POINTER (index + 1));
   if (handle_id != NULL && !g_hash_table_contains (self->by_handle, handle_id))
     g_hash_table_insert (self->by_handle, (gpointer) handle_id, GUINT_TO_POINTER (index + 1));
@@ -262,6 +270,13 @@ _rs_graph_add_node (RsGraph         *self,
     g_hash_table_insert (self->by_buffer, g_memdup2 (&buffer_ids[i], sizeof (guint64)),
                          GUINT_TO_POINTER (index + 1));
   return index;
+}
+
+RsGraphPlace *
+_rs_graph_last_place (RsGraph *self)
+{
+  g_assert (self->places->len > 0);
+  return &g_array_index (self->places, RsGraphPlace, self->places->len - 1);
 }
 
 /* Called once the node list is final: single-buffer nodes point at their own id. */

@@ -3,9 +3,11 @@
  * rs-graph.h: the ownership graph of one snapshot as a graphviz (cgraph)
  * graph, in the visual grammar of DESIGN.md section 4.
  *
- * Left to right: handles (queues are clusters, the reader first), their
- * AVBufferRef fields as table rows with ports, the AVBuffers they point at,
- * and on the far right the parts of libav that hold hidden references.
+ * Handles (queues are clusters), their AVBufferRef fields as table rows
+ * with ports, the AVBuffers they point at drawn right of their holder, and
+ * the parts of libav that hold hidden references. Where each node goes is
+ * decided with the graph (rs-graph-place.h: a lane per stream, the reader
+ * on top) and applied when rs-render.c lays it out.
  * Node names are stable across steps ("h_reader", "b_42", "x_video decoder"),
  * so the same snapshot content always produces the same graph, and a graph's
  * topology key tells whether an earlier layout can be reused.

@@ -3,6 +3,7 @@
 
 #include "rs-render.h"
 #include "rs-error.h"
+#include "rs-graph-place.h"
 #include "rs-graph-private.h"
 
 #include <dlfcn.h>
@@ -28,6 +29,7 @@ struct _RsRender {
   RsGraph         *graph;         /* laid out, owned */
   GHashTable      *label_sizes;   /* textlabel_t ** (slot in graphviz's records) -> pointf * */
   cairo_surface_t *surface;       /* recording, owned */
+  RsLayoutMemory  *memory;        /* where nodes were put; maybe shared with other renders */
   double           width;
   double           height;
   guint            n_layouts;
@@ -203,6 +205,7 @@ rs_render_new (void)
   RsRender *self = g_new0 (RsRender, 1);
 
   self->label_sizes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->memory = rs_layout_memory_new ();
   return self;
 }
 
@@ -226,6 +229,7 @@ rs_render_free (RsRender *self)
   drop_graph (self);
   g_hash_table_unref (self->label_sizes);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  rs_layout_memory_unref (self->memory);
   g_free (self);
 }
 
@@ -454,6 +458,44 @@ record_drawing (RsRender *self,
   return TRUE;
 }
 
+/* Lays `g` out in two passes of neato -n2 (node positions as given): the
+ * first, every node at the origin and no edges, only sizes the nodes;
+ * rs-graph-place.c then decides where each goes; the second routes the
+ * edges around them. */
+static gboolean
+place_and_route (RsRender *self,
+                 RsGraph  *graph)
+{
+  Agraph_t *g = rs_graph_get_agraph (graph);
+  Agsym_t *splines = agattr (g, AGRAPH, (char *) "splines", (char *) "");
+
+  agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
+  agattr (g, AGRAPH, (char *) "bb", (char *) "");
+  /* Edges are routed around nodes grown by this margin (points); nodes
+   * closer than twice it would make neato give up curves for the graph. */
+  agattr (g, AGRAPH, (char *) "esep", (char *) "+1");
+  agxset (g, splines, (char *) "none");
+  if (gvLayout (get_context (), g, "nop2") != 0)
+    return FALSE;
+  _rs_graph_place (graph, self->memory);
+  gvFreeLayout (get_context (), g);
+  agxset (g, splines, (char *) "true");
+  if (gvLayout (get_context (), g, "nop2") != 0)
+    return FALSE;
+
+  /* The layout is in graphviz's records now; the attributes that asked
+   * for it go, so the graph's DOT is the same as before its layout. */
+  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
+    agset (n, (char *) "pos", (char *) "");
+  for (Agraph_t *sub = agfstsubg (g); sub != NULL; sub = agnxtsubg (sub))
+    if (strcmp (agget (sub, (char *) "bb"), "") != 0)
+      agset (sub, (char *) "bb", (char *) "");
+  agattr (g, AGNODE, (char *) "pos", (char *) "");
+  agxset (g, splines, (char *) "");
+  agset (g, (char *) "esep", (char *) "");
+  return TRUE;
+}
+
 static gboolean
 layout_graph (RsRender *self,
               RsGraph  *graph,
@@ -462,7 +504,7 @@ layout_graph (RsRender *self,
   Agraph_t *g = rs_graph_get_agraph (graph);
 
   g_free (rs_graphviz_take_messages ());
-  if (gvLayout (get_context (), g, "dot") != 0)
+  if (!place_and_route (self, graph))
     {
       g_autofree char *messages = rs_graphviz_take_messages ();
 
@@ -579,11 +621,52 @@ rs_render_hit_test (RsRender *self,
   return self->graph != NULL ? rs_graph_hit_test (self->graph, x, y) : NULL;
 }
 
+void
+rs_render_share_layout (RsRender *self,
+                        RsRender *other)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  if (self->memory == other->memory)
+    return;
+  rs_layout_memory_unref (self->memory);
+  self->memory = rs_layout_memory_ref (other->memory);
+}
+
+void
+rs_render_forget_layout (RsRender *self)
+{
+  g_return_if_fail (self != NULL);
+  rs_layout_memory_clear (self->memory);
+}
+
 guint
 rs_render_get_n_layouts (RsRender *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->n_layouts;
+}
+
+/* Graphviz writes each span of a label as its own <text>, at its own x,
+ * with the space between spans at the start of the next (" reader"). SVG
+ * readers drop spaces at the ends of a text unless told to keep them
+ * (librsvg and browsers drew "AVPacketreader"): the drawing says so once,
+ * on its root element. */
+static GBytes *
+keep_svg_spaces (const char *svg,
+                 gsize       length)
+{
+  const char *root = g_strstr_len (svg, length, "<svg");
+  GString *out;
+
+  if (root == NULL)
+    return g_bytes_new (svg, length);
+  out = g_string_sized_new (length + 32);
+  g_string_append_len (out, svg, root + 4 - svg);
+  g_string_append (out, " xml:space=\"preserve\"");
+  g_string_append_len (out, root + 4, svg + length - (root + 4));
+  return g_string_free_to_bytes (out);
 }
 
 GBytes *
@@ -640,7 +723,10 @@ rs_render_to_bytes (RsRender   *self,
       rs_graphviz_unlock ();
       return NULL;
     }
-  bytes = g_bytes_new (data, length);
+  if (g_ascii_strcasecmp (format, "svg") == 0)
+    bytes = keep_svg_spaces (data, length);
+  else
+    bytes = g_bytes_new (data, length);
   gvFreeRenderData (data);
   rs_graphviz_unlock ();
   return bytes;

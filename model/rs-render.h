@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-render.h: lays out an RsGraph with graphviz's dot, in process, and draws
- * it with cairo.
+ * rs-render.h: lays out an RsGraph in process (places of our own, edges
+ * routed by graphviz's neato -n2, see rs-graph-place.h), and draws it with
+ * cairo.
  *
  * An RsRender keeps the last laid-out graph. Given the next step's graph, it
  * compares topology keys: when nodes, edges, ports and clusters are the same
@@ -69,7 +70,18 @@ const RsGraphNode *rs_render_hit_test       (RsRender             *render,
                                              double                x,
                                              double                y);
 
-/* How many times this render ran the dot layout. */
+/* Node places are remembered between layouts (rs-graph-place.h), so a node
+ * that persists keeps its place. Makes `render` use, from now on, the
+ * memory of `other`: two renders showing the same session in turn (the
+ * window prepares the next step in a spare one) place nodes alike. */
+void               rs_render_share_layout   (RsRender             *render,
+                                             RsRender             *other);
+/* Forgets the remembered places: the next layout (on the next topology
+ * change) starts afresh and may be more compact. For a relayout the user
+ * asked for. Shared memories are forgotten for every render sharing them. */
+void               rs_render_forget_layout  (RsRender             *render);
+
+/* How many times this render laid a graph out. */
 guint              rs_render_get_n_layouts  (RsRender             *render);
 
 /* The shown graph as a file's contents: "png", "svg", "pdf" (with the

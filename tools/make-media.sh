@@ -49,6 +49,14 @@ make_one() {
   big-1080p.mp4) # H.264 1080p for the benchmarks, not bundled
     ff $(v 1920x1080 25 ${RS_BENCH_SECONDS:-4}) -c:v libx264 -preset veryfast -bf 3 \
        -x264-params threads=1 -pix_fmt yuv420p -crf 28 "$dir/$1" ;;
+  streams.mkv)  # H.264 with B-frames, two AAC tracks and SubRip subtitles: the
+                # layout benchmark's many-lane file, not bundled
+    printf '1\n00:00:00,200 --> 00:00:00,900\nFirst line\n\n2\n00:00:01,000 --> 00:00:01,800\nSecond line\n' \
+      > "$dir/streams.srt"
+    ff $(v 320x240 25 2) $(a 440 44100 2) $(a 880 48000 2) -i "$dir/streams.srt" \
+       -map 0 -map 1 -map 2 -map 3 -c:v libx264 -preset medium -bf 3 -g 25 \
+       -x264-params threads=1:b-pyramid=normal -pix_fmt yuv420p -crf 30 \
+       -c:a aac -b:a 64k -c:s srt -fflags +bitexact -map_metadata -1 "$dir/$1" ;;
   long.mp4)     # a long small clip for soak tests and the history benchmark
     ff $(v 64x48 25 ${RS_LONG_SECONDS:-60}) -c:v libx264 -preset ultrafast -bf 2 \
        -x264-params threads=1 -pix_fmt yuv420p "$dir/$1" ;;

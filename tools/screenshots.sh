@@ -36,7 +36,8 @@ shot() {
   pid=$!
   # A recording's window is named by its program.
   wid=$(xdotool search --sync --onlyvisible --name 'sample|Refscope|\.c$|\.rstrace$|planted-leaks|threaded-queue')
-  sleep "${delay:-1.5}"
+  # Time for --steps to be stepped and laid out, on a busy machine too.
+  sleep "${delay:-4}"
   if [ -n "${SIZE:-}" ]; then
     xdotool windowsize --sync "$wid" "${SIZE%x*}" "${SIZE#*x}"
     sleep 0.5
@@ -74,14 +75,24 @@ repeat() {
 
 # Step 1: the first packet read, the first-run hint over the graph.
 shot start ""
-# Step 50: a B-frame just received (video.frame, selected) while the decoder
-# holds its reference pictures (hidden refs, dashed, on the right).
-shot mid-session "Down $(repeat Down 10) $(repeat wheel-down 4)" --steps=50
+# Step 50: a B-frame just received (video.frame, clicked in the whole graph
+# as "fit" shows it, then zoomed in twice) while the decoder holds its
+# reference pictures (hidden refs, dashed, under it).
+frame=click:363,395
+zoom_in="click:958,690 click:958,690"
+shot mid-session "$frame $zoom_in" --steps=50
 # The same step, the B-frame's Y plane selected: who holds it, its refcount
 # over time.
-shot inspector "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50
+shot inspector "$frame $zoom_in click:490,372" --steps=50
 # The dark style.
-(export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "Down $(repeat Down 10) Right Up $(repeat wheel-down 4)" --steps=50)
+(export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "$frame $zoom_in click:490,372" --steps=50)
+# The graph of step 116 as exported (SVG and PNG).
+graph=$(mktemp -d)
+"$refscope" --headless --steps=117 --export="$graph" --format=svg,png >/dev/null
+cp "$graph/step-000116.svg" "$out/graph-step-116.svg"
+cp "$graph/step-000116.png" "$out/graph-step-116.png"
+rm -r "$graph"
+echo screenshots/graph-step-116.png
 
 # The stream picker (Ctrl+,) on a file whose video codec FFmpeg does not
 # know: every stream listed, the video skipped and why, the rest decoded.

@@ -477,6 +477,9 @@ rs_graph_view_prepare (RsGraphView *self,
   drop_preparation (self);
   preparation = g_new0 (Preparation, 1);
   preparation->render = self->spare != NULL ? g_steal_pointer (&self->spare) : rs_render_new ();
+  /* Both renders place nodes from one memory, so a node keeps its place
+   * whichever of them shows the step. */
+  rs_render_share_layout (preparation->render, self->render);
   preparation->snapshot = rs_snapshot_ref (snapshot);
   preparation->previous = previous != NULL ? rs_snapshot_ref (previous) : NULL;
   get_options (self, &preparation->options);

@@ -68,19 +68,36 @@ test_render_layout (Fixture      *f,
       g_assert_cmpfloat (node->y + node->height, <=, height + 0.5);
     }
 
-  /* The reader is on top of the handle column; buffers right of handles,
-   * libav parts right of buffers. */
+  /* The reader is on top, the stream's lane under it: packet queue,
+   * decoder, frame queue, each handle with its buffers right of it; the
+   * decoder between its input packet and its output frame. */
   reader = rs_graph_find_handle (graph, "reader");
   for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
     {
       node = rs_graph_get_node (graph, i);
       if (node->kind == RS_GRAPH_NODE_HANDLE && node != reader)
-        g_assert_cmpfloat (node->y, >, reader->y);
+        g_assert_cmpfloat (node->y, >, reader->y + reader->height);
       if (node->kind == RS_GRAPH_NODE_BUFFER)
         g_assert_cmpfloat (node->x, >, reader->x + reader->width);
-      if (node->kind == RS_GRAPH_NODE_HOLDER)
-        g_assert_cmpfloat (node->x, >, rs_graph_find_buffer (graph, 20)->x + rs_graph_find_buffer (graph, 20)->width);
     }
+  {
+    const RsGraphNode *slot = rs_graph_find_handle (graph, "video.pktq[0]");
+    const RsGraphNode *input = rs_graph_find_handle (graph, "video.decoder_input");
+    const RsGraphNode *output = rs_graph_find_handle (graph, "video.frame");
+    const RsGraphNode *decoder = rs_graph_find_node (graph, "x_video decoder");
+    const RsGraphNode *frame = rs_graph_find_handle (graph, "video.frameq[0]");
+
+    g_assert_cmpfloat (slot->x + slot->width, <, input->x);
+    g_assert_cmpfloat (input->x + input->width, <, frame->x);
+    g_assert_cmpfloat (output->x, ==, input->x);
+    g_assert_cmpfloat (decoder->x, ==, input->x);
+    g_assert_cmpfloat (input->y, <, decoder->y);
+    g_assert_cmpfloat (decoder->y, <, output->y);
+    /* A frame's planes beside it, on its row. */
+    node = rs_graph_find_buffer (graph, 20);
+    g_assert_cmpfloat (node->x, >, frame->x + frame->width);
+    g_assert_cmpfloat (node->y, <, frame->y + frame->height);
+  }
   g_assert_cmpfloat (rs_graph_find_handle (graph, "video.pktq[0]")->y, <,
                      rs_graph_find_handle (graph, "video.pktq[1]")->y);
   g_assert_cmpfloat (rs_graph_find_handle (graph, "video.frameq[0]")->y, <,

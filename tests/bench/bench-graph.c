@@ -8,7 +8,10 @@
  *                                        diff, graph, layout when needed, draw
  *   bench-graph step-latency-1000 CLIP   the same at about 1,000 nodes
  *   bench-graph render-vs-dot CLIP       in-process layout + SVG vs `dot -Tsvg`
- *   bench-graph layout-stability CLIP    how far surviving nodes move per step
+ *   bench-graph layout-stability CLIP... how many persisting nodes move per
+ *                                        step, and the drawing's height/width
+ *                                        (RS_BENCH_VERBOSE=1: which nodes moved,
+ *                                        on stderr)
  */
 #include <cairo.h>
 #include <glib/gstdio.h>
@@ -405,62 +408,152 @@ node_centres (RsGraph *graph)
   return centres;
 }
 
+/* The graph's part of a 1280×800 window with the inspector open (the
+ * window of the screenshots, measured), in pixels = points at zoom 1. */
+#define FIT_CANVAS_WIDTH  910.0
+#define FIT_CANVAS_HEIGHT 615.0
+
+/* A node "moved" when its centre moved more than this (points): what an eye
+ * following it notices. */
+#define MOVED_POINTS 1.0
+
+typedef struct {
+  GArray *moved_pct;   /* per step with persisting nodes: % of them that moved */
+  GArray *aspect;      /* per step: drawing height / width */
+  GArray *fit;         /* per step: the zoom "fit" gives on a 1280×800 window */
+  GArray *times;       /* per step: update + draw, ms */
+  guint   steps, layouts, over_half;
+  guint64 persisting, moved;
+} Stability;
+
+/* Every step of a session with all streams, as the window shows it (no
+ * title, the default fold threshold): how many of the nodes present in both
+ * steps moved, and the drawing's shape. */
 static void
-bench_layout_stability (const char *path)
+measure_stability (const char *path,
+                   Stability  *st)
 {
   g_autoptr(RsDecodeSession) session = open_session (path, 0, 0);
   g_autoptr(RsRender) render = rs_render_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) before = NULL;
   RsSnapshot *previous = NULL, *snapshot;
-  double sum = 0, sum_relayout = 0;
-  guint64 surviving = 0, moved = 0, surviving_relayout = 0, moved_relayout = 0;
-  guint steps = 0;
+  RsGraphOptions options;
 
+  rs_graph_options_init (&options);
+  options.no_title = TRUE;
   while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
     {
       g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
-      guint layouts = rs_render_get_n_layouts (render);
+      gint64 t0 = g_get_monotonic_time ();
       GHashTable *after;
       GHashTableIter iter;
       gpointer name, centre;
-      gboolean relayout;
+      guint persisting = 0, moved = 0;
+      double width, height, value;
 
-      g_assert_true (rs_render_update (render, snapshot, diff, NULL, &error));
-      relayout = rs_render_get_n_layouts (render) != layouts;
+      g_assert_true (rs_render_update (render, snapshot, diff, &options, &error));
+      value = (g_get_monotonic_time () - t0) / 1e3;
+      g_array_append_val (st->times, value);
+      rs_render_get_size (render, &width, &height);
+      value = height / MAX (width, 1);
+      g_array_append_val (st->aspect, value);
+      value = MIN (FIT_CANVAS_WIDTH / MAX (width, 1), FIT_CANVAS_HEIGHT / MAX (height, 1));
+      g_array_append_val (st->fit, value);
       after = node_centres (rs_render_get_graph (render));
       g_hash_table_iter_init (&iter, after);
       while (before != NULL && g_hash_table_iter_next (&iter, &name, &centre))
         {
           const double *a = centre, *b = g_hash_table_lookup (before, name);
-          double d;
 
           if (b == NULL)
             continue;
-          d = hypot (a[0] - b[0], a[1] - b[1]);
-          sum += d;
-          surviving++;
-          moved += d > 1.0;
-          if (relayout)
-            {
-              sum_relayout += d;
-              surviving_relayout++;
-              moved_relayout += d > 1.0;
-            }
+          persisting++;
+          moved += hypot (a[0] - b[0], a[1] - b[1]) > MOVED_POINTS;
+          if (g_getenv ("RS_BENCH_VERBOSE") != NULL && hypot (a[0] - b[0], a[1] - b[1]) > MOVED_POINTS)
+            g_printerr ("  %s %+.0f %+.0f\n", (const char *) name, a[0] - b[0], a[1] - b[1]);
         }
+      if (persisting > 0)
+        {
+          value = 100.0 * moved / persisting;
+          g_array_append_val (st->moved_pct, value);
+          st->over_half += 2 * moved > persisting;
+          if (g_getenv ("RS_BENCH_VERBOSE") != NULL && value > 3.0)
+            g_printerr ("step %u: %u of %u nodes moved\n", rs_snapshot_get_step (snapshot), moved, persisting);
+        }
+      st->persisting += persisting;
+      st->moved += moved;
       g_clear_pointer (&before, g_hash_table_unref);
       before = after;
       previous = snapshot;
-      steps++;
+      st->steps++;
     }
   g_assert_no_error (error);
+  st->layouts += rs_render_get_n_layouts (render);
+}
 
-  g_print ("bench: layout-stability mean_px=%.2f moved_pct=%.1f steps=%u layouts=%u "
-           "relayout_mean_px=%.2f relayout_moved_pct=%.1f goal: lower is better\n",
-           surviving > 0 ? sum / surviving : 0, surviving > 0 ? 100.0 * moved / surviving : 0,
-           steps, rs_render_get_n_layouts (render),
-           surviving_relayout > 0 ? sum_relayout / surviving_relayout : 0,
-           surviving_relayout > 0 ? 100.0 * moved_relayout / surviving_relayout : 0);
+static double
+mean (GArray *values)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    sum += g_array_index (values, double, i);
+  return values->len > 0 ? sum / values->len : 0;
+}
+
+/* One line per clip, then one for all of them together. */
+static void
+bench_layout_stability (char **paths,
+                        int    n_paths)
+{
+  Stability all = { 0 };
+
+  all.moved_pct = g_array_new (FALSE, FALSE, sizeof (double));
+  all.aspect = g_array_new (FALSE, FALSE, sizeof (double));
+  all.fit = g_array_new (FALSE, FALSE, sizeof (double));
+  all.times = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i <= n_paths; i++)
+    {
+      Stability one = { 0 };
+      g_autofree char *name = i < n_paths ? g_path_get_basename (paths[i]) : g_strdup ("all");
+      Stability *st = i < n_paths ? &one : &all;
+
+      if (i < n_paths)
+        {
+          one.moved_pct = g_array_new (FALSE, FALSE, sizeof (double));
+          one.aspect = g_array_new (FALSE, FALSE, sizeof (double));
+          one.fit = g_array_new (FALSE, FALSE, sizeof (double));
+          one.times = g_array_new (FALSE, FALSE, sizeof (double));
+          measure_stability (paths[i], &one);
+        }
+      g_print ("bench: layout-stability clip=%s moved_mean=%.2f%% max_step=%.1f%% over_half=%u "
+               "aspect_median=%.2f fit_zoom_median=%.2f steps=%u layouts=%u moved_nodes=%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
+               " p95_update_ms=%.2f goal: moved_mean<=3%% over_half=0 aspect_median<=1.0\n",
+               name, mean (st->moved_pct), bench_percentile (st->moved_pct, 1.0), st->over_half,
+               bench_percentile (st->aspect, 0.5), bench_percentile (st->fit, 0.5), st->steps, st->layouts, st->moved, st->persisting,
+               bench_percentile (st->times, 0.95));
+      if (i < n_paths)
+        {
+          g_array_append_vals (all.moved_pct, one.moved_pct->data, one.moved_pct->len);
+          g_array_append_vals (all.aspect, one.aspect->data, one.aspect->len);
+          g_array_append_vals (all.fit, one.fit->data, one.fit->len);
+          g_array_append_vals (all.times, one.times->data, one.times->len);
+          all.steps += one.steps;
+          all.layouts += one.layouts;
+          all.over_half += one.over_half;
+          all.persisting += one.persisting;
+          all.moved += one.moved;
+          g_array_unref (one.moved_pct);
+          g_array_unref (one.aspect);
+          g_array_unref (one.fit);
+          g_array_unref (one.times);
+        }
+    }
+  g_array_unref (all.moved_pct);
+  g_array_unref (all.aspect);
+  g_array_unref (all.fit);
+  g_array_unref (all.times);
 }
 
 int
@@ -468,9 +561,10 @@ main (int   argc,
       char *argv[])
 {
   av_log_set_level (AV_LOG_ERROR);
-  if (argc != 3)
+  if (argc < 3 || (argc > 3 && !g_str_equal (argv[1], "layout-stability")))
     {
-      g_printerr ("usage: %s step-latency|step-latency-1000|render-vs-dot|layout-stability CLIP\n", argv[0]);
+      g_printerr ("usage: %s step-latency|step-latency-1000|render-vs-dot CLIP\n"
+                  "       %s layout-stability CLIP...\n", argv[0], argv[0]);
       return 2;
     }
   if (g_str_equal (argv[1], "step-latency"))
@@ -480,7 +574,7 @@ main (int   argc,
   else if (g_str_equal (argv[1], "render-vs-dot"))
     bench_render_vs_dot (argv[2]);
   else if (g_str_equal (argv[1], "layout-stability"))
-    bench_layout_stability (argv[2]);
+    bench_layout_stability (argv + 2, argc - 2);
   else
     return 2;
   return 0;
