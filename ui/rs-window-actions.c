@@ -457,11 +457,19 @@ open_action (GtkWidget  *widget,
 }
 
 char *
-_rs_window_get_export_path (RsWindow *self,
-                            GFile    *file)
+_rs_window_take_chosen_path (RsWindow        *self,
+                             GtkNativeDialog *dialog,
+                             int              response)
 {
-  char *path = g_file_get_path (file);
+  g_autoptr(GFile) file = NULL;
+  char *path;
 
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  _rs_window_forget_chooser (self);
+  if (file == NULL)
+    return NULL;
+  path = g_file_get_path (file);
   if (path == NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
@@ -477,16 +485,9 @@ on_export_response (GtkNativeDialog *dialog,
                     int              response,
                     RsWindow        *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  _rs_window_forget_chooser (self);
-  if (file == NULL)
-    return;
-  path = _rs_window_get_export_path (self, file);
   if (path == NULL)
     return;
   if (!rs_window_export (self, path, &error))

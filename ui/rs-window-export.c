@@ -209,19 +209,9 @@ on_export_session_response (GtkNativeDialog *dialog,
                             int              response,
                             RsWindow        *self)
 {
-  g_autoptr(GFile) folder = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *format = NULL;
+  g_autofree char *format = g_strdup (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format"));
+  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      format = g_strdup (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format"));
-    }
-  _rs_window_forget_chooser (self);
-  if (folder == NULL)
-    return;
-  path = _rs_window_get_export_path (self, folder);
   if (path == NULL)
     return;
   rs_window_export_session (self, path, rs_export_format_is_valid (format) ? format : "svg");
@@ -282,14 +272,10 @@ on_save_session_response (GtkNativeDialog *dialog,
                           int              response,
                           RsWindow        *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  _rs_window_forget_chooser (self);
-  if (file == NULL || (path = _rs_window_get_export_path (self, file)) == NULL)
+  if (path == NULL)
     return;
   if (!rs_window_save_session (self, path, &error))
     _rs_window_show_error (self, error);

@@ -87,10 +87,12 @@ struct _RsWindow {
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
 void _rs_window_class_init_export   (GtkWidgetClass *widget_class);
-/* The local path of a file or folder chosen to export to, or NULL after
- * telling the user it is not local. Owned by the caller. */
-char *_rs_window_get_export_path    (RsWindow       *window,
-                                     GFile          *file);
+/* Closes the export or save dialog that answered `response`, and returns
+ * the local path chosen in it, or NULL when cancelled or not local (the
+ * user is told). Owned by the caller. */
+char *_rs_window_take_chosen_path   (RsWindow        *window,
+                                     GtkNativeDialog *dialog,
+                                     int              response);
 /* Closes the open or export dialog shown, if any. */
 void _rs_window_forget_chooser      (RsWindow       *window);
 /* The strip at the bottom: running to the end, or exporting a session. */
