@@ -16,7 +16,6 @@ av_read_frame (AVFormatContext *s,
                AVPacket        *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_read_frame, RS_CALLER))
     return RS_REAL (av_read_frame) (s, pkt);
@@ -26,9 +25,7 @@ av_read_frame (AVFormatContext *s,
   /* The demuxer keeps no reference to a packet it returns. */
   call.origin = "demuxer";
   rs_call_enter (&call);
-  ret = RS_REAL (av_read_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_read_frame) (s, pkt));
 }
 
 RS_EXPORT void
@@ -51,16 +48,13 @@ av_interleaved_write_frame (AVFormatContext *s,
                             AVPacket        *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_interleaved_write_frame, RS_CALLER))
     return RS_REAL (av_interleaved_write_frame) (s, pkt);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   call.given_to = "muxer";
   rs_call_enter (&call);
-  ret = RS_REAL (av_interleaved_write_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_interleaved_write_frame) (s, pkt));
 }
 
 RS_EXPORT int
@@ -68,16 +62,13 @@ av_write_frame (AVFormatContext *s,
                 AVPacket        *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_write_frame, RS_CALLER))
     return RS_REAL (av_write_frame) (s, pkt);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   call.given_to = "muxer";
   rs_call_enter (&call);
-  ret = RS_REAL (av_write_frame) (s, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_write_frame) (s, pkt));
 }
 
 /* A payload read from an AVIOContext: reallocated as it grows, so observed. */
@@ -87,16 +78,13 @@ av_get_packet (AVIOContext *s,
                int          size)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_get_packet, RS_CALLER))
     return RS_REAL (av_get_packet) (s, pkt, size);
   /* It starts with av_init_packet: whatever the packet held is lost. */
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
   rs_call_enter (&call);
-  ret = RS_REAL (av_get_packet) (s, pkt, size);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_get_packet) (s, pkt, size));
 }
 
 RS_EXPORT int
@@ -105,7 +93,6 @@ av_append_packet (AVIOContext *s,
                   int          size)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_append_packet, RS_CALLER))
     return RS_REAL (av_append_packet) (s, pkt, size);
@@ -113,9 +100,7 @@ av_append_packet (AVIOContext *s,
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT,
                pkt != NULL && pkt->size == 0 ? RS_LOSE_ALL : 0);
   rs_call_enter (&call);
-  ret = RS_REAL (av_append_packet) (s, pkt, size);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_append_packet) (s, pkt, size));
 }
 
 /* ------------------------------------------------------------------ */
@@ -127,7 +112,6 @@ avcodec_open2 (AVCodecContext *avctx,
                AVDictionary  **options)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_avcodec_open2, RS_CALLER) || avctx == NULL)
     return RS_REAL (avcodec_open2) (avctx, codec, options);
@@ -135,9 +119,7 @@ avcodec_open2 (AVCodecContext *avctx,
   rs_codec_opening (avctx, codec);
   call.avctx = avctx;
   rs_call_enter (&call);
-  ret = RS_REAL (avcodec_open2) (avctx, codec, options);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (avcodec_open2) (avctx, codec, options));
 }
 
 RS_EXPORT int
@@ -145,7 +127,6 @@ avcodec_send_packet (AVCodecContext *avctx,
                      const AVPacket *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_avcodec_send_packet, RS_CALLER) || avctx == NULL)
     return RS_REAL (avcodec_send_packet) (avctx, pkt);
@@ -155,9 +136,7 @@ avcodec_send_packet (AVCodecContext *avctx,
   call.avctx = avctx;
   call.given_to = rs_codec_holder (avctx);
   rs_call_enter (&call);
-  ret = RS_REAL (avcodec_send_packet) (avctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (avcodec_send_packet) (avctx, pkt));
 }
 
 RS_EXPORT int
@@ -165,7 +144,6 @@ avcodec_receive_frame (AVCodecContext *avctx,
                        AVFrame        *frame)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_avcodec_receive_frame, RS_CALLER) || avctx == NULL)
     return RS_REAL (avcodec_receive_frame) (avctx, frame);
@@ -177,9 +155,7 @@ avcodec_receive_frame (AVCodecContext *avctx,
   call.origin = "decoder";
   call.holder = rs_codec_holder (avctx);
   rs_call_enter (&call);
-  ret = RS_REAL (avcodec_receive_frame) (avctx, frame);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (avcodec_receive_frame) (avctx, frame));
 }
 
 RS_EXPORT int
@@ -187,7 +163,6 @@ avcodec_send_frame (AVCodecContext *avctx,
                     const AVFrame  *frame)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_avcodec_send_frame, RS_CALLER) || avctx == NULL)
     return RS_REAL (avcodec_send_frame) (avctx, frame);
@@ -195,9 +170,7 @@ avcodec_send_frame (AVCodecContext *avctx,
   call.avctx = avctx;
   call.given_to = rs_codec_holder (avctx);
   rs_call_enter (&call);
-  ret = RS_REAL (avcodec_send_frame) (avctx, frame);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (avcodec_send_frame) (avctx, frame));
 }
 
 RS_EXPORT int
@@ -205,7 +178,6 @@ avcodec_receive_packet (AVCodecContext *avctx,
                         AVPacket       *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_avcodec_receive_packet, RS_CALLER) || avctx == NULL)
     return RS_REAL (avcodec_receive_packet) (avctx, pkt);
@@ -215,9 +187,7 @@ avcodec_receive_packet (AVCodecContext *avctx,
   call.origin = "encoder";
   call.holder = rs_codec_holder (avctx);
   rs_call_enter (&call);
-  ret = RS_REAL (avcodec_receive_packet) (avctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (avcodec_receive_packet) (avctx, pkt));
 }
 
 RS_EXPORT void
@@ -272,16 +242,13 @@ av_bsf_send_packet (AVBSFContext *ctx,
                     AVPacket     *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_bsf_send_packet, RS_CALLER))
     return RS_REAL (av_bsf_send_packet) (ctx, pkt);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   call.given_to = bsf_holder (ctx);
   rs_call_enter (&call);
-  ret = RS_REAL (av_bsf_send_packet) (ctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_bsf_send_packet) (ctx, pkt));
 }
 
 RS_EXPORT int
@@ -289,7 +256,6 @@ av_bsf_receive_packet (AVBSFContext *ctx,
                        AVPacket     *pkt)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_bsf_receive_packet, RS_CALLER))
     return RS_REAL (av_bsf_receive_packet) (ctx, pkt);
@@ -299,80 +265,113 @@ av_bsf_receive_packet (AVBSFContext *ctx,
   call.origin = "bsf";
   call.holder = bsf_holder (ctx);
   rs_call_enter (&call);
-  ret = RS_REAL (av_bsf_receive_packet) (ctx, pkt);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_bsf_receive_packet) (ctx, pkt));
 }
 
 /* ------------------------------------------------------------------ */
 /* Filter graphs (libavfilter is not linked: found when the program has it). */
 
-#define BUFFERSRC_CALL(name, ...)                                   \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
-      return RS_REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, (void *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0); \
-    call.given_to = "filter graph";                                \
-    rs_call_enter (&call);                                         \
-    ret = RS_REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
+/* The program's frame goes to the graph, which keeps references to it. */
+static void
+buffersrc_step (RsCall        *call,
+                const AVFrame *frame)
+{
+  rs_call_add (call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+  call->given_to = "filter graph";
+}
 
 RS_EXPORT int
 av_buffersrc_add_frame (AVFilterContext *ctx,
                         AVFrame         *frame)
-BUFFERSRC_CALL (av_buffersrc_add_frame, ctx, frame)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame, RS_CALLER))
+    return RS_REAL (av_buffersrc_add_frame) (ctx, frame);
+  buffersrc_step (&call, frame);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame) (ctx, frame));
+}
 
 RS_EXPORT int
 av_buffersrc_add_frame_flags (AVFilterContext *ctx,
                               AVFrame         *frame,
                               int              flags)
-BUFFERSRC_CALL (av_buffersrc_add_frame_flags, ctx, frame, flags)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame_flags, RS_CALLER))
+    return RS_REAL (av_buffersrc_add_frame_flags) (ctx, frame, flags);
+  buffersrc_step (&call, frame);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame_flags) (ctx, frame, flags));
+}
 
 RS_EXPORT int
 av_buffersrc_write_frame (AVFilterContext *ctx,
                           const AVFrame   *frame)
-BUFFERSRC_CALL (av_buffersrc_write_frame, ctx, frame)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_write_frame, RS_CALLER))
+    return RS_REAL (av_buffersrc_write_frame) (ctx, frame);
+  buffersrc_step (&call, frame);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersrc_write_frame) (ctx, frame));
+}
 
 /* The output is moved in (referenced with AV_BUFFERSINK_FLAG_PEEK). */
-#define BUFFERSINK_CALL(name, peek, ...)                            \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
-      return RS_REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_OUT,        \
-                 (peek) ? RS_LOSE_FRAME_DATA : RS_LOSE_ALL);       \
-    call.wrap = RS_WRAP_OUT;                                       \
-    call.origin = "filter graph";                                  \
-    call.holder = "filter graph";                                  \
-    rs_call_enter (&call);                                         \
-    ret = RS_REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
+static void
+buffersink_step (RsCall  *call,
+                 AVFrame *frame,
+                 bool     peek)
+{
+  rs_call_add (call, frame, RS_HANDLE_FRAME, RS_ARG_OUT, peek ? RS_LOSE_FRAME_DATA : RS_LOSE_ALL);
+  call->wrap = RS_WRAP_OUT;
+  call->origin = "filter graph";
+  call->holder = "filter graph";
+}
 
 RS_EXPORT int
 av_buffersink_get_frame (AVFilterContext *ctx,
                          AVFrame         *frame)
-BUFFERSINK_CALL (av_buffersink_get_frame, false, ctx, frame)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_frame, RS_CALLER))
+    return RS_REAL (av_buffersink_get_frame) (ctx, frame);
+  buffersink_step (&call, frame, false);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersink_get_frame) (ctx, frame));
+}
 
 RS_EXPORT int
 av_buffersink_get_frame_flags (AVFilterContext *ctx,
                                AVFrame         *frame,
                                int              flags)
-BUFFERSINK_CALL (av_buffersink_get_frame_flags, flags & AV_BUFFERSINK_FLAG_PEEK, ctx, frame, flags)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_frame_flags, RS_CALLER))
+    return RS_REAL (av_buffersink_get_frame_flags) (ctx, frame, flags);
+  buffersink_step (&call, frame, (flags & AV_BUFFERSINK_FLAG_PEEK) != 0);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersink_get_frame_flags) (ctx, frame, flags));
+}
 
 RS_EXPORT int
 av_buffersink_get_samples (AVFilterContext *ctx,
                            AVFrame         *frame,
                            int              nb_samples)
-BUFFERSINK_CALL (av_buffersink_get_samples, false, ctx, frame, nb_samples)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_samples, RS_CALLER))
+    return RS_REAL (av_buffersink_get_samples) (ctx, frame, nb_samples);
+  buffersink_step (&call, frame, false);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffersink_get_samples) (ctx, frame, nb_samples));
+}
 
 /* ------------------------------------------------------------------ */
 /* Hardware contexts: observed, never wrapped (they belong to the device). */
@@ -381,14 +380,11 @@ RS_EXPORT AVBufferRef *
 av_hwframe_ctx_alloc (AVBufferRef *device_ctx)
 {
   RsCall call;
-  AVBufferRef *ref;
 
   if (!rs_call_begin (&call, RS_CALL_av_hwframe_ctx_alloc, RS_CALLER))
     return RS_REAL (av_hwframe_ctx_alloc) (device_ctx);
   rs_call_enter (&call);
-  ref = RS_REAL (av_hwframe_ctx_alloc) (device_ctx);
-  rs_call_leave (&call, rs_pointer_ret (ref));
-  return ref;
+  return rs_call_return_pointer (&call, RS_REAL (av_hwframe_ctx_alloc) (device_ctx));
 }
 
 RS_EXPORT int
@@ -399,14 +395,11 @@ av_hwdevice_ctx_create (AVBufferRef      **device_ctx,
                         int                flags)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_hwdevice_ctx_create, RS_CALLER))
     return RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
   rs_call_enter (&call);
-  ret = RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags));
 }
 
 RS_EXPORT int
@@ -415,15 +408,12 @@ av_hwframe_get_buffer (AVBufferRef *hwframe_ctx,
                        int          flags)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_hwframe_get_buffer, RS_CALLER))
     return RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags);
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
   rs_call_enter (&call);
-  ret = RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags));
 }
 
 RS_EXPORT int
@@ -432,7 +422,6 @@ av_hwframe_transfer_data (AVFrame       *dst,
                           int            flags)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_hwframe_transfer_data, RS_CALLER))
     return RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
@@ -440,9 +429,7 @@ av_hwframe_transfer_data (AVFrame       *dst,
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  ret = RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_hwframe_transfer_data) (dst, src, flags));
 }
 
 /* ------------------------------------------------------------------ */
@@ -455,7 +442,6 @@ sws_scale_frame (struct SwsContext *c,
                  const AVFrame     *src)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_sws_scale_frame, RS_CALLER))
     return RS_REAL (sws_scale_frame) (c, dst, src);
@@ -463,9 +449,7 @@ sws_scale_frame (struct SwsContext *c,
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  ret = RS_REAL (sws_scale_frame) (c, dst, src);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (sws_scale_frame) (c, dst, src));
 }
 
 RS_EXPORT int
@@ -474,7 +458,6 @@ swr_convert_frame (struct SwrContext *s,
                    const AVFrame     *input)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_swr_convert_frame, RS_CALLER))
     return RS_REAL (swr_convert_frame) (s, output, input);
@@ -482,7 +465,5 @@ swr_convert_frame (struct SwrContext *s,
   rs_call_add (&call, (AVFrame *) input, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  ret = RS_REAL (swr_convert_frame) (s, output, input);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (swr_convert_frame) (s, output, input));
 }

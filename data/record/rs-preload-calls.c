@@ -7,7 +7,9 @@
  * itself, not a nested call, not a callback we run), it is a step: its
  * packet/frame arguments are declared with what the call does to them
  * (RS_ARG_*, the slots it overwrites without an unref), then the state code
- * reads them before and after. These are the only exported symbols.
+ * reads them before and after. They all have the shape written above
+ * rs_call_return (rs-preload-private.h). These are the only exported
+ * symbols.
  */
 #include "rs-preload-private.h"
 
@@ -18,16 +20,11 @@ RS_EXPORT AVPacket *
 av_packet_alloc (void)
 {
   RsCall call;
-  AVPacket *pkt;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_alloc, RS_CALLER))
     return RS_REAL (av_packet_alloc) ();
   rs_call_enter (&call);
-  pkt = RS_REAL (av_packet_alloc) ();
-  call.created = pkt;
-  call.created_kind = RS_HANDLE_PACKET;
-  rs_call_leave (&call, rs_pointer_ret (pkt));
-  return pkt;
+  return rs_call_return_created (&call, RS_HANDLE_PACKET, RS_REAL (av_packet_alloc) ());
 }
 
 RS_EXPORT void
@@ -52,7 +49,6 @@ av_packet_ref (AVPacket       *dst,
                const AVPacket *src)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_ref, RS_CALLER))
     return RS_REAL (av_packet_ref) (dst, src);
@@ -60,9 +56,7 @@ av_packet_ref (AVPacket       *dst,
   rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = RS_REAL (av_packet_ref) (dst, src);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_packet_ref) (dst, src));
 }
 
 RS_EXPORT void
@@ -103,75 +97,92 @@ RS_EXPORT AVPacket *
 av_packet_clone (const AVPacket *src)
 {
   RsCall call;
-  AVPacket *pkt;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_clone, RS_CALLER))
     return RS_REAL (av_packet_clone) (src);
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  pkt = RS_REAL (av_packet_clone) (src);
-  call.created = pkt;
-  call.created_kind = RS_HANDLE_PACKET;
-  rs_call_leave (&call, rs_pointer_ret (pkt));
-  return pkt;
+  return rs_call_return_created (&call, RS_HANDLE_PACKET, RS_REAL (av_packet_clone) (src));
 }
-
-/* The calls that take one packet the program holds valid. */
-#define PACKET_CALL(name, flags, lose, ...)                         \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
-      return RS_REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, pkt, RS_HANDLE_PACKET, flags, lose);       \
-    rs_call_enter (&call);                                         \
-    ret = RS_REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
 
 RS_EXPORT int
 av_packet_make_refcounted (AVPacket *pkt)
-PACKET_CALL (av_packet_make_refcounted, RS_ARG_VALID, 0, pkt)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_packet_make_refcounted, RS_CALLER))
+    return RS_REAL (av_packet_make_refcounted) (pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_packet_make_refcounted) (pkt));
+}
 
 RS_EXPORT int
 av_packet_make_writable (AVPacket *pkt)
-PACKET_CALL (av_packet_make_writable, RS_ARG_VALID, 0, pkt)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_packet_make_writable, RS_CALLER))
+    return RS_REAL (av_packet_make_writable) (pkt);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_packet_make_writable) (pkt));
+}
 
 RS_EXPORT int
 av_grow_packet (AVPacket *pkt,
                 int       grow_by)
-PACKET_CALL (av_grow_packet, RS_ARG_VALID, 0, pkt, grow_by)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_grow_packet, RS_CALLER))
+    return RS_REAL (av_grow_packet) (pkt, grow_by);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_grow_packet) (pkt, grow_by));
+}
 
 RS_EXPORT int
 av_packet_add_side_data (AVPacket                 *pkt,
                          enum AVPacketSideDataType type,
                          uint8_t                  *data,
                          size_t                    size)
-PACKET_CALL (av_packet_add_side_data, RS_ARG_VALID, 0, pkt, type, data, size)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_packet_add_side_data, RS_CALLER))
+    return RS_REAL (av_packet_add_side_data) (pkt, type, data, size);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_packet_add_side_data) (pkt, type, data, size));
+}
 
 /* av_new_packet resets every field (its old refs are lost). */
 RS_EXPORT int
 av_new_packet (AVPacket *pkt,
                int       size)
-PACKET_CALL (av_new_packet, RS_ARG_OUT, RS_LOSE_ALL, pkt, size)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_new_packet, RS_CALLER))
+    return RS_REAL (av_new_packet) (pkt, size);
+  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_new_packet) (pkt, size));
+}
 
 RS_EXPORT int
 av_packet_copy_props (AVPacket       *dst,
                       const AVPacket *src)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_copy_props, RS_CALLER))
     return RS_REAL (av_packet_copy_props) (dst, src);
   rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = RS_REAL (av_packet_copy_props) (dst, src);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_packet_copy_props) (dst, src));
 }
 
 RS_EXPORT int
@@ -180,16 +191,13 @@ av_packet_from_data (AVPacket *pkt,
                      int       size)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_from_data, RS_CALLER))
     return RS_REAL (av_packet_from_data) (pkt, data, size);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  ret = RS_REAL (av_packet_from_data) (pkt, data, size);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_packet_from_data) (pkt, data, size));
 }
 
 RS_EXPORT uint8_t *
@@ -198,15 +206,12 @@ av_packet_new_side_data (AVPacket                 *pkt,
                          size_t                    size)
 {
   RsCall call;
-  uint8_t *data;
 
   if (!rs_call_begin (&call, RS_CALL_av_packet_new_side_data, RS_CALLER))
     return RS_REAL (av_packet_new_side_data) (pkt, type, size);
   rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  data = RS_REAL (av_packet_new_side_data) (pkt, type, size);
-  rs_call_leave (&call, rs_pointer_ret (data));
-  return data;
+  return rs_call_return_pointer (&call, RS_REAL (av_packet_new_side_data) (pkt, type, size));
 }
 
 RS_EXPORT void
@@ -254,16 +259,11 @@ RS_EXPORT AVFrame *
 av_frame_alloc (void)
 {
   RsCall call;
-  AVFrame *frame;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_alloc, RS_CALLER))
     return RS_REAL (av_frame_alloc) ();
   rs_call_enter (&call);
-  frame = RS_REAL (av_frame_alloc) ();
-  call.created = frame;
-  call.created_kind = RS_HANDLE_FRAME;
-  rs_call_leave (&call, rs_pointer_ret (frame));
-  return frame;
+  return rs_call_return_created (&call, RS_HANDLE_FRAME, RS_REAL (av_frame_alloc) ());
 }
 
 RS_EXPORT void
@@ -288,7 +288,6 @@ av_frame_ref (AVFrame       *dst,
               const AVFrame *src)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_ref, RS_CALLER))
     return RS_REAL (av_frame_ref) (dst, src);
@@ -298,9 +297,7 @@ av_frame_ref (AVFrame       *dst,
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;  /* a copy, when src is not refcounted */
   rs_call_enter (&call);
-  ret = RS_REAL (av_frame_ref) (dst, src);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_frame_ref) (dst, src));
 }
 
 RS_EXPORT void
@@ -341,44 +338,41 @@ RS_EXPORT AVFrame *
 av_frame_clone (const AVFrame *src)
 {
   RsCall call;
-  AVFrame *frame;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_clone, RS_CALLER))
     return RS_REAL (av_frame_clone) (src);
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call.wrap = RS_WRAP_OUT;
   rs_call_enter (&call);
-  frame = RS_REAL (av_frame_clone) (src);
-  call.created = frame;
-  call.created_kind = RS_HANDLE_FRAME;
-  rs_call_leave (&call, rs_pointer_ret (frame));
-  return frame;
+  return rs_call_return_created (&call, RS_HANDLE_FRAME, RS_REAL (av_frame_clone) (src));
 }
-
-/* The calls that take one frame the program holds valid. */
-#define FRAME_CALL(name, flags, lose, wrap_out, ...)                \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER))            \
-      return RS_REAL (name) (__VA_ARGS__);                            \
-    rs_call_add (&call, frame, RS_HANDLE_FRAME, flags, lose);      \
-    call.wrap = wrap_out;                                          \
-    rs_call_enter (&call);                                         \
-    ret = RS_REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
 
 RS_EXPORT int
 av_frame_get_buffer (AVFrame *frame,
                      int      align)
-FRAME_CALL (av_frame_get_buffer, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA, RS_WRAP_OUT, frame, align)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_frame_get_buffer, RS_CALLER))
+    return RS_REAL (av_frame_get_buffer) (frame, align);
+  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
+  call.wrap = RS_WRAP_OUT;
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_frame_get_buffer) (frame, align));
+}
 
 RS_EXPORT int
 av_frame_make_writable (AVFrame *frame)
-FRAME_CALL (av_frame_make_writable, RS_ARG_VALID | RS_ARG_OUT, 0, RS_WRAP_OUT, frame)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_frame_make_writable, RS_CALLER))
+    return RS_REAL (av_frame_make_writable) (frame);
+  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+  call.wrap = RS_WRAP_OUT;
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_frame_make_writable) (frame));
+}
 
 RS_EXPORT void
 av_frame_remove_side_data (AVFrame                   *frame,
@@ -402,16 +396,13 @@ av_frame_copy_props (AVFrame       *dst,
                      const AVFrame *src)
 {
   RsCall call;
-  int ret;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_copy_props, RS_CALLER))
     return RS_REAL (av_frame_copy_props) (dst, src);
   rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  ret = RS_REAL (av_frame_copy_props) (dst, src);
-  rs_call_leave (&call, ret);
-  return ret;
+  return rs_call_return (&call, RS_REAL (av_frame_copy_props) (dst, src));
 }
 
 RS_EXPORT AVFrameSideData *
@@ -420,15 +411,12 @@ av_frame_new_side_data (AVFrame                 *frame,
                         size_t                   size)
 {
   RsCall call;
-  AVFrameSideData *sd;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data, RS_CALLER))
     return RS_REAL (av_frame_new_side_data) (frame, type, size);
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  sd = RS_REAL (av_frame_new_side_data) (frame, type, size);
-  rs_call_leave (&call, rs_pointer_ret (sd));
-  return sd;
+  return rs_call_return_pointer (&call, RS_REAL (av_frame_new_side_data) (frame, type, size));
 }
 
 /* Takes the program's reference `buf` into the frame's side data. */
@@ -438,15 +426,12 @@ av_frame_new_side_data_from_buf (AVFrame                 *frame,
                                  AVBufferRef             *buf)
 {
   RsCall call;
-  AVFrameSideData *sd;
 
   if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data_from_buf, RS_CALLER))
     return RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
   rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   rs_call_enter (&call);
-  sd = RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
-  rs_call_leave (&call, rs_pointer_ret (sd));
-  return sd;
+  return rs_call_return_pointer (&call, RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf));
 }
 
 /* ------------------------------------------------------------------ */
@@ -454,6 +439,8 @@ av_frame_new_side_data_from_buf (AVFrame                 *frame,
  * then known); av_buffer_realloc's may be reallocated in place, so they
  * are only observed. */
 
+/* Wraps `ref`, the program's new reference, and leaves the step. Returns
+ * the wrapper (the program's reference now), or NULL when the call failed. */
 static AVBufferRef *
 new_buffer_step (RsCall      *call,
                  AVBufferRef *ref)
@@ -461,8 +448,7 @@ new_buffer_step (RsCall      *call,
   if (ref != NULL)
     rs_wrap (&ref, RS_REC_BUFFER_KIND_OTHER, rs_call_name (call->id), NULL);
   call->raw_result = ref;
-  rs_call_leave (call, rs_pointer_ret (ref));
-  return ref;
+  return rs_call_return_pointer (call, ref);
 }
 
 RS_EXPORT AVBufferRef *
@@ -507,14 +493,11 @@ av_buffer_pool_init (size_t        size,
                      AVBufferRef *(*alloc) (size_t size))
 {
   RsCall call;
-  AVBufferPool *pool;
 
   if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init, RS_CALLER))
     return RS_REAL (av_buffer_pool_init) (size, alloc);
   rs_call_enter (&call);
-  pool = RS_REAL (av_buffer_pool_init) (size, alloc);
-  rs_call_leave (&call, rs_pointer_ret (pool));
-  return pool;
+  return rs_call_return_pointer (&call, RS_REAL (av_buffer_pool_init) (size, alloc));
 }
 
 RS_EXPORT AVBufferPool *
@@ -524,14 +507,11 @@ av_buffer_pool_init2 (size_t        size,
                       void        (*pool_free) (void *opaque))
 {
   RsCall call;
-  AVBufferPool *pool;
 
   if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init2, RS_CALLER))
     return RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
   rs_call_enter (&call);
-  pool = RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
-  rs_call_leave (&call, rs_pointer_ret (pool));
-  return pool;
+  return rs_call_return_pointer (&call, RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free));
 }
 
 RS_EXPORT AVBufferRef *
@@ -564,33 +544,13 @@ RS_EXPORT AVBufferRef *
 av_buffer_ref (const AVBufferRef *buf)
 {
   RsCall call;
-  AVBufferRef *ref;
 
   if (!rs_call_begin (&call, RS_CALL_av_buffer_ref, RS_CALLER))
     return RS_REAL (av_buffer_ref) (buf);
   rs_call_enter (&call);
-  ref = RS_REAL (av_buffer_ref) (buf);
-  call.raw_result = ref;
-  rs_call_leave (&call, rs_pointer_ret (ref));
-  return ref;
+  call.raw_result = RS_REAL (av_buffer_ref) (buf);
+  return rs_call_return_pointer (&call, call.raw_result);
 }
-
-/* The calls that change an AVBufferRef* slot: the program's variable, or a
- * slot of a handle (then the handle is an argument). */
-#define SLOT_CALL(name, ...)                                        \
-  {                                                                \
-    RsCall call;                                                   \
-    int ret;                                                       \
-                                                                   \
-    if (!rs_call_begin (&call, RS_CALL_##name, RS_CALLER) || slot == NULL) \
-      return RS_REAL (name) (__VA_ARGS__);                            \
-    call.slot = slot;                                              \
-    call.slot_before = *slot;                                      \
-    rs_call_enter (&call);                                         \
-    ret = RS_REAL (name) (__VA_ARGS__);                               \
-    rs_call_leave (&call, ret);                                    \
-    return ret;                                                    \
-  }
 
 RS_EXPORT void
 av_buffer_unref (AVBufferRef **slot)
@@ -602,8 +562,7 @@ av_buffer_unref (AVBufferRef **slot)
       RS_REAL (av_buffer_unref) (slot);
       return;
     }
-  call.slot = slot;
-  call.slot_before = *slot;
+  rs_call_set_slot (&call, slot);
   rs_call_enter (&call);
   RS_REAL (av_buffer_unref) (slot);
   rs_call_leave (&call, 0);
@@ -612,16 +571,40 @@ av_buffer_unref (AVBufferRef **slot)
 RS_EXPORT int
 av_buffer_realloc (AVBufferRef **slot,
                    size_t        size)
-SLOT_CALL (av_buffer_realloc, slot, size)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_realloc, RS_CALLER) || slot == NULL)
+    return RS_REAL (av_buffer_realloc) (slot, size);
+  rs_call_set_slot (&call, slot);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffer_realloc) (slot, size));
+}
 
 RS_EXPORT int
 av_buffer_make_writable (AVBufferRef **slot)
-SLOT_CALL (av_buffer_make_writable, slot)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_make_writable, RS_CALLER) || slot == NULL)
+    return RS_REAL (av_buffer_make_writable) (slot);
+  rs_call_set_slot (&call, slot);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffer_make_writable) (slot));
+}
 
 RS_EXPORT int
 av_buffer_replace (AVBufferRef      **slot,
                    const AVBufferRef *src)
-SLOT_CALL (av_buffer_replace, slot, src)
+{
+  RsCall call;
+
+  if (!rs_call_begin (&call, RS_CALL_av_buffer_replace, RS_CALLER) || slot == NULL)
+    return RS_REAL (av_buffer_replace) (slot, src);
+  rs_call_set_slot (&call, slot);
+  rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_buffer_replace) (slot, src));
+}
 
 /* Our wrapper's opaque is our record: everyone, the program and libav,
  * gets the answer for the buffer we wrapped, as without us. Not a step. */

@@ -64,10 +64,9 @@ int swr_convert_frame (struct SwrContext *s,
 #define RS_TLS    __thread __attribute__((tls_model ("initial-exec")))
 
 /* ------------------------------------------------------------------ */
-/* Real functions: every interposed libav function, found once with
- * dlsym (RTLD_NEXT). libavfilter's are NULL when the program did not load
- * it (then the program cannot call them either). */
-#define RS_REAL_FUNCTIONS(X) \
+/* The interposed libav functions that record a step, in the order of
+ * their RsCallId. */
+#define RS_STEP_FUNCTIONS(X) \
   X (av_packet_alloc) X (av_packet_free) X (av_packet_ref) X (av_packet_unref) \
   X (av_packet_move_ref) X (av_packet_clone) X (av_packet_make_refcounted) \
   X (av_packet_make_writable) X (av_packet_copy_props) X (av_packet_from_data) \
@@ -79,9 +78,9 @@ int swr_convert_frame (struct SwrContext *s,
   X (av_frame_new_side_data_from_buf) X (av_frame_remove_side_data) \
   X (av_buffer_alloc) X (av_buffer_allocz) X (av_buffer_create) X (av_buffer_ref) \
   X (av_buffer_unref) X (av_buffer_realloc) X (av_buffer_make_writable) \
-  X (av_buffer_replace) X (av_buffer_get_opaque) \
+  X (av_buffer_replace) \
   X (av_buffer_pool_init) X (av_buffer_pool_init2) X (av_buffer_pool_get) \
-  X (av_buffer_pool_uninit) X (av_buffer_pool_buffer_get_opaque) \
+  X (av_buffer_pool_uninit) \
   X (av_read_frame) X (avformat_close_input) X (av_interleaved_write_frame) \
   X (av_write_frame) \
   X (avcodec_open2) X (avcodec_send_packet) X (avcodec_receive_frame) \
@@ -93,6 +92,12 @@ int swr_convert_frame (struct SwrContext *s,
   X (av_hwframe_ctx_alloc) X (av_hwdevice_ctx_create) X (av_hwframe_get_buffer) \
   X (av_hwframe_transfer_data) X (av_get_packet) X (av_append_packet) \
   X (sws_scale_frame) X (swr_convert_frame)
+
+/* Real functions: every interposed libav function (the steps', and two
+ * that only answer for our wrappers), found once with dlsym (RTLD_NEXT). libavfilter's are NULL when the program did not load
+ * it (then the program cannot call them either). */
+#define RS_REAL_FUNCTIONS(X) \
+  RS_STEP_FUNCTIONS (X) X (av_buffer_get_opaque) X (av_buffer_pool_buffer_get_opaque)
 
 typedef struct {
 #define RS_REAL_FIELD(name) __typeof__ (name) *name;
@@ -145,34 +150,9 @@ RsSite      rs_module_site         (const void *return_address);
 const char *rs_module_path         (uint32_t    module);
 
 /* ------------------------------------------------------------------ */
-/* Calls: every interposed function names itself with an RsCallId. */
-#define RS_CALL_NAMES(X) \
-  X (av_packet_alloc) X (av_packet_free) X (av_packet_ref) X (av_packet_unref) \
-  X (av_packet_move_ref) X (av_packet_clone) X (av_packet_make_refcounted) \
-  X (av_packet_make_writable) X (av_packet_copy_props) X (av_packet_from_data) \
-  X (av_packet_new_side_data) X (av_packet_add_side_data) X (av_new_packet) \
-  X (av_grow_packet) X (av_shrink_packet) X (av_init_packet) \
-  X (av_frame_alloc) X (av_frame_free) X (av_frame_ref) X (av_frame_unref) \
-  X (av_frame_move_ref) X (av_frame_clone) X (av_frame_get_buffer) \
-  X (av_frame_make_writable) X (av_frame_copy_props) X (av_frame_new_side_data) \
-  X (av_frame_new_side_data_from_buf) X (av_frame_remove_side_data) \
-  X (av_buffer_alloc) X (av_buffer_allocz) X (av_buffer_create) X (av_buffer_ref) \
-  X (av_buffer_unref) X (av_buffer_realloc) X (av_buffer_make_writable) \
-  X (av_buffer_replace) \
-  X (av_buffer_pool_init) X (av_buffer_pool_init2) X (av_buffer_pool_get) \
-  X (av_buffer_pool_uninit) \
-  X (av_read_frame) X (avformat_close_input) X (av_interleaved_write_frame) \
-  X (av_write_frame) \
-  X (avcodec_open2) X (avcodec_send_packet) X (avcodec_receive_frame) \
-  X (avcodec_send_frame) X (avcodec_receive_packet) X (avcodec_flush_buffers) \
-  X (avcodec_free_context) X (av_bsf_send_packet) X (av_bsf_receive_packet) \
-  X (av_buffersrc_add_frame) X (av_buffersrc_add_frame_flags) \
-  X (av_buffersrc_write_frame) X (av_buffersink_get_frame) \
-  X (av_buffersink_get_frame_flags) X (av_buffersink_get_samples) \
-  X (av_hwframe_ctx_alloc) X (av_hwdevice_ctx_create) X (av_hwframe_get_buffer) \
-  X (av_hwframe_transfer_data) X (av_get_packet) X (av_append_packet) \
-  X (sws_scale_frame) X (swr_convert_frame) \
-  X (exit)
+/* Calls: every interposed function names itself with an RsCallId; the
+ * program's exit is the last step. */
+#define RS_CALL_NAMES(X) RS_STEP_FUNCTIONS (X) X (exit)
 
 typedef enum {
 #define RS_CALL_ENUM(name) RS_CALL_##name,
@@ -265,6 +245,56 @@ void rs_call_enter (RsCall      *call);
 /* After the real call: reads the args, records the step. */
 void rs_call_leave (RsCall      *call,
                     int          ret);
+
+/* Every interposer has one shape:
+ *
+ *   if (!rs_call_begin (&call, RS_CALL_name, RS_CALLER))
+ *     return RS_REAL (name) (args);
+ *   ...describe the call: rs_call_add, call.wrap, call.origin...
+ *   rs_call_enter (&call);
+ *   return rs_call_return (&call, RS_REAL (name) (args));
+ *
+ * The real call is an argument of the rs_call_return*: it runs before the
+ * step is left. A call returning nothing leaves with rs_call_leave (0). */
+static inline int
+rs_call_return (RsCall *call,
+                int     ret)
+{
+  rs_call_leave (call, ret);
+  return ret;
+}
+
+/* Returns `p`, the real call's result, owned as that call says (by the
+ * program); a NULL is the step's ENOMEM. */
+static inline void *
+rs_call_return_pointer (RsCall *call,
+                        void   *p)
+{
+  rs_call_leave (call, rs_pointer_ret (p));
+  return p;
+}
+
+/* The same for a call that allocates a packet or frame (alloc, clone):
+ * `p` is the program's new handle. */
+static inline void *
+rs_call_return_created (RsCall      *call,
+                        RsHandleKind kind,
+                        void        *p)
+{
+  call->created = p;
+  call->created_kind = kind;
+  return rs_call_return_pointer (call, p);
+}
+
+/* For the av_buffer_* calls that change an AVBufferRef* slot (the
+ * program's variable, or a slot of a handle). */
+static inline void
+rs_call_set_slot (RsCall       *call,
+                  AVBufferRef **slot)
+{
+  call->slot = slot;
+  call->slot_before = *slot;
+}
 
 /* Depth of interposed calls and callbacks on this thread: nested calls
  * pass straight through. */
