@@ -11,6 +11,51 @@
 
 #define G_N_ELEMENTS_RS(a) (sizeof (a) / sizeof ((a)[0]))
 
+/* Puts an entry for `ref` of `buf` at the head of `list`. Returns it
+ * (owned by the list), or NULL when out of memory. */
+static Held *
+held_push (Held       **list,
+           AVBufferRef *ref,
+           Buf         *buf)
+{
+  Held *e = rs_alloc (sizeof *e);
+
+  if (e == NULL)
+    return NULL;
+  e->ref = ref;
+  e->buf = buf;
+  e->next = *list;
+  if (*list)
+    (*list)->prev = e;
+  *list = e;
+  return e;
+}
+
+static void
+held_remove (Held **list,
+             Held  *e)
+{
+  if (e->prev) e->prev->next = e->next; else *list = e->next;
+  if (e->next) e->next->prev = e->prev;
+  free (e);
+}
+
+/* Removes the entries of `list` that refer to `buf`, a buffer that is gone. */
+static void
+held_forget_buf (Held **list,
+                 Buf   *buf)
+{
+  for (Held *e = *list, *next; e != NULL; e = next)
+    {
+      next = e->next;
+      if (e->buf == buf)
+        {
+          rs_map_remove (&rs_state.refs, (uintptr_t) e->ref);
+          held_remove (list, e);
+        }
+    }
+}
+
 static Buf *
 buf_new (uint64_t        id,
          RsRecBufferKind kind,
@@ -61,28 +106,9 @@ _rs_buf_remove (Buf *buf)
    * buffer that is gone was a stale belief. */
   if (buf->visible > 0)
     _rs_handle_forget_buf (buf);
-  for (Lost *l = rs_state.lost, *next; l != NULL; l = next)
-    {
-      next = l->next;
-      if (l->buf == buf)
-        {
-          rs_map_remove (&rs_state.refs, (uintptr_t) l->ref);
-          if (l->prev) l->prev->next = l->next; else rs_state.lost = l->next;
-          if (l->next) l->next->prev = l->prev;
-          free (l);
-        }
-    }
-  for (Raw *r = rs_state.raw, *next; r != NULL && buf->program_refs > 0; r = next)
-    {
-      next = r->next;
-      if (r->buf == buf)
-        {
-          rs_map_remove (&rs_state.refs, (uintptr_t) r->ref);
-          if (r->prev) r->prev->next = r->next; else rs_state.raw = r->next;
-          if (r->next) r->next->prev = r->prev;
-          free (r);
-        }
-    }
+  held_forget_buf (&rs_state.lost, buf);
+  if (buf->program_refs > 0)
+    held_forget_buf (&rs_state.raw, buf);
 
   if (!buf->tracked)
     rs_map_remove (&rs_state.observed, (uintptr_t) buf->addr);
@@ -218,21 +244,17 @@ _rs_buf_for (AVBufferRef *ref,
 }
 
 static void
-lost_unlink (Lost *l)
+lost_unlink (Held *l)
 {
-  if (l->prev) l->prev->next = l->next; else rs_state.lost = l->next;
-  if (l->next) l->next->prev = l->prev;
   l->buf->lost--;
-  free (l);
+  held_remove (&rs_state.lost, l);
 }
 
 static void
-raw_unlink (Raw *r)
+raw_unlink (Held *r)
 {
-  if (r->prev) r->prev->next = r->next; else rs_state.raw = r->next;
-  if (r->next) r->next->prev = r->prev;
   r->buf->program_refs--;
-  free (r);
+  held_remove (&rs_state.raw, r);
 }
 
 /* `ref` was released (unreffed, or its holder freed it). */
@@ -286,16 +308,10 @@ void
 _rs_ref_lose (RsHandle  *h,
               const Ref *r)
 {
-  Lost *l = rs_alloc (sizeof *l);
+  Held *l = held_push (&rs_state.lost, r->ref, r->buf);
 
   if (l == NULL)
     return;
-  l->ref = r->ref;
-  l->buf = r->buf;
-  l->next = rs_state.lost;
-  if (rs_state.lost)
-    rs_state.lost->prev = l;
-  rs_state.lost = l;
   r->buf->lost++;
   r->buf->lost_step = rs_state.n_steps;
   if (!rs_map_insert (&rs_state.refs, (uintptr_t) r->ref, (void *) ((uintptr_t) l | OWNER_LOST)))
@@ -308,7 +324,7 @@ _rs_ref_lose (RsHandle  *h,
 void
 _rs_ref_raw (AVBufferRef *ref)
 {
-  Raw *r;
+  Held *r;
   Buf *buf;
 
   if (ref == NULL)
@@ -316,14 +332,8 @@ _rs_ref_raw (AVBufferRef *ref)
   buf = _rs_buf_for (ref, RS_SLOT_N, false);
   if (buf == NULL || !buf->tracked)
     return;
-  if ((r = rs_alloc (sizeof *r)) == NULL)
+  if ((r = held_push (&rs_state.raw, ref, buf)) == NULL)
     return;
-  r->ref = ref;
-  r->buf = buf;
-  r->next = rs_state.raw;
-  if (rs_state.raw)
-    rs_state.raw->prev = r;
-  rs_state.raw = r;
   buf->program_refs++;
   if (!rs_map_insert (&rs_state.refs, (uintptr_t) ref, (void *) ((uintptr_t) r | OWNER_RAW)))
     rs_stop ();
@@ -391,7 +401,7 @@ _rs_buf_refresh (void)
 
   for (Buf *b = rs_state.buf_first; b != NULL; b = b->next)
     b->read = b->tracked;
-  for (Lost *l = rs_state.lost; l != NULL; l = l->next)
+  for (Held *l = rs_state.lost; l != NULL; l = l->next)
     if (!l->buf->read)
       read_observed (l->buf, l->ref);
   for (RsHandle *h = rs_state.first; h != NULL; h = h->next)

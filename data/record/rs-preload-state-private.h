@@ -34,8 +34,7 @@
 #include "rs-preload-private.h"
 
 typedef struct _Buf Buf;
-typedef struct _Lost Lost;
-typedef struct _Raw Raw;
+typedef struct _Held Held;
 
 typedef struct {
   int         stream;
@@ -123,16 +122,11 @@ struct _Buf {
   Buf         *next;
 };
 
-struct _Lost {
-  Lost        *prev;
-  Lost        *next;
-  AVBufferRef *ref;
-  Buf         *buf;
-};
-
-struct _Raw {
-  Raw         *prev;
-  Raw         *next;
+/* A reference no handle holds: lost (a call overwrote it without an
+ * unref) or raw (the program's own variable); a list of each. */
+struct _Held {
+  Held        *prev;
+  Held        *next;
   AVBufferRef *ref;
   Buf         *buf;
 };
@@ -144,7 +138,7 @@ typedef struct {
   char     *message;
 } Event;
 
-/* Owners in `refs`: a RsHandle*, or a tagged Lost* / Raw*. */
+/* Owners in `refs`: a RsHandle*, or a Held* tagged lost or raw. */
 #define OWNER_LOST 1
 #define OWNER_RAW  2
 #define OWNER_TAG(p)   ((uintptr_t) (p) & 3)
@@ -169,8 +163,8 @@ typedef struct {
   Buf       *buf_last;
   RsMap      observed;   /* AVBuffer* -> Buf*, observed only */
   RsMap      refs;       /* AVBufferRef* -> owner */
-  Lost      *lost;
-  Raw       *raw;
+  Held      *lost;
+  Held      *raw;
   uint64_t  *removed_handles;
   size_t     n_removed_handles;
   size_t     capacity_removed_handles;
