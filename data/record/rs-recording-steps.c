@@ -90,6 +90,15 @@ _rs_recording_state_destroy (State *s)
   g_clear_pointer (&s->model_events, g_array_unref);
 }
 
+/* `id`'s counts are settled at the end of the step. */
+static void
+mark_affected (State   *s,
+               guint64  id)
+{
+  if (!g_hash_table_contains (s->affected, &id))
+    g_hash_table_add (s->affected, g_memdup2 (&id, sizeof id));
+}
+
 static void
 count_refs (State             *s,
             const RsRecHandle *h,
@@ -107,8 +116,7 @@ count_refs (State             *s,
           g_hash_table_insert (s->visible, &v->id, v);
         }
       v->count += delta;
-      if (!g_hash_table_contains (s->affected, &id))
-        g_hash_table_add (s->affected, g_memdup2 (&id, sizeof id));
+      mark_affected (s, id);
     }
 }
 
@@ -287,8 +295,7 @@ apply_buffer (RsRecording *self,
       return DAMAGED (s, "a buffer's fields are damaged");
     }
   g_hash_table_replace (s->buffers, &b->id, node);
-  if (!g_hash_table_contains (s->affected, &id))
-    g_hash_table_add (s->affected, g_memdup2 (&id, sizeof id));
+  mark_affected (s, id);
   return TRUE;
 }
 
@@ -303,6 +310,81 @@ get_id (Cursor  *c,
     c->ok = FALSE;
   *previous += delta;
   return *previous;
+}
+
+/* A handle or a buffer a step makes or changes: apply_handle, apply_buffer. */
+typedef gboolean (*ApplyFunc) (RsRecording *self,
+                               State       *s,
+                               Cursor      *c,
+                               guint64      id,
+                               guint        step,
+                               gboolean     full);
+
+/* A list of records a step upserts; their ids are appended to `ids` when
+ * it is not NULL (a saved session's fields follow in the same order). */
+static gboolean
+apply_upserts (RsRecording *self,
+               State       *s,
+               Cursor      *c,
+               guint        step,
+               gboolean     full,
+               ApplyFunc    apply,
+               GArray      *ids)
+{
+  guint n = get_n (c);
+  guint64 previous = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!apply (self, s, c, get_id (c, &previous), step, full))
+        return FALSE;
+      if (ids != NULL)
+        g_array_append_val (ids, previous);
+    }
+  return TRUE;
+}
+
+static gboolean
+remove_handle (State   *s,
+               Cursor  *c,
+               guint64  id)
+{
+  HandleNode *node = g_hash_table_lookup (s->handles, &id);
+
+  if (!c->ok || node == NULL)
+    return DAMAGED (s, "a handle it removes is unknown");
+  count_refs (s, &node->pub, -1);
+  g_hash_table_remove (s->handles, &id);
+  return TRUE;
+}
+
+static gboolean
+remove_buffer (State   *s,
+               Cursor  *c,
+               guint64  id)
+{
+  if (!c->ok || !g_hash_table_remove (s->buffers, &id))
+    return DAMAGED (s, "a buffer it removes is unknown");
+  mark_affected (s, id);
+  return TRUE;
+}
+
+/* A list of ids a step removes, with remove_handle or remove_buffer. */
+static gboolean
+apply_removals (State     *s,
+                Cursor    *c,
+                gboolean   full,
+                gboolean (*remove) (State *s, Cursor *c, guint64 id))
+{
+  guint n = get_n (c);
+  guint64 previous = 0;
+
+  if (full && n > 0)
+    return DAMAGED (s, "a full state removes something");
+  for (guint i = 0; i < n; i++)
+    if (!remove (s, c, get_id (c, &previous)))
+      return FALSE;
+  return TRUE;
 }
 
 /* Sets the counts that depend on the handles: visible, hidden. */
@@ -444,7 +526,7 @@ _rs_recording_apply_step (RsRecording *self,
                           const StepChunk *chunk)
 {
   Cursor c = { self->data + chunk->offset, self->data + chunk->offset + chunk->len, TRUE };
-  guint64 flags, previous;
+  guint64 flags;
   guint n;
 
   g_autoptr(GArray) handle_ids = NULL;
@@ -477,52 +559,11 @@ _rs_recording_apply_step (RsRecording *self,
       buffer_ids = g_array_new (FALSE, FALSE, sizeof (guint64));
     }
 
-  n = get_n (&c);
-  previous = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      if (!apply_handle (self, s, &c, get_id (&c, &previous), step, chunk->full))
-        return FALSE;
-      if (handle_ids != NULL)
-        g_array_append_val (handle_ids, previous);
-    }
-  n = get_n (&c);
-  if (chunk->full && n > 0)
-    return DAMAGED (s, "a full state removes something");
-  previous = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 id = get_id (&c, &previous);
-      HandleNode *node = g_hash_table_lookup (s->handles, &id);
-
-      if (!c.ok || node == NULL)
-        return DAMAGED (s, "a handle it removes is unknown");
-      count_refs (s, &node->pub, -1);
-      g_hash_table_remove (s->handles, &id);
-    }
-
-  n = get_n (&c);
-  previous = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      if (!apply_buffer (self, s, &c, get_id (&c, &previous), step, chunk->full))
-        return FALSE;
-      if (buffer_ids != NULL)
-        g_array_append_val (buffer_ids, previous);
-    }
-  n = get_n (&c);
-  if (chunk->full && n > 0)
-    return DAMAGED (s, "a full state removes something");
-  previous = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      guint64 id = get_id (&c, &previous);
-
-      if (!c.ok || !g_hash_table_remove (s->buffers, &id))
-        return DAMAGED (s, "a buffer it removes is unknown");
-      if (!g_hash_table_contains (s->affected, &id))
-        g_hash_table_add (s->affected, g_memdup2 (&id, sizeof id));
-    }
+  if (!apply_upserts (self, s, &c, step, chunk->full, apply_handle, handle_ids) ||
+      !apply_removals (s, &c, chunk->full, remove_handle) ||
+      !apply_upserts (self, s, &c, step, chunk->full, apply_buffer, buffer_ids) ||
+      !apply_removals (s, &c, chunk->full, remove_buffer))
+    return FALSE;
 
   n = get_n (&c);
   for (guint i = 0; i < n && c.ok; i++)
