@@ -13,22 +13,15 @@
 #include "rs-decode-session.h"
 #include "rs-error.h"
 
+/* multi.mkv and its copy: video, two audio tracks, subtitles. */
+#define N_STREAMS 4
+
 static const char *multi_path;
 static char *unknown_path;
 
-static const RsStreamInfo *
-get_streams (RsDecodeSession *session,
-             guint           *n)
-{
-  const RsStreamInfo *streams = rs_decode_session_get_streams (session, n);
-
-  g_assert_nonnull (streams);
-  return streams;
-}
-
 typedef struct {
-  guint frames[4];     /* avcodec_receive_frame successes per stream index */
-  guint subtitles;     /* avcodec_decode_subtitle2 that gave a subtitle */
+  guint frames[N_STREAMS];  /* avcodec_receive_frame successes per stream index */
+  guint subtitles;          /* avcodec_decode_subtitle2 that gave a subtitle */
   guint subtitle_frees;
 } Run;
 
@@ -67,7 +60,7 @@ run_to_end (RsDecodeSession *session,
 
           g_assert_nonnull (frame);
           g_assert_cmpint (frame->stream, >=, 0);
-          g_assert_cmpint (frame->stream, <, 4);
+          g_assert_cmpint (frame->stream, <, N_STREAMS);
           run->frames[frame->stream]++;
         }
       if (out != NULL && g_str_equal (call, "avcodec_decode_subtitle2"))
@@ -103,18 +96,32 @@ open_with (const char        *path,
   return rs_decode_session_new (path, &settings, error);
 }
 
+/* Opens `path`, which must open with `selection`, and returns the session
+ * (owned by the caller); `streams` gets its N_STREAMS streams (owned by the
+ * session). */
+static RsDecodeSession *
+open_streams (const char          *path,
+              RsStreamSelection    selection,
+              const RsStreamInfo **streams)
+{
+  g_autoptr(GError) error = NULL;
+  RsDecodeSession *session = open_with (path, selection, &error);
+  guint n;
+
+  g_assert_no_error (error);
+  *streams = rs_decode_session_get_streams (session, &n);
+  g_assert_nonnull (*streams);
+  g_assert_cmpuint (n, ==, N_STREAMS);
+  return session;
+}
+
 static void
 test_best_lists_every_stream (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RsDecodeSession) session = open_with (multi_path, RS_STREAMS_BEST, &error);
   const RsStreamInfo *streams;
-  guint n;
+  g_autoptr(RsDecodeSession) session = open_streams (multi_path, RS_STREAMS_BEST, &streams);
   Run run;
 
-  g_assert_no_error (error);
-  streams = get_streams (session, &n);
-  g_assert_cmpuint (n, ==, 4);
   g_assert_cmpstr (streams[0].type, ==, "video");
   g_assert_cmpstr (streams[0].codec, ==, "mpeg4");
   g_assert_cmpint (streams[0].status, ==, RS_STREAM_DECODED);
@@ -139,16 +146,11 @@ test_best_lists_every_stream (void)
 static void
 test_all_decodes_both_audio_tracks_and_subtitles (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RsDecodeSession) session = open_with (multi_path, RS_STREAMS_ALL, &error);
   const RsStreamInfo *streams;
-  guint n;
+  g_autoptr(RsDecodeSession) session = open_streams (multi_path, RS_STREAMS_ALL, &streams);
   Run run;
 
-  g_assert_no_error (error);
-  streams = get_streams (session, &n);
-  g_assert_cmpuint (n, ==, 4);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < N_STREAMS; i++)
     g_assert_cmpint (streams[i].status, ==, RS_STREAM_DECODED);
   /* The second audio track's handles are named apart from the first's. */
   g_assert_cmpstr (streams[1].name, ==, "audio");
@@ -167,17 +169,13 @@ static void
 test_undecodable_stream_is_skipped (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RsDecodeSession) best = open_with (unknown_path, RS_STREAMS_BEST, &error);
+  const RsStreamInfo *streams;
+  /* The default selection opens with the audio it can decode. */
+  g_autoptr(RsDecodeSession) best = open_streams (unknown_path, RS_STREAMS_BEST, &streams);
   g_autoptr(RsDecodeSession) all = NULL;
   g_autoptr(RsDecodeSession) video = NULL;
-  const RsStreamInfo *streams;
-  guint n;
   Run run;
 
-  /* The default selection opens with the audio it can decode. */
-  g_assert_no_error (error);
-  streams = get_streams (best, &n);
-  g_assert_cmpuint (n, ==, 4);
   g_assert_cmpstr (streams[0].type, ==, "video");
   g_assert_cmpstr (streams[0].codec, ==, "unknown");
   g_assert_cmpint (streams[0].status, ==, RS_STREAM_NO_DECODER);
@@ -187,11 +185,9 @@ test_undecodable_stream_is_skipped (void)
   g_assert_cmpuint (run.frames[0], ==, 0);
   g_assert_cmpuint (run.frames[1], >, 0);
 
-  all = open_with (unknown_path, RS_STREAMS_ALL, &error);
-  g_assert_no_error (error);
-  streams = get_streams (all, &n);
+  all = open_streams (unknown_path, RS_STREAMS_ALL, &streams);
   g_assert_cmpint (streams[0].status, ==, RS_STREAM_NO_DECODER);
-  for (guint i = 1; i < n; i++)
+  for (guint i = 1; i < N_STREAMS; i++)
     g_assert_cmpint (streams[i].status, ==, RS_STREAM_DECODED);
   run_to_end (all, &run);
   g_assert_cmpuint (run.frames[1], >, 0);
