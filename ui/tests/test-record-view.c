@@ -432,28 +432,10 @@ test_record_view_leaks (void)
   ui_test_close_window (window);
 }
 
-/* The index of the Open Recent item that opens `path`, or -1. */
-static int
-find_recent (RsWindow   *window,
-             const char *path)
-{
-  GMenuModel *menu = rs_window_get_recent_menu (window);
-
-  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
-    {
-      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
-                                                                          G_VARIANT_TYPE_BYTESTRING);
-
-      if (target != NULL && strcmp (g_variant_get_bytestring (target), path) == 0)
-        return i;
-    }
-  return -1;
-}
-
 static gboolean
 is_recent (gpointer data)
 {
-  return find_recent (data, recording) >= 0;
+  return ui_test_find_recent (data, recording) >= 0;
 }
 
 static gboolean
@@ -475,16 +457,12 @@ test_record_view_open (void)
   g_autofree char *dir = g_build_filename (tmp_dir, "export", NULL);
   g_autofree char *png = g_build_filename (tmp_dir, "step.png", NULL);
   g_autoptr(GVariant) target = NULL;
-  g_autoptr(GDir) listing = NULL;
   GError *error = NULL;
-  g_autofree char *exported = NULL;
-  const char *name;
-  guint files = 0;
 
   ui_test_spin_until (is_recent, window, 20);
   g_assert_true (rs_window_open (window, recording_threads, NULL));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "threaded-queue");
-  target = g_menu_model_get_item_attribute_value (rs_window_get_recent_menu (window), find_recent (window, recording),
+  target = g_menu_model_get_item_attribute_value (rs_window_get_recent_menu (window), ui_test_find_recent (window, recording),
                                                   G_MENU_ATTRIBUTE_TARGET, NULL);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
   g_assert_cmpstr (rs_player_get_path (player), ==, recording);
@@ -510,23 +488,8 @@ test_record_view_open (void)
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   g_assert_true (rs_window_export_session (window, dir, "dot"));
   ui_test_spin_until (is_exported, window, 120);
-  exported = g_strdup_printf ("Exported %u steps", rs_player_get_length (player));
   g_assert_cmpuint (rs_player_get_length (player), >, 13);
-  g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), exported));
-  listing = g_dir_open (dir, 0, NULL);
-  while ((name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-
-      g_assert_true (g_str_has_suffix (name, ".dot"));
-      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-      g_assert_nonnull (strstr (contents, "digraph"));
-      g_unlink (path);
-      files++;
-    }
-  g_assert_cmpuint (files, ==, rs_player_get_length (player));
-  g_rmdir (dir);
+  ui_test_check_exported (window, dir, "dot", "digraph");
 
   /* End: the recording has every step, End is its end, the leaks listed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));

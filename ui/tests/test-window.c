@@ -240,28 +240,10 @@ test_window_prepared_steps (void)
   ui_test_close_window (window);
 }
 
-/* The index of the Open Recent item that opens `path`, or -1. */
-static int
-find_recent (RsWindow   *window,
-             const char *path)
-{
-  GMenuModel *menu = rs_window_get_recent_menu (window);
-
-  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
-    {
-      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
-                                                                          G_VARIANT_TYPE_BYTESTRING);
-
-      if (target != NULL && strcmp (g_variant_get_bytestring (target), path) == 0)
-        return i;
-    }
-  return -1;
-}
-
 static gboolean
 is_recent (gpointer data)
 {
-  return find_recent (data, sample) >= 0;
+  return ui_test_find_recent (data, sample) >= 0;
 }
 
 /* A file opened is listed under Open Recent, and its item opens it again. */
@@ -278,7 +260,7 @@ test_window_recent (void)
   g_assert_true (rs_window_open (window, other, NULL));
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, other);
 
-  index = find_recent (window, sample);
+  index = ui_test_find_recent (window, sample);
   target = g_menu_model_get_item_attribute_value (menu, index, G_MENU_ATTRIBUTE_TARGET, NULL);
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-file", target));
   g_assert_cmpstr (rs_player_get_path (rs_window_get_player (window)), ==, sample);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ui-test.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 void
 ui_test_spin_a_little (void)
 {
@@ -39,4 +42,51 @@ ui_test_close_window (RsWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_spin_a_little ();
   g_assert_finalize_object (window);
+}
+
+int
+ui_test_find_recent (RsWindow   *window,
+                     const char *path)
+{
+  GMenuModel *menu = rs_window_get_recent_menu (window);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                          G_VARIANT_TYPE_BYTESTRING);
+
+      if (target != NULL && strcmp (g_variant_get_bytestring (target), path) == 0)
+        return i;
+    }
+  return -1;
+}
+
+void
+ui_test_check_exported (RsWindow   *window,
+                        const char *dir,
+                        const char *extension,
+                        const char *mark)
+{
+  guint n_steps = rs_player_get_length (rs_window_get_player (window));
+  g_autofree char *said = g_strdup_printf ("Exported %u steps", n_steps);
+  g_autofree char *suffix = g_strconcat (".", extension, NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint files = 0;
+
+  g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), said));
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_str_has_prefix (name, "step-") && g_str_has_suffix (name, suffix));
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_nonnull (strstr (contents, mark));
+      g_assert_cmpint (g_unlink (path), ==, 0);
+      files++;
+    }
+  g_assert_cmpuint (files, ==, n_steps);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }

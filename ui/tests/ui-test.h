@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * ui-test.h: what the window tests share: running the main loop for a while
- * or until something holds, and closing a window that must not leak.
+ * or until something holds, closing a window that must not leak, finding
+ * an Open Recent item, checking an export of every step.
  */
 #pragma once
 
@@ -19,5 +20,15 @@ void     ui_test_spin_until    (gboolean (*done) (gpointer data),
 gboolean ui_test_is_idle       (gpointer  window);
 /* Destroys the window and asserts it is finalized. */
 void     ui_test_close_window  (RsWindow *window);
+/* The index of the Open Recent item that opens `path`, or -1. */
+int      ui_test_find_recent   (RsWindow   *window,
+                                const char *path);
+/* After an export of every step into `dir`: the window said so with the
+ * number of steps, and `dir` holds one step-N.`extension` file per step,
+ * each with `mark` in it. Removes them, then `dir`. */
+void     ui_test_check_exported (RsWindow   *window,
+                                 const char *dir,
+                                 const char *extension,
+                                 const char *mark);
 
 G_END_DECLS
