@@ -17,14 +17,15 @@ av_read_frame (AVFormatContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_read_frame, RS_CALLER))
-    return RS_REAL (av_read_frame) (s, pkt);
-  /* It starts with av_init_packet: whatever the packet held is lost. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  call.wrap = RS_WRAP_OUT;
-  /* The demuxer keeps no reference to a packet it returns. */
-  call.origin = "demuxer";
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_read_frame, RS_CALLER))
+    {
+      /* It starts with av_init_packet: whatever the packet held is lost. */
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+      call.wrap = RS_WRAP_OUT;
+      /* The demuxer keeps no reference to a packet it returns. */
+      call.origin = "demuxer";
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_read_frame) (s, pkt));
 }
 
@@ -33,12 +34,8 @@ avformat_close_input (AVFormatContext **s)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avformat_close_input, RS_CALLER))
-    {
-      RS_REAL (avformat_close_input) (s);
-      return;
-    }
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avformat_close_input, RS_CALLER))
+    rs_call_enter (&call);
   RS_REAL (avformat_close_input) (s);
   rs_call_leave (&call, 0);
 }
@@ -49,11 +46,12 @@ av_interleaved_write_frame (AVFormatContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_interleaved_write_frame, RS_CALLER))
-    return RS_REAL (av_interleaved_write_frame) (s, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = "muxer";
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_interleaved_write_frame, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      call.given_to = "muxer";
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_interleaved_write_frame) (s, pkt));
 }
 
@@ -63,11 +61,12 @@ av_write_frame (AVFormatContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_write_frame, RS_CALLER))
-    return RS_REAL (av_write_frame) (s, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = "muxer";
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_write_frame, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      call.given_to = "muxer";
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_write_frame) (s, pkt));
 }
 
@@ -79,11 +78,12 @@ av_get_packet (AVIOContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_get_packet, RS_CALLER))
-    return RS_REAL (av_get_packet) (s, pkt, size);
-  /* It starts with av_init_packet: whatever the packet held is lost. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_get_packet, RS_CALLER))
+    {
+      /* It starts with av_init_packet: whatever the packet held is lost. */
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_get_packet) (s, pkt, size));
 }
 
@@ -94,12 +94,13 @@ av_append_packet (AVIOContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_append_packet, RS_CALLER))
-    return RS_REAL (av_append_packet) (s, pkt, size);
-  /* An empty packet is read afresh, as av_get_packet does. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT,
-               pkt != NULL && pkt->size == 0 ? RS_LOSE_ALL : 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_append_packet, RS_CALLER))
+    {
+      /* An empty packet is read afresh, as av_get_packet does. */
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT,
+                   pkt != NULL && pkt->size == 0 ? RS_LOSE_ALL : 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_append_packet) (s, pkt, size));
 }
 
@@ -113,12 +114,13 @@ avcodec_open2 (AVCodecContext *avctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_open2, RS_CALLER) || avctx == NULL)
-    return RS_REAL (avcodec_open2) (avctx, codec, options);
-  /* Before the real open: get_buffer2 is read when the decoder starts. */
-  rs_codec_opening (avctx, codec);
-  call.avctx = avctx;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avcodec_open2, RS_CALLER) && avctx != NULL)
+    {
+      /* Before the real open: get_buffer2 is read when the decoder starts. */
+      rs_codec_opening (avctx, codec);
+      call.avctx = avctx;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (avcodec_open2) (avctx, codec, options));
 }
 
@@ -128,14 +130,15 @@ avcodec_send_packet (AVCodecContext *avctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_send_packet, RS_CALLER) || avctx == NULL)
-    return RS_REAL (avcodec_send_packet) (avctx, pkt);
-  if (pkt != NULL)
-    rs_codec_set_stream (avctx, pkt->stream_index);
-  rs_call_add (&call, (AVPacket *) pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.avctx = avctx;
-  call.given_to = rs_codec_holder (avctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avcodec_send_packet, RS_CALLER) && avctx != NULL)
+    {
+      if (pkt != NULL)
+        rs_codec_set_stream (avctx, pkt->stream_index);
+      rs_call_add (&call, (AVPacket *) pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      call.avctx = avctx;
+      call.given_to = rs_codec_holder (avctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (avcodec_send_packet) (avctx, pkt));
 }
 
@@ -145,16 +148,17 @@ avcodec_receive_frame (AVCodecContext *avctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_frame, RS_CALLER) || avctx == NULL)
-    return RS_REAL (avcodec_receive_frame) (avctx, frame);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  call.avctx = avctx;
-  /* Our get_buffer2 wrapped the decoder's buffers at birth; this catches a
-   * decoder opened without it. */
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "decoder";
-  call.holder = rs_codec_holder (avctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avcodec_receive_frame, RS_CALLER) && avctx != NULL)
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+      call.avctx = avctx;
+      /* Our get_buffer2 wrapped the decoder's buffers at birth; this catches a
+       * decoder opened without it. */
+      call.wrap = RS_WRAP_OUT;
+      call.origin = "decoder";
+      call.holder = rs_codec_holder (avctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (avcodec_receive_frame) (avctx, frame));
 }
 
@@ -164,12 +168,13 @@ avcodec_send_frame (AVCodecContext *avctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_send_frame, RS_CALLER) || avctx == NULL)
-    return RS_REAL (avcodec_send_frame) (avctx, frame);
-  rs_call_add (&call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.avctx = avctx;
-  call.given_to = rs_codec_holder (avctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avcodec_send_frame, RS_CALLER) && avctx != NULL)
+    {
+      rs_call_add (&call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.avctx = avctx;
+      call.given_to = rs_codec_holder (avctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (avcodec_send_frame) (avctx, frame));
 }
 
@@ -179,14 +184,15 @@ avcodec_receive_packet (AVCodecContext *avctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_receive_packet, RS_CALLER) || avctx == NULL)
-    return RS_REAL (avcodec_receive_packet) (avctx, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT, 0);
-  call.avctx = avctx;
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "encoder";
-  call.holder = rs_codec_holder (avctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_avcodec_receive_packet, RS_CALLER) && avctx != NULL)
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_OUT, 0);
+      call.avctx = avctx;
+      call.wrap = RS_WRAP_OUT;
+      call.origin = "encoder";
+      call.holder = rs_codec_holder (avctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (avcodec_receive_packet) (avctx, pkt));
 }
 
@@ -195,13 +201,11 @@ avcodec_flush_buffers (AVCodecContext *avctx)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
     {
-      RS_REAL (avcodec_flush_buffers) (avctx);
-      return;
+      call.avctx = avctx;
+      rs_call_enter (&call);
     }
-  call.avctx = avctx;
-  rs_call_enter (&call);
   RS_REAL (avcodec_flush_buffers) (avctx);
   rs_call_leave (&call, 0);
 }
@@ -211,14 +215,12 @@ avcodec_free_context (AVCodecContext **avctx)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_avcodec_free_context, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_avcodec_free_context, RS_CALLER))
     {
-      RS_REAL (avcodec_free_context) (avctx);
-      return;
+      /* Only its address, as a key, once freed. */
+      call.avctx = avctx != NULL ? *avctx : NULL;
+      rs_call_enter (&call);
     }
-  /* Only its address, as a key, once freed. */
-  call.avctx = avctx != NULL ? *avctx : NULL;
-  rs_call_enter (&call);
   RS_REAL (avcodec_free_context) (avctx);
   rs_call_leave (&call, 0);
 }
@@ -243,11 +245,12 @@ av_bsf_send_packet (AVBSFContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_bsf_send_packet, RS_CALLER))
-    return RS_REAL (av_bsf_send_packet) (ctx, pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  call.given_to = bsf_holder (ctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_bsf_send_packet, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      call.given_to = bsf_holder (ctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_bsf_send_packet) (ctx, pkt));
 }
 
@@ -257,14 +260,15 @@ av_bsf_receive_packet (AVBSFContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_bsf_receive_packet, RS_CALLER))
-    return RS_REAL (av_bsf_receive_packet) (ctx, pkt);
-  /* The output is moved in: whatever the packet held is lost. */
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  call.wrap = RS_WRAP_OUT;
-  call.origin = "bsf";
-  call.holder = bsf_holder (ctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_bsf_receive_packet, RS_CALLER))
+    {
+      /* The output is moved in: whatever the packet held is lost. */
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+      call.wrap = RS_WRAP_OUT;
+      call.origin = "bsf";
+      call.holder = bsf_holder (ctx);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_bsf_receive_packet) (ctx, pkt));
 }
 
@@ -286,10 +290,11 @@ av_buffersrc_add_frame (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame, RS_CALLER))
-    return RS_REAL (av_buffersrc_add_frame) (ctx, frame);
-  buffersrc_step (&call, frame);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame, RS_CALLER))
+    {
+      buffersrc_step (&call, frame);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame) (ctx, frame));
 }
 
@@ -300,10 +305,11 @@ av_buffersrc_add_frame_flags (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame_flags, RS_CALLER))
-    return RS_REAL (av_buffersrc_add_frame_flags) (ctx, frame, flags);
-  buffersrc_step (&call, frame);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame_flags, RS_CALLER))
+    {
+      buffersrc_step (&call, frame);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame_flags) (ctx, frame, flags));
 }
 
@@ -313,10 +319,11 @@ av_buffersrc_write_frame (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersrc_write_frame, RS_CALLER))
-    return RS_REAL (av_buffersrc_write_frame) (ctx, frame);
-  buffersrc_step (&call, frame);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersrc_write_frame, RS_CALLER))
+    {
+      buffersrc_step (&call, frame);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersrc_write_frame) (ctx, frame));
 }
 
@@ -338,10 +345,11 @@ av_buffersink_get_frame (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_frame, RS_CALLER))
-    return RS_REAL (av_buffersink_get_frame) (ctx, frame);
-  buffersink_step (&call, frame, false);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersink_get_frame, RS_CALLER))
+    {
+      buffersink_step (&call, frame, false);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersink_get_frame) (ctx, frame));
 }
 
@@ -352,10 +360,11 @@ av_buffersink_get_frame_flags (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_frame_flags, RS_CALLER))
-    return RS_REAL (av_buffersink_get_frame_flags) (ctx, frame, flags);
-  buffersink_step (&call, frame, (flags & AV_BUFFERSINK_FLAG_PEEK) != 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersink_get_frame_flags, RS_CALLER))
+    {
+      buffersink_step (&call, frame, (flags & AV_BUFFERSINK_FLAG_PEEK) != 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersink_get_frame_flags) (ctx, frame, flags));
 }
 
@@ -366,10 +375,11 @@ av_buffersink_get_samples (AVFilterContext *ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffersink_get_samples, RS_CALLER))
-    return RS_REAL (av_buffersink_get_samples) (ctx, frame, nb_samples);
-  buffersink_step (&call, frame, false);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffersink_get_samples, RS_CALLER))
+    {
+      buffersink_step (&call, frame, false);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffersink_get_samples) (ctx, frame, nb_samples));
 }
 
@@ -381,9 +391,8 @@ av_hwframe_ctx_alloc (AVBufferRef *device_ctx)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_hwframe_ctx_alloc, RS_CALLER))
-    return RS_REAL (av_hwframe_ctx_alloc) (device_ctx);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_hwframe_ctx_alloc, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return_pointer (&call, RS_REAL (av_hwframe_ctx_alloc) (device_ctx));
 }
 
@@ -396,9 +405,8 @@ av_hwdevice_ctx_create (AVBufferRef      **device_ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_hwdevice_ctx_create, RS_CALLER))
-    return RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_hwdevice_ctx_create, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return (&call, RS_REAL (av_hwdevice_ctx_create) (device_ctx, type, device, opts, flags));
 }
 
@@ -409,10 +417,11 @@ av_hwframe_get_buffer (AVBufferRef *hwframe_ctx,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_hwframe_get_buffer, RS_CALLER))
-    return RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_hwframe_get_buffer, RS_CALLER))
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_hwframe_get_buffer) (hwframe_ctx, frame, flags));
 }
 
@@ -423,12 +432,13 @@ av_hwframe_transfer_data (AVFrame       *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_hwframe_transfer_data, RS_CALLER))
-    return RS_REAL (av_hwframe_transfer_data) (dst, src, flags);
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_hwframe_transfer_data, RS_CALLER))
+    {
+      rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+      rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_hwframe_transfer_data) (dst, src, flags));
 }
 
@@ -443,12 +453,13 @@ sws_scale_frame (struct SwsContext *c,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_sws_scale_frame, RS_CALLER))
-    return RS_REAL (sws_scale_frame) (c, dst, src);
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_sws_scale_frame, RS_CALLER))
+    {
+      rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+      rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (sws_scale_frame) (c, dst, src));
 }
 
@@ -459,11 +470,12 @@ swr_convert_frame (struct SwrContext *s,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_swr_convert_frame, RS_CALLER))
-    return RS_REAL (swr_convert_frame) (s, output, input);
-  rs_call_add (&call, output, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  rs_call_add (&call, (AVFrame *) input, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_swr_convert_frame, RS_CALLER))
+    {
+      rs_call_add (&call, output, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+      rs_call_add (&call, (AVFrame *) input, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (swr_convert_frame) (s, output, input));
 }

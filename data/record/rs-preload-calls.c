@@ -8,7 +8,7 @@
  * packet/frame arguments are declared with what the call does to them
  * (RS_ARG_*, the slots it overwrites without an unref), then the state code
  * reads them before and after. They all have the shape written above
- * rs_call_return (rs-preload-private.h). These are the only exported
+ * rs_call_begin (rs-preload-private.h). These are the only exported
  * symbols.
  */
 #include "rs-preload-private.h"
@@ -21,9 +21,8 @@ av_packet_alloc (void)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_alloc, RS_CALLER))
-    return RS_REAL (av_packet_alloc) ();
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_alloc, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return_created (&call, RS_HANDLE_PACKET, RS_REAL (av_packet_alloc) ());
 }
 
@@ -32,14 +31,12 @@ av_packet_free (AVPacket **pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_free, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_packet_free, RS_CALLER))
     {
-      RS_REAL (av_packet_free) (pkt);
-      return;
+      if (pkt != NULL)
+        rs_call_add (&call, *pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_FREED, 0);
+      rs_call_enter (&call);
     }
-  if (pkt != NULL)
-    rs_call_add (&call, *pkt, RS_HANDLE_PACKET, RS_ARG_VALID | RS_ARG_FREED, 0);
-  rs_call_enter (&call);
   RS_REAL (av_packet_free) (pkt);
   rs_call_leave (&call, 0);
 }
@@ -50,12 +47,13 @@ av_packet_ref (AVPacket       *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_ref, RS_CALLER))
-    return RS_REAL (av_packet_ref) (dst, src);
-  /* dst->buf is overwritten; its opaque_ref is replaced with an unref. */
-  rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
-  rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_ref, RS_CALLER))
+    {
+      /* dst->buf is overwritten; its opaque_ref is replaced with an unref. */
+      rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
+      rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_ref) (dst, src));
 }
 
@@ -64,13 +62,11 @@ av_packet_unref (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_unref, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_packet_unref, RS_CALLER))
     {
-      RS_REAL (av_packet_unref) (pkt);
-      return;
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_packet_unref) (pkt);
   rs_call_leave (&call, 0);
 }
@@ -81,14 +77,12 @@ av_packet_move_ref (AVPacket *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_move_ref, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_packet_move_ref, RS_CALLER))
     {
-      RS_REAL (av_packet_move_ref) (dst, src);
-      return;
+      rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+      rs_call_add (&call, src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  rs_call_add (&call, src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_packet_move_ref) (dst, src);
   rs_call_leave (&call, 0);
 }
@@ -98,10 +92,11 @@ av_packet_clone (const AVPacket *src)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_clone, RS_CALLER))
-    return RS_REAL (av_packet_clone) (src);
-  rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_clone, RS_CALLER))
+    {
+      rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return_created (&call, RS_HANDLE_PACKET, RS_REAL (av_packet_clone) (src));
 }
 
@@ -110,10 +105,11 @@ av_packet_make_refcounted (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_make_refcounted, RS_CALLER))
-    return RS_REAL (av_packet_make_refcounted) (pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_make_refcounted, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_make_refcounted) (pkt));
 }
 
@@ -122,10 +118,11 @@ av_packet_make_writable (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_make_writable, RS_CALLER))
-    return RS_REAL (av_packet_make_writable) (pkt);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_make_writable, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_make_writable) (pkt));
 }
 
@@ -135,10 +132,11 @@ av_grow_packet (AVPacket *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_grow_packet, RS_CALLER))
-    return RS_REAL (av_grow_packet) (pkt, grow_by);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_grow_packet, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_grow_packet) (pkt, grow_by));
 }
 
@@ -150,10 +148,11 @@ av_packet_add_side_data (AVPacket                 *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_add_side_data, RS_CALLER))
-    return RS_REAL (av_packet_add_side_data) (pkt, type, data, size);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_add_side_data, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_add_side_data) (pkt, type, data, size));
 }
 
@@ -164,10 +163,11 @@ av_new_packet (AVPacket *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_new_packet, RS_CALLER))
-    return RS_REAL (av_new_packet) (pkt, size);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_new_packet, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE_ALL);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_new_packet) (pkt, size));
 }
 
@@ -177,11 +177,12 @@ av_packet_copy_props (AVPacket       *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_copy_props, RS_CALLER))
-    return RS_REAL (av_packet_copy_props) (dst, src);
-  rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_copy_props, RS_CALLER))
+    {
+      rs_call_add (&call, dst, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_add (&call, (AVPacket *) src, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_copy_props) (dst, src));
 }
 
@@ -192,11 +193,12 @@ av_packet_from_data (AVPacket *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_from_data, RS_CALLER))
-    return RS_REAL (av_packet_from_data) (pkt, data, size);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_from_data, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_OUT, RS_LOSE (RS_SLOT_PKT_BUF));
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_packet_from_data) (pkt, data, size));
 }
 
@@ -207,10 +209,11 @@ av_packet_new_side_data (AVPacket                 *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_packet_new_side_data, RS_CALLER))
-    return RS_REAL (av_packet_new_side_data) (pkt, type, size);
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_packet_new_side_data, RS_CALLER))
+    {
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return_pointer (&call, RS_REAL (av_packet_new_side_data) (pkt, type, size));
 }
 
@@ -220,13 +223,11 @@ av_shrink_packet (AVPacket *pkt,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_shrink_packet, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_shrink_packet, RS_CALLER))
     {
-      RS_REAL (av_shrink_packet) (pkt, size);
-      return;
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_shrink_packet) (pkt, size);
   rs_call_leave (&call, 0);
 }
@@ -240,13 +241,11 @@ av_init_packet (AVPacket *pkt)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_init_packet, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_init_packet, RS_CALLER))
     {
-      RS_REAL (av_init_packet) (pkt);
-      return;
+      rs_call_add (&call, pkt, RS_HANDLE_PACKET, 0, RS_LOSE_ALL);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, pkt, RS_HANDLE_PACKET, 0, RS_LOSE_ALL);
-  rs_call_enter (&call);
   RS_REAL (av_init_packet) (pkt);
   rs_call_leave (&call, 0);
 }
@@ -260,9 +259,8 @@ av_frame_alloc (void)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_alloc, RS_CALLER))
-    return RS_REAL (av_frame_alloc) ();
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_alloc, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return_created (&call, RS_HANDLE_FRAME, RS_REAL (av_frame_alloc) ());
 }
 
@@ -271,14 +269,12 @@ av_frame_free (AVFrame **frame)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_free, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_frame_free, RS_CALLER))
     {
-      RS_REAL (av_frame_free) (frame);
-      return;
+      if (frame != NULL)
+        rs_call_add (&call, *frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_FREED, 0);
+      rs_call_enter (&call);
     }
-  if (frame != NULL)
-    rs_call_add (&call, *frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_FREED, 0);
-  rs_call_enter (&call);
   RS_REAL (av_frame_free) (frame);
   rs_call_leave (&call, 0);
 }
@@ -289,14 +285,15 @@ av_frame_ref (AVFrame       *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_ref, RS_CALLER))
-    return RS_REAL (av_frame_ref) (dst, src);
-  /* buf[], extended_buf[] and hw_frames_ctx are overwritten; side data is
-   * appended; opaque_ref and private_ref are replaced with an unref. */
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;  /* a copy, when src is not refcounted */
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_ref, RS_CALLER))
+    {
+      /* buf[], extended_buf[] and hw_frames_ctx are overwritten; side data is
+       * appended; opaque_ref and private_ref are replaced with an unref. */
+      rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
+      rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.wrap = RS_WRAP_OUT;  /* a copy, when src is not refcounted */
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_frame_ref) (dst, src));
 }
 
@@ -305,13 +302,11 @@ av_frame_unref (AVFrame *frame)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_unref, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_frame_unref, RS_CALLER))
     {
-      RS_REAL (av_frame_unref) (frame);
-      return;
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_frame_unref) (frame);
   rs_call_leave (&call, 0);
 }
@@ -322,14 +317,12 @@ av_frame_move_ref (AVFrame *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_move_ref, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_frame_move_ref, RS_CALLER))
     {
-      RS_REAL (av_frame_move_ref) (dst, src);
-      return;
+      rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_OUT, RS_LOSE_ALL);
+      rs_call_add (&call, src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_OUT, RS_LOSE_ALL);
-  rs_call_add (&call, src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_frame_move_ref) (dst, src);
   rs_call_leave (&call, 0);
 }
@@ -339,11 +332,12 @@ av_frame_clone (const AVFrame *src)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_clone, RS_CALLER))
-    return RS_REAL (av_frame_clone) (src);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_clone, RS_CALLER))
+    {
+      rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return_created (&call, RS_HANDLE_FRAME, RS_REAL (av_frame_clone) (src));
 }
 
@@ -353,11 +347,12 @@ av_frame_get_buffer (AVFrame *frame,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_get_buffer, RS_CALLER))
-    return RS_REAL (av_frame_get_buffer) (frame, align);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_get_buffer, RS_CALLER))
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, RS_LOSE_FRAME_DATA);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_frame_get_buffer) (frame, align));
 }
 
@@ -366,11 +361,12 @@ av_frame_make_writable (AVFrame *frame)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_make_writable, RS_CALLER))
-    return RS_REAL (av_frame_make_writable) (frame);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
-  call.wrap = RS_WRAP_OUT;
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_make_writable, RS_CALLER))
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID | RS_ARG_OUT, 0);
+      call.wrap = RS_WRAP_OUT;
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_frame_make_writable) (frame));
 }
 
@@ -380,13 +376,11 @@ av_frame_remove_side_data (AVFrame                   *frame,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_remove_side_data, RS_CALLER))
+  if (rs_call_begin (&call, RS_CALL_av_frame_remove_side_data, RS_CALLER))
     {
-      RS_REAL (av_frame_remove_side_data) (frame, type);
-      return;
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
     }
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
   RS_REAL (av_frame_remove_side_data) (frame, type);
   rs_call_leave (&call, 0);
 }
@@ -397,11 +391,12 @@ av_frame_copy_props (AVFrame       *dst,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_copy_props, RS_CALLER))
-    return RS_REAL (av_frame_copy_props) (dst, src);
-  rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_copy_props, RS_CALLER))
+    {
+      rs_call_add (&call, dst, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_add (&call, (AVFrame *) src, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_frame_copy_props) (dst, src));
 }
 
@@ -412,10 +407,11 @@ av_frame_new_side_data (AVFrame                 *frame,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data, RS_CALLER))
-    return RS_REAL (av_frame_new_side_data) (frame, type, size);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_new_side_data, RS_CALLER))
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return_pointer (&call, RS_REAL (av_frame_new_side_data) (frame, type, size));
 }
 
@@ -427,10 +423,11 @@ av_frame_new_side_data_from_buf (AVFrame                 *frame,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_frame_new_side_data_from_buf, RS_CALLER))
-    return RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf);
-  rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_frame_new_side_data_from_buf, RS_CALLER))
+    {
+      rs_call_add (&call, frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
+      rs_call_enter (&call);
+    }
   return rs_call_return_pointer (&call, RS_REAL (av_frame_new_side_data_from_buf) (frame, type, buf));
 }
 
@@ -439,13 +436,14 @@ av_frame_new_side_data_from_buf (AVFrame                 *frame,
  * then known); av_buffer_realloc's may be reallocated in place, so they
  * are only observed. */
 
-/* Wraps `ref`, the program's new reference, and leaves the step. Returns
- * the wrapper (the program's reference now), or NULL when the call failed. */
+/* In a step, wraps `ref`, the program's new reference, and leaves the
+ * step. Returns the program's reference (the wrapper, when wrapped), or
+ * NULL when the call failed. */
 static AVBufferRef *
 new_buffer_step (RsCall      *call,
                  AVBufferRef *ref)
 {
-  if (ref != NULL)
+  if (call->entered && ref != NULL)
     rs_wrap (&ref, RS_REC_BUFFER_KIND_OTHER, rs_call_name (call->id), NULL);
   call->raw_result = ref;
   return rs_call_return_pointer (call, ref);
@@ -456,9 +454,8 @@ av_buffer_alloc (size_t size)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_alloc, RS_CALLER))
-    return RS_REAL (av_buffer_alloc) (size);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_alloc, RS_CALLER))
+    rs_call_enter (&call);
   return new_buffer_step (&call, RS_REAL (av_buffer_alloc) (size));
 }
 
@@ -467,9 +464,8 @@ av_buffer_allocz (size_t size)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_allocz, RS_CALLER))
-    return RS_REAL (av_buffer_allocz) (size);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_allocz, RS_CALLER))
+    rs_call_enter (&call);
   return new_buffer_step (&call, RS_REAL (av_buffer_allocz) (size));
 }
 
@@ -482,9 +478,8 @@ av_buffer_create (uint8_t  *data,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_create, RS_CALLER))
-    return RS_REAL (av_buffer_create) (data, size, free_fn, opaque, flags);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_create, RS_CALLER))
+    rs_call_enter (&call);
   return new_buffer_step (&call, RS_REAL (av_buffer_create) (data, size, free_fn, opaque, flags));
 }
 
@@ -494,9 +489,8 @@ av_buffer_pool_init (size_t        size,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init, RS_CALLER))
-    return RS_REAL (av_buffer_pool_init) (size, alloc);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_pool_init, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return_pointer (&call, RS_REAL (av_buffer_pool_init) (size, alloc));
 }
 
@@ -508,9 +502,8 @@ av_buffer_pool_init2 (size_t        size,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_init2, RS_CALLER))
-    return RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_pool_init2, RS_CALLER))
+    rs_call_enter (&call);
   return rs_call_return_pointer (&call, RS_REAL (av_buffer_pool_init2) (size, opaque, alloc, pool_free));
 }
 
@@ -519,9 +512,8 @@ av_buffer_pool_get (AVBufferPool *pool)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_get, RS_CALLER))
-    return RS_REAL (av_buffer_pool_get) (pool);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_pool_get, RS_CALLER))
+    rs_call_enter (&call);
   return new_buffer_step (&call, RS_REAL (av_buffer_pool_get) (pool));
 }
 
@@ -530,12 +522,8 @@ av_buffer_pool_uninit (AVBufferPool **pool)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_pool_uninit, RS_CALLER))
-    {
-      RS_REAL (av_buffer_pool_uninit) (pool);
-      return;
-    }
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_pool_uninit, RS_CALLER))
+    rs_call_enter (&call);
   RS_REAL (av_buffer_pool_uninit) (pool);
   rs_call_leave (&call, 0);
 }
@@ -545,9 +533,8 @@ av_buffer_ref (const AVBufferRef *buf)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_ref, RS_CALLER))
-    return RS_REAL (av_buffer_ref) (buf);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_ref, RS_CALLER))
+    rs_call_enter (&call);
   call.raw_result = RS_REAL (av_buffer_ref) (buf);
   return rs_call_return_pointer (&call, call.raw_result);
 }
@@ -557,13 +544,11 @@ av_buffer_unref (AVBufferRef **slot)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_unref, RS_CALLER) || slot == NULL)
+  if (rs_call_begin (&call, RS_CALL_av_buffer_unref, RS_CALLER) && slot != NULL)
     {
-      RS_REAL (av_buffer_unref) (slot);
-      return;
+      rs_call_set_slot (&call, slot);
+      rs_call_enter (&call);
     }
-  rs_call_set_slot (&call, slot);
-  rs_call_enter (&call);
   RS_REAL (av_buffer_unref) (slot);
   rs_call_leave (&call, 0);
 }
@@ -574,10 +559,11 @@ av_buffer_realloc (AVBufferRef **slot,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_realloc, RS_CALLER) || slot == NULL)
-    return RS_REAL (av_buffer_realloc) (slot, size);
-  rs_call_set_slot (&call, slot);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_realloc, RS_CALLER) && slot != NULL)
+    {
+      rs_call_set_slot (&call, slot);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffer_realloc) (slot, size));
 }
 
@@ -586,10 +572,11 @@ av_buffer_make_writable (AVBufferRef **slot)
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_make_writable, RS_CALLER) || slot == NULL)
-    return RS_REAL (av_buffer_make_writable) (slot);
-  rs_call_set_slot (&call, slot);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_make_writable, RS_CALLER) && slot != NULL)
+    {
+      rs_call_set_slot (&call, slot);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffer_make_writable) (slot));
 }
 
@@ -599,10 +586,11 @@ av_buffer_replace (AVBufferRef      **slot,
 {
   RsCall call;
 
-  if (!rs_call_begin (&call, RS_CALL_av_buffer_replace, RS_CALLER) || slot == NULL)
-    return RS_REAL (av_buffer_replace) (slot, src);
-  rs_call_set_slot (&call, slot);
-  rs_call_enter (&call);
+  if (rs_call_begin (&call, RS_CALL_av_buffer_replace, RS_CALLER) && slot != NULL)
+    {
+      rs_call_set_slot (&call, slot);
+      rs_call_enter (&call);
+    }
   return rs_call_return (&call, RS_REAL (av_buffer_replace) (slot, src));
 }
 

@@ -126,13 +126,6 @@ void *rs_real_late (const char *name,
 /* The program's call: the interposer's return address. */
 #define RS_CALLER __builtin_return_address (0)
 
-/* The return value of a step whose call returns a pointer. */
-static inline int
-rs_pointer_ret (const void *p)
-{
-  return p != NULL ? 0 : AVERROR (ENOMEM);
-}
-
 /* ------------------------------------------------------------------ */
 /* Modules and sites. */
 
@@ -227,11 +220,27 @@ typedef struct {
   AVBufferRef     *raw_result;  /* av_buffer_*: a new reference handed to the program */
   int              ret;
   const char      *message;  /* an error or warning for the step, or NULL */
+  bool             entered;  /* a step: rs_call_enter ran, rs_call_leave records it */
 } RsCall;
 
+/* Every interposer has one shape:
+ *
+ *   RsCall call;
+ *
+ *   if (rs_call_begin (&call, RS_CALL_name, RS_CALLER))
+ *     {
+ *       ...describe the call: rs_call_add, call.wrap, call.origin...
+ *       rs_call_enter (&call);
+ *     }
+ *   return rs_call_return (&call, RS_REAL (name) (args));
+ *
+ * The real call is an argument of rs_call_return*: it runs between enter
+ * and leave. A call returning nothing ends with rs_call_leave (&call, 0).
+ * When the call is no step, nothing is entered and the leave does nothing:
+ * the program just gets the real function. */
+
 /* True when a call from `caller` is a step (recording on, not nested, the
- * program called); fills `call`. Otherwise the interposer just calls the
- * real function. */
+ * program called); fills `call`. Either way, `call` is not entered. */
 bool rs_call_begin (RsCall      *call,
                     RsCallId     id,
                     const void  *caller);
@@ -242,59 +251,28 @@ void rs_call_add   (RsCall      *call,
                     unsigned     lose_mask);
 /* Before the real call: claims the args, marks them busy. */
 void rs_call_enter (RsCall      *call);
-/* After the real call: reads the args, records the step. */
+/* After the real call: when `call` was entered, reads the args, records
+ * the step. */
 void rs_call_leave (RsCall      *call,
                     int          ret);
 
-/* Every interposer has one shape:
- *
- *   if (!rs_call_begin (&call, RS_CALL_name, RS_CALLER))
- *     return RS_REAL (name) (args);
- *   ...describe the call: rs_call_add, call.wrap, call.origin...
- *   rs_call_enter (&call);
- *   return rs_call_return (&call, RS_REAL (name) (args));
- *
- * The real call is an argument of the rs_call_return*: it runs before the
- * step is left. A call returning nothing leaves with rs_call_leave (0). */
-static inline int
-rs_call_return (RsCall *call,
-                int     ret)
-{
-  rs_call_leave (call, ret);
-  return ret;
-}
-
-/* Returns `p`, the real call's result, owned as that call says (by the
- * program); a NULL is the step's ENOMEM. */
-static inline void *
-rs_call_return_pointer (RsCall *call,
-                        void   *p)
-{
-  rs_call_leave (call, rs_pointer_ret (p));
-  return p;
-}
-
+/* Leaves `call` with `ret`; returns `ret`. */
+int   rs_call_return         (RsCall      *call,
+                              int          ret);
+/* Leaves `call` with the result `p` of a call that returns a pointer (a
+ * NULL is ENOMEM); returns `p`, owned as the real call says (by the
+ * program). */
+void *rs_call_return_pointer (RsCall      *call,
+                              void        *p);
 /* The same for a call that allocates a packet or frame (alloc, clone):
  * `p` is the program's new handle. */
-static inline void *
-rs_call_return_created (RsCall      *call,
-                        RsHandleKind kind,
-                        void        *p)
-{
-  call->created = p;
-  call->created_kind = kind;
-  return rs_call_return_pointer (call, p);
-}
-
+void *rs_call_return_created (RsCall      *call,
+                              RsHandleKind kind,
+                              void        *p);
 /* For the av_buffer_* calls that change an AVBufferRef* slot (the
- * program's variable, or a slot of a handle). */
-static inline void
-rs_call_set_slot (RsCall       *call,
-                  AVBufferRef **slot)
-{
-  call->slot = slot;
-  call->slot_before = *slot;
-}
+ * program's variable, or a slot of a handle): before the call. */
+void  rs_call_set_slot       (RsCall      *call,
+                              AVBufferRef **slot);
 
 /* Depth of interposed calls and callbacks on this thread: nested calls
  * pass straight through. */

@@ -435,6 +435,7 @@ rs_call_begin (RsCall     *call,
                RsCallId    id,
                const void *caller)
 {
+  call->entered = false;
   if (!rs_recording () && !atomic_load_explicit (&armed, memory_order_relaxed))
     return false;
   if (rs_depth > 0 || rs_module_is_internal (caller))
@@ -469,6 +470,7 @@ rs_call_add (RsCall      *call,
 void
 rs_call_enter (RsCall *call)
 {
+  call->entered = true;
   rs_depth++;
   rs_state_lock ();
   rs_state_enter (call);
@@ -479,11 +481,48 @@ void
 rs_call_leave (RsCall *call,
                int     ret)
 {
+  if (!call->entered)
+    return;
   call->ret = ret;
   rs_state_lock ();
   rs_state_leave (call);
   rs_state_unlock ();
   rs_depth--;
+}
+
+int
+rs_call_return (RsCall *call,
+                int     ret)
+{
+  rs_call_leave (call, ret);
+  return ret;
+}
+
+void *
+rs_call_return_pointer (RsCall *call,
+                        void   *p)
+{
+  /* The step's return value: the call's failure is ENOMEM. */
+  rs_call_leave (call, p != NULL ? 0 : AVERROR (ENOMEM));
+  return p;
+}
+
+void *
+rs_call_return_created (RsCall      *call,
+                        RsHandleKind kind,
+                        void        *p)
+{
+  call->created = p;
+  call->created_kind = kind;
+  return rs_call_return_pointer (call, p);
+}
+
+void
+rs_call_set_slot (RsCall       *call,
+                  AVBufferRef **slot)
+{
+  call->slot = slot;
+  call->slot_before = *slot;
 }
 
 /* ------------------------------------------------------------------ */
