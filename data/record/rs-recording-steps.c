@@ -369,12 +369,17 @@ remove_buffer (State   *s,
   return TRUE;
 }
 
-/* A list of ids a step removes, with remove_handle or remove_buffer. */
+/* A handle or a buffer a step removes: remove_handle, remove_buffer. */
+typedef gboolean (*RemoveFunc) (State   *s,
+                                Cursor  *c,
+                                guint64  id);
+
+/* A list of ids a step removes. */
 static gboolean
-apply_removals (State     *s,
-                Cursor    *c,
-                gboolean   full,
-                gboolean (*remove) (State *s, Cursor *c, guint64 id))
+apply_removals (State      *s,
+                Cursor     *c,
+                gboolean    full,
+                RemoveFunc  remove)
 {
   guint n = get_n (c);
   guint64 previous = 0;
