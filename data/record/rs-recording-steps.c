@@ -120,6 +120,41 @@ count_refs (State             *s,
     }
 }
 
+/* Why a record of a handle or a buffer is damaged. */
+typedef struct {
+  const char *no_id;
+  const char *born_twice;
+  const char *unknown;
+} Damage;
+
+static const Damage handle_damage = {
+  "a handle's id is missing", "a handle is born twice", "a handle it changes is unknown",
+};
+static const Damage buffer_damage = {
+  "a buffer's id is missing", "a buffer is born twice", "a buffer it changes is unknown",
+};
+
+/* Whether a record may make (`born`) or change the handle or buffer `id`,
+ * which the state holds (`held`) or not. */
+static gboolean
+check_record (State        *s,
+              const Cursor *c,
+              guint64       id,
+              gboolean      born,
+              gboolean      held,
+              gboolean      full,
+              const Damage *damage)
+{
+  if (!c->ok || id == 0)
+    return DAMAGED (s, damage->no_id);
+  /* A delta step never makes one twice (a full step makes all anew). */
+  if (born && held && !full)
+    return DAMAGED (s, damage->born_twice);
+  if (!born && !held)
+    return DAMAGED (s, damage->unknown);
+  return TRUE;
+}
+
 static gboolean
 apply_handle (RsRecording *self,
               State       *s,
@@ -133,15 +168,12 @@ apply_handle (RsRecording *self,
   HandleNode *node;
   RsRecHandle *h;
 
-  if (!c->ok || id == 0)
-    return DAMAGED (s, "a handle's id is missing");
+  if (!check_record (s, c, id, (mask & RS_REC_HANDLE_NEW) != 0, old != NULL, full, &handle_damage))
+    return FALSE;
   if (mask & RS_REC_HANDLE_NEW)
     {
       guint64 kind, back;
 
-      /* A delta step never makes a handle twice. */
-      if (old != NULL && !full)
-        return DAMAGED (s, "a handle is born twice");
       node = g_rc_box_new0 (HandleNode);
       node->serial = self->serial;
       h = &node->pub;
@@ -160,8 +192,6 @@ apply_handle (RsRecording *self,
     }
   else
     {
-      if (old == NULL)
-        return DAMAGED (s, "a handle it changes is unknown");
       node = handle_copy (old, self->serial);
       h = &node->pub;
     }
@@ -235,14 +265,12 @@ apply_buffer (RsRecording *self,
   BufferNode *node;
   RsRecBuffer *b;
 
-  if (!c->ok || id == 0)
-    return DAMAGED (s, "a buffer's id is missing");
+  if (!check_record (s, c, id, (mask & RS_REC_BUFFER_NEW) != 0, old != NULL, full, &buffer_damage))
+    return FALSE;
   if (mask & RS_REC_BUFFER_NEW)
     {
       guint64 kind, back;
 
-      if (old != NULL && !full)
-        return DAMAGED (s, "a buffer is born twice");
       node = g_rc_box_new0 (BufferNode);
       node->serial = self->serial;
       b = &node->pub;
@@ -259,8 +287,6 @@ apply_buffer (RsRecording *self,
     }
   else
     {
-      if (old == NULL)
-        return DAMAGED (s, "a buffer it changes is unknown");
       node = buffer_copy (old, self->serial);
       b = &node->pub;
     }
