@@ -243,18 +243,27 @@ _rs_buf_for (AVBufferRef *ref,
   return buf;
 }
 
-static void
-lost_unlink (Held *l)
+/* When `owner` (of a reference, in rs_state.refs) is a lost or a raw
+ * entry, takes it off its list and its buffer's count; false when it is a
+ * handle. */
+static bool
+drop_held_owner (void *owner)
 {
-  l->buf->lost--;
-  held_remove (&rs_state.lost, l);
-}
+  Held *e = OWNER_PTR (owner);
 
-static void
-raw_unlink (Held *r)
-{
-  r->buf->program_refs--;
-  held_remove (&rs_state.raw, r);
+  switch (OWNER_TAG (owner))
+    {
+    case OWNER_LOST:
+      e->buf->lost--;
+      held_remove (&rs_state.lost, e);
+      return true;
+    case OWNER_RAW:
+      e->buf->program_refs--;
+      held_remove (&rs_state.raw, e);
+      return true;
+    default:
+      return false;
+    }
 }
 
 /* `ref` was released (unreffed, or its holder freed it). */
@@ -263,12 +272,8 @@ _rs_ref_forget (AVBufferRef *ref)
 {
   void *owner = rs_map_remove (&rs_state.refs, (uintptr_t) ref);
 
-  if (owner == NULL)
-    return;
-  if (OWNER_TAG (owner) == OWNER_LOST)
-    lost_unlink (OWNER_PTR (owner));
-  else if (OWNER_TAG (owner) == OWNER_RAW)
-    raw_unlink (OWNER_PTR (owner));
+  if (owner != NULL)
+    drop_held_owner (owner);
 }
 
 /* `ref` now belongs to handle `h`: whoever held it before does not. */
@@ -278,25 +283,18 @@ _rs_ref_claim (RsHandle    *h,
 {
   void *owner = rs_map_lookup (&rs_state.refs, (uintptr_t) ref);
 
-  if (owner != NULL && owner != (void *) h)
+  if (owner != NULL && owner != (void *) h && !drop_held_owner (owner))
     {
-      if (OWNER_TAG (owner) == OWNER_LOST)
-        lost_unlink (OWNER_PTR (owner));
-      else if (OWNER_TAG (owner) == OWNER_RAW)
-        raw_unlink (OWNER_PTR (owner));
-      else
-        {
-          RsHandle *other = owner;
+      RsHandle *other = owner;
 
-          for (size_t i = 0; i < other->n_refs; i++)
-            if (other->refs[i].ref == ref)
-              {
-                _rs_handle_drop_ref (other, i);
-                break;
-              }
-          if (!other->allocated && other->n_refs == 0 && other->busy == 0)
-            _rs_handle_remove (other, false);
-        }
+      for (size_t i = 0; i < other->n_refs; i++)
+        if (other->refs[i].ref == ref)
+          {
+            _rs_handle_drop_ref (other, i);
+            break;
+          }
+      if (!other->allocated && other->n_refs == 0 && other->busy == 0)
+        _rs_handle_remove (other, false);
     }
   if (!rs_map_insert (&rs_state.refs, (uintptr_t) ref, h))
     rs_stop ();
