@@ -107,6 +107,8 @@ _rs_buf_remove (Buf *buf)
   if (buf->visible > 0)
     _rs_handle_forget_buf (buf);
   held_forget_buf (&rs_state.lost, buf);
+  /* No raw entry refers to a buffer the program holds no raw reference to:
+   * the list is long, the test is cheap. */
   if (buf->program_refs > 0)
     held_forget_buf (&rs_state.raw, buf);
 
