@@ -232,6 +232,25 @@ test_export_runs_to_the_end (void)
   expected = g_strdup_printf ("Exported %u steps", rs_player_get_length (player));
   g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), expected));
 
+  /* Numbered as the window counts steps, from 1 (DESIGN §6), and so is the
+   * title of each drawing: the last file is the window's last step. */
+  {
+    guint length = rs_player_get_length (player);
+    g_autofree char *first = g_build_filename (dir, "step-000001.svg", NULL);
+    g_autofree char *none = g_build_filename (dir, "step-000000.svg", NULL);
+    g_autofree char *last_name = g_strdup_printf ("step-%06u.svg", length);
+    g_autofree char *last = g_build_filename (dir, last_name, NULL);
+    g_autofree char *title = g_strdup_printf (">step %u<", length);
+    g_autofree char *position = g_strdup_printf ("Step %u of %u", length, length);
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_get_contents (last, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, title));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window), RS_TYPE_WINDOW,
+                                                                                   "position_label"))), ==, position);
+  }
   listing = g_dir_open (dir, 0, NULL);
   while ((name = g_dir_read_name (listing)) != NULL)
     {
