@@ -247,8 +247,9 @@ rs_headless_run (const RsHeadlessOptions *options)
         {
           g_autoptr(RsDiff) diff = rs_diff_new (previous, snapshot);
 
+          /* Files counted from 1, as the window counts steps (DESIGN §6). */
           if (!rs_export_step (render, snapshot, diff, NULL, options->export_dir,
-                               rs_snapshot_get_step (snapshot),
+                               rs_snapshot_get_step (snapshot) + 1,
                                (const char * const *) options->formats, &error))
             {
               g_printerr ("refscope: %s\n", error->message);

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
 /* TRUE for "png", "svg", "pdf" and "dot" (any case). */
 gboolean  rs_export_format_is_valid  (const char           *format);
 
-/* DIRECTORY/step-NNNNNN.FORMAT (six digits at least). Owned by the caller. */
+/* DIRECTORY/step-NNNNNN.FORMAT (six digits at least). `number` counts steps
+ * from 1, as the window does (DESIGN §6: step-000001 is the first step, the
+ * trace's "step": 0). Owned by the caller. */
 char     *rs_export_step_filename    (const char           *directory,
                                       guint                 number,
                                       const char           *format);
@@ -71,7 +73,8 @@ gboolean  rs_export_render           (RsRender             *render,
                                       const char           *format,
                                       GError              **error);
 
-/* One step of a session export: DIRECTORY/step-NNNNNN.FORMAT for each of
+/* One step of a session export: DIRECTORY/step-NNNNNN.FORMAT (`number`
+ * from 1, see rs_export_step_filename()) for each of
  * `formats` (NULL-terminated). `render` (nullable) is updated with the step,
  * so a caller exporting consecutive steps through one render reuses layouts;
  * without it a temporary one is used. Only "dot" needs no layout. Stops at

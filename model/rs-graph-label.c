@@ -644,7 +644,9 @@ _rs_graph_title_label (const RsPalette *p,
   guint n_buffers = rs_snapshot_get_n_buffers (snapshot);
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "<font point-size=\"12\"><b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot), call);
+  /* Counted from 1, as the window shows steps and exported files are
+   * numbered (DESIGN §6); only the trace counts from 0. */
+  g_string_append_printf (s, "<font point-size=\"12\"><b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot) + 1, call);
   if (name != NULL)
     g_string_append_printf (s, "%s", name);
   else

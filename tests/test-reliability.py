@@ -534,14 +534,14 @@ def group_export(tap, ctx):
     # file already there is left as it was.
     def size_limit():
         directory = fresh('fsize')
-        old = os.path.join(directory, 'step-000000.svg')
+        old = os.path.join(directory, 'step-000001.svg')
         with open(old, 'w') as f:
             f.write('old content')
         r = ctx.headless_env('--export=' + directory, mp4, preexec_fn=ignore_sigxfsz_and_limit(4096))
         problems = write_problems(r, old, 'File too large')
         problems += [f'left behind: {n}' for n in temp_files(directory)]
         if open(old).read() != 'old content':
-            problems.append('the existing step-000000.svg was changed by the failed export')
+            problems.append('the existing step-000001.svg was changed by the failed export')
         return problems
 
     tap.check('export over the file size limit (ulimit -f): exit 1 "File too large", '
@@ -561,7 +561,7 @@ def group_export(tap, ctx):
                 os.chmod(d, 0o755)
             run_as = [setpriv, f'--reuid={NOBODY}', f'--regid={NOBODY}', '--clear-groups']
         r = ctx.headless_env('--export=' + directory, mp4, prefix=run_as)
-        problems = write_problems(r, directory + '/step-000000.svg', 'Permission denied')
+        problems = write_problems(r, directory + '/step-000001.svg', 'Permission denied')
         problems += [f'left behind: {n}' for n in os.listdir(directory)]
         return problems
 
@@ -577,7 +577,7 @@ def group_export(tap, ctx):
             directory = os.path.join(fresh('ro-mount'), 'mnt')
             r, left = run_in_tmpfs(ctx, prefix, directory, '1m', ['--export=' + directory, mp4],
                                    read_only=True)
-            problems = write_problems(r, directory + '/step-000000.svg', 'Read-only file system')
+            problems = write_problems(r, directory + '/step-000001.svg', 'Read-only file system')
             problems += [f'left behind: {n}' for n in left]
             return problems
 
@@ -588,7 +588,7 @@ def group_export(tap, ctx):
     # keeps the old content (an in-place rewrite would change it).
     def overwrite():
         directory = fresh('overwrite')
-        target = os.path.join(directory, 'step-000000.svg')
+        target = os.path.join(directory, 'step-000001.svg')
         witness = os.path.join(base, f'witness-{counter[0]}')
         with open(target, 'w') as f:
             f.write('old content')
@@ -601,7 +601,7 @@ def group_export(tap, ctx):
         if open(witness).read() != 'old content':
             problems.append('the old file was rewritten in place, not replaced by a rename')
         if os.path.samefile(target, witness):
-            problems.append('step-000000.svg is still the old file')
+            problems.append('step-000001.svg is still the old file')
         return problems
 
     tap.check('export over existing files: replaced by a rename (the old inode untouched), '
@@ -609,23 +609,23 @@ def group_export(tap, ctx):
 
     def target_is_directory():
         directory = fresh('dir-target')
-        os.mkdir(os.path.join(directory, 'step-000000.svg'))
+        os.mkdir(os.path.join(directory, 'step-000001.svg'))
         r = ctx.headless('--export=' + directory, mp4)
-        problems = write_problems(r, directory + '/step-000000.svg', 'Is a directory')
+        problems = write_problems(r, directory + '/step-000001.svg', 'Is a directory')
         problems += [f'left behind: {n}' for n in temp_files(directory)]
         return problems
 
-    tap.check('export where step-000000.svg is a folder: exit 1 "Is a directory", '
+    tap.check('export where step-000001.svg is a folder: exit 1 "Is a directory", '
               'no temporary file', target_is_directory)
 
-    # Paths too long: the folder exists, but DIR/step-000000.svg is longer
+    # Paths too long: the folder exists, but DIR/step-000001.svg is longer
     # than PATH_MAX; a trace name longer than NAME_MAX.
     def export_path_too_long():
         top = fresh('deep')
         # The folder itself can be named (< PATH_MAX); its files cannot.
-        directory = deep_directory(top, 4096 - len('/step-000000.svg') + 4)
+        directory = deep_directory(top, 4096 - len('/step-000001.svg') + 4)
         r = ctx.headless('--steps=3', '--export=' + directory, mp4)
-        problems = write_problems(r, 'step-000000.svg', 'File name too long')
+        problems = write_problems(r, 'step-000001.svg', 'File name too long')
         problems += [f'left behind: {n}' for n in list_deep_directory(top, directory)]
         return problems
 

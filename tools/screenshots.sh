@@ -86,13 +86,13 @@ shot mid-session "$frame $zoom_in" --steps=50
 shot inspector "$frame $zoom_in click:490,372" --steps=50
 # The dark style.
 (export ADW_DEBUG_COLOR_SCHEME=prefer-dark; shot dark "$frame $zoom_in click:490,372" --steps=50)
-# The graph of step 116 as exported (SVG and PNG).
+# The graph of the window's "Step 117" as exported (SVG and PNG).
 graph=$(mktemp -d)
 "$refscope" --headless --steps=117 --export="$graph" --format=svg,png >/dev/null
-cp "$graph/step-000116.svg" "$out/graph-step-116.svg"
-cp "$graph/step-000116.png" "$out/graph-step-116.png"
+cp "$graph/step-000117.svg" "$out/graph-step-117.svg"
+cp "$graph/step-000117.png" "$out/graph-step-117.png"
 rm -r "$graph"
-echo screenshots/graph-step-116.png
+echo screenshots/graph-step-117.png
 
 # The stream picker (Ctrl+,) on a file whose video codec FFmpeg does not
 # know: every stream listed, the video skipped and why, the rest decoded.

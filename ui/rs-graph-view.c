@@ -489,8 +489,12 @@ rs_graph_view_prepare (RsGraphView *self,
   g_thread_pool_push (self->workers, preparation, NULL);
 }
 
+/* Shows self->snapshot. With `afresh`, the places remembered are
+ * forgotten and the graph laid out again now, though its topology did not
+ * change (Relayout). */
 static gboolean
 render (RsGraphView  *self,
+        gboolean      afresh,
         GError      **error)
 {
   RsRender *prepared;
@@ -506,6 +510,21 @@ render (RsGraphView  *self,
   rs_render_get_size (self->render, &old_width, &old_height);
   capture_layout (self);
   self->hover = NULL;
+  if (afresh)
+    {
+      RsRender *fresh = rs_render_new ();
+
+      /* A preparation was laid out from the old places, and the spare
+       * would keep its own layout for a graph of the same topology. */
+      drop_preparation (self);
+      g_clear_pointer (&self->spare, rs_render_free);
+      rs_render_forget_layout (self->render);
+      /* A render keeps its layout while the topology stays the same: a new
+       * one lays the graph out, from the memory just emptied. */
+      rs_render_share_layout (fresh, self->render);
+      rs_render_free (self->render);
+      self->render = fresh;
+    }
   prepared = take_prepared (self);
   if (prepared != NULL)
     {
@@ -571,7 +590,18 @@ rs_graph_view_set_snapshot (RsGraphView  *self,
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return TRUE;
     }
-  return render (self, error);
+  return render (self, FALSE, error);
+}
+
+gboolean
+rs_graph_view_relayout (RsGraphView  *self,
+                        GError      **error)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+
+  if (self->snapshot == NULL)
+    return TRUE;
+  return render (self, TRUE, error);
 }
 
 RsSnapshot *
@@ -609,7 +639,7 @@ rs_graph_view_set_dark (RsGraphView *self,
   self->dark = dark;
   _rs_graph_legend_set_dark (self->legend_box, dark);
   /* Same topology: colours change, nothing moves. */
-  if (!render (self, &error))
+  if (!render (self, FALSE, &error))
     g_signal_emit (self, signals[FAILED], 0, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DARK]);
 }

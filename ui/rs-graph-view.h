@@ -33,6 +33,12 @@ gboolean           rs_graph_view_set_snapshot  (RsGraphView       *view,
 void               rs_graph_view_prepare       (RsGraphView       *view,
                                                 RsSnapshot        *snapshot,
                                                 RsSnapshot        *previous);
+/* Forgets where nodes were (rs_render_forget_layout) and lays the graph
+ * shown out afresh now, compactly: nodes that kept their places while the
+ * graph grew and shrank may all move. For a relayout the user asked for.
+ * FALSE with the error if graphviz failed. */
+gboolean           rs_graph_view_relayout      (RsGraphView       *view,
+                                                GError           **error);
 /* Borrowed. */
 RsSnapshot        *rs_graph_view_get_snapshot  (RsGraphView       *view);
 /* The render that draws the graph (borrowed), for exports and tests. */

@@ -410,6 +410,7 @@ rs_lesson_view_set_source_dir (RsLessonView *self,
       g_hash_table_iter_remove (&iter);
   if (RS_IS_RECORD_SESSION (self->session) && self->shown_step >= 0)
     rs_lesson_view_show_step (self, self->shown_step, self->shown_snapshot, self->shown_at_end);
+  g_object_notify (G_OBJECT (self), "source-dir");
 }
 
 const char *

@@ -21,6 +21,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_SOURCE_DIR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 G_DEFINE_FINAL_TYPE (RsLessonView, rs_lesson_view, GTK_TYPE_WIDGET)
 
 static void
@@ -741,6 +749,24 @@ rs_lesson_view_finalize (GObject *object)
 }
 
 static void
+rs_lesson_view_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  RsLessonView *self = RS_LESSON_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE_DIR:
+      g_value_set_string (value, self->source_dir);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 rs_lesson_view_class_init (RsLessonViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -748,6 +774,13 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
 
   object_class->dispose = rs_lesson_view_dispose;
   object_class->finalize = rs_lesson_view_finalize;
+  object_class->get_property = rs_lesson_view_get_property;
+
+  /* The folder picked for a recording's sources (the window saves it). */
+  properties[PROP_SOURCE_DIR] =
+    g_param_spec_string ("source-dir", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A leak's row was clicked: select its buffer in the graph. */
   signals[SELECT_BUFFER] =

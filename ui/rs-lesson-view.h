@@ -61,7 +61,8 @@ void                rs_lesson_view_show_errors      (RsLessonView       *view,
 
 /* A recording's sources not where its debug info says: a folder to look
  * in (by the path's last components: src/player.c, then player.c), kept
- * for the next recordings; NULL forgets it. The step shown is shown again. */
+ * for the next recordings; NULL forgets it. The step shown is shown again.
+ * Notifies "source-dir" (the window saves it for the recording shown). */
 void                rs_lesson_view_set_source_dir   (RsLessonView       *view,
                                                      const char         *dir);
 const char         *rs_lesson_view_get_source_dir   (RsLessonView       *view);

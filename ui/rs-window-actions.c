@@ -219,6 +219,24 @@ zoom_fit_action (GtkWidget  *widget,
   rs_graph_view_zoom_to_fit (RS_WINDOW (widget)->graph_view);
 }
 
+/* Forgets where nodes were kept and lays the graph out compactly again. */
+static void
+relayout_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!rs_graph_view_relayout (self->graph_view, &error))
+    {
+      _rs_window_show_error (self, error);
+      return;
+    }
+  _rs_window_reveal_selection (self);
+  _rs_window_prepare_ahead (self);
+}
+
 /* ---- speed, the timeline, the lessons menu ---- */
 
 static const guint speeds[] = { 1, 2, 5, 10, 25, 60 };  /* the speed menu's */
@@ -541,7 +559,7 @@ export_action (GtkWidget  *widget,
   stem = g_strdup (title != NULL ? title : "refscope");
   if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
     stem[dot - stem] = '\0';
-  name = g_strdup_printf ("%s-step-%06d.png", stem, rs_player_get_position (self->player));
+  name = g_strdup_printf ("%s-step-%06u.png", stem, RS_UI_STEP_NUMBER (rs_player_get_position (self->player)));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   {
     static const struct { const char *name; const char *extension; } formats[] = {
@@ -600,6 +618,7 @@ _rs_window_update_actions (RsWindow *self)
   gtk_widget_action_set_enabled (widget, "win.find", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.find-text", open && !busy);
   gtk_widget_action_set_enabled (widget, "win.go-to-step", open && !busy);
+  gtk_widget_action_set_enabled (widget, "win.relayout", open && !busy);
 }
 
 /* Space steps whatever has the focus (a button or a toggle reached with
@@ -662,6 +681,7 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
+  gtk_widget_class_install_action (widget_class, "win.relayout", NULL, relayout_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
   gtk_widget_class_install_action (widget_class, "win.pipeline", NULL, pipeline_action);
   gtk_widget_class_install_action (widget_class, "win.slower", NULL, change_speed_action);
@@ -683,6 +703,8 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "win.play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, GDK_CONTROL_MASK, "win.run-to-end", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel-run", NULL);
+  /* Escape takes the first of these enabled: a banner, a run, the summary. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.hide-summary", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.restart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
@@ -694,6 +716,7 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "win.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.relayout", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.pipeline", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "win.slower", NULL);

@@ -117,6 +117,66 @@ set_lesson_mode (RsWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pipeline", !source);
 }
 
+/* ---- the folder of a recording's sources, saved ---- */
+
+/* Recordings whose source folder is saved: the ones picked last. */
+#define MAX_SOURCE_FOLDERS 16
+
+/* The key a recording's folder is saved under: its absolute path. Owned by
+ * the caller. */
+static char *
+recording_key (RsSession *session)
+{
+  return g_canonicalize_filename (rs_record_session_get_path (RS_RECORD_SESSION (session)), NULL);
+}
+
+/* The folder picked for the recording shown is saved, newest first, for
+ * when it opens again. */
+static void
+on_source_dir_changed (RsWindow *self)
+{
+  RsSession *session = rs_lesson_view_get_session (self->lesson_view);
+  const char *dir = rs_lesson_view_get_source_dir (self->lesson_view);
+  g_autofree char *recording = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  GVariantBuilder folders;
+  GVariantIter iter;
+  const char *key, *value;
+  guint n = 1;
+
+  if (self->settings == NULL || !RS_IS_RECORD_SESSION (session) || dir == NULL)
+    return;
+  recording = recording_key (session);
+  saved = g_settings_get_value (self->settings, "source-folders");
+  g_variant_builder_init (&folders, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&folders, "{ss}", recording, dir);
+  g_variant_iter_init (&iter, saved);
+  while (n < MAX_SOURCE_FOLDERS && g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    if (!g_str_equal (key, recording))
+      {
+        g_variant_builder_add (&folders, "{ss}", key, value);
+        n++;
+      }
+  g_settings_set_value (self->settings, "source-folders", g_variant_builder_end (&folders));
+}
+
+/* A recording opened again finds its sources in the folder picked for it. */
+static void
+restore_source_dir (RsWindow  *self,
+                    RsSession *session)
+{
+  g_autofree char *recording = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  const char *dir;
+
+  if (self->settings == NULL)
+    return;
+  recording = recording_key (session);
+  saved = g_settings_get_value (self->settings, "source-folders");
+  if (g_variant_lookup (saved, recording, "&s", &dir))
+    rs_lesson_view_set_source_dir (self->lesson_view, dir);
+}
+
 void
 _rs_window_update_lesson (RsWindow   *self,
                           RsSnapshot *snapshot)
@@ -130,7 +190,11 @@ _rs_window_update_lesson (RsWindow   *self,
 
   if (RS_IS_SCENARIO_SESSION (session) || RS_IS_RECORD_SESSION (session))
     {
+      gboolean opened = rs_lesson_view_get_session (self->lesson_view) != session;
+
       rs_lesson_view_set_session (self->lesson_view, session);
+      if (opened && RS_IS_RECORD_SESSION (session))
+        restore_source_dir (self, session);
       rs_lesson_view_show_step (self->lesson_view, rs_player_get_position (self->player), snapshot,
                                 rs_player_is_at_end (self->player));
     }
@@ -421,6 +485,8 @@ _rs_window_init_lessons (RsWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->lesson_view, "seek", G_CALLBACK (on_lesson_seek), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->lesson_view, "activate-line", G_CALLBACK (on_lesson_activate_line),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lesson_view, "notify::source-dir", G_CALLBACK (on_source_dir_changed),
                            self, G_CONNECT_SWAPPED);
 }
 

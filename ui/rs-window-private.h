@@ -109,6 +109,9 @@ void _rs_window_add_recent          (RsWindow       *window,
 void _rs_window_add_space_shortcuts (RsWindow       *window);
 /* Enables the actions that make sense now. */
 void _rs_window_update_actions     (RsWindow       *window);
+/* Prepares the likely next step again once the step shown is painted
+ * (after a relayout dropped what was prepared). */
+void _rs_window_prepare_ahead      (RsWindow       *window);
 /* Puts the step shown on screen. */
 void _rs_window_show_step          (RsWindow       *window);
 /* Shows `error` in full, in a banner under the header bar (or on the

@@ -186,6 +186,13 @@ cancel_next_step (RsWindow *self)
 }
 
 void
+_rs_window_prepare_ahead (RsWindow *self)
+{
+  cancel_next_step (self);
+  schedule_next_step (self);
+}
+
+void
 _rs_window_show_step (RsWindow *self)
 {
   RsSnapshot *snapshot = rs_player_get_snapshot (self->player);
@@ -508,6 +515,15 @@ update_summary (RsWindow  *self,
     }
 }
 
+/* Escape closes the summary only while it is shown. */
+static void
+reveal_summary (RsWindow *self,
+                gboolean  reveal)
+{
+  gtk_revealer_set_reveal_child (self->summary_revealer, reveal);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.hide-summary", reveal);
+}
+
 void
 _rs_window_update_overlays (RsWindow *self)
 {
@@ -527,7 +543,7 @@ _rs_window_update_overlays (RsWindow *self)
   /* The summary, at the end, once per session unless closed. */
   if (!at_end)
     {
-      gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
+      reveal_summary (self, FALSE);
       g_clear_pointer (&self->summary, g_free);
       return;
     }
@@ -538,13 +554,13 @@ _rs_window_update_overlays (RsWindow *self)
     }
   if (self->summary_hidden)
     {
-      gtk_revealer_set_reveal_child (self->summary_revealer, FALSE);
+      reveal_summary (self, FALSE);
       g_clear_pointer (&self->summary, g_free);
       return;
     }
   if (self->summary == NULL)
     update_summary (self, history);
-  gtk_revealer_set_reveal_child (self->summary_revealer, TRUE);
+  reveal_summary (self, TRUE);
 }
 
 static void

@@ -31,8 +31,9 @@ RsWindow      *rs_window_new              (GtkApplication         *application);
 gboolean       rs_window_open             (RsWindow               *window,
                                            const char             *path,
                                            const RsDecodeSettings *settings);
-/* Where pipeline settings and the playing speed are saved (nullable; the
- * window keeps a reference). Keys of io.github.refscope.Refscope. */
+/* Where pipeline settings, the playing speed, the legend and the folders
+ * picked for recordings' sources are saved (nullable; the window keeps a
+ * reference). Keys of io.github.refscope.Refscope. */
 void           rs_window_set_settings     (RsWindow               *window,
                                            GSettings              *settings);
 /* Writes the graph of the step shown to `path`, its format from the

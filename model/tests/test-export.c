@@ -173,7 +173,7 @@ test_export_svg_xml (Fixture      *f,
   g_assert_true (g_markup_parse_context_parse (parser, text, length, &error));
   g_assert_true (g_markup_parse_context_end_parse (parser, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (g_strstr_len (text, length, "step 57"));
+  g_assert_nonnull (g_strstr_len (text, length, "step 58"));
 
   /* The reader's label is "AVPacket" then " reader", in two texts: SVG
    * readers keep the space only if the drawing asks them to. */
@@ -280,7 +280,7 @@ test_export_steps (Fixture      *f,
   g_assert_no_error (error);
   g_file_get_contents (dot, &new_contents, NULL, NULL);
   g_assert_cmpstr (old_contents, !=, new_contents);
-  g_assert_nonnull (strstr (new_contents, "step 57"));
+  g_assert_nonnull (strstr (new_contents, "step 58"));
   g_assert_cmpuint (count_files (f->dir), ==, 4);
 }
 

@@ -190,7 +190,7 @@ test_render_reuse (Fixture      *f,
   dot = rs_render_to_bytes (render, "dot", &error);
   g_assert_no_error (error);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "2→3 ▲"));
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "step 58"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "step 59"));
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "×2"));
   g_clear_pointer (&dot, g_bytes_unref);
   /* Drawing and exporting work on the re-labelled layout. */

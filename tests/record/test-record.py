@@ -706,11 +706,12 @@ def group_seeds(tap, ctx):
         if r.status != 0:
             return r.describe()
         made = sorted(os.listdir(out))
-        wanted = sorted(f'step-{i:06d}.{f}' for i in range(len(steps)) for f in ('dot', 'svg'))
+        # Files count steps from 1, as the window does; the trace from 0.
+        wanted = sorted(f'step-{i + 1:06d}.{f}' for i in range(len(steps)) for f in ('dot', 'svg'))
         if made != wanted:
             return [f'--export made {made[:6]}..., expected {wanted[:6]}... ({len(wanted)} files)']
         lost = [i for i, s in enumerate(steps) if any(e['event'] == 'lost' for e in s['events'])]
-        dot = open(os.path.join(out, f'step-{lost[0]:06d}.dot')).read() if lost else ''
+        dot = open(os.path.join(out, f'step-{lost[0] + 1:06d}.dot')).read() if lost else ''
         return [] if 'lost' in dot else [f'the graph of the step that loses a reference draws no "lost" node']
 
     tap.check('seed-test2 recording --export=DIR --format=dot,svg: a graph a step; the lost reference drawn',

@@ -576,6 +576,58 @@ test_record_view_missing_source (void)
   }
 }
 
+/* The folder picked for a recording's sources is saved (GSettings, the
+ * application's schema): the same recording opened again, in another
+ * window, finds its sources there. */
+static void
+test_record_view_source_folder_saved (void)
+{
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GVariant) saved = NULL;
+  g_autofree char *dir = g_path_get_dirname (g_getenv ("RS_PLANTED_LEAKS_SOURCE"));
+  g_autofree char *key = g_canonicalize_filename (recording_elsewhere, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *saved_dir = NULL;
+  RsWindow *window;
+  RsLessonView *view;
+
+  source = g_settings_schema_source_new_from_directory (RS_SCHEMA_DIR, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, "io.github.refscope.Refscope", FALSE);
+  g_assert_nonnull (schema);
+  /* GSETTINGS_BACKEND=memory (meson's test environment): nothing of the
+   * user's is read or written. */
+  settings = g_settings_new_full (schema, NULL, NULL);
+
+  window = g_object_ref (rs_window_new (NULL));
+  rs_window_set_settings (window, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, recording_elsewhere, NULL));
+  view = rs_window_get_lesson_view (window);
+  g_assert_false (rs_lesson_view_get_source_available (view));
+  /* What "Choose Source Folder…" does with the folder picked. */
+  rs_lesson_view_set_source_dir (view, dir);
+  g_assert_true (rs_lesson_view_get_source_available (view));
+  saved = g_settings_get_value (settings, "source-folders");
+  g_assert_true (g_variant_lookup (saved, key, "&s", &saved_dir));
+  g_assert_cmpstr (saved_dir, ==, dir);
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
+  ui_test_close_window (window);
+
+  window = g_object_ref (rs_window_new (NULL));
+  rs_window_set_settings (window, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, recording_elsewhere, NULL));
+  view = rs_window_get_lesson_view (window);
+  g_assert_cmpstr (rs_lesson_view_get_source_dir (view), ==, dir);
+  g_assert_true (rs_lesson_view_get_source_available (view));
+  g_assert_cmpint (rs_lesson_view_get_current_line (view), ==,
+                   rs_snapshot_get_site (rs_player_get_snapshot (rs_window_get_player (window)))->line);
+  ui_test_close_window (window);
+}
+
 /* A program without debug info: where each call is, by its function and
  * its place in the binary; nothing to show in the pane, and no folder to
  * pick. */
@@ -741,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/record-view/steps", test_record_view_steps);
   g_test_add_func ("/record-view/leaks", test_record_view_leaks);
   g_test_add_func ("/record-view/missing-source", test_record_view_missing_source);
+  g_test_add_func ("/record-view/source-folder-saved", test_record_view_source_folder_saved);
   g_test_add_func ("/record-view/no-debug-info", test_record_view_no_debug_info);
   g_test_add_func ("/record-view/cut-short", test_record_view_cut_short);
   g_test_add_func ("/record-view/threads", test_record_view_threads);

@@ -225,6 +225,21 @@ test_export_runs_to_the_end (void)
   g_assert_true (rs_player_is_complete (player));
   g_assert_true (rs_player_is_at_end (player));
   g_assert_cmpuint (rs_player_get_length (player), >, 50);
+  /* The title of each drawing counts as the window does: the last file
+   * is the window's last step. */
+  {
+    guint length = rs_player_get_length (player);
+    g_autofree char *last_name = g_strdup_printf ("step-%06u.svg", length);
+    g_autofree char *last = g_build_filename (dir, last_name, NULL);
+    g_autofree char *title = g_strdup_printf (">step %u<", length);
+    g_autofree char *position = g_strdup_printf ("Step %u of %u", length, length);
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (last, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, title));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window), RS_TYPE_WINDOW,
+                                                                                   "position_label"))), ==, position);
+  }
   ui_test_check_exported (window, dir, "svg", "<svg");
 
   /* A folder that is not there: the error names it, the window goes on. */

@@ -73,6 +73,7 @@ ui_test_check_exported (RsWindow   *window,
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
   guint files = 0;
+  guint64 number;
 
   g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), said));
   g_assert_nonnull (listing);
@@ -82,6 +83,10 @@ ui_test_check_exported (RsWindow   *window,
       g_autofree char *contents = NULL;
 
       g_assert_true (g_str_has_prefix (name, "step-") && g_str_has_suffix (name, suffix));
+      /* Numbered as the window counts steps, from 1 (DESIGN §6). */
+      number = g_ascii_strtoull (name + strlen ("step-"), NULL, 10);
+      g_assert_cmpuint (number, >=, 1);
+      g_assert_cmpuint (number, <=, n_steps);
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
       g_assert_nonnull (strstr (contents, mark));
       g_assert_cmpint (g_unlink (path), ==, 0);

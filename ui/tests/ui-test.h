@@ -24,7 +24,8 @@ void     ui_test_close_window  (RsWindow *window);
 int      ui_test_find_recent   (RsWindow   *window,
                                 const char *path);
 /* After an export of every step into `dir`: the window said so with the
- * number of steps, and `dir` holds one step-N.`extension` file per step,
+ * number of steps, and `dir` holds one step-N.`extension` file per step
+ * (N counted from 1, as the window counts),
  * each with `mark` in it. Removes them, then `dir`. */
 void     ui_test_check_exported (RsWindow   *window,
                                  const char *dir,
