@@ -4,7 +4,8 @@
  * its layers, each calling only the ones below it: what statements read
  * and report through (rs-scenario-state.c), the libav calls
  * (rs-scenario-libav.c), the statements (rs-scenario-run.c), and stepping
- * and observation (rs-scenario-session.c).
+ * and observation (rs-scenario-session.c, which hands what each step
+ * touched to rs-scenario-observer.c).
  */
 #pragma once
 

@@ -407,11 +407,11 @@ rs_scenario_session_step (RsSession  *session,
   statement = rs_scenario_program_get_statement (self->program, index);
   out = result.out != NULL && result.out->freed_line == 0 ? _rs_scenario_handle_id (self, result.out) : NULL;
   snapshot = _rs_scenario_observer_finish_step (self->observer,
-                                      &(RsStepInfo) { .step = self->step, .call = result.call,
-                                                      .args = result.args, .ret = result.ret, .exact = TRUE,
-                                                      .out = result.ret >= 0 ? out : NULL,
-                                                      .site = _rs_scenario_site (self, statement) },
-                                      result.final);
+                                                &(RsStepInfo) { .step = self->step, .call = result.call,
+                                                                .args = result.args, .ret = result.ret,
+                                                                .exact = TRUE, .out = result.ret >= 0 ? out : NULL,
+                                                                .site = _rs_scenario_site (self, statement) },
+                                                result.final);
   rs_history_append (self->history, snapshot);
   g_array_append_val (self->step_statements, index);
   self->step++;
