@@ -60,7 +60,8 @@ struct _RsSnapshot {
   guint           step;
   int             ret;
   int             thread;
-  guint16         depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          short_events;  /* `events` holds ShortEvents (see snapshot_alloc) */
   guint8          exact;
   guint8          is_base;       /* a successor's ops edit this snapshot's arrays; set by
                                   * the history's thread while others may read the rest
@@ -79,8 +80,26 @@ struct _RsSnapshot {
   RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
   Op             *ops;           /* handle ops, then buffer ops */
   guint64         live_bytes;
-  RsEvent         events[];      /* n_events */
+  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
+  RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
+
+/* Most events of a decode are a kind and a buffer (allocated, freed):
+ * kept as that, a sixth of an RsEvent, until someone reads them. */
+typedef struct {
+  guint64     buffer;
+  RsEventKind kind;
+} ShortEvent;
+
+static gboolean
+is_short (const RsEvent *event)
+{
+  return event->handle == NULL && event->call == NULL && event->site.file == NULL &&
+         event->site.function == NULL && event->site.line == 0 && event->site.column == 0 &&
+         event->site.module == NULL && event->reason == RS_LOSS_NONE && event->count == 0 &&
+         event->fault == RS_FAULT_NONE && event->field == NULL && event->value[0] == 0 &&
+         event->value[1] == 0 && event->value[2] == 0 && event->message == NULL;
+}
 
 static const RsSite unknown_site;
 
@@ -717,9 +736,13 @@ snapshot_alloc (const RsStepInfo *info,
                 guint             n_events)
 {
   RsSnapshot *self;
+  gboolean all_short = n_events > 0;
+
+  for (guint i = 0; i < n_events && all_short; i++)
+    all_short = is_short (&events[i]);
 
   /* Events in the same block: a step has one or none, most often. */
-  self = g_malloc0 (sizeof (RsSnapshot) + n_events * sizeof (RsEvent));
+  self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
   self->call = g_ref_string_new_intern (info->call);
@@ -731,6 +754,13 @@ snapshot_alloc (const RsStepInfo *info,
   if (rs_site_is_known (&info->site) || info->site.column != 0)
     self->site = g_memdup2 (&info->site, sizeof (RsSite));
   self->n_events = n_events;
+  self->short_events = all_short;
+  if (all_short)
+    {
+      for (guint i = 0; i < n_events; i++)
+        ((ShortEvent *) self->events)[i] = (ShortEvent) { events[i].buffer, events[i].kind };
+      return self;
+    }
   if (n_events > 0)
     memcpy (self->events, events, n_events * sizeof (RsEvent));
   /* Messages are copied, not interned: a long session of a corrupt file
@@ -1148,8 +1178,9 @@ rs_snapshot_unref (RsSnapshot *self)
 
   free_nodes (self->nodes, self->n_handles, self->n_buffers);
   free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
-  for (guint i = 0; i < self->n_events; i++)
+  for (guint i = 0; !self->short_events && i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
+  g_free (self->expanded);
   g_free (self->site);
   g_ref_string_release (self->call);
   g_clear_pointer (&self->args, g_ref_string_release);
@@ -1331,9 +1362,34 @@ const RsEvent *
 rs_snapshot_get_event (const RsSnapshot *self,
                        guint             index)
 {
+  RsEvent *expanded;
+
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index < self->n_events, NULL);
-  return &self->events[index];
+
+  if (!self->short_events)
+    return &self->events[index];
+  /* Kept while the snapshot lives: callers hold the pointer. The first
+   * thread to store them wins; another's copy is dropped. */
+  expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+  if (expanded == NULL)
+    {
+      RsEvent *made = g_new0 (RsEvent, self->n_events);
+
+      for (guint i = 0; i < self->n_events; i++)
+        {
+          made[i].kind = ((const ShortEvent *) self->events)[i].kind;
+          made[i].buffer = ((const ShortEvent *) self->events)[i].buffer;
+        }
+      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->expanded, NULL, made))
+        expanded = made;
+      else
+        {
+          g_free (made);
+          expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+        }
+    }
+  return &expanded[index];
 }
 
 guint64
