@@ -45,11 +45,14 @@ typedef enum {
   OP_REPLACE,
 } OpKind;
 
-typedef struct {
-  guint32  position;
-  OpKind   kind;
+/* 12 bytes, not 16: a history keeps a few for every step. */
+typedef struct __attribute__ ((packed)) {
+  guint32  position : 30;
+  guint32  kind : 2;      /* OpKind */
   gpointer node;
 } Op;
+
+G_STATIC_ASSERT (sizeof (Op) == 12);
 
 /* A history's snapshots keep their node arrays as edits of the previous
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
@@ -594,7 +597,20 @@ add_op (GArray   *ops,
 {
   Op op = { position, kind, node };
 
+  g_assert (position < (1u << 30));
+
   g_array_append_val (ops, op);
+}
+
+/* The ops of `ops` in a block of their size (a GArray keeps room to grow:
+ * up to twice what a step's ops take, kept for every step). */
+static Op *
+take_ops (GArray *ops)
+{
+  Op *taken = g_memdup2 (ops->data, ops->len * sizeof (Op));
+
+  g_array_unref (ops);
+  return taken;
 }
 
 /* Handles are in display order, ids unique: edits by id, in one pass. */
@@ -686,7 +702,7 @@ rs_snapshot_chain_private (RsSnapshot *self,
 
   self->n_handle_ops = n_handle_ops;
   self->n_buffer_ops = ops->len - n_handle_ops;
-  self->ops = (Op *) g_array_free (g_steal_pointer (&ops), FALSE);
+  self->ops = take_ops (g_steal_pointer (&ops));
   self->base = rs_snapshot_ref (previous);
   self->depth = previous->depth + 1;
   previous->is_base = TRUE;
@@ -1128,7 +1144,7 @@ rs_snapshot_builder_finish (RsSnapshotBuilder *self,
 
       snapshot->n_handle_ops = n_handle_ops;
       snapshot->n_buffer_ops = n_ops - n_handle_ops;
-      snapshot->ops = (Op *) g_array_free (g_steal_pointer (&ops), FALSE);
+      snapshot->ops = take_ops (g_steal_pointer (&ops));
       snapshot->base = rs_snapshot_ref (previous);
       snapshot->depth = previous->depth + 1;
       /* As rs_snapshot_chain_private(): a chain ends after
