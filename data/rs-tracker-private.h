@@ -76,6 +76,15 @@ void       rs_tracker_collect       (RsTracker      *tracker,
                                      GArray         *live,
                                      GArray         *events);
 
+/* What rs_tracker_collect() gives, for one buffer and for the events
+ * alone: a session that knows which buffers a step touched reads only
+ * those. rs_tracker_get() is FALSE when `id` is not a live wrapped buffer. */
+gboolean   rs_tracker_get           (RsTracker       *tracker,
+                                     guint64          id,
+                                     RsTrackedBuffer *tracked);
+void       rs_tracker_take_events   (RsTracker       *tracker,
+                                     GArray          *events);
+
 guint      rs_tracker_get_n_live    (RsTracker      *tracker);
 
 G_END_DECLS

@@ -212,6 +212,56 @@ rs_tracker_lookup (RsTracker      *self,
   return id;
 }
 
+/* Read through a stack ref to the wrapper: no reference is taken. A record
+ * still in the table has not been freed: its free callback would need the
+ * lock the caller holds. */
+static void
+read_record (const Record    *record,
+             RsTrackedBuffer *tracked)
+{
+  AVBufferRef view = { .buffer = record->buffer };
+
+  *tracked = (RsTrackedBuffer) {
+    .id = record->id, .kind = record->kind, .origin = record->origin,
+    .holder = record->holder, .born = record->born, .size = record->size,
+    .refcount = av_buffer_get_ref_count (&view),
+    .writable = av_buffer_is_writable (&view),
+  };
+}
+
+gboolean
+rs_tracker_get (RsTracker       *self,
+                guint64          id,
+                RsTrackedBuffer *tracked)
+{
+  gboolean found;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (tracked != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  i = find_live_index (self, id);
+  found = i < self->live->len && ((Record *) g_ptr_array_index (self->live, i))->id == id;
+  if (found)
+    read_record (g_ptr_array_index (self->live, i), tracked);
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+void
+rs_tracker_take_events (RsTracker *self,
+                        GArray    *events)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (events != NULL);
+
+  g_mutex_lock (&self->lock);
+  g_array_append_vals (events, self->events->data, self->events->len);
+  g_array_set_size (self->events, 0);
+  g_mutex_unlock (&self->lock);
+}
+
 void
 rs_tracker_collect (RsTracker *self,
                     GArray    *live,
@@ -224,18 +274,9 @@ rs_tracker_collect (RsTracker *self,
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->live->len; i++)
     {
-      Record *record = g_ptr_array_index (self->live, i);
-      /* Read through a stack ref to the wrapper: no reference is taken. A
-       * record still in the table has not been freed: its free callback
-       * would need the lock we hold. */
-      AVBufferRef view = { .buffer = record->buffer };
-      RsTrackedBuffer tracked = {
-        .id = record->id, .kind = record->kind, .origin = record->origin,
-        .holder = record->holder, .born = record->born, .size = record->size,
-        .refcount = av_buffer_get_ref_count (&view),
-        .writable = av_buffer_is_writable (&view),
-      };
+      RsTrackedBuffer tracked;
 
+      read_record (g_ptr_array_index (self->live, i), &tracked);
       g_array_append_val (live, tracked);
     }
   g_array_append_vals (events, self->events->data, self->events->len);

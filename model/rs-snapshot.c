@@ -5,6 +5,7 @@
 #include "rs-snapshot-private.h"
 
 #include <glib/gi18n.h>
+#include <pthread.h>
 #include <string.h>
 
 /* Reference counts are changed with g_atomic_int_*(), which compile inline,
@@ -44,11 +45,14 @@ typedef enum {
   OP_REPLACE,
 } OpKind;
 
-typedef struct {
-  guint32  position;
-  OpKind   kind;
+/* 12 bytes, not 16: a history keeps a few for every step. */
+typedef struct __attribute__ ((packed)) {
+  guint32  position : 30;
+  guint32  kind : 2;      /* OpKind */
   gpointer node;
 } Op;
+
+G_STATIC_ASSERT (sizeof (Op) == 12);
 
 /* A history's snapshots keep their node arrays as edits of the previous
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
@@ -59,7 +63,8 @@ struct _RsSnapshot {
   guint           step;
   int             ret;
   int             thread;
-  guint16         depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          depth;         /* steps back to an ancestor whose arrays are kept */
+  guint8          short_events;  /* `events` holds ShortEvents (see snapshot_alloc) */
   guint8          exact;
   guint8          is_base;       /* a successor's ops edit this snapshot's arrays; set by
                                   * the history's thread while others may read the rest
@@ -78,8 +83,26 @@ struct _RsSnapshot {
   RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
   Op             *ops;           /* handle ops, then buffer ops */
   guint64         live_bytes;
-  RsEvent         events[];      /* n_events */
+  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
+  RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
+
+/* Most events of a decode are a kind and a buffer (allocated, freed):
+ * kept as that, a sixth of an RsEvent, until someone reads them. */
+typedef struct {
+  guint64     buffer;
+  RsEventKind kind;
+} ShortEvent;
+
+static gboolean
+is_short (const RsEvent *event)
+{
+  return event->handle == NULL && event->call == NULL && event->site.file == NULL &&
+         event->site.function == NULL && event->site.line == 0 && event->site.column == 0 &&
+         event->site.module == NULL && event->reason == RS_LOSS_NONE && event->count == 0 &&
+         event->fault == RS_FAULT_NONE && event->field == NULL && event->value[0] == 0 &&
+         event->value[1] == 0 && event->value[2] == 0 && event->message == NULL;
+}
 
 static const RsSite unknown_site;
 
@@ -469,11 +492,30 @@ apply_ops (gpointer const *from,
   return n;
 }
 
+/* Rebuilding arrays reads an ancestor's, which its history may drop at the
+ * same time on another thread (a trace writer reads the steps a session
+ * appends): both hold this lock. A pthread mutex, not a GMutex, so that
+ * ThreadSanitizer sees it (tests/threads). */
+static pthread_mutex_t arrays_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static gpointer *materialize_locked (RsSnapshot *self);
+
 /* The node arrays of a snapshot that keeps only its ops: rebuilt from the
  * nearest ancestor that has them, forward through the ops, and kept (the
  * first thread to finish stores them; another's copy is dropped). */
 static gpointer *
 materialize (RsSnapshot *self)
+{
+  gpointer *nodes;
+
+  pthread_mutex_lock (&arrays_lock);
+  nodes = materialize_locked (self);
+  pthread_mutex_unlock (&arrays_lock);
+  return nodes;
+}
+
+static gpointer *
+materialize_locked (RsSnapshot *self)
 {
   g_autoptr(GPtrArray) chain = g_ptr_array_new ();
   RsSnapshot *ancestor = self;
@@ -555,7 +597,20 @@ add_op (GArray   *ops,
 {
   Op op = { position, kind, node };
 
+  g_assert (position < (1u << 30));
+
   g_array_append_val (ops, op);
+}
+
+/* The ops of `ops` in a block of their size (a GArray keeps room to grow:
+ * up to twice what a step's ops take, kept for every step). */
+static Op *
+take_ops (GArray *ops)
+{
+  Op *taken = g_memdup2 (ops->data, ops->len * sizeof (Op));
+
+  g_array_unref (ops);
+  return taken;
 }
 
 /* Handles are in display order, ids unique: edits by id, in one pass. */
@@ -647,7 +702,7 @@ rs_snapshot_chain_private (RsSnapshot *self,
 
   self->n_handle_ops = n_handle_ops;
   self->n_buffer_ops = ops->len - n_handle_ops;
-  self->ops = (Op *) g_array_free (g_steal_pointer (&ops), FALSE);
+  self->ops = take_ops (g_steal_pointer (&ops));
   self->base = rs_snapshot_ref (previous);
   self->depth = previous->depth + 1;
   previous->is_base = TRUE;
@@ -666,10 +721,11 @@ rs_snapshot_compact_private (RsSnapshot *self)
     return TRUE;
   if (g_atomic_int_get ((gint *) &self->rc) != 1 + (self->is_base ? 1 : 0))
     return FALSE;
+  pthread_mutex_lock (&arrays_lock);
   nodes = g_atomic_pointer_get (&self->nodes);
-  if (nodes == NULL || !g_atomic_pointer_compare_and_exchange (&self->nodes, nodes, NULL))
-    return TRUE;
-  free_nodes (nodes, self->n_handles, self->n_buffers);
+  if (nodes != NULL && g_atomic_pointer_compare_and_exchange (&self->nodes, nodes, NULL))
+    free_nodes (nodes, self->n_handles, self->n_buffers);
+  pthread_mutex_unlock (&arrays_lock);
   return TRUE;
 }
 
@@ -689,6 +745,47 @@ rs_snapshot_new (guint          step,
   return rs_snapshot_new_step (&info, handles, buffers, events, n_events);
 }
 
+/* A snapshot of `info` and `events` without nodes yet. */
+static RsSnapshot *
+snapshot_alloc (const RsStepInfo *info,
+                const RsEvent    *events,
+                guint             n_events)
+{
+  RsSnapshot *self;
+  gboolean all_short = n_events > 0;
+
+  for (guint i = 0; i < n_events && all_short; i++)
+    all_short = is_short (&events[i]);
+
+  /* Events in the same block: a step has one or none, most often. */
+  self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
+  g_atomic_ref_count_init (&self->rc);
+  self->step = info->step;
+  self->call = g_ref_string_new_intern (info->call);
+  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
+  self->ret = info->ret;
+  self->exact = info->exact != FALSE;
+  self->out = g_intern_string (info->out);
+  self->thread = info->thread;
+  if (rs_site_is_known (&info->site) || info->site.column != 0)
+    self->site = g_memdup2 (&info->site, sizeof (RsSite));
+  self->n_events = n_events;
+  self->short_events = all_short;
+  if (all_short)
+    {
+      for (guint i = 0; i < n_events; i++)
+        ((ShortEvent *) self->events)[i] = (ShortEvent) { events[i].buffer, events[i].kind };
+      return self;
+    }
+  if (n_events > 0)
+    memcpy (self->events, events, n_events * sizeof (RsEvent));
+  /* Messages are copied, not interned: a long session of a corrupt file
+   * logs many distinct ones, and interned strings live for ever. */
+  for (guint i = 0; i < n_events; i++)
+    self->events[i].message = g_strdup (events[i].message);
+  return self;
+}
+
 RsSnapshot *
 rs_snapshot_new_step (const RsStepInfo *info,
                       GPtrArray        *handles,
@@ -704,21 +801,9 @@ rs_snapshot_new_step (const RsStepInfo *info,
   g_return_val_if_fail (info != NULL && info->call != NULL, NULL);
   g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
 
-  /* Events in the same block: a step has one or none, most often. */
-  self = g_malloc0 (sizeof (RsSnapshot) + n_events * sizeof (RsEvent));
-  g_atomic_ref_count_init (&self->rc);
-  self->step = info->step;
-  self->call = g_ref_string_new_intern (info->call);
-  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
-  self->ret = info->ret;
-  self->exact = info->exact != FALSE;
-  self->out = g_intern_string (info->out);
-  self->thread = info->thread;
-  if (rs_site_is_known (&info->site) || info->site.column != 0)
-    self->site = g_memdup2 (&info->site, sizeof (RsSite));
+  self = snapshot_alloc (info, events, n_events);
   self->n_handles = n_handles;
   self->n_buffers = n_buffers;
-  self->n_events = n_events;
 
   /* One block for both pointer arrays: snapshots are many and small. */
   nodes = g_new (gpointer, MAX (n_handles + n_buffers, 1));
@@ -736,14 +821,359 @@ rs_snapshot_new_step (const RsStepInfo *info,
       g_warn_if_fail (buffer->holder == NULL || buffer->hidden > 0);
     }
   self->nodes = nodes;
-  if (n_events > 0)
-    memcpy (self->events, events, n_events * sizeof (RsEvent));
-  /* Messages are copied, not interned: a long session of a corrupt file
-   * logs many distinct ones, and interned strings live for ever. */
-  for (guint i = 0; i < n_events; i++)
-    self->events[i].message = g_strdup (events[i].message);
-
   return self;
+}
+
+/* Builder */
+
+/* Ranks of keys (a Fenwick tree over them): how many of the nodes a
+ * snapshot has come before a key, i.e. where an edit of the previous
+ * snapshot's array goes, in O(log n). Its size is a power of two that
+ * doubles as keys grow. */
+typedef struct {
+  guint  *tree;   /* 1-based, size + 1 entries */
+  guint64 size;
+  guint   total;
+} Rank;
+
+static void
+rank_add (Rank    *rank,
+          guint64  key,
+          int      delta)
+{
+  if (rank->tree == NULL)
+    {
+      rank->size = 64;
+      rank->tree = g_new0 (guint, rank->size + 1);
+    }
+  /* Doubling: the new upper half is empty, and its last entry covers the
+   * whole range (every key so far). */
+  while (key >= rank->size)
+    {
+      rank->tree = g_renew (guint, rank->tree, 2 * rank->size + 1);
+      memset (rank->tree + rank->size + 1, 0, rank->size * sizeof (guint));
+      rank->size *= 2;
+      rank->tree[rank->size] = rank->total;
+    }
+  for (guint64 i = key + 1; i <= rank->size; i += i & -i)
+    rank->tree[i] += delta;
+  rank->total += delta;
+}
+
+/* How many keys below `key` are present. */
+static guint
+rank_before (const Rank *rank,
+             guint64     key)
+{
+  guint n = 0;
+
+  for (guint64 i = MIN (key, rank->size); i > 0; i -= i & -i)
+    n += rank->tree[i];
+  return n;
+}
+
+struct _RsSnapshotBuilder {
+  GHashTable *handles;        /* key -> RsHandle*, owned: as in `previous` */
+  GHashTable *buffers;        /* guint64* (the node's id) -> RsBuffer*, owned: as in `previous` */
+  Rank        handle_rank;
+  Rank        buffer_rank;
+  guint64     live_bytes;
+  GHashTable *handle_changes; /* key -> RsHandle* (owned) or NULL to remove: this step's */
+  GHashTable *buffer_changes; /* guint64* (owned) -> RsBuffer* (owned) or NULL */
+  RsSnapshot *previous;       /* owned: the last snapshot made, or NULL */
+};
+
+static void
+handle_unref0 (gpointer handle)
+{
+  if (handle != NULL)
+    rs_handle_unref (handle);
+}
+
+static void
+buffer_unref0 (gpointer buffer)
+{
+  if (buffer != NULL)
+    rs_buffer_unref (buffer);
+}
+
+RsSnapshotBuilder *
+rs_snapshot_builder_new (void)
+{
+  RsSnapshotBuilder *self = g_new0 (RsSnapshotBuilder, 1);
+
+  self->handles = g_hash_table_new_full (NULL, NULL, NULL, handle_unref0);
+  self->buffers = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, buffer_unref0);
+  self->handle_changes = g_hash_table_new_full (NULL, NULL, NULL, handle_unref0);
+  self->buffer_changes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, buffer_unref0);
+  return self;
+}
+
+void
+rs_snapshot_builder_free (RsSnapshotBuilder *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->handle_changes);
+  g_hash_table_unref (self->buffer_changes);
+  g_hash_table_unref (self->handles);
+  g_hash_table_unref (self->buffers);
+  g_free (self->handle_rank.tree);
+  g_free (self->buffer_rank.tree);
+  g_clear_pointer (&self->previous, rs_snapshot_unref);
+  g_free (self);
+}
+
+void
+rs_snapshot_builder_set_handle (RsSnapshotBuilder *self,
+                                guint              key,
+                                RsHandle          *handle)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (handle != NULL);
+
+  g_hash_table_replace (self->handle_changes, GUINT_TO_POINTER (key), rs_handle_ref (handle));
+}
+
+void
+rs_snapshot_builder_remove_handle (RsSnapshotBuilder *self,
+                                   guint              key)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_replace (self->handle_changes, GUINT_TO_POINTER (key), NULL);
+}
+
+void
+rs_snapshot_builder_set_buffer (RsSnapshotBuilder *self,
+                                RsBuffer          *buffer)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (buffer != NULL);
+
+  g_hash_table_replace (self->buffer_changes, g_memdup2 (&buffer->id, sizeof (guint64)), rs_buffer_ref (buffer));
+}
+
+void
+rs_snapshot_builder_remove_buffer (RsSnapshotBuilder *self,
+                                   guint64            id)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_replace (self->buffer_changes, g_memdup2 (&id, sizeof id), NULL);
+}
+
+const RsHandle *
+rs_snapshot_builder_get_handle (RsSnapshotBuilder *self,
+                                guint              key)
+{
+  gpointer handle;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (g_hash_table_lookup_extended (self->handle_changes, GUINT_TO_POINTER (key), NULL, &handle))
+    return handle;
+  return g_hash_table_lookup (self->handles, GUINT_TO_POINTER (key));
+}
+
+const RsBuffer *
+rs_snapshot_builder_get_buffer (RsSnapshotBuilder *self,
+                                guint64            id)
+{
+  gpointer buffer;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (g_hash_table_lookup_extended (self->buffer_changes, &id, NULL, &buffer))
+    return buffer;
+  return g_hash_table_lookup (self->buffers, &id);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = GPOINTER_TO_UINT (*(gconstpointer *) a), y = GPOINTER_TO_UINT (*(gconstpointer *) b);
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+compare_uint64 (gconstpointer a,
+                gconstpointer b)
+{
+  guint64 x = **(const guint64 **) a, y = **(const guint64 **) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The edits this step's changes make to the previous arrays, in order:
+ * each at its key's rank among the previous keys (all ranks are taken
+ * before any change is applied). Then the changes are applied. */
+static void
+take_handle_changes (RsSnapshotBuilder *self,
+                     GArray            *ops)
+{
+  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (self->handle_changes, NULL);
+  guint n = g_hash_table_size (self->handle_changes);
+
+  qsort (keys, n, sizeof (gpointer), compare_uint);
+  for (guint i = 0; i < n; i++)
+    {
+      RsHandle *next = g_hash_table_lookup (self->handle_changes, keys[i]);
+      RsHandle *old = g_hash_table_lookup (self->handles, keys[i]);
+      guint position = rank_before (&self->handle_rank, GPOINTER_TO_UINT (keys[i]));
+
+      if (next == old)
+        continue;
+      add_op (ops, position, old == NULL ? OP_INSERT : next == NULL ? OP_REMOVE : OP_REPLACE,
+              next != NULL ? rs_handle_ref (next) : old);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      RsHandle *next = g_hash_table_lookup (self->handle_changes, keys[i]);
+      RsHandle *old = g_hash_table_lookup (self->handles, keys[i]);
+
+      if (next == old)
+        continue;
+      if (old == NULL)
+        rank_add (&self->handle_rank, GPOINTER_TO_UINT (keys[i]), 1);
+      if (next == NULL)
+        {
+          rank_add (&self->handle_rank, GPOINTER_TO_UINT (keys[i]), -1);
+          g_hash_table_remove (self->handles, keys[i]);
+        }
+      else
+        g_hash_table_replace (self->handles, keys[i], rs_handle_ref (next));
+    }
+  g_hash_table_remove_all (self->handle_changes);
+}
+
+static void
+take_buffer_changes (RsSnapshotBuilder *self,
+                     GArray            *ops)
+{
+  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (self->buffer_changes, NULL);
+  guint n = g_hash_table_size (self->buffer_changes);
+
+  qsort (keys, n, sizeof (gpointer), compare_uint64);
+  for (guint i = 0; i < n; i++)
+    {
+      RsBuffer *next = g_hash_table_lookup (self->buffer_changes, keys[i]);
+      RsBuffer *old = g_hash_table_lookup (self->buffers, keys[i]);
+      guint position = rank_before (&self->buffer_rank, *(guint64 *) keys[i]);
+
+      if (next == old)
+        continue;
+      add_op (ops, position, old == NULL ? OP_INSERT : next == NULL ? OP_REMOVE : OP_REPLACE,
+              next != NULL ? rs_buffer_ref (next) : old);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      RsBuffer *next = g_hash_table_lookup (self->buffer_changes, keys[i]);
+      RsBuffer *old = g_hash_table_lookup (self->buffers, keys[i]);
+
+      if (next == old)
+        continue;
+      if (old != NULL)
+        self->live_bytes -= old->size;
+      if (old == NULL)
+        rank_add (&self->buffer_rank, *(guint64 *) keys[i], 1);
+      if (next == NULL)
+        {
+          rank_add (&self->buffer_rank, *(guint64 *) keys[i], -1);
+          g_hash_table_remove (self->buffers, keys[i]);
+        }
+      else
+        {
+          self->live_bytes += next->size;
+          /* Keyed by the node's own id, which lives as long as it. */
+          g_hash_table_replace (self->buffers, &next->id, rs_buffer_ref (next));
+        }
+    }
+  g_hash_table_remove_all (self->buffer_changes);
+}
+
+/* The builder's nodes as arrays, in order (the first snapshot's). */
+static gpointer *
+builder_nodes (RsSnapshotBuilder *self)
+{
+  guint n_handles = g_hash_table_size (self->handles), n_buffers = g_hash_table_size (self->buffers);
+  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (self->handles, NULL);
+  g_autofree gpointer *ids = (gpointer *) g_hash_table_get_keys_as_array (self->buffers, NULL);
+  gpointer *nodes = g_new (gpointer, MAX (n_handles + n_buffers, 1));
+
+  qsort (keys, n_handles, sizeof (gpointer), compare_uint);
+  qsort (ids, n_buffers, sizeof (gpointer), compare_uint64);
+  for (guint i = 0; i < n_handles; i++)
+    nodes[i] = rs_handle_ref (g_hash_table_lookup (self->handles, keys[i]));
+  for (guint i = 0; i < n_buffers; i++)
+    nodes[n_handles + i] = rs_buffer_ref (g_hash_table_lookup (self->buffers, ids[i]));
+  return nodes;
+}
+
+RsSnapshot *
+rs_snapshot_builder_finish (RsSnapshotBuilder *self,
+                            const RsStepInfo  *info,
+                            const RsEvent     *events,
+                            guint              n_events)
+{
+  g_autoptr(GArray) ops = NULL;
+  RsSnapshot *snapshot, *previous;
+  guint n_handle_ops;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (info != NULL && info->call != NULL, NULL);
+  g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
+
+  ops = g_array_new (FALSE, FALSE, sizeof (Op));
+  take_handle_changes (self, ops);
+  n_handle_ops = ops->len;
+  take_buffer_changes (self, ops);
+
+  snapshot = snapshot_alloc (info, events, n_events);
+  snapshot->n_handles = g_hash_table_size (self->handles);
+  snapshot->n_buffers = g_hash_table_size (self->buffers);
+  snapshot->live_bytes = self->live_bytes;
+  previous = self->previous;
+  if (previous == NULL)
+    snapshot->nodes = builder_nodes (self);
+  else
+    {
+      guint n_ops = ops->len;
+
+      snapshot->n_handle_ops = n_handle_ops;
+      snapshot->n_buffer_ops = n_ops - n_handle_ops;
+      snapshot->ops = take_ops (g_steal_pointer (&ops));
+      snapshot->base = rs_snapshot_ref (previous);
+      snapshot->depth = previous->depth + 1;
+      /* As rs_snapshot_chain_private(): a chain ends after
+       * RS_SNAPSHOT_CHAIN_MAX steps, or where the edits weigh as much as
+       * the arrays; that step keeps its arrays (the only step costing
+       * what is alive, once every RS_SNAPSHOT_CHAIN_MAX). */
+      if (snapshot->depth >= RS_SNAPSHOT_CHAIN_MAX ||
+          n_ops * sizeof (Op) >= (snapshot->n_handles + snapshot->n_buffers) * sizeof (gpointer))
+        {
+          materialize (snapshot);
+          free_ops (snapshot->ops, snapshot->n_handle_ops, snapshot->n_buffer_ops);
+          snapshot->ops = NULL;
+          snapshot->n_handle_ops = snapshot->n_buffer_ops = 0;
+          g_clear_pointer (&snapshot->base, rs_snapshot_unref);
+          snapshot->depth = 0;
+        }
+      else
+        previous->is_base = TRUE;
+    }
+  if (ops != NULL)
+    {
+      guint n_ops = ops->len;
+
+      free_ops ((Op *) g_array_free (g_steal_pointer (&ops), FALSE), n_handle_ops, n_ops - n_handle_ops);
+    }
+
+  g_clear_pointer (&self->previous, rs_snapshot_unref);
+  self->previous = rs_snapshot_ref (snapshot);
+  return snapshot;
 }
 
 RsSnapshot *
@@ -764,8 +1194,9 @@ rs_snapshot_unref (RsSnapshot *self)
 
   free_nodes (self->nodes, self->n_handles, self->n_buffers);
   free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
-  for (guint i = 0; i < self->n_events; i++)
+  for (guint i = 0; !self->short_events && i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
+  g_free (self->expanded);
   g_free (self->site);
   g_ref_string_release (self->call);
   g_clear_pointer (&self->args, g_ref_string_release);
@@ -881,14 +1312,12 @@ rs_snapshot_get_buffer (const RsSnapshot *self,
   return buffers_of (self)[index];
 }
 
-const RsBuffer *
-rs_snapshot_find_buffer (const RsSnapshot *self,
-                         guint64           id)
+static const RsBuffer *
+find_buffer (const RsSnapshot *self,
+             guint64           id)
 {
   RsBuffer **buffers;
   guint lo = 0, hi;
-
-  g_return_val_if_fail (self != NULL, NULL);
 
   /* Without rebuilding the arrays: the newest edit of `id` back to an
    * ancestor that has them. Queries over a whole history (the refcount
@@ -920,6 +1349,24 @@ rs_snapshot_find_buffer (const RsSnapshot *self,
   return NULL;
 }
 
+const RsBuffer *
+rs_snapshot_find_buffer (const RsSnapshot *self,
+                         guint64           id)
+{
+  const RsBuffer *buffer;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* The caller holds `self`, not its ancestors: their arrays are read
+   * under the lock their history drops them with. */
+  if (peek_nodes (self) != NULL)
+    return find_buffer (self, id);
+  pthread_mutex_lock (&arrays_lock);
+  buffer = find_buffer (self, id);
+  pthread_mutex_unlock (&arrays_lock);
+  return buffer;
+}
+
 guint
 rs_snapshot_get_n_events (const RsSnapshot *self)
 {
@@ -931,9 +1378,34 @@ const RsEvent *
 rs_snapshot_get_event (const RsSnapshot *self,
                        guint             index)
 {
+  RsEvent *expanded;
+
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (index < self->n_events, NULL);
-  return &self->events[index];
+
+  if (!self->short_events)
+    return &self->events[index];
+  /* Kept while the snapshot lives: callers hold the pointer. The first
+   * thread to store them wins; another's copy is dropped. */
+  expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+  if (expanded == NULL)
+    {
+      RsEvent *made = g_new0 (RsEvent, self->n_events);
+
+      for (guint i = 0; i < self->n_events; i++)
+        {
+          made[i].kind = ((const ShortEvent *) self->events)[i].kind;
+          made[i].buffer = ((const ShortEvent *) self->events)[i].buffer;
+        }
+      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->expanded, NULL, made))
+        expanded = made;
+      else
+        {
+          g_free (made);
+          expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+        }
+    }
+  return &expanded[index];
 }
 
 guint64

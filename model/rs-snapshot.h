@@ -288,8 +288,43 @@ const RsEvent  *rs_snapshot_get_event     (const RsSnapshot *snapshot,
 /* Live bytes: the sum of the sizes of the snapshot's buffers. */
 guint64     rs_snapshot_get_live_bytes (const RsSnapshot *snapshot);
 
+/* A builder makes each step's snapshot from the one it made before and the
+ * changes of the step: set or remove a handle (by a key giving its place in
+ * display order, ascending) or a buffer (by id). A step costs what it
+ * changed, however many nodes are alive: the snapshot keeps the edits, and
+ * its node arrays are made only when someone reads them. */
+typedef struct _RsSnapshotBuilder RsSnapshotBuilder;
+
+RsSnapshotBuilder *rs_snapshot_builder_new        (void);
+void               rs_snapshot_builder_free       (RsSnapshotBuilder *builder);
+/* Sets the handle at `key` (a new one, or in place of the one there) for
+ * the next snapshot; takes a reference on `handle`. */
+void               rs_snapshot_builder_set_handle (RsSnapshotBuilder *builder,
+                                                   guint              key,
+                                                   RsHandle          *handle);
+void               rs_snapshot_builder_remove_handle (RsSnapshotBuilder *builder,
+                                                   guint              key);
+/* Sets the buffer of id buffer->id; takes a reference on `buffer`. */
+void               rs_snapshot_builder_set_buffer (RsSnapshotBuilder *builder,
+                                                   RsBuffer          *buffer);
+void               rs_snapshot_builder_remove_buffer (RsSnapshotBuilder *builder,
+                                                   guint64            id);
+/* The node at `key` / of `id` as the next snapshot will have it (with this
+ * step's changes), or NULL. Borrowed, until the next change of that key. */
+const RsHandle    *rs_snapshot_builder_get_handle (RsSnapshotBuilder *builder,
+                                                   guint              key);
+const RsBuffer    *rs_snapshot_builder_get_buffer (RsSnapshotBuilder *builder,
+                                                   guint64            id);
+/* The step's snapshot (a new reference): the previous one with this step's
+ * changes, and `events` (copied with their messages). */
+RsSnapshot        *rs_snapshot_builder_finish     (RsSnapshotBuilder *builder,
+                                                   const RsStepInfo  *info,
+                                                   const RsEvent     *events,
+                                                   guint              n_events);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsSnapshot, rs_snapshot_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsHandle, rs_handle_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsBuffer, rs_buffer_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RsSnapshotBuilder, rs_snapshot_builder_free)
 
 G_END_DECLS

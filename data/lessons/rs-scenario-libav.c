@@ -181,6 +181,7 @@ new_object (RsScenarioSession         *self,
   object->frame = frame;
   object->line = statement->line;
   object->key = -1;
+  object->shown_key = -1;
   g_ptr_array_add (self->objects, object);
   return object;
 }

@@ -4,11 +4,12 @@
  * its layers, each calling only the ones below it: what statements read
  * and report through (rs-scenario-state.c), the libav calls
  * (rs-scenario-libav.c), the statements (rs-scenario-run.c), and stepping
- * and observation (rs-scenario-session.c).
+ * and observation (rs-scenario-session.c, which hands what each step
+ * touched to rs-scenario-observer.c).
  */
 #pragma once
 
-#include "rs-observer-private.h"
+#include "rs-scenario-observer-private.h"
 #include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
 
@@ -28,6 +29,8 @@ typedef struct {
   GArray         *holders;    /* int: the in-scope variables pointing at it, ascending; owned, nullable */
   const char     *id;         /* its handle id: their names ("p, q"), interned; NULL without holders */
   int             key;        /* its key in `shown` (its first holder), or -1 */
+  int             shown_key;  /* its key in the last snapshot, or -1 */
+  gboolean        touched;    /* in `touched`: the step may have changed it */
 } Object;
 
 typedef struct {
@@ -52,7 +55,8 @@ struct _RsScenarioSession {
 
   RsScenarioProgram *program;
   char              *name;
-  RsObserver        *observer;    /* NULL when unobserved */
+  RsScenarioObserver *observer;   /* NULL when unobserved */
+  GPtrArray         *touched;     /* Object*, borrowed: what this step may have changed */
   RsHistory         *history;
   Variable          *variables;   /* one a program variable */
   GPtrArray         *objects;     /* Object*, every struct ever allocated */
@@ -96,6 +100,10 @@ RsSite      _rs_scenario_site            (RsScenarioSession         *self,
 void        _rs_scenario_fault           (RsScenarioSession         *self,
                                           const RsScenarioStatement *statement,
                                           RsEvent                    fault);
+/* The step may have changed `object` (its fields, refs or holders): its
+ * handle is read again at the end of the step. Nothing when unobserved. */
+void        _rs_scenario_touch           (RsScenarioSession         *self,
+                                          Object                    *object);
 /* No in-scope variable points at `object`. */
 gboolean    _rs_scenario_is_unreachable  (RsScenarioSession         *self,
                                           Object                    *object);

@@ -59,6 +59,7 @@ static void
 free_leftovers (RsScenarioSession *self)
 {
   g_tree_remove_all (self->shown);
+  g_ptr_array_set_size (self->touched, 0);
   g_ptr_array_set_size (self->lost_objects, 0);
   g_ptr_array_set_size (self->objects, 0);
   g_ptr_array_set_size (self->orphans, 0);
@@ -73,11 +74,12 @@ rs_scenario_session_finalize (GObject *object)
   free_leftovers (self);
   g_tree_unref (self->shown);
   g_ptr_array_unref (self->lost_objects);
+  g_ptr_array_unref (self->touched);
   g_ptr_array_unref (self->objects);
   g_ptr_array_unref (self->orphans);
   g_ptr_array_unref (self->orphan_arrays);
   /* Last: the tracker must see the frees above. */
-  g_clear_pointer (&self->observer, rs_observer_free);
+  g_clear_pointer (&self->observer, _rs_scenario_observer_free);
   g_clear_pointer (&self->history, rs_history_unref);
   g_clear_pointer (&self->program, rs_scenario_program_free);
   g_clear_pointer (&self->step_statements, g_array_unref);
@@ -108,6 +110,7 @@ rs_scenario_session_init (RsScenarioSession *self)
   self->objects = g_ptr_array_new_with_free_func (free_object);
   self->shown = g_tree_new_full (compare_keys, NULL, NULL, NULL);
   self->lost_objects = g_ptr_array_new ();
+  self->touched = g_ptr_array_new ();
   self->orphans = g_ptr_array_new_with_free_func (free_orphan);
   self->orphan_arrays = g_ptr_array_new_with_free_func (av_free);
   self->step_statements = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -153,7 +156,7 @@ new_session (const char         *filename,
   self->name = g_path_get_basename (rs_scenario_program_get_filename (program));
   self->variables = g_new0 (Variable, MAX (rs_scenario_program_get_n_variables (program), 1));
   if (observe)
-    self->observer = rs_observer_new ();
+    self->observer = _rs_scenario_observer_new ();
   for (guint i = 0; i < rs_scenario_program_get_n_statements (program); i++)
     {
       const RsScenarioStatement *statement = rs_scenario_program_get_statement (program, i);
@@ -200,10 +203,16 @@ maybe_track (RsScenarioSession *self,
              const char        *origin,
              guint64            id)
 {
-  RsTracker *tracker = rs_observer_get_tracker (self->observer);
+  RsTracker *tracker = _rs_scenario_observer_get_tracker (self->observer);
 
   if (*ref != NULL && av_buffer_get_ref_count (*ref) == 1 && rs_tracker_lookup (tracker, (*ref)->buffer) == 0)
-    return rs_tracker_wrap_as (tracker, ref, kind, origin, NULL, id);
+    {
+      guint64 wrapped = rs_tracker_wrap_as (tracker, ref, kind, origin, NULL, id);
+
+      /* Kept under its id: the same buffer, tracked from now on. */
+      _rs_scenario_observer_touch_buffer (self->observer, wrapped);
+      return wrapped;
+    }
   return 0;
 }
 
@@ -278,7 +287,7 @@ count_lost_ref (RsScenarioSession *self,
   guint64 id = ref != NULL ? _rs_scenario_buffer_id (self, ref) : 0;
 
   if (id != 0)
-    rs_observer_add_lost (self->observer, id, 1);
+    _rs_scenario_observer_add_lost (self->observer, id, 1);
 }
 
 /* The references nobody holds: dropped ones, and those of packets and
@@ -304,28 +313,44 @@ count_lost (RsScenarioSession *self)
     }
 }
 
-static gboolean
-observe_handle (gpointer key,
-                gpointer value,
-                gpointer user_data)
+static int
+compare_key (gconstpointer a,
+             gconstpointer b)
 {
-  RsScenarioSession *self = user_data;
-  Object *object = value;
-  RsHandle fields = { .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1, .id = object->id };
+  const Object *x = *(Object **) a, *y = *(Object **) b;
 
-  if (object->packet != NULL)
-    rs_observer_add_packet (self->observer, &fields, object->packet);
-  else
-    rs_observer_add_frame (self->observer, &fields, object->frame);
-  return FALSE;
+  return (x->key > y->key) - (x->key < y->key);
 }
 
-/* The live structs some variable points at, in the order of their first
- * variable. */
+/* The handles of the structs the step may have changed, at the places of
+ * their first variables; the others keep theirs. */
 static void
 observe_handles (RsScenarioSession *self)
 {
-  g_tree_foreach (self->shown, observe_handle, self);
+  /* Every removed place first: a place one struct left, another may take. */
+  for (guint i = 0; i < self->touched->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->touched, i);
+
+      if (object->shown_key >= 0 && object->shown_key != object->key)
+        {
+          _rs_scenario_observer_remove_handle (self->observer, object->shown_key);
+          object->shown_key = -1;
+        }
+    }
+  /* In display order, so that untracked buffers are named in that order. */
+  g_ptr_array_sort (self->touched, compare_key);
+  for (guint i = 0; i < self->touched->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->touched, i);
+
+      object->touched = FALSE;
+      if (object->key < 0)
+        continue;
+      _rs_scenario_observer_set_handle (self->observer, object->key, object->id, object->packet, object->frame);
+      object->shown_key = object->key;
+    }
+  g_ptr_array_set_size (self->touched, 0);
 }
 
 /* Runs the next step's statements; FALSE once finished. */
@@ -370,21 +395,23 @@ rs_scenario_session_step (RsSession  *session,
 
   g_return_val_if_fail (self->observer != NULL, NULL);
 
-  rs_observer_begin_step (self->observer, self->step);
+  _rs_scenario_observer_begin_step (self->observer, self->step);
   if (!run_step (self, &result, &index))
     return NULL;
 
   track_new_buffers (self, index, &result);
+  if (result.out != NULL)
+    _rs_scenario_touch (self, result.out);
   observe_handles (self);
   count_lost (self);
   statement = rs_scenario_program_get_statement (self->program, index);
   out = result.out != NULL && result.out->freed_line == 0 ? _rs_scenario_handle_id (self, result.out) : NULL;
-  snapshot = rs_observer_finish_step (self->observer,
-                                      &(RsStepInfo) { .step = self->step, .call = result.call,
-                                                      .args = result.args, .ret = result.ret, .exact = TRUE,
-                                                      .out = result.ret >= 0 ? out : NULL,
-                                                      .site = _rs_scenario_site (self, statement) },
-                                      result.final);
+  snapshot = _rs_scenario_observer_finish_step (self->observer,
+                                                &(RsStepInfo) { .step = self->step, .call = result.call,
+                                                                .args = result.args, .ret = result.ret,
+                                                                .exact = TRUE, .out = result.ret >= 0 ? out : NULL,
+                                                                .site = _rs_scenario_site (self, statement) },
+                                                result.final);
   rs_history_append (self->history, snapshot);
   g_array_append_val (self->step_statements, index);
   self->step++;

@@ -37,7 +37,7 @@ _rs_scenario_add_event (RsScenarioSession         *self,
     return;
   located = *event;
   located.site = _rs_scenario_site (self, statement);
-  rs_observer_add_event (self->observer, &located);
+  _rs_scenario_observer_add_event (self->observer, &located);
 }
 
 void
@@ -66,6 +66,16 @@ const char *
 _rs_scenario_struct_name (const Object *object)
 {
   return object->type == RS_SCENARIO_TYPE_PACKET ? "AVPacket" : "AVFrame";
+}
+
+void
+_rs_scenario_touch (RsScenarioSession *self,
+                    Object            *object)
+{
+  if (self->observer == NULL || object->touched)
+    return;
+  object->touched = TRUE;
+  g_ptr_array_add (self->touched, object);
 }
 
 gboolean
@@ -112,6 +122,7 @@ holders_changed (RsScenarioSession *self,
     }
   object->id = id != NULL ? g_intern_string (id->str) : NULL;
   update_shown (self, object);
+  _rs_scenario_touch (self, object);
 }
 
 static void
@@ -180,6 +191,7 @@ _rs_scenario_object_freed (RsScenarioSession *self,
                            Object            *object)
 {
   update_shown (self, object);
+  _rs_scenario_touch (self, object);
 }
 
 const char *
@@ -193,7 +205,7 @@ guint64
 _rs_scenario_buffer_id (RsScenarioSession *self,
                         const AVBufferRef *ref)
 {
-  return self->observer != NULL && ref != NULL ? rs_observer_lookup (self->observer, ref->buffer) : 0;
+  return self->observer != NULL && ref != NULL ? _rs_scenario_observer_lookup (self->observer, ref->buffer) : 0;
 }
 
 /* The live object variable `index` points at, or NULL after reporting why
@@ -218,7 +230,10 @@ _rs_scenario_dereference (RsScenarioSession         *self,
       .fault = RS_FAULT_USE_AFTER_FREE, .handle = g_intern_string (name), .call = g_intern_string (use),
       .value = { var->object->freed_line, _rs_scenario_handle_kind (var->object) } });
   else
-    return var->object;
+    {
+      _rs_scenario_touch (self, var->object);
+      return var->object;
+    }
   return NULL;
 }
 
