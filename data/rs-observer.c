@@ -45,6 +45,11 @@ struct _RsObserver {
   const char *field_buf, *field_opaque_ref, *field_hw_frames_ctx, *field_private_ref;
   GHashTable *observed;      /* const AVBuffer* -> Observed*, owned */
   GArray     *events;        /* RsEvent of this step, from the session */
+  /* finish_step()'s working arrays, kept from step to step */
+  GArray     *live;          /* RsTrackedBuffer */
+  GArray     *step_events;   /* RsEvent */
+  GPtrArray  *buffers;       /* RsBuffer*, owned */
+  GArray     *gone;          /* guint64 */
   RsSnapshot *previous;      /* owned, nullable */
   GHashTable *previous_handles; /* interned id -> RsHandle* of `previous`, made
                                  * when a handle is not where it was */
@@ -70,6 +75,10 @@ rs_observer_new (void)
   self->field_private_ref = g_intern_static_string ("private_ref");
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  self->live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
+  self->step_events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  self->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  self->gone = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->previous_handles = g_hash_table_new (NULL, NULL);
   self->previous_of = g_ptr_array_new ();
   self->older_handles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) rs_handle_unref);
@@ -89,6 +98,10 @@ rs_observer_free (RsObserver *self)
   for (guint i = 0; i < self->events->len; i++)
     g_free ((char *) g_array_index (self->events, RsEvent, i).message);
   g_array_unref (self->events);
+  g_array_unref (self->live);
+  g_array_unref (self->step_events);
+  g_ptr_array_unref (self->buffers);
+  g_array_unref (self->gone);
   g_hash_table_unref (self->previous_handles);
   g_ptr_array_unref (self->previous_of);
   g_hash_table_unref (self->older_handles);
@@ -172,6 +185,8 @@ count_of (Counts  *counts,
   guint lo = 0, hi = counts->counts->len;
   int n = 0;
 
+  if (hi == 0)
+    return 0;
   if (!counts->sorted)
     {
       g_array_sort (counts->counts, compare_count);
@@ -521,17 +536,21 @@ rs_observer_finish_step (RsObserver       *self,
                          const RsStepInfo *info,
                          gboolean          final)
 {
-  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
-  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
-  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  GArray *live, *events, *gone;
+  GPtrArray *buffers;
   GHashTableIter iter;
   gpointer value;
-  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint64));
   RsSnapshot *snapshot;
   gboolean observed_added = FALSE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (info != NULL && info->step == self->step, NULL);
+
+  /* Kept from step to step, emptied at the end. */
+  live = self->live;
+  events = self->step_events;
+  buffers = self->buffers;
+  gone = self->gone;
 
   rs_tracker_collect (self->tracker, live, events);
   g_array_append_vals (events, self->events->data, self->events->len);
@@ -614,6 +633,10 @@ rs_observer_finish_step (RsObserver       *self,
   g_ptr_array_set_size (self->handles, 0);
   clear_counts (&self->visible);
   clear_counts (&self->lost);
+  g_array_set_size (live, 0);
+  g_array_set_size (events, 0);
+  g_ptr_array_set_size (buffers, 0);
+  g_array_set_size (gone, 0);
 
   return snapshot;
 }

@@ -7,10 +7,11 @@
 
 /* Snapshots queued for the writer's thread at most: the session waits
  * beyond. */
-#define MAX_QUEUED 64
+#define MAX_QUEUED 128
 /* The thread is woken when this many wait (or on a flush): one wake-up, a
- * few system calls, for many lines rather than for each. */
-#define BATCH 16
+ * few system calls (tens of microseconds on a virtual machine), for many
+ * lines rather than for each. */
+#define BATCH 32
 /* Lines are handed to the stream in pieces of about this size. */
 #define WRITE_SIZE (64 * 1024)
 

@@ -22,7 +22,7 @@ typedef struct _RsTraceWriter RsTraceWriter;
 RsTraceWriter *rs_trace_writer_new     (GOutputStream    *stream);
 /* The same, but lines are made and written on a thread of the writer's, while
  * the session makes its next steps: rs_trace_writer_write() queues the
- * snapshot (a reference is taken; at most 64 wait, then it waits). A
+ * snapshot (a reference is taken; at most 128 wait, then it waits). A
  * failure is returned by the next write, flush or close. The stream must
  * not be used by anyone else until rs_trace_writer_flush() returns. */
 RsTraceWriter *rs_trace_writer_new_threaded (GOutputStream *stream);
