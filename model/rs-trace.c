@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-trace"
+/* sync_file_range() */
+#define _GNU_SOURCE
 
 #include "rs-trace.h"
 
+#include <fcntl.h>
 #include <string.h>
 
 /* Snapshots queued for the writer's thread at most: the session waits
@@ -14,12 +17,17 @@
 #define BATCH 32
 /* Lines are handed to the stream in pieces of about this size. */
 #define WRITE_SIZE (64 * 1024)
+/* With a writeback file, the disk is asked to start writing after every
+ * this many bytes. */
+#define WRITEBACK_SIZE (1024 * 1024)
 
 struct _RsTraceWriter {
   GOutputStream *stream;
   JsonGenerator *generator;   /* made once, for every line and node */
   GString       *lines;       /* the lines not yet handed to the stream */
   GString       *scratch;     /* a node's text being made */
+  int            writeback_fd; /* -1: none */
+  gsize          unsynced;    /* bytes written since the last writeback */
 
   /* Threaded writers: the thread makes and writes the lines of the
    * snapshots queued. Everything below is under `lock`; each side is
@@ -303,6 +311,7 @@ rs_trace_writer_new (GOutputStream *stream)
   self->generator = json_generator_new ();
   self->lines = g_string_sized_new (WRITE_SIZE + 16 * 1024);
   self->scratch = g_string_sized_new (1024);
+  self->writeback_fd = -1;
   return self;
 }
 
@@ -409,7 +418,18 @@ write_lines (RsTraceWriter  *self,
   gboolean ok = g_output_stream_write_all (self->stream, self->lines->str, self->lines->len,
                                            NULL, NULL, error);
 
+  self->unsynced += self->lines->len;
   g_string_truncate (self->lines, 0);
+#ifdef SYNC_FILE_RANGE_WRITE
+  /* Starts writing what the file has so far, without waiting: the disk
+   * works while the session goes on, and the final fsync() has little
+   * left. A failure here only loses that head start. */
+  if (ok && self->writeback_fd >= 0 && self->unsynced >= WRITEBACK_SIZE)
+    {
+      sync_file_range (self->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+      self->unsynced = 0;
+    }
+#endif
   return ok;
 }
 
@@ -509,6 +529,16 @@ wake_thread (RsTraceWriter *self)
 {
   if (self->thread_waiting && !g_queue_is_empty (&self->queue))
     g_cond_signal (&self->wake);
+}
+
+void
+rs_trace_writer_set_writeback_fd (RsTraceWriter *self,
+                                  int            fd)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->thread == NULL || g_queue_is_empty (&self->queue));
+
+  self->writeback_fd = fd;
 }
 
 gboolean

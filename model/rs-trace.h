@@ -26,6 +26,12 @@ RsTraceWriter *rs_trace_writer_new     (GOutputStream    *stream);
  * failure is returned by the next write, flush or close. The stream must
  * not be used by anyone else until rs_trace_writer_flush() returns. */
 RsTraceWriter *rs_trace_writer_new_threaded (GOutputStream *stream);
+/* `fd` is the regular file under the writer's stream (-1: none): the
+ * writer asks the system to start writing the file to disk as it grows, so
+ * that a final fsync() has little left to wait for. Call before the first
+ * line. */
+void           rs_trace_writer_set_writeback_fd (RsTraceWriter *writer,
+                                                 int            fd);
 /* One line for `snapshot`. */
 gboolean       rs_trace_writer_write   (RsTraceWriter    *writer,
                                         const RsSnapshot *snapshot,

@@ -40,7 +40,8 @@ cpu_seconds (void)
 /* The steps of one session. observe: a traced session, its trace written
  * to `trace_path` (or /dev/null when NULL) the way refscope --headless
  * --trace writes it: by a threaded RsTraceWriter into an RsAtomicFile
- * behind a 64 KiB buffer, renamed when complete. Otherwise the same libav
+ * behind a 64 KiB buffer (written back as it grows), synced and renamed
+ * when complete. Otherwise the same libav
  * calls, unobserved. */
 static guint
 session_steps (const char *path,
@@ -75,6 +76,8 @@ session_steps (const char *path,
     raw = g_unix_output_stream_new (open ("/dev/null", O_WRONLY | O_CLOEXEC), TRUE);
   buffered = g_buffered_output_stream_new_sized (raw, 64 * 1024);
   trace = rs_trace_writer_new_threaded (buffered);
+  if (file != NULL)
+    rs_trace_writer_set_writeback_fd (trace, rs_atomic_file_get_fd (file));
   while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
     {
       g_assert_true (rs_trace_writer_write (trace, snapshot, &error));
