@@ -467,15 +467,12 @@ rs_observer_add_frame (RsObserver     *self,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
-    if (frame->buf[i] != NULL)
-      add_ref (self, refs, &n_refs, indexed_field (self, FIELD_BUF, i), frame->buf[i], plane_kind);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_BUF, i), frame->buf[i], plane_kind);
   for (int i = 0; i < frame->nb_extended_buf && n_refs < MAX_REFS; i++)
-    if (frame->extended_buf[i] != NULL)
-      add_ref (self, refs, &n_refs, indexed_field (self, FIELD_EXTENDED_BUF, i), frame->extended_buf[i], plane_kind);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_EXTENDED_BUF, i), frame->extended_buf[i], plane_kind);
   for (int i = 0; i < frame->nb_side_data && n_refs < MAX_REFS; i++)
-    if (frame->side_data[i]->buf != NULL)
-      add_ref (self, refs, &n_refs, indexed_field (self, FIELD_SIDE_DATA, i), frame->side_data[i]->buf,
-               RS_BUFFER_KIND_SIDE_DATA);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_SIDE_DATA, i), frame->side_data[i]->buf,
+             RS_BUFFER_KIND_SIDE_DATA);
   add_ref (self, refs, &n_refs, self->field_hw_frames_ctx, frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
   add_ref (self, refs, &n_refs, self->field_opaque_ref, frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
   add_ref (self, refs, &n_refs, self->field_private_ref, frame->private_ref, RS_BUFFER_KIND_OTHER);
