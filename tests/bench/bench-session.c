@@ -6,7 +6,7 @@
  *   bench-session observe-overhead CLIP TRACE   traced (the trace written to the
  *                                               file TRACE, as --trace does) vs
  *                                               unobserved: medians of
- *                                               RS_BENCH_RUNS (9) interleaved pairs
+ *                                               RS_BENCH_RUNS (15) interleaved pairs
  *   bench-session history CLIP                  memory the history holds per step
  *   bench-session observed CLIP TRACE           only the traced runs, or only the
  *   bench-session unobserved CLIP               unobserved ones: to profile each
@@ -116,7 +116,7 @@ bench_runs (void)
 {
   const char *runs = g_getenv ("RS_BENCH_RUNS");
 
-  return runs != NULL && atoi (runs) > 0 ? (guint) atoi (runs) : 9;
+  return runs != NULL && atoi (runs) > 0 ? (guint) atoi (runs) : 15;
 }
 
 static double
@@ -140,7 +140,7 @@ load_average (void)
  * libraries' lazy symbols, codec tables, the page cache), not counted. The
  * figures are medians; the ratio DESIGN.md section 10 names is of wall
  * time; CPU time (user + sys) beside it, which other processes disturb far
- * less, and the median of each pair's CPU ratio. */
+ * less, and the medians of each pair's ratios. */
 static void
 bench_observe_overhead (const char *path,
                         const char *trace_path)
@@ -150,6 +150,7 @@ bench_observe_overhead (const char *path,
   g_autofree double *unobserved = g_new (double, runs);
   g_autofree double *observed_cpu = g_new (double, runs);
   g_autofree double *unobserved_cpu = g_new (double, runs);
+  g_autofree double *pair_ratio = g_new (double, runs);
   g_autofree double *pair_cpu_ratio = g_new (double, runs);
   guint steps_observed = 0, steps_unobserved = 0;
   double load_start = load_average ();
@@ -161,6 +162,7 @@ bench_observe_overhead (const char *path,
     {
       unobserved[i] = run_session (path, FALSE, NULL, &steps_unobserved, &unobserved_cpu[i]);
       observed[i] = run_session (path, TRUE, trace_path, &steps_observed, &observed_cpu[i]);
+      pair_ratio[i] = observed[i] / unobserved[i];
       pair_cpu_ratio[i] = observed_cpu[i] / unobserved_cpu[i];
     }
   g_assert_cmpuint (steps_observed, ==, steps_unobserved);
@@ -168,10 +170,10 @@ bench_observe_overhead (const char *path,
   wall_u = median (unobserved, runs);
   cpu_o = median (observed_cpu, runs);
   cpu_u = median (unobserved_cpu, runs);
-  g_print ("bench: observe-overhead ratio=%.3f observed_s=%.3f unobserved_s=%.3f "
+  g_print ("bench: observe-overhead ratio=%.3f observed_s=%.3f unobserved_s=%.3f pair_ratio=%.3f "
            "cpu_ratio=%.3f observed_cpu_s=%.3f unobserved_cpu_s=%.3f pair_cpu_ratio=%.3f "
            "runs=%u steps=%u trace=%s load=%.1f-%.1f goal<=1.15\n",
-           wall_o / wall_u, wall_o, wall_u, cpu_o / cpu_u, cpu_o, cpu_u,
+           wall_o / wall_u, wall_o, wall_u, median (pair_ratio, runs), cpu_o / cpu_u, cpu_o, cpu_u,
            median (pair_cpu_ratio, runs), runs, steps_observed,
            trace_path != NULL ? "file" : "/dev/null", load_start, load_average ());
   if (trace_path != NULL)
