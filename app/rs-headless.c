@@ -102,6 +102,8 @@ open_trace (TraceOutput *output,
     }
   output->stream = g_buffered_output_stream_new_sized (raw, 64 * 1024);
   output->writer = rs_trace_writer_new_threaded (output->stream);
+  if (output->file != NULL)
+    rs_trace_writer_set_writeback_fd (output->writer, rs_atomic_file_get_fd (output->file));
   return TRUE;
 }
 

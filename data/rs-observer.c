@@ -19,16 +19,43 @@ typedef struct {
   gboolean      writable;
 } Observed;
 
+/* References to a buffer, counted in a step: an array of these is
+ * appended to, then sorted once and searched (no allocation per
+ * reference: a session adds dozens every step). */
+typedef struct {
+  guint64 id;
+  int     n;
+} Count;
+
+typedef struct {
+  GArray   *counts;  /* Count, an id may come more than once */
+  gboolean  sorted;
+} Counts;
+
+/* The fields a handle's references are named by, interned once. */
+enum { FIELD_BUF, FIELD_EXTENDED_BUF, FIELD_SIDE_DATA, N_INDEXED_FIELDS };
+
 struct _RsObserver {
   RsTracker  *tracker;
   guint       step;
   GPtrArray  *handles;       /* RsHandle*, owned: the step being built */
-  GHashTable *visible;       /* buffer id -> number of refs held by handles */
-  GHashTable *lost;          /* buffer id -> number of refs nobody holds */
+  Counts      visible;       /* refs held by handles */
+  Counts      lost;          /* refs nobody holds */
+  const char *indexed[N_INDEXED_FIELDS][MAX_REFS]; /* "buf[3]"..., interned on first use */
+  const char *field_buf, *field_opaque_ref, *field_hw_frames_ctx, *field_private_ref;
   GHashTable *observed;      /* const AVBuffer* -> Observed*, owned */
   GArray     *events;        /* RsEvent of this step, from the session */
+  /* finish_step()'s working arrays, kept from step to step */
+  GArray     *live;          /* RsTrackedBuffer */
+  GArray     *step_events;   /* RsEvent */
+  GPtrArray  *buffers;       /* RsBuffer*, owned */
+  GArray     *gone;          /* guint64 */
   RsSnapshot *previous;      /* owned, nullable */
-  GHashTable *previous_handles; /* interned id -> RsHandle* of `previous` */
+  GHashTable *previous_handles; /* interned id -> RsHandle* of `previous`, made
+                                 * when a handle is not where it was */
+  gboolean    previous_indexed;
+  GPtrArray  *previous_of;   /* RsHandle* of `previous` (borrowed) or NULL, for
+                              * each of `handles` */
   GHashTable *older_handles; /* interned id -> RsHandle*, owned: the node the id had
                               * before its node in `previous` */
 };
@@ -40,11 +67,20 @@ rs_observer_new (void)
 
   self->tracker = rs_tracker_new ();
   self->handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
-  self->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->lost = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->visible.counts = g_array_new (FALSE, FALSE, sizeof (Count));
+  self->lost.counts = g_array_new (FALSE, FALSE, sizeof (Count));
+  self->field_buf = g_intern_static_string ("buf");
+  self->field_opaque_ref = g_intern_static_string ("opaque_ref");
+  self->field_hw_frames_ctx = g_intern_static_string ("hw_frames_ctx");
+  self->field_private_ref = g_intern_static_string ("private_ref");
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  self->live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
+  self->step_events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
+  self->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  self->gone = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->previous_handles = g_hash_table_new (NULL, NULL);
+  self->previous_of = g_ptr_array_new ();
   self->older_handles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) rs_handle_unref);
   return self;
 }
@@ -56,13 +92,18 @@ rs_observer_free (RsObserver *self)
     return;
 
   g_ptr_array_unref (self->handles);
-  g_hash_table_unref (self->visible);
-  g_hash_table_unref (self->lost);
+  g_array_unref (self->visible.counts);
+  g_array_unref (self->lost.counts);
   g_hash_table_unref (self->observed);
   for (guint i = 0; i < self->events->len; i++)
     g_free ((char *) g_array_index (self->events, RsEvent, i).message);
   g_array_unref (self->events);
+  g_array_unref (self->live);
+  g_array_unref (self->step_events);
+  g_ptr_array_unref (self->buffers);
+  g_array_unref (self->gone);
   g_hash_table_unref (self->previous_handles);
+  g_ptr_array_unref (self->previous_of);
   g_hash_table_unref (self->older_handles);
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   rs_tracker_unref (self->tracker);
@@ -117,20 +158,66 @@ rs_observer_add_event (RsObserver    *self,
 }
 
 static void
-add_count (GHashTable *counts,
-           guint64     id,
-           int         n)
+add_count (Counts  *counts,
+           guint64  id,
+           int      n)
 {
-  int old = GPOINTER_TO_INT (g_hash_table_lookup (counts, &id));
+  Count count = { id, n };
 
-  g_hash_table_replace (counts, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (old + n));
+  g_array_append_val (counts->counts, count);
+  counts->sorted = FALSE;
+}
+
+static int
+compare_count (gconstpointer a,
+               gconstpointer b)
+{
+  guint64 x = ((const Count *) a)->id, y = ((const Count *) b)->id;
+
+  return x < y ? -1 : x > y;
+}
+
+static int
+count_of (Counts  *counts,
+          guint64  id)
+{
+  const Count *all = (const Count *) counts->counts->data;
+  guint lo = 0, hi = counts->counts->len;
+  int n = 0;
+
+  if (hi == 0)
+    return 0;
+  if (!counts->sorted)
+    {
+      g_array_sort (counts->counts, compare_count);
+      counts->sorted = TRUE;
+    }
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (all[mid].id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < counts->counts->len && all[lo].id == id; lo++)
+    n += all[lo].n;
+  return n;
+}
+
+static void
+clear_counts (Counts *counts)
+{
+  g_array_set_size (counts->counts, 0);
+  counts->sorted = TRUE;
 }
 
 static void
 count_visible (RsObserver *self,
                guint64     id)
 {
-  add_count (self->visible, id, 1);
+  add_count (&self->visible, id, 1);
 }
 
 void
@@ -141,7 +228,7 @@ rs_observer_add_lost (RsObserver *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (count > 0);
 
-  add_count (self->lost, id, count);
+  add_count (&self->lost, id, count);
 }
 
 /* The id of the buffer behind `ref`; reads, never references. */
@@ -179,13 +266,19 @@ resolve_buffer (RsObserver        *self,
 }
 
 static const char *
-indexed_field (const char *name,
+indexed_field (RsObserver *self,
+               guint       field,
                guint       index)
 {
-  char field[64];
+  static const char *names[N_INDEXED_FIELDS] = { "buf", "extended_buf", "side_data" };
+  char name[64];
 
-  g_snprintf (field, sizeof field, "%s[%u]", name, index);
-  return g_intern_string (field);
+  if (index < MAX_REFS && self->indexed[field][index] != NULL)
+    return self->indexed[field][index];
+  g_snprintf (name, sizeof name, "%s[%u]", names[field], index);
+  if (index >= MAX_REFS)
+    return g_intern_string (name);
+  return self->indexed[field][index] = g_intern_string (name);
 }
 
 static void
@@ -205,6 +298,46 @@ add_ref (RsObserver        *self,
   (*n_refs)++;
 }
 
+/* The previous step's handle at `index` if its id is `id`: a session lists
+ * its handles in the same order every step. */
+static RsHandle *
+previous_at (RsObserver *self,
+             guint       index,
+             const char *id)
+{
+  RsHandle *previous;
+
+  if (self->previous == NULL || index >= rs_snapshot_get_n_handles (self->previous))
+    return NULL;
+  previous = (RsHandle *) rs_snapshot_get_handle (self->previous, index);
+  return previous->id == id ? previous : NULL;
+}
+
+/* The node `id` (interned) had in the previous step, or NULL: at the same
+ * place first, else from a table of them made on first use in a step. */
+static RsHandle *
+find_previous (RsObserver *self,
+               guint       index,
+               const char *id)
+{
+  RsHandle *previous;
+
+  if (self->previous == NULL)
+    return NULL;
+  if ((previous = previous_at (self, index, id)) != NULL)
+    return previous;
+  if (!self->previous_indexed)
+    {
+      for (guint i = 0; i < rs_snapshot_get_n_handles (self->previous); i++)
+        {
+          const RsHandle *handle = rs_snapshot_get_handle (self->previous, i);
+          g_hash_table_insert (self->previous_handles, (gpointer) handle->id, (gpointer) handle);
+        }
+      self->previous_indexed = TRUE;
+    }
+  return g_hash_table_lookup (self->previous_handles, id);
+}
+
 /* Keeps the previous step's node when nothing changed, so snapshots share
  * it; and the one before when the handle went back to it (a packet handle
  * is empty, then full, then empty again: one empty node serves them all). */
@@ -217,14 +350,22 @@ push_handle (RsObserver     *self,
   RsHandle candidate = *fields;
   RsHandle *previous, *older;
 
-  candidate.id = g_intern_string (fields->id);
+  /* An id found where it was is interned already (its own interned
+   * string): the common case needs no look-up in GLib's table. */
+  if ((previous = previous_at (self, self->handles->len, fields->id)) != NULL)
+    candidate.id = previous->id;
+  else
+    {
+      candidate.id = g_intern_string (fields->id);
+      previous = find_previous (self, self->handles->len, candidate.id);
+    }
   candidate.refs = (RsRef *) refs;
   candidate.n_refs = n_refs;
-  previous = g_hash_table_lookup (self->previous_handles, candidate.id);
-  older = g_hash_table_lookup (self->older_handles, candidate.id);
+  g_ptr_array_add (self->previous_of, previous);
   if (previous != NULL && rs_handle_equal (previous, &candidate))
     g_ptr_array_add (self->handles, rs_handle_ref (previous));
-  else if (older != NULL && rs_handle_equal (older, &candidate))
+  else if ((older = g_hash_table_lookup (self->older_handles, candidate.id)) != NULL &&
+           rs_handle_equal (older, &candidate))
     g_ptr_array_add (self->handles, rs_handle_ref (older));
   else
     g_ptr_array_add (self->handles, rs_handle_new (&candidate, refs, n_refs));
@@ -254,8 +395,8 @@ rs_observer_add_packet (RsObserver     *self,
     }
   if (packet != NULL)
     {
-      add_ref (self, refs, &n_refs, g_intern_static_string ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
-      add_ref (self, refs, &n_refs, g_intern_static_string ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+      add_ref (self, refs, &n_refs, self->field_buf, packet->buf, RS_BUFFER_KIND_PACKET);
+      add_ref (self, refs, &n_refs, self->field_opaque_ref, packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
     }
   push_handle (self, &handle, refs, n_refs);
 }
@@ -326,14 +467,15 @@ rs_observer_add_frame (RsObserver     *self,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
-    add_ref (self, refs, &n_refs, indexed_field ("buf", i), frame->buf[i], plane_kind);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_BUF, i), frame->buf[i], plane_kind);
   for (int i = 0; i < frame->nb_extended_buf && n_refs < MAX_REFS; i++)
-    add_ref (self, refs, &n_refs, indexed_field ("extended_buf", i), frame->extended_buf[i], plane_kind);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_EXTENDED_BUF, i), frame->extended_buf[i], plane_kind);
   for (int i = 0; i < frame->nb_side_data && n_refs < MAX_REFS; i++)
-    add_ref (self, refs, &n_refs, indexed_field ("side_data", i), frame->side_data[i]->buf, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, &n_refs, g_intern_static_string ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
-  add_ref (self, refs, &n_refs, g_intern_static_string ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, &n_refs, g_intern_static_string ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
+    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_SIDE_DATA, i), frame->side_data[i]->buf,
+             RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, &n_refs, self->field_hw_frames_ctx, frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
+  add_ref (self, refs, &n_refs, self->field_opaque_ref, frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, &n_refs, self->field_private_ref, frame->private_ref, RS_BUFFER_KIND_OTHER);
 
   push_handle (self, &handle, refs, n_refs);
 }
@@ -353,13 +495,6 @@ push_buffer (RsObserver     *self,
     g_ptr_array_add (buffers, rs_buffer_new (candidate));
 }
 
-static int
-count_of (GHashTable *counts,
-          guint64     id)
-{
-  return GPOINTER_TO_INT (g_hash_table_lookup (counts, &id));
-}
-
 /* The buffer's references split between handles, libav and nobody. Under
  * frame threads a count read a moment after another can disagree: then
  * libav is given nothing rather than a negative count. */
@@ -368,8 +503,8 @@ split_refcount (RsObserver *self,
                 RsBuffer   *buffer,
                 const char *holder)
 {
-  buffer->visible = count_of (self->visible, buffer->id);
-  buffer->lost = count_of (self->lost, buffer->id);
+  buffer->visible = count_of (&self->visible, buffer->id);
+  buffer->lost = count_of (&self->lost, buffer->id);
   buffer->hidden = MAX (buffer->refcount - buffer->visible - buffer->lost, 0);
   buffer->holder = buffer->hidden > 0 ? holder : NULL;
 }
@@ -398,17 +533,21 @@ rs_observer_finish_step (RsObserver       *self,
                          const RsStepInfo *info,
                          gboolean          final)
 {
-  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
-  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
-  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  GArray *live, *events, *gone;
+  GPtrArray *buffers;
   GHashTableIter iter;
   gpointer value;
-  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint64));
   RsSnapshot *snapshot;
   gboolean observed_added = FALSE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (info != NULL && info->step == self->step, NULL);
+
+  /* Kept from step to step, emptied at the end. */
+  live = self->live;
+  events = self->step_events;
+  buffers = self->buffers;
+  gone = self->gone;
 
   rs_tracker_collect (self->tracker, live, events);
   g_array_append_vals (events, self->events->data, self->events->len);
@@ -477,22 +616,24 @@ rs_observer_finish_step (RsObserver       *self,
   for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
     {
       const RsHandle *handle = rs_snapshot_get_handle (snapshot, i);
-      RsHandle *previous = g_hash_table_lookup (self->previous_handles, handle->id);
+      RsHandle *previous = g_ptr_array_index (self->previous_of, i);
 
       if (previous != NULL && previous != handle)
         g_hash_table_replace (self->older_handles, (gpointer) handle->id, rs_handle_ref (previous));
     }
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->previous = rs_snapshot_ref (snapshot);
-  g_hash_table_remove_all (self->previous_handles);
-  for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
-    {
-      const RsHandle *handle = rs_snapshot_get_handle (snapshot, i);
-      g_hash_table_insert (self->previous_handles, (gpointer) handle->id, (gpointer) handle);
-    }
+  if (self->previous_indexed)
+    g_hash_table_remove_all (self->previous_handles);
+  self->previous_indexed = FALSE;
+  g_ptr_array_set_size (self->previous_of, 0);
   g_ptr_array_set_size (self->handles, 0);
-  g_hash_table_remove_all (self->visible);
-  g_hash_table_remove_all (self->lost);
+  clear_counts (&self->visible);
+  clear_counts (&self->lost);
+  g_array_set_size (live, 0);
+  g_array_set_size (events, 0);
+  g_ptr_array_set_size (buffers, 0);
+  g_array_set_size (gone, 0);
 
   return snapshot;
 }

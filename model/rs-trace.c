@@ -1,90 +1,74 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "rs-trace"
+/* sync_file_range() */
+#define _GNU_SOURCE
 
 #include "rs-trace.h"
 
-/* Lines queued for the writer's thread at most: the session waits beyond. */
-#define MAX_QUEUED 32
+#include <fcntl.h>
+#include <string.h>
+
+/* Snapshots queued for the writer's thread at most: the session waits
+ * beyond. */
+#define MAX_QUEUED 128
+/* The thread is woken when this many wait (or on a flush): one wake-up, a
+ * few system calls (tens of microseconds on a virtual machine), for many
+ * lines rather than for each. */
+#define BATCH 32
+/* Lines are handed to the stream in pieces of about this size. */
+#define WRITE_SIZE (64 * 1024)
+/* With a writeback file, the disk is asked to start writing after every
+ * this many bytes. */
+#define WRITEBACK_SIZE (1024 * 1024)
 
 struct _RsTraceWriter {
   GOutputStream *stream;
-  JsonGenerator *generator;
+  JsonGenerator *generator;   /* made once, for every line and node */
+  GString       *lines;       /* the lines not yet handed to the stream */
+  GString       *scratch;     /* a node's text being made */
+  int            writeback_fd; /* -1: none */
+  gsize          unsynced;    /* bytes written since the last writeback */
 
   /* Threaded writers: the thread makes and writes the lines of the
-   * snapshots queued. Everything below is under `lock`. */
+   * snapshots queued. Everything below is under `lock`; each side is
+   * signalled only while it waits (a GCond signal is a system call). */
   GThread       *thread;
   GMutex         lock;
-  GCond          cond;
+  GCond          wake;        /* the thread waits here for snapshots */
+  GCond          room;        /* the session waits here for room or a flush */
   GQueue         queue;       /* RsSnapshot*, owned */
-  gboolean       busy;        /* the thread is writing a line */
+  gboolean       thread_waiting;
+  gboolean       session_waiting;
+  gboolean       busy;        /* the thread is writing lines it took */
   gboolean       stopping;    /* the thread ends once the queue is empty */
   gboolean       discard;     /* lines still queued are dropped, not written */
   GError        *error;       /* the first failure; nothing is written after it */
 };
 
 static void
-add_timestamp (JsonBuilder *builder,
-               const char  *name,
-               gint64       value)
+set_timestamp (JsonObject *object,
+               const char *name,
+               gint64      value)
 {
-  json_builder_set_member_name (builder, name);
   if (value == RS_NO_TIMESTAMP)
-    json_builder_add_null_value (builder);
+    json_object_set_null_member (object, name);
   else
-    json_builder_add_int_value (builder, value);
+    json_object_set_int_member (object, name, value);
 }
 
 static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
+set_string (JsonObject *object,
+            const char *name,
+            const char *value)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
   if (value == NULL)
-    json_builder_add_null_value (builder);
+    json_object_set_null_member (object, name);
   else
-    json_builder_add_string_value (builder, value);
+    json_object_set_string_member (object, name, value);
 }
 
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-/* "site": {"function": ..., "file": ..., "line": ..., "column": ..., "module": ...}; nothing
- * when unknown. */
-static void
-add_site (JsonBuilder  *builder,
-          const RsSite *site)
-{
-  if (!rs_site_is_known (site))
-    return;
-  json_builder_set_member_name (builder, "site");
-  json_builder_begin_object (builder);
-  add_string (builder, "function", site->function);
-  add_string (builder, "file", site->file);
-  add_int (builder, "line", site->line);
-  if (site->column > 0)
-    add_int (builder, "column", site->column);
-  if (site->module != NULL)
-    add_string (builder, "module", site->module);
-  json_builder_end_object (builder);
-}
-
-/* The same as an object member, for the step's own members; NULL when unknown. */
+/* "site": {"function": ..., "file": ..., "line": ..., "column": ..., "module": ...};
+ * NULL when unknown. */
 static JsonObject *
 site_object (const RsSite *site)
 {
@@ -93,14 +77,8 @@ site_object (const RsSite *site)
   if (!rs_site_is_known (site))
     return NULL;
   object = json_object_new ();
-  if (site->function != NULL)
-    json_object_set_string_member (object, "function", site->function);
-  else
-    json_object_set_null_member (object, "function");
-  if (site->file != NULL)
-    json_object_set_string_member (object, "file", site->file);
-  else
-    json_object_set_null_member (object, "file");
+  set_string (object, "function", site->function);
+  set_string (object, "file", site->file);
   json_object_set_int_member (object, "line", site->line);
   if (site->column > 0)
     json_object_set_int_member (object, "column", site->column);
@@ -110,136 +88,120 @@ site_object (const RsSite *site)
   return object;
 }
 
+static void
+set_site (JsonObject   *object,
+          const RsSite *site)
+{
+  JsonObject *member = site_object (site);
+
+  if (member != NULL)
+    json_object_set_object_member (object, "site", member);
+}
+
+/* Objects are made member by member, without a JsonBuilder: the same tree
+ * for a fraction of the work, and nodes are made for every step of a
+ * session. */
 static JsonNode *
 handle_to_json (const RsHandle *handle)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  JsonObject *object = json_object_new ();
+  JsonArray *refs;
+  JsonNode *node;
 
-  json_builder_begin_object (builder);
-  add_string (builder, "id", handle->id);
-  add_string (builder, "kind", rs_handle_kind_to_string (handle->kind));
-  add_string (builder, "holder", handle->holder);
+  set_string (object, "id", handle->id);
+  set_string (object, "kind", rs_handle_kind_to_string (handle->kind));
+  set_string (object, "holder", handle->holder);
   if (handle->slot >= 0)
-    add_int (builder, "slot", handle->slot);
+    json_object_set_int_member (object, "slot", handle->slot);
   if (handle->stream >= 0)
-    add_int (builder, "stream", handle->stream);
+    json_object_set_int_member (object, "stream", handle->stream);
 
   if (handle->kind == RS_HANDLE_PACKET)
     {
-      add_timestamp (builder, "pts", handle->pts);
-      add_timestamp (builder, "dts", handle->dts);
-      add_int (builder, "size", handle->size);
-      add_bool (builder, "key", handle->key);
+      set_timestamp (object, "pts", handle->pts);
+      set_timestamp (object, "dts", handle->dts);
+      json_object_set_int_member (object, "size", handle->size);
+      json_object_set_boolean_member (object, "key", handle->key);
     }
   else
     {
-      add_timestamp (builder, "pts", handle->pts);
+      set_timestamp (object, "pts", handle->pts);
       if (handle->pict_type != 0)
         {
           char type[2] = { handle->pict_type, 0 };
-          add_string (builder, "pict_type", type);
+          json_object_set_string_member (object, "pict_type", type);
         }
       if (handle->format != NULL)
-        add_string (builder, "format", handle->format);
+        json_object_set_string_member (object, "format", handle->format);
       if (handle->width > 0)
         {
-          add_int (builder, "width", handle->width);
-          add_int (builder, "height", handle->height);
+          json_object_set_int_member (object, "width", handle->width);
+          json_object_set_int_member (object, "height", handle->height);
         }
       if (handle->nb_samples > 0)
         {
-          add_int (builder, "nb_samples", handle->nb_samples);
-          add_int (builder, "sample_rate", handle->sample_rate);
+          json_object_set_int_member (object, "nb_samples", handle->nb_samples);
+          json_object_set_int_member (object, "sample_rate", handle->sample_rate);
         }
       if (handle->kind == RS_HANDLE_SUBTITLE && handle->format != NULL)
         {
-          add_int (builder, "num_rects", handle->n_rects);
-          add_int (builder, "start_display_time", handle->start_display);
-          add_int (builder, "end_display_time", handle->end_display);
+          json_object_set_int_member (object, "num_rects", handle->n_rects);
+          json_object_set_int_member (object, "start_display_time", handle->start_display);
+          json_object_set_int_member (object, "end_display_time", handle->end_display);
         }
       if (handle->group != NULL && g_str_has_suffix (handle->group, "frameq"))
-        add_bool (builder, "shown", handle->shown);
+        json_object_set_boolean_member (object, "shown", handle->shown);
     }
   if (handle->origin != NULL)
     {
-      add_string (builder, "origin", handle->origin);
-      add_int (builder, "born", handle->born);
+      json_object_set_string_member (object, "origin", handle->origin);
+      json_object_set_int_member (object, "born", handle->born);
     }
-  add_site (builder, &handle->site);
+  set_site (object, &handle->site);
   if (handle->leaked)
-    add_bool (builder, "leaked", TRUE);
+    json_object_set_boolean_member (object, "leaked", TRUE);
 
-  json_builder_set_member_name (builder, "refs");
-  json_builder_begin_array (builder);
+  refs = json_array_sized_new (handle->n_refs);
   for (guint i = 0; i < handle->n_refs; i++)
     {
-      json_builder_begin_object (builder);
-      add_string (builder, "field", handle->refs[i].field);
-      add_int (builder, "buffer", handle->refs[i].buffer);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+      JsonObject *ref = json_object_new ();
 
-  return json_builder_get_root (builder);
+      set_string (ref, "field", handle->refs[i].field);
+      json_object_set_int_member (ref, "buffer", handle->refs[i].buffer);
+      json_array_add_object_element (refs, ref);
+    }
+  json_object_set_array_member (object, "refs", refs);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
 }
 
 static JsonNode *
 buffer_to_json (const RsBuffer *buffer)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
 
-  json_builder_begin_object (builder);
-  add_int (builder, "id", buffer->id);
-  add_string (builder, "kind", rs_buffer_kind_to_string (buffer->kind));
-  add_int (builder, "size", buffer->size);
-  add_int (builder, "refcount", buffer->refcount);
-  add_int (builder, "visible", buffer->visible);
-  add_int (builder, "hidden", buffer->hidden);
-  add_int (builder, "lost", buffer->lost);
-  add_string (builder, "holder", buffer->holder);
-  add_bool (builder, "tracked", buffer->tracked);
-  add_bool (builder, "writable", buffer->writable);
-  add_string (builder, "origin", buffer->origin);
-  add_int (builder, "born", buffer->born);
-  add_site (builder, &buffer->site);
+  json_object_set_int_member (object, "id", buffer->id);
+  set_string (object, "kind", rs_buffer_kind_to_string (buffer->kind));
+  json_object_set_int_member (object, "size", buffer->size);
+  json_object_set_int_member (object, "refcount", buffer->refcount);
+  json_object_set_int_member (object, "visible", buffer->visible);
+  json_object_set_int_member (object, "hidden", buffer->hidden);
+  json_object_set_int_member (object, "lost", buffer->lost);
+  set_string (object, "holder", buffer->holder);
+  json_object_set_boolean_member (object, "tracked", buffer->tracked);
+  json_object_set_boolean_member (object, "writable", buffer->writable);
+  set_string (object, "origin", buffer->origin);
+  json_object_set_int_member (object, "born", buffer->born);
+  set_site (object, &buffer->site);
   if (buffer->leaked)
-    add_bool (builder, "leaked", TRUE);
-  json_builder_end_object (builder);
+    json_object_set_boolean_member (object, "leaked", TRUE);
 
-  return json_builder_get_root (builder);
-}
-
-static char *
-node_to_text (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  json_node_unref (node);
-  return json_generator_to_data (generator, NULL);
-}
-
-/* A node's JSON text, generated by json-glib once per node and reused in
- * every step that shares the node. */
-static const char *
-cached_handle_text (const RsHandle *handle)
-{
-  const char *text = rs_handle_get_cache (handle, RS_NODE_CACHE_JSON);
-
-  if (text == NULL)
-    text = rs_handle_set_cache (handle, RS_NODE_CACHE_JSON, node_to_text (handle_to_json (handle)), g_free);
-  return text;
-}
-
-static const char *
-cached_buffer_text (const RsBuffer *buffer)
-{
-  const char *text = rs_buffer_get_cache (buffer, RS_NODE_CACHE_JSON);
-
-  if (text == NULL)
-    text = rs_buffer_set_cache (buffer, RS_NODE_CACHE_JSON, node_to_text (buffer_to_json (buffer)), g_free);
-  return text;
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
 }
 
 /* The step's own members: step, call, args, ret, exact, out. */
@@ -347,6 +309,9 @@ rs_trace_writer_new (GOutputStream *stream)
   self = g_new0 (RsTraceWriter, 1);
   self->stream = g_object_ref (stream);
   self->generator = json_generator_new ();
+  self->lines = g_string_sized_new (WRITE_SIZE + 16 * 1024);
+  self->scratch = g_string_sized_new (1024);
+  self->writeback_fd = -1;
   return self;
 }
 
@@ -360,18 +325,63 @@ append_generated (JsonGenerator *generator,
   json_node_unref (root);
 }
 
-/* The same JSON as rs_snapshot_to_json(), but each node's text comes from
- * its cache: only nodes new in this step are serialized. Every fragment is
- * json-glib's output; this only joins them. */
-static gboolean
-write_line (RsTraceWriter    *self,
-            const RsSnapshot *snapshot,
-            GError          **error)
+/* A node's JSON text, with its length (it is copied into every line that
+ * shows the node). */
+typedef struct {
+  gsize len;
+  char  str[];
+} NodeText;
+
+static NodeText *
+node_text_new (RsTraceWriter *self,
+               JsonNode      *root)
 {
-  g_autoptr(GString) line = NULL;
+  NodeText *text;
+
+  g_string_truncate (self->scratch, 0);
+  append_generated (self->generator, root, self->scratch);
+  text = g_malloc (sizeof (NodeText) + self->scratch->len + 1);
+  text->len = self->scratch->len;
+  memcpy (text->str, self->scratch->str, self->scratch->len + 1);
+  return text;
+}
+
+/* A node's JSON text, generated by json-glib once per node and reused in
+ * every step that shares the node. */
+static void
+append_handle (RsTraceWriter  *self,
+               const RsHandle *handle)
+{
+  const NodeText *text = rs_handle_get_cache (handle, RS_NODE_CACHE_JSON);
+
+  if (text == NULL)
+    text = rs_handle_set_cache (handle, RS_NODE_CACHE_JSON,
+                                node_text_new (self, handle_to_json (handle)), g_free);
+  g_string_append_len (self->lines, text->str, text->len);
+}
+
+static void
+append_buffer (RsTraceWriter  *self,
+               const RsBuffer *buffer)
+{
+  const NodeText *text = rs_buffer_get_cache (buffer, RS_NODE_CACHE_JSON);
+
+  if (text == NULL)
+    text = rs_buffer_set_cache (buffer, RS_NODE_CACHE_JSON,
+                                node_text_new (self, buffer_to_json (buffer)), g_free);
+  g_string_append_len (self->lines, text->str, text->len);
+}
+
+/* Appends to `lines` the same JSON as rs_snapshot_to_json(), but each
+ * node's text comes from its cache: only nodes new in this step are
+ * serialized. Every fragment is json-glib's output; this only joins them. */
+static void
+append_line (RsTraceWriter    *self,
+             const RsSnapshot *snapshot)
+{
+  GString *line = self->lines;
   JsonNode *node;
 
-  line = g_string_sized_new (8192);
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, step_header (snapshot));
   append_generated (self->generator, node, line);
@@ -383,14 +393,14 @@ write_line (RsTraceWriter    *self,
     {
       if (i > 0)
         g_string_append_c (line, ',');
-      g_string_append (line, cached_handle_text (rs_snapshot_get_handle (snapshot, i)));
+      append_handle (self, rs_snapshot_get_handle (snapshot, i));
     }
   g_string_append (line, "],\"buffers\":[");
   for (guint i = 0; i < rs_snapshot_get_n_buffers (snapshot); i++)
     {
       if (i > 0)
         g_string_append_c (line, ',');
-      g_string_append (line, cached_buffer_text (rs_snapshot_get_buffer (snapshot, i)));
+      append_buffer (self, rs_snapshot_get_buffer (snapshot, i));
     }
   g_string_append (line, "],\"events\":");
   node = json_node_new (JSON_NODE_ARRAY);
@@ -398,8 +408,52 @@ write_line (RsTraceWriter    *self,
   append_generated (self->generator, node, line);
   g_string_append (line, "}\n");
   json_generator_set_root (self->generator, NULL);
+}
 
-  return g_output_stream_write_all (self->stream, line->str, line->len, NULL, NULL, error);
+/* Hands the lines made so far to the stream. */
+static gboolean
+write_lines (RsTraceWriter  *self,
+             GError        **error)
+{
+  gboolean ok = g_output_stream_write_all (self->stream, self->lines->str, self->lines->len,
+                                           NULL, NULL, error);
+
+  self->unsynced += self->lines->len;
+  g_string_truncate (self->lines, 0);
+#ifdef SYNC_FILE_RANGE_WRITE
+  /* Starts writing what the file has so far, without waiting: the disk
+   * works while the session goes on, and the final fsync() has little
+   * left. A failure here only loses that head start. */
+  if (ok && self->writeback_fd >= 0 && self->unsynced >= WRITEBACK_SIZE)
+    {
+      sync_file_range (self->writeback_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+      self->unsynced = 0;
+    }
+#endif
+  return ok;
+}
+
+/* The thread's part: the lines of `batch` (RsSnapshot*, owned, freed), in
+ * order. */
+static gboolean
+write_batch (RsTraceWriter  *self,
+             GQueue         *batch,
+             gboolean        write,
+             GError        **error)
+{
+  RsSnapshot *snapshot;
+
+  while ((snapshot = g_queue_pop_head (batch)) != NULL)
+    {
+      if (write)
+        {
+          append_line (self, snapshot);
+          if (self->lines->len >= WRITE_SIZE)
+            write = write_lines (self, error);
+        }
+      rs_snapshot_unref (snapshot);
+    }
+  return write && write_lines (self, error);
 }
 
 static gpointer
@@ -410,31 +464,37 @@ writer_thread (gpointer data)
   g_mutex_lock (&self->lock);
   for (;;)
     {
-      RsSnapshot *snapshot;
+      GQueue batch = G_QUEUE_INIT;
       GError *error = NULL;
+      gboolean write;
 
       while (g_queue_is_empty (&self->queue) && !self->stopping)
-        g_cond_wait (&self->cond, &self->lock);
-      if ((snapshot = g_queue_pop_head (&self->queue)) == NULL)
-        break;
-      /* A slot is free: a session waiting for one goes on. */
-      g_cond_broadcast (&self->cond);
-      if (self->error == NULL && !self->discard)
         {
-          self->busy = TRUE;
-          g_mutex_unlock (&self->lock);
-          write_line (self, snapshot, &error);
-          g_mutex_lock (&self->lock);
-          self->busy = FALSE;
-          if (error != NULL && self->error == NULL)
-            self->error = error;
-          else
-            g_clear_error (&error);
+          self->thread_waiting = TRUE;
+          g_cond_wait (&self->wake, &self->lock);
+          self->thread_waiting = FALSE;
         }
+      if (g_queue_is_empty (&self->queue))
+        break;
+      /* Everything queued, at once: the session has room again. */
+      batch = self->queue;
+      g_queue_init (&self->queue);
+      self->busy = TRUE;
+      write = self->error == NULL && !self->discard;
+      if (self->session_waiting)
+        g_cond_signal (&self->room);
       g_mutex_unlock (&self->lock);
-      rs_snapshot_unref (snapshot);
+
+      write_batch (self, &batch, write, &error);
+
       g_mutex_lock (&self->lock);
-      g_cond_broadcast (&self->cond);
+      self->busy = FALSE;
+      if (error != NULL && self->error == NULL)
+        self->error = error;
+      else
+        g_clear_error (&error);
+      if (self->session_waiting)
+        g_cond_signal (&self->room);
     }
   g_mutex_unlock (&self->lock);
   return NULL;
@@ -448,9 +508,37 @@ rs_trace_writer_new_threaded (GOutputStream *stream)
   g_return_val_if_fail (self != NULL, NULL);
 
   g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  g_cond_init (&self->wake);
+  g_cond_init (&self->room);
   self->thread = g_thread_new ("rs-trace-writer", writer_thread, self);
   return self;
+}
+
+/* Under the lock: the session waits for the thread. */
+static void
+wait_for_thread (RsTraceWriter *self)
+{
+  self->session_waiting = TRUE;
+  g_cond_wait (&self->room, &self->lock);
+  self->session_waiting = FALSE;
+}
+
+/* Under the lock: wakes the thread if it waits while there is work. */
+static void
+wake_thread (RsTraceWriter *self)
+{
+  if (self->thread_waiting && !g_queue_is_empty (&self->queue))
+    g_cond_signal (&self->wake);
+}
+
+void
+rs_trace_writer_set_writeback_fd (RsTraceWriter *self,
+                                  int            fd)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->thread == NULL || g_queue_is_empty (&self->queue));
+
+  self->writeback_fd = fd;
 }
 
 gboolean
@@ -462,11 +550,17 @@ rs_trace_writer_write (RsTraceWriter    *self,
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
   if (self->thread == NULL)
-    return write_line (self, snapshot, error);
+    {
+      append_line (self, snapshot);
+      return write_lines (self, error);
+    }
 
   g_mutex_lock (&self->lock);
   while (self->error == NULL && self->queue.length >= MAX_QUEUED)
-    g_cond_wait (&self->cond, &self->lock);
+    {
+      wake_thread (self);
+      wait_for_thread (self);
+    }
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -476,7 +570,8 @@ rs_trace_writer_write (RsTraceWriter    *self,
   /* Snapshots are immutable and their nodes' caches are set atomically:
    * the thread reads this one while the session makes the next. */
   g_queue_push_tail (&self->queue, rs_snapshot_ref ((RsSnapshot *) snapshot));
-  g_cond_broadcast (&self->cond);
+  if (self->queue.length >= BATCH)
+    wake_thread (self);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -494,7 +589,10 @@ rs_trace_writer_flush (RsTraceWriter  *self,
 
   g_mutex_lock (&self->lock);
   while (self->error == NULL && (!g_queue_is_empty (&self->queue) || self->busy))
-    g_cond_wait (&self->cond, &self->lock);
+    {
+      wake_thread (self);
+      wait_for_thread (self);
+    }
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -525,14 +623,17 @@ rs_trace_writer_free (RsTraceWriter *self)
       g_mutex_lock (&self->lock);
       self->stopping = TRUE;
       self->discard = TRUE;
-      g_cond_broadcast (&self->cond);
+      g_cond_signal (&self->wake);
       g_mutex_unlock (&self->lock);
       g_thread_join (self->thread);
       g_clear_error (&self->error);
       g_mutex_clear (&self->lock);
-      g_cond_clear (&self->cond);
+      g_cond_clear (&self->wake);
+      g_cond_clear (&self->room);
     }
   g_clear_object (&self->stream);
   g_clear_object (&self->generator);
+  g_string_free (self->lines, TRUE);
+  g_string_free (self->scratch, TRUE);
   g_free (self);
 }

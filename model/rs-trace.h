@@ -22,10 +22,16 @@ typedef struct _RsTraceWriter RsTraceWriter;
 RsTraceWriter *rs_trace_writer_new     (GOutputStream    *stream);
 /* The same, but lines are made and written on a thread of the writer's, while
  * the session makes its next steps: rs_trace_writer_write() queues the
- * snapshot (a reference is taken; at most 32 wait, then it waits). A
+ * snapshot (a reference is taken; at most 128 wait, then it waits). A
  * failure is returned by the next write, flush or close. The stream must
  * not be used by anyone else until rs_trace_writer_flush() returns. */
 RsTraceWriter *rs_trace_writer_new_threaded (GOutputStream *stream);
+/* `fd` is the regular file under the writer's stream (-1: none): the
+ * writer asks the system to start writing the file to disk as it grows, so
+ * that a final fsync() has little left to wait for. Call before the first
+ * line. */
+void           rs_trace_writer_set_writeback_fd (RsTraceWriter *writer,
+                                                 int            fd);
 /* One line for `snapshot`. */
 gboolean       rs_trace_writer_write   (RsTraceWriter    *writer,
                                         const RsSnapshot *snapshot,

@@ -5,8 +5,12 @@
  *
  *   bench-session observe-overhead CLIP TRACE   traced (the trace written to the
  *                                               file TRACE, as --trace does) vs
- *                                               unobserved, medians of 5
+ *                                               unobserved: medians of
+ *                                               RS_BENCH_RUNS (15) interleaved pairs
  *   bench-session history CLIP                  memory the history holds per step
+ *   bench-session observed CLIP TRACE           only the traced runs, or only the
+ *   bench-session unobserved CLIP               unobserved ones: to profile each
+ *                                               side alone (perf record ...)
  */
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -21,31 +25,29 @@
 #include "rs-export.h"
 #include "rs-trace.h"
 
-#define RUNS 5
 
-/* observe: a traced session, its trace written to `trace_path` (or
- * /dev/null when NULL) the way refscope --headless --trace writes it: by a
- * threaded RsTraceWriter into an RsAtomicFile behind a 64 KiB buffer,
- * renamed when complete. */
 static double
 cpu_seconds (void)
 {
   struct rusage usage;
 
+  /* Every thread of the process: the decoder's and the trace writer's. */
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-/* Wall seconds; the CPU seconds the run took go to *out_cpu. */
-static double
-run_session (const char *path,
-             gboolean    observe,
-             const char *trace_path,
-             guint      *out_steps,
-             double     *out_cpu)
+/* The steps of one session. observe: a traced session, its trace written
+ * to `trace_path` (or /dev/null when NULL) the way refscope --headless
+ * --trace writes it: by a threaded RsTraceWriter into an RsAtomicFile
+ * behind a 64 KiB buffer (written back as it grows), synced and renamed
+ * when complete. Otherwise the same libav
+ * calls, unobserved. */
+static guint
+session_steps (const char *path,
+               gboolean    observe,
+               const char *trace_path)
 {
-  double cpu_start = cpu_seconds ();
   g_autoptr(GError) error = NULL;
   g_autoptr(RsDecodeSession) session = NULL;
   g_autoptr(RsAtomicFile) file = NULL;
@@ -54,7 +56,6 @@ run_session (const char *path,
   g_autoptr(RsTraceWriter) trace = NULL;
   RsDecodeSettings settings;
   RsSnapshot *snapshot;
-  gint64 start = g_get_monotonic_time ();
   guint steps = 0;
 
   rs_decode_settings_init (&settings);
@@ -63,64 +64,136 @@ run_session (const char *path,
   g_assert_no_error (error);
 
   if (!observe)
-    steps = rs_decode_session_run_unobserved (session);
-  else
+    return rs_decode_session_run_unobserved (session);
+
+  if (trace_path != NULL)
     {
-      if (trace_path != NULL)
-        {
-          file = rs_atomic_file_new (trace_path, &error);
-          g_assert_no_error (error);
-          raw = g_unix_output_stream_new (rs_atomic_file_get_fd (file), FALSE);
-        }
-      else
-        raw = g_unix_output_stream_new (open ("/dev/null", O_WRONLY | O_CLOEXEC), TRUE);
-      buffered = g_buffered_output_stream_new_sized (raw, 64 * 1024);
-      trace = rs_trace_writer_new_threaded (buffered);
-      while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
-        {
-          g_assert_true (rs_trace_writer_write (trace, snapshot, &error));
-          steps++;
-        }
+      file = rs_atomic_file_new (trace_path, &error);
       g_assert_no_error (error);
-      g_assert_true (rs_trace_writer_flush (trace, &error));
-      g_assert_true (g_output_stream_flush (buffered, NULL, &error));
-      if (file != NULL)
-        g_assert_true (rs_atomic_file_commit (file, &error));
-      g_assert_no_error (error);
+      raw = g_unix_output_stream_new (rs_atomic_file_get_fd (file), FALSE);
     }
-  *out_steps = steps;
+  else
+    raw = g_unix_output_stream_new (open ("/dev/null", O_WRONLY | O_CLOEXEC), TRUE);
+  buffered = g_buffered_output_stream_new_sized (raw, 64 * 1024);
+  trace = rs_trace_writer_new_threaded (buffered);
+  if (file != NULL)
+    rs_trace_writer_set_writeback_fd (trace, rs_atomic_file_get_fd (file));
+  while ((snapshot = rs_session_step (RS_SESSION (session), &error)) != NULL)
+    {
+      g_assert_true (rs_trace_writer_write (trace, snapshot, &error));
+      steps++;
+    }
+  g_assert_no_error (error);
+  g_assert_true (rs_trace_writer_flush (trace, &error));
+  g_assert_true (g_output_stream_flush (buffered, NULL, &error));
+  if (file != NULL)
+    g_assert_true (rs_atomic_file_commit (file, &error));
+  g_assert_no_error (error);
+  return steps;
+}
+
+/* Wall seconds of a whole session, from opening the file to freeing all
+ * it made (the history, the writer's thread); the CPU seconds (user + sys,
+ * all threads) go to *out_cpu. */
+static double
+run_session (const char *path,
+             gboolean    observe,
+             const char *trace_path,
+             guint      *out_steps,
+             double     *out_cpu)
+{
+  double cpu_start = cpu_seconds ();
+  gint64 start = g_get_monotonic_time ();
+
+  *out_steps = session_steps (path, observe, trace_path);
   if (out_cpu != NULL)
     *out_cpu = cpu_seconds () - cpu_start;
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+static guint
+bench_runs (void)
+{
+  const char *runs = g_getenv ("RS_BENCH_RUNS");
+
+  return runs != NULL && atoi (runs) > 0 ? (guint) atoi (runs) : 15;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), bench_compare_double);
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static double
+load_average (void)
+{
+  double load[1] = { 0 };
+
+  return getloadavg (load, 1) == 1 ? load[0] : -1;
+}
+
+/* Pairs of runs, unobserved then observed, interleaved so drift in a
+ * shared machine hits both sides alike; one pair first to warm up (the
+ * libraries' lazy symbols, codec tables, the page cache), not counted. The
+ * figures are medians; the ratio DESIGN.md section 10 names is of wall
+ * time; CPU time (user + sys) beside it, which other processes disturb far
+ * less, and the medians of each pair's ratios. */
 static void
 bench_observe_overhead (const char *path,
                         const char *trace_path)
 {
-  double observed[RUNS], unobserved[RUNS], observed_cpu[RUNS], unobserved_cpu[RUNS];
+  guint runs = bench_runs ();
+  g_autofree double *observed = g_new (double, runs);
+  g_autofree double *unobserved = g_new (double, runs);
+  g_autofree double *observed_cpu = g_new (double, runs);
+  g_autofree double *unobserved_cpu = g_new (double, runs);
+  g_autofree double *pair_ratio = g_new (double, runs);
+  g_autofree double *pair_cpu_ratio = g_new (double, runs);
   guint steps_observed = 0, steps_unobserved = 0;
+  double load_start = load_average ();
+  double wall_o, wall_u, cpu_o, cpu_u;
 
-  /* Interleaved, so drift in the machine hits both sides alike. */
-  for (int i = 0; i < RUNS; i++)
+  run_session (path, FALSE, NULL, &steps_unobserved, NULL);
+  run_session (path, TRUE, trace_path, &steps_observed, NULL);
+  for (guint i = 0; i < runs; i++)
     {
       unobserved[i] = run_session (path, FALSE, NULL, &steps_unobserved, &unobserved_cpu[i]);
       observed[i] = run_session (path, TRUE, trace_path, &steps_observed, &observed_cpu[i]);
+      pair_ratio[i] = observed[i] / unobserved[i];
+      pair_cpu_ratio[i] = observed_cpu[i] / unobserved_cpu[i];
     }
   g_assert_cmpuint (steps_observed, ==, steps_unobserved);
-  qsort (observed, RUNS, sizeof (double), bench_compare_double);
-  qsort (unobserved, RUNS, sizeof (double), bench_compare_double);
-  qsort (observed_cpu, RUNS, sizeof (double), bench_compare_double);
-  qsort (unobserved_cpu, RUNS, sizeof (double), bench_compare_double);
-  /* The ratio is of wall time (DESIGN.md section 10); CPU time beside it,
-   * which other processes on a shared machine disturb less. */
-  g_print ("bench: observe-overhead ratio=%.3f observed_s=%.3f unobserved_s=%.3f "
-           "cpu_ratio=%.3f steps=%u trace=%s goal<=1.15\n",
-           observed[RUNS / 2] / unobserved[RUNS / 2], observed[RUNS / 2], unobserved[RUNS / 2],
-           observed_cpu[RUNS / 2] / unobserved_cpu[RUNS / 2],
-           steps_observed, trace_path != NULL ? "file" : "/dev/null");
+  wall_o = median (observed, runs);
+  wall_u = median (unobserved, runs);
+  cpu_o = median (observed_cpu, runs);
+  cpu_u = median (unobserved_cpu, runs);
+  g_print ("bench: observe-overhead ratio=%.3f observed_s=%.3f unobserved_s=%.3f pair_ratio=%.3f "
+           "cpu_ratio=%.3f observed_cpu_s=%.3f unobserved_cpu_s=%.3f pair_cpu_ratio=%.3f "
+           "runs=%u steps=%u trace=%s load=%.1f-%.1f goal<=1.15\n",
+           wall_o / wall_u, wall_o, wall_u, median (pair_ratio, runs), cpu_o / cpu_u, cpu_o, cpu_u,
+           median (pair_cpu_ratio, runs), runs, steps_observed,
+           trace_path != NULL ? "file" : "/dev/null", load_start, load_average ());
   if (trace_path != NULL)
     g_unlink (trace_path);
+}
+
+/* One side alone, RS_BENCH_RUNS times: for a profiler. */
+static void
+bench_one_side (const char *path,
+                gboolean    observe,
+                const char *trace_path)
+{
+  guint runs = bench_runs ();
+  g_autofree double *cpu = g_new (double, runs);
+  guint steps = 0;
+
+  for (guint i = 0; i < runs; i++)
+    run_session (path, observe, trace_path, &steps, &cpu[i]);
+  g_print ("bench: %s cpu_s=%.3f runs=%u steps=%u\n", observe ? "observed" : "unobserved",
+           median (cpu, runs), runs, steps);
 }
 
 static size_t
@@ -164,11 +237,13 @@ main (int   argc,
   av_log_set_level (AV_LOG_ERROR);
   if (argc < 3)
     {
-      g_printerr ("usage: %s observe-overhead CLIP [TRACE] | history CLIP\n", argv[0]);
+      g_printerr ("usage: %s observe-overhead CLIP [TRACE] | history CLIP | observed CLIP [TRACE] | unobserved CLIP\n", argv[0]);
       return 2;
     }
   if (g_str_equal (argv[1], "observe-overhead"))
     bench_observe_overhead (argv[2], argc > 3 ? argv[3] : NULL);
+  else if (g_str_equal (argv[1], "observed") || g_str_equal (argv[1], "unobserved"))
+    bench_one_side (argv[2], g_str_equal (argv[1], "observed"), argc > 3 ? argv[3] : NULL);
   else if (g_str_equal (argv[1], "history"))
     bench_history (argv[2]);
   else
