@@ -32,6 +32,8 @@ typedef struct {
   GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
   GHashTable     *lane_names;     /* "video" (a handle id's first part) -> stream + 1 */
   GHashTable     *decoder_rows;   /* lanes whose decoder row is taken */
+  const RsHandle *ring_head;      /* the queue being drawn: its slot read next, or NULL */
+  const RsHandle *ring_tail;      /* its slot written next, or NULL (full, or not known) */
   RsGraphPlace    row;            /* the place of the buffers made now: items of a row */
   gboolean        in_row;
   Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,

@@ -145,14 +145,16 @@ const char *_rs_graph_plane_name        (const RsHandle   *handle,
                                          const RsRef      *ref);
 
 /* Labels, owned by the caller. HTML-like unless said otherwise. */
-/* `min_rows`: rows to reserve for refs (blank ones if the handle has fewer). */
+/* `min_rows`: rows to reserve for refs (blank ones if the handle has fewer).
+ * `mark`: a queue slot's ring mark ("head", "tail"), or NULL. */
 char *_rs_graph_handle_label (const RsPalette        *palette,
                               const RsHandle         *handle,
                               const RsHandleFragment *fragment,
                               GPtrArray              *rows,
                               guint                   min_rows,
                               RsDiffFlags             flags,
-                              gboolean                is_out);
+                              gboolean                is_out,
+                              const char             *mark);
 /* A run of full queue slots `first`..`last` as one node: their count, and
  * the buffers they point at. */
 char *_rs_graph_run_label        (const RsPalette *palette,
@@ -166,11 +168,15 @@ char *_rs_graph_run_label        (const RsPalette *palette,
 /* An empty queue slot, as large as a full one with `min_rows` refs. */
 char *_rs_graph_empty_slot_label (const RsPalette *palette,
                                   const RsHandle  *handle,
-                                  guint            min_rows);
-/* Plain text: "packet queue · video · 2/8". */
+                                  guint            min_rows,
+                                  const char      *mark);
+/* Plain text: "video packet queue · AVPacket ring · 2/8 · head [3] · tail [5]";
+ * `head` and `tail` (nullable) are the slots read and written next. */
 char *_rs_graph_queue_label  (const RsHandle  *first,
                               guint            used,
-                              guint            capacity);
+                              guint            capacity,
+                              const RsHandle  *head,
+                              const RsHandle  *tail);
 /* `members`: the const RsBuffer* drawn by one node (more than one: folded). */
 char *_rs_graph_buffer_label (const RsPalette *palette,
                               RsSnapshot      *snapshot,
