@@ -39,6 +39,7 @@ struct _RsRender {
   double           width;
   double           height;
   guint            n_layouts;
+  gboolean         relayout;      /* forget_layout: lay the next graph out afresh */
 };
 
 /* ---- text sizes, measured once ----
@@ -595,7 +596,7 @@ rs_render_set_graph (RsRender *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   rs_graphviz_lock ();
-  if (self->graph != NULL &&
+  if (self->graph != NULL && !self->relayout &&
       strcmp (rs_graph_get_topology_key (self->graph), rs_graph_get_topology_key (graph)) == 0)
     {
       reused = transfer_graph (self, graph);
@@ -611,6 +612,8 @@ rs_render_set_graph (RsRender *self,
         }
     }
   ok = reused || layout_graph (self, graph, error);
+  if (ok && !reused)
+    self->relayout = FALSE;
   if (ok)
     ok = record_drawing (self, error);
   rs_graphviz_unlock ();
@@ -698,6 +701,7 @@ rs_render_forget_layout (RsRender *self)
 {
   g_return_if_fail (self != NULL);
   rs_layout_memory_clear (self->memory);
+  self->relayout = TRUE;
 }
 
 guint
