@@ -367,7 +367,10 @@ _rs_graph_place (RsGraph        *graph,
       int lane = ((Row *) g_ptr_array_index (sorted, r))->lane;
       double lane_height = 0;
       g_autofree char *lane_key = g_strdup_printf ("lane|%d", lane);
-      double top = lane == RS_LANE_SIDE ? 0 : lane_y;
+      g_autofree char *top_key = g_strdup_printf ("top|%d", lane);
+      /* A lane keeps its top when a lane above it goes (the reader at the
+       * end of the file). */
+      double top = lane == RS_LANE_SIDE ? 0 : grow (memory, top_key, lane_y);
 
       while (r < sorted->len && ((Row *) g_ptr_array_index (sorted, r))->lane == lane)
         {
