@@ -77,6 +77,10 @@ int        _rs_graph_builder_holder_lane (Builder     *b,
 void       _rs_graph_builder_place_loose (Builder      *b,
                                           RsGraphPlace *place,
                                           int           lane);
+/* The place of `handle`'s row (in the queue cluster named `cluster`, or NULL). */
+void       _rs_graph_builder_handle_place (const RsHandle *handle,
+                                           const char     *cluster,
+                                           RsGraphPlace   *place);
 /* Sets the place of the node made last to an item of the row of node `head`. */
 void       _rs_graph_builder_place_item  (Builder     *b,
                                           const char  *head);

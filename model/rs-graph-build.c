@@ -82,13 +82,11 @@ stream_lane (const RsHandle *handle)
   return handle->stream + (g_str_has_prefix (handle->id, "video") ? 1000 : 0);
 }
 
-/* Where a handle's row goes: by its role in the pipeline and its stream. */
-static void
-place_handle (Builder        *b,
-              const RsHandle *handle,
-              const char     *cluster)
+void
+_rs_graph_builder_handle_place (const RsHandle *handle,
+                                const char     *cluster,
+                                RsGraphPlace   *place)
 {
-  RsGraphPlace *place = _rs_graph_last_place (b->graph);
   const char *holder = handle->holder != NULL ? handle->holder : "";
 
   *place = (RsGraphPlace) { handle->stream >= 0 ? stream_lane (handle) : RS_LANE_OTHER,
@@ -111,6 +109,17 @@ place_handle (Builder        *b,
     place->station = RS_STATION_DECODER, place->order = 0;
   else if (strcmp (holder, "decoder_output") == 0)
     place->station = RS_STATION_DECODER, place->order = 2;
+}
+
+/* Where a handle's row goes: by its role in the pipeline and its stream. */
+static void
+place_handle (Builder        *b,
+              const RsHandle *handle,
+              const char     *cluster)
+{
+  RsGraphPlace *place = _rs_graph_last_place (b->graph);
+
+  _rs_graph_builder_handle_place (handle, cluster, place);
   /* The buffers made while drawing its refs are its row's items. */
   b->row = *place;
   b->row.row_head = b->graph->nodes->len;

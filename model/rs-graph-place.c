@@ -445,7 +445,9 @@ _rs_graph_place (RsGraph        *graph,
       double y = row->y;
 
       /* Centred in their columns: a node whose label widens (a slot that
-       * fills, a packet with a dts) keeps its centre. */
+       * fills, a packet with a dts, a buffer freed and drawn as a ghost)
+       * keeps its centre. A head wider than its column starts at the
+       * column's left: the drawing's left edge must not move. */
       if (row->head != 0)
         {
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, row->head - 1);
@@ -458,7 +460,8 @@ _rs_graph_place (RsGraph        *graph,
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, g_array_index (row->items, guint, k));
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
           double w = ND_width (n) * 72.0, h = ND_height (n) * 72.0;
-          double column = IS_STRIP (row) ? ITEM_WIDTH : MAX (items_w[row->station], w);
+          /* A node wider than its column spills out on both sides. */
+          double column = IS_STRIP (row) ? ITEM_WIDTH : items_w[row->station] > 0 ? items_w[row->station] : w;
 
           set_pos (n, items_x + column / 2, y + h / 2);
           y += h + GAP_ITEM;
