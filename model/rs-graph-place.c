@@ -444,6 +444,14 @@ _rs_graph_place (RsGraph        *graph,
                             ? MAX (head_w[row->station], row->head_w) + GAP_ITEMS : 0);
       double y = row->y;
 
+      if (!IS_STRIP (row) && head_w[row->station] > 0)
+        {
+          g_autofree char *key = g_strdup_printf ("ix|%d|%d|%d", row->lane, row->station, row->order);
+
+          /* Kept when a head wider than its column goes (its buffer's ghost). */
+          items_x = grow (memory, key, items_x);
+        }
+
       /* Centred in their columns: a node whose label widens (a slot that
        * fills, a packet with a dts, a buffer freed and drawn as a ghost)
        * keeps its centre. A head wider than its column starts at the
