@@ -832,6 +832,12 @@ rs_graph_build (RsSnapshot           *snapshot,
         }
       _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
     }
+  else
+    {
+      /* A reference picture only the decoder holds is one node, not one
+       * per plane: the decoder's column stays short. */
+      _rs_graph_group_libav_runs (snapshot, b.groups, b.group_list, TRUE);
+    }
   count_frame_rows (&b);
 
   b.buffer_rank = agsubg (b.g, "buffers", TRUE);

@@ -184,8 +184,6 @@ handle_detail (const RsHandle *h)
     {
       if (h->width > 0)
         g_string_append_printf (s, " · %d×%d", h->width, h->height);
-      if (h->nb_samples > 0)
-        g_string_append_printf (s, " · %d samples", h->nb_samples);
       if (h->sample_rate > 0)
         g_string_append_printf (s, " · %g kHz", h->sample_rate / 1000.0);
       if (h->format != NULL)
@@ -268,7 +266,7 @@ _rs_graph_folded_row_text (const RsHandle *handle,
 #define MARK_WIDTH        20
 /* A packet slot: one line, as wide as most packets' fields, as tall as a
  * buffer's node. */
-#define PACKET_SLOT_WIDTH 186
+#define PACKET_SLOT_WIDTH 176
 #define SLOT_HEIGHT        18
 /* The height of a handle table's row of 10 pt and of 8 pt text: pango's
  * line height (size × 1.1, rounded) and cellpadding 2 above and below. Blank
@@ -359,6 +357,9 @@ _rs_graph_handle_label (const RsPalette        *p,
     g_string_append_printf (s, " %c", handle->pict_type);
   if (handle->shown)
     g_string_append (s, " · shown");
+  /* An audio frame's sample count (its detail line has the rate and format). */
+  if (handle->nb_samples > 0)
+    g_string_append_printf (s, " %d samples", handle->nb_samples);
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
   g_string_append (s, "</td></tr>");
@@ -631,7 +632,7 @@ _rs_graph_buffer_label (const RsPalette *p,
   /* New: the green border says it. */
   if (leaked)
     g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
-  g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", members->len > 1 ? 60 : 70, split);
+  g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", members->len > 1 ? 60 : 56, split);
   /* ✎: the app may write it (refcount 1), where the app holds it. */
   if (first->writable && (first->visible > 0 || first->hidden == 0 || first->holder == NULL || members->len > 1))
     g_string_append_printf (s, " <font color=\"%s\">✎</font>", p->good);

@@ -15,8 +15,8 @@
 #include <string.h>
 
 /* Points. */
-#define GAP_ITEMS    14.0   /* between a row's head and its buffers: room for the arrows */
-#define GAP_STATION  16.0   /* between one station's buffers and the next station */
+#define GAP_ITEMS    12.0   /* between a row's head and its buffers: room for the arrows */
+#define GAP_STATION  12.0   /* between one station's buffers and the next station */
 #define GAP_ROW       4.0
 #define GAP_ITEM      3.0
 #define GAP_LANE     14.0

@@ -91,6 +91,14 @@ void _rs_graph_compute_groups (RsSnapshot *snapshot,
                                GHashTable *groups,
                                GPtrArray  *group_list);
 
+/* Adds to `groups` the runs of buffers only libav holds (a reference
+ * picture's planes: same kind, birth, holder and count), pictures only if
+ * `pictures_only`. */
+void _rs_graph_group_libav_runs (RsSnapshot *snapshot,
+                                 GHashTable *groups,
+                                 GPtrArray  *group_list,
+                                 gboolean    pictures_only);
+
 /* A run of full queue slots drawn as one node: indexes into the queue's
  * slot-ordered handles. */
 #define RS_GRAPH_RUN_KEEP 2   /* full slots kept at each end of a run */
