@@ -184,6 +184,8 @@ handle_detail (const RsHandle *h)
     {
       if (h->width > 0)
         g_string_append_printf (s, " · %d×%d", h->width, h->height);
+      if (h->nb_samples > 0 && h->group == NULL)
+        g_string_append_printf (s, " · %d samples", h->nb_samples);
       if (h->sample_rate > 0)
         g_string_append_printf (s, " · %g kHz", h->sample_rate / 1000.0);
       if (h->format != NULL)
@@ -352,14 +354,14 @@ _rs_graph_handle_label (const RsPalette        *p,
   else
     g_string_append_printf (s, "<td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> %s", header,
                             width, rs_handle_kind_to_struct (handle->kind), fragment->name);
-  /* A frame's picture type, and whether it is the one on display. */
+  /* A frame's picture type or a queued audio frame's sample count (its
+   * detail line has the rate and format), and whether it is on display. */
   if (handle->pict_type != 0 && handle->pict_type != '?')
     g_string_append_printf (s, " %c", handle->pict_type);
+  if (handle->nb_samples > 0 && is_slot)
+    g_string_append_printf (s, " %d samples", handle->nb_samples);
   if (handle->shown)
     g_string_append (s, " · shown");
-  /* An audio frame's sample count (its detail line has the rate and format). */
-  if (handle->nb_samples > 0)
-    g_string_append_printf (s, " %d samples", handle->nb_samples);
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
   g_string_append (s, "</td></tr>");
@@ -612,7 +614,7 @@ _rs_graph_buffer_label (const RsPalette *p,
       title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "</b> %u %s", first->id, last->id,
                                members->len, first->kind == RS_BUFFER_KIND_PICTURE ? "planes" : "buffers");
       split = same_split ? g_strdup_printf ("%s each", each) : g_strdup ("mixed holders");
-      size = g_strdup_printf ("%s in all", sum);
+      size = g_strdup (sum);
     }
 
   if (is_new)
@@ -634,7 +636,7 @@ _rs_graph_buffer_label (const RsPalette *p,
     g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
   g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", members->len > 1 ? 60 : 56, split);
   /* ✎: the app may write it (refcount 1), where the app holds it. */
-  if (first->writable && (first->visible > 0 || first->hidden == 0 || first->holder == NULL || members->len > 1))
+  if (first->writable && (first->visible > 0 || first->hidden == 0 || first->holder == NULL))
     g_string_append_printf (s, " <font color=\"%s\">✎</font>", p->good);
   if (unsafe)
     g_string_append_printf (s, " <font color=\"%s\"><b>⚠ written while not writable</b></font>", p->bad);

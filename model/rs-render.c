@@ -309,6 +309,10 @@ remake_label (RsRender     *self,
       return FALSE;
     }
   label->pos = old->pos;
+  /* Graph and cluster titles are left-justified (labeljust=l): the new
+   * one starts where the old one did. */
+  if (AGTYPE (obj) == AGRAPH)
+    label->pos.x += (label->dimen.x - old->dimen.x) / 2;
   label->space = old->space;
   label->set = old->set;
   label->valign = old->valign;
@@ -530,6 +534,7 @@ place_and_route (RsRender *self,
 {
   Agraph_t *g = rs_graph_get_agraph (graph);
   Agsym_t *splines = agattr (g, AGRAPH, (char *) "splines", (char *) "");
+  boxf bb;
 
   agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
   agattr (g, AGRAPH, (char *) "bb", (char *) "");
@@ -540,9 +545,13 @@ place_and_route (RsRender *self,
   gvFreeLayout (get_context (), g);
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
+  /* The drawing is the grid's (its corners): an edge bulging out of it
+   * must not move the origin every node is measured from. */
+  bb = GD_bb (g);
   for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
     for (Agedge_t *e = agfstout (g, n); e != NULL; e = agnxtout (g, e))
       route_edge (g, e);
+  GD_bb (g) = bb;
 
   /* The layout is in graphviz's records now; the attributes that asked
    * for it go, so the graph's DOT is the same as before its layout. */
