@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-graph-label.c: colours and the HTML-like labels of the graph's nodes.
- * A buffer's node is sized by its text; the count cell has a fixed minimum
- * width and always two lines, so a refcount change does not resize it and a
- * laid-out graph can be re-labelled without a new layout.
+ * Nodes are one line where they can (a buffer: what it is and its size,
+ * who holds it, ✎ if the app may write it, the count; a queued packet: its
+ * fields and its one ref), so the graph fits a window. Cells have fixed
+ * minimum widths, so a refcount change ("2→3 ▲") does not resize a node and
+ * a laid-out graph can be re-labelled without a new layout; a queue slot is
+ * as large empty as full.
  */
 #define G_LOG_DOMAIN "rs-graph"
 

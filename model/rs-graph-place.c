@@ -24,9 +24,9 @@
 #define CLUSTER_LABEL 16.0
 #define FIRST_SLOT  100     /* rows given a slot come after the fixed ones */
 /* The widths columns start with: a handle's (HANDLE_MIN_WIDTH in
- * rs-graph-label.c, and a little more for a long header) and a buffer's
- * (its two fixed cells), so a station's buffer column is as wide before
- * its first buffer as after. */
+ * rs-graph-label.c and its border) and about a buffer's (its three cells'
+ * minimum widths), so a station's buffer column is as wide before its
+ * first buffer as after. */
 #define HEAD_WIDTH  152.0
 #define ITEM_WIDTH  180.0
 

@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * it, a row of that station. A row's head is a handle or a libav part; the
  * buffers it holds are the row's items, drawn right of it. */
 #define RS_LANE_SOURCE G_MININT   /* the reader's strip, above every lane */
-#define RS_LANE_SIDE   G_MAXINT   /* a column right of every lane: what no handle
-                                   * holds and no stream owns, the legend */
+#define RS_LANE_SIDE   G_MAXINT   /* what no handle holds and no stream owns: in
+                                   * the reader's strip (rs-graph-place.c); the
+                                   * legend (order 1000) right of every lane */
 #define RS_LANE_OTHER  (-1)       /* handles of no stream: a lesson's variables */
 #define RS_ORDER_SLOT  (-1)       /* a row that comes and goes: given a free slot */
 

@@ -481,8 +481,7 @@ never (void *object)
  * routers cost most of a layout, and its triangulation can abort on such
  * aligned boxes. Edge labels (×N) go at the curve's middle. */
 static void
-route_edge (Agraph_t *g,
-            Agedge_t *e)
+route_edge (Agedge_t *e)
 {
   static splineInfo info = { (boolean (*) (edge_t *)) never, (boolean (*) (node_t *)) never, TRUE, FALSE };
   Agnode_t *tail = agtail (e), *head = aghead (e);
@@ -550,7 +549,7 @@ place_and_route (RsRender *self,
   bb = GD_bb (g);
   for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
     for (Agedge_t *e = agfstout (g, n); e != NULL; e = agnxtout (g, e))
-      route_edge (g, e);
+      route_edge (e);
   GD_bb (g) = bb;
 
   /* The layout is in graphviz's records now; the attributes that asked

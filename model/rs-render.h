@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-render.h: lays out an RsGraph in process (places of our own, edges
- * routed by graphviz's neato -n2, see rs-graph-place.h), and draws it with
- * cairo.
+ * rs-render.h: lays out an RsGraph in process (places of our own, see
+ * rs-graph-place.h, given to graphviz's neato -n2; edges drawn as curves
+ * along the grid, not routed by graphviz), and draws it with cairo.
  *
  * An RsRender keeps the last laid-out graph. Given the next step's graph, it
  * compares topology keys: when nodes, edges, ports and clusters are the same
