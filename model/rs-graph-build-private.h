@@ -32,6 +32,8 @@ typedef struct {
   GHashTable     *frame_rows;     /* stream index -> most rows a frame of it draws */
   GHashTable     *lane_names;     /* "video" (a handle id's first part) -> stream + 1 */
   GHashTable     *decoder_rows;   /* lanes whose decoder row is taken */
+  const RsHandle *ring_head;      /* the queue being drawn: its slot read next, or NULL */
+  const RsHandle *ring_tail;      /* its slot written next, or NULL (full, or not known) */
   RsGraphPlace    row;            /* the place of the buffers made now: items of a row */
   gboolean        in_row;
   Agsym_t        *n_label, *n_shape, *n_style, *n_color, *n_fontcolor, *n_fontsize,
@@ -75,6 +77,10 @@ int        _rs_graph_builder_holder_lane (Builder     *b,
 void       _rs_graph_builder_place_loose (Builder      *b,
                                           RsGraphPlace *place,
                                           int           lane);
+/* The place of `handle`'s row (in the queue cluster named `cluster`, or NULL). */
+void       _rs_graph_builder_handle_place (const RsHandle *handle,
+                                           const char     *cluster,
+                                           RsGraphPlace   *place);
 /* Sets the place of the node made last to an item of the row of node `head`. */
 void       _rs_graph_builder_place_item  (Builder     *b,
                                           const char  *head);

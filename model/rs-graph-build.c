@@ -48,9 +48,12 @@ _rs_graph_builder_place_loose (Builder      *b,
 {
   *place = (RsGraphPlace) { lane, lane != RS_LANE_OTHER ? RS_STATION_DECODER : RS_STATION_OTHER,
                             RS_ORDER_SLOT, 0, NULL };
-  /* In a decode session, in the column right of the lanes: a lane of its
-   * own would push the streams' lanes down when it appears. */
-  if (lane == RS_LANE_OTHER && g_hash_table_size (b->lane_names) > 0)
+  /* In a decode session, in the strip on top, right of the reader
+   * (rs-graph-place.c): a lane of its own would push the streams' lanes
+   * down when it appears. A session's last steps, once every handle is
+   * gone, keep it there. */
+  if (lane == RS_LANE_OTHER &&
+      (g_hash_table_size (b->lane_names) > 0 || rs_snapshot_get_n_handles (b->snapshot) == 0))
     place->lane = RS_LANE_SIDE;
 }
 
@@ -79,13 +82,11 @@ stream_lane (const RsHandle *handle)
   return handle->stream + (g_str_has_prefix (handle->id, "video") ? 1000 : 0);
 }
 
-/* Where a handle's row goes: by its role in the pipeline and its stream. */
-static void
-place_handle (Builder        *b,
-              const RsHandle *handle,
-              const char     *cluster)
+void
+_rs_graph_builder_handle_place (const RsHandle *handle,
+                                const char     *cluster,
+                                RsGraphPlace   *place)
 {
-  RsGraphPlace *place = _rs_graph_last_place (b->graph);
   const char *holder = handle->holder != NULL ? handle->holder : "";
 
   *place = (RsGraphPlace) { handle->stream >= 0 ? stream_lane (handle) : RS_LANE_OTHER,
@@ -108,6 +109,17 @@ place_handle (Builder        *b,
     place->station = RS_STATION_DECODER, place->order = 0;
   else if (strcmp (holder, "decoder_output") == 0)
     place->station = RS_STATION_DECODER, place->order = 2;
+}
+
+/* Where a handle's row goes: by its role in the pipeline and its stream. */
+static void
+place_handle (Builder        *b,
+              const RsHandle *handle,
+              const char     *cluster)
+{
+  RsGraphPlace *place = _rs_graph_last_place (b->graph);
+
+  _rs_graph_builder_handle_place (handle, cluster, place);
   /* The buffers made while drawing its refs are its row's items. */
   b->row = *place;
   b->row.row_head = b->graph->nodes->len;
@@ -170,7 +182,7 @@ declare_attributes (Builder              *b,
   agattr (g, AGRAPH, "fontsize", "10");
   agattr (g, AGRAPH, "labelloc", "t");
   agattr (g, AGRAPH, "labeljust", "l");
-  agattr (g, AGRAPH, "pad", "0.1");
+  agattr (g, AGRAPH, "pad", "0.05");
   agattr (g, AGRAPH, "outputorder", "edgesfirst");
   b->g_bgcolor = agattr (g, AGRAPH, "bgcolor", "");
   b->g_label = agattr (g, AGRAPH, "label", "");
@@ -357,6 +369,7 @@ add_handle (Builder        *b,
   RsDiffFlags flags = b->diff != NULL ? rs_diff_get_handle_flags (b->diff, handle->id) : RS_DIFF_SAME;
   gboolean is_out = g_strcmp0 (rs_snapshot_get_out (b->snapshot), handle->id) == 0;
   guint min_rows = 0;
+  const char *mark = NULL;
   Agnode_t *n;
 
   /* The rows the handle's kind takes: a queue slot keeps its size full or
@@ -364,10 +377,13 @@ add_handle (Builder        *b,
   min_rows = handle->kind == RS_HANDLE_PACKET ? 1
              : MAX (1, GPOINTER_TO_UINT (g_hash_table_lookup (b->frame_rows, GINT_TO_POINTER (handle->stream))));
 
+  if (handle->group != NULL)
+    mark = handle == b->ring_head && handle == b->ring_tail ? "head tail"
+           : handle == b->ring_head ? "head" : handle == b->ring_tail ? "tail" : NULL;
   if (handle->n_refs == 0 && handle->group != NULL)
     {
       /* An empty queue slot: drawn faintly, so the fill level shows. */
-      label = _rs_graph_empty_slot_label (b->pal, handle, min_rows);
+      label = _rs_graph_empty_slot_label (b->pal, handle, min_rows, mark);
       n = _rs_graph_builder_add_node (b, parent, RS_GRAPH_NODE_HANDLE, name, handle->id, NULL, NULL, 0, 'e');
       place_handle (b, handle, parent != b->g ? agnameof (parent) : NULL);
       b->in_row = FALSE;
@@ -404,7 +420,7 @@ add_handle (Builder        *b,
     }
   b->in_row = FALSE;
 
-  label = _rs_graph_handle_label (b->pal, handle, fragment, rows, min_rows, flags, is_out);
+  label = _rs_graph_handle_label (b->pal, handle, fragment, rows, min_rows, flags, is_out, mark);
   _rs_graph_builder_set_html (b, n, b->n_label, label);
 
   for (guint r = 0; r < rows->len; r++)
@@ -428,7 +444,9 @@ add_empty_run (Builder   *b,
   const RsHandle *h0 = g_ptr_array_index (queue, first);
   const RsHandle *h1 = g_ptr_array_index (queue, last);
   g_autofree char *name = g_strconcat ("e_", h0->id, NULL);
-  g_autofree char *text = g_strdup_printf ("[%d–%d] empty", h0->slot, h1->slot);
+  /* The slot written next is the run's first. */
+  g_autofree char *text = g_strdup_printf ("%s[%d–%d] empty", h0 == b->ring_tail ? "tail ▸ " : "",
+                                           h0->slot, h1->slot);
   Agnode_t *n;
   guint index;
 
@@ -509,6 +527,67 @@ add_full_run (Builder   *b,
   return n;
 }
 
+/* The ends of a queue drawn as the ring buffer it is (data/session: the
+ * full slots are head, head + 1, ... modulo the capacity): the slot read
+ * next (the first full slot after an empty one; in a full queue the frame
+ * on display, or the packet first in decode order) and the slot written
+ * next (the first empty slot after the full ones). An empty queue's ends
+ * meet at a slot its contents do not tell: none is marked; neither is a
+ * queue whose full slots are not one run. `queue` is in slot order. */
+static void
+find_ring_ends (GPtrArray       *queue,
+                const RsHandle **head,
+                const RsHandle **tail)
+{
+  guint n = queue->len, used = 0, runs = 0, start = 0;
+
+  *head = *tail = NULL;
+  for (guint i = 0; i < n; i++)
+    used += ((const RsHandle *) g_ptr_array_index (queue, i))->n_refs > 0;
+  if (used == 0)
+    return;
+  if (used == n)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          const RsHandle *h = g_ptr_array_index (queue, i);
+          const RsHandle *best = *head;
+          gint64 order = h->dts != RS_NO_TIMESTAMP ? h->dts : h->pts;
+
+          if (h->kind != RS_HANDLE_PACKET)
+            {
+              if (h->shown)
+                *head = h;
+              continue;
+            }
+          if (order != RS_NO_TIMESTAMP &&
+              (best == NULL || order < (best->dts != RS_NO_TIMESTAMP ? best->dts : best->pts)))
+            *head = h;
+        }
+      return;
+    }
+  /* Slots absent from the snapshot (freed packets) count as empty. */
+  for (guint i = 0; i < n; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+      const RsHandle *before = g_ptr_array_index (queue, (i + n - 1) % n);
+
+      if (h->n_refs > 0 && (before->n_refs == 0 || (before->slot + 1) % MAX (before->capacity, 1) != h->slot % MAX (h->capacity, 1)))
+        {
+          runs++;
+          start = i;
+        }
+    }
+  if (runs != 1)
+    return;
+  *head = g_ptr_array_index (queue, start);
+  for (guint i = start; ((const RsHandle *) g_ptr_array_index (queue, i % n))->n_refs > 0; i++)
+    *tail = g_ptr_array_index (queue, (i + 1) % n);
+  /* The next slot written must follow the last full one. */
+  if (*tail != NULL && (*tail)->slot != ((*head)->slot + (int) used) % MAX ((*head)->capacity, (int) n))
+    *tail = NULL;
+}
+
 static void
 add_queue (Builder   *b,
            GPtrArray *queue,
@@ -523,7 +602,9 @@ add_queue (Builder   *b,
 
   for (guint i = 0; i < queue->len; i++)
     used += ((const RsHandle *) g_ptr_array_index (queue, i))->n_refs > 0;
-  label = _rs_graph_queue_label (first, used, MAX ((guint) first->capacity, queue->len));
+  find_ring_ends (queue, &b->ring_head, &b->ring_tail);
+  label = _rs_graph_queue_label (first, used, MAX ((guint) first->capacity, queue->len),
+                                 b->ring_head, b->ring_tail);
   SET (cluster, b->g_label, label);
   SET (cluster, b->g_style, "rounded");
   g_string_append_printf (b->key, "C %s\n", cluster_name);
@@ -552,6 +633,7 @@ add_queue (Builder   *b,
         add_handle (b, cluster, h);
       i = last;
     }
+  b->ring_head = b->ring_tail = NULL;
 }
 
 /* ---- buffers ---- */
@@ -749,6 +831,12 @@ rs_graph_build (RsSnapshot           *snapshot,
             _rs_graph_group_run (item, &g_array_index (runs, RsGraphRun, r), b.groups, b.group_list);
         }
       _rs_graph_compute_groups (snapshot, b.groups, b.group_list);
+    }
+  else
+    {
+      /* A reference picture only the decoder holds is one node, not one
+       * per plane: the decoder's column stays short. */
+      _rs_graph_group_libav_runs (snapshot, b.groups, b.group_list, TRUE);
     }
   count_frame_rows (&b);
 

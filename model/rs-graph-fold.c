@@ -96,7 +96,6 @@ _rs_graph_compute_groups (RsSnapshot *s,
                           GPtrArray  *group_list)
 {
   g_autoptr(GHashTable) holders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  guint n_buffers = rs_snapshot_get_n_buffers (s);
 
   for (guint i = 0; i < rs_snapshot_get_n_handles (s); i++)
     {
@@ -145,6 +144,16 @@ _rs_graph_compute_groups (RsSnapshot *s,
           r = last;
         }
     }
+  _rs_graph_group_libav_runs (s, groups, group_list, FALSE);
+}
+
+void
+_rs_graph_group_libav_runs (RsSnapshot *s,
+                            GHashTable *groups,
+                            GPtrArray  *group_list,
+                            gboolean    pictures_only)
+{
+  guint n_buffers = rs_snapshot_get_n_buffers (s);
 
   for (guint i = 0; i < n_buffers; i++)
     {
@@ -152,7 +161,8 @@ _rs_graph_compute_groups (RsSnapshot *s,
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint64));
       guint last = i;
 
-      if (first->visible > 0 || g_hash_table_contains (groups, &first->id))
+      if (first->visible > 0 || g_hash_table_contains (groups, &first->id) ||
+          (pictures_only && first->kind != RS_BUFFER_KIND_PICTURE))
         continue;
       g_array_append_val (ids, first->id);
       while (last + 1 < n_buffers)

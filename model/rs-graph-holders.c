@@ -140,6 +140,8 @@ _rs_graph_builder_add_ghosts (Builder *b)
       SET (n, b->n_fontcolor, b->pal->bad);
       SET (n, b->n_fontsize, "9");
       SET (n, b->n_margin, "0.08,0.03");
+      /* As tall as the buffer's node was: its centre stays put. */
+      SET (n, b->n_height, "0.2778");
       SET (n, b->n_label, label);
 
       for (guint h = 0; b->before != NULL && h < rs_snapshot_get_n_handles (b->before); h++)
@@ -149,6 +151,16 @@ _rs_graph_builder_add_ghosts (Builder *b)
           g_autofree char *handle_name = g_strconcat ("h_", old->id, NULL);
           Agnode_t *hn = agnode (b->g, handle_name, FALSE);
 
+          if (now == NULL && row == NULL)
+            for (guint r = 0; r < old->n_refs; r++)
+              if (old->refs[r].buffer == buffer->id)
+                {
+                  /* Freed with its handle: drawn once more where the two were. */
+                  _rs_graph_builder_handle_place (old, NULL, _rs_graph_last_place (b->graph));
+                  _rs_graph_last_place (b->graph)->row_head = 0;
+                  row = "";
+                  break;
+                }
           if (now == NULL || hn == NULL)
             continue;
           for (guint r = 0; r < old->n_refs; r++)
@@ -161,7 +173,7 @@ _rs_graph_builder_add_ghosts (Builder *b)
               for (guint k = 0; k < now->n_refs; k++)
                 if (now->refs[k].field == old->refs[r].field)
                   port = old->refs[r].field;
-              if (row == NULL)
+              if (row == NULL || row[0] == '\0')
                 {
                   /* Drawn where it was: on the row of what held it. */
                   row = agnameof (hn);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * rs-graph-label.c: colours and the HTML-like labels of the graph's nodes.
- * A buffer's node is sized by its text; the count cell has a fixed minimum
- * width and always two lines, so a refcount change does not resize it and a
- * laid-out graph can be re-labelled without a new layout.
+ * Nodes are one line where they can (a buffer: what it is and its size,
+ * who holds it, ✎ if the app may write it, the count; a queued packet: its
+ * fields and its one ref), so the graph fits a window. Cells have fixed
+ * minimum widths, so a refcount change ("2→3 ▲") does not resize a node and
+ * a laid-out graph can be re-labelled without a new layout; a queue slot is
+ * as large empty as full.
  */
 #define G_LOG_DOMAIN "rs-graph"
 
@@ -65,6 +68,9 @@ rs_graph_get_colors (gboolean       dark,
 static char *
 format_size (guint64 size)
 {
+  /* "344 B" rather than "344 bytes": the same units, in less width. */
+  if (size < 1000)
+    return g_strdup_printf ("%u B", (guint) size);
   return g_format_size (size);
 }
 
@@ -179,11 +185,9 @@ handle_detail (const RsHandle *h)
     }
   else
     {
-      if (h->pict_type != 0 && h->pict_type != '?')
-        g_string_append_printf (s, " · %c", h->pict_type);
       if (h->width > 0)
         g_string_append_printf (s, " · %d×%d", h->width, h->height);
-      if (h->nb_samples > 0)
+      if (h->nb_samples > 0 && h->group == NULL)
         g_string_append_printf (s, " · %d samples", h->nb_samples);
       if (h->sample_rate > 0)
         g_string_append_printf (s, " · %g kHz", h->sample_rate / 1000.0);
@@ -192,8 +196,6 @@ handle_detail (const RsHandle *h)
       if (h->kind == RS_HANDLE_SUBTITLE && h->format != NULL)
         g_string_append_printf (s, " · %d rect%s · %u–%u ms", h->n_rects, h->n_rects == 1 ? "" : "s",
                                 h->start_display, h->end_display);
-      if (h->shown)
-        g_string_append (s, " · shown");
     }
   {
     char *escaped = g_markup_escape_text (s->str, -1);
@@ -263,13 +265,35 @@ _rs_graph_folded_row_text (const RsHandle *handle,
 }
 
 /* Every handle is at least this wide (points), so the handle column keeps
- * its width, and the buffers theirs, as handles change from step to step. */
-#define HANDLE_MIN_WIDTH 230
+ * its width, and the buffers theirs, as handles change from step to step.
+ * A queue slot's first cell is its ring mark's, this wide. */
+#define HANDLE_MIN_WIDTH 150
+#define MARK_WIDTH        20
+/* A packet slot: one line, as wide as most packets' fields, as tall as a
+ * buffer's node. */
+#define PACKET_SLOT_WIDTH 176
+#define SLOT_HEIGHT        18
 /* The height of a handle table's row of 10 pt and of 8 pt text: pango's
- * line height (size × 1.1, rounded) and cellpadding 3 above and below. Blank
+ * line height (size × 1.1, rounded) and cellpadding 2 above and below. Blank
  * rows are cells this high, so they cost no text to lay out and draw. */
-#define ROW_HEIGHT        17
-#define DETAIL_ROW_HEIGHT 15
+#define ROW_HEIGHT        15
+#define DETAIL_ROW_HEIGHT 13
+
+/* The ring mark of a queue slot: where the queue is read and written next. */
+static void
+append_mark_cell (GString         *s,
+                  const RsPalette *p,
+                  const char      *mark,
+                  guint            rows,
+                  const char      *bgcolor)
+{
+  g_string_append_printf (s, "<td rowspan=\"%u\" width=\"%d\" valign=\"top\" align=\"left\"%s%s%s>",
+                          MAX (rows, 1), MARK_WIDTH, bgcolor != NULL ? " bgcolor=\"" : "",
+                          bgcolor != NULL ? bgcolor : "", bgcolor != NULL ? "\"" : "");
+  if (mark != NULL)
+    g_string_append_printf (s, "<font point-size=\"7\" color=\"%s\"><b>%s</b></font>", p->holder, mark);
+  g_string_append (s, "</td>");
+}
 
 char *
 _rs_graph_handle_label (const RsPalette        *p,
@@ -278,7 +302,8 @@ _rs_graph_handle_label (const RsPalette        *p,
                         GPtrArray              *rows,
                         guint                   min_rows,
                         RsDiffFlags             flags,
-                        gboolean                is_out)
+                        gboolean                is_out,
+                        const char             *mark)
 {
   GString *s = g_string_new (NULL);
   gboolean marked = is_out || (flags & (RS_DIFF_ADDED | RS_DIFF_CHANGED)) != 0;
@@ -286,31 +311,70 @@ _rs_graph_handle_label (const RsPalette        *p,
                        : handle->kind == RS_HANDLE_PACKET ? p->packet_header : p->frame_header;
   const char *tag = is_out ? "out" : (flags & RS_DIFF_ADDED) ? "new" : (flags & RS_DIFF_CHANGED) ? "changed" : NULL;
   gboolean is_slot = handle->group != NULL;
-  /* A queue slot's few packet fields fit its header line; other handles
-   * have longer names, and frames more fields: theirs get their own line. */
-  gboolean detail_inline = handle->kind == RS_HANDLE_PACKET && is_slot;
+  /* A queue slot's packet is one line: its fields, then its one ref as a
+   * cell the arrow leaves from. The queue's label names the struct. */
+  gboolean one_line = handle->kind == RS_HANDLE_PACKET && is_slot && rows->len == 1;
   guint n_rows = MAX (rows->len, 1);
+  guint table_rows = 0;
+  int width = is_slot ? HANDLE_MIN_WIDTH - MARK_WIDTH : HANDLE_MIN_WIDTH;
 
   /* One border around the table, none around its cells: the header's
    * colour sets it apart, and each drawn line costs time at every step. */
-  g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" "
+  g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
                              "color=\"%s\" bgcolor=\"%s\">", p->border, p->body);
+  if (one_line)
+    {
+      RsGraphRow *row = g_ptr_array_index (rows, 0);
+      g_autofree char *port = g_markup_escape_text (row->port, -1);
+      g_autofree char *field = g_markup_escape_text (row->port, -1);
+
+      g_string_append (s, "<tr>");
+      append_mark_cell (s, p, mark, 1, header);
+      /* As tall as the buffer beside it, so a slot's row keeps its height
+       * full or empty. */
+      g_string_append_printf (s, "<td bgcolor=\"%s\" align=\"left\" width=\"%d\" height=\"%d\"><b>%s</b>",
+                              header, PACKET_SLOT_WIDTH - MARK_WIDTH - 18, SLOT_HEIGHT, fragment->name);
+      if (tag != NULL)
+        g_string_append_printf (s, " <font color=\"%s\"><b>%s</b></font>", p->good, tag);
+      if (fragment->detail[0] != '\0')
+        g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">%s</font>", p->faint, fragment->detail);
+      g_string_append_printf (s, "</td><td port=\"%s\" align=\"right\" width=\"18\"><font color=\"%s\">%s</font></td>"
+                                 "</tr></table>", port, row->is_new ? p->good : p->text, field);
+      return g_string_free (s, FALSE);
+    }
+
   /* The header cell sets the width of the table's one column. */
-  g_string_append_printf (s, "<tr><td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> %s", header,
-                          HANDLE_MIN_WIDTH - 2, rs_handle_kind_to_struct (handle->kind),
-                          fragment->name);
+  g_string_append (s, "<tr>");
+  if (is_slot)
+    {
+      /* Header, detail, the refs (or "no buffer"), the blank rest. */
+      table_rows = 1 + (fragment->detail[0] != '\0') + MAX (rows->len, 1) + (n_rows < min_rows);
+      append_mark_cell (s, p, mark, table_rows, NULL);
+    }
+  if (is_slot)
+    g_string_append_printf (s, "<td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b>", header,
+                            width, fragment->name);
+  else
+    g_string_append_printf (s, "<td bgcolor=\"%s\" align=\"left\" width=\"%d\"><b>%s</b> %s", header,
+                            width, rs_handle_kind_to_struct (handle->kind), fragment->name);
+  /* A frame's picture type or a queued audio frame's sample count (its
+   * detail line has the rate and format), and whether it is on display. */
+  if (handle->pict_type != 0 && handle->pict_type != '?')
+    g_string_append_printf (s, " %c", handle->pict_type);
+  if (handle->nb_samples > 0 && is_slot)
+    g_string_append_printf (s, " %d samples", handle->nb_samples);
+  if (handle->shown)
+    g_string_append (s, " · shown");
   if (tag != NULL)
     g_string_append_printf (s, " · <font color=\"%s\"><b>%s</b></font>", p->good, tag);
-  if (detail_inline && fragment->detail[0] != '\0')
-    g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">%s</font>", p->faint, fragment->detail);
   g_string_append (s, "</td></tr>");
   /* A handle outside queues keeps its size whether it holds buffers or not
    * ("no buffer" in place of its fields, blank rows), so the handles under
    * it stay put. */
-  if (!detail_inline && fragment->detail[0] != '\0')
+  if (fragment->detail[0] != '\0')
     g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\">%s</font></td></tr>",
                             p->faint, fragment->detail);
-  else if (!detail_inline && !is_slot)
+  else if (!is_slot)
     g_string_append_printf (s, "<tr><td align=\"left\"><font point-size=\"8\" color=\"%s\"><i>%s</i></font></td></tr>",
                             p->faint, rows->len == 0 ? "no buffer" : " ");
   if (rows->len == 0 && (is_slot || fragment->detail[0] != '\0'))
@@ -362,37 +426,58 @@ _rs_graph_run_label (const RsPalette *p,
 char *
 _rs_graph_empty_slot_label (const RsPalette *p,
                             const RsHandle  *handle,
-                            guint            min_rows)
+                            guint            min_rows,
+                            const char      *mark)
 {
   GString *s = g_string_new (NULL);
+  gboolean packet = handle->kind == RS_HANDLE_PACKET;
 
-  /* The rows of a full slot, blank: a slot keeps its size as it fills. */
+  /* The size of a full slot: a packet's one line; a frame's header, detail
+   * and rows, blank. A slot keeps its size as it fills. */
   g_string_append_printf (s, "<table border=\"1\" style=\"dashed\" cellborder=\"0\" cellspacing=\"0\" "
-                             "cellpadding=\"3\" color=\"%s\">"
-                             "<tr><td align=\"left\" width=\"%d\"><font color=\"%s\">[%d] empty</font></td></tr>",
-                          p->faint, HANDLE_MIN_WIDTH - 2, p->faint, handle->slot);
-  g_string_append_printf (s, "<tr><td height=\"%u\"></td></tr>",
-                          MAX (min_rows, 1) * ROW_HEIGHT + (handle->kind != RS_HANDLE_PACKET ? DETAIL_ROW_HEIGHT : 0));
+                             "cellpadding=\"2\" color=\"%s\"><tr>", p->faint);
+  append_mark_cell (s, p, mark, packet ? 1 : 2, NULL);
+  g_string_append_printf (s, "<td align=\"left\" width=\"%d\" height=\"%d\"><font color=\"%s\">%s empty</font></td></tr>",
+                          (packet ? PACKET_SLOT_WIDTH : HANDLE_MIN_WIDTH) - MARK_WIDTH, packet ? SLOT_HEIGHT : 0,
+                          p->faint, _rs_graph_handle_fragment (handle)->name);
+  if (!packet)
+    g_string_append_printf (s, "<tr><td height=\"%u\"></td></tr>",
+                            MAX (min_rows, 1) * ROW_HEIGHT + DETAIL_ROW_HEIGHT);
   g_string_append (s, "</table>");
   return g_string_free (s, FALSE);
 }
 
+/* "video packet queue · AVPacket ring · 3/8 · head [2] · tail [5]" */
 char *
 _rs_graph_queue_label (const RsHandle *first,
                        guint           used,
-                       guint           capacity)
+                       guint           capacity,
+                       const RsHandle *head,
+                       const RsHandle *tail)
 {
   g_autofree char *role = g_strdup (first->holder != NULL ? first->holder : first->group);
   g_autofree char *stream = g_strdup (first->group);
   char *dot = strchr (stream, '.');
+  GString *s = g_string_new (NULL);
 
   g_strdelimit (role, "_", ' ');
   if (dot != NULL && dot != stream)
     {
       *dot = '\0';
-      return g_strdup_printf ("%s · %s · %u/%u", role, stream, used, capacity);
+      g_string_append_printf (s, "%s %s", stream, role);
     }
-  return g_strdup_printf ("%s · %u/%u", role, used, capacity);
+  else
+    g_string_append (s, role);
+  g_string_append_printf (s, " · %s ring · %u/%u", rs_handle_kind_to_struct (first->kind), used, capacity);
+  if (used == capacity && capacity > 0)
+    g_string_append (s, " full");
+  else if (used == 0)
+    g_string_append (s, " empty");
+  if (head != NULL)
+    g_string_append_printf (s, " · head [%d]", head->slot);
+  if (tail != NULL)
+    g_string_append_printf (s, " · tail [%d]", tail->slot);
+  return g_string_free (s, FALSE);
 }
 
 /* ---- buffers ---- */
@@ -444,14 +529,9 @@ buffer_fragment (const RsBuffer *buffer)
   size = format_size (buffer->size);
   fragment = g_new0 (BufferFragment, 1);
   fragment->title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "</b>", buffer->id);
-  if (buffer->visible == 0 && buffer->lost == 0 && buffer->hidden > 0 && buffer->holder != NULL)
-    {
-      /* No handle holds it: say who does (a decoder's reference picture). */
-      g_autofree char *holder = g_markup_escape_text (buffer->holder, -1);
-      fragment->split = g_strdup_printf ("libav %d · kept by %s", buffer->hidden, holder);
-    }
-  else
-    fragment->split = split_text (buffer->visible, buffer->hidden, buffer->lost);
+  /* Only libav holding it (a decoder's reference picture): the dashed
+   * edge to the part holding it says which. */
+  fragment->split = split_text (buffer->visible, buffer->hidden, buffer->lost);
   fragment->size = g_strdup_printf ("%s%s", size, buffer->tracked ? "" : " · observed");
   return rs_buffer_set_cache (buffer, RS_NODE_CACHE_DOT, fragment, buffer_fragment_free);
 }
@@ -485,7 +565,7 @@ _rs_graph_buffer_label (const RsPalette *p,
   g_autofree char *split = NULL;
   g_autofree char *size = NULL;
   g_autofree char *change = NULL;
-  const char *writable = first->writable ? "writable" : "read-only";
+  g_autofree char *change_arrow = NULL;
   const char *border = p->border;
   const char *count_color = p->text;
   gboolean is_new = FALSE, leaked = FALSE, unsafe = FALSE, same_split = TRUE, same_count = TRUE;
@@ -509,9 +589,10 @@ _rs_graph_buffer_label (const RsPalette *p,
         {
           gboolean up = (flags & RS_DIFF_REFCOUNT_UP) != 0;
 
-          change = g_strdup_printf ("<font point-size=\"8\" color=\"%s\">%d→%d %s</font>",
-                                    up ? p->good : p->bad, rs_diff_get_old_refcount (diff, b->id),
-                                    b->refcount, up ? "▲" : "▼");
+          change = g_strdup_printf ("<font point-size=\"8\" color=\"%s\">%d→</font>",
+                                    up ? p->good : p->bad, rs_diff_get_old_refcount (diff, b->id));
+          change_arrow = g_strdup_printf ("<font point-size=\"8\" color=\"%s\"> %s</font>",
+                                          up ? p->good : p->bad, up ? "▲" : "▼");
           count_color = up ? p->good : p->bad;
         }
     }
@@ -522,8 +603,8 @@ _rs_graph_buffer_label (const RsPalette *p,
       const BufferFragment *fragment = buffer_fragment (first);
       g_autofree char *what = NULL;
 
-      what = plane != NULL && first->kind == RS_BUFFER_KIND_PICTURE ? g_strdup_printf ("%s plane", plane)
-             : plane != NULL ? g_strdup (plane) : g_strdup (kind_name (first->kind));
+      /* A picture's plane by its name alone ("Y"): the colour says picture. */
+      what = plane != NULL ? g_strdup (plane) : g_strdup (kind_name (first->kind));
       title = g_strdup_printf ("%s %s", fragment->title, what);
       split = g_strdup (fragment->split);
       size = g_strdup (fragment->size);
@@ -536,7 +617,7 @@ _rs_graph_buffer_label (const RsPalette *p,
       title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "</b> %u %s", first->id, last->id,
                                members->len, first->kind == RS_BUFFER_KIND_PICTURE ? "planes" : "buffers");
       split = same_split ? g_strdup_printf ("%s each", each) : g_strdup ("mixed holders");
-      size = g_strdup_printf ("%s in all", sum);
+      size = g_strdup (sum);
     }
 
   if (is_new)
@@ -544,37 +625,38 @@ _rs_graph_buffer_label (const RsPalette *p,
   if (leaked)
     border = p->bad;
 
-  /* One row of two cells: graphviz sizes a one-row table directly, and a
-   * grid of rows and columns by solving a graph for each label. */
+  /* One line of three cells (graphviz sizes a one-row table directly, a
+   * grid by solving a graph for each label): what it is and its size, who
+   * holds it and whether the app may write it, the count. Cells have fixed
+   * minimum widths so a change of count or mark does not resize the node. */
   g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
-                             "color=\"%s\" bgcolor=\"%s\">", border, p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
-  g_string_append_printf (s, "<tr><td align=\"left\" balign=\"left\" width=\"170\">%s "
-                             "<font point-size=\"8\" color=\"%s\">· %s</font>", title, p->faint, size);
-  if (is_new)
-    g_string_append_printf (s, " <font color=\"%s\"><b>new</b></font>", p->good);
+                             "color=\"%s\" bgcolor=\"%s\"><tr>", border,
+                          p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
+  g_string_append_printf (s, "<td align=\"left\" width=\"%d\">%s <font point-size=\"8\" color=\"%s\">%s</font>",
+                          members->len > 1 ? 100 : 64, title, p->faint, size);
+  /* New: the green border says it. */
   if (leaked)
     g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
-  /* A thin blank line between the two: a cell's lines have no leading. */
-  g_string_append_printf (s, "<br/><font point-size=\"3\"> </font><br/>%s", split);
-  /* Whether the app may write matters where the app holds it. */
-  if (first->visible > 0 || first->hidden == 0 || first->holder == NULL || members->len > 1)
-    g_string_append_printf (s, " <font point-size=\"8\" color=\"%s\">· %s</font>", p->faint, writable);
+  g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", members->len > 1 ? 60 : 56, split);
+  /* ✎: the app may write it (refcount 1), where the app holds it. */
+  if (first->writable && (first->visible > 0 || first->hidden == 0 || first->holder == NULL))
+    g_string_append_printf (s, " <font color=\"%s\">✎</font>", p->good);
   if (unsafe)
-    g_string_append_printf (s, "<br/><font color=\"%s\">⚠ written while not writable</font>", p->bad);
+    g_string_append_printf (s, " <font color=\"%s\"><b>⚠ written while not writable</b></font>", p->bad);
   g_string_append (s, "</td>");
-  /* The count cell: a minimum size that holds the count and a change line,
-   * so that a change of count or mark does not change the node's size. */
-  g_string_append_printf (s, "<td width=\"44\" height=\"32\" valign=\"middle\">"
-                             "<font point-size=\"17\" color=\"%s\"><b>", count_color);
+  /* The count, large; "2→3 ▲" when it changed in this step. */
+  g_string_append (s, "<td width=\"38\" align=\"right\">");
+  if (change != NULL)
+    g_string_append (s, change);
+  g_string_append_printf (s, "<font point-size=\"13\" color=\"%s\"><b>", count_color);
   if (same_count)
     g_string_append_printf (s, "%d", min_count);
   else
     g_string_append_printf (s, "%d–%d", min_count, max_count);
   g_string_append (s, "</b></font>");
-  if (change != NULL)
-    g_string_append_printf (s, "<br/>%s", change);
-  g_string_append (s, "</td></tr>");
-  g_string_append (s, "</table>");
+  if (change_arrow != NULL)
+    g_string_append (s, change_arrow);
+  g_string_append (s, "</td></tr></table>");
   return g_string_free (s, FALSE);
 }
 
@@ -616,7 +698,8 @@ _rs_graph_legend_label (const RsPalette *p)
     "<tr><td bgcolor=\"%s\">packet</td><td bgcolor=\"%s\">picture</td>"
     "<td bgcolor=\"%s\">audio</td><td bgcolor=\"%s\">side data</td></tr>"
     "<tr><td colspan=\"4\" align=\"left\">rows: AVBufferRef fields → the AVBuffer</td></tr>"
-    "<tr><td colspan=\"4\" align=\"left\"><b>N</b> refcount = app (handles) + libav (inside)</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\"><b>N</b> refcount = app (handles) + libav (inside) · ✎ writable</td></tr>"
+    "<tr><td colspan=\"4\" align=\"left\">queues: slots in ring order · <b>head</b> read next · <b>tail</b> written next</td></tr>"
     "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">2→3 ▲</font>  <font color=\"%s\">3→2 ▼</font>  changed this step</td></tr>"
     "<tr><td colspan=\"4\" align=\"left\"><font color=\"%s\">new</font> · <font color=\"%s\">freed (dashed, one step)</font>"
     " · <font color=\"%s\">leaked</font></td></tr>"

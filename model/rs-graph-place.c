@@ -15,20 +15,20 @@
 #include <string.h>
 
 /* Points. */
-#define GAP_ITEMS    26.0   /* between a row's head and its buffers: room for the arrows */
-#define GAP_STATION  34.0   /* between one station's buffers and the next station */
-#define GAP_ROW       8.0
-#define GAP_ITEM      5.0
-#define GAP_LANE     22.0
-#define CLUSTER_PAD   7.0
+#define GAP_ITEMS    12.0   /* between a row's head and its buffers: room for the arrows */
+#define GAP_STATION  12.0   /* between one station's buffers and the next station */
+#define GAP_ROW       4.0
+#define GAP_ITEM      3.0
+#define GAP_LANE     14.0
+#define CLUSTER_PAD   5.0
 #define CLUSTER_LABEL 16.0
 #define FIRST_SLOT  100     /* rows given a slot come after the fixed ones */
 /* The widths columns start with: a handle's (HANDLE_MIN_WIDTH in
- * rs-graph-label.c, and a little more for a long header) and a buffer's
- * (its two fixed cells), so a station's buffer column is as wide before
- * its first buffer as after. */
-#define HEAD_WIDTH  240.0
-#define ITEM_WIDTH  230.0
+ * rs-graph-label.c and its border) and about a buffer's (its three cells'
+ * minimum widths), so a station's buffer column is as wide before its
+ * first buffer as after. */
+#define HEAD_WIDTH  152.0
+#define ITEM_WIDTH  180.0
 
 struct _RsLayoutMemory {
   gatomicrefcount ref_count;
@@ -109,6 +109,12 @@ settle (RsLayoutMemory *self,
 }
 
 /* ---- rows ---- */
+
+/* What no stream owns in a decode session (libav parts, lost references,
+ * loose buffers; not the legend) goes in the strip on top, right of the
+ * reader, one slot beside the other: the strip is empty there, and a
+ * column of its own would widen the drawing. */
+#define IS_STRIP(row) ((row)->lane == RS_LANE_SIDE && (row)->order < 1000)
 
 typedef struct {
   int         lane;
@@ -252,7 +258,7 @@ _rs_graph_place (RsGraph        *graph,
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
   g_autoptr(GArray) node_rows = g_array_sized_new (FALSE, TRUE, sizeof (Row *), graph->nodes->len);
   double head_w[RS_N_STATIONS] = { 0 }, items_w[RS_N_STATIONS] = { 0 }, station_x[RS_N_STATIONS] = { 0 };
-  double width = 0, height = 0, lane_y = 0;
+  double width = 0, height = 0, lane_y = 0, strip_h = 0, strip_x;
   GHashTableIter iter;
   gpointer value;
 
@@ -316,6 +322,11 @@ _rs_graph_place (RsGraph        *graph,
       g_autofree char *key = g_strdup_printf ("h|%d|%d|%d", row->lane, row->station, row->order);
 
       row->height = grow (memory, key, MAX (row->head_h, row->items_h));
+      if (IS_STRIP (row))
+        {
+          strip_h = MAX (strip_h, row->height);
+          continue;
+        }
       /* One width for every station's heads, one for their buffers: a
        * station's columns are as wide before its first buffer as after. */
       head_w[row->station] = MAX (head_w[row->station], row->head_w);
@@ -356,7 +367,10 @@ _rs_graph_place (RsGraph        *graph,
       int lane = ((Row *) g_ptr_array_index (sorted, r))->lane;
       double lane_height = 0;
       g_autofree char *lane_key = g_strdup_printf ("lane|%d", lane);
-      double top = lane == RS_LANE_SIDE ? 0 : lane_y;
+      g_autofree char *top_key = g_strdup_printf ("top|%d", lane);
+      /* A lane keeps its top when a lane above it goes (the reader at the
+       * end of the file). */
+      double top = lane == RS_LANE_SIDE ? 0 : grow (memory, top_key, lane_y);
 
       while (r < sorted->len && ((Row *) g_ptr_array_index (sorted, r))->lane == lane)
         {
@@ -370,6 +384,11 @@ _rs_graph_place (RsGraph        *graph,
               Row *row = g_ptr_array_index (sorted, r);
               g_autofree char *key = g_strdup_printf ("y|%d|%d|%d", row->lane, row->station, row->order);
 
+              if (IS_STRIP (row))
+                {
+                  row->y = 0;
+                  continue;
+                }
               if (row->cluster != NULL && !clustered)
                 {
                   clustered = TRUE;
@@ -380,6 +399,8 @@ _rs_graph_place (RsGraph        *graph,
             }
           lane_height = MAX (lane_height, cursor - GAP_ROW + (clustered ? CLUSTER_PAD : 0));
         }
+      if (lane == RS_LANE_SOURCE)
+        lane_height = MAX (lane_height, strip_h);
       lane_height = grow (memory, lane_key, lane_height);
       if (lane == RS_LANE_SIDE)
         {
@@ -396,6 +417,19 @@ _rs_graph_place (RsGraph        *graph,
         }
       lane_y = top + lane_height + GAP_LANE;
       height = MAX (height, top + lane_height);
+      if (lane == RS_LANE_SOURCE && strip_h > lane_height)
+        lane_y = strip_h + GAP_LANE;
+    }
+
+  /* The strip's slots, right of the reader. */
+  strip_x = station_x[RS_STATION_DECODER] > 0 ? station_x[RS_STATION_DECODER]
+            : head_w[RS_STATION_PACKETS] + GAP_ITEMS + items_w[RS_STATION_PACKETS] + GAP_STATION;
+  for (guint r = 0; r < sorted->len; r++)
+    {
+      Row *row = g_ptr_array_index (sorted, r);
+
+      if (IS_STRIP (row))
+        width = MAX (width, strip_x + (row->order - FIRST_SLOT + 1) * (ITEM_WIDTH + GAP_STATION) - GAP_STATION);
     }
 
   /* Positions: heads on the left of their station, items in the column
@@ -404,24 +438,40 @@ _rs_graph_place (RsGraph        *graph,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Row *row = value;
-      double x = station_x[row->station];
-      double items_x = x + (head_w[row->station] > 0 ? MAX (head_w[row->station], row->head_w) + GAP_ITEMS : 0);
+      double x = IS_STRIP (row) ? strip_x + (row->order - FIRST_SLOT) * (ITEM_WIDTH + GAP_STATION)
+                 : station_x[row->station];
+      double items_x = x + (!IS_STRIP (row) && head_w[row->station] > 0
+                            ? MAX (head_w[row->station], row->head_w) + GAP_ITEMS : 0);
       double y = row->y;
 
+      if (!IS_STRIP (row) && head_w[row->station] > 0)
+        {
+          g_autofree char *key = g_strdup_printf ("ix|%d|%d|%d", row->lane, row->station, row->order);
+
+          /* Kept when a head wider than its column goes (its buffer's ghost). */
+          items_x = grow (memory, key, items_x);
+        }
+
+      /* Centred in their columns: a node whose label widens (a slot that
+       * fills, a packet with a dts, a buffer freed and drawn as a ghost)
+       * keeps its centre. A head wider than its column starts at the
+       * column's left: the drawing's left edge must not move. */
       if (row->head != 0)
         {
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, row->head - 1);
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
 
-          set_pos (n, x + row->head_w / 2, row->y + row->head_h / 2);
+          set_pos (n, x + MAX (head_w[row->station], row->head_w) / 2, row->y + row->head_h / 2);
         }
       for (guint k = 0; k < row->items->len; k++)
         {
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, g_array_index (row->items, guint, k));
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
           double w = ND_width (n) * 72.0, h = ND_height (n) * 72.0;
+          /* A node wider than its column spills out on both sides. */
+          double column = IS_STRIP (row) ? ITEM_WIDTH : items_w[row->station] > 0 ? items_w[row->station] : w;
 
-          set_pos (n, items_x + w / 2, y + h / 2);
+          set_pos (n, items_x + column / 2, y + h / 2);
           y += h + GAP_ITEM;
         }
     }

@@ -11,9 +11,11 @@
  * only it holds), frame queue. A handle's buffers are drawn in the column
  * right of it, on its row. Handles of no stream (a lesson's variables)
  * have a lane of their own; what no stream owns (other libav parts, lost
- * references, the legend) a column right of the lanes. Rows that come and
- * go (reference pictures, variables) keep the slot they were first given
- * while they live.
+ * references) goes in the reader's strip, right of the reader, and the
+ * legend in a column right of the lanes. Queue slots are rows in index
+ * order (a ring buffer: its head and tail are marked in the labels). Rows
+ * that come and go (reference pictures, variables) keep the slot they were
+ * first given while they live. Nodes are centred in their columns.
  *
  * Column widths, row heights and row positions only grow, remembered in an
  * RsLayoutMemory: a row that fills or empties, or a label that shrinks,

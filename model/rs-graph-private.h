@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * it, a row of that station. A row's head is a handle or a libav part; the
  * buffers it holds are the row's items, drawn right of it. */
 #define RS_LANE_SOURCE G_MININT   /* the reader's strip, above every lane */
-#define RS_LANE_SIDE   G_MAXINT   /* a column right of every lane: what no handle
-                                   * holds and no stream owns, the legend */
+#define RS_LANE_SIDE   G_MAXINT   /* what no handle holds and no stream owns: in
+                                   * the reader's strip (rs-graph-place.c); the
+                                   * legend (order 1000) right of every lane */
 #define RS_LANE_OTHER  (-1)       /* handles of no stream: a lesson's variables */
 #define RS_ORDER_SLOT  (-1)       /* a row that comes and goes: given a free slot */
 
@@ -91,6 +92,14 @@ void _rs_graph_compute_groups (RsSnapshot *snapshot,
                                GHashTable *groups,
                                GPtrArray  *group_list);
 
+/* Adds to `groups` the runs of buffers only libav holds (a reference
+ * picture's planes: same kind, birth, holder and count), pictures only if
+ * `pictures_only`. */
+void _rs_graph_group_libav_runs (RsSnapshot *snapshot,
+                                 GHashTable *groups,
+                                 GPtrArray  *group_list,
+                                 gboolean    pictures_only);
+
 /* A run of full queue slots drawn as one node: indexes into the queue's
  * slot-ordered handles. */
 #define RS_GRAPH_RUN_KEEP 2   /* full slots kept at each end of a run */
@@ -145,14 +154,16 @@ const char *_rs_graph_plane_name        (const RsHandle   *handle,
                                          const RsRef      *ref);
 
 /* Labels, owned by the caller. HTML-like unless said otherwise. */
-/* `min_rows`: rows to reserve for refs (blank ones if the handle has fewer). */
+/* `min_rows`: rows to reserve for refs (blank ones if the handle has fewer).
+ * `mark`: a queue slot's ring mark ("head", "tail"), or NULL. */
 char *_rs_graph_handle_label (const RsPalette        *palette,
                               const RsHandle         *handle,
                               const RsHandleFragment *fragment,
                               GPtrArray              *rows,
                               guint                   min_rows,
                               RsDiffFlags             flags,
-                              gboolean                is_out);
+                              gboolean                is_out,
+                              const char             *mark);
 /* A run of full queue slots `first`..`last` as one node: their count, and
  * the buffers they point at. */
 char *_rs_graph_run_label        (const RsPalette *palette,
@@ -166,11 +177,15 @@ char *_rs_graph_run_label        (const RsPalette *palette,
 /* An empty queue slot, as large as a full one with `min_rows` refs. */
 char *_rs_graph_empty_slot_label (const RsPalette *palette,
                                   const RsHandle  *handle,
-                                  guint            min_rows);
-/* Plain text: "packet queue · video · 2/8". */
+                                  guint            min_rows,
+                                  const char      *mark);
+/* Plain text: "video packet queue · AVPacket ring · 2/8 · head [3] · tail [5]";
+ * `head` and `tail` (nullable) are the slots read and written next. */
 char *_rs_graph_queue_label  (const RsHandle  *first,
                               guint            used,
-                              guint            capacity);
+                              guint            capacity,
+                              const RsHandle  *head,
+                              const RsHandle  *tail);
 /* `members`: the const RsBuffer* drawn by one node (more than one: folded). */
 char *_rs_graph_buffer_label (const RsPalette *palette,
                               RsSnapshot      *snapshot,

@@ -11,6 +11,7 @@
 #include <graphviz/gvc.h>
 #include <graphviz/gvplugin.h>
 #include <graphviz/gvplugin_textlayout.h>
+#include <math.h>
 #include <string.h>
 
 /* Graphviz's own label constructor and destructor (lib/common/labels.c). They
@@ -19,6 +20,11 @@
 extern textlabel_t *make_label (void *obj, char *str, int kind, double fontsize,
                                 char *fontname, char *fontcolor);
 extern void free_label (textlabel_t *label);
+/* The same (lib/common/splines.c): clips a bezier to its end nodes (and
+ * ports), makes room for the arrowheads and gives it to the edge. */
+extern void clip_and_install (edge_t *fe, node_t *hn, pointf *ps, int pn, splineInfo *info);
+/* lib/common/utils.c: the point at `t` of a bezier of `degree`. */
+extern pointf Bezier (pointf *points, int degree, double t, pointf *left, pointf *right);
 #define RS_LT_NONE 0
 #define RS_LT_HTML (1 << 1)
 
@@ -33,6 +39,7 @@ struct _RsRender {
   double           width;
   double           height;
   guint            n_layouts;
+  gboolean         relayout;      /* forget_layout: lay the next graph out afresh */
 };
 
 /* ---- text sizes, measured once ----
@@ -302,6 +309,10 @@ remake_label (RsRender     *self,
       return FALSE;
     }
   label->pos = old->pos;
+  /* Graph and cluster titles are left-justified (labeljust=l): the new
+   * one starts where the old one did. */
+  if (AGTYPE (obj) == AGRAPH)
+    label->pos.x += (label->dimen.x - old->dimen.x) / 2;
   label->space = old->space;
   label->set = old->set;
   label->valign = old->valign;
@@ -458,30 +469,88 @@ record_drawing (RsRender *self,
   return TRUE;
 }
 
-/* Lays `g` out in two passes of neato -n2 (node positions as given): the
- * first, every node at the origin and no edges, only sizes the nodes;
- * rs-graph-place.c then decides where each goes; the second routes the
- * edges around them. */
+static boolean
+never (void *object)
+{
+  return FALSE;
+}
+
+/* An edge as one bezier leaving its tail's port sideways and entering its
+ * head sideways: the nodes are on a grid of rows and columns
+ * (rs-graph-place.c), a ref's buffer right of its row. Graphviz's own
+ * routers cost most of a layout, and its triangulation can abort on such
+ * aligned boxes. Edge labels (×N) go at the curve's middle. */
+static void
+route_edge (Agedge_t *e)
+{
+  static splineInfo info = { (boolean (*) (edge_t *)) never, (boolean (*) (node_t *)) never, TRUE, FALSE };
+  Agnode_t *tail = agtail (e), *head = aghead (e);
+  pointf p = { ND_coord (tail).x + ED_tail_port (e).p.x, ND_coord (tail).y + ED_tail_port (e).p.y };
+  pointf q = { ND_coord (head).x + ED_head_port (e).p.x, ND_coord (head).y + ED_head_port (e).p.y };
+  double dx = q.x - p.x;
+  double bend = MAX (fabs (dx) / 2, 24.0) * (dx >= 0 ? 1 : -1);
+  pointf points[4] = { p, { p.x + bend, p.y }, { q.x - bend, q.y }, q };
+  splines *spl;
+
+  if (tail == head)
+    return;
+  /* Leave a port at the side of the node it faces. */
+  if (ED_tail_port (e).defined)
+    points[0].x = ND_coord (tail).x + (dx >= 0 ? 1 : -1) * ND_width (tail) * 36.0 - (dx >= 0 ? 1 : -1);
+  clip_and_install (e, head, points, 4, &info);
+  spl = ED_spl (e);
+  if (spl == NULL)
+    return;
+  /* The box the renderer tests against what it draws. */
+  spl->bb = (boxf) { { G_MAXDOUBLE, G_MAXDOUBLE }, { -G_MAXDOUBLE, -G_MAXDOUBLE } };
+  for (int i = 0; i < spl->size; i++)
+    for (int k = 0; k < spl->list[i].size; k++)
+      {
+        pointf pt = spl->list[i].list[k];
+
+        spl->bb.LL.x = MIN (spl->bb.LL.x, pt.x);
+        spl->bb.LL.y = MIN (spl->bb.LL.y, pt.y);
+        spl->bb.UR.x = MAX (spl->bb.UR.x, pt.x);
+        spl->bb.UR.y = MAX (spl->bb.UR.y, pt.y);
+      }
+  if (ED_label (e) != NULL)
+    {
+      bezier *bz = &spl->list[0];
+      pointf mid = bz->size >= 4 ? Bezier (bz->list, 3, 0.5, NULL, NULL) : bz->list[0];
+
+      ED_label (e)->pos = (pointf) { mid.x, mid.y + ED_label (e)->dimen.y / 2 + 1 };
+      ED_label (e)->set = TRUE;
+    }
+}
+
+/* Lays `g` out in two passes of neato -n2 (node positions as given), no
+ * edges routed by graphviz: the first, every node at the origin, only
+ * sizes the nodes; rs-graph-place.c then decides where each goes; the
+ * second places them and the queue clusters; route_edge() draws the edges. */
 static gboolean
 place_and_route (RsRender *self,
                  RsGraph  *graph)
 {
   Agraph_t *g = rs_graph_get_agraph (graph);
   Agsym_t *splines = agattr (g, AGRAPH, (char *) "splines", (char *) "");
+  boxf bb;
 
   agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
   agattr (g, AGRAPH, (char *) "bb", (char *) "");
-  /* Edges are routed around nodes grown by this margin (points); nodes
-   * closer than twice it would make neato give up curves for the graph. */
-  agattr (g, AGRAPH, (char *) "esep", (char *) "+1");
   agxset (g, splines, (char *) "none");
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
   _rs_graph_place (graph, self->memory);
   gvFreeLayout (get_context (), g);
-  agxset (g, splines, (char *) "true");
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
+  /* The drawing is the grid's (its corners): an edge bulging out of it
+   * must not move the origin every node is measured from. */
+  bb = GD_bb (g);
+  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
+    for (Agedge_t *e = agfstout (g, n); e != NULL; e = agnxtout (g, e))
+      route_edge (e);
+  GD_bb (g) = bb;
 
   /* The layout is in graphviz's records now; the attributes that asked
    * for it go, so the graph's DOT is the same as before its layout. */
@@ -492,7 +561,6 @@ place_and_route (RsRender *self,
       agset (sub, (char *) "bb", (char *) "");
   agattr (g, AGNODE, (char *) "pos", (char *) "");
   agxset (g, splines, (char *) "");
-  agset (g, (char *) "esep", (char *) "");
   return TRUE;
 }
 
@@ -536,7 +604,7 @@ rs_render_set_graph (RsRender *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   rs_graphviz_lock ();
-  if (self->graph != NULL &&
+  if (self->graph != NULL && !self->relayout &&
       strcmp (rs_graph_get_topology_key (self->graph), rs_graph_get_topology_key (graph)) == 0)
     {
       reused = transfer_graph (self, graph);
@@ -552,6 +620,8 @@ rs_render_set_graph (RsRender *self,
         }
     }
   ok = reused || layout_graph (self, graph, error);
+  if (ok && !reused)
+    self->relayout = FALSE;
   if (ok)
     ok = record_drawing (self, error);
   rs_graphviz_unlock ();
@@ -639,6 +709,7 @@ rs_render_forget_layout (RsRender *self)
 {
   g_return_if_fail (self != NULL);
   rs_layout_memory_clear (self->memory);
+  self->relayout = TRUE;
 }
 
 guint

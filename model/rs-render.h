@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-render.h: lays out an RsGraph in process (places of our own, edges
- * routed by graphviz's neato -n2, see rs-graph-place.h), and draws it with
- * cairo.
+ * rs-render.h: lays out an RsGraph in process (places of our own, see
+ * rs-graph-place.h, given to graphviz's neato -n2; edges drawn as curves
+ * along the grid, not routed by graphviz), and draws it with cairo.
  *
  * An RsRender keeps the last laid-out graph. Given the next step's graph, it
  * compares topology keys: when nodes, edges, ports and clusters are the same
@@ -76,9 +76,11 @@ const RsGraphNode *rs_render_hit_test       (RsRender             *render,
  * window prepares the next step in a spare one) place nodes alike. */
 void               rs_render_share_layout   (RsRender             *render,
                                              RsRender             *other);
-/* Forgets the remembered places: the next layout (on the next topology
- * change) starts afresh and may be more compact. For a relayout the user
- * asked for. Shared memories are forgotten for every render sharing them. */
+/* Forgets the remembered places (sizes, rows kept for nodes that come and
+ * go): the next update lays its graph out afresh, topology changed or not,
+ * as compact as a new render would. For a relayout the user asked for.
+ * Shared memories are forgotten for every render sharing them (the others
+ * start afresh at their next layout). */
 void               rs_render_forget_layout  (RsRender             *render);
 
 /* How many times this render laid a graph out. */

@@ -108,7 +108,8 @@ test_graph_contents (Fixture      *f,
 
   g_assert_false (rs_graph_is_folded (graph));
 
-  /* Every handle and every buffer is one node of the graph, found by id. */
+  /* Every handle and every buffer a handle holds is one node of the graph,
+   * found by id; the planes of a picture only libav holds are one node. */
   for (guint i = 0; i < rs_graph_get_n_nodes (graph); i++)
     {
       const RsGraphNode *node = rs_graph_get_node (graph, i);
@@ -120,11 +121,12 @@ test_graph_contents (Fixture      *f,
       g_assert_nonnull (agnode (g, (char *) node->name, FALSE));
     }
   g_assert_cmpuint (handle_nodes, ==, n_handles);
-  g_assert_cmpuint (buffer_nodes, ==, n_buffers);
+  /* #12–14 and #27–29: two reference pictures of three planes. */
+  g_assert_cmpuint (buffer_nodes, ==, n_buffers - 4);
   g_assert_cmpuint (ghost_nodes, ==, 1);
   g_assert_cmpuint (holder_nodes, ==, 2);
   /* ... plus the two invisible corners that keep the drawing's extent. */
-  g_assert_cmpint (agnnodes (g), ==, n_handles + n_buffers + 1 + 2 + 2);
+  g_assert_cmpint (agnnodes (g), ==, n_handles + buffer_nodes + 1 + 2 + 2);
 
   for (guint i = 0; i < n_handles; i++)
     {
@@ -146,6 +148,12 @@ test_graph_contents (Fixture      *f,
 
       g_assert_nonnull (node);
       g_assert_cmpint (node->kind, ==, RS_GRAPH_NODE_BUFFER);
+      if (b->visible == 0 && b->kind == RS_BUFFER_KIND_PICTURE)
+        {
+          g_assert_cmpuint (node->n_buffers, ==, 3);
+          g_assert_cmpuint (node->buffer_ids[(b->id - node->buffer_id)], ==, b->id);
+          continue;
+        }
       g_assert_cmpuint (node->buffer_id, ==, b->id);
       g_assert_cmpuint (node->n_buffers, ==, 1);
       g_assert_cmpuint (node->buffer_ids[0], ==, b->id);
@@ -162,13 +170,21 @@ test_graph_contents (Fixture      *f,
   for (guint i = 0; i < n_buffers; i++)
     {
       const RsBuffer *b = rs_snapshot_get_buffer (f->s57, i);
-      Agnode_t *bn = find_node (g, "b_%" G_GUINT64_FORMAT, b->id);
+      const RsGraphNode *node = rs_graph_find_buffer (graph, b->id);
+      Agnode_t *bn;
       Agnode_t *holder = b->holder != NULL ? find_node (g, "x_%s", b->holder) : NULL;
       guint n_holder_edges = 0;
+      int hidden = 0;
 
+      /* A picture's planes drawn as one node: one edge for them all. */
+      if (node->buffer_id != b->id)
+        continue;
+      bn = find_node (g, "b_%" G_GUINT64_FORMAT, b->id);
+      for (guint k = 0; k < node->n_buffers; k++)
+        hidden += rs_snapshot_find_buffer (f->s57, node->buffer_ids[k])->hidden;
       for (Agedge_t *e = agfstout (g, bn); e != NULL; e = agnxtout (g, e))
         {
-          g_autofree char *label = g_strdup_printf ("×%d", b->hidden);
+          g_autofree char *label = g_strdup_printf ("×%d", hidden);
 
           g_assert_true (aghead (e) == holder);
           g_assert_cmpstr (get (e, "label"), ==, label);
@@ -196,13 +212,18 @@ test_graph_diff_marks (Fixture      *f,
   gboolean tied = FALSE;
 
   /* Refcount up and down, with the old value. */
-  g_assert_nonnull (strstr (get (find_node (g, "b_40"), "label"), "1→2 ▲"));
-  g_assert_nonnull (strstr (get (find_node (g, "b_28"), "label"), "2→1 ▼"));
+  /* "1→2 ▲", the new count large between the old one and the arrow (#27–29:
+   * a reference picture, one node). */
+  g_assert_nonnull (strstr (get (find_node (g, "b_40"), "label"), "1→</font>"));
+  g_assert_nonnull (strstr (get (find_node (g, "b_40"), "label"), "<b>2</b></font><font point-size=\"8\" color=\"#1a7f37\"> ▲"));
+  g_assert_nonnull (strstr (get (find_node (g, "b_27"), "label"), "2→</font>"));
+  g_assert_nonnull (strstr (get (find_node (g, "b_27"), "label"), "<b>1</b></font><font point-size=\"8\" color=\"#b42318\"> ▼"));
   g_assert_null (strstr (get (find_node (g, "b_20"), "label"), "▲"));
   g_assert_null (strstr (get (find_node (g, "b_20"), "label"), "▼"));
   /* New buffers and the handle the call produced into are marked. */
-  g_assert_nonnull (strstr (get (find_node (g, "b_46"), "label"), ">new<"));
-  g_assert_null (strstr (get (find_node (g, "b_40"), "label"), ">new<"));
+  /* A new buffer by its green border. */
+  g_assert_nonnull (strstr (get (find_node (g, "b_46"), "label"), "color=\"#1a7f37\" bgcolor"));
+  g_assert_null (strstr (get (find_node (g, "b_40"), "label"), "color=\"#1a7f37\" bgcolor"));
   g_assert_nonnull (strstr (get (find_node (g, "h_video.frame"), "label"), ">out<"));
 
   /* The freed buffer is a ghost, tied to the part of libav that held it. */
@@ -220,6 +241,7 @@ test_graph_diff_marks (Fixture      *f,
   g_assert_null (strstr (plain_dot, "▲"));
   g_assert_null (strstr (plain_dot, "▼"));
   g_assert_null (strstr (plain_dot, ">new<"));
+  g_assert_null (strstr (plain_dot, "color=\"#1a7f37\" bgcolor"));
 
   close_graph (g);
   close_graph (p);
@@ -359,6 +381,117 @@ test_graph_order (Fixture      *f,
   g_assert_nonnull (strstr (get (find_node (g, "h_video.pktq[5]"), "style"), "dashed"));
   g_assert_nonnull (strstr (get (find_node (g, "h_video.pktq[5]"), "label"), "empty"));
   close_graph (g);
+}
+
+/* A packet queue of 8 whose full slots are `first`, first + 1, ... (`used`
+ * of them, wrapping round) and a frame queue of 3, full, showing slot 1. */
+static RsSnapshot *
+make_ring (int first,
+           int used)
+{
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+
+  for (int i = 0; i < 8; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("video.pktq[%d]", i);
+      int age = (i - first + 8) % 8;   /* read order */
+      guint64 buffer = age < used ? 100 + i : 0;
+
+      g_ptr_array_add (handles, fix_packet (id, "packet_queue", "video.pktq", i, 8, 512 * age, 300, FALSE, buffer));
+      if (buffer != 0)
+        g_ptr_array_add (buffers, fix_buffer (buffer, RS_BUFFER_KIND_PACKET, 300, 1, 0, NULL, 1));
+    }
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("video.frameq[%d]", i);
+
+      g_ptr_array_add (handles, fix_frame (id, "frame_queue", "video.frameq", i, 3, 1000 * i, 'P', i == 1, 20 + 3 * i));
+    }
+  fix_planes (buffers, 20, 1, 0, 1);
+  fix_planes (buffers, 23, 1, 0, 1);
+  fix_planes (buffers, 26, 1, 0, 1);
+  g_ptr_array_sort (buffers, fix_compare_buffers);
+  return rs_snapshot_new (5, "av_read_frame", 0, TRUE, NULL, handles, buffers, NULL, 0);
+}
+
+/* The ring mark a slot's label carries ("head", "tail"), or "". */
+static const char *
+ring_mark (Agraph_t   *g,
+           const char *slot)
+{
+  g_autofree char *name = g_strconcat ("h_", slot, NULL);
+  const char *label = get (find_node (g, name), "label");
+
+  if (strstr (label, "<b>head</b>") != NULL)
+    return "head";
+  if (strstr (label, "<b>tail</b>") != NULL)
+    return "tail";
+  return "";
+}
+
+static void
+test_graph_ring (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr(RsGraph) graph = rs_graph_build (f->s57, NULL, NULL);
+  Agraph_t *g = parse_graph (graph, NULL);
+  g_autoptr(RsSnapshot) wrapped = make_ring (6, 3);
+  g_autoptr(RsSnapshot) full = make_ring (3, 8);
+  g_autoptr(RsSnapshot) empty = make_ring (0, 0);
+
+  /* Slots 0 and 1 full: read [0] next, write [2] next. */
+  g_assert_cmpstr (ring_mark (g, "video.pktq[0]"), ==, "head");
+  g_assert_cmpstr (ring_mark (g, "video.pktq[1]"), ==, "");
+  g_assert_cmpstr (ring_mark (g, "video.pktq[2]"), ==, "tail");
+  g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"),
+                            "AVPacket ring · 2/8 · head [0] · tail [2]"));
+  /* The frame queue: the shown frame is read next. */
+  g_assert_cmpstr (ring_mark (g, "video.frameq[0]"), ==, "head");
+  g_assert_cmpstr (ring_mark (g, "video.frameq[2]"), ==, "tail");
+  close_graph (g);
+
+  /* Slots 6, 7, 0 full: the ring wraps; slots stay in index order. */
+  {
+    g_autoptr(RsGraph) ring = rs_graph_build (wrapped, NULL, NULL);
+
+    g = parse_graph (ring, NULL);
+    g_assert_cmpstr (ring_mark (g, "video.pktq[6]"), ==, "head");
+    g_assert_cmpstr (ring_mark (g, "video.pktq[0]"), ==, "");
+    g_assert_cmpstr (ring_mark (g, "video.pktq[1]"), ==, "tail");
+    g_assert_cmpstr (rs_graph_get_node (ring, 0)->name, ==, "h_video.pktq[0]");
+    g_assert_cmpstr (rs_graph_get_node (ring, 2)->name, ==, "h_video.pktq[1]");
+    close_graph (g);
+  }
+  /* Full: the packet first in decode order is read next, the shown frame;
+   * nothing can be written. */
+  {
+    g_autoptr(RsGraph) ring = rs_graph_build (full, NULL, NULL);
+
+    g = parse_graph (ring, NULL);
+    g_assert_cmpstr (ring_mark (g, "video.pktq[3]"), ==, "head");
+    g_assert_cmpstr (ring_mark (g, "video.frameq[1]"), ==, "head");
+    for (int i = 0; i < 8; i++)
+      {
+        g_autofree char *slot = g_strdup_printf ("video.pktq[%d]", i);
+        g_assert_cmpstr (ring_mark (g, slot), !=, "tail");
+      }
+    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"), "8/8 full · head [3]"));
+    close_graph (g);
+  }
+  /* Empty: its ends meet at a slot the snapshot does not tell; none marked. */
+  {
+    g_autoptr(RsGraph) ring = rs_graph_build (empty, NULL, NULL);
+
+    g = parse_graph (ring, NULL);
+    for (int i = 0; i < 8; i++)
+      {
+        g_autofree char *slot = g_strdup_printf ("video.pktq[%d]", i);
+        g_assert_cmpstr (ring_mark (g, slot), ==, "");
+      }
+    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"), "0/8 empty"));
+    close_graph (g);
+  }
 }
 
 static void
@@ -507,6 +640,7 @@ main (int argc, char *argv[])
   g_test_add ("/graph/fold", Fixture, NULL, fixture_set_up, test_graph_fold, fixture_tear_down);
   g_test_add ("/graph/cache", Fixture, NULL, fixture_set_up, test_graph_cache, fixture_tear_down);
   g_test_add_func ("/graph/leak", test_graph_leak);
+  g_test_add ("/graph/ring", Fixture, NULL, fixture_set_up, test_graph_ring, fixture_tear_down);
   g_test_add_func ("/graph/many-holders", test_graph_many_holders);
   return g_test_run ();
 }

@@ -89,8 +89,9 @@ test_render_layout (Fixture      *f,
 
     g_assert_cmpfloat (slot->x + slot->width, <, input->x);
     g_assert_cmpfloat (input->x + input->width, <, frame->x);
-    g_assert_cmpfloat (output->x, ==, input->x);
-    g_assert_cmpfloat (decoder->x, ==, input->x);
+    /* One column, nodes centred in it. */
+    g_assert_cmpfloat_with_epsilon (output->x + output->width / 2, input->x + input->width / 2, 0.01);
+    g_assert_cmpfloat_with_epsilon (decoder->x + decoder->width / 2, input->x + input->width / 2, 0.01);
     g_assert_cmpfloat (input->y, <, decoder->y);
     g_assert_cmpfloat (decoder->y, <, output->y);
     /* A frame's planes beside it, on its row. */
@@ -189,7 +190,10 @@ test_render_reuse (Fixture      *f,
   g_assert_cmpfloat (node->y, ==, y);
   dot = rs_render_to_bytes (render, "dot", &error);
   g_assert_no_error (error);
-  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "2→3 ▲"));
+  /* "2→3 ▲": the old count, the new one large, the arrow. */
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "2→</font>"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "<b>3</b></font>"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), " ▲"));
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "step 59"));
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (dot, NULL), g_bytes_get_size (dot), "×2"));
   g_clear_pointer (&dot, g_bytes_unref);
@@ -287,6 +291,53 @@ test_render_formats (Fixture      *f,
   g_assert_nonnull (strstr (error->message, "gif"));
 }
 
+/* A relayout the user asked for: the places kept for what is gone are
+ * dropped, the graph laid out at once, as compact as a new render's. */
+static void
+test_render_forget (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr(RsRender) render = rs_render_new ();
+  g_autoptr(RsRender) fresh = rs_render_new ();
+  g_autoptr(GError) error = NULL;
+  double width, height, kept_width, kept_height, fresh_width, fresh_height;
+  const RsGraphNode *node, *fresh_node;
+  guint layouts;
+
+  /* Step 57 (more nodes), then step 56 in the places 57 left. */
+  g_assert_true (rs_render_update (render, f->s57, f->diff, NULL, &error));
+  g_assert_true (rs_render_update (render, f->s56, NULL, NULL, &error));
+  g_assert_no_error (error);
+  rs_render_get_size (render, &kept_width, &kept_height);
+  g_assert_true (rs_render_update (fresh, f->s56, NULL, NULL, &error));
+  rs_render_get_size (fresh, &fresh_width, &fresh_height);
+  /* Kept rows: never smaller than a fresh layout. */
+  g_assert_cmpfloat (kept_width * kept_height, >=, fresh_width * fresh_height);
+
+  /* The same step again: same topology, so no layout, until forgotten. */
+  layouts = rs_render_get_n_layouts (render);
+  g_assert_true (rs_render_update (render, f->s56, NULL, NULL, &error));
+  g_assert_cmpuint (rs_render_get_n_layouts (render), ==, layouts);
+  rs_render_forget_layout (render);
+  g_assert_true (rs_render_update (render, f->s56, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rs_render_get_n_layouts (render), ==, layouts + 1);
+  rs_render_get_size (render, &width, &height);
+  g_assert_cmpfloat_with_epsilon (width, fresh_width, 0.01);
+  g_assert_cmpfloat_with_epsilon (height, fresh_height, 0.01);
+  for (guint i = 0; i < rs_graph_get_n_nodes (rs_render_get_graph (render)); i++)
+    {
+      node = rs_graph_get_node (rs_render_get_graph (render), i);
+      fresh_node = rs_graph_find_node (rs_render_get_graph (fresh), node->name);
+      g_assert_nonnull (fresh_node);
+      g_assert_cmpfloat_with_epsilon (node->x, fresh_node->x, 0.01);
+      g_assert_cmpfloat_with_epsilon (node->y, fresh_node->y, 0.01);
+    }
+  /* And it keeps that layout from then on. */
+  g_assert_true (rs_render_update (render, f->s56, NULL, NULL, &error));
+  g_assert_cmpuint (rs_render_get_n_layouts (render), ==, layouts + 1);
+}
+
 static void
 test_render_large (void)
 {
@@ -328,5 +379,6 @@ main (int argc, char *argv[])
   g_test_add ("/render/quiet", Fixture, NULL, fixture_set_up, test_render_quiet, fixture_tear_down);
   g_test_add ("/render/formats", Fixture, NULL, fixture_set_up, test_render_formats, fixture_tear_down);
   g_test_add_func ("/render/large", test_render_large);
+  g_test_add ("/render/forget", Fixture, NULL, fixture_set_up, test_render_forget, fixture_tear_down);
   return g_test_run ();
 }
