@@ -216,15 +216,52 @@ rs_render_new (void)
   return self;
 }
 
+/* graphviz keeps global pointers to the attributes of the graph it laid
+ * out last (N_fontname, E_penwidth, …) and reads them when it draws any
+ * graph. Every graph of rs-graph-build.c declares the same attributes in
+ * the same order, so they serve for all of them, as long as that graph
+ * lives: the graph laid out last is kept until another is laid out, even
+ * when its render is done with it (an export's render, freed at once,
+ * would otherwise leave the window's next drawing reading freed memory).
+ * Both under the graphviz lock. */
+static Agraph_t *laid_out_last;   /* whose attributes the globals point at */
+static RsGraph  *kept_for_graphviz; /* owned: laid out last, its render gone */
+
+/* Before `graph` is laid out: graphviz's globals will point at its
+ * attributes, so the graph kept for them can go. */
+static void
+note_layout (RsGraph *graph)
+{
+  laid_out_last = rs_graph_get_agraph (graph);
+  if (kept_for_graphviz != NULL && kept_for_graphviz != graph)
+    g_clear_pointer (&kept_for_graphviz, rs_graph_free);
+}
+
+/* Frees `graph` (owned), laid out or not, unless graphviz's globals point
+ * at it: then it is kept until the next layout. */
+static void
+release_graph (RsGraph *graph)
+{
+  rs_graphviz_lock ();
+  gvFreeLayout (get_context (), rs_graph_get_agraph (graph));
+  if (rs_graph_get_agraph (graph) == laid_out_last)
+    {
+      g_assert (kept_for_graphviz == NULL || kept_for_graphviz == graph);
+      kept_for_graphviz = graph;
+    }
+  else
+    {
+      rs_graph_free (graph);
+    }
+  rs_graphviz_unlock ();
+}
+
 static void
 drop_graph (RsRender *self)
 {
   if (self->graph == NULL)
     return;
-  rs_graphviz_lock ();
-  gvFreeLayout (get_context (), rs_graph_get_agraph (self->graph));
-  rs_graphviz_unlock ();
-  g_clear_pointer (&self->graph, rs_graph_free);
+  release_graph (g_steal_pointer (&self->graph));
   g_hash_table_remove_all (self->label_sizes);
 }
 
@@ -538,6 +575,7 @@ place_and_route (RsRender *self,
   agattr (g, AGNODE, (char *) "pos", (char *) "0,0");
   agattr (g, AGRAPH, (char *) "bb", (char *) "");
   agxset (g, splines, (char *) "none");
+  note_layout (graph);
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
   _rs_graph_place (graph, self->memory);
@@ -578,8 +616,7 @@ layout_graph (RsRender *self,
 
       g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not lay out the graph of step %u: %s",
                    rs_graph_get_step (graph), messages != NULL ? messages : "graphviz failed");
-      gvFreeLayout (get_context (), g);
-      rs_graph_free (graph);
+      release_graph (graph);
       return FALSE;
     }
   self->n_layouts++;

@@ -214,6 +214,38 @@ test_render_reuse (Fixture      *f,
   g_assert_nonnull (rs_graph_find_buffer (rs_render_get_graph (render), 9));
 }
 
+/* A render freed just after its layout (an export's) leaves graphviz's
+ * global attribute pointers on its graph; another render then drawing a
+ * step without a new layout must not read them from freed memory (it
+ * crashed the window: Export Snapshot, then Step). */
+static void
+test_render_other_freed (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr(RsRender) render = rs_render_new ();
+  g_autoptr(RsSnapshot) s58 = fix_make_refcount_step (f->s57, 1, NULL, 0);
+  g_autoptr(RsDiff) diff58 = rs_diff_new (f->s57, s58);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (rs_render_update (render, f->s57, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(RsRender) export = rs_render_new ();
+
+      g_assert_true (rs_render_update (export, i == 0 ? f->s56 : f->s57, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (rs_render_update (render, s58, diff58, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rs_render_get_n_layouts (render), ==, 1);
+  png = rs_render_to_bytes (render, "png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (png), >, 1000);
+}
+
 /* Graphviz's cairo renderer writes PNG bytes to stdout when it draws to a
  * caller's context as "png"; the render must not. */
 static void
@@ -376,6 +408,7 @@ main (int argc, char *argv[])
   g_test_add ("/render/layout", Fixture, NULL, fixture_set_up, test_render_layout, fixture_tear_down);
   g_test_add ("/render/draw", Fixture, NULL, fixture_set_up, test_render_draw, fixture_tear_down);
   g_test_add ("/render/reuse", Fixture, NULL, fixture_set_up, test_render_reuse, fixture_tear_down);
+  g_test_add ("/render/other-freed", Fixture, NULL, fixture_set_up, test_render_other_freed, fixture_tear_down);
   g_test_add ("/render/quiet", Fixture, NULL, fixture_set_up, test_render_quiet, fixture_tear_down);
   g_test_add ("/render/formats", Fixture, NULL, fixture_set_up, test_render_formats, fixture_tear_down);
   g_test_add_func ("/render/large", test_render_large);
