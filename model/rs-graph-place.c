@@ -468,10 +468,13 @@ _rs_graph_place (RsGraph        *graph,
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, g_array_index (row->items, guint, k));
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
           double w = ND_width (n) * 72.0, h = ND_height (n) * 72.0;
-          /* A node wider than its column spills out on both sides. */
+          /* A node wider than its column starts at the column's left and
+           * spills out on the right, into the gap after the station, not
+           * over the heads on its left (a side-data buffer under a frame
+           * queue's planes). */
           double column = IS_STRIP (row) ? ITEM_WIDTH : items_w[row->station] > 0 ? items_w[row->station] : w;
 
-          set_pos (n, items_x + column / 2, y + h / 2);
+          set_pos (n, items_x + MAX (column, w) / 2, y + h / 2);
           y += h + GAP_ITEM;
         }
     }
