@@ -447,7 +447,9 @@ _rs_graph_empty_slot_label (const RsPalette *p,
   return g_string_free (s, FALSE);
 }
 
-/* "video packet queue · AVPacket ring · 3/8 · head [2] · tail [5]" */
+/* Two short lines, left-aligned, so the label stays within its cluster
+ * (a one-line label ran over the buffers beside the queue):
+ * "video packet queue · 3/8" and "AVPacket ring · head [2] · tail [5]". */
 char *
 _rs_graph_queue_label (const RsHandle *first,
                        guint           used,
@@ -468,15 +470,17 @@ _rs_graph_queue_label (const RsHandle *first,
     }
   else
     g_string_append (s, role);
-  g_string_append_printf (s, " · %s ring · %u/%u", rs_handle_kind_to_struct (first->kind), used, capacity);
+  g_string_append_printf (s, " · %u/%u", used, capacity);
   if (used == capacity && capacity > 0)
     g_string_append (s, " full");
   else if (used == 0)
     g_string_append (s, " empty");
+  g_string_append_printf (s, "\\l%s ring", rs_handle_kind_to_struct (first->kind));
   if (head != NULL)
     g_string_append_printf (s, " · head [%d]", head->slot);
   if (tail != NULL)
     g_string_append_printf (s, " · tail [%d]", tail->slot);
+  g_string_append (s, "\\l");
   return g_string_free (s, FALSE);
 }
 

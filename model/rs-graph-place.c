@@ -21,7 +21,7 @@
 #define GAP_ITEM      3.0
 #define GAP_LANE     14.0
 #define CLUSTER_PAD   5.0
-#define CLUSTER_LABEL 16.0
+#define CLUSTER_LABEL 28.0   /* a queue's label: two lines of 10 pt (rs-graph-label.c) */
 #define FIRST_SLOT  100     /* rows given a slot come after the fixed ones */
 /* The widths columns start with: a handle's (HANDLE_MIN_WIDTH in
  * rs-graph-label.c and its border) and about a buffer's (its three cells'

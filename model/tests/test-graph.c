@@ -445,7 +445,7 @@ test_graph_ring (Fixture      *f,
   g_assert_cmpstr (ring_mark (g, "video.pktq[1]"), ==, "");
   g_assert_cmpstr (ring_mark (g, "video.pktq[2]"), ==, "tail");
   g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"),
-                            "AVPacket ring · 2/8 · head [0] · tail [2]"));
+                            "video packet queue · 2/8\\lAVPacket ring · head [0] · tail [2]\\l"));
   /* The frame queue: the shown frame is read next. */
   g_assert_cmpstr (ring_mark (g, "video.frameq[0]"), ==, "head");
   g_assert_cmpstr (ring_mark (g, "video.frameq[2]"), ==, "tail");
@@ -476,7 +476,7 @@ test_graph_ring (Fixture      *f,
         g_autofree char *slot = g_strdup_printf ("video.pktq[%d]", i);
         g_assert_cmpstr (ring_mark (g, slot), !=, "tail");
       }
-    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"), "8/8 full · head [3]"));
+    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"), "8/8 full\\lAVPacket ring · head [3]\\l"));
     close_graph (g);
   }
   /* Empty: its ends meet at a slot the snapshot does not tell; none marked. */
