@@ -104,6 +104,19 @@ diff_buffers (RsDiff *self)
     }
 }
 
+/* The ring's ends moving on is no change to a slot that stays as it was:
+ * the slot read next after a dequeue holds the same packet. */
+static gboolean
+handle_changed (const RsHandle *a,
+                const RsHandle *b)
+{
+  RsHandle c = *b;
+
+  c.ring_head = a->ring_head;
+  c.ring_tail = a->ring_tail;
+  return !rs_handle_equal (a, &c);
+}
+
 static void
 diff_handles (RsDiff *self)
 {
@@ -120,7 +133,7 @@ diff_handles (RsDiff *self)
       g_hash_table_add (after_ids, (gpointer) b->id);
       if (a == NULL)
         flags = RS_DIFF_ADDED;
-      else if (!rs_handle_equal (a, b))
+      else if (handle_changed (a, b))
         flags = RS_DIFF_CHANGED;
 
       if (flags != RS_DIFF_SAME)

@@ -444,8 +444,11 @@ add_empty_run (Builder   *b,
   const RsHandle *h0 = g_ptr_array_index (queue, first);
   const RsHandle *h1 = g_ptr_array_index (queue, last);
   g_autofree char *name = g_strconcat ("e_", h0->id, NULL);
-  /* The slot written next is the run's first. */
-  g_autofree char *text = g_strdup_printf ("%s[%d–%d] empty", h0 == b->ring_tail ? "tail ▸ " : "",
+  /* The slot written next (and read next, in an empty ring) is the run's
+   * first: runs break before a marked slot. */
+  g_autofree char *text = g_strdup_printf ("%s[%d–%d] empty",
+                                           h0 == b->ring_tail && h0 == b->ring_head ? "head tail ▸ "
+                                           : h0 == b->ring_tail ? "tail ▸ " : "",
                                            h0->slot, h1->slot);
   Agnode_t *n;
   guint index;
@@ -527,13 +530,18 @@ add_full_run (Builder   *b,
   return n;
 }
 
-/* The ends of a queue drawn as the ring buffer it is (data/session: the
- * full slots are head, head + 1, ... modulo the capacity): the slot read
- * next (the first full slot after an empty one; in a full queue the frame
- * on display, or the packet first in decode order) and the slot written
- * next (the first empty slot after the full ones). An empty queue's ends
- * meet at a slot its contents do not tell: none is marked; neither is a
- * queue whose full slots are not one run. `queue` is in slot order. */
+/* The ends of a queue drawn as the ring buffer it is: the slot read next
+ * and the slot written next. The player marks them from its ring indices
+ * (RsHandle.ring_head/ring_tail), which is the only way an empty ring's
+ * ends, or a full ring's tail, can show: both meet on one slot. A queue
+ * none of whose slots is marked (a recording, or a player ring whose
+ * marked slots are freed packets, absent here) has its ends derived from
+ * its contents (data/session: the full slots are head, head + 1, ...
+ * modulo the capacity): the first full slot after an empty one (in a full
+ * queue the frame on display, or the packet first in decode order) and
+ * the first empty slot after the full ones. Then an empty queue's ends are
+ * not marked, nor a full queue's tail, nor the ends of a queue whose full
+ * slots are not one run. `queue` is in slot order. */
 static void
 find_ring_ends (GPtrArray       *queue,
                 const RsHandle **head,
@@ -543,7 +551,17 @@ find_ring_ends (GPtrArray       *queue,
 
   *head = *tail = NULL;
   for (guint i = 0; i < n; i++)
-    used += ((const RsHandle *) g_ptr_array_index (queue, i))->n_refs > 0;
+    {
+      const RsHandle *h = g_ptr_array_index (queue, i);
+
+      used += h->n_refs > 0;
+      if (h->ring_head)
+        *head = h;
+      if (h->ring_tail)
+        *tail = h;
+    }
+  if (*head != NULL || *tail != NULL)
+    return;
   if (used == 0)
     return;
   if (used == n)
@@ -624,8 +642,11 @@ add_queue (Builder   *b,
           i = last;
           continue;
         }
+      /* A marked empty slot starts its own run, so its mark shows. */
       while (folded && h->n_refs == 0 && last + 1 < queue->len &&
-             ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs == 0)
+             ((const RsHandle *) g_ptr_array_index (queue, last + 1))->n_refs == 0 &&
+             g_ptr_array_index (queue, last + 1) != b->ring_head &&
+             g_ptr_array_index (queue, last + 1) != b->ring_tail)
         last++;
       if (last > i)
         add_empty_run (b, cluster, queue, i, last);

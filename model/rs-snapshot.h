@@ -128,6 +128,10 @@ typedef struct {
   guint         start_display; /* subtitles: start_display_time, ms after pts */
   guint         end_display;   /* subtitles: end_display_time, ms after pts */
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  gboolean      ring_head; /* queue slot: the slot read next, from the producer's ring index */
+  gboolean      ring_tail; /* queue slot: the slot written next; both set on the one slot
+                            * of an empty or a full ring. Neither is set on any slot of a
+                            * queue whose producer does not know its ring (recordings) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
   const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
   RsSite        site;      /* recordings: the program's call that created it */

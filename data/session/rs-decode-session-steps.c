@@ -451,9 +451,20 @@ observe_handles (RsDecodeSession *self)
     {
       Stream *stream = self->streams[i];
 
+      int packet_tail = slot_index (stream->packet_head, stream->packet_count, self->settings.packet_queue);
+      int frame_tail = slot_index (stream->frame_head, stream->frame_count, self->settings.frame_queue);
+
+      /* The rings' real ends: an empty or a full ring's meet on one slot,
+       * which the slots' contents alone cannot tell. */
       for (int k = 0; k < self->settings.packet_queue; k++)
         if (stream->packets[k] != NULL)
-          rs_observer_add_packet (self->observer, &stream->packet_slots[k], stream->packets[k]);
+          {
+            RsHandle slot = stream->packet_slots[k];
+
+            slot.ring_head = k == stream->packet_head;
+            slot.ring_tail = k == packet_tail;
+            rs_observer_add_packet (self->observer, &slot, stream->packets[k]);
+          }
       if (stream->input != NULL)
         rs_observer_add_packet (self->observer, &stream->input_handle, stream->input);
       if (stream->frame != NULL)
@@ -468,6 +479,8 @@ observe_handles (RsDecodeSession *self)
             RsHandle slot = stream->frame_slots[k];
 
             slot.shown = stream->frame_count > 0 && k == stream->frame_head;
+            slot.ring_head = k == stream->frame_head;
+            slot.ring_tail = k == frame_tail;
             rs_observer_add_frame (self->observer, &slot, stream->frames[k]);
           }
     }

@@ -384,10 +384,13 @@ test_graph_order (Fixture      *f,
 }
 
 /* A packet queue of 8 whose full slots are `first`, first + 1, ... (`used`
- * of them, wrapping round) and a frame queue of 3, full, showing slot 1. */
+ * of them, wrapping round) and a frame queue of 3, full, showing slot 1.
+ * `marked`: the packet slots carry the ring's real ends, as the player's
+ * do (read next: `first`; written next: first + used). */
 static RsSnapshot *
-make_ring (int first,
-           int used)
+make_ring_marked (int      first,
+                  int      used,
+                  gboolean marked)
 {
   g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
@@ -398,7 +401,11 @@ make_ring (int first,
       int age = (i - first + 8) % 8;   /* read order */
       guint64 buffer = age < used ? 100 + i : 0;
 
-      g_ptr_array_add (handles, fix_packet (id, "packet_queue", "video.pktq", i, 8, 512 * age, 300, FALSE, buffer));
+      RsHandle *slot = fix_packet (id, "packet_queue", "video.pktq", i, 8, 512 * age, 300, FALSE, buffer);
+
+      slot->ring_head = marked && i == first;
+      slot->ring_tail = marked && i == (first + used) % 8;
+      g_ptr_array_add (handles, slot);
       if (buffer != 0)
         g_ptr_array_add (buffers, fix_buffer (buffer, RS_BUFFER_KIND_PACKET, 300, 1, 0, NULL, 1));
     }
@@ -415,7 +422,14 @@ make_ring (int first,
   return rs_snapshot_new (5, "av_read_frame", 0, TRUE, NULL, handles, buffers, NULL, 0);
 }
 
-/* The ring mark a slot's label carries ("head", "tail"), or "". */
+static RsSnapshot *
+make_ring (int first,
+           int used)
+{
+  return make_ring_marked (first, used, FALSE);
+}
+
+/* The ring mark a slot's label carries ("head", "tail", "head tail"), or "". */
 static const char *
 ring_mark (Agraph_t   *g,
            const char *slot)
@@ -423,6 +437,8 @@ ring_mark (Agraph_t   *g,
   g_autofree char *name = g_strconcat ("h_", slot, NULL);
   const char *label = get (find_node (g, name), "label");
 
+  if (strstr (label, "<b>head tail</b>") != NULL)
+    return "head tail";
   if (strstr (label, "<b>head</b>") != NULL)
     return "head";
   if (strstr (label, "<b>tail</b>") != NULL)
@@ -490,6 +506,55 @@ test_graph_ring (Fixture      *f,
         g_assert_cmpstr (ring_mark (g, slot), ==, "");
       }
     g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"), "0/8 empty"));
+    close_graph (g);
+  }
+  /* The player's real ends: an empty ring's meet on the slot it reads and
+   * writes next; a full ring's tail is its head. */
+  {
+    g_autoptr(RsSnapshot) empty_marked = make_ring_marked (5, 0, TRUE);
+    g_autoptr(RsSnapshot) full_marked = make_ring_marked (3, 8, TRUE);
+    g_autoptr(RsSnapshot) half_marked = make_ring_marked (6, 3, TRUE);
+    g_autoptr(RsGraph) ring = rs_graph_build (empty_marked, NULL, NULL);
+    g_autoptr(RsGraph) ring_full = rs_graph_build (full_marked, NULL, NULL);
+    g_autoptr(RsGraph) ring_half = rs_graph_build (half_marked, NULL, NULL);
+    g_autoptr(RsGraph) ring_folded = NULL;
+    RsGraphOptions options;
+
+    g = parse_graph (ring, NULL);
+    for (int i = 0; i < 8; i++)
+      {
+        g_autofree char *slot = g_strdup_printf ("video.pktq[%d]", i);
+        g_assert_cmpstr (ring_mark (g, slot), ==, i == 5 ? "head tail" : "");
+      }
+    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"),
+                              "0/8 empty\\lAVPacket ring · head [5] · tail [5]\\l"));
+    close_graph (g);
+
+    g = parse_graph (ring_full, NULL);
+    for (int i = 0; i < 8; i++)
+      {
+        g_autofree char *slot = g_strdup_printf ("video.pktq[%d]", i);
+        g_assert_cmpstr (ring_mark (g, slot), ==, i == 3 ? "head tail" : "");
+      }
+    g_assert_nonnull (strstr (get (agsubg (g, (char *) "cluster_video.pktq", FALSE), "label"),
+                              "8/8 full\\lAVPacket ring · head [3] · tail [3]\\l"));
+    close_graph (g);
+
+    /* Marks the contents agree with draw as the derivation did. */
+    g = parse_graph (ring_half, NULL);
+    g_assert_cmpstr (ring_mark (g, "video.pktq[6]"), ==, "head");
+    g_assert_cmpstr (ring_mark (g, "video.pktq[1]"), ==, "tail");
+    close_graph (g);
+
+    /* Folded, the empty ring's runs break at its marked slot: [0–4], then
+     * [5–7] led by the mark. */
+    rs_graph_options_init (&options);
+    options.fold_threshold = 1;
+    ring_folded = rs_graph_build (empty_marked, NULL, &options);
+    g_assert_true (rs_graph_is_folded (ring_folded));
+    g = parse_graph (ring_folded, NULL);
+    g_assert_nonnull (strstr (get (find_node (g, "e_video.pktq[0]"), "label"), "[0–4] empty"));
+    g_assert_nonnull (strstr (get (find_node (g, "e_video.pktq[5]"), "label"), "head tail ▸ [5–7] empty"));
     close_graph (g);
   }
 }
