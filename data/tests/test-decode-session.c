@@ -220,6 +220,125 @@ test_session_ends_clean (void)
   g_assert_cmpuint (shared * 10, >, handles * 8);
 }
 
+/* The slot of `group` marked as the ring's head (or tail) in `snapshot`:
+ * at most one is. NULL if none. */
+static const RsHandle *
+ring_end (RsSnapshot *snapshot,
+          const char *group,
+          gboolean    head)
+{
+  const RsHandle *end = NULL;
+
+  for (guint i = 0; i < rs_snapshot_get_n_handles (snapshot); i++)
+    {
+      const RsHandle *h = rs_snapshot_get_handle (snapshot, i);
+
+      if (h->group == group && (head ? h->ring_head : h->ring_tail))
+        {
+          g_assert_null (end);
+          end = h;
+        }
+    }
+  return end;
+}
+
+/* The ring ends a snapshot marks are the player's: the next dequeue (or
+ * the display moving on) reads the head slot and empties it; the next
+ * enqueue writes the tail slot. Empty and full rings are marked too. */
+static void
+test_ring_ends (void)
+{
+  g_autofree char *path = sample_path ("sample.mp4");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsDecodeSession) session = rs_decode_session_new (path, NULL, &error);
+  RsHistory *history;
+  guint dequeues = 0, enqueues = 0, shown = 0, empty = 0, full = 0;
+
+  g_assert_no_error (error);
+  while (rs_session_step (RS_SESSION (session), &error) != NULL)
+    ;
+  g_assert_no_error (error);
+  history = rs_session_get_history (RS_SESSION (session));
+  for (guint i = 1; i < rs_history_get_length (history); i++)
+    {
+      RsSnapshot *before = rs_history_get_snapshot (history, i - 1);
+      RsSnapshot *after = rs_history_get_snapshot (history, i);
+      const char *call = rs_snapshot_get_call (after);
+      const char *args = rs_snapshot_get_args (after);
+      const char *out = rs_snapshot_get_out (after);
+      const RsHandle *read = NULL, *written = NULL;
+
+      /* av_packet_move_ref(video.decoder_input, video.pktq[k]) */
+      if (g_strcmp0 (call, "av_packet_move_ref") == 0 && out != NULL && g_str_has_suffix (out, ".decoder_input"))
+        {
+          read = rs_snapshot_find_handle (before, strchr (args, ' ') + 1);
+          g_assert_nonnull (read);
+          dequeues++;
+        }
+      /* av_frame_unref(video.frameq[k]): the display moves on. */
+      else if (g_strcmp0 (call, "av_frame_unref") == 0 && strstr (args, ".frameq[") != NULL)
+        {
+          read = rs_snapshot_find_handle (before, args);
+          g_assert_nonnull (read);
+          shown++;
+        }
+      else if (out != NULL && (strstr (out, ".pktq[") != NULL || strstr (out, ".frameq[") != NULL))
+        {
+          written = rs_snapshot_find_handle (after, out);
+          g_assert_nonnull (written);
+          enqueues++;
+        }
+      if (read != NULL)
+        {
+          g_assert_cmpuint (read->n_refs, >, 0);
+          g_assert_true (ring_end (before, read->group, TRUE) == read);
+          g_assert_cmpuint (rs_snapshot_find_handle (after, read->id)->n_refs, ==, 0);
+        }
+      if (written != NULL)
+        {
+          const RsHandle *tail = ring_end (before, written->group, FALSE);
+
+          g_assert_cmpuint (written->n_refs, >, 0);
+          /* A clone-policy slot is absent until written; the default
+           * policy keeps every slot's struct. */
+          g_assert_nonnull (tail);
+          g_assert_cmpstr (tail->id, ==, written->id);
+        }
+
+      /* Empty and full rings: both ends on one slot. */
+      for (guint h = 0; h < rs_snapshot_get_n_handles (after); h++)
+        {
+          const RsHandle *slot = rs_snapshot_get_handle (after, h);
+          guint present = 0, used = 0;
+
+          if (!slot->ring_head)
+            continue;
+          for (guint k = 0; k < rs_snapshot_get_n_handles (after); k++)
+            {
+              const RsHandle *other = rs_snapshot_get_handle (after, k);
+
+              present += other->group == slot->group;
+              used += other->group == slot->group && other->n_refs > 0;
+            }
+          if (used == 0 || (used == present && (int) present == slot->capacity))
+            {
+              g_assert_true (slot->ring_tail);
+              empty += used == 0;
+              full += used > 0;
+            }
+          else
+            g_assert_false (slot->ring_tail);
+        }
+    }
+  g_assert_cmpuint (dequeues, >, 0);
+  g_assert_cmpuint (enqueues, >, 0);
+  g_assert_cmpuint (shown, >, 0);
+  g_assert_cmpuint (empty, >, 0);
+  g_assert_cmpuint (full, >, 0);
+  g_test_message ("%u dequeues, %u frames shown, %u enqueues; %u empty and %u full rings marked",
+                  dequeues, shown, enqueues, empty, full);
+}
+
 static void
 test_packet_granularity (void)
 {
@@ -372,6 +491,7 @@ main (int   argc,
   g_test_add_func ("/decode-session/wrapping-changes-nothing", test_wrapping_changes_nothing);
   g_test_add_func ("/decode-session/hidden-refs-match-plain-program", test_hidden_refs_match_plain_program);
   g_test_add_func ("/decode-session/ends-clean", test_session_ends_clean);
+  g_test_add_func ("/decode-session/ring-ends", test_ring_ends);
   g_test_add_func ("/decode-session/packet-granularity", test_packet_granularity);
   g_test_add_func ("/decode-session/cursor", test_cursor);
   g_test_add_func ("/decode-session/cursor-run-ahead", test_cursor_run_ahead);
