@@ -241,7 +241,7 @@ make_saved_handle (const RsRecHandle *rec)
     .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
     .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = place_site (&rec->place),
-    .leaked = rec->leaked,
+    .leaked = rec->leaked, .ring_head = rec->ring_head, .ring_tail = rec->ring_tail,
   };
 
   for (guint i = 0; i < rec->n_refs; i++)

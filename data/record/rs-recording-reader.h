@@ -97,6 +97,8 @@ typedef struct {
   int              capacity;    /* of its queue; 0 if none */
   gboolean         shown;       /* the frame on display */
   gboolean         leaked;
+  gboolean         ring_head;   /* the queue slot read next (a saved player session) */
+  gboolean         ring_tail;   /* the queue slot written next */
   const char      *origin;      /* the call that made it, or NULL */
   RsRecPlace       place;
 } RsRecHandle;

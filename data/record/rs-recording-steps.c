@@ -510,6 +510,8 @@ apply_model (RsRecording  *self,
       flags = get_varint (c);
       h->shown = (flags & 1) != 0;
       h->leaked = (flags & 2) != 0;
+      h->ring_head = (flags & 4) != 0;
+      h->ring_tail = (flags & 8) != 0;
       h->origin = get_string (c, self);
       h->place = get_place (c, self);
       if (h->name == NULL)

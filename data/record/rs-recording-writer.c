@@ -171,7 +171,8 @@ put_handle (Writer             *w,
   put_string (w, &w->model, h->group);
   rs_rec_bytes_zigzag (&w->model, h->slot);
   rs_rec_bytes_varint (&w->model, MAX (h->capacity, 0));
-  rs_rec_bytes_varint (&w->model, (h->shown ? 1 : 0) | (h->leaked ? 2 : 0));
+  rs_rec_bytes_varint (&w->model, (h->shown ? 1 : 0) | (h->leaked ? 2 : 0) |
+                       (h->ring_head ? 4 : 0) | (h->ring_tail ? 8 : 0));
   put_string (w, &w->model, h->origin);
   put_place (w, &h->site);
 }

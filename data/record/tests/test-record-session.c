@@ -242,7 +242,19 @@ check_saved (RsSession  *session,
       g_autofree char *expected = step_json (a, i);
       g_autofree char *json = step_json (b, i);
 
+      RsSnapshot *sa = rs_history_get_snapshot (a, i);
+      RsSnapshot *sb = rs_history_get_snapshot (b, i);
+
       g_assert_cmpstr (json, ==, expected);
+      /* The queues' ring ends are the snapshot's, not the trace's. */
+      for (guint h = 0; h < rs_snapshot_get_n_handles (sa); h++)
+        {
+          const RsHandle *ha = rs_snapshot_get_handle (sa, h);
+          const RsHandle *hb = rs_snapshot_get_handle (sb, h);
+
+          g_assert_cmpint (ha->ring_head, ==, hb->ring_head);
+          g_assert_cmpint (ha->ring_tail, ==, hb->ring_tail);
+        }
     }
   g_test_message ("%s: %u steps, %" G_GOFFSET_FORMAT " bytes", name, rs_history_get_length (a),
                   (goffset) ({ GStatBuf st; g_stat (path, &st) == 0 ? st.st_size : 0; }));
