@@ -290,8 +290,14 @@ append_mark_cell (GString         *s,
   g_string_append_printf (s, "<td rowspan=\"%u\" width=\"%d\" valign=\"top\" align=\"left\"%s%s%s>",
                           MAX (rows, 1), MARK_WIDTH, bgcolor != NULL ? " bgcolor=\"" : "",
                           bgcolor != NULL ? bgcolor : "", bgcolor != NULL ? "\"" : "");
+  /* "head tail" (an empty or full ring) is stacked: the cell keeps its width. */
   if (mark != NULL)
-    g_string_append_printf (s, "<font point-size=\"7\" color=\"%s\"><b>%s</b></font>", p->holder, mark);
+    {
+      g_auto(GStrv) words = g_strsplit (mark, " ", -1);
+      g_autofree char *stacked = g_strjoinv ("<br/>", words);
+
+      g_string_append_printf (s, "<font point-size=\"7\" color=\"%s\"><b>%s</b></font>", p->holder, stacked);
+    }
   g_string_append (s, "</td>");
 }
 

@@ -437,7 +437,7 @@ ring_mark (Agraph_t   *g,
   g_autofree char *name = g_strconcat ("h_", slot, NULL);
   const char *label = get (find_node (g, name), "label");
 
-  if (strstr (label, "<b>head tail</b>") != NULL)
+  if (strstr (label, "<b>head<br/>tail</b>") != NULL)
     return "head tail";
   if (strstr (label, "<b>head</b>") != NULL)
     return "head";
