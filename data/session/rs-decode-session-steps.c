@@ -450,7 +450,6 @@ observe_handles (RsDecodeSession *self)
   for (guint i = 0; i < self->n_streams; i++)
     {
       Stream *stream = self->streams[i];
-
       int packet_tail = slot_index (stream->packet_head, stream->packet_count, self->settings.packet_queue);
       int frame_tail = slot_index (stream->frame_head, stream->frame_count, self->settings.frame_queue);
 
