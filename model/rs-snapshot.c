@@ -54,15 +54,28 @@ typedef struct __attribute__ ((packed)) {
 
 G_STATIC_ASSERT (sizeof (Op) == 12);
 
+/* What only some steps have: a lesson's or a recording's (a site, a
+ * thread), or a step whose short events were read. Kept out of the
+ * snapshot, which a decode session makes hundreds of thousands of. */
+typedef struct {
+  RsSite          site;          /* all unset when unknown (a decode session's steps) */
+  int             thread;
+  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
+} SnapshotExtra;
+
+/* Ops of one kind a step keeps at most: more, and the step keeps its
+ * arrays instead (it would save nothing). */
+#define OPS_MAX G_MAXUINT16
+
 /* A history's snapshots keep their node arrays as edits of the previous
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
  * pointer per live node. The arrays are rebuilt on first use, from the
- * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back). */
+ * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back).
+ * 96 bytes: with one short event, a 128-byte block of malloc's. */
 struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
   int             ret;
-  int             thread;
   guint8          depth;         /* steps back to an ancestor whose arrays are kept */
   guint8          short_events;  /* `events` holds ShortEvents (see snapshot_alloc) */
   guint8          exact;
@@ -72,20 +85,21 @@ struct _RsSnapshot {
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
-  guint           n_handle_ops;
-  guint           n_buffer_ops;
+  guint16         n_handle_ops;  /* at most OPS_MAX */
+  guint16         n_buffer_ops;
   char           *call;          /* GRefString, interned: calls repeat */
   char           *args;          /* GRefString, interned, nullable */
   const char     *out;           /* interned */
-  RsSite         *site;          /* owned; NULL when unknown (a decode session's steps) */
+  SnapshotExtra  *extra;         /* atomic, owned; NULL when the step has none */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
                                   * owned references; NULL while only the ops are kept */
   RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
   Op             *ops;           /* handle ops, then buffer ops */
   guint64         live_bytes;
-  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
   RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
+
+G_STATIC_ASSERT (sizeof (RsSnapshot) == 96);
 
 /* Most events of a decode are a kind and a buffer (allocated, freed):
  * kept as that, a sixth of an RsEvent, until someone reads them. */
@@ -692,7 +706,8 @@ rs_snapshot_chain_private (RsSnapshot *self,
 
   /* Ops as large as the arrays save nothing: this step keeps its arrays
    * and starts a new chain. */
-  if (ops->len * sizeof (Op) >= (self->n_handles + self->n_buffers) * sizeof (gpointer))
+  if (ops->len * sizeof (Op) >= (self->n_handles + self->n_buffers) * sizeof (gpointer) ||
+      n_handle_ops > OPS_MAX || ops->len - n_handle_ops > OPS_MAX)
     {
       guint n_ops = ops->len;
 
@@ -762,13 +777,17 @@ snapshot_alloc (const RsStepInfo *info,
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
   self->call = g_ref_string_new_intern (info->call);
-  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
-  self->thread = info->thread;
-  if (rs_site_is_known (&info->site) || info->site.column != 0)
-    self->site = g_memdup2 (&info->site, sizeof (RsSite));
+  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
+  if (info->thread != 0 || rs_site_is_known (&info->site) || info->site.column != 0)
+    {
+      self->extra = g_new0 (SnapshotExtra, 1);
+      self->extra->thread = info->thread;
+      if (rs_site_is_known (&info->site) || info->site.column != 0)
+        self->extra->site = info->site;
+    }
   self->n_events = n_events;
   self->short_events = all_short;
   if (all_short)
@@ -1136,7 +1155,9 @@ rs_snapshot_builder_finish (RsSnapshotBuilder *self,
   snapshot->n_buffers = g_hash_table_size (self->buffers);
   snapshot->live_bytes = self->live_bytes;
   previous = self->previous;
-  if (previous == NULL)
+  /* More edits than a step keeps (see OPS_MAX): the arrays, from the
+   * builder's own tables. */
+  if (previous == NULL || n_handle_ops > OPS_MAX || ops->len - n_handle_ops > OPS_MAX)
     snapshot->nodes = builder_nodes (self);
   else
     {
@@ -1196,8 +1217,11 @@ rs_snapshot_unref (RsSnapshot *self)
   free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
   for (guint i = 0; !self->short_events && i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
-  g_free (self->expanded);
-  g_free (self->site);
+  if (self->extra != NULL)
+    {
+      g_free (self->extra->expanded);
+      g_free (self->extra);
+    }
   g_ref_string_release (self->call);
   g_clear_pointer (&self->args, g_ref_string_release);
   /* The predecessor last: its release may free a chain of them (at most
@@ -1252,14 +1276,14 @@ int
 rs_snapshot_get_thread (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->thread;
+  return self->extra != NULL ? self->extra->thread : 0;
 }
 
 const RsSite *
 rs_snapshot_get_site (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->site != NULL ? self->site : &unknown_site;
+  return self->extra != NULL ? &self->extra->site : &unknown_site;
 }
 
 guint
@@ -1378,6 +1402,7 @@ const RsEvent *
 rs_snapshot_get_event (const RsSnapshot *self,
                        guint             index)
 {
+  SnapshotExtra *extra;
   RsEvent *expanded;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -1387,7 +1412,20 @@ rs_snapshot_get_event (const RsSnapshot *self,
     return &self->events[index];
   /* Kept while the snapshot lives: callers hold the pointer. The first
    * thread to store them wins; another's copy is dropped. */
-  expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+  extra = g_atomic_pointer_get (&((RsSnapshot *) self)->extra);
+  if (extra == NULL)
+    {
+      SnapshotExtra *made = g_new0 (SnapshotExtra, 1);
+
+      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->extra, NULL, made))
+        extra = made;
+      else
+        {
+          g_free (made);
+          extra = g_atomic_pointer_get (&((RsSnapshot *) self)->extra);
+        }
+    }
+  expanded = g_atomic_pointer_get (&extra->expanded);
   if (expanded == NULL)
     {
       RsEvent *made = g_new0 (RsEvent, self->n_events);
@@ -1397,12 +1435,12 @@ rs_snapshot_get_event (const RsSnapshot *self,
           made[i].kind = ((const ShortEvent *) self->events)[i].kind;
           made[i].buffer = ((const ShortEvent *) self->events)[i].buffer;
         }
-      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->expanded, NULL, made))
+      if (g_atomic_pointer_compare_and_exchange (&extra->expanded, NULL, made))
         expanded = made;
       else
         {
           g_free (made);
-          expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+          expanded = g_atomic_pointer_get (&extra->expanded);
         }
     }
   return &expanded[index];
