@@ -63,6 +63,74 @@ typedef struct {
   RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
 } SnapshotExtra;
 
+/* A step's call and arguments in words, interned as a pair: a decode
+ * repeats a few dozen of them, and a snapshot keeps one pointer. Counted
+ * under `texts_lock`; freed with the last snapshot that has it. */
+typedef struct {
+  char *call;
+  char *args;   /* nullable */
+  guint count;
+} StepText;
+
+static GMutex      texts_lock;
+static GHashTable *texts;  /* StepText* set */
+
+static guint
+step_text_hash (gconstpointer p)
+{
+  const StepText *text = p;
+
+  return g_str_hash (text->call) * 31 + (text->args != NULL ? g_str_hash (text->args) : 0);
+}
+
+static gboolean
+step_text_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const StepText *x = a, *y = b;
+
+  return g_str_equal (x->call, y->call) && g_strcmp0 (x->args, y->args) == 0;
+}
+
+/* The interned pair (a new count on it). */
+static StepText *
+step_text_get (const char *call,
+               const char *args)
+{
+  StepText key = { (char *) call, (char *) args, 0 };
+  StepText *text;
+
+  g_mutex_lock (&texts_lock);
+  if (texts == NULL)
+    texts = g_hash_table_new (step_text_hash, step_text_equal);
+  text = g_hash_table_lookup (texts, &key);
+  if (text == NULL)
+    {
+      text = g_new (StepText, 1);
+      text->call = g_strdup (call);
+      text->args = g_strdup (args);
+      text->count = 0;
+      g_hash_table_add (texts, text);
+    }
+  text->count++;
+  g_mutex_unlock (&texts_lock);
+  return text;
+}
+
+static void
+step_text_release (StepText *text)
+{
+  g_mutex_lock (&texts_lock);
+  if (--text->count == 0)
+    {
+      g_hash_table_remove (texts, text);
+      g_free (text->call);
+      g_free (text->args);
+      g_free (text);
+    }
+  g_mutex_unlock (&texts_lock);
+}
+
 /* Ops of one kind a step keeps at most: more, and the step keeps its
  * arrays instead (it would save nothing). */
 #define OPS_MAX G_MAXUINT16
@@ -71,7 +139,7 @@ typedef struct {
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
  * pointer per live node. The arrays are rebuilt on first use, from the
  * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back).
- * 96 bytes: with one short event, a 128-byte block of malloc's. */
+ * 88 bytes: with one short event, a 112-byte block of malloc's. */
 struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
@@ -87,8 +155,7 @@ struct _RsSnapshot {
   guint           n_events;
   guint16         n_handle_ops;  /* at most OPS_MAX */
   guint16         n_buffer_ops;
-  char           *call;          /* GRefString, interned: calls repeat */
-  char           *args;          /* GRefString, interned, nullable */
+  StepText       *text;          /* owned count: the call and its arguments */
   const char     *out;           /* interned */
   SnapshotExtra  *extra;         /* atomic, owned; NULL when the step has none */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
@@ -99,7 +166,7 @@ struct _RsSnapshot {
   RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
 
-G_STATIC_ASSERT (sizeof (RsSnapshot) == 96);
+G_STATIC_ASSERT (sizeof (RsSnapshot) == 88);
 
 /* Most events of a decode are a kind and a buffer (allocated, freed):
  * kept as that, a sixth of an RsEvent, until someone reads them. */
@@ -776,11 +843,10 @@ snapshot_alloc (const RsStepInfo *info,
   self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->call = g_ref_string_new_intern (info->call);
+  self->text = step_text_get (info->call, info->args);
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
-  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
   if (info->thread != 0 || rs_site_is_known (&info->site) || info->site.column != 0)
     {
       self->extra = g_new0 (SnapshotExtra, 1);
@@ -1222,8 +1288,7 @@ rs_snapshot_unref (RsSnapshot *self)
       g_free (self->extra->expanded);
       g_free (self->extra);
     }
-  g_ref_string_release (self->call);
-  g_clear_pointer (&self->args, g_ref_string_release);
+  step_text_release (self->text);
   /* The predecessor last: its release may free a chain of them (at most
    * RS_SNAPSHOT_CHAIN_MAX deep). */
   g_clear_pointer (&self->base, rs_snapshot_unref);
@@ -1241,14 +1306,14 @@ const char *
 rs_snapshot_get_call (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->call;
+  return self->text->call;
 }
 
 const char *
 rs_snapshot_get_args (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->args;
+  return self->text->args;
 }
 
 int
