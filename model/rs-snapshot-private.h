@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 /* Steps between snapshots that keep their arrays for good: a rebuild reads
  * at most this many steps' edits. */
-#define RS_SNAPSHOT_CHAIN_MAX 32
+#define RS_SNAPSHOT_CHAIN_MAX 64
 
 /* Records `snapshot`'s arrays as edits of `previous`'s (which it then
  * references), unless the chain is long enough or the edits would be as

@@ -54,15 +54,96 @@ typedef struct __attribute__ ((packed)) {
 
 G_STATIC_ASSERT (sizeof (Op) == 12);
 
+/* What only some steps have: a lesson's or a recording's (a site, a
+ * thread), or a step whose short events were read. Kept out of the
+ * snapshot, which a decode session makes hundreds of thousands of. */
+typedef struct {
+  RsSite          site;          /* all unset when unknown (a decode session's steps) */
+  int             thread;
+  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
+} SnapshotExtra;
+
+/* A step's call and arguments in words, interned as a pair: a decode
+ * repeats a few dozen of them, and a snapshot keeps one pointer. Counted
+ * under `texts_lock`; freed with the last snapshot that has it. */
+typedef struct {
+  char *call;
+  char *args;   /* nullable */
+  guint count;
+} StepText;
+
+static GMutex      texts_lock;
+static GHashTable *texts;  /* StepText* set */
+
+static guint
+step_text_hash (gconstpointer p)
+{
+  const StepText *text = p;
+
+  return g_str_hash (text->call) * 31 + (text->args != NULL ? g_str_hash (text->args) : 0);
+}
+
+static gboolean
+step_text_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const StepText *x = a, *y = b;
+
+  return g_str_equal (x->call, y->call) && g_strcmp0 (x->args, y->args) == 0;
+}
+
+/* The interned pair (a new count on it). */
+static StepText *
+step_text_get (const char *call,
+               const char *args)
+{
+  StepText key = { (char *) call, (char *) args, 0 };
+  StepText *text;
+
+  g_mutex_lock (&texts_lock);
+  if (texts == NULL)
+    texts = g_hash_table_new (step_text_hash, step_text_equal);
+  text = g_hash_table_lookup (texts, &key);
+  if (text == NULL)
+    {
+      text = g_new (StepText, 1);
+      text->call = g_strdup (call);
+      text->args = g_strdup (args);
+      text->count = 0;
+      g_hash_table_add (texts, text);
+    }
+  text->count++;
+  g_mutex_unlock (&texts_lock);
+  return text;
+}
+
+static void
+step_text_release (StepText *text)
+{
+  g_mutex_lock (&texts_lock);
+  if (--text->count == 0)
+    {
+      g_hash_table_remove (texts, text);
+      g_free (text->call);
+      g_free (text->args);
+      g_free (text);
+    }
+  g_mutex_unlock (&texts_lock);
+}
+
+/* Ops of one kind a step keeps at most: more, and the step keeps its
+ * arrays instead (it would save nothing). */
+#define OPS_MAX G_MAXUINT16
+
 /* A history's snapshots keep their node arrays as edits of the previous
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
  * pointer per live node. The arrays are rebuilt on first use, from the
- * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back). */
+ * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back).
+ * 88 bytes: with one short event, a 112-byte block of malloc's. */
 struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
   int             ret;
-  int             thread;
   guint8          depth;         /* steps back to an ancestor whose arrays are kept */
   guint8          short_events;  /* `events` holds ShortEvents (see snapshot_alloc) */
   guint8          exact;
@@ -72,20 +153,20 @@ struct _RsSnapshot {
   guint           n_handles;
   guint           n_buffers;
   guint           n_events;
-  guint           n_handle_ops;
-  guint           n_buffer_ops;
-  char           *call;          /* GRefString, interned: calls repeat */
-  char           *args;          /* GRefString, interned, nullable */
+  guint16         n_handle_ops;  /* at most OPS_MAX */
+  guint16         n_buffer_ops;
+  StepText       *text;          /* owned count: the call and its arguments */
   const char     *out;           /* interned */
-  RsSite         *site;          /* owned; NULL when unknown (a decode session's steps) */
+  SnapshotExtra  *extra;         /* atomic, owned; NULL when the step has none */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
                                   * owned references; NULL while only the ops are kept */
   RsSnapshot     *base;          /* owned: the snapshot `ops` edit, or NULL */
   Op             *ops;           /* handle ops, then buffer ops */
   guint64         live_bytes;
-  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
   RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
+
+G_STATIC_ASSERT (sizeof (RsSnapshot) == 88);
 
 /* Most events of a decode are a kind and a buffer (allocated, freed):
  * kept as that, a sixth of an RsEvent, until someone reads them. */
@@ -692,7 +773,8 @@ rs_snapshot_chain_private (RsSnapshot *self,
 
   /* Ops as large as the arrays save nothing: this step keeps its arrays
    * and starts a new chain. */
-  if (ops->len * sizeof (Op) >= (self->n_handles + self->n_buffers) * sizeof (gpointer))
+  if (ops->len * sizeof (Op) >= (self->n_handles + self->n_buffers) * sizeof (gpointer) ||
+      n_handle_ops > OPS_MAX || ops->len - n_handle_ops > OPS_MAX)
     {
       guint n_ops = ops->len;
 
@@ -761,14 +843,17 @@ snapshot_alloc (const RsStepInfo *info,
   self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->call = g_ref_string_new_intern (info->call);
-  self->args = info->args != NULL ? g_ref_string_new_intern (info->args) : NULL;
+  self->text = step_text_get (info->call, info->args);
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
   self->out = g_intern_string (info->out);
-  self->thread = info->thread;
-  if (rs_site_is_known (&info->site) || info->site.column != 0)
-    self->site = g_memdup2 (&info->site, sizeof (RsSite));
+  if (info->thread != 0 || rs_site_is_known (&info->site) || info->site.column != 0)
+    {
+      self->extra = g_new0 (SnapshotExtra, 1);
+      self->extra->thread = info->thread;
+      if (rs_site_is_known (&info->site) || info->site.column != 0)
+        self->extra->site = info->site;
+    }
   self->n_events = n_events;
   self->short_events = all_short;
   if (all_short)
@@ -1136,7 +1221,9 @@ rs_snapshot_builder_finish (RsSnapshotBuilder *self,
   snapshot->n_buffers = g_hash_table_size (self->buffers);
   snapshot->live_bytes = self->live_bytes;
   previous = self->previous;
-  if (previous == NULL)
+  /* More edits than a step keeps (see OPS_MAX): the arrays, from the
+   * builder's own tables. */
+  if (previous == NULL || n_handle_ops > OPS_MAX || ops->len - n_handle_ops > OPS_MAX)
     snapshot->nodes = builder_nodes (self);
   else
     {
@@ -1196,10 +1283,12 @@ rs_snapshot_unref (RsSnapshot *self)
   free_ops (self->ops, self->n_handle_ops, self->n_buffer_ops);
   for (guint i = 0; !self->short_events && i < self->n_events; i++)
     g_free ((char *) self->events[i].message);
-  g_free (self->expanded);
-  g_free (self->site);
-  g_ref_string_release (self->call);
-  g_clear_pointer (&self->args, g_ref_string_release);
+  if (self->extra != NULL)
+    {
+      g_free (self->extra->expanded);
+      g_free (self->extra);
+    }
+  step_text_release (self->text);
   /* The predecessor last: its release may free a chain of them (at most
    * RS_SNAPSHOT_CHAIN_MAX deep). */
   g_clear_pointer (&self->base, rs_snapshot_unref);
@@ -1217,14 +1306,14 @@ const char *
 rs_snapshot_get_call (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->call;
+  return self->text->call;
 }
 
 const char *
 rs_snapshot_get_args (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->args;
+  return self->text->args;
 }
 
 int
@@ -1252,14 +1341,14 @@ int
 rs_snapshot_get_thread (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->thread;
+  return self->extra != NULL ? self->extra->thread : 0;
 }
 
 const RsSite *
 rs_snapshot_get_site (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->site != NULL ? self->site : &unknown_site;
+  return self->extra != NULL ? &self->extra->site : &unknown_site;
 }
 
 guint
@@ -1378,6 +1467,7 @@ const RsEvent *
 rs_snapshot_get_event (const RsSnapshot *self,
                        guint             index)
 {
+  SnapshotExtra *extra;
   RsEvent *expanded;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -1387,7 +1477,20 @@ rs_snapshot_get_event (const RsSnapshot *self,
     return &self->events[index];
   /* Kept while the snapshot lives: callers hold the pointer. The first
    * thread to store them wins; another's copy is dropped. */
-  expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+  extra = g_atomic_pointer_get (&((RsSnapshot *) self)->extra);
+  if (extra == NULL)
+    {
+      SnapshotExtra *made = g_new0 (SnapshotExtra, 1);
+
+      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->extra, NULL, made))
+        extra = made;
+      else
+        {
+          g_free (made);
+          extra = g_atomic_pointer_get (&((RsSnapshot *) self)->extra);
+        }
+    }
+  expanded = g_atomic_pointer_get (&extra->expanded);
   if (expanded == NULL)
     {
       RsEvent *made = g_new0 (RsEvent, self->n_events);
@@ -1397,12 +1500,12 @@ rs_snapshot_get_event (const RsSnapshot *self,
           made[i].kind = ((const ShortEvent *) self->events)[i].kind;
           made[i].buffer = ((const ShortEvent *) self->events)[i].buffer;
         }
-      if (g_atomic_pointer_compare_and_exchange (&((RsSnapshot *) self)->expanded, NULL, made))
+      if (g_atomic_pointer_compare_and_exchange (&extra->expanded, NULL, made))
         expanded = made;
       else
         {
           g_free (made);
-          expanded = g_atomic_pointer_get (&((RsSnapshot *) self)->expanded);
+          expanded = g_atomic_pointer_get (&extra->expanded);
         }
     }
   return &expanded[index];
