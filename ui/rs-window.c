@@ -359,16 +359,17 @@ _rs_window_reveal_inspector (RsWindow *self,
   self->inspector_auto = FALSE;
 }
 
-/* With nothing selected the inspector has only a placeholder to show: the
- * graph takes its room (the first-run hint says to click a node). It opens
- * on a selection and closes without one, until the user shows or hides it
- * (F9, its button): from then on that choice stands. */
+/* With nothing selected yet the inspector has only a placeholder to show:
+ * the graph takes its room (the first-run hint says to click a node). It
+ * opens on a selection, unless the user hid it (F9, its button). It does
+ * not close on a click in the void: the graph and the source beside it
+ * would jump at every click. */
 static void
 on_graph_selection_changed (RsWindow *self)
 {
   update_inspector (self);
-  if (!self->inspector_chosen)
-    _rs_window_reveal_inspector (self, rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE);
+  if (!self->inspector_chosen && rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE)
+    _rs_window_reveal_inspector (self, TRUE);
 }
 
 static void
