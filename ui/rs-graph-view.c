@@ -75,7 +75,8 @@ fit (RsGraphView *self,
   if (dw <= 0 || dh <= 0 || width <= 0 || height <= 0)
     return;
   width_zoom = (width - 2 * MARGIN) / dw;
-  zoom = MIN (width_zoom, (height - 2 * MARGIN) / dh);
+  /* The bottom margin keeps the graph clear of the zoom controls. */
+  zoom = MIN (width_zoom, (height - MARGIN - BOTTOM_MARGIN) / dh);
   if (readable && zoom < READABLE_ZOOM)
     {
       zoom = CLAMP (MIN (width_zoom, 1.0), MIN_ZOOM, FIT_MAX_ZOOM);
@@ -84,7 +85,7 @@ fit (RsGraphView *self,
     }
   zoom = CLAMP (zoom, MIN_ZOOM, FIT_MAX_ZOOM);
   x = (width - dw * zoom) / 2;
-  y = (height - dh * zoom) / 2;
+  y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
   /* The legend card covers the bottom-left corner: a graph reaching under
    * it is fitted beside it or above it, whichever shows it larger. */
   if (legend_shows (self, width, height, &legend) &&
@@ -92,12 +93,15 @@ fit (RsGraphView *self,
     {
       double right = LEGEND_INSET + legend.width;
       double top = height - LEGEND_INSET - legend.height;
-      double beside = MIN ((width - right - 2 * MARGIN) / dw, (height - 2 * MARGIN) / dh);
+      double beside = MIN ((width - right - 2 * MARGIN) / dw, (height - MARGIN - BOTTOM_MARGIN) / dh);
       double above = MIN (width_zoom, (top - 2 * MARGIN) / dh);
 
       zoom = CLAMP (MAX (beside, above), MIN_ZOOM, FIT_MAX_ZOOM);
       if (beside >= above)
-        x = right + (width - right - dw * zoom) / 2;
+        {
+          x = right + (width - right - dw * zoom) / 2;
+          y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
+        }
       else
         {
           x = (width - dw * zoom) / 2;

@@ -1087,6 +1087,19 @@ test_window_inspector_room (void)
   g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_NONE);
   closed = fit_zoom (window);
   width_closed = gtk_widget_get_width (GTK_WIDGET (view));
+  /* Clear of the zoom controls in the bottom-right corner. */
+  {
+    GtkWidget *controls = gtk_widget_get_parent (gtk_widget_get_parent (child (window, "zoom_label")));
+    graphene_rect_t card, drawn;
+    double dw = 0, dh = 0, x0, y0, x1, y1;
+
+    g_assert_true (gtk_widget_compute_bounds (controls, GTK_WIDGET (view), &card));
+    rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
+    rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
+    rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
+    graphene_rect_init (&drawn, x0, y0, x1 - x0, y1 - y0);
+    g_assert_false (graphene_rect_intersection (&drawn, &card, NULL));
+  }
 
   click_newest_buffer (window);
   g_assert_true (adw_flap_get_reveal_flap (flap));
