@@ -78,7 +78,9 @@ shot start ""
 # Step 50: a B-frame just received (video.frame, clicked in the whole graph
 # as "fit" shows it, then zoomed in twice) while the decoder holds its
 # reference pictures (hidden refs, dashed, under it).
-frame=click:363,395
+# F9 first: the inspector, hidden until something is selected, shown
+# before the click so that the graph does not move under the clicks.
+frame="F9 sleep click:363,395"
 zoom_in="click:958,690 click:958,690"
 shot mid-session "$frame $zoom_in" --steps=50
 # The same step, the B-frame's Y plane selected: who holds it, its refcount

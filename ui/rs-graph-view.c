@@ -46,6 +46,20 @@ _rs_graph_view_set_transform (RsGraphView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+#define LEGEND_INSET 12.0 /* px between the legend card and the canvas's edges */
+
+/* Whether the legend card shows in a canvas of `width` × `height`, and its
+ * size. In a small canvas it would hide the graph: it waits for room. */
+static gboolean
+legend_shows (RsGraphView    *self,
+              int             width,
+              int             height,
+              GtkRequisition *legend)
+{
+  gtk_widget_get_preferred_size (self->legend_box, NULL, legend);
+  return self->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 4 * legend->height;
+}
+
 /* Shows the whole graph; with `readable`, a graph that would be too small
  * to read that way fills the width instead, from its top. */
 static void
@@ -54,13 +68,15 @@ fit (RsGraphView *self,
 {
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double dw = 0, dh = 0, zoom, width_zoom;
+  double dw = 0, dh = 0, zoom, width_zoom, x, y;
+  GtkRequisition legend;
 
   rs_render_get_size (self->render, &dw, &dh);
   if (dw <= 0 || dh <= 0 || width <= 0 || height <= 0)
     return;
   width_zoom = (width - 2 * MARGIN) / dw;
-  zoom = MIN (width_zoom, (height - 2 * MARGIN) / dh);
+  /* The bottom margin keeps the graph clear of the zoom controls. */
+  zoom = MIN (width_zoom, (height - MARGIN - BOTTOM_MARGIN) / dh);
   if (readable && zoom < READABLE_ZOOM)
     {
       zoom = CLAMP (MIN (width_zoom, 1.0), MIN_ZOOM, FIT_MAX_ZOOM);
@@ -68,7 +84,31 @@ fit (RsGraphView *self,
       return;
     }
   zoom = CLAMP (zoom, MIN_ZOOM, FIT_MAX_ZOOM);
-  _rs_graph_view_set_transform (self, zoom, (width - dw * zoom) / 2, (height - dh * zoom) / 2);
+  x = (width - dw * zoom) / 2;
+  y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
+  /* The legend card covers the bottom-left corner: a graph reaching under
+   * it is fitted beside it or above it, whichever shows it larger. */
+  if (legend_shows (self, width, height, &legend) &&
+      x < LEGEND_INSET + legend.width && y + dh * zoom > height - LEGEND_INSET - legend.height)
+    {
+      double right = LEGEND_INSET + legend.width;
+      double top = height - LEGEND_INSET - legend.height;
+      double beside = MIN ((width - right - 2 * MARGIN) / dw, (height - MARGIN - BOTTOM_MARGIN) / dh);
+      double above = MIN (width_zoom, (top - 2 * MARGIN) / dh);
+
+      zoom = CLAMP (MAX (beside, above), MIN_ZOOM, FIT_MAX_ZOOM);
+      if (beside >= above)
+        {
+          x = right + (width - right - dw * zoom) / 2;
+          y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
+        }
+      else
+        {
+          x = (width - dw * zoom) / 2;
+          y = (top - dh * zoom) / 2;
+        }
+    }
+  _rs_graph_view_set_transform (self, zoom, x, y);
 }
 
 void
@@ -301,12 +341,9 @@ rs_graph_view_size_allocate (GtkWidget *widget,
     fit (self, self->readable);
   /* The legend in the bottom-left corner (the zoom controls are in the
    * other one), as small as it can be. */
-  gtk_widget_get_preferred_size (self->legend_box, NULL, &legend);
-  /* In a small canvas the legend would hide the graph: it waits for room. */
-  gtk_widget_set_child_visible (self->legend_box, width >= 2 * legend.width + 2 * MARGIN &&
-                                                  height >= 4 * legend.height);
+  gtk_widget_set_child_visible (self->legend_box, legend_shows (self, width, height, &legend));
   gtk_widget_allocate (self->legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
-                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (12, MAX (0, height - legend.height - 12))));
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
 }
 
 /* ---- public ---- */

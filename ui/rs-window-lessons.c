@@ -109,7 +109,7 @@ set_lesson_mode (RsWindow *self,
     {
       gtk_popover_popdown (GTK_POPOVER (self->pipeline_popover));
       if (rs_graph_view_get_selection (self->graph_view)->kind == RS_SELECTION_NONE)
-        adw_flap_set_reveal_flap (self->flap, FALSE);
+        _rs_window_reveal_inspector (self, FALSE);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->lesson_button), source);
   gtk_widget_set_visible (GTK_WIDGET (self->lesson_view), source);

@@ -83,6 +83,8 @@ struct _RsWindow {
   gboolean              summary_hidden;   /* ... and the user closed its summary */
   char                 *summary;          /* its text, for tests */
   char                 *search_message;   /* what the last search found, or why not */
+  gboolean              inspector_chosen; /* the user showed or hid the inspector (F9, its button) */
+  gboolean              inspector_auto;   /* ... no: the window is showing or hiding it */
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
@@ -122,6 +124,9 @@ void _rs_window_dismiss_error      (RsWindow       *window);
 /* The first-run hint and the end-of-session summary, as the step shown
  * calls for. */
 void _rs_window_update_overlays    (RsWindow       *window);
+/* Shows or hides the inspector; not the user's choice. */
+void _rs_window_reveal_inspector   (RsWindow       *window,
+                                    gboolean        reveal);
 
 /* Finding (rs-window-find.c): Ctrl+F, Ctrl+G, and keeping the selection
  * in view after a jump. */

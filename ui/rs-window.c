@@ -350,12 +350,45 @@ on_pipeline_popover_show (RsWindow *self)
   rs_pipeline_popover_set_settings (self->pipeline_popover, rs_player_get_settings (self->player));
 }
 
+void
+_rs_window_reveal_inspector (RsWindow *self,
+                             gboolean  reveal)
+{
+  self->inspector_auto = TRUE;
+  adw_flap_set_reveal_flap (self->flap, reveal);
+  self->inspector_auto = FALSE;
+}
+
+/* With nothing selected yet the inspector has only a placeholder to show:
+ * the graph takes its room (the first-run hint says to click a node). It
+ * opens on a selection, unless the user hid it (F9, its button). It does
+ * not close on a click in the void: the graph and the source beside it
+ * would jump at every click. */
 static void
 on_graph_selection_changed (RsWindow *self)
 {
   update_inspector (self);
-  if (rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE)
-    adw_flap_set_reveal_flap (self->flap, TRUE);
+  if (!self->inspector_chosen && rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE)
+    _rs_window_reveal_inspector (self, TRUE);
+}
+
+static void
+on_flap_revealed (RsWindow *self)
+{
+  if (!self->inspector_auto)
+    self->inspector_chosen = TRUE;
+}
+
+/* The flap is locked (so that unfolding does not open it by itself): a
+ * narrow window still folds it away, and a wide one shows it again if
+ * something is selected. */
+static void
+on_flap_folded (RsWindow *self)
+{
+  if (adw_flap_get_folded (self->flap))
+    _rs_window_reveal_inspector (self, FALSE);
+  else if (!self->inspector_chosen)
+    _rs_window_reveal_inspector (self, rs_graph_view_get_selection (self->graph_view)->kind != RS_SELECTION_NONE);
 }
 
 static void
@@ -938,6 +971,8 @@ rs_window_class_init (RsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsWindow, summary_leaks);
   gtk_widget_class_bind_template_callback (widget_class, on_graph_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_select);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_revealed);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_folded);
   gtk_widget_class_bind_template_callback (widget_class, on_seek);
   gtk_widget_class_bind_template_callback (widget_class, on_pipeline_popover_show);
 
@@ -995,7 +1030,8 @@ rs_window_init (RsWindow *self)
   gtk_label_set_markup (self->hint_label,
                         /* Translators: the first-run hint over the graph; keep the <b> marks. */
                         _("<b>Space</b> next call   ·   <b>Backspace</b> back   ·   "
-                          "<b>Ctrl+F</b> find   ·   <b>Ctrl+?</b> every key"));
+                          "<b>Ctrl+F</b> find   ·   <b>Ctrl+?</b> every key   ·   "
+                          "<b>Click</b> a node to inspect it"));
   _rs_window_update_overlays (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->graph_view));
 }

@@ -2,8 +2,8 @@
  *
  * The window on the bundled sample: stepping, the prepared next step, the
  * inspector, recent files, a bad file, exporting, running to the end,
- * finding, going to a step, keys, the summary at the end; and the window
- * does not leak.
+ * finding, going to a step, keys, the summary at the end, the inspector's
+ * room; and the window does not leak.
  */
 #define G_LOG_DOMAIN "test-window"
 
@@ -1026,6 +1026,134 @@ test_window_error_banner (void)
   ui_test_close_window (empty);
 }
 
+static gboolean
+is_flap_still (gpointer data)
+{
+  AdwFlap *flap = ADW_FLAP (child (data, "flap"));
+  double progress = adw_flap_get_reveal_progress (flap);
+
+  return progress == (adw_flap_get_reveal_flap (flap) ? 1.0 : 0.0);
+}
+
+/* Ctrl+0 once the flap has finished moving and the canvas has its size:
+ * the zoom the window shows then. */
+static double
+fit_zoom (RsWindow *window)
+{
+  ui_test_spin_until (is_flap_still, window, 10);
+  ui_test_spin_a_little ();
+  activate (window, "win.zoom-fit", 1);
+  ui_test_spin_a_little ();
+  return rs_graph_view_get_zoom (rs_window_get_graph_view (window));
+}
+
+/* Selects the node at the middle of the newest buffer's, as a click does. */
+static void
+click_newest_buffer (RsWindow *window)
+{
+  RsGraphView *view = rs_window_get_graph_view (window);
+  RsSnapshot *snapshot = rs_graph_view_get_snapshot (view);
+  const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, rs_snapshot_get_n_buffers (snapshot) - 1);
+  const RsGraphNode *node = rs_graph_find_buffer (rs_render_get_graph (rs_graph_view_get_render (view)), buffer->id);
+  double x, y;
+
+  g_assert_nonnull (node);
+  rs_graph_view_to_widget (view, node->x + node->width / 2, node->y + node->height / 2, &x, &y);
+  rs_graph_view_select_at (view, x, y);
+  g_assert_cmpuint (rs_graph_view_get_selection (view)->buffer_id, ==, buffer->id);
+}
+
+/* With nothing selected the inspector takes no room: hidden at start, it
+ * opens on a selection, so a fitted graph is larger before; once hidden
+ * with F9 it stays hidden. Fitting keeps the
+ * graph clear of the legend card. */
+static void
+test_window_inspector_room (void)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+  RsGraphView *view = rs_window_get_graph_view (window);
+  AdwFlap *flap = ADW_FLAP (child (window, "flap"));
+  RsSelection none = { RS_SELECTION_NONE };
+  double closed, open, width_closed, legend_zoom;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, sample, NULL));
+  ui_test_spin_until (is_drawn, window, 20);
+  activate (window, "win.step", 116);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  g_assert_false (adw_flap_get_folded (flap));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_NONE);
+  closed = fit_zoom (window);
+  width_closed = gtk_widget_get_width (GTK_WIDGET (view));
+  /* Clear of the zoom controls in the bottom-right corner. */
+  {
+    GtkWidget *controls = gtk_widget_get_parent (gtk_widget_get_parent (child (window, "zoom_label")));
+    graphene_rect_t card, drawn;
+    double dw = 0, dh = 0, x0, y0, x1, y1;
+
+    g_assert_true (gtk_widget_compute_bounds (controls, GTK_WIDGET (view), &card));
+    rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
+    rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
+    rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
+    graphene_rect_init (&drawn, x0, y0, x1 - x0, y1 - y0);
+    g_assert_false (graphene_rect_intersection (&drawn, &card, NULL));
+  }
+
+  click_newest_buffer (window);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  open = fit_zoom (window);
+  g_test_message ("fit at 1280×800: %.0f%% (canvas %.0f px) without the inspector, %.0f%% (%d px) with it",
+                  closed * 100, width_closed, open * 100, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (gtk_widget_get_width (GTK_WIDGET (view)), <, width_closed);
+  g_assert_cmpfloat (closed, >, open);
+
+  /* Nothing selected again: it stays, the graph does not jump. */
+  rs_graph_view_set_selection (view, &none);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+
+  /* Hidden with F9: a selection (a click, Find) leaves it hidden. */
+  click_newest_buffer (window);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  activate (window, "win.toggle-inspector", 1);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  rs_graph_view_set_selection (view, &none);
+  click_newest_buffer (window);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  /* Shown with F9, it stays with nothing selected. */
+  activate (window, "win.toggle-inspector", 1);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  rs_graph_view_set_selection (view, &none);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  activate (window, "win.toggle-inspector", 1);
+
+  /* The legend: the fitted graph is clear of its card. */
+  rs_graph_view_set_legend (view, TRUE);
+  legend_zoom = fit_zoom (window);
+  {
+    GtkWidget *legend = gtk_widget_get_first_child (GTK_WIDGET (view));
+    graphene_rect_t card;
+    double dw = 0, dh = 0, x0, y0, x1, y1;
+
+    g_assert_true (gtk_widget_get_child_visible (legend));
+    g_assert_true (gtk_widget_compute_bounds (legend, GTK_WIDGET (view), &card));
+    rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
+    rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
+    rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
+    g_test_message ("with the legend: %.0f%%; graph %.0f,%.0f–%.0f,%.0f; card %.0f,%.0f %.0f×%.0f",
+                    legend_zoom * 100, x0, y0, x1, y1, card.origin.x, card.origin.y, card.size.width, card.size.height);
+    g_assert_cmpfloat (legend_zoom, <=, closed);
+    g_assert_true (x0 >= card.origin.x + card.size.width || y1 <= card.origin.y);
+    g_assert_cmpfloat (x0, >=, 0);
+    g_assert_cmpfloat (y0, >=, 0);
+    g_assert_cmpfloat (x1, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+    g_assert_cmpfloat (y1, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+  }
+  rs_graph_view_set_legend (view, FALSE);
+  ui_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1056,6 +1184,7 @@ main (int   argc,
   g_test_add_func ("/window/summary", test_window_summary);
   g_test_add_func ("/window/summary-leaks", test_window_summary_leaks);
   g_test_add_func ("/window/error-banner", test_window_error_banner);
+  g_test_add_func ("/window/inspector-room", test_window_inspector_room);
   status = g_test_run ();
   g_free (sample);
   return status;
