@@ -12,6 +12,7 @@
 
 #include <errno.h>
 
+#include "rs-export.h"
 #include "rs-recording-encoder.h"
 
 typedef struct {
@@ -496,10 +497,15 @@ rs_recording_save (RsHistory   *history,
       if (w.out.failed || w.payload.failed || w.model.failed || w.strings.failed)
         g_set_error_literal (&local_error, G_FILE_ERROR, G_FILE_ERROR_NOMEM, g_strerror (ENOMEM));
       else
-        ok = g_file_set_contents_full (path, (const char *) w.out.data, w.out.len,
-                                       G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error);
+        {
+          /* Written as traces and exports are (an RsAtomicFile): a killed
+           * save leaves at most a ".NAME.XXXXXX.partial"; its errors name
+           * `path` already. */
+          g_autoptr(GBytes) bytes = g_bytes_new_static (w.out.data, w.out.len);
+
+          ok = rs_export_write_file (path, bytes, error);
+        }
     }
-  ok = ok && local_error == NULL;
 
   g_free (w.out.data);
   g_free (w.payload.data);
@@ -507,7 +513,8 @@ rs_recording_save (RsHistory   *history,
   g_free (w.strings.data);
   g_hash_table_unref (w.string_ids);
   g_hash_table_unref (w.handle_ids);
-  if (!ok)
+  ok = ok && local_error == NULL;
+  if (local_error != NULL)
     g_set_error (error, G_FILE_ERROR, local_error->domain == G_FILE_ERROR ? local_error->code : G_FILE_ERROR_FAILED,
                  "%s: cannot save the session: %s", path, local_error->message);
   return ok;
