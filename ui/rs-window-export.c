@@ -16,7 +16,10 @@
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "rs-diff.h"
+#include "rs-error.h"
 #include "rs-export.h"
 #include "rs-recording-writer.h"
 
@@ -307,6 +310,39 @@ save_session_action (GtkWidget  *widget,
   g_signal_connect (chooser, "response", G_CALLBACK (on_save_session_response), self);
   self->chooser = GTK_NATIVE_DIALOG (chooser);
   gtk_native_dialog_show (self->chooser);
+}
+
+gboolean
+rs_window_export (RsWindow    *self,
+                  const char  *path,
+                  GError     **error)
+{
+  RsSnapshot *snapshot;
+  g_autoptr(RsDiff) diff = NULL;
+  g_autofree char *extension = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (RS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  snapshot = rs_graph_view_get_snapshot (self->graph_view);
+  if (snapshot == NULL)
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED, _("%s: there is no step to export yet"), path);
+      return FALSE;
+    }
+  dot = strrchr (path, '.');
+  extension = dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL ? g_ascii_strdown (dot + 1, -1) : NULL;
+  if (extension == NULL || !rs_export_format_is_valid (extension))
+    {
+      g_set_error (error, RS_ERROR, RS_ERROR_FAILED,
+                   _("%s: cannot tell the format: name the file .png, .svg, .pdf or .dot"), path);
+      return FALSE;
+    }
+  /* The previous step of the history, not the one shown before: the marks
+   * say what this step changed. */
+  diff = rs_diff_new (rs_player_get_previous (self->player), snapshot);
+  return rs_export_snapshot (snapshot, diff, path, extension, error);
 }
 
 void

@@ -357,6 +357,14 @@ go_to_step_action (GtkWidget  *widget,
     gtk_menu_button_popup (self->goto_button);
 }
 
+static void
+find_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  rs_window_find (RS_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 void
 _rs_window_class_init_find (GtkWidgetClass *widget_class)
 {
@@ -374,6 +382,7 @@ _rs_window_class_init_find (GtkWidgetClass *widget_class)
 
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.go-to-step", NULL, go_to_step_action);
+  gtk_widget_class_install_action (widget_class, "win.find-text", "s", find_text_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "win.go-to-step", NULL);
 }

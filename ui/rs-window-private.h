@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-window-private.h: shared by rs-window.c (the parts, showing a step) and
- * rs-window-actions.c (the actions and their shortcuts).
+ * rs-window-private.h: shared by rs-window.c (the parts, showing a step),
+ * rs-window-actions.c (the actions and their shortcuts), rs-window-overlays.c
+ * (the hint, the summary, errors and messages), rs-window-find.c,
+ * rs-window-lessons.c and rs-window-export.c.
  */
 #pragma once
 
@@ -88,6 +90,9 @@ struct _RsWindow {
 };
 
 void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
+/* The hint, the summary, errors and messages (rs-window-overlays.c):
+ * win.dismiss-error and win.hide-summary. */
+void _rs_window_class_init_overlays (GtkWidgetClass *widget_class);
 void _rs_window_class_init_export   (GtkWidgetClass *widget_class);
 /* Closes the export or save dialog that answered `response`, and returns
  * the local path chosen in it, or NULL when cancelled or not local (the
