@@ -13,6 +13,7 @@ enum {
   PROP_ZOOM,
   PROP_DARK,
   PROP_LEGEND,
+  PROP_LEGEND_EXPANDED,
   N_PROPS
 };
 
@@ -48,16 +49,17 @@ _rs_graph_view_set_transform (RsGraphView *self,
 
 #define LEGEND_INSET 12.0 /* px between the legend card and the canvas's edges */
 
-/* Whether the legend card shows in a canvas of `width` × `height`, and its
- * size. In a small canvas it would hide the graph: it waits for room. */
+/* Whether the legend shows in a canvas of `width` × `height`, and its
+ * size: only with room for the zoom controls beside it (in the other
+ * bottom corner, narrower than the strip) and for the graph above. */
 static gboolean
 legend_shows (RsGraphView    *self,
               int             width,
               int             height,
               GtkRequisition *legend)
 {
-  gtk_widget_get_preferred_size (self->legend_box, NULL, legend);
-  return self->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 4 * legend->height;
+  gtk_widget_get_preferred_size (GTK_WIDGET (self->legend_box), NULL, legend);
+  return self->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
 }
 
 /* Shows the whole graph; with `readable`, a graph that would be too small
@@ -86,8 +88,9 @@ fit (RsGraphView *self,
   zoom = CLAMP (zoom, MIN_ZOOM, FIT_MAX_ZOOM);
   x = (width - dw * zoom) / 2;
   y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
-  /* The legend card covers the bottom-left corner: a graph reaching under
-   * it is fitted beside it or above it, whichever shows it larger. */
+  /* The legend covers the bottom-left corner: a graph reaching under it
+   * (the card; the strip stays in the bottom margin) is fitted beside it
+   * or above it, whichever shows it larger. */
   if (legend_shows (self, width, height, &legend) &&
       x < LEGEND_INSET + legend.width && y + dh * zoom > height - LEGEND_INSET - legend.height)
     {
@@ -309,7 +312,7 @@ rs_graph_view_snapshot_with_legend (GtkWidget   *widget,
                                     GtkSnapshot *snapshot)
 {
   rs_graph_view_snapshot (widget, snapshot);
-  gtk_widget_snapshot_child (widget, RS_GRAPH_VIEW (widget)->legend_box, snapshot);
+  gtk_widget_snapshot_child (widget, GTK_WIDGET (RS_GRAPH_VIEW (widget)->legend_box), snapshot);
 }
 
 static void
@@ -341,8 +344,8 @@ rs_graph_view_size_allocate (GtkWidget *widget,
     fit (self, self->readable);
   /* The legend in the bottom-left corner (the zoom controls are in the
    * other one), as small as it can be. */
-  gtk_widget_set_child_visible (self->legend_box, legend_shows (self, width, height, &legend));
-  gtk_widget_allocate (self->legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
+  gtk_widget_set_child_visible (GTK_WIDGET (self->legend_box), legend_shows (self, width, height, &legend));
+  gtk_widget_allocate (GTK_WIDGET (self->legend_box), MIN (legend.width, width), MIN (legend.height, height), -1,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
 }
 
@@ -599,6 +602,18 @@ render (RsGraphView  *self,
   return TRUE;
 }
 
+static void
+set_legend_expanded (RsGraphView *self,
+                     gboolean     expanded)
+{
+  expanded = !!expanded;
+  if (self->legend_expanded == expanded)
+    return;
+  self->legend_expanded = expanded;
+  _rs_graph_legend_set_expanded (self->legend_box, expanded);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND_EXPANDED]);
+}
+
 gboolean
 rs_graph_view_set_snapshot (RsGraphView  *self,
                             RsSnapshot   *snapshot,
@@ -615,6 +630,9 @@ rs_graph_view_set_snapshot (RsGraphView  *self,
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->snapshot = snapshot;
   self->previous = previous;
+  /* A few steps in, the user has read the card or knows it: it folds. */
+  if (snapshot != NULL && !self->legend_chosen && rs_snapshot_get_step (snapshot) >= LEGEND_FOLD_STEP)
+    set_legend_expanded (self, FALSE);
 
   if (snapshot == NULL)
     {
@@ -698,8 +716,25 @@ rs_graph_view_set_legend (RsGraphView *self,
   if (self->legend == legend)
     return;
   self->legend = legend;
-  gtk_widget_set_visible (self->legend_box, legend);
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_box), legend);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
+}
+
+gboolean
+rs_graph_view_get_legend_expanded (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend_expanded;
+}
+
+void
+rs_graph_view_set_legend_expanded (RsGraphView *self,
+                                   gboolean     expanded)
+{
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+
+  self->legend_chosen = TRUE;
+  set_legend_expanded (self, expanded);
 }
 
 double
@@ -784,7 +819,8 @@ rs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   g_clear_pointer (&self->spare, rs_render_free);
   g_clear_pointer (&self->render, rs_render_free);
-  g_clear_pointer (&self->legend_box, gtk_widget_unparent);
+  if (self->legend_box != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->legend_box)));
   G_OBJECT_CLASS (rs_graph_view_parent_class)->dispose (object);
 }
 
@@ -807,6 +843,9 @@ rs_graph_view_get_property (GObject    *object,
     case PROP_LEGEND:
       g_value_set_boolean (value, self->legend);
       break;
+    case PROP_LEGEND_EXPANDED:
+      g_value_set_boolean (value, self->legend_expanded);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -827,6 +866,9 @@ rs_graph_view_set_property (GObject      *object,
       break;
     case PROP_LEGEND:
       rs_graph_view_set_legend (self, g_value_get_boolean (value));
+      break;
+    case PROP_LEGEND_EXPANDED:
+      rs_graph_view_set_legend_expanded (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -854,6 +896,9 @@ rs_graph_view_class_init (RsGraphViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LEGEND] =
     g_param_spec_boolean ("legend", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEGEND_EXPANDED] =
+    g_param_spec_boolean ("legend-expanded", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -886,10 +931,10 @@ rs_graph_view_init (RsGraphView *self)
 
   _rs_graph_view_init_input (self);
 
-  self->legend_box = _rs_graph_legend_new (self);
-  gtk_widget_set_visible (self->legend_box, FALSE);
-  gtk_widget_set_parent (self->legend_box, GTK_WIDGET (self));
-  _rs_graph_legend_set_dark (self->legend_box, FALSE);
+  self->legend_box = g_object_new (RS_TYPE_GRAPH_LEGEND, NULL);
+  self->legend_expanded = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_box), FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->legend_box), GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -1154,6 +1154,43 @@ test_window_inspector_room (void)
   ui_test_close_window (window);
 }
 
+/* The fit with the legend shown and closed at `step` on a 1280×800 window. */
+static void
+measure_legend_room (RsWindow *window,
+                     double   *shown,
+                     double   *closed)
+{
+  RsGraphView *view = rs_window_get_graph_view (window);
+
+  rs_graph_view_set_legend (view, FALSE);
+  *closed = fit_zoom (window);
+  rs_graph_view_set_legend (view, TRUE);
+  *shown = fit_zoom (window);
+}
+
+static void
+test_window_legend_room (void)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+  RsPlayer *player = rs_window_get_player (window);
+  double shown50, closed50, shown117, closed117;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (rs_window_open (window, sample, NULL));
+  ui_test_spin_until (is_drawn, window, 20);
+  activate (window, "win.step", 49);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  g_assert_cmpint (rs_player_get_position (player), ==, 49);
+  measure_legend_room (window, &shown50, &closed50);
+  activate (window, "win.step", 67);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  measure_legend_room (window, &shown117, &closed117);
+  g_test_message ("fit at 1280×800: step 50 %.0f%% shown %.0f%% closed; step 117 %.0f%% shown %.0f%% closed",
+                  shown50 * 100, closed50 * 100, shown117 * 100, closed117 * 100);
+  ui_test_close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1185,6 +1222,7 @@ main (int   argc,
   g_test_add_func ("/window/summary-leaks", test_window_summary_leaks);
   g_test_add_func ("/window/error-banner", test_window_error_banner);
   g_test_add_func ("/window/inspector-room", test_window_inspector_room);
+  g_test_add_func ("/window/legend-room", test_window_legend_room);
   status = g_test_run ();
   g_free (sample);
   return status;
