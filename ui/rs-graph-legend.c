@@ -12,6 +12,9 @@
  * than the band the fit keeps clear at the bottom for the zoom controls:
  * it costs the graph nothing. The view unfolds it for a session's first
  * steps and folds it after, unless the user folded or unfolded it.
+ *
+ * Here too: where the view puts the legend and keeps the fitted graph
+ * clear of it, and the view's legend properties.
  */
 #define G_LOG_DOMAIN "rs-graph-view"
 
@@ -93,6 +96,134 @@ _rs_graph_legend_set_dark (RsGraphLegend *self,
   gtk_label_set_markup (self->lives_label, lives);
   gtk_label_set_markup (self->hidden_label, hidden);
 }
+
+/* ---- the legend in the view ---- */
+
+#define LEGEND_INSET 12.0 /* px between the legend and the canvas's edges */
+
+/* Whether the legend shows in a canvas of `width` × `height`, and its
+ * size: only with room for the zoom controls beside it (in the other
+ * bottom corner, narrower than the strip) and for the graph above. */
+static gboolean
+legend_shows (RsGraphView    *view,
+              double          width,
+              double          height,
+              GtkRequisition *legend)
+{
+  gtk_widget_get_preferred_size (GTK_WIDGET (view->legend_box), NULL, legend);
+  return view->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
+}
+
+void
+_rs_graph_legend_keep_clear (RsGraphView *view,
+                             double       dw,
+                             double       dh,
+                             double      *zoom,
+                             double      *x,
+                             double      *y)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (view));
+  double height = gtk_widget_get_height (GTK_WIDGET (view));
+  GtkRequisition legend;
+  double right, top, beside, above;
+
+  /* The strip stays in the bottom margin: only the card may be reached. */
+  if (!legend_shows (view, width, height, &legend) ||
+      *x >= LEGEND_INSET + legend.width || *y + dh * *zoom <= height - LEGEND_INSET - legend.height)
+    return;
+  /* Beside it or above it, whichever shows the graph larger. */
+  right = LEGEND_INSET + legend.width;
+  top = height - LEGEND_INSET - legend.height;
+  beside = MIN ((width - right - 2 * MARGIN) / dw, (height - MARGIN - BOTTOM_MARGIN) / dh);
+  above = MIN ((width - 2 * MARGIN) / dw, (top - 2 * MARGIN) / dh);
+  *zoom = CLAMP (MAX (beside, above), MIN_ZOOM, FIT_MAX_ZOOM);
+  if (beside >= above)
+    {
+      *x = right + (width - right - dw * *zoom) / 2;
+      *y = (height - BOTTOM_MARGIN + MARGIN - dh * *zoom) / 2;
+    }
+  else
+    {
+      *x = (width - dw * *zoom) / 2;
+      *y = (top - dh * *zoom) / 2;
+    }
+}
+
+void
+_rs_graph_legend_allocate (RsGraphView *view,
+                           int          width,
+                           int          height)
+{
+  GtkWidget *legend_box = GTK_WIDGET (view->legend_box);
+  GtkRequisition legend;
+
+  /* In the bottom-left corner (the zoom controls are in the other one),
+   * as small as it can be. */
+  gtk_widget_set_child_visible (legend_box, legend_shows (view, width, height, &legend));
+  gtk_widget_allocate (legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
+}
+
+static void
+set_expanded (RsGraphView *view,
+              gboolean     expanded)
+{
+  expanded = !!expanded;
+  if (view->legend_expanded == expanded)
+    return;
+  view->legend_expanded = expanded;
+  _rs_graph_legend_set_expanded (view->legend_box, expanded);
+  g_object_notify (G_OBJECT (view), "legend-expanded");
+}
+
+void
+_rs_graph_legend_follow_step (RsGraphView *view,
+                              guint        step)
+{
+  /* A few steps in, the user has read the card or knows it: it folds. */
+  if (!view->legend_chosen && step >= LEGEND_FOLD_STEP)
+    set_expanded (view, FALSE);
+}
+
+gboolean
+rs_graph_view_get_legend (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend;
+}
+
+void
+rs_graph_view_set_legend (RsGraphView *self,
+                          gboolean     legend)
+{
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+
+  legend = !!legend;
+  if (self->legend == legend)
+    return;
+  self->legend = legend;
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_box), legend);
+  g_object_notify (G_OBJECT (self), "legend");
+}
+
+gboolean
+rs_graph_view_get_legend_expanded (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend_expanded;
+}
+
+void
+rs_graph_view_set_legend_expanded (RsGraphView *self,
+                                   gboolean     expanded)
+{
+  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
+
+  self->legend_chosen = TRUE;
+  set_expanded (self, expanded);
+}
+
+/* ---- GObject ---- */
 
 static void
 rs_graph_legend_dispose (GObject *object)

@@ -98,5 +98,20 @@ void               _rs_graph_legend_set_dark         (RsGraphLegend *legend,
                                                       gboolean       dark);
 void               _rs_graph_legend_set_expanded     (RsGraphLegend *legend,
                                                       gboolean       expanded);
+/* Moves a fit (the graph `dw` × `dh` at `zoom`, its top-left corner at
+ * x, y) beside or above the legend if the legend covers it. */
+void               _rs_graph_legend_keep_clear       (RsGraphView   *view,
+                                                      double         dw,
+                                                      double         dh,
+                                                      double        *zoom,
+                                                      double        *x,
+                                                      double        *y);
+/* Allocates the legend in the view's bottom-left corner, if it has room. */
+void               _rs_graph_legend_allocate         (RsGraphView   *view,
+                                                      int            width,
+                                                      int            height);
+/* Folds the legend at step LEGEND_FOLD_STEP (from 0) unless the user chose. */
+void               _rs_graph_legend_follow_step      (RsGraphView   *view,
+                                                      guint          step);
 
 G_END_DECLS

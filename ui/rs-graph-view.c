@@ -47,21 +47,6 @@ _rs_graph_view_set_transform (RsGraphView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-#define LEGEND_INSET 12.0 /* px between the legend card and the canvas's edges */
-
-/* Whether the legend shows in a canvas of `width` × `height`, and its
- * size: only with room for the zoom controls beside it (in the other
- * bottom corner, narrower than the strip) and for the graph above. */
-static gboolean
-legend_shows (RsGraphView    *self,
-              int             width,
-              int             height,
-              GtkRequisition *legend)
-{
-  gtk_widget_get_preferred_size (GTK_WIDGET (self->legend_box), NULL, legend);
-  return self->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
-}
-
 /* Shows the whole graph; with `readable`, a graph that would be too small
  * to read that way fills the width instead, from its top. */
 static void
@@ -71,7 +56,6 @@ fit (RsGraphView *self,
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   double dw = 0, dh = 0, zoom, width_zoom, x, y;
-  GtkRequisition legend;
 
   rs_render_get_size (self->render, &dw, &dh);
   if (dw <= 0 || dh <= 0 || width <= 0 || height <= 0)
@@ -88,29 +72,7 @@ fit (RsGraphView *self,
   zoom = CLAMP (zoom, MIN_ZOOM, FIT_MAX_ZOOM);
   x = (width - dw * zoom) / 2;
   y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
-  /* The legend covers the bottom-left corner: a graph reaching under it
-   * (the card; the strip stays in the bottom margin) is fitted beside it
-   * or above it, whichever shows it larger. */
-  if (legend_shows (self, width, height, &legend) &&
-      x < LEGEND_INSET + legend.width && y + dh * zoom > height - LEGEND_INSET - legend.height)
-    {
-      double right = LEGEND_INSET + legend.width;
-      double top = height - LEGEND_INSET - legend.height;
-      double beside = MIN ((width - right - 2 * MARGIN) / dw, (height - MARGIN - BOTTOM_MARGIN) / dh);
-      double above = MIN (width_zoom, (top - 2 * MARGIN) / dh);
-
-      zoom = CLAMP (MAX (beside, above), MIN_ZOOM, FIT_MAX_ZOOM);
-      if (beside >= above)
-        {
-          x = right + (width - right - dw * zoom) / 2;
-          y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
-        }
-      else
-        {
-          x = (width - dw * zoom) / 2;
-          y = (top - dh * zoom) / 2;
-        }
-    }
+  _rs_graph_legend_keep_clear (self, dw, dh, &zoom, &x, &y);
   _rs_graph_view_set_transform (self, zoom, x, y);
 }
 
@@ -338,15 +300,10 @@ rs_graph_view_size_allocate (GtkWidget *widget,
                              int        baseline)
 {
   RsGraphView *self = RS_GRAPH_VIEW (widget);
-  GtkRequisition legend;
 
   if (self->fitting)
     fit (self, self->readable);
-  /* The legend in the bottom-left corner (the zoom controls are in the
-   * other one), as small as it can be. */
-  gtk_widget_set_child_visible (GTK_WIDGET (self->legend_box), legend_shows (self, width, height, &legend));
-  gtk_widget_allocate (GTK_WIDGET (self->legend_box), MIN (legend.width, width), MIN (legend.height, height), -1,
-                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
+  _rs_graph_legend_allocate (self, width, height);
 }
 
 /* ---- public ---- */
@@ -602,18 +559,6 @@ render (RsGraphView  *self,
   return TRUE;
 }
 
-static void
-set_legend_expanded (RsGraphView *self,
-                     gboolean     expanded)
-{
-  expanded = !!expanded;
-  if (self->legend_expanded == expanded)
-    return;
-  self->legend_expanded = expanded;
-  _rs_graph_legend_set_expanded (self->legend_box, expanded);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND_EXPANDED]);
-}
-
 gboolean
 rs_graph_view_set_snapshot (RsGraphView  *self,
                             RsSnapshot   *snapshot,
@@ -630,9 +575,8 @@ rs_graph_view_set_snapshot (RsGraphView  *self,
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->snapshot = snapshot;
   self->previous = previous;
-  /* A few steps in, the user has read the card or knows it: it folds. */
-  if (snapshot != NULL && !self->legend_chosen && rs_snapshot_get_step (snapshot) >= LEGEND_FOLD_STEP)
-    set_legend_expanded (self, FALSE);
+  if (snapshot != NULL)
+    _rs_graph_legend_follow_step (self, rs_snapshot_get_step (snapshot));
 
   if (snapshot == NULL)
     {
@@ -697,44 +641,6 @@ rs_graph_view_set_dark (RsGraphView *self,
   if (!render (self, FALSE, &error))
     g_signal_emit (self, signals[FAILED], 0, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DARK]);
-}
-
-gboolean
-rs_graph_view_get_legend (RsGraphView *self)
-{
-  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
-  return self->legend;
-}
-
-void
-rs_graph_view_set_legend (RsGraphView *self,
-                          gboolean     legend)
-{
-  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
-
-  legend = !!legend;
-  if (self->legend == legend)
-    return;
-  self->legend = legend;
-  gtk_widget_set_visible (GTK_WIDGET (self->legend_box), legend);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
-}
-
-gboolean
-rs_graph_view_get_legend_expanded (RsGraphView *self)
-{
-  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
-  return self->legend_expanded;
-}
-
-void
-rs_graph_view_set_legend_expanded (RsGraphView *self,
-                                   gboolean     expanded)
-{
-  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
-
-  self->legend_chosen = TRUE;
-  set_legend_expanded (self, expanded);
 }
 
 double
