@@ -103,14 +103,18 @@ _rs_graph_legend_set_dark (RsGraphLegend *self,
 
 /* Whether the legend shows in a canvas of `width` × `height`, and its
  * size: only with room for the zoom controls beside it (in the other
- * bottom corner, narrower than the strip) and for the graph above. */
+ * bottom corner, narrower than the strip) and for the graph above. In a
+ * narrow canvas the strip is narrower, its colours cut short. */
 static gboolean
 legend_shows (RsGraphView    *view,
               double          width,
               double          height,
               GtkRequisition *legend)
 {
-  gtk_widget_get_preferred_size (GTK_WIDGET (view->legend_box), NULL, legend);
+  GtkRequisition minimum;
+
+  gtk_widget_get_preferred_size (GTK_WIDGET (view->legend_box), &minimum, legend);
+  legend->width = MAX (minimum.width, MIN (legend->width, (int) (width / 2 - MARGIN)));
   return view->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
 }
 
