@@ -19,6 +19,12 @@ G_BEGIN_DECLS
 #define BOTTOM_MARGIN  76.0   /* px kept clear over the zoom controls */
 #define GLIDE_USEC     (200 * G_TIME_SPAN_MILLISECOND)
 #define CLICK_SLOP     4.0    /* px a press may move and still be a click */
+#define LEGEND_FOLD_STEP 5    /* the first step (from 0) the legend shows folded */
+
+/* The legend (rs-graph-legend.c), a child of the view in its bottom-left
+ * corner, in the graph's colours: a card, or folded, a strip. */
+#define RS_TYPE_GRAPH_LEGEND (rs_graph_legend_get_type ())
+G_DECLARE_FINAL_TYPE (RsGraphLegend, rs_graph_legend, RS, GRAPH_LEGEND, GtkWidget)
 
 typedef struct _Preparation Preparation;
 
@@ -36,7 +42,9 @@ struct _RsGraphView {
   RsSnapshot      *previous;   /* owned */
   gboolean         dark;
   gboolean         legend;
-  GtkWidget       *legend_box; /* the legend, a child pinned in a corner */
+  gboolean         legend_expanded;
+  gboolean         legend_chosen; /* folded or unfolded by the user: it stays so */
+  RsGraphLegend   *legend_box;    /* a child pinned in a corner */
   RsSelection      selection;
   const RsGraphNode *hover;    /* borrowed from the render's graph */
 
@@ -86,10 +94,24 @@ void               _rs_graph_view_zoom_at            (RsGraphView *view,
 const RsGraphNode *_rs_graph_view_find_selected_node (RsGraphView *view);
 /* Adds the event controllers. */
 void               _rs_graph_view_init_input         (RsGraphView *view);
-/* The legend (rs-graph-legend.c): a box of labels the view shows in its
- * bottom-left corner, in the graph's colours. */
-GtkWidget         *_rs_graph_legend_new              (RsGraphView *view);
-void               _rs_graph_legend_set_dark         (GtkWidget   *legend,
-                                                      gboolean     dark);
+void               _rs_graph_legend_set_dark         (RsGraphLegend *legend,
+                                                      gboolean       dark);
+void               _rs_graph_legend_set_expanded     (RsGraphLegend *legend,
+                                                      gboolean       expanded);
+/* Moves a fit (the graph `dw` × `dh` at `zoom`, its top-left corner at
+ * x, y) beside or above the legend if the legend covers it. */
+void               _rs_graph_legend_keep_clear       (RsGraphView   *view,
+                                                      double         dw,
+                                                      double         dh,
+                                                      double        *zoom,
+                                                      double        *x,
+                                                      double        *y);
+/* Allocates the legend in the view's bottom-left corner, if it has room. */
+void               _rs_graph_legend_allocate         (RsGraphView   *view,
+                                                      int            width,
+                                                      int            height);
+/* Folds the legend at step LEGEND_FOLD_STEP (from 0) unless the user chose. */
+void               _rs_graph_legend_follow_step      (RsGraphView   *view,
+                                                      guint          step);
 
 G_END_DECLS

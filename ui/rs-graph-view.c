@@ -13,6 +13,7 @@ enum {
   PROP_ZOOM,
   PROP_DARK,
   PROP_LEGEND,
+  PROP_LEGEND_EXPANDED,
   N_PROPS
 };
 
@@ -46,20 +47,6 @@ _rs_graph_view_set_transform (RsGraphView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-#define LEGEND_INSET 12.0 /* px between the legend card and the canvas's edges */
-
-/* Whether the legend card shows in a canvas of `width` × `height`, and its
- * size. In a small canvas it would hide the graph: it waits for room. */
-static gboolean
-legend_shows (RsGraphView    *self,
-              int             width,
-              int             height,
-              GtkRequisition *legend)
-{
-  gtk_widget_get_preferred_size (self->legend_box, NULL, legend);
-  return self->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 4 * legend->height;
-}
-
 /* Shows the whole graph; with `readable`, a graph that would be too small
  * to read that way fills the width instead, from its top. */
 static void
@@ -69,7 +56,6 @@ fit (RsGraphView *self,
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   double dw = 0, dh = 0, zoom, width_zoom, x, y;
-  GtkRequisition legend;
 
   rs_render_get_size (self->render, &dw, &dh);
   if (dw <= 0 || dh <= 0 || width <= 0 || height <= 0)
@@ -86,28 +72,7 @@ fit (RsGraphView *self,
   zoom = CLAMP (zoom, MIN_ZOOM, FIT_MAX_ZOOM);
   x = (width - dw * zoom) / 2;
   y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
-  /* The legend card covers the bottom-left corner: a graph reaching under
-   * it is fitted beside it or above it, whichever shows it larger. */
-  if (legend_shows (self, width, height, &legend) &&
-      x < LEGEND_INSET + legend.width && y + dh * zoom > height - LEGEND_INSET - legend.height)
-    {
-      double right = LEGEND_INSET + legend.width;
-      double top = height - LEGEND_INSET - legend.height;
-      double beside = MIN ((width - right - 2 * MARGIN) / dw, (height - MARGIN - BOTTOM_MARGIN) / dh);
-      double above = MIN (width_zoom, (top - 2 * MARGIN) / dh);
-
-      zoom = CLAMP (MAX (beside, above), MIN_ZOOM, FIT_MAX_ZOOM);
-      if (beside >= above)
-        {
-          x = right + (width - right - dw * zoom) / 2;
-          y = (height - BOTTOM_MARGIN + MARGIN - dh * zoom) / 2;
-        }
-      else
-        {
-          x = (width - dw * zoom) / 2;
-          y = (top - dh * zoom) / 2;
-        }
-    }
+  _rs_graph_legend_keep_clear (self, dw, dh, &zoom, &x, &y);
   _rs_graph_view_set_transform (self, zoom, x, y);
 }
 
@@ -309,7 +274,7 @@ rs_graph_view_snapshot_with_legend (GtkWidget   *widget,
                                     GtkSnapshot *snapshot)
 {
   rs_graph_view_snapshot (widget, snapshot);
-  gtk_widget_snapshot_child (widget, RS_GRAPH_VIEW (widget)->legend_box, snapshot);
+  gtk_widget_snapshot_child (widget, GTK_WIDGET (RS_GRAPH_VIEW (widget)->legend_box), snapshot);
 }
 
 static void
@@ -335,15 +300,10 @@ rs_graph_view_size_allocate (GtkWidget *widget,
                              int        baseline)
 {
   RsGraphView *self = RS_GRAPH_VIEW (widget);
-  GtkRequisition legend;
 
   if (self->fitting)
     fit (self, self->readable);
-  /* The legend in the bottom-left corner (the zoom controls are in the
-   * other one), as small as it can be. */
-  gtk_widget_set_child_visible (self->legend_box, legend_shows (self, width, height, &legend));
-  gtk_widget_allocate (self->legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
-                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
+  _rs_graph_legend_allocate (self, width, height);
 }
 
 /* ---- public ---- */
@@ -615,6 +575,8 @@ rs_graph_view_set_snapshot (RsGraphView  *self,
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->snapshot = snapshot;
   self->previous = previous;
+  if (snapshot != NULL)
+    _rs_graph_legend_follow_step (self, rs_snapshot_get_step (snapshot));
 
   if (snapshot == NULL)
     {
@@ -679,27 +641,6 @@ rs_graph_view_set_dark (RsGraphView *self,
   if (!render (self, FALSE, &error))
     g_signal_emit (self, signals[FAILED], 0, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DARK]);
-}
-
-gboolean
-rs_graph_view_get_legend (RsGraphView *self)
-{
-  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
-  return self->legend;
-}
-
-void
-rs_graph_view_set_legend (RsGraphView *self,
-                          gboolean     legend)
-{
-  g_return_if_fail (RS_IS_GRAPH_VIEW (self));
-
-  legend = !!legend;
-  if (self->legend == legend)
-    return;
-  self->legend = legend;
-  gtk_widget_set_visible (self->legend_box, legend);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
 }
 
 double
@@ -784,7 +725,8 @@ rs_graph_view_dispose (GObject *object)
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   g_clear_pointer (&self->spare, rs_render_free);
   g_clear_pointer (&self->render, rs_render_free);
-  g_clear_pointer (&self->legend_box, gtk_widget_unparent);
+  if (self->legend_box != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->legend_box)));
   G_OBJECT_CLASS (rs_graph_view_parent_class)->dispose (object);
 }
 
@@ -807,6 +749,9 @@ rs_graph_view_get_property (GObject    *object,
     case PROP_LEGEND:
       g_value_set_boolean (value, self->legend);
       break;
+    case PROP_LEGEND_EXPANDED:
+      g_value_set_boolean (value, self->legend_expanded);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -827,6 +772,9 @@ rs_graph_view_set_property (GObject      *object,
       break;
     case PROP_LEGEND:
       rs_graph_view_set_legend (self, g_value_get_boolean (value));
+      break;
+    case PROP_LEGEND_EXPANDED:
+      rs_graph_view_set_legend_expanded (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -854,6 +802,9 @@ rs_graph_view_class_init (RsGraphViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LEGEND] =
     g_param_spec_boolean ("legend", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEGEND_EXPANDED] =
+    g_param_spec_boolean ("legend-expanded", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -886,10 +837,10 @@ rs_graph_view_init (RsGraphView *self)
 
   _rs_graph_view_init_input (self);
 
-  self->legend_box = _rs_graph_legend_new (self);
-  gtk_widget_set_visible (self->legend_box, FALSE);
-  gtk_widget_set_parent (self->legend_box, GTK_WIDGET (self));
-  _rs_graph_legend_set_dark (self->legend_box, FALSE);
+  self->legend_box = g_object_new (RS_TYPE_GRAPH_LEGEND, NULL);
+  self->legend_expanded = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_box), FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->legend_box), GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -71,6 +71,13 @@ void               rs_graph_view_set_dark      (RsGraphView       *view,
 gboolean           rs_graph_view_get_legend    (RsGraphView       *view);
 void               rs_graph_view_set_legend    (RsGraphView       *view,
                                                 gboolean           legend);
+/* Whether the legend shows unfolded, a card that says it all (the fit keeps
+ * the graph beside or above it), or folded, a strip of the colours that
+ * costs the fitted graph nothing. It shows unfolded over a session's
+ * first five steps and folded from the sixth on, unless set here. */
+gboolean           rs_graph_view_get_legend_expanded (RsGraphView *view);
+void               rs_graph_view_set_legend_expanded (RsGraphView *view,
+                                                      gboolean     expanded);
 
 /* 1.0: one point of the drawing per pixel. */
 double             rs_graph_view_get_zoom      (RsGraphView       *view);

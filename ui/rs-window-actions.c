@@ -297,6 +297,23 @@ toggle_inspector_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/* L: the legend folded or unfolded; shown unfolded if it was hidden. */
+static void
+toggle_legend_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  RsGraphView *view = RS_WINDOW (widget)->graph_view;
+
+  if (!rs_graph_view_get_legend (view))
+    {
+      rs_graph_view_set_legend (view, TRUE);
+      rs_graph_view_set_legend_expanded (view, TRUE);
+    }
+  else
+    rs_graph_view_set_legend_expanded (view, !rs_graph_view_get_legend_expanded (view));
+}
+
 static void
 pipeline_action (GtkWidget  *widget,
                  const char *action_name,
@@ -683,6 +700,7 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
   gtk_widget_class_install_action (widget_class, "win.relayout", NULL, relayout_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, toggle_inspector_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-legend", NULL, toggle_legend_action);
   gtk_widget_class_install_action (widget_class, "win.pipeline", NULL, pipeline_action);
   gtk_widget_class_install_action (widget_class, "win.slower", NULL, change_speed_action);
   gtk_widget_class_install_action (widget_class, "win.faster", NULL, change_speed_action);
@@ -697,7 +715,8 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.first", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "win.last", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "win.legend", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "win.toggle-legend", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_SHIFT_MASK, "win.legend", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "win.next-packet", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "win.next-frame", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "win.play", NULL);

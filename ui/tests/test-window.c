@@ -1063,10 +1063,104 @@ click_newest_buffer (RsWindow *window)
   g_assert_cmpuint (rs_graph_view_get_selection (view)->buffer_id, ==, buffer->id);
 }
 
+/* Where the graph is drawn in the view. */
+static void
+get_drawn (RsGraphView     *view,
+           graphene_rect_t *drawn)
+{
+  double dw = 0, dh = 0, x0, y0, x1, y1;
+
+  rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
+  rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
+  rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
+  graphene_rect_init (drawn, x0, y0, x1 - x0, y1 - y0);
+}
+
+/* The fitted graph is all in the view, and clear of `widget`. */
+static void
+assert_fitted_clear_of (RsGraphView *view,
+                        GtkWidget   *widget)
+{
+  graphene_rect_t drawn, card;
+
+  get_drawn (view, &drawn);
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (view), &card));
+  g_assert_false (graphene_rect_intersection (&drawn, &card, NULL));
+  g_assert_cmpfloat (drawn.origin.x, >=, 0);
+  g_assert_cmpfloat (drawn.origin.y, >=, 0);
+  g_assert_cmpfloat (drawn.origin.x + drawn.size.width, <=, gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpfloat (drawn.origin.y + drawn.size.height, <=, gtk_widget_get_height (GTK_WIDGET (view)));
+}
+
+/* The button under `widget` whose tooltip starts with `tooltip`, drawn. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *tooltip)
+{
+  const char *text = gtk_widget_get_tooltip_text (widget);
+
+  if (GTK_IS_BUTTON (widget) && gtk_widget_is_drawable (widget) && text != NULL && g_str_has_prefix (text, tooltip))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = find_button (child, tooltip);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+typedef struct {
+  double hidden;
+  double folded;
+  double unfolded;
+} LegendFits;
+
+/* Fits the graph with the legend hidden, folded and unfolded (L); each
+ * time the graph is clear of the legend and of the zoom controls. */
+static void
+fit_with_legend (RsWindow   *window,
+                 LegendFits *fits)
+{
+  RsGraphView *view = rs_window_get_graph_view (window);
+  GtkWidget *legend = gtk_widget_get_first_child (GTK_WIDGET (view));
+  GtkWidget *controls = gtk_widget_get_parent (gtk_widget_get_parent (child (window, "zoom_label")));
+  graphene_rect_t strip, card;
+
+  rs_graph_view_set_legend (view, FALSE);
+  fits->hidden = fit_zoom (window);
+  assert_fitted_clear_of (view, controls);
+  rs_graph_view_set_legend (view, TRUE);
+  fits->folded = fit_zoom (window);
+  g_assert_true (gtk_widget_get_child_visible (legend));
+  assert_fitted_clear_of (view, legend);
+  assert_fitted_clear_of (view, controls);
+  g_assert_true (gtk_widget_compute_bounds (legend, GTK_WIDGET (view), &strip));
+  /* The strip's button unfolds it. */
+  g_assert_null (find_button (legend, "Fold"));
+  g_signal_emit_by_name (find_button (legend, "Unfold"), "clicked");
+  g_assert_true (rs_graph_view_get_legend_expanded (view));
+  fits->unfolded = fit_zoom (window);
+  g_assert_true (gtk_widget_get_child_visible (legend));
+  assert_fitted_clear_of (view, legend);
+  assert_fitted_clear_of (view, controls);
+  g_assert_true (gtk_widget_compute_bounds (legend, GTK_WIDGET (view), &card));
+  g_test_message ("legend strip %.0f×%.0f, card %.0f×%.0f", strip.size.width, strip.size.height,
+                  card.size.width, card.size.height);
+  g_assert_cmpfloat (strip.size.height, <, card.size.height);
+  /* The card's button folds it. */
+  ui_test_spin_a_little ();
+  g_assert_null (find_button (legend, "Unfold"));
+  g_signal_emit_by_name (find_button (legend, "Fold"), "clicked");
+  g_assert_false (rs_graph_view_get_legend_expanded (view));
+}
+
 /* With nothing selected the inspector takes no room: hidden at start, it
  * opens on a selection, so a fitted graph is larger before; once hidden
- * with F9 it stays hidden. Fitting keeps the
- * graph clear of the legend card. */
+ * with F9 it stays hidden. The legend, unfolded over the first steps,
+ * folds to a strip that leaves the fitted graph as large as with no
+ * legend; unfolded, the graph is fitted clear of its card. */
 static void
 test_window_inspector_room (void)
 {
@@ -1074,32 +1168,69 @@ test_window_inspector_room (void)
   RsGraphView *view = rs_window_get_graph_view (window);
   AdwFlap *flap = ADW_FLAP (child (window, "flap"));
   RsSelection none = { RS_SELECTION_NONE };
-  double closed, open, width_closed, legend_zoom;
+  double closed, open, width_closed, zoom;
+  LegendFits at50, at117;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (rs_window_open (window, sample, NULL));
   ui_test_spin_until (is_drawn, window, 20);
-  activate (window, "win.step", 116);
+
+  /* The legend unfolded over the first five steps, folded from the sixth,
+   * and the fitted graph larger as it folds. */
+  rs_graph_view_set_legend (view, TRUE);
+  activate (window, "win.step", 4);
   ui_test_spin_until (ui_test_is_idle, window, 20);
+  g_assert_true (rs_graph_view_get_legend_expanded (view));
+  fit_zoom (window);
+  activate (window, "win.step", 1);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  g_assert_false (rs_graph_view_get_legend_expanded (view));
+  zoom = rs_graph_view_get_zoom (view);
+  g_assert_cmpfloat_with_epsilon (fit_zoom (window), zoom, 1e-9);
+  /* L unfolds it, and the choice stays. */
+  activate (window, "win.toggle-legend", 1);
+  activate (window, "win.step", 1);
+  g_assert_true (rs_graph_view_get_legend_expanded (view));
+  /* A hidden legend shows unfolded with L. */
+  activate (window, "win.legend", 1);
+  g_assert_false (rs_graph_view_get_legend (view));
+  rs_graph_view_set_legend_expanded (view, FALSE);
+  activate (window, "win.toggle-legend", 1);
+  g_assert_true (rs_graph_view_get_legend (view));
+  g_assert_true (rs_graph_view_get_legend_expanded (view));
+  rs_graph_view_set_legend_expanded (view, FALSE);
+
+  /* Steps 50 and 117 ("Step 50"): the fit with the legend folded is the
+   * fit without it, large enough to read. Stepped here from the first
+   * step, both fit at 82% (with the card it was 68% and 72%); the
+   * program opened with --steps=117 lays the graph out at once, and
+   * fits it at 88% (it was 74% with the card). */
+  activate (window, "win.step", 43);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  g_assert_cmpint (rs_player_get_position (rs_window_get_player (window)), ==, 49);
+  fit_with_legend (window, &at50);
+  activate (window, "win.step", 67);
+  ui_test_spin_until (ui_test_is_idle, window, 20);
+  fit_with_legend (window, &at117);
+  g_test_message ("fit at 1280×800, legend hidden / folded / unfolded: step 50 %.1f%% / %.1f%% / %.1f%%, "
+                  "step 117 %.1f%% / %.1f%% / %.1f%%", at50.hidden * 100, at50.folded * 100, at50.unfolded * 100,
+                  at117.hidden * 100, at117.folded * 100, at117.unfolded * 100);
+  g_assert_cmpfloat_with_epsilon (at50.folded, at50.hidden, 1e-9);
+  g_assert_cmpfloat_with_epsilon (at117.folded, at117.hidden, 1e-9);
+  g_assert_cmpfloat (at50.folded, >=, 0.78);
+  g_assert_cmpfloat (at117.folded, >=, 0.78);
+  g_assert_cmpfloat (at50.unfolded, <=, at50.hidden);
+  g_assert_cmpfloat (at117.unfolded, <=, at117.hidden);
+  rs_graph_view_set_legend (view, FALSE);
+
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_false (adw_flap_get_reveal_flap (flap));
   g_assert_cmpint (rs_graph_view_get_selection (view)->kind, ==, RS_SELECTION_NONE);
   closed = fit_zoom (window);
   width_closed = gtk_widget_get_width (GTK_WIDGET (view));
   /* Clear of the zoom controls in the bottom-right corner. */
-  {
-    GtkWidget *controls = gtk_widget_get_parent (gtk_widget_get_parent (child (window, "zoom_label")));
-    graphene_rect_t card, drawn;
-    double dw = 0, dh = 0, x0, y0, x1, y1;
-
-    g_assert_true (gtk_widget_compute_bounds (controls, GTK_WIDGET (view), &card));
-    rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
-    rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
-    rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
-    graphene_rect_init (&drawn, x0, y0, x1 - x0, y1 - y0);
-    g_assert_false (graphene_rect_intersection (&drawn, &card, NULL));
-  }
+  assert_fitted_clear_of (view, gtk_widget_get_parent (gtk_widget_get_parent (child (window, "zoom_label"))));
 
   click_newest_buffer (window);
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -1128,29 +1259,6 @@ test_window_inspector_room (void)
   g_assert_true (adw_flap_get_reveal_flap (flap));
   activate (window, "win.toggle-inspector", 1);
 
-  /* The legend: the fitted graph is clear of its card. */
-  rs_graph_view_set_legend (view, TRUE);
-  legend_zoom = fit_zoom (window);
-  {
-    GtkWidget *legend = gtk_widget_get_first_child (GTK_WIDGET (view));
-    graphene_rect_t card;
-    double dw = 0, dh = 0, x0, y0, x1, y1;
-
-    g_assert_true (gtk_widget_get_child_visible (legend));
-    g_assert_true (gtk_widget_compute_bounds (legend, GTK_WIDGET (view), &card));
-    rs_render_get_size (rs_graph_view_get_render (view), &dw, &dh);
-    rs_graph_view_to_widget (view, 0, 0, &x0, &y0);
-    rs_graph_view_to_widget (view, dw, dh, &x1, &y1);
-    g_test_message ("with the legend: %.0f%%; graph %.0f,%.0f–%.0f,%.0f; card %.0f,%.0f %.0f×%.0f",
-                    legend_zoom * 100, x0, y0, x1, y1, card.origin.x, card.origin.y, card.size.width, card.size.height);
-    g_assert_cmpfloat (legend_zoom, <=, closed);
-    g_assert_true (x0 >= card.origin.x + card.size.width || y1 <= card.origin.y);
-    g_assert_cmpfloat (x0, >=, 0);
-    g_assert_cmpfloat (y0, >=, 0);
-    g_assert_cmpfloat (x1, <=, gtk_widget_get_width (GTK_WIDGET (view)));
-    g_assert_cmpfloat (y1, <=, gtk_widget_get_height (GTK_WIDGET (view)));
-  }
-  rs_graph_view_set_legend (view, FALSE);
   ui_test_close_window (window);
 }
 
