@@ -218,11 +218,12 @@ rs_render_new (void)
 
 /* graphviz keeps global pointers to the attributes of the graph it laid
  * out last (N_fontname, E_penwidth, …) and reads them when it draws any
- * graph. Every graph of rs-graph-build.c declares the same attributes in
- * the same order, so they serve for all of them, as long as that graph
- * lives: the graph laid out last is kept until another is laid out, even
- * when its render is done with it (an export's render, freed at once,
- * would otherwise leave the window's next drawing reading freed memory).
+ * graph. Every graph rs-graph-build.c makes declares the same attributes
+ * in the same order (_rs_graph_builder_declare_attributes, rs-graph-nodes.c),
+ * so they serve for all of them, as long as that graph lives: the graph
+ * laid out last is kept until another is laid out, even when its render is
+ * done with it (an export's render, freed at once, would otherwise leave
+ * the window's next drawing reading freed memory).
  * Both under the graphviz lock. */
 static Agraph_t *laid_out_last;   /* whose attributes the globals point at */
 static RsGraph  *kept_for_graphviz; /* owned: laid out last, its render gone */
