@@ -251,7 +251,7 @@ rs_headless_run (const RsHeadlessOptions *options)
 
           /* Files counted from 1, as the window counts steps (DESIGN §6). */
           if (!rs_export_step (render, snapshot, diff, NULL, options->export_dir,
-                               rs_snapshot_get_step (snapshot) + 1,
+                               RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)),
                                (const char * const *) options->formats, &error))
             {
               g_printerr ("refscope: %s\n", error->message);

@@ -559,7 +559,7 @@ export_action (GtkWidget  *widget,
   stem = g_strdup (title != NULL ? title : "refscope");
   if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
     stem[dot - stem] = '\0';
-  name = g_strdup_printf ("%s-step-%06u.png", stem, RS_UI_STEP_NUMBER (rs_player_get_position (self->player)));
+  name = g_strdup_printf ("%s-step-%06u.png", stem, RS_STEP_NUMBER (rs_player_get_position (self->player)));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   {
     static const struct { const char *name; const char *extension; } formats[] = {

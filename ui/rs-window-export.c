@@ -59,7 +59,7 @@ export_in_thread (GTask        *task,
         return;
       diff = rs_diff_new (i > 0 ? g_ptr_array_index (job->snapshots, i - 1) : NULL, snapshot);
       if (!rs_export_step (render, snapshot, diff, NULL, job->directory,
-                           RS_UI_STEP_NUMBER (rs_snapshot_get_step (snapshot)), formats, &error))
+                           RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), formats, &error))
         {
           g_task_return_error (task, error);
           return;
