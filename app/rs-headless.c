@@ -151,7 +151,7 @@ report_faults (const RsSnapshot *snapshot,
 
       if (event->kind != RS_EVENT_ERROR)
         continue;
-      what = rs_findings_describe_event (event, rs_snapshot_get_step (snapshot), path);
+      what = rs_findings_describe_event (event, RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), path);
       g_printerr ("%s:%d:%d: error: %s\n", path, event->site.line, event->site.column, what);
       n++;
     }

@@ -498,7 +498,7 @@ record_drawing (RsRender *self,
       g_autofree char *messages = rs_graphviz_take_messages ();
 
       g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not draw the graph of step %u: %s",
-                   rs_graph_get_step (self->graph), messages != NULL ? messages : "graphviz failed");
+                   RS_STEP_NUMBER (rs_graph_get_step (self->graph)), messages != NULL ? messages : "graphviz failed");
       cairo_surface_destroy (surface);
       return FALSE;
     }
@@ -616,7 +616,7 @@ layout_graph (RsRender *self,
       g_autofree char *messages = rs_graphviz_take_messages ();
 
       g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not lay out the graph of step %u: %s",
-                   rs_graph_get_step (graph), messages != NULL ? messages : "graphviz failed");
+                   RS_STEP_NUMBER (rs_graph_get_step (graph)), messages != NULL ? messages : "graphviz failed");
       release_graph (graph);
       return FALSE;
     }
