@@ -8,28 +8,7 @@
 #include "rs-render.h"
 #include "graph-fixtures.h"
 
-typedef struct {
-  RsSnapshot *s56;
-  RsSnapshot *s57;
-  RsDiff     *diff;   /* 56 -> 57 */
-} Fixture;
-
-static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
-{
-  fix_make_steps (&f->s56, &f->s57);
-  f->diff = rs_diff_new (f->s56, f->s57);
-}
-
-static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
-{
-  rs_diff_free (f->diff);
-  rs_snapshot_unref (f->s56);
-  rs_snapshot_unref (f->s57);
-}
+typedef FixSteps Fixture;
 
 static void
 test_render_layout (Fixture      *f,
@@ -437,15 +416,15 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/render/layout", Fixture, NULL, fixture_set_up, test_render_layout, fixture_tear_down);
-  g_test_add ("/render/draw", Fixture, NULL, fixture_set_up, test_render_draw, fixture_tear_down);
-  g_test_add ("/render/reuse", Fixture, NULL, fixture_set_up, test_render_reuse, fixture_tear_down);
-  g_test_add ("/render/other-freed", Fixture, NULL, fixture_set_up, test_render_other_freed, fixture_tear_down);
-  g_test_add ("/render/quiet", Fixture, NULL, fixture_set_up, test_render_quiet, fixture_tear_down);
-  g_test_add ("/render/formats", Fixture, NULL, fixture_set_up, test_render_formats, fixture_tear_down);
+  g_test_add ("/render/layout", Fixture, NULL, fix_steps_set_up, test_render_layout, fix_steps_tear_down);
+  g_test_add ("/render/draw", Fixture, NULL, fix_steps_set_up, test_render_draw, fix_steps_tear_down);
+  g_test_add ("/render/reuse", Fixture, NULL, fix_steps_set_up, test_render_reuse, fix_steps_tear_down);
+  g_test_add ("/render/other-freed", Fixture, NULL, fix_steps_set_up, test_render_other_freed, fix_steps_tear_down);
+  g_test_add ("/render/quiet", Fixture, NULL, fix_steps_set_up, test_render_quiet, fix_steps_tear_down);
+  g_test_add ("/render/formats", Fixture, NULL, fix_steps_set_up, test_render_formats, fix_steps_tear_down);
   g_test_add_func ("/render/large", test_render_large);
-  g_test_add ("/render/forget", Fixture, NULL, fixture_set_up, test_render_forget, fixture_tear_down);
-  g_test_add ("/render/failed-step-number", Fixture, NULL, fixture_set_up, test_render_failed_step_number,
-              fixture_tear_down);
+  g_test_add ("/render/forget", Fixture, NULL, fix_steps_set_up, test_render_forget, fix_steps_tear_down);
+  g_test_add ("/render/failed-step-number", Fixture, NULL, fix_steps_set_up, test_render_failed_step_number,
+              fix_steps_tear_down);
   return g_test_run ();
 }
