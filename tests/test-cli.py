@@ -822,10 +822,15 @@ def run_groups(description, groups, context_class, extra_options=()):
     for option in ('--check-trace', '--valgrind') + tuple(extra_options):
         parser.add_argument(option, default='')
     opts = parser.parse_args()
-    ctx = context_class(opts)
+    run_group(groups, opts.group, context_class(opts))
+
+
+def run_group(groups, name, ctx):
+    """Runs group `name` of `groups` on `ctx` as TAP, then cleans `ctx` up;
+    an exception in the script itself is a failed test, not a crash."""
     tap = Tap()
     try:
-        groups[opts.group](tap, ctx)
+        groups[name](tap, ctx)
     except Exception:
         problems = traceback.format_exc().splitlines()
         tap.check('the test script itself', lambda: problems)
