@@ -151,7 +151,7 @@ report_faults (const RsSnapshot *snapshot,
 
       if (event->kind != RS_EVENT_ERROR)
         continue;
-      what = rs_findings_describe_event (event, rs_snapshot_get_step (snapshot), path);
+      what = rs_findings_describe_event (event, RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), path);
       g_printerr ("%s:%d:%d: error: %s\n", path, event->site.line, event->site.column, what);
       n++;
     }
@@ -251,7 +251,7 @@ rs_headless_run (const RsHeadlessOptions *options)
 
           /* Files counted from 1, as the window counts steps (DESIGN §6). */
           if (!rs_export_step (render, snapshot, diff, NULL, options->export_dir,
-                               rs_snapshot_get_step (snapshot) + 1,
+                               RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)),
                                (const char * const *) options->formats, &error))
             {
               g_printerr ("refscope: %s\n", error->message);

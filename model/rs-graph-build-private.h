@@ -2,9 +2,10 @@
  *
  * rs-graph-build-private.h: the state of one graph being built from a
  * snapshot, shared by the builder's files: rs-graph-build.c (handles,
- * queues, buffers, the whole graph) and rs-graph-holders.c (the libav parts
+ * queues, buffers, the whole graph), rs-graph-holders.c (the libav parts
  * and the lost node that hold references no handle shows, and the ghosts
- * of buffers freed in the step).
+ * of buffers freed in the step) and rs-graph-nodes.c (the tools both use:
+ * attributes, nodes and edges, labels, places).
  */
 #pragma once
 
@@ -45,6 +46,27 @@ typedef struct {
 
 #define SET(obj, sym, value) agxset ((obj), (sym), (char *) (value))
 
+static inline gboolean
+is_reader (const RsHandle *handle)
+{
+  return g_strcmp0 (handle->holder, "reader") == 0 || g_strcmp0 (handle->id, "reader") == 0;
+}
+
+/* A stream's lane. Video lanes go under the others: a video decoder keeps
+ * a changing number of pictures, and its lane growing must not push the
+ * other lanes down. */
+static inline int
+stream_lane (const RsHandle *handle)
+{
+  return handle->stream + (g_str_has_prefix (handle->id, "video") ? 1000 : 0);
+}
+
+/* rs-graph-nodes.c */
+/* Declares the attributes of the graph, its nodes and edges: the same ones
+ * in the same order for every graph (rs-render.c's release_graph relies on
+ * it), their symbols kept in `b`. */
+void       _rs_graph_builder_declare_attributes (Builder              *b,
+                                                 const RsGraphOptions *opts);
 /* Sets an HTML-like label (`html` is copied into the graph). */
 void       _rs_graph_builder_set_html (Builder        *b,
                                        void           *obj,

@@ -739,7 +739,7 @@ _rs_graph_title_label (const RsPalette *p,
 
   /* Counted from 1, as the window shows steps and exported files are
    * numbered (DESIGN §6); only the trace counts from 0. */
-  g_string_append_printf (s, "<font point-size=\"12\"><b>step %u</b> · %s = ", rs_snapshot_get_step (snapshot) + 1, call);
+  g_string_append_printf (s, "<font point-size=\"12\"><b>step %u</b> · %s = ", RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), call);
   if (name != NULL)
     g_string_append_printf (s, "%s", name);
   else

@@ -17,17 +17,24 @@ static GRecMutex graphviz_mutex;
 static GString *graphviz_messages;   /* guarded by graphviz_mutex */
 static guint graphviz_n_messages;
 
+/* graphviz hands each message over in pieces, "Error" (or "Warning"),
+ * ": " and the text, which ends with a newline: the pieces are joined as
+ * they come, so that a message reads as one line ("Error: Layout type:
+ * ..."), not three. */
 static int
 on_graphviz_message (char *message)
 {
-  g_autofree char *line = g_strchomp (g_strdup (message));
-
-  g_debug ("graphviz: %s", line);
   if (graphviz_messages == NULL)
     graphviz_messages = g_string_new (NULL);
-  if (graphviz_messages->len > 0)
-    g_string_append_c (graphviz_messages, '\n');
-  g_string_append (graphviz_messages, line);
+  g_string_append (graphviz_messages, message);
+  if (g_str_has_suffix (message, "\n"))
+    {
+      const char *end = graphviz_messages->str + graphviz_messages->len - 1;   /* its newline */
+      const char *before = g_strrstr_len (graphviz_messages->str, end - graphviz_messages->str, "\n");
+      const char *line = before != NULL ? before + 1 : graphviz_messages->str;
+
+      g_debug ("graphviz: %.*s", (int) (end - line), line);
+    }
   g_atomic_int_inc (&graphviz_n_messages);
   return 0;
 }
@@ -59,7 +66,9 @@ rs_graphviz_take_messages (void)
 
   rs_graphviz_lock ();
   if (graphviz_messages != NULL && graphviz_messages->len > 0)
-    messages = g_strdup (graphviz_messages->str);
+    messages = g_strstrip (g_strdup (graphviz_messages->str));
+  if (messages != NULL && messages[0] == '\0')
+    g_clear_pointer (&messages, g_free);
   if (graphviz_messages != NULL)
     g_string_truncate (graphviz_messages, 0);
   rs_graphviz_unlock ();

@@ -218,11 +218,12 @@ rs_render_new (void)
 
 /* graphviz keeps global pointers to the attributes of the graph it laid
  * out last (N_fontname, E_penwidth, …) and reads them when it draws any
- * graph. Every graph of rs-graph-build.c declares the same attributes in
- * the same order, so they serve for all of them, as long as that graph
- * lives: the graph laid out last is kept until another is laid out, even
- * when its render is done with it (an export's render, freed at once,
- * would otherwise leave the window's next drawing reading freed memory).
+ * graph. Every graph rs-graph-build.c makes declares the same attributes
+ * in the same order (_rs_graph_builder_declare_attributes, rs-graph-nodes.c),
+ * so they serve for all of them, as long as that graph lives: the graph
+ * laid out last is kept until another is laid out, even when its render is
+ * done with it (an export's render, freed at once, would otherwise leave
+ * the window's next drawing reading freed memory).
  * Both under the graphviz lock. */
 static Agraph_t *laid_out_last;   /* whose attributes the globals point at */
 static RsGraph  *kept_for_graphviz; /* owned: laid out last, its render gone */
@@ -497,7 +498,7 @@ record_drawing (RsRender *self,
       g_autofree char *messages = rs_graphviz_take_messages ();
 
       g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not draw the graph of step %u: %s",
-                   rs_graph_get_step (self->graph), messages != NULL ? messages : "graphviz failed");
+                   RS_STEP_NUMBER (rs_graph_get_step (self->graph)), messages != NULL ? messages : "graphviz failed");
       cairo_surface_destroy (surface);
       return FALSE;
     }
@@ -615,7 +616,7 @@ layout_graph (RsRender *self,
       g_autofree char *messages = rs_graphviz_take_messages ();
 
       g_set_error (error, RS_ERROR, RS_ERROR_FAILED, "Could not lay out the graph of step %u: %s",
-                   rs_graph_get_step (graph), messages != NULL ? messages : "graphviz failed");
+                   RS_STEP_NUMBER (rs_graph_get_step (graph)), messages != NULL ? messages : "graphviz failed");
       release_graph (graph);
       return FALSE;
     }

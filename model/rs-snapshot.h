@@ -261,6 +261,12 @@ RsSnapshot *rs_snapshot_ref          (RsSnapshot     *snapshot);
 void        rs_snapshot_unref        (RsSnapshot     *snapshot);
 
 guint       rs_snapshot_get_step     (const RsSnapshot *snapshot);
+/* The number people see for step `step` (an index from 0, as
+ * rs_snapshot_get_step gives it): counted from 1, as people count ("Step
+ * 2021 of 2021" is the last of 2021 steps). The window, every message,
+ * exported files and the drawings' titles count this way (step-000001.svg
+ * is "step 1"); only the trace's "step" counts from 0 (DESIGN §7). */
+#define RS_STEP_NUMBER(step) ((guint) (step) + 1)
 /* The call in words, e.g. "avcodec_receive_frame(video)". Owned by the snapshot. */
 const char *rs_snapshot_get_call     (const RsSnapshot *snapshot);
 /* The call's arguments in words, or NULL. Owned by the snapshot. */

@@ -654,12 +654,24 @@ def group_scenario(tap, ctx):
 
     def leaks_reported():
         path = next(p for p in lessons if 'init-packet-leak' in p)
-        r = ctx.headless(f'--scenario={path}')
+        trace = os.path.join(ctx.tmp, 'init-packet-leak-report.jsonl')
+        r = ctx.headless(f'--scenario={path}', f'--trace={trace}')
         if r.status != 0:
             return r.describe()
         err = r.stderr.decode()
-        if 'av_init_packet' not in err or 'lost at step 5' not in err:
-            return [f'the leak report does not say av_init_packet lost the reference at step 5: {err!r}']
+        # Steps in messages count from 1, as the window counts them; the
+        # trace's "step" counts from 0 (DESIGN section 7). The lesson
+        # allocates the buffer in trace step 3 and loses it in step 5: the
+        # window says "step 4" and "lost at step 6", and so must stderr.
+        steps = load_trace(trace)
+        born = [s['step'] for s in steps for e in s['events'] if e['event'] == 'allocated' and e['buffer'] == 1]
+        lost = [s['step'] for s in steps for e in s['events'] if e['event'] == 'lost' and e['call'] == 'av_init_packet']
+        if born != [3] or lost != [5]:
+            return [f'the lesson changed: buffer 1 allocated in trace steps {born}, lost in {lost}']
+        if 'av_init_packet' not in err or f'lost at step {lost[0] + 1},' not in err:
+            return [f'the leak report does not say av_init_packet lost the reference at step {lost[0] + 1}: {err!r}']
+        if f'in step {born[0] + 1})' not in err:
+            return [f'the leak report does not say the buffer was created in step {born[0] + 1}: {err!r}']
         if 'libav' in err.replace('libav_', ''):
             return [f'the leak report says libav holds a lost reference: {err!r}']
         return []
@@ -810,10 +822,15 @@ def run_groups(description, groups, context_class, extra_options=()):
     for option in ('--check-trace', '--valgrind') + tuple(extra_options):
         parser.add_argument(option, default='')
     opts = parser.parse_args()
-    ctx = context_class(opts)
+    run_group(groups, opts.group, context_class(opts))
+
+
+def run_group(groups, name, ctx):
+    """Runs group `name` of `groups` on `ctx` as TAP, then cleans `ctx` up;
+    an exception in the script itself is a failed test, not a crash."""
     tap = Tap()
     try:
-        groups[opts.group](tap, ctx)
+        groups[name](tap, ctx)
     except Exception:
         problems = traceback.format_exc().splitlines()
         tap.check('the test script itself', lambda: problems)

@@ -16,46 +16,23 @@ fail with "preload library not found" without running the program (checked),
 and the comparisons of recorded and plain runs are skipped, saying so.
 """
 import argparse
+import importlib.util
 import os
 import select
 import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
-import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# TAP as test-cli.py writes it: one Tap class for the command-line tests.
+_spec = importlib.util.spec_from_file_location('test_cli', os.path.join(HERE, 'test-cli.py'))
+cli = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cli)
+Tap = cli.Tap
 
 TIMEOUT = 60  # seconds for one run (they take milliseconds)
-
-
-class Tap:
-    """Numbers the tests and prints one TAP line each; the plan comes last."""
-
-    def __init__(self):
-        self.count = 0
-
-    def _line(self, ok, name, directive='', diagnostics=()):
-        self.count += 1
-        print(f'{"ok" if ok else "not ok"} {self.count} - {name}{directive}')
-        for line in diagnostics:
-            for part in str(line).splitlines():
-                print(f'# {part}')
-        sys.stdout.flush()
-
-    def check(self, name, test, *args):
-        """Runs test(*args), which returns a list of problems (empty: ok)."""
-        try:
-            problems = list(test(*args))
-        except Exception:  # a broken test is a failure, not a crash of the script
-            problems = ['exception in the test:'] + traceback.format_exc().splitlines()
-        self._line(not problems, name, '', problems[:25])
-
-    def skip(self, name, reason):
-        self._line(True, name, f' # SKIP {reason}')
-
-    def done(self):
-        print(f'1..{self.count}')
 
 
 class Context:

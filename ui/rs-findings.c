@@ -171,12 +171,11 @@ rs_findings_describe_event (const RsEvent *event,
     }
 }
 
-/* `first`: the number steps are counted from (the trace's 0, the
- * window's 1); `bytes`: the size as a count of bytes, else in units. */
+/* `bytes`: the size as a count of bytes, else in units. Steps are
+ * numbered as people count them (RS_STEP_NUMBER), here as in the window. */
 static char *
 describe_leak (const RsLeak *leak,
                const char   *here,
-               guint         first,
                gboolean      bytes)
 {
   g_autofree char *born = NULL;
@@ -199,9 +198,9 @@ describe_leak (const RsLeak *leak,
           g_autofree char *where = rs_findings_format_site (&leak->lost_site, here);
 
           return where != NULL ? g_strdup_printf (_("a packet or frame leaked at step %u, %s: %s"),
-                                                  first + leak->lost_step, where, cause)
+                                                  RS_STEP_NUMBER (leak->lost_step), where, cause)
                                : g_strdup_printf (_("a packet or frame leaked at step %u: %s"),
-                                                  first + leak->lost_step, cause);
+                                                  RS_STEP_NUMBER (leak->lost_step), cause);
         }
       if (leak->handle == NULL)
         return g_strdup_printf (_("an %s was never freed"), kind);
@@ -214,10 +213,10 @@ describe_leak (const RsLeak *leak,
   what = born != NULL
     ? g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s at %s, step %u)"),
                        leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call, born,
-                       first + leak->born)
+                       RS_STEP_NUMBER (leak->born))
     : g_strdup_printf (_("buffer %" PRIu64 " (%s, %s, created by %s in step %u)"),
                        leak->buffer, _(rs_buffer_kind_to_words (leak->buffer_kind)), size, leak->born_call,
-                       first + leak->born);
+                       RS_STEP_NUMBER (leak->born));
   text = g_string_new (what);
   if (leak->handle != NULL)
     g_string_append_printf (text, _(" leaked: held by %s, which was never freed"), leak->handle);
@@ -225,7 +224,7 @@ describe_leak (const RsLeak *leak,
     {
       RsEvent loss = { .kind = RS_EVENT_LOST, .handle = leak->lost_handle, .call = leak->lost_call,
                        .reason = leak->lost_reason, .site = leak->lost_site };
-      g_autofree char *how = rs_findings_describe_loss (&loss, first + leak->lost_step, here);
+      g_autofree char *how = rs_findings_describe_loss (&loss, RS_STEP_NUMBER (leak->lost_step), here);
 
       g_string_append_printf (text, g_dngettext (NULL, " leaked: %d reference %s", " leaked: %d references %s",
                                                  leak->lost), leak->lost, how);
@@ -242,7 +241,7 @@ rs_findings_describe_leak (const RsLeak *leak,
                            const char   *here)
 {
   g_return_val_if_fail (leak != NULL, NULL);
-  return describe_leak (leak, here, 0, TRUE);
+  return describe_leak (leak, here, TRUE);
 }
 
 char *
@@ -250,5 +249,5 @@ rs_findings_describe_leak_for_window (const RsLeak *leak,
                                       const char   *here)
 {
   g_return_val_if_fail (leak != NULL, NULL);
-  return describe_leak (leak, here, 1, FALSE);
+  return describe_leak (leak, here, FALSE);
 }

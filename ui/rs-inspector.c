@@ -224,7 +224,7 @@ show_buffer (RsInspector *self,
 
       if (alive < 0)
         {
-          status = g_strdup_printf (_("Not alive at step %u"), RS_UI_STEP_NUMBER (step));
+          status = g_strdup_printf (_("Not alive at step %u"), RS_STEP_NUMBER (step));
           gtk_label_set_text (self->title_label, title);
           gtk_label_set_text (self->subtitle_label, _("buffer"));
           set_status (self, status);
@@ -236,14 +236,14 @@ show_buffer (RsInspector *self,
       buffer = rs_snapshot_find_buffer (source, id);
       if ((guint) alive < step)
         status = g_strdup_printf (_("Freed at step %u; shown as it was at step %u"),
-                                 RS_UI_STEP_NUMBER (alive + 1), RS_UI_STEP_NUMBER (alive));
+                                 RS_STEP_NUMBER (alive + 1), RS_STEP_NUMBER (alive));
       else
-        status = g_strdup_printf (_("Not allocated yet; born at step %u"), RS_UI_STEP_NUMBER (alive));
+        status = g_strdup_printf (_("Not allocated yet; born at step %u"), RS_STEP_NUMBER (alive));
     }
   else if (buffer->lost > 0 && history != NULL &&
            (loss = rs_history_find_loss (history, id, step, &loss_step)) != NULL)
     {
-      g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+      g_autofree char *how = rs_findings_describe_loss (loss, RS_STEP_NUMBER (loss_step),
                                                         rs_snapshot_get_site (snapshot)->file);
 
       status = g_strdup_printf (g_dngettext (NULL, "Leaked: %d reference nobody holds, %s",
@@ -273,7 +273,7 @@ show_buffer (RsInspector *self,
   add_field (self, N_("Kind"), _(rs_buffer_kind_to_words (buffer->kind)), NULL);
   add_field (self, N_("Origin"), buffer->origin != NULL ? buffer->origin : _("unknown"), NULL);
   g_free (value);
-  value = g_strdup_printf (_("step %u"), RS_UI_STEP_NUMBER (buffer->born));
+  value = g_strdup_printf (_("step %u"), RS_STEP_NUMBER (buffer->born));
   target = (RowTarget) { .is_step = TRUE, .step = buffer->born };
   add_field (self, N_("Born"), value, &target);
   add_field (self, N_("Lifetime"), buffer->tracked ? _("tracked: exact") : _("observed while held"), NULL);
@@ -301,7 +301,7 @@ show_buffer (RsInspector *self,
             loss = rs_history_find_loss (history, id, step, &loss_step);
           if (loss != NULL)
             {
-              g_autofree char *how = rs_findings_describe_loss (loss, RS_UI_STEP_NUMBER (loss_step),
+              g_autofree char *how = rs_findings_describe_loss (loss, RS_STEP_NUMBER (loss_step),
                                                                 rs_snapshot_get_site (snapshot)->file);
 
               target = (RowTarget) { .is_step = TRUE, .step = loss_step };

@@ -293,7 +293,7 @@ add_event_message (RsLessonView        *self,
                    const RsEvent       *event,
                    int                  step)
 {
-  g_autofree char *text = rs_findings_describe_event (event, RS_UI_STEP_NUMBER (step), self->filename);
+  g_autofree char *text = rs_findings_describe_event (event, RS_STEP_NUMBER (step), self->filename);
   g_autofree char *title = NULL;
   g_autofree char *details = NULL;
   g_autofree char *elsewhere = NULL;
@@ -301,12 +301,12 @@ add_event_message (RsLessonView        *self,
 
   title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
   if (here)
-    details = g_strdup_printf (_("Line %d, step %u"), event->site.line, RS_UI_STEP_NUMBER (step));
+    details = g_strdup_printf (_("Line %d, step %u"), event->site.line, RS_STEP_NUMBER (step));
   else if ((elsewhere = rs_findings_format_site (&event->site, NULL)) != NULL)
     /* Another file of a recorded program: "queue.c:88, step 40". */
-    details = g_strdup_printf (_("%s, step %u"), elsewhere, RS_UI_STEP_NUMBER (step));
+    details = g_strdup_printf (_("%s, step %u"), elsewhere, RS_STEP_NUMBER (step));
   else
-    details = g_strdup_printf (_("Step %u"), RS_UI_STEP_NUMBER (step));
+    details = g_strdup_printf (_("Step %u"), RS_STEP_NUMBER (step));
   return _rs_lesson_view_add_message (self, kind, title, details,
                                       here ? event->site.line : 0, here ? event->site.column : 0);
 }

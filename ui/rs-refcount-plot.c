@@ -158,9 +158,9 @@ rs_refcount_plot_snapshot (GtkWidget   *widget,
 
   /* The range, under the axis. */
   set_source (cr, &fg, 0.55);
-  g_snprintf (text, sizeof text, "%u", RS_UI_STEP_NUMBER (self->first));
+  g_snprintf (text, sizeof text, "%u", RS_STEP_NUMBER (self->first));
   show_text (widget, cr, text, PAD_LEFT, height - PAD_BOTTOM / 2, 0.0);
-  g_snprintf (text, sizeof text, "%u", RS_UI_STEP_NUMBER (self->last));
+  g_snprintf (text, sizeof text, "%u", RS_STEP_NUMBER (self->last));
   show_text (widget, cr, text, width - PAD_RIGHT, height - PAD_BOTTOM / 2, 1.0);
 #undef Y
   cairo_destroy (cr);
@@ -234,7 +234,7 @@ on_query_tooltip (GtkWidget  *widget,
 
   if (step < 0)
     return FALSE;
-  text = g_strdup_printf (_("Step %u: refcount %d"), RS_UI_STEP_NUMBER (step), g_array_index (self->series, int, step));
+  text = g_strdup_printf (_("Step %u: refcount %d"), RS_STEP_NUMBER (step), g_array_index (self->series, int, step));
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

@@ -382,7 +382,7 @@ draw_legend (RsTimeline  *self,
     {
       guint first = (guint) chart->view_first;
       guint last = MIN ((guint) (chart->view_first + chart->view_steps), MAX (1, self->marks->len));
-      g_autofree char *range = g_strdup_printf (_("steps %u–%u of %u · 0: all"), RS_UI_STEP_NUMBER (first), last,
+      g_autofree char *range = g_strdup_printf (_("steps %u–%u of %u · 0: all"), RS_STEP_NUMBER (first), last,
                                                 self->marks->len);
 
       x += 8;
@@ -744,7 +744,7 @@ on_query_tooltip (GtkWidget  *widget,
   thread = self->max_thread > 1 && self->threads->data[step] > 0
            ? g_strdup_printf (_(" · thread %u"), self->threads->data[step]) : NULL;
   text = g_strdup_printf (_("Step %u: %" PRIu64 " buffers, %s%s%s%s%s%s"),
-                          RS_UI_STEP_NUMBER (step), g_array_index (self->buffers, guint64, step), bytes,
+                          RS_STEP_NUMBER (step), g_array_index (self->buffers, guint64, step), bytes,
                           thread != NULL ? thread : "",
                           marks & MARK_ALLOCATED ? _(" · allocated") : "",
                           marks & MARK_FREED ? _(" · freed") : "",

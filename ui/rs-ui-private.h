@@ -10,12 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The number the window shows for step `step` of a history: counted from 1,
- * as people count ("Step 2021 of 2021" is the last of 2021 steps). Exported
- * files and the drawings' titles count the same way (step-000001.svg is
- * "step 1"); only the trace's "step" counts from 0 (DESIGN §7). */
-#define RS_UI_STEP_NUMBER(step) ((guint) (step) + 1)
-
 /* The widget's text colour and the style's accent, success and error
  * colours (libadwaita's named colours, with fallbacks). */
 void  _rs_ui_get_colors     (GtkWidget        *widget,

@@ -6,7 +6,6 @@
 #include "rs-window-private.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 /* ---- stepping ---- */
 
@@ -349,20 +348,24 @@ _rs_window_forget_chooser (RsWindow *self)
   g_clear_object (&self->chooser);
 }
 
+void
+_rs_window_show_chooser (RsWindow             *self,
+                         GtkFileChooserNative *chooser,
+                         GCallback             on_response)
+{
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", on_response, self);
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
 static void
 on_open_response (GtkNativeDialog *dialog,
                   int              response,
                   RsWindow        *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  _rs_window_forget_chooser (self);
-  if (file == NULL)
-    return;
-  path = g_file_get_path (file);
   if (path != NULL)
     rs_window_open (self, path, NULL);
 }
@@ -485,10 +488,7 @@ open_action (GtkWidget  *widget,
   /* `refscope record` writes .rstrace files; any recording opens, whatever its name. */
   add_filter (GTK_FILE_CHOOSER (chooser), _("Recordings (refscope record)"), "*.rstrace", NULL);
   add_filter (GTK_FILE_CHOOSER (chooser), _("All files"), "*", NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_open_response), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  _rs_window_show_chooser (self, chooser, G_CALLBACK (on_open_response));
 }
 
 char *
@@ -508,100 +508,12 @@ _rs_window_take_chosen_path (RsWindow        *self,
   if (path == NULL)
     {
       g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("%s: cannot export: not a local file"), uri);
+      g_autofree char *message = g_strdup_printf (_("%s: refused: not a local file; Refscope opens and saves local files only"),
+                                                  uri);
 
       rs_window_show_message (self, message);
     }
   return path;
-}
-
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    RsWindow        *self)
-{
-  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
-  g_autoptr(GError) error = NULL;
-
-  if (path == NULL)
-    return;
-  if (!rs_window_export (self, path, &error))
-    _rs_window_show_error (self, error);
-  else
-    {
-      g_autofree char *name = g_filename_display_basename (path);
-      g_autofree char *message = g_strdup_printf (_("Exported to %s"), name);
-
-      rs_window_show_message (self, message);
-    }
-}
-
-/* Choosing another format renames the file to match. */
-static void
-on_export_filter_changed (GtkFileChooser *chooser)
-{
-  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
-  const char *extension = filter != NULL ? g_object_get_data (G_OBJECT (filter), "rs-extension") : NULL;
-  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
-  char *dot;
-
-  if (extension == NULL || name == NULL)
-    return;
-  if ((dot = strrchr (name, '.')) != NULL && dot != name)
-    *dot = '\0';
-  {
-    g_autofree char *renamed = g_strconcat (name, ".", extension, NULL);
-
-    gtk_file_chooser_set_current_name (chooser, renamed);
-  }
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  RsWindow *self = RS_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autofree char *stem = NULL;
-  g_autofree char *name = NULL;
-  const char *title = rs_player_get_title (self->player);
-  const char *dot;
-
-  if (rs_player_get_position (self->player) < 0)
-    return;
-  _rs_window_forget_chooser (self);
-  chooser = gtk_file_chooser_native_new (_("Export Snapshot"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  stem = g_strdup (title != NULL ? title : "refscope");
-  if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
-    stem[dot - stem] = '\0';
-  name = g_strdup_printf ("%s-step-%06u.png", stem, RS_UI_STEP_NUMBER (rs_player_get_position (self->player)));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  {
-    static const struct { const char *name; const char *extension; } formats[] = {
-      { N_("PNG image"), "png" },
-      { N_("SVG drawing"), "svg" },
-      { N_("PDF document"), "pdf" },
-      { N_("Graphviz DOT source"), "dot" },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-      {
-        g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-        g_autofree char *pattern = g_strconcat ("*.", formats[i].extension, NULL);
-
-        gtk_file_filter_set_name (filter, _(formats[i].name));
-        gtk_file_filter_add_pattern (filter, pattern);
-        g_object_set_data (G_OBJECT (filter), "rs-extension", (gpointer) formats[i].extension);
-        gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      }
-  }
-  g_signal_connect (chooser, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
 }
 
 /* ---- enabling ---- */
@@ -694,7 +606,6 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.apply-pipeline", NULL, apply_pipeline_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-file", "ay", open_file_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_fit_action);
@@ -726,8 +637,6 @@ _rs_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.hide-summary", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.restart", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "win.zoom-in", NULL);

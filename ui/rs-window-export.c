@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
+ * Export Snapshot…: the step shown, as PNG, SVG, PDF or DOT.
+ *
  * Export session…: every step's graph into a folder, with progress and
  * Cancel. The whole session, not only the steps seen so far: an unfinished
  * session is first run to the end the way "Run to End" does it (the
@@ -59,7 +61,7 @@ export_in_thread (GTask        *task,
         return;
       diff = rs_diff_new (i > 0 ? g_ptr_array_index (job->snapshots, i - 1) : NULL, snapshot);
       if (!rs_export_step (render, snapshot, diff, NULL, job->directory,
-                           RS_UI_STEP_NUMBER (rs_snapshot_get_step (snapshot)), formats, &error))
+                           RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), formats, &error))
         {
           g_task_return_error (task, error);
           return;
@@ -235,10 +237,7 @@ export_session_action (GtkWidget  *widget,
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
   gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "format", _("Format"), ids, labels);
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "svg");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_session_response), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  _rs_window_show_chooser (self, chooser, G_CALLBACK (on_export_session_response));
 }
 
 gboolean
@@ -306,10 +305,7 @@ save_session_action (GtkWidget  *widget,
                                                    : g_strdup ("session");
   name = g_str_has_suffix (base, ".rstrace") ? g_strdup (base) : g_strconcat (base, ".rstrace", NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_save_session_response), self);
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  gtk_native_dialog_show (self->chooser);
+  _rs_window_show_chooser (self, chooser, G_CALLBACK (on_save_session_response));
 }
 
 gboolean
@@ -345,6 +341,92 @@ rs_window_export (RsWindow    *self,
   return rs_export_snapshot (snapshot, diff, path, extension, error);
 }
 
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    RsWindow        *self)
+{
+  g_autofree char *path = _rs_window_take_chosen_path (self, dialog, response);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  if (!rs_window_export (self, path, &error))
+    _rs_window_show_error (self, error);
+  else
+    {
+      g_autofree char *name = g_filename_display_basename (path);
+      g_autofree char *message = g_strdup_printf (_("Exported to %s"), name);
+
+      rs_window_show_message (self, message);
+    }
+}
+
+/* Choosing another format renames the file to match. */
+static void
+on_export_filter_changed (GtkFileChooser *chooser)
+{
+  GtkFileFilter *filter = gtk_file_chooser_get_filter (chooser);
+  const char *extension = filter != NULL ? g_object_get_data (G_OBJECT (filter), "rs-extension") : NULL;
+  g_autofree char *name = gtk_file_chooser_get_current_name (chooser);
+  char *dot;
+
+  if (extension == NULL || name == NULL)
+    return;
+  if ((dot = strrchr (name, '.')) != NULL && dot != name)
+    *dot = '\0';
+  {
+    g_autofree char *renamed = g_strconcat (name, ".", extension, NULL);
+
+    gtk_file_chooser_set_current_name (chooser, renamed);
+  }
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  RsWindow *self = RS_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+  const char *title = rs_player_get_title (self->player);
+  const char *dot;
+
+  if (rs_player_get_position (self->player) < 0)
+    return;
+  _rs_window_forget_chooser (self);
+  chooser = gtk_file_chooser_native_new (_("Export Snapshot"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  stem = g_strdup (title != NULL ? title : "refscope");
+  if ((dot = strrchr (stem, '.')) != NULL && dot != stem)
+    stem[dot - stem] = '\0';
+  name = g_strdup_printf ("%s-step-%06u.png", stem, RS_STEP_NUMBER (rs_player_get_position (self->player)));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  {
+    static const struct { const char *name; const char *extension; } formats[] = {
+      { N_("PNG image"), "png" },
+      { N_("SVG drawing"), "svg" },
+      { N_("PDF document"), "pdf" },
+      { N_("Graphviz DOT source"), "dot" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+      {
+        g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+        g_autofree char *pattern = g_strconcat ("*.", formats[i].extension, NULL);
+
+        gtk_file_filter_set_name (filter, _(formats[i].name));
+        gtk_file_filter_add_pattern (filter, pattern);
+        g_object_set_data (G_OBJECT (filter), "rs-extension", (gpointer) formats[i].extension);
+        gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      }
+  }
+  g_signal_connect (chooser, "notify::filter", G_CALLBACK (on_export_filter_changed), NULL);
+  _rs_window_show_chooser (self, chooser, G_CALLBACK (on_export_response));
+}
+
 void
 _rs_window_cancel_export (RsWindow *self)
 {
@@ -356,7 +438,10 @@ _rs_window_cancel_export (RsWindow *self)
 void
 _rs_window_class_init_export (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-session", NULL, export_session_action);
   gtk_widget_class_install_action (widget_class, "win.save-session", NULL, save_session_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-session", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.export-session", NULL);
 }

@@ -180,7 +180,7 @@ rs_window_find (RsWindow   *self,
           return FALSE;
         }
       show_found (self, step, &selection);
-      message = g_strdup_printf (_("Buffer #%" G_GUINT64_FORMAT ", step %u"), id, RS_UI_STEP_NUMBER (step));
+      message = g_strdup_printf (_("Buffer #%" G_GUINT64_FORMAT ", step %u"), id, RS_STEP_NUMBER (step));
       set_search_message (self, message);
       return TRUE;
     }
@@ -198,7 +198,7 @@ rs_window_find (RsWindow   *self,
         RsSelection selection = { RS_SELECTION_HANDLE, 0, handle->id };
 
         show_found (self, step, &selection);
-        message = g_strdup_printf (_("%s, step %u"), handle->id, RS_UI_STEP_NUMBER (step));
+        message = g_strdup_printf (_("%s, step %u"), handle->id, RS_STEP_NUMBER (step));
         set_search_message (self, message);
         return TRUE;
       }
@@ -207,7 +207,7 @@ rs_window_find (RsWindow   *self,
         RsSelection selection = { RS_SELECTION_HOLDER, 0, holder };
 
         show_found (self, position, &selection);
-        message = g_strdup_printf (_("%s, step %u"), holder, RS_UI_STEP_NUMBER (position));
+        message = g_strdup_printf (_("%s, step %u"), holder, RS_STEP_NUMBER (position));
         set_search_message (self, message);
         return TRUE;
       }
@@ -224,7 +224,7 @@ rs_window_find (RsWindow   *self,
         {
           show_found (self, candidate, NULL);
           message = g_strdup_printf (_("%s, step %u (Enter: the next one)"), rs_snapshot_get_call (at),
-                                     RS_UI_STEP_NUMBER (candidate));
+                                     RS_STEP_NUMBER (candidate));
           set_search_message (self, message);
           return TRUE;
         }
@@ -322,7 +322,7 @@ on_goto_show (RsWindow *self)
   guint length = rs_player_get_length (self->player);
   g_autofree char *of = g_strdup_printf (_("of %u"), length);
 
-  g_autofree char *shown = g_strdup_printf ("%u", RS_UI_STEP_NUMBER (MAX (0, rs_player_get_position (self->player))));
+  g_autofree char *shown = g_strdup_printf ("%u", RS_STEP_NUMBER (MAX (0, rs_player_get_position (self->player))));
 
   gtk_editable_set_text (GTK_EDITABLE (self->goto_entry), shown);
   gtk_label_set_text (self->goto_label, of);

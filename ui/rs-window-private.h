@@ -94,14 +94,19 @@ void _rs_window_class_init_actions  (GtkWidgetClass *widget_class);
  * win.dismiss-error and win.hide-summary. */
 void _rs_window_class_init_overlays (GtkWidgetClass *widget_class);
 void _rs_window_class_init_export   (GtkWidgetClass *widget_class);
-/* Closes the export or save dialog that answered `response`, and returns
- * the local path chosen in it, or NULL when cancelled or not local (the
- * user is told). Owned by the caller. */
+/* Closes the open, export or save dialog that answered `response`, and
+ * returns the local path chosen in it, or NULL when cancelled or not local
+ * (the user is told). Owned by the caller. */
 char *_rs_window_take_chosen_path   (RsWindow        *window,
                                      GtkNativeDialog *dialog,
                                      int              response);
 /* Closes the open or export dialog shown, if any. */
 void _rs_window_forget_chooser      (RsWindow       *window);
+/* Shows `chooser` (taken) as the window's modal dialog, `on_response`
+ * (dialog, response, window) called with its answer. */
+void _rs_window_show_chooser        (RsWindow             *window,
+                                     GtkFileChooserNative *chooser,
+                                     GCallback             on_response);
 /* The strip at the bottom: running to the end, or exporting a session. */
 void _rs_window_update_progress     (RsWindow       *window);
 /* "Exporting… 12 of 1274 steps", or NULL if no export is under way. */

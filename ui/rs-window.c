@@ -35,7 +35,7 @@ update_title (RsWindow   *self,
       g_autofree char *site = _rs_ui_format_site (rs_snapshot_get_site (snapshot));
 
       call = _rs_ui_format_call (snapshot);
-      self->subtitle = g_strdup_printf (_("step %u · %s%s%s%s"), RS_UI_STEP_NUMBER (rs_snapshot_get_step (snapshot)), call,
+      self->subtitle = g_strdup_printf (_("step %u · %s%s%s%s"), RS_STEP_NUMBER (rs_snapshot_get_step (snapshot)), call,
                                         site != NULL ? " · " : "", site != NULL ? site : "",
                                         rs_snapshot_is_exact (snapshot) ? "" : _(" · approximate"));
     }
@@ -54,9 +54,9 @@ update_position_label (RsWindow *self)
   if (position < 0)
     text = g_strdup ("");
   else if (rs_player_is_complete (self->player))
-    text = g_strdup_printf (_("Step %u of %u"), RS_UI_STEP_NUMBER (position), length);
+    text = g_strdup_printf (_("Step %u of %u"), RS_STEP_NUMBER (position), length);
   else
-    text = g_strdup_printf (_("Step %u · %u recorded"), RS_UI_STEP_NUMBER (position), length);
+    text = g_strdup_printf (_("Step %u · %u recorded"), RS_STEP_NUMBER (position), length);
   gtk_label_set_text (self->position_label, text);
 }
 

@@ -75,6 +75,10 @@ read_module (RsRecording *self,
   return TRUE;
 }
 
+/* Why the history stops early, in words. Steps are numbered there as the
+ * window numbers them, from 1 (RS_STEP_NUMBER in model/rs-snapshot.h; the
+ * reader links no model): step `self->steps->len` (an index) is "step
+ * len + 1". */
 static void
 stop_reading (RsRecording *self,
               const char  *format,
@@ -120,7 +124,7 @@ read_chunks (RsRecording  *self,
               return FALSE;
             }
           stop_reading (self, "the recording stops in the middle of step %u: "
-                        "the program was killed or crashed", self->steps->len);
+                        "the program was killed or crashed", self->steps->len + 1);
           return TRUE;
         }
       payload = c.p - self->data;
@@ -136,7 +140,7 @@ read_chunks (RsRecording  *self,
               return FALSE;
             }
           stop_reading (self, "the recording is damaged at byte %" G_GSIZE_FORMAT
-                        " (step %u and after are lost)", offset, self->steps->len);
+                        " (step %u and after are lost)", offset, self->steps->len + 1);
           return TRUE;
         }
 
@@ -158,7 +162,7 @@ read_chunks (RsRecording  *self,
           if (!(type == RS_REC_CHUNK_STRINGS ? read_strings (self, &c) : read_module (self, &c)))
             {
               stop_reading (self, "the recording is damaged at byte %" G_GSIZE_FORMAT
-                            " (step %u and after are lost)", offset, self->steps->len);
+                            " (step %u and after are lost)", offset, self->steps->len + 1);
               return TRUE;
             }
         }
@@ -171,7 +175,7 @@ read_chunks (RsRecording  *self,
             {
               self->state_step = G_MAXUINT;
               stop_reading (self, "step %u of the recording is damaged: %s (it and the "
-                            "steps after it are lost)", step,
+                            "steps after it are lost)", step + 1,
                             self->state.damage ? self->state.damage : "it is too long");
               return TRUE;
             }
@@ -203,8 +207,9 @@ read_chunks (RsRecording  *self,
                    "%s: the recording is cut before the end of its header", self->path);
       return FALSE;
     }
+  /* The last step read is step `len` (0: none was). */
   stop_reading (self, "the recording stops after step %u: the program was killed or crashed",
-                self->steps->len > 0 ? self->steps->len - 1 : 0);
+                self->steps->len);
   return TRUE;
 }
 

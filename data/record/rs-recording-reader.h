@@ -208,8 +208,8 @@ guint         rs_recording_get_n_steps           (RsRecording  *self);
  * listing what was still alive. */
 gboolean      rs_recording_is_complete           (RsRecording  *self);
 /* Why the history stops early ("the recording stops in the middle of step
- * 812: the program was killed or crashed"); NULL when complete. Owned by
- * the recording. */
+ * 812: the program was killed or crashed"; steps counted from 1, as the
+ * window counts them); NULL when complete. Owned by the recording. */
 const char   *rs_recording_get_end_reason        (RsRecording  *self);
 /* The recorded program's path and process id. */
 const char   *rs_recording_get_program           (RsRecording  *self);

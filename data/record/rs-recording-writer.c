@@ -400,7 +400,8 @@ put_step (Writer      *w,
 
       if (b->id == 0)
         {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "step %u has a buffer without an id", step);
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "step %u has a buffer without an id",
+                       RS_STEP_NUMBER (step));
           return FALSE;
         }
       n_upserts += before == NULL || !rs_buffer_equal (before, b);

@@ -158,6 +158,32 @@ fix_make_steps (RsSnapshot **step56,
     }
 }
 
+/* Steps 56 and 57 and their diff: the fixture of the graph and render
+ * tests (g_test_add (path, FixSteps, NULL, fix_steps_set_up, test,
+ * fix_steps_tear_down)). */
+typedef struct {
+  RsSnapshot *s56;
+  RsSnapshot *s57;
+  RsDiff     *diff;   /* 56 -> 57 */
+} FixSteps;
+
+static inline void
+fix_steps_set_up (FixSteps     *f,
+                  gconstpointer data)
+{
+  fix_make_steps (&f->s56, &f->s57);
+  f->diff = rs_diff_new (f->s56, f->s57);
+}
+
+static inline void
+fix_steps_tear_down (FixSteps     *f,
+                     gconstpointer data)
+{
+  rs_diff_free (f->diff);
+  rs_snapshot_unref (f->s56);
+  rs_snapshot_unref (f->s57);
+}
+
 /* The step after `prev` in which only counts changed: the decoder took
  * `extra_hidden` more refs on the planes #40–42. Shares every other node. */
 static inline RsSnapshot *

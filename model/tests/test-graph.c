@@ -4,28 +4,7 @@
 #include "rs-graph.h"
 #include "graph-fixtures.h"
 
-typedef struct {
-  RsSnapshot *s56;
-  RsSnapshot *s57;
-  RsDiff     *diff;   /* 56 -> 57 */
-} Fixture;
-
-static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
-{
-  fix_make_steps (&f->s56, &f->s57);
-  f->diff = rs_diff_new (f->s56, f->s57);
-}
-
-static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
-{
-  rs_diff_free (f->diff);
-  rs_snapshot_unref (f->s56);
-  rs_snapshot_unref (f->s57);
-}
+typedef FixSteps Fixture;
 
 /* The graph's DOT, parsed back by cgraph. */
 static Agraph_t *
@@ -696,16 +675,16 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/graph/contents", Fixture, NULL, fixture_set_up, test_graph_contents, fixture_tear_down);
-  g_test_add ("/graph/diff-marks", Fixture, NULL, fixture_set_up, test_graph_diff_marks, fixture_tear_down);
+  g_test_add ("/graph/contents", Fixture, NULL, fix_steps_set_up, test_graph_contents, fix_steps_tear_down);
+  g_test_add ("/graph/diff-marks", Fixture, NULL, fix_steps_set_up, test_graph_diff_marks, fix_steps_tear_down);
   g_test_add_func ("/graph/ghost-from-handle", test_graph_ghost_from_handle);
-  g_test_add ("/graph/title", Fixture, NULL, fixture_set_up, test_graph_title, fixture_tear_down);
-  g_test_add ("/graph/stable", Fixture, NULL, fixture_set_up, test_graph_stable, fixture_tear_down);
-  g_test_add ("/graph/order", Fixture, NULL, fixture_set_up, test_graph_order, fixture_tear_down);
-  g_test_add ("/graph/fold", Fixture, NULL, fixture_set_up, test_graph_fold, fixture_tear_down);
-  g_test_add ("/graph/cache", Fixture, NULL, fixture_set_up, test_graph_cache, fixture_tear_down);
+  g_test_add ("/graph/title", Fixture, NULL, fix_steps_set_up, test_graph_title, fix_steps_tear_down);
+  g_test_add ("/graph/stable", Fixture, NULL, fix_steps_set_up, test_graph_stable, fix_steps_tear_down);
+  g_test_add ("/graph/order", Fixture, NULL, fix_steps_set_up, test_graph_order, fix_steps_tear_down);
+  g_test_add ("/graph/fold", Fixture, NULL, fix_steps_set_up, test_graph_fold, fix_steps_tear_down);
+  g_test_add ("/graph/cache", Fixture, NULL, fix_steps_set_up, test_graph_cache, fix_steps_tear_down);
   g_test_add_func ("/graph/leak", test_graph_leak);
-  g_test_add ("/graph/ring", Fixture, NULL, fixture_set_up, test_graph_ring, fixture_tear_down);
+  g_test_add ("/graph/ring", Fixture, NULL, fix_steps_set_up, test_graph_ring, fix_steps_tear_down);
   g_test_add_func ("/graph/many-holders", test_graph_many_holders);
   return g_test_run ();
 }

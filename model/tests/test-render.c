@@ -8,28 +8,7 @@
 #include "rs-render.h"
 #include "graph-fixtures.h"
 
-typedef struct {
-  RsSnapshot *s56;
-  RsSnapshot *s57;
-  RsDiff     *diff;   /* 56 -> 57 */
-} Fixture;
-
-static void
-fixture_set_up (Fixture      *f,
-                gconstpointer data)
-{
-  fix_make_steps (&f->s56, &f->s57);
-  f->diff = rs_diff_new (f->s56, f->s57);
-}
-
-static void
-fixture_tear_down (Fixture      *f,
-                   gconstpointer data)
-{
-  rs_diff_free (f->diff);
-  rs_snapshot_unref (f->s56);
-  rs_snapshot_unref (f->s57);
-}
+typedef FixSteps Fixture;
 
 static void
 test_render_layout (Fixture      *f,
@@ -401,17 +380,52 @@ test_render_large (void)
   g_assert_cmpuint (rs_graph_get_n_nodes (rs_render_get_graph (render)), <, 250);
 }
 
+/* A layout graphviz cannot make: the message names the step as the window
+ * and the drawing's title number it (from 1), not as the trace does. With
+ * GVBINDIR at an empty folder graphviz finds none of its plugins, as on a
+ * broken install: "nop2" (neato -n2) is not there and gvLayout fails. The
+ * context is made once a process, so this runs in a fresh one. */
+static void
+test_render_failed_step_number (Fixture      *f,
+                                gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(RsRender) render = rs_render_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *empty = g_dir_make_tmp ("test-render-XXXXXX", NULL);
+
+      g_assert_nonnull (empty);
+      g_setenv ("GVBINDIR", empty, TRUE);
+      /* The trace's step 57: the window's "Step 58", the title's "step 58". */
+      g_assert_cmpuint (rs_snapshot_get_step (f->s57), ==, 57);
+      g_assert_false (rs_render_update (render, f->s57, f->diff, NULL, &error));
+      g_assert_error (error, RS_ERROR, RS_ERROR_FAILED);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "Could not lay out the graph of step 58: "));
+      /* graphviz's message in one piece, as it writes it on stderr. */
+      g_assert_nonnull (strstr (error->message, ": Error: Layout type: \"nop2\" not recognized."));
+      g_assert_null (rs_render_get_graph (render));
+      g_rmdir (empty);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/render/layout", Fixture, NULL, fixture_set_up, test_render_layout, fixture_tear_down);
-  g_test_add ("/render/draw", Fixture, NULL, fixture_set_up, test_render_draw, fixture_tear_down);
-  g_test_add ("/render/reuse", Fixture, NULL, fixture_set_up, test_render_reuse, fixture_tear_down);
-  g_test_add ("/render/other-freed", Fixture, NULL, fixture_set_up, test_render_other_freed, fixture_tear_down);
-  g_test_add ("/render/quiet", Fixture, NULL, fixture_set_up, test_render_quiet, fixture_tear_down);
-  g_test_add ("/render/formats", Fixture, NULL, fixture_set_up, test_render_formats, fixture_tear_down);
+  g_test_add ("/render/layout", Fixture, NULL, fix_steps_set_up, test_render_layout, fix_steps_tear_down);
+  g_test_add ("/render/draw", Fixture, NULL, fix_steps_set_up, test_render_draw, fix_steps_tear_down);
+  g_test_add ("/render/reuse", Fixture, NULL, fix_steps_set_up, test_render_reuse, fix_steps_tear_down);
+  g_test_add ("/render/other-freed", Fixture, NULL, fix_steps_set_up, test_render_other_freed, fix_steps_tear_down);
+  g_test_add ("/render/quiet", Fixture, NULL, fix_steps_set_up, test_render_quiet, fix_steps_tear_down);
+  g_test_add ("/render/formats", Fixture, NULL, fix_steps_set_up, test_render_formats, fix_steps_tear_down);
   g_test_add_func ("/render/large", test_render_large);
-  g_test_add ("/render/forget", Fixture, NULL, fixture_set_up, test_render_forget, fixture_tear_down);
+  g_test_add ("/render/forget", Fixture, NULL, fix_steps_set_up, test_render_forget, fix_steps_tear_down);
+  g_test_add ("/render/failed-step-number", Fixture, NULL, fix_steps_set_up, test_render_failed_step_number,
+              fix_steps_tear_down);
   return g_test_run ();
 }

@@ -51,7 +51,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location('test_cli', os.path.join(HERE, '..', 'test-cli.py'))
@@ -834,16 +833,7 @@ def main():
     parser.add_argument('--programs', nargs='+', required=True)
     parser.add_argument('--asan-programs', nargs='+', required=True)
     opts = parser.parse_args()
-    ctx = Context(opts)
-    tap = cli.Tap()
-    try:
-        GROUPS[opts.group](tap, ctx)
-    except Exception:
-        problems = traceback.format_exc().splitlines()
-        tap.check('the test script itself', lambda: problems)
-    finally:
-        ctx.cleanup()
-    tap.done()
+    cli.run_group(GROUPS, opts.group, Context(opts))
 
 
 if __name__ == '__main__':

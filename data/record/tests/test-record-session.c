@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "rs-cursor.h"
@@ -285,6 +286,35 @@ test_save_lessons (void)
   g_assert_cmpuint (n, >=, 7);
 }
 
+/* A history the writer refuses (a buffer without an id, in the third step):
+ * the message numbers the step as the window does, "step 3", not as the
+ * trace does (2). */
+static void
+test_save_step_number (void)
+{
+  g_autoptr(RsHistory) history = rs_history_new ();
+  g_autofree char *path = g_build_filename (tmp_dir, "no-id.rsrec", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint step = 0; step < 3; step++)
+    {
+      g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+      g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+      RsBuffer fields = { .id = step < 2 ? step + 1 : 0, .kind = RS_BUFFER_KIND_OTHER, .size = 64,
+                          .refcount = 1, .hidden = 1, .born = step, .tracked = TRUE };
+      g_autoptr(RsSnapshot) snapshot = NULL;
+
+      g_ptr_array_add (buffers, rs_buffer_new (&fields));
+      snapshot = rs_snapshot_new (step, "av_buffer_alloc", 0, TRUE, NULL, handles, buffers, NULL, 0);
+      rs_history_append (history, snapshot);
+    }
+  g_assert_false (rs_recording_save (history, "no-id", path, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "step 3 has a buffer without an id"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_save_media (void)
 {
@@ -330,6 +360,7 @@ main (int   argc,
   g_test_add_func ("/record-session/save/lessons", test_save_lessons);
   g_test_add_func ("/record-session/save/media", test_save_media);
   g_test_add_func ("/record-session/save/recording", test_save_recording);
+  g_test_add_func ("/record-session/save/step-number", test_save_step_number);
   status = g_test_run ();
 
   {

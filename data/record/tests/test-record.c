@@ -1001,6 +1001,98 @@ test_damaged (void)
     }
 }
 
+/* Opens `len` bytes of `data` as a recording that stops early: its end
+ * reason, checked to hold `expected`, and its number of steps. */
+static guint
+open_stopped (const guint8 *data,
+              gsize         len,
+              const char   *expected)
+{
+  g_autofree char *path = write_file ("stopped.rsrec", data, len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsRecording) recording = rs_recording_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (rs_recording_is_complete (recording));
+  g_test_message ("%s", rs_recording_get_end_reason (recording));
+  g_assert_nonnull (strstr (rs_recording_get_end_reason (recording), expected));
+  return rs_recording_get_n_steps (recording);
+}
+
+/* Where a damaged or cut recording stops, its message numbers the steps as
+ * the window does, from 1: when steps 0..k-1 of the file (as the trace
+ * counts) are read, the window shows "Step k of k" last and the message
+ * says "step k + 1" is lost, or that it stops "after step k". The file is
+ * damaged at the chunk of step k, found by walking the chunks (FORMAT.md). */
+static void
+test_damaged_step_numbers (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *prog = program ("rec-leaks");
+  const char *argv[] = { prog, "clone-leak", file, NULL };
+  g_autoptr(RsRecording) recording = record_same (argv, "numbers.rsrec", NULL);
+  g_autofree char *path = recording_path ("numbers.rsrec");
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autofree char *lost = NULL;
+  g_autofree char *middle = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *damaged = NULL;
+  gsize len, offset = RS_REC_MAGIC_LEN, start, end;
+  guint k;
+  guint32 crc;
+
+  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
+  while (offset < len)
+    {
+      const uint8_t *p = data + offset + 1;
+      uint64_t chunk_len = 0;
+
+      gsize start = offset;
+
+      g_assert_cmpuint (rs_rec_get_varint (&p, data + len, &chunk_len), >, 0);
+      offset = (p - data) + chunk_len + 4;
+      if (data[start] == RS_REC_CHUNK_STEP || data[start] == RS_REC_CHUNK_FULL)
+        {
+          g_array_append_val (starts, start);
+          g_array_append_val (ends, offset);
+        }
+    }
+  g_assert_cmpuint (offset, ==, len);
+  g_assert_cmpuint (starts->len, ==, rs_recording_get_n_steps (recording));
+  /* A step chunk well inside, not a full state (the first is one). */
+  k = starts->len / 2;
+  g_assert_cmpuint (k, >, 10);
+  start = g_array_index (starts, gsize, k);
+  end = g_array_index (ends, gsize, k);
+  lost = g_strdup_printf ("(step %u and after are lost)", k + 1);
+  middle = g_strdup_printf ("stops in the middle of step %u:", k + 1);
+  after = g_strdup_printf ("stops after step %u:", k);
+  damaged = g_strdup_printf ("step %u of the recording is damaged", k + 1);
+
+  /* Its check sum wrong. */
+  copy = g_memdup2 (data, len);
+  copy[end - 1] ^= 0x10;
+  g_assert_cmpuint (open_stopped (copy, len, lost), ==, k);
+  g_clear_pointer (&copy, g_free);
+
+  /* Cut inside it: killed while writing it. */
+  g_assert_cmpuint (open_stopped (data, start + (end - start) / 2, middle), ==, k);
+  /* Cut before it: killed between two steps. */
+  g_assert_cmpuint (open_stopped (data, start, after), ==, k);
+
+  /* Its check sum right, its changes garbage: the step cannot be applied. */
+  copy = g_memdup2 (data, len);
+  for (gsize i = end - 4 - MIN (end - start - 4, 8); i < end - 4; i++)
+    copy[i] = 0xff;
+  crc = rs_rec_crc32_update (0, copy + start, end - 4 - start);
+  for (int i = 0; i < 4; i++)
+    copy[end - 4 + i] = crc >> (8 * i);
+  g_assert_cmpuint (open_stopped (copy, len, damaged), ==, k);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1036,6 +1128,7 @@ main (int   argc,
   g_test_add_func ("/record/program/ffmpeg", test_ffmpeg);
   g_test_add_func ("/record/reader/not-recordings", test_not_recordings);
   g_test_add_func ("/record/reader/damaged", test_damaged);
+  g_test_add_func ("/record/reader/damaged-step-numbers", test_damaged_step_numbers);
 
   ret = g_test_run ();
   if (ret == 0)
