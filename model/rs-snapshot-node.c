@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * rs-snapshot-node.c: the nodes of a snapshot (RsHandle, RsBuffer), their
+ * reference counts and caches, and the words for their enums.
+ */
+#define G_LOG_DOMAIN "rs-snapshot"
+
+#include "rs-snapshot.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* Reference counts are changed with g_atomic_int_*(), which compile inline,
+ * rather than g_atomic_ref_count_*(), calls into GLib: a history reads a
+ * snapshot's count to know whether another thread still reads it, and
+ * ThreadSanitizer (tests/threads) must see the atomics that make that safe.
+ *
+ * Every node carries a reference count and a small cache in front of its
+ * public fields; the public pointer points at `pub`. */
+typedef struct {
+  gpointer       value;
+  GDestroyNotify destroy;
+} NodeCacheSlot;
+
+/* The cache is allocated when first used: most nodes of a long history
+ * are never serialized or drawn. */
+typedef struct {
+  gatomicrefcount rc;
+  NodeCacheSlot  *cache;  /* atomic: RS_NODE_CACHE_N slots, or NULL */
+  RsHandle        pub;
+  RsRef           refs[];
+} HandleNode;
+
+typedef struct {
+  gatomicrefcount rc;
+  NodeCacheSlot  *cache;
+  RsBuffer        pub;
+} BufferNode;
+
+#define HANDLE_NODE(h) ((HandleNode *) ((char *) (h) - G_STRUCT_OFFSET (HandleNode, pub)))
+#define BUFFER_NODE(b) ((BufferNode *) ((char *) (b) - G_STRUCT_OFFSET (BufferNode, pub)))
+
+static gpointer
+cache_get (NodeCacheSlot **cachep,
+           RsNodeCache     slot)
+{
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
+  g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
+  return cache != NULL ? g_atomic_pointer_get (&cache[slot].value) : NULL;
+}
+
+static gpointer
+cache_set (NodeCacheSlot **cachep,
+           RsNodeCache     slot,
+           gpointer        value,
+           GDestroyNotify  destroy)
+{
+  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+
+  g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (NodeCacheSlot, RS_NODE_CACHE_N);
+      if (!g_atomic_pointer_compare_and_exchange (cachep, NULL, cache))
+        {
+          g_free (cache);
+          cache = g_atomic_pointer_get (cachep);
+        }
+    }
+  if (g_atomic_pointer_compare_and_exchange (&cache[slot].value, NULL, value))
+    {
+      cache[slot].destroy = destroy;
+      return value;
+    }
+  if (destroy != NULL)
+    destroy (value);
+  return g_atomic_pointer_get (&cache[slot].value);
+}
+
+static void
+cache_clear (NodeCacheSlot *cache)
+{
+  if (cache == NULL)
+    return;
+  for (guint i = 0; i < RS_NODE_CACHE_N; i++)
+    if (cache[i].value != NULL && cache[i].destroy != NULL)
+      cache[i].destroy (cache[i].value);
+  g_free (cache);
+}
+
+gboolean
+rs_site_is_known (const RsSite *site)
+{
+  return site != NULL && (site->file != NULL || site->function != NULL || site->line > 0 ||
+                          site->module != NULL);
+}
+
+gboolean
+rs_site_equal (const RsSite *a,
+               const RsSite *b)
+{
+  /* Strings are interned, so pointers compare them. */
+  return a->file == b->file && a->function == b->function &&
+         a->line == b->line && a->column == b->column && a->module == b->module;
+}
+
+RsHandle *
+rs_handle_new (const RsHandle *fields,
+               const RsRef    *refs,
+               guint           n_refs)
+{
+  HandleNode *node;
+
+  g_return_val_if_fail (fields != NULL, NULL);
+  g_return_val_if_fail (fields->id != NULL, NULL);
+  g_return_val_if_fail (n_refs == 0 || refs != NULL, NULL);
+
+  node = g_malloc0 (sizeof *node + n_refs * sizeof (RsRef));
+  g_atomic_ref_count_init (&node->rc);
+  node->pub = *fields;
+  node->pub.n_refs = n_refs;
+  node->pub.refs = n_refs > 0 ? node->refs : NULL;
+  if (n_refs > 0)
+    memcpy (node->refs, refs, n_refs * sizeof (RsRef));
+  return &node->pub;
+}
+
+RsHandle *
+rs_handle_ref (RsHandle *handle)
+{
+  g_return_val_if_fail (handle != NULL, NULL);
+  g_atomic_int_inc (&HANDLE_NODE (handle)->rc);
+  return handle;
+}
+
+void
+rs_handle_unref (RsHandle *handle)
+{
+  HandleNode *node;
+
+  g_return_if_fail (handle != NULL);
+  node = HANDLE_NODE (handle);
+  if (g_atomic_int_dec_and_test (&node->rc))
+    {
+      cache_clear (node->cache);
+      g_free (node);
+    }
+}
+
+gboolean
+rs_handle_equal (const RsHandle *a,
+                 const RsHandle *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  /* Strings are interned, so pointers compare them. */
+  return a->id == b->id && a->kind == b->kind && a->holder == b->holder &&
+         a->group == b->group && a->slot == b->slot &&
+         a->capacity == b->capacity && a->stream == b->stream &&
+         a->pts == b->pts && a->dts == b->dts && a->size == b->size &&
+         a->key == b->key && a->pict_type == b->pict_type &&
+         a->format == b->format && a->width == b->width &&
+         a->height == b->height && a->nb_samples == b->nb_samples &&
+         a->sample_rate == b->sample_rate && a->n_rects == b->n_rects &&
+         a->start_display == b->start_display && a->end_display == b->end_display &&
+         a->shown == b->shown && a->ring_head == b->ring_head && a->ring_tail == b->ring_tail &&
+         a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
+         a->leaked == b->leaked && a->n_refs == b->n_refs &&
+         (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
+}
+
+gpointer
+rs_handle_get_cache (const RsHandle *handle,
+                     RsNodeCache     slot)
+{
+  g_return_val_if_fail (handle != NULL, NULL);
+  return cache_get (&HANDLE_NODE (handle)->cache, slot);
+}
+
+gpointer
+rs_handle_set_cache (const RsHandle *handle,
+                     RsNodeCache     slot,
+                     gpointer        value,
+                     GDestroyNotify  destroy)
+{
+  g_return_val_if_fail (handle != NULL, NULL);
+  return cache_set (&HANDLE_NODE (handle)->cache, slot, value, destroy);
+}
+
+RsBuffer *
+rs_buffer_new (const RsBuffer *fields)
+{
+  BufferNode *node;
+
+  g_return_val_if_fail (fields != NULL, NULL);
+
+  node = g_new0 (BufferNode, 1);
+  g_atomic_ref_count_init (&node->rc);
+  node->pub = *fields;
+  return &node->pub;
+}
+
+RsBuffer *
+rs_buffer_ref (RsBuffer *buffer)
+{
+  g_return_val_if_fail (buffer != NULL, NULL);
+  g_atomic_int_inc (&BUFFER_NODE (buffer)->rc);
+  return buffer;
+}
+
+void
+rs_buffer_unref (RsBuffer *buffer)
+{
+  BufferNode *node;
+
+  g_return_if_fail (buffer != NULL);
+  node = BUFFER_NODE (buffer);
+  if (g_atomic_int_dec_and_test (&node->rc))
+    {
+      cache_clear (node->cache);
+      g_free (node);
+    }
+}
+
+gboolean
+rs_buffer_equal (const RsBuffer *a,
+                 const RsBuffer *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  return a->id == b->id && a->kind == b->kind && a->size == b->size &&
+         a->refcount == b->refcount && a->visible == b->visible &&
+         a->hidden == b->hidden && a->lost == b->lost &&
+         a->holder == b->holder &&
+         a->origin == b->origin && a->born == b->born &&
+         a->tracked == b->tracked && a->writable == b->writable &&
+         a->leaked == b->leaked && rs_site_equal (&a->site, &b->site);
+}
+
+gpointer
+rs_buffer_get_cache (const RsBuffer *buffer,
+                     RsNodeCache     slot)
+{
+  g_return_val_if_fail (buffer != NULL, NULL);
+  return cache_get (&BUFFER_NODE (buffer)->cache, slot);
+}
+
+gpointer
+rs_buffer_set_cache (const RsBuffer *buffer,
+                     RsNodeCache     slot,
+                     gpointer        value,
+                     GDestroyNotify  destroy)
+{
+  g_return_val_if_fail (buffer != NULL, NULL);
+  return cache_set (&BUFFER_NODE (buffer)->cache, slot, value, destroy);
+}
+
+const char *
+rs_buffer_kind_to_string (RsBufferKind kind)
+{
+  switch (kind)
+    {
+    case RS_BUFFER_KIND_PACKET:    return "packet";
+    case RS_BUFFER_KIND_PICTURE:   return "picture";
+    case RS_BUFFER_KIND_AUDIO:     return "audio";
+    case RS_BUFFER_KIND_SIDE_DATA: return "side_data";
+    case RS_BUFFER_KIND_OTHER:     return "other";
+    default:                       g_return_val_if_reached ("other");
+    }
+}
+
+const char *
+rs_buffer_kind_to_words (RsBufferKind kind)
+{
+  switch (kind)
+    {
+    case RS_BUFFER_KIND_PACKET:    return N_("packet payload");
+    case RS_BUFFER_KIND_PICTURE:   return N_("picture plane");
+    case RS_BUFFER_KIND_AUDIO:     return N_("audio plane");
+    case RS_BUFFER_KIND_SIDE_DATA: return N_("side data");
+    case RS_BUFFER_KIND_OTHER:
+    default:                       return N_("other");
+    }
+}
+
+const char *
+rs_event_kind_to_string (RsEventKind kind)
+{
+  switch (kind)
+    {
+    case RS_EVENT_ALLOCATED:    return "allocated";
+    case RS_EVENT_FREED:        return "freed";
+    case RS_EVENT_OBSERVED:     return "observed";
+    case RS_EVENT_UNOBSERVED:   return "unobserved";
+    case RS_EVENT_LEAKED:       return "leaked";
+    case RS_EVENT_ERROR:        return "error";
+    case RS_EVENT_UNSAFE_WRITE: return "unsafe_write";
+    case RS_EVENT_WARNING:      return "warning";
+    case RS_EVENT_LOST:         return "lost";
+    default:                    g_return_val_if_reached ("error");
+    }
+}
+
+const char *
+rs_fault_to_string (RsFault fault)
+{
+  static const char *const names[] = {
+    [RS_FAULT_NONE] = NULL, [RS_FAULT_UNINITIALIZED] = "uninitialized", [RS_FAULT_NULL_POINTER] = "null_pointer",
+    [RS_FAULT_USE_AFTER_FREE] = "use_after_free", [RS_FAULT_DOUBLE_FREE] = "double_free",
+    [RS_FAULT_NULL_ARGUMENT] = "null_argument", [RS_FAULT_TOO_BIG] = "too_big", [RS_FAULT_NEGATIVE] = "negative",
+    [RS_FAULT_HOLDS_BUFFERS] = "holds_buffers", [RS_FAULT_NOT_A_LAYOUT] = "not_a_layout",
+    [RS_FAULT_OUT_OF_RANGE] = "out_of_range", [RS_FAULT_NOT_AN_INT] = "not_an_int",
+    [RS_FAULT_OUT_OF_BOUNDS] = "out_of_bounds", [RS_FAULT_ARITHMETIC] = "arithmetic",
+  };
+
+  g_return_val_if_fail ((guint) fault < G_N_ELEMENTS (names), NULL);
+  return names[fault];
+}
+
+const char *
+rs_loss_reason_to_string (RsLossReason reason)
+{
+  switch (reason)
+    {
+    case RS_LOSS_RESET:       return "reset";
+    case RS_LOSS_OVERWRITTEN: return "overwritten";
+    case RS_LOSS_UNREACHABLE: return "unreachable";
+    case RS_LOSS_NONE:
+    default:                  return NULL;
+    }
+}
+
+const char *
+rs_handle_kind_to_string (RsHandleKind kind)
+{
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "packet";
+    case RS_HANDLE_SUBTITLE: return "subtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "frame";
+    }
+}
+
+const char *
+rs_handle_kind_to_struct (RsHandleKind kind)
+{
+  switch (kind)
+    {
+    case RS_HANDLE_PACKET:   return "AVPacket";
+    case RS_HANDLE_SUBTITLE: return "AVSubtitle";
+    case RS_HANDLE_FRAME:
+    default:                 return "AVFrame";
+    }
+}
