@@ -192,91 +192,84 @@ compare_uint64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* The edits this step's changes make to the previous arrays, in order:
- * each at its key's rank among the previous keys (all ranks are taken
- * before any change is applied). Then the changes are applied. */
-static void
-take_handle_changes (RsSnapshotBuilder *self,
-                     GArray            *ops)
-{
-  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (self->handle_changes, NULL);
-  guint n = g_hash_table_size (self->handle_changes);
+/* What differs between the builder's handles and its buffers, for
+ * take_changes(): handles are keyed by a guint in the pointer, buffers by
+ * a guint64* (the node's own id), and only buffers count in live bytes. */
+typedef struct {
+  GCompareFunc compare;                             /* of two key pointers in an array */
+  guint64    (*rank_key)   (gconstpointer key);
+  gpointer   (*ref)        (gpointer node);
+  gpointer   (*stored_key) (gpointer key, gpointer node);  /* the key `nodes` keeps */
+  gsize      (*size_of)    (gconstpointer node);
+} NodeKind;
 
-  qsort (keys, n, sizeof (gpointer), compare_uint);
+static guint64 handle_rank_key (gconstpointer key) { return GPOINTER_TO_UINT (key); }
+static gpointer handle_ref (gpointer node) { return rs_handle_ref (node); }
+static gpointer handle_stored_key (gpointer key, gpointer node) { return key; }
+static gsize handle_size (gconstpointer node) { return 0; }
+
+static guint64 buffer_rank_key (gconstpointer key) { return *(const guint64 *) key; }
+static gpointer buffer_ref (gpointer node) { return rs_buffer_ref (node); }
+/* Keyed by the node's own id, which lives as long as it. */
+static gpointer buffer_stored_key (gpointer key, gpointer node) { return &((RsBuffer *) node)->id; }
+static gsize buffer_size (gconstpointer node) { return ((const RsBuffer *) node)->size; }
+
+static const NodeKind handle_kind = {
+  compare_uint, handle_rank_key, handle_ref, handle_stored_key, handle_size,
+};
+static const NodeKind buffer_kind = {
+  compare_uint64, buffer_rank_key, buffer_ref, buffer_stored_key, buffer_size,
+};
+
+/* The edits this step's `changes` make to the previous arrays (`nodes`),
+ * in order: each at its key's rank among the previous keys (all ranks are
+ * taken before any change is applied). Then the changes are applied. */
+static void
+take_changes (RsSnapshotBuilder *self,
+              const NodeKind    *kind,
+              GHashTable        *nodes,
+              GHashTable        *changes,
+              Rank              *rank,
+              GArray            *ops)
+{
+  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (changes, NULL);
+  guint n = g_hash_table_size (changes);
+
+  qsort (keys, n, sizeof (gpointer), kind->compare);
   for (guint i = 0; i < n; i++)
     {
-      RsHandle *next = g_hash_table_lookup (self->handle_changes, keys[i]);
-      RsHandle *old = g_hash_table_lookup (self->handles, keys[i]);
-      guint position = rank_before (&self->handle_rank, GPOINTER_TO_UINT (keys[i]));
+      gpointer next = g_hash_table_lookup (changes, keys[i]);
+      gpointer old = g_hash_table_lookup (nodes, keys[i]);
+      guint position = rank_before (rank, kind->rank_key (keys[i]));
 
       if (next == old)
         continue;
       _rs_snapshot_add_op (ops, position, old == NULL ? OP_INSERT : next == NULL ? OP_REMOVE : OP_REPLACE,
-              next != NULL ? rs_handle_ref (next) : old);
+                           next != NULL ? kind->ref (next) : old);
     }
   for (guint i = 0; i < n; i++)
     {
-      RsHandle *next = g_hash_table_lookup (self->handle_changes, keys[i]);
-      RsHandle *old = g_hash_table_lookup (self->handles, keys[i]);
-
-      if (next == old)
-        continue;
-      if (old == NULL)
-        rank_add (&self->handle_rank, GPOINTER_TO_UINT (keys[i]), 1);
-      if (next == NULL)
-        {
-          rank_add (&self->handle_rank, GPOINTER_TO_UINT (keys[i]), -1);
-          g_hash_table_remove (self->handles, keys[i]);
-        }
-      else
-        g_hash_table_replace (self->handles, keys[i], rs_handle_ref (next));
-    }
-  g_hash_table_remove_all (self->handle_changes);
-}
-
-static void
-take_buffer_changes (RsSnapshotBuilder *self,
-                     GArray            *ops)
-{
-  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (self->buffer_changes, NULL);
-  guint n = g_hash_table_size (self->buffer_changes);
-
-  qsort (keys, n, sizeof (gpointer), compare_uint64);
-  for (guint i = 0; i < n; i++)
-    {
-      RsBuffer *next = g_hash_table_lookup (self->buffer_changes, keys[i]);
-      RsBuffer *old = g_hash_table_lookup (self->buffers, keys[i]);
-      guint position = rank_before (&self->buffer_rank, *(guint64 *) keys[i]);
-
-      if (next == old)
-        continue;
-      _rs_snapshot_add_op (ops, position, old == NULL ? OP_INSERT : next == NULL ? OP_REMOVE : OP_REPLACE,
-              next != NULL ? rs_buffer_ref (next) : old);
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      RsBuffer *next = g_hash_table_lookup (self->buffer_changes, keys[i]);
-      RsBuffer *old = g_hash_table_lookup (self->buffers, keys[i]);
+      gpointer next = g_hash_table_lookup (changes, keys[i]);
+      gpointer old = g_hash_table_lookup (nodes, keys[i]);
 
       if (next == old)
         continue;
       if (old != NULL)
-        self->live_bytes -= old->size;
+        self->live_bytes -= kind->size_of (old);
       if (old == NULL)
-        rank_add (&self->buffer_rank, *(guint64 *) keys[i], 1);
+        rank_add (rank, kind->rank_key (keys[i]), 1);
       if (next == NULL)
         {
-          rank_add (&self->buffer_rank, *(guint64 *) keys[i], -1);
-          g_hash_table_remove (self->buffers, keys[i]);
+          rank_add (rank, kind->rank_key (keys[i]), -1);
+          g_hash_table_remove (nodes, keys[i]);
         }
       else
         {
-          self->live_bytes += next->size;
-          /* Keyed by the node's own id, which lives as long as it. */
-          g_hash_table_replace (self->buffers, &next->id, rs_buffer_ref (next));
+          self->live_bytes += kind->size_of (next);
+          g_hash_table_replace (nodes, kind->stored_key (keys[i], next), kind->ref (next));
         }
     }
-  g_hash_table_remove_all (self->buffer_changes);
+  g_hash_table_remove_all (changes);
 }
 
 /* The builder's nodes as arrays, in order (the first snapshot's). */
@@ -312,9 +305,9 @@ rs_snapshot_builder_finish (RsSnapshotBuilder *self,
   g_return_val_if_fail (n_events == 0 || events != NULL, NULL);
 
   ops = g_array_new (FALSE, FALSE, sizeof (Op));
-  take_handle_changes (self, ops);
+  take_changes (self, &handle_kind, self->handles, self->handle_changes, &self->handle_rank, ops);
   n_handle_ops = ops->len;
-  take_buffer_changes (self, ops);
+  take_changes (self, &buffer_kind, self->buffers, self->buffer_changes, &self->buffer_rank, ops);
 
   snapshot = _rs_snapshot_alloc (info, events, n_events);
   snapshot->n_handles = g_hash_table_size (self->handles);
