@@ -31,6 +31,7 @@ typedef struct __attribute__ ((packed)) {
 G_STATIC_ASSERT (sizeof (Op) == 12);
 
 typedef struct _StepText StepText;
+typedef struct _RingSet RingSet;
 typedef struct _SnapshotExtra SnapshotExtra;
 
 /* Ops of one kind a step keeps at most: more, and the step keeps its
@@ -57,8 +58,8 @@ struct _RsSnapshot {
   guint           n_events;
   guint16         n_handle_ops;  /* at most OPS_MAX */
   guint16         n_buffer_ops;
-  StepText       *text;          /* owned count: the call and its arguments */
-  const char     *out;           /* interned */
+  StepText       *text;          /* owned count: the call, its arguments, its out */
+  RingSet        *rings;         /* owned count: the queues' ring ends, or NULL */
   SnapshotExtra  *extra;         /* atomic, owned; NULL when the step has none */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
                                   * owned references; NULL while only the ops are kept */

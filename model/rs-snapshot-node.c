@@ -168,7 +168,7 @@ rs_handle_equal (const RsHandle *a,
          a->height == b->height && a->nb_samples == b->nb_samples &&
          a->sample_rate == b->sample_rate && a->n_rects == b->n_rects &&
          a->start_display == b->start_display && a->end_display == b->end_display &&
-         a->shown == b->shown && a->ring_head == b->ring_head && a->ring_tail == b->ring_tail &&
+         a->shown == b->shown &&
          a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
          a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);

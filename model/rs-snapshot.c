@@ -17,24 +17,37 @@ struct _SnapshotExtra {
   RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
 };
 
-/* A step's call and arguments in words, interned as a pair: a decode
- * repeats a few dozen of them, and a snapshot keeps one pointer. Counted
- * under `texts_lock`; freed with the last snapshot that has it. */
+/* A step's call and arguments in words, and the handle it produced into,
+ * interned together: a decode repeats a few dozen of them, and a snapshot
+ * keeps one pointer. Counted under `texts_lock`; freed with the last
+ * snapshot that has it. */
 struct _StepText {
-  char *call;
-  char *args;   /* nullable */
-  guint count;
+  char       *call;
+  char       *args;   /* nullable */
+  const char *out;    /* interned; nullable */
+  guint       count;
+};
+
+/* The ring ends of a step's queues, sorted by group name, interned like
+ * StepText: a queue's ends take a few dozen values (capacity squared), and
+ * a step that moves them keeps one pointer, not new slot nodes. */
+struct _RingSet {
+  guint       count;
+  guint       n;
+  RsRingEnds  ends[];
 };
 
 static GMutex      texts_lock;
 static GHashTable *texts;  /* StepText* set */
+static GHashTable *ring_sets;  /* RingSet* set */
 
 static guint
 step_text_hash (gconstpointer p)
 {
   const StepText *text = p;
 
-  return g_str_hash (text->call) * 31 + (text->args != NULL ? g_str_hash (text->args) : 0);
+  return (g_str_hash (text->call) * 31 + (text->args != NULL ? g_str_hash (text->args) : 0)) * 31 +
+         g_direct_hash (text->out);
 }
 
 static gboolean
@@ -43,15 +56,16 @@ step_text_equal (gconstpointer a,
 {
   const StepText *x = a, *y = b;
 
-  return g_str_equal (x->call, y->call) && g_strcmp0 (x->args, y->args) == 0;
+  return g_str_equal (x->call, y->call) && g_strcmp0 (x->args, y->args) == 0 && x->out == y->out;
 }
 
-/* The interned pair (a new count on it). */
+/* The interned triple (a new count on it); `out` is interned. */
 static StepText *
 step_text_get (const char *call,
-               const char *args)
+               const char *args,
+               const char *out)
 {
-  StepText key = { (char *) call, (char *) args, 0 };
+  StepText key = { (char *) call, (char *) args, out, 0 };
   StepText *text;
 
   g_mutex_lock (&texts_lock);
@@ -63,6 +77,7 @@ step_text_get (const char *call,
       text = g_new (StepText, 1);
       text->call = g_strdup (call);
       text->args = g_strdup (args);
+      text->out = out;
       text->count = 0;
       g_hash_table_add (texts, text);
     }
@@ -81,6 +96,83 @@ step_text_release (StepText *text)
       g_free (text->call);
       g_free (text->args);
       g_free (text);
+    }
+  g_mutex_unlock (&texts_lock);
+}
+
+static guint
+ring_set_hash (gconstpointer p)
+{
+  const RingSet *set = p;
+  guint hash = set->n;
+
+  for (guint i = 0; i < set->n; i++)
+    hash = ((hash * 31 + g_direct_hash (set->ends[i].group)) * 31 + set->ends[i].head) * 31 +
+           set->ends[i].tail;
+  return hash;
+}
+
+static gboolean
+ring_set_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const RingSet *x = a, *y = b;
+
+  return x->n == y->n && memcmp (x->ends, y->ends, x->n * sizeof (RsRingEnds)) == 0;
+}
+
+static int
+compare_ring_ends (gconstpointer a,
+                   gconstpointer b)
+{
+  return g_strcmp0 (((const RsRingEnds *) a)->group, ((const RsRingEnds *) b)->group);
+}
+
+/* The interned set of `ends` (a new count on it), or NULL when there are none. */
+static RingSet *
+ring_set_get (const RsRingEnds *ends,
+              guint             n)
+{
+  g_autofree RingSet *key = NULL;
+  RingSet *set;
+
+  if (n == 0)
+    return NULL;
+  /* Zeroed: the padding of each entry is compared and hashed with it. */
+  key = g_malloc0 (sizeof (RingSet) + n * sizeof (RsRingEnds));
+  key->n = n;
+  for (guint i = 0; i < n; i++)
+    {
+      key->ends[i].group = g_intern_string (ends[i].group);
+      key->ends[i].head = ends[i].head;
+      key->ends[i].tail = ends[i].tail;
+    }
+  qsort (key->ends, n, sizeof (RsRingEnds), compare_ring_ends);
+
+  g_mutex_lock (&texts_lock);
+  if (ring_sets == NULL)
+    ring_sets = g_hash_table_new (ring_set_hash, ring_set_equal);
+  set = g_hash_table_lookup (ring_sets, key);
+  if (set == NULL)
+    {
+      set = g_steal_pointer (&key);
+      g_hash_table_add (ring_sets, set);
+    }
+  set->count++;
+  g_mutex_unlock (&texts_lock);
+  return set;
+}
+
+static void
+ring_set_release (RingSet *set)
+{
+  if (set == NULL)
+    return;
+  g_mutex_lock (&texts_lock);
+  if (--set->count == 0)
+    {
+      g_hash_table_remove (ring_sets, set);
+      g_free (set);
     }
   g_mutex_unlock (&texts_lock);
 }
@@ -137,10 +229,10 @@ _rs_snapshot_alloc (const RsStepInfo *info,
   self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->text = step_text_get (info->call, info->args);
+  self->text = step_text_get (info->call, info->args, g_intern_string (info->out));
+  self->rings = ring_set_get (info->rings, info->n_rings);
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
-  self->out = g_intern_string (info->out);
   if (info->thread != 0 || rs_site_is_known (&info->site) || info->site.column != 0)
     {
       self->extra = g_new0 (SnapshotExtra, 1);
@@ -230,6 +322,7 @@ rs_snapshot_unref (RsSnapshot *self)
       g_free (self->extra);
     }
   step_text_release (self->text);
+  ring_set_release (self->rings);
   /* The predecessor last: its release may free a chain of them (at most
    * RS_SNAPSHOT_CHAIN_MAX deep). */
   g_clear_pointer (&self->base, rs_snapshot_unref);
@@ -275,7 +368,27 @@ const char *
 rs_snapshot_get_out (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->out;
+  return self->text->out;
+}
+
+RsRingEnd
+rs_snapshot_get_ring_end (const RsSnapshot *self,
+                          const RsHandle   *handle)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (handle != NULL, 0);
+
+  if (handle->group == NULL || self->rings == NULL)
+    return 0;
+  for (guint i = 0; i < self->rings->n; i++)
+    {
+      const RsRingEnds *ends = &self->rings->ends[i];
+
+      if (ends->group == handle->group)
+        return (ends->head >= 0 && handle->slot == ends->head ? RS_RING_HEAD : 0) |
+               (ends->tail >= 0 && handle->slot == ends->tail ? RS_RING_TAIL : 0);
+    }
+  return 0;
 }
 
 int

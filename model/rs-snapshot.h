@@ -128,10 +128,6 @@ typedef struct {
   guint         start_display; /* subtitles: start_display_time, ms after pts */
   guint         end_display;   /* subtitles: end_display_time, ms after pts */
   gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
-  gboolean      ring_head; /* queue slot: the slot read next, from the producer's ring index */
-  gboolean      ring_tail; /* queue slot: the slot written next; both set on the one slot
-                            * of an empty or a full ring. Neither is set on any slot of a
-                            * queue whose producer does not know its ring (recordings) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
   const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
   RsSite        site;      /* recordings: the program's call that created it */
@@ -240,6 +236,22 @@ RsSnapshot *rs_snapshot_new          (guint           step,
                                       GPtrArray      *buffers,
                                       const RsEvent  *events,
                                       guint           n_events);
+/* A queue's ring ends in a step, from its producer's ring indices: the
+ * slot read next and the slot written next, which meet on one slot when
+ * the ring is empty or full. A step's, not its slots': they move at every
+ * enqueue and dequeue, and the slots stay as they were. */
+typedef struct {
+  const char *group;   /* the queue, as its slots' RsHandle.group */
+  int         head;    /* the slot read next; -1 if not known */
+  int         tail;    /* the slot written next; -1 if not known */
+} RsRingEnds;
+
+/* Which end of its queue's ring a slot is. */
+typedef enum {
+  RS_RING_HEAD = 1 << 0,
+  RS_RING_TAIL = 1 << 1,
+} RsRingEnd;
+
 /* What a step was, beyond its nodes: for rs_snapshot_new_step(). */
 typedef struct {
   guint       step;
@@ -250,6 +262,9 @@ typedef struct {
   const char *out;      /* nullable */
   int         thread;   /* recordings: the program thread that called (1, 2, ...); 0 otherwise */
   RsSite      site;     /* lessons and recordings: the statement or call site */
+  const RsRingEnds *rings;  /* the queues' ring ends; copied. None are known of a queue
+                             * whose producer does not know its ring (recordings) */
+  guint       n_rings;
 } RsStepInfo;
 
 RsSnapshot *rs_snapshot_new_step     (const RsStepInfo *info,
@@ -269,6 +284,11 @@ int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
 gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
 /* The handle id the call produced into, or NULL. */
 const char *rs_snapshot_get_out      (const RsSnapshot *snapshot);
+/* Which ends of its queue's ring `handle` (a slot of the snapshot) is:
+ * RS_RING_HEAD, RS_RING_TAIL, both (the one slot of an empty or a full
+ * ring), or 0: neither, or the ring's ends are not known. */
+RsRingEnd   rs_snapshot_get_ring_end (const RsSnapshot *snapshot,
+                                      const RsHandle   *handle);
 /* Recordings: the program thread that made the call (1, 2, ...); 0 otherwise. */
 int         rs_snapshot_get_thread   (const RsSnapshot *snapshot);
 /* Where in the program the step's call is (unknown for a decode session). Borrowed. */
