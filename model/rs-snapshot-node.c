@@ -37,6 +37,58 @@ typedef struct {
   RsBuffer        pub;
 } BufferNode;
 
+/* With one ref, a handle node is a 176-byte block of malloc's, a buffer
+ * node a 96-byte one: a field more costs 16 bytes a node. */
+G_STATIC_ASSERT (sizeof (RsHandle) == 128);
+G_STATIC_ASSERT (sizeof (RsBuffer) == 64);
+
+static const RsSite unknown_site;
+static GMutex       sites_lock;
+static GHashTable  *sites;  /* RsSite* set, never freed */
+
+static guint
+site_hash (gconstpointer p)
+{
+  const RsSite *site = p;
+
+  return (((g_direct_hash (site->file) * 31 + g_direct_hash (site->function)) * 31 +
+           g_direct_hash (site->module)) * 31 + site->line) * 31 + site->column;
+}
+
+static gboolean
+site_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return rs_site_equal (a, b);
+}
+
+const RsSite *
+rs_site_intern (const RsSite *site)
+{
+  const RsSite *interned;
+
+  if (site == NULL || rs_site_equal (site, &unknown_site))
+    return &unknown_site;
+  g_mutex_lock (&sites_lock);
+  if (sites == NULL)
+    sites = g_hash_table_new (site_hash, site_equal);
+  interned = g_hash_table_lookup (sites, site);
+  if (interned == NULL)
+    {
+      interned = g_memdup2 (site, sizeof *site);
+      g_hash_table_add (sites, (gpointer) interned);
+    }
+  g_mutex_unlock (&sites_lock);
+  return interned;
+}
+
+/* A field's site, for comparing: NULL is the unknown site. */
+static const RsSite *
+site_of (const RsSite *site)
+{
+  return site != NULL ? site : &unknown_site;
+}
+
 #define HANDLE_NODE(h) ((HandleNode *) ((char *) (h) - G_STRUCT_OFFSET (HandleNode, pub)))
 #define BUFFER_NODE(b) ((BufferNode *) ((char *) (b) - G_STRUCT_OFFSET (BufferNode, pub)))
 
@@ -120,6 +172,7 @@ rs_handle_new (const RsHandle *fields,
   node = g_malloc0 (sizeof *node + n_refs * sizeof (RsRef));
   g_atomic_ref_count_init (&node->rc);
   node->pub = *fields;
+  node->pub.site = rs_site_intern (fields->site);
   node->pub.n_refs = n_refs;
   node->pub.refs = n_refs > 0 ? node->refs : NULL;
   if (n_refs > 0)
@@ -169,7 +222,7 @@ rs_handle_equal (const RsHandle *a,
          a->sample_rate == b->sample_rate && a->n_rects == b->n_rects &&
          a->start_display == b->start_display && a->end_display == b->end_display &&
          a->shown == b->shown &&
-         a->born == b->born && a->origin == b->origin && rs_site_equal (&a->site, &b->site) &&
+         a->born == b->born && a->origin == b->origin && rs_site_equal (site_of (a->site), site_of (b->site)) &&
          a->leaked == b->leaked && a->n_refs == b->n_refs &&
          (a->n_refs == 0 || memcmp (a->refs, b->refs, a->n_refs * sizeof (RsRef)) == 0);
 }
@@ -202,6 +255,7 @@ rs_buffer_new (const RsBuffer *fields)
   node = g_new0 (BufferNode, 1);
   g_atomic_ref_count_init (&node->rc);
   node->pub = *fields;
+  node->pub.site = rs_site_intern (fields->site);
   return &node->pub;
 }
 
@@ -242,7 +296,7 @@ rs_buffer_equal (const RsBuffer *a,
          a->holder == b->holder &&
          a->origin == b->origin && a->born == b->born &&
          a->tracked == b->tracked && a->writable == b->writable &&
-         a->leaked == b->leaked && rs_site_equal (&a->site, &b->site);
+         a->leaked == b->leaked && rs_site_equal (site_of (a->site), site_of (b->site));
 }
 
 gpointer

@@ -91,6 +91,10 @@ typedef struct {
 } RsSite;
 
 gboolean    rs_site_is_known         (const RsSite   *site);
+/* The one copy of `site` (kept for the program's life, as interned strings
+ * are: a program has few call sites); the unknown site for NULL. Nodes
+ * keep sites this way: most have none, many share one. */
+const RsSite *rs_site_intern         (const RsSite   *site);
 gboolean    rs_site_equal            (const RsSite   *a,
                                       const RsSite   *b);
 
@@ -102,24 +106,27 @@ typedef struct {
 } RsRef;
 
 /* A handle: an AVPacket or AVFrame struct the session owns. Immutable once
- * built; shared between snapshots (rs_handle_ref/rs_handle_unref). */
+ * built; shared between snapshots (rs_handle_ref/rs_handle_unref). Fields
+ * in order of size, flags in bits: a history keeps a node for each change
+ * of a handle, hundreds of thousands in a long session (128 bytes). */
 typedef struct {
   const char   *id;        /* interned, stable across steps: "reader", "video.pktq[2]" */
-  RsHandleKind  kind;
   const char   *holder;    /* interned role: "reader", "packet_queue", "decoder_input",
                             * "decoder_output", "frame_queue", or a scenario variable */
   const char   *group;     /* interned container for queues: "video.pktq"; NULL if none */
-  int           slot;      /* slot in its queue; -1 if none */
-  int           capacity;  /* slots in its queue; 0 if none */
-  int           stream;    /* stream index in the file; -1 if none */
+  const char   *format;    /* frames: pixel or sample format name; subtitles: "bitmap" or
+                            * "text"; interned; NULL if none */
+  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
+  const RsSite *site;      /* recordings: the program's call that created it; a node's is
+                            * rs_site_intern()'s, never NULL */
+  RsRef        *refs;      /* n_refs */
   gint64        pts;       /* RS_NO_TIMESTAMP when unset; subtitles: AVSubtitle.pts, in
                             * AV_TIME_BASE units (microseconds), as ffprobe shows it */
   gint64        dts;       /* packets only */
+  int           slot;      /* slot in its queue; -1 if none */
+  int           capacity;  /* slots in its queue; 0 if none */
+  int           stream;    /* stream index in the file; -1 if none */
   int           size;      /* packets: payload size */
-  gboolean      key;       /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
-  char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
-  const char   *format;    /* frames: pixel or sample format name; subtitles: "bitmap" or
-                            * "text"; interned; NULL if none */
   int           width;
   int           height;
   int           nb_samples;
@@ -127,32 +134,34 @@ typedef struct {
   int           n_rects;   /* subtitles: num_rects */
   guint         start_display; /* subtitles: start_display_time, ms after pts */
   guint         end_display;   /* subtitles: end_display_time, ms after pts */
-  gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
-  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
-  RsSite        site;      /* recordings: the program's call that created it */
-  gboolean      leaked;    /* recordings: allocated and never freed at the end */
   guint         n_refs;
-  RsRef        *refs;
+  RsHandleKind  kind : 8;
+  char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
+  guint         key : 1;   /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
+  guint         shown : 1; /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  guint         leaked : 1; /* recordings: allocated and never freed at the end */
 } RsHandle;
 
-/* A buffer: one AVBuffer, by a 64-bit id that is never reused. */
+/* A buffer: one AVBuffer, by a 64-bit id that is never reused. Packed as
+ * RsHandle is (64 bytes). */
 typedef struct {
   guint64       id;
-  RsBufferKind  kind;
   gsize         size;
+  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
+  const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
+  const RsSite *site;      /* lessons and recordings: where it was created; a node's is
+                            * rs_site_intern()'s, never NULL */
   int           refcount;  /* the AVBuffer's reference count */
   int           visible;   /* refs held by handles of the snapshot */
   int           hidden;    /* refs held inside libav, by `holder` */
   int           lost;      /* refs nobody holds any more (see RS_EVENT_LOST): leaks;
                             * refcount == visible + hidden + lost */
-  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
-  const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
   guint         born;      /* step in which it was allocated or first seen */
-  gboolean      tracked;   /* lifetime known exactly (wrapped by the tracker) */
-  gboolean      writable;  /* av_buffer_is_writable() */
-  gboolean      leaked;    /* alive at the end with no visible holder */
-  RsSite        site;      /* lessons and recordings: where it was created */
+  RsBufferKind  kind : 8;
+  guint         tracked : 1;  /* lifetime known exactly (wrapped by the tracker) */
+  guint         writable : 1; /* av_buffer_is_writable() */
+  guint         leaked : 1;   /* alive at the end with no visible holder */
 } RsBuffer;
 
 /* A fact of one step, in fields; the edges that show it make the words. */

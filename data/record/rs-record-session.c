@@ -100,6 +100,13 @@ rs_record_session_is_recording (const char *path)
 
 /* Sites */
 
+/* A node's site: rs_site_intern()'s copy of `site`. */
+static const RsSite *
+intern_site (RsSite site)
+{
+  return rs_site_intern (&site);
+}
+
 static RsSite
 resolve_site (Loader          *self,
               const RsRecSite *site)
@@ -188,7 +195,7 @@ make_handle (Loader            *self,
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
     .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate,
-    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = born,
+    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = rs_site_intern (&born),
     /* At the program's exit, a packet or frame it allocated is a leak. */
     .leaked = at_exit && rec->allocated,
   };
@@ -212,7 +219,7 @@ make_buffer (Loader            *self,
     .visible = rec->visible, .hidden = hidden, .lost = rec->lost,
     .holder = hidden > 0 ? g_intern_string (rec->holder != NULL ? rec->holder : "libav") : NULL,
     .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
-    .writable = rec->writable, .leaked = at_exit, .site = resolve_site (self, &rec->born_site),
+    .writable = rec->writable, .leaked = at_exit, .site = intern_site (resolve_site (self, &rec->born_site)),
   };
 
   return rs_buffer_new (&fields);
@@ -240,7 +247,7 @@ make_saved_handle (const RsRecHandle *rec)
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
     .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
-    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = place_site (&rec->place),
+    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = intern_site (place_site (&rec->place)),
     .leaked = rec->leaked,
   };
 
@@ -257,7 +264,7 @@ make_saved_buffer (const RsRecBuffer *rec)
     .visible = rec->visible, .hidden = rec->hidden, .lost = rec->lost,
     .holder = rec->hidden > 0 ? g_intern_string (rec->holder) : NULL,
     .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
-    .writable = rec->writable, .leaked = rec->leaked, .site = place_site (&rec->place),
+    .writable = rec->writable, .leaked = rec->leaked, .site = intern_site (place_site (&rec->place)),
   };
 
   return rs_buffer_new (&fields);

@@ -176,7 +176,7 @@ put_handle (Writer             *w,
   rs_rec_bytes_varint (&w->model, (h->shown ? 1 : 0) | (h->leaked ? 2 : 0) |
                        ((u->ring & RS_RING_HEAD) ? 4 : 0) | ((u->ring & RS_RING_TAIL) ? 8 : 0));
   put_string (w, &w->model, h->origin);
-  put_place (w, &h->site);
+  put_place (w, h->site);
 }
 
 static void
@@ -231,7 +231,7 @@ put_buffer (Writer         *w,
   if (mask & RS_REC_BUFFER_KIND) rs_rec_bytes_varint (p, b->kind);
 
   rs_rec_bytes_varint (&w->model, b->leaked ? 1 : 0);
-  put_place (w, &b->site);
+  put_place (w, b->site);
 }
 
 static int
