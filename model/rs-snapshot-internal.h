@@ -32,6 +32,7 @@ G_STATIC_ASSERT (sizeof (Op) == 12);
 
 typedef struct _StepText StepText;
 typedef struct _RingSet RingSet;
+typedef struct _StepKey StepKey;
 typedef struct _SnapshotExtra SnapshotExtra;
 
 /* Ops of one kind a step keeps at most: more, and the step keeps its
@@ -42,7 +43,7 @@ typedef struct _SnapshotExtra SnapshotExtra;
  * step's (rs_snapshot_chain_private): a step costs what it changed, not a
  * pointer per live node. The arrays are rebuilt on first use, from the
  * nearest ancestor that has them (at most RS_SNAPSHOT_CHAIN_MAX steps back).
- * 88 bytes: with one short event, a 112-byte block of malloc's. */
+ * 80 bytes: with one short event (8 bytes), a 96-byte block of malloc's. */
 struct _RsSnapshot {
   gatomicrefcount rc;
   guint           step;
@@ -58,8 +59,8 @@ struct _RsSnapshot {
   guint           n_events;
   guint16         n_handle_ops;  /* at most OPS_MAX */
   guint16         n_buffer_ops;
-  StepText       *text;          /* owned count: the call, its arguments, its out */
-  RingSet        *rings;         /* owned count: the queues' ring ends, or NULL */
+  StepKey        *key;           /* owned count: the call, its arguments, its out, and
+                                  * the queues' ring ends */
   SnapshotExtra  *extra;         /* atomic, owned; NULL when the step has none */
   gpointer        nodes;         /* atomic: RsHandle*[n_handles] then RsBuffer*[n_buffers],
                                   * owned references; NULL while only the ops are kept */
@@ -69,7 +70,7 @@ struct _RsSnapshot {
   RsEvent         events[];      /* n_events RsEvents, or ShortEvents */
 };
 
-G_STATIC_ASSERT (sizeof (RsSnapshot) == 88);
+G_STATIC_ASSERT (sizeof (RsSnapshot) == 80);
 
 void      _rs_snapshot_free_nodes   (gpointer   *nodes,
                                      guint       n_handles,

@@ -37,9 +37,18 @@ struct _RingSet {
   RsRingEnds  ends[];
 };
 
+/* A step's text and its ring ends, interned as a pair (holding a count on
+ * each): the snapshot keeps one pointer for both. */
+struct _StepKey {
+  StepText *text;
+  RingSet  *rings;  /* nullable */
+  guint     count;
+};
+
 static GMutex      texts_lock;
 static GHashTable *texts;  /* StepText* set */
 static GHashTable *ring_sets;  /* RingSet* set */
+static GHashTable *step_keys;  /* StepKey* set */
 
 static guint
 step_text_hash (gconstpointer p)
@@ -177,17 +186,88 @@ ring_set_release (RingSet *set)
   g_mutex_unlock (&texts_lock);
 }
 
+static guint
+step_key_hash (gconstpointer p)
+{
+  const StepKey *key = p;
+
+  return g_direct_hash (key->text) * 31 + g_direct_hash (key->rings);
+}
+
+static gboolean
+step_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const StepKey *x = a, *y = b;
+
+  return x->text == y->text && x->rings == y->rings;
+}
+
+/* The interned pair of `text` and `rings` (a new count on it), taking the
+ * caller's counts on both. */
+static StepKey *
+step_key_get (StepText *text,
+              RingSet  *rings)
+{
+  StepKey lookup = { text, rings, 0 };
+  StepKey *key;
+  gboolean known;
+
+  g_mutex_lock (&texts_lock);
+  if (step_keys == NULL)
+    step_keys = g_hash_table_new (step_key_hash, step_key_equal);
+  key = g_hash_table_lookup (step_keys, &lookup);
+  known = key != NULL;
+  if (!known)
+    {
+      key = g_new (StepKey, 1);
+      *key = lookup;
+      g_hash_table_add (step_keys, key);
+    }
+  key->count++;
+  g_mutex_unlock (&texts_lock);
+  /* The pair holds one count on each already. */
+  if (known)
+    {
+      step_text_release (text);
+      ring_set_release (rings);
+    }
+  return key;
+}
+
+static void
+step_key_release (StepKey *key)
+{
+  gboolean last;
+
+  g_mutex_lock (&texts_lock);
+  last = --key->count == 0;
+  if (last)
+    g_hash_table_remove (step_keys, key);
+  g_mutex_unlock (&texts_lock);
+  if (last)
+    {
+      step_text_release (key->text);
+      ring_set_release (key->rings);
+      g_free (key);
+    }
+}
+
 /* Most events of a decode are a kind and a buffer (allocated, freed):
- * kept as that, a sixth of an RsEvent, until someone reads them. */
-typedef struct {
-  guint64     buffer;
-  RsEventKind kind;
-} ShortEvent;
+ * kept as that, in 8 bytes (a fifteenth of an RsEvent), until someone
+ * reads them. */
+typedef guint64 ShortEvent;
+
+#define SHORT_KIND_BITS 4
+#define SHORT_EVENT(buffer, kind) (((guint64) (buffer) << SHORT_KIND_BITS) | (guint64) (kind))
+#define SHORT_EVENT_BUFFER(e) ((e) >> SHORT_KIND_BITS)
+#define SHORT_EVENT_KIND(e) ((RsEventKind) ((e) & ((1u << SHORT_KIND_BITS) - 1)))
 
 static gboolean
 is_short (const RsEvent *event)
 {
-  return event->handle == NULL && event->call == NULL && event->site.file == NULL &&
+  return event->buffer < (G_GUINT64_CONSTANT (1) << (64 - SHORT_KIND_BITS)) &&
+         (guint) event->kind < (1u << SHORT_KIND_BITS) && event->handle == NULL && event->call == NULL && event->site.file == NULL &&
          event->site.function == NULL && event->site.line == 0 && event->site.column == 0 &&
          event->site.module == NULL && event->reason == RS_LOSS_NONE && event->count == 0 &&
          event->fault == RS_FAULT_NONE && event->field == NULL && event->value[0] == 0 &&
@@ -229,8 +309,8 @@ _rs_snapshot_alloc (const RsStepInfo *info,
   self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->text = step_text_get (info->call, info->args, g_intern_string (info->out));
-  self->rings = ring_set_get (info->rings, info->n_rings);
+  self->key = step_key_get (step_text_get (info->call, info->args, g_intern_string (info->out)),
+                            ring_set_get (info->rings, info->n_rings));
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
   if (info->thread != 0 || rs_site_is_known (&info->site) || info->site.column != 0)
@@ -245,7 +325,7 @@ _rs_snapshot_alloc (const RsStepInfo *info,
   if (all_short)
     {
       for (guint i = 0; i < n_events; i++)
-        ((ShortEvent *) self->events)[i] = (ShortEvent) { events[i].buffer, events[i].kind };
+        ((ShortEvent *) self->events)[i] = SHORT_EVENT (events[i].buffer, events[i].kind);
       return self;
     }
   if (n_events > 0)
@@ -321,8 +401,7 @@ rs_snapshot_unref (RsSnapshot *self)
       g_free (self->extra->expanded);
       g_free (self->extra);
     }
-  step_text_release (self->text);
-  ring_set_release (self->rings);
+  step_key_release (self->key);
   /* The predecessor last: its release may free a chain of them (at most
    * RS_SNAPSHOT_CHAIN_MAX deep). */
   g_clear_pointer (&self->base, rs_snapshot_unref);
@@ -340,14 +419,14 @@ const char *
 rs_snapshot_get_call (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->text->call;
+  return self->key->text->call;
 }
 
 const char *
 rs_snapshot_get_args (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->text->args;
+  return self->key->text->args;
 }
 
 int
@@ -368,21 +447,24 @@ const char *
 rs_snapshot_get_out (const RsSnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->text->out;
+  return self->key->text->out;
 }
 
 RsRingEnd
 rs_snapshot_get_ring_end (const RsSnapshot *self,
                           const RsHandle   *handle)
 {
+  const RingSet *rings;
+
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (handle != NULL, 0);
 
-  if (handle->group == NULL || self->rings == NULL)
+  rings = self->key->rings;
+  if (handle->group == NULL || rings == NULL)
     return 0;
-  for (guint i = 0; i < self->rings->n; i++)
+  for (guint i = 0; i < rings->n; i++)
     {
-      const RsRingEnds *ends = &self->rings->ends[i];
+      const RsRingEnds *ends = &rings->ends[i];
 
       if (ends->group == handle->group)
         return (ends->head >= 0 && handle->slot == ends->head ? RS_RING_HEAD : 0) |
@@ -496,8 +578,8 @@ rs_snapshot_get_event (const RsSnapshot *self,
 
       for (guint i = 0; i < self->n_events; i++)
         {
-          made[i].kind = ((const ShortEvent *) self->events)[i].kind;
-          made[i].buffer = ((const ShortEvent *) self->events)[i].buffer;
+          made[i].kind = SHORT_EVENT_KIND (((const ShortEvent *) self->events)[i]);
+          made[i].buffer = SHORT_EVENT_BUFFER (((const ShortEvent *) self->events)[i]);
         }
       if (g_atomic_pointer_compare_and_exchange (&extra->expanded, NULL, made))
         expanded = made;
