@@ -203,16 +203,56 @@ typedef struct {
   gsize      (*size_of)    (gconstpointer node);
 } NodeKind;
 
-static guint64 handle_rank_key (gconstpointer key) { return GPOINTER_TO_UINT (key); }
-static gpointer handle_ref (gpointer node) { return rs_handle_ref (node); }
-static gpointer handle_stored_key (gpointer key, gpointer node) { return key; }
-static gsize handle_size (gconstpointer node) { return 0; }
+static guint64
+handle_rank_key (gconstpointer key)
+{
+  return GPOINTER_TO_UINT (key);
+}
 
-static guint64 buffer_rank_key (gconstpointer key) { return *(const guint64 *) key; }
-static gpointer buffer_ref (gpointer node) { return rs_buffer_ref (node); }
+static gpointer
+handle_ref (gpointer node)
+{
+  return rs_handle_ref (node);
+}
+
+static gpointer
+handle_stored_key (gpointer key,
+                   gpointer node)
+{
+  return key;
+}
+
+static gsize
+handle_size (gconstpointer node)
+{
+  return 0;
+}
+
+static guint64
+buffer_rank_key (gconstpointer key)
+{
+  return *(const guint64 *) key;
+}
+
+static gpointer
+buffer_ref (gpointer node)
+{
+  return rs_buffer_ref (node);
+}
+
 /* Keyed by the node's own id, which lives as long as it. */
-static gpointer buffer_stored_key (gpointer key, gpointer node) { return &((RsBuffer *) node)->id; }
-static gsize buffer_size (gconstpointer node) { return ((const RsBuffer *) node)->size; }
+static gpointer
+buffer_stored_key (gpointer key,
+                   gpointer node)
+{
+  return &((RsBuffer *) node)->id;
+}
+
+static gsize
+buffer_size (gconstpointer node)
+{
+  return ((const RsBuffer *) node)->size;
+}
 
 static const NodeKind handle_kind = {
   compare_uint, handle_rank_key, handle_ref, handle_stored_key, handle_size,

@@ -14,8 +14,8 @@
 
 void
 _rs_snapshot_free_nodes (gpointer *nodes,
-            guint     n_handles,
-            guint     n_buffers)
+                         guint     n_handles,
+                         guint     n_buffers)
 {
   if (nodes == NULL)
     return;
@@ -28,8 +28,8 @@ _rs_snapshot_free_nodes (gpointer *nodes,
 
 void
 _rs_snapshot_free_ops (Op    *ops,
-          guint  n_handle_ops,
-          guint  n_buffer_ops)
+                       guint  n_handle_ops,
+                       guint  n_buffer_ops)
 {
   for (guint i = 0; i < n_handle_ops + n_buffer_ops; i++)
     if (ops[i].kind != OP_REMOVE)
@@ -172,9 +172,9 @@ _rs_snapshot_buffers_of (const RsSnapshot *self)
 
 void
 _rs_snapshot_add_op (GArray   *ops,
-        guint     position,
-        OpKind    kind,
-        gpointer  node)
+                     guint     position,
+                     OpKind    kind,
+                     gpointer  node)
 {
   Op op = { position, kind, node };
 

@@ -296,8 +296,8 @@ rs_snapshot_new (guint          step,
 /* A snapshot of `info` and `events` without nodes yet. */
 RsSnapshot *
 _rs_snapshot_alloc (const RsStepInfo *info,
-                const RsEvent    *events,
-                guint             n_events)
+                    const RsEvent    *events,
+                    guint             n_events)
 {
   RsSnapshot *self;
   gboolean all_short = n_events > 0;
