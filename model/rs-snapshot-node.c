@@ -8,6 +8,7 @@
 #include "rs-snapshot.h"
 
 #include <glib/gi18n.h>
+#include <pthread.h>
 #include <string.h>
 
 /* Reference counts are changed with g_atomic_int_*(), which compile inline,
@@ -15,30 +16,35 @@
  * snapshot's count to know whether another thread still reads it, and
  * ThreadSanitizer (tests/threads) must see the atomics that make that safe.
  *
- * Every node carries a reference count and a small cache in front of its
- * public fields; the public pointer points at `pub`. */
+ * Every node carries a reference count and the number of its cache in
+ * front of its public fields (8 bytes); the public pointer points at `pub`. */
 typedef struct {
   gpointer       value;
   GDestroyNotify destroy;
 } NodeCacheSlot;
 
-/* The cache is allocated when first used: most nodes of a long history
- * are never serialized or drawn. */
+/* A cache is allocated when first used: most nodes of a long history are
+ * never serialized or drawn. A node keeps its number (in the 4 bytes its
+ * count leaves before the 8-byte aligned fields), not a pointer, which
+ * would make every node a 16-byte block of malloc's larger. */
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot  *cache;  /* atomic: RS_NODE_CACHE_N slots, or NULL */
+  guint           cache;  /* atomic: the number of its cache (see cache_at), 0 if none */
   RsHandle        pub;
   RsRef           refs[];
 } HandleNode;
 
 typedef struct {
   gatomicrefcount rc;
-  NodeCacheSlot  *cache;
+  guint           cache;
   RsBuffer        pub;
 } BufferNode;
 
-/* With one ref, a handle node is a 176-byte block of malloc's, a buffer
- * node a 96-byte one: a field more costs 16 bytes a node. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (HandleNode, pub) == 8);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (BufferNode, pub) == 8);
+
+/* With one ref, a handle node is a 160-byte block of malloc's, a buffer
+ * node an 80-byte one: a field more costs 16 bytes a node. */
 G_STATIC_ASSERT (sizeof (RsHandle) == 128);
 G_STATIC_ASSERT (sizeof (RsBuffer) == 64);
 
@@ -92,35 +98,103 @@ site_of (const RsSite *site)
 #define HANDLE_NODE(h) ((HandleNode *) ((char *) (h) - G_STRUCT_OFFSET (HandleNode, pub)))
 #define BUFFER_NODE(b) ((BufferNode *) ((char *) (b) - G_STRUCT_OFFSET (BufferNode, pub)))
 
-static gpointer
-cache_get (NodeCacheSlot **cachep,
-           RsNodeCache     slot)
-{
-  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+/* Caches by number: chunks of CACHE_CHUNK pointers, made as numbers grow
+ * and kept (a few hundred kilobytes for a history of a million cached
+ * nodes). Reading takes no lock; taking a number and giving it back do. A
+ * pthread mutex, not a GMutex, so that ThreadSanitizer sees it. */
+#define CACHE_CHUNK  4096
+#define CACHE_CHUNKS 65536
 
-  g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
-  return cache != NULL ? g_atomic_pointer_get (&cache[slot].value) : NULL;
+static NodeCacheSlot **cache_chunks[CACHE_CHUNKS];  /* atomic */
+static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+static GArray         *free_caches;                 /* guint numbers given back */
+static guint           next_cache = 1;
+
+/* The place of cache `number`'s pointer (atomic). */
+static NodeCacheSlot **
+cache_at (guint number)
+{
+  NodeCacheSlot **chunk = g_atomic_pointer_get (&cache_chunks[number / CACHE_CHUNK]);
+
+  return &chunk[number % CACHE_CHUNK];
+}
+
+/* A free number, its chunk made: 0 when all are taken. */
+static guint
+cache_take_number (void)
+{
+  guint number = 0;
+
+  pthread_mutex_lock (&caches_lock);
+  if (free_caches != NULL && free_caches->len > 0)
+    {
+      number = g_array_index (free_caches, guint, free_caches->len - 1);
+      g_array_set_size (free_caches, free_caches->len - 1);
+    }
+  else if (next_cache < (guint64) CACHE_CHUNK * CACHE_CHUNKS)
+    {
+      number = next_cache++;
+      if (cache_chunks[number / CACHE_CHUNK] == NULL)
+        g_atomic_pointer_set (&cache_chunks[number / CACHE_CHUNK], g_new0 (NodeCacheSlot *, CACHE_CHUNK));
+    }
+  pthread_mutex_unlock (&caches_lock);
+  return number;
+}
+
+static void
+cache_give_number (guint number)
+{
+  g_atomic_pointer_set (cache_at (number), NULL);
+  pthread_mutex_lock (&caches_lock);
+  if (free_caches == NULL)
+    free_caches = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (free_caches, number);
+  pthread_mutex_unlock (&caches_lock);
 }
 
 static gpointer
-cache_set (NodeCacheSlot **cachep,
+cache_get (guint       *numberp,
+           RsNodeCache  slot)
+{
+  guint number = g_atomic_int_get (numberp);
+  NodeCacheSlot *cache;
+
+  g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
+  if (number == 0)
+    return NULL;
+  cache = g_atomic_pointer_get (cache_at (number));
+  return g_atomic_pointer_get (&cache[slot].value);
+}
+
+static gpointer
+cache_set (guint          *numberp,
            RsNodeCache     slot,
            gpointer        value,
            GDestroyNotify  destroy)
 {
-  NodeCacheSlot *cache = g_atomic_pointer_get (cachep);
+  guint number = g_atomic_int_get (numberp);
+  NodeCacheSlot *cache;
 
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
 
-  if (cache == NULL)
+  if (number == 0)
     {
-      cache = g_new0 (NodeCacheSlot, RS_NODE_CACHE_N);
-      if (!g_atomic_pointer_compare_and_exchange (cachep, NULL, cache))
+      guint taken = cache_take_number ();
+
+      /* Out of numbers: not kept, made again when asked for. */
+      if (taken == 0)
+        return value;
+      g_atomic_pointer_set (cache_at (taken), g_new0 (NodeCacheSlot, RS_NODE_CACHE_N));
+      if (g_atomic_int_compare_and_exchange ((gint *) numberp, 0, (gint) taken))
+        number = taken;
+      else
         {
-          g_free (cache);
-          cache = g_atomic_pointer_get (cachep);
+          g_free (g_atomic_pointer_get (cache_at (taken)));
+          cache_give_number (taken);
+          number = g_atomic_int_get (numberp);
         }
     }
+  cache = g_atomic_pointer_get (cache_at (number));
   if (g_atomic_pointer_compare_and_exchange (&cache[slot].value, NULL, value))
     {
       cache[slot].destroy = destroy;
@@ -131,15 +205,20 @@ cache_set (NodeCacheSlot **cachep,
   return g_atomic_pointer_get (&cache[slot].value);
 }
 
+/* A node's last reference went: its cache goes, and its number is free. */
 static void
-cache_clear (NodeCacheSlot *cache)
+cache_clear (guint number)
 {
-  if (cache == NULL)
+  NodeCacheSlot *cache;
+
+  if (number == 0)
     return;
+  cache = g_atomic_pointer_get (cache_at (number));
   for (guint i = 0; i < RS_NODE_CACHE_N; i++)
     if (cache[i].value != NULL && cache[i].destroy != NULL)
       cache[i].destroy (cache[i].value);
   g_free (cache);
+  cache_give_number (number);
 }
 
 gboolean
@@ -197,7 +276,7 @@ rs_handle_unref (RsHandle *handle)
   node = HANDLE_NODE (handle);
   if (g_atomic_int_dec_and_test (&node->rc))
     {
-      cache_clear (node->cache);
+      cache_clear (g_atomic_int_get (&node->cache));
       g_free (node);
     }
 }
@@ -276,7 +355,7 @@ rs_buffer_unref (RsBuffer *buffer)
   node = BUFFER_NODE (buffer);
   if (g_atomic_int_dec_and_test (&node->rc))
     {
-      cache_clear (node->cache);
+      cache_clear (g_atomic_int_get (&node->cache));
       g_free (node);
     }
 }
