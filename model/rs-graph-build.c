@@ -333,7 +333,7 @@ add_full_run (Builder   *b,
 
 /* The ends of a queue drawn as the ring buffer it is: the slot read next
  * and the slot written next. The player marks them from its ring indices
- * (RsHandle.ring_head/ring_tail), which is the only way an empty ring's
+ * (rs_snapshot_get_ring_end()), which is the only way an empty ring's
  * ends, or a full ring's tail, can show: both meet on one slot. A queue
  * none of whose slots is marked (a recording, or a player ring whose
  * marked slots are freed packets, absent here) has its ends derived from
@@ -344,9 +344,10 @@ add_full_run (Builder   *b,
  * not marked, nor a full queue's tail, nor the ends of a queue whose full
  * slots are not one run. `queue` is in slot order. */
 static void
-find_ring_ends (GPtrArray       *queue,
-                const RsHandle **head,
-                const RsHandle **tail)
+find_ring_ends (const RsSnapshot *snapshot,
+                GPtrArray        *queue,
+                const RsHandle  **head,
+                const RsHandle  **tail)
 {
   guint n = queue->len, used = 0, runs = 0, start = 0;
 
@@ -354,11 +355,12 @@ find_ring_ends (GPtrArray       *queue,
   for (guint i = 0; i < n; i++)
     {
       const RsHandle *h = g_ptr_array_index (queue, i);
+      RsRingEnd end = rs_snapshot_get_ring_end (snapshot, h);
 
       used += h->n_refs > 0;
-      if (h->ring_head)
+      if (end & RS_RING_HEAD)
         *head = h;
-      if (h->ring_tail)
+      if (end & RS_RING_TAIL)
         *tail = h;
     }
   if (*head != NULL || *tail != NULL)
@@ -421,7 +423,7 @@ add_queue (Builder   *b,
 
   for (guint i = 0; i < queue->len; i++)
     used += ((const RsHandle *) g_ptr_array_index (queue, i))->n_refs > 0;
-  find_ring_ends (queue, &b->ring_head, &b->ring_tail);
+  find_ring_ends (b->snapshot, queue, &b->ring_head, &b->ring_tail);
   label = _rs_graph_queue_label (first, used, MAX ((guint) first->capacity, queue->len),
                                  b->ring_head, b->ring_tail);
   SET (cluster, b->g_label, label);

@@ -102,7 +102,7 @@ rs_history_query_leaks (RsHistory *history)
       const RsHandle *handle = rs_snapshot_get_handle (last, i);
       RsLeak leak = { .kind = RS_LEAK_HANDLE, .handle = handle->id, .handle_kind = handle->kind,
                       .origin = handle->origin, .born = handle->born, .born_call = handle->origin,
-                      .born_site = handle->site };
+                      .born_site = *handle->site };
 
       if (handle->leaked)
         g_array_append_val (leaks, leak);
@@ -136,7 +136,7 @@ rs_history_query_leaks (RsHistory *history)
       leak = (RsLeak) {
         .kind = RS_LEAK_BUFFER, .buffer = buffer->id, .handle = holder != NULL ? holder->id : NULL,
         .buffer_kind = buffer->kind, .size = buffer->size, .refcount = buffer->refcount,
-        .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = buffer->site,
+        .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = *buffer->site,
       };
       if (buffer->born < rs_history_get_length (history))
         leak.born_call = g_intern_string (rs_snapshot_get_call (rs_history_get_snapshot (history, buffer->born)));

@@ -91,6 +91,10 @@ typedef struct {
 } RsSite;
 
 gboolean    rs_site_is_known         (const RsSite   *site);
+/* The one copy of `site` (kept for the program's life, as interned strings
+ * are: a program has few call sites); the unknown site for NULL. Nodes
+ * keep sites this way: most have none, many share one. */
+const RsSite *rs_site_intern         (const RsSite   *site);
 gboolean    rs_site_equal            (const RsSite   *a,
                                       const RsSite   *b);
 
@@ -102,24 +106,27 @@ typedef struct {
 } RsRef;
 
 /* A handle: an AVPacket or AVFrame struct the session owns. Immutable once
- * built; shared between snapshots (rs_handle_ref/rs_handle_unref). */
+ * built; shared between snapshots (rs_handle_ref/rs_handle_unref). Fields
+ * in order of size, flags in bits: a history keeps a node for each change
+ * of a handle, hundreds of thousands in a long session (128 bytes). */
 typedef struct {
   const char   *id;        /* interned, stable across steps: "reader", "video.pktq[2]" */
-  RsHandleKind  kind;
   const char   *holder;    /* interned role: "reader", "packet_queue", "decoder_input",
                             * "decoder_output", "frame_queue", or a scenario variable */
   const char   *group;     /* interned container for queues: "video.pktq"; NULL if none */
-  int           slot;      /* slot in its queue; -1 if none */
-  int           capacity;  /* slots in its queue; 0 if none */
-  int           stream;    /* stream index in the file; -1 if none */
+  const char   *format;    /* frames: pixel or sample format name; subtitles: "bitmap" or
+                            * "text"; interned; NULL if none */
+  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
+  const RsSite *site;      /* recordings: the program's call that created it; a node's is
+                            * rs_site_intern()'s, never NULL */
+  RsRef        *refs;      /* n_refs */
   gint64        pts;       /* RS_NO_TIMESTAMP when unset; subtitles: AVSubtitle.pts, in
                             * AV_TIME_BASE units (microseconds), as ffprobe shows it */
   gint64        dts;       /* packets only */
+  int           slot;      /* slot in its queue; -1 if none */
+  int           capacity;  /* slots in its queue; 0 if none */
+  int           stream;    /* stream index in the file; -1 if none */
   int           size;      /* packets: payload size */
-  gboolean      key;       /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
-  char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
-  const char   *format;    /* frames: pixel or sample format name; subtitles: "bitmap" or
-                            * "text"; interned; NULL if none */
   int           width;
   int           height;
   int           nb_samples;
@@ -127,36 +134,34 @@ typedef struct {
   int           n_rects;   /* subtitles: num_rects */
   guint         start_display; /* subtitles: start_display_time, ms after pts */
   guint         end_display;   /* subtitles: end_display_time, ms after pts */
-  gboolean      shown;     /* frame queue: the frame on display (kept, like ffplay's keep_last) */
-  gboolean      ring_head; /* queue slot: the slot read next, from the producer's ring index */
-  gboolean      ring_tail; /* queue slot: the slot written next; both set on the one slot
-                            * of an empty or a full ring. Neither is set on any slot of a
-                            * queue whose producer does not know its ring (recordings) */
   guint         born;      /* recordings: the step that created it; 0 otherwise */
-  const char   *origin;    /* recordings: the call that created it, interned; NULL otherwise */
-  RsSite        site;      /* recordings: the program's call that created it */
-  gboolean      leaked;    /* recordings: allocated and never freed at the end */
   guint         n_refs;
-  RsRef        *refs;
+  RsHandleKind  kind : 8;
+  char          pict_type; /* video frames: 'I', 'P', 'B', ...; 0 otherwise */
+  guint         key : 1;   /* packets: AV_PKT_FLAG_KEY; frames: key_frame */
+  guint         shown : 1; /* frame queue: the frame on display (kept, like ffplay's keep_last) */
+  guint         leaked : 1; /* recordings: allocated and never freed at the end */
 } RsHandle;
 
-/* A buffer: one AVBuffer, by a 64-bit id that is never reused. */
+/* A buffer: one AVBuffer, by a 64-bit id that is never reused. Packed as
+ * RsHandle is (64 bytes). */
 typedef struct {
   guint64       id;
-  RsBufferKind  kind;
   gsize         size;
+  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
+  const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
+  const RsSite *site;      /* lessons and recordings: where it was created; a node's is
+                            * rs_site_intern()'s, never NULL */
   int           refcount;  /* the AVBuffer's reference count */
   int           visible;   /* refs held by handles of the snapshot */
   int           hidden;    /* refs held inside libav, by `holder` */
   int           lost;      /* refs nobody holds any more (see RS_EVENT_LOST): leaks;
                             * refcount == visible + hidden + lost */
-  const char   *holder;    /* interned: the libav part holding hidden refs; NULL when hidden is 0 */
-  const char   *origin;    /* interned: "demuxer", "decoder", "av_new_packet", ... */
   guint         born;      /* step in which it was allocated or first seen */
-  gboolean      tracked;   /* lifetime known exactly (wrapped by the tracker) */
-  gboolean      writable;  /* av_buffer_is_writable() */
-  gboolean      leaked;    /* alive at the end with no visible holder */
-  RsSite        site;      /* lessons and recordings: where it was created */
+  RsBufferKind  kind : 8;
+  guint         tracked : 1;  /* lifetime known exactly (wrapped by the tracker) */
+  guint         writable : 1; /* av_buffer_is_writable() */
+  guint         leaked : 1;   /* alive at the end with no visible holder */
 } RsBuffer;
 
 /* A fact of one step, in fields; the edges that show it make the words. */
@@ -240,6 +245,22 @@ RsSnapshot *rs_snapshot_new          (guint           step,
                                       GPtrArray      *buffers,
                                       const RsEvent  *events,
                                       guint           n_events);
+/* A queue's ring ends in a step, from its producer's ring indices: the
+ * slot read next and the slot written next, which meet on one slot when
+ * the ring is empty or full. A step's, not its slots': they move at every
+ * enqueue and dequeue, and the slots stay as they were. */
+typedef struct {
+  const char *group;   /* the queue, as its slots' RsHandle.group */
+  int         head;    /* the slot read next; -1 if not known */
+  int         tail;    /* the slot written next; -1 if not known */
+} RsRingEnds;
+
+/* Which end of its queue's ring a slot is. */
+typedef enum {
+  RS_RING_HEAD = 1 << 0,
+  RS_RING_TAIL = 1 << 1,
+} RsRingEnd;
+
 /* What a step was, beyond its nodes: for rs_snapshot_new_step(). */
 typedef struct {
   guint       step;
@@ -250,6 +271,9 @@ typedef struct {
   const char *out;      /* nullable */
   int         thread;   /* recordings: the program thread that called (1, 2, ...); 0 otherwise */
   RsSite      site;     /* lessons and recordings: the statement or call site */
+  const RsRingEnds *rings;  /* the queues' ring ends; copied. None are known of a queue
+                             * whose producer does not know its ring (recordings) */
+  guint       n_rings;
 } RsStepInfo;
 
 RsSnapshot *rs_snapshot_new_step     (const RsStepInfo *info,
@@ -275,6 +299,11 @@ int         rs_snapshot_get_ret      (const RsSnapshot *snapshot);
 gboolean    rs_snapshot_is_exact     (const RsSnapshot *snapshot);
 /* The handle id the call produced into, or NULL. */
 const char *rs_snapshot_get_out      (const RsSnapshot *snapshot);
+/* Which ends of its queue's ring `handle` (a slot of the snapshot) is:
+ * RS_RING_HEAD, RS_RING_TAIL, both (the one slot of an empty or a full
+ * ring), or 0: neither, or the ring's ends are not known. */
+RsRingEnd   rs_snapshot_get_ring_end (const RsSnapshot *snapshot,
+                                      const RsHandle   *handle);
 /* Recordings: the program thread that made the call (1, 2, ...); 0 otherwise. */
 int         rs_snapshot_get_thread   (const RsSnapshot *snapshot);
 /* Where in the program the step's call is (unknown for a decode session). Borrowed. */

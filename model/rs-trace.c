@@ -157,7 +157,7 @@ handle_to_json (const RsHandle *handle)
       json_object_set_string_member (object, "origin", handle->origin);
       json_object_set_int_member (object, "born", handle->born);
     }
-  set_site (object, &handle->site);
+  set_site (object, handle->site);
   if (handle->leaked)
     json_object_set_boolean_member (object, "leaked", TRUE);
 
@@ -195,7 +195,7 @@ buffer_to_json (const RsBuffer *buffer)
   json_object_set_boolean_member (object, "writable", buffer->writable);
   set_string (object, "origin", buffer->origin);
   json_object_set_int_member (object, "born", buffer->born);
-  set_site (object, &buffer->site);
+  set_site (object, buffer->site);
   if (buffer->leaked)
     json_object_set_boolean_member (object, "leaked", TRUE);
 

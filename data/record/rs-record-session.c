@@ -100,6 +100,13 @@ rs_record_session_is_recording (const char *path)
 
 /* Sites */
 
+/* A node's site: rs_site_intern()'s copy of `site`. */
+static const RsSite *
+intern_site (RsSite site)
+{
+  return rs_site_intern (&site);
+}
+
 static RsSite
 resolve_site (Loader          *self,
               const RsRecSite *site)
@@ -188,7 +195,7 @@ make_handle (Loader            *self,
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
     .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate,
-    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = born,
+    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = rs_site_intern (&born),
     /* At the program's exit, a packet or frame it allocated is a leak. */
     .leaked = at_exit && rec->allocated,
   };
@@ -212,7 +219,7 @@ make_buffer (Loader            *self,
     .visible = rec->visible, .hidden = hidden, .lost = rec->lost,
     .holder = hidden > 0 ? g_intern_string (rec->holder != NULL ? rec->holder : "libav") : NULL,
     .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
-    .writable = rec->writable, .leaked = at_exit, .site = resolve_site (self, &rec->born_site),
+    .writable = rec->writable, .leaked = at_exit, .site = intern_site (resolve_site (self, &rec->born_site)),
   };
 
   return rs_buffer_new (&fields);
@@ -240,8 +247,8 @@ make_saved_handle (const RsRecHandle *rec)
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
     .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
-    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = place_site (&rec->place),
-    .leaked = rec->leaked, .ring_head = rec->ring_head, .ring_tail = rec->ring_tail,
+    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = intern_site (place_site (&rec->place)),
+    .leaked = rec->leaked,
   };
 
   for (guint i = 0; i < rec->n_refs; i++)
@@ -257,7 +264,7 @@ make_saved_buffer (const RsRecBuffer *rec)
     .visible = rec->visible, .hidden = rec->hidden, .lost = rec->lost,
     .holder = rec->hidden > 0 ? g_intern_string (rec->holder) : NULL,
     .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
-    .writable = rec->writable, .leaked = rec->leaked, .site = place_site (&rec->place),
+    .writable = rec->writable, .leaked = rec->leaked, .site = intern_site (place_site (&rec->place)),
   };
 
   return rs_buffer_new (&fields);
@@ -440,6 +447,37 @@ describe_args (Loader            *self,
   return g_strjoinv (", ", (char **) args->pdata);
 }
 
+/* A saved session's ring ends, from the flags of its slots (the ends of
+ * a ring none of whose slots is flagged are not known). */
+static GArray *
+saved_ring_ends (GPtrArray *rec_handles)
+{
+  GArray *rings = g_array_new (FALSE, FALSE, sizeof (RsRingEnds));
+
+  for (guint i = 0; i < rec_handles->len; i++)
+    {
+      const RsRecHandle *node = g_ptr_array_index (rec_handles, i);
+      const char *group = g_intern_string (node->group);
+      RsRingEnds *ends = NULL;
+
+      if (!node->saved || group == NULL || !(node->ring_head || node->ring_tail))
+        continue;
+      for (guint k = 0; k < rings->len && ends == NULL; k++)
+        if (g_array_index (rings, RsRingEnds, k).group == group)
+          ends = &g_array_index (rings, RsRingEnds, k);
+      if (ends == NULL)
+        {
+          g_array_append_val (rings, ((RsRingEnds) { group, -1, -1 }));
+          ends = &g_array_index (rings, RsRingEnds, rings->len - 1);
+        }
+      if (node->ring_head)
+        ends->head = node->slot;
+      if (node->ring_tail)
+        ends->tail = node->slot;
+    }
+  return rings;
+}
+
 static RsSnapshot *
 convert_step (Loader    *self,
               RsRecStep *rec)
@@ -462,6 +500,7 @@ convert_step (Loader    *self,
   };
   g_autofree char *args = NULL;
   g_autoptr(RsRecStep) read_before = NULL;
+  g_autoptr(GArray) rings = NULL;
   const RsRecStep *before = NULL;
   GPtrArray *rec_handles = rec->handles;
   RsSnapshot *snapshot;
@@ -544,6 +583,9 @@ convert_step (Loader    *self,
         before = read_before = rs_recording_get_step (self->recording, rec->step - 1);
       info.args = args = describe_args (self, rec, before, out != NULL && rec->ret >= 0 ? out : NULL);
     }
+  rings = saved_ring_ends (rec_handles);
+  info.rings = (const RsRingEnds *) rings->data;
+  info.n_rings = rings->len;
   snapshot = rs_snapshot_new_step (&info, handles, buffers, (const RsEvent *) events->data, events->len);
 
   /* The next step compares its nodes with this one's. */

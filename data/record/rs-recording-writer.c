@@ -31,6 +31,7 @@ typedef struct {
   guint64         id;
   const RsHandle *handle;
   const RsHandle *was;      /* NULL: new */
+  RsRingEnd       ring;     /* which ends of its ring it is, in this step */
 } HandleUpsert;
 
 static guint
@@ -173,9 +174,9 @@ put_handle (Writer             *w,
   rs_rec_bytes_zigzag (&w->model, h->slot);
   rs_rec_bytes_varint (&w->model, MAX (h->capacity, 0));
   rs_rec_bytes_varint (&w->model, (h->shown ? 1 : 0) | (h->leaked ? 2 : 0) |
-                       (h->ring_head ? 4 : 0) | (h->ring_tail ? 8 : 0));
+                       ((u->ring & RS_RING_HEAD) ? 4 : 0) | ((u->ring & RS_RING_TAIL) ? 8 : 0));
   put_string (w, &w->model, h->origin);
-  put_place (w, &h->site);
+  put_place (w, h->site);
 }
 
 static void
@@ -230,7 +231,7 @@ put_buffer (Writer         *w,
   if (mask & RS_REC_BUFFER_KIND) rs_rec_bytes_varint (p, b->kind);
 
   rs_rec_bytes_varint (&w->model, b->leaked ? 1 : 0);
-  put_place (w, &b->site);
+  put_place (w, b->site);
 }
 
 static int
@@ -322,7 +323,7 @@ put_step (Writer      *w,
       const RsHandle *h = rs_snapshot_get_handle (snapshot, i);
       const RsHandle *before = was != NULL ? rs_snapshot_find_handle (was, h->id) : NULL;
       guint64 *known = g_hash_table_lookup (w->handle_ids, h->id);
-      HandleUpsert u = { known != NULL ? *known : 0, h, before };
+      HandleUpsert u = { known != NULL ? *known : 0, h, before, rs_snapshot_get_ring_end (snapshot, h) };
 
       if (before != NULL && before->kind != h->kind)
         u.was = before = NULL;
@@ -334,7 +335,9 @@ put_step (Writer      *w,
         sorted = FALSE;
       g_array_append_val (order, u.id);
       g_hash_table_insert (ids, (gpointer) h->id, new_id (u.id));
-      if (u.was == NULL || !rs_handle_equal (u.was, h))
+      /* The ring's ends are the step's, saved as the slots' flags: a
+       * slot they moved to or from is saved again. */
+      if (u.was == NULL || !rs_handle_equal (u.was, h) || u.ring != rs_snapshot_get_ring_end (was, before))
         g_array_append_val (upserts, u);
     }
   if (was != NULL)

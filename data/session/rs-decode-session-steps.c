@@ -441,9 +441,11 @@ run_action (RsDecodeSession *self,
     }
 }
 
-/* Every handle the session owns, in pipeline order. */
+/* Every handle the session owns, in pipeline order, and the ends of its
+ * queues' rings (appended to `rings`). */
 static void
-observe_handles (RsDecodeSession *self)
+observe_handles (RsDecodeSession *self,
+                 GArray          *rings)
 {
   if (self->reader != NULL)
     rs_observer_add_packet (self->observer, &self->reader_handle, self->reader);
@@ -455,15 +457,15 @@ observe_handles (RsDecodeSession *self)
 
       /* The rings' real ends: an empty or a full ring's meet on one slot,
        * which the slots' contents alone cannot tell. */
+      if (self->settings.packet_queue > 0)
+        g_array_append_val (rings, ((RsRingEnds) { stream->packet_slots[0].group,
+                                                   stream->packet_head, packet_tail }));
+      if (self->settings.frame_queue > 0 && !stream->subtitle)
+        g_array_append_val (rings, ((RsRingEnds) { stream->frame_slots[0].group,
+                                                   stream->frame_head, frame_tail }));
       for (int k = 0; k < self->settings.packet_queue; k++)
         if (stream->packets[k] != NULL)
-          {
-            RsHandle slot = stream->packet_slots[k];
-
-            slot.ring_head = k == stream->packet_head;
-            slot.ring_tail = k == packet_tail;
-            rs_observer_add_packet (self->observer, &slot, stream->packets[k]);
-          }
+          rs_observer_add_packet (self->observer, &stream->packet_slots[k], stream->packets[k]);
       if (stream->input != NULL)
         rs_observer_add_packet (self->observer, &stream->input_handle, stream->input);
       if (stream->frame != NULL)
@@ -478,8 +480,6 @@ observe_handles (RsDecodeSession *self)
             RsHandle slot = stream->frame_slots[k];
 
             slot.shown = stream->frame_count > 0 && k == stream->frame_head;
-            slot.ring_head = k == stream->frame_head;
-            slot.ring_tail = k == frame_tail;
             rs_observer_add_frame (self->observer, &slot, stream->frames[k]);
           }
     }
@@ -517,6 +517,7 @@ rs_decode_session_step (RsSession  *session,
   StepResult result = { NULL, NULL, 0, NULL, NULL };
   g_autoptr(RsSnapshot) snapshot = NULL;
   g_autoptr(GPtrArray) log = NULL;
+  g_autoptr(GArray) rings = g_array_new (FALSE, FALSE, sizeof (RsRingEnds));
 
   g_return_val_if_fail (self->observer != NULL, NULL);
 
@@ -530,11 +531,13 @@ rs_decode_session_step (RsSession  *session,
   for (guint i = 0; log != NULL && i < log->len; i++)
     rs_observer_add_event (self->observer, &(RsEvent) { .kind = RS_EVENT_WARNING,
                                                         .message = g_ptr_array_index (log, i) });
-  observe_handles (self);
+  observe_handles (self, rings);
   snapshot = rs_observer_finish_step (self->observer,
                                       &(RsStepInfo) { .step = self->step, .call = result.call,
                                                       .args = result.args, .ret = result.ret,
-                                                      .exact = self->exact, .out = result.out },
+                                                      .exact = self->exact, .out = result.out,
+                                                      .rings = (const RsRingEnds *) rings->data,
+                                                      .n_rings = rings->len },
                                       self->finished);
   rs_history_append (self->history, snapshot);
   self->step++;

@@ -233,7 +233,7 @@ ring_end (RsSnapshot *snapshot,
     {
       const RsHandle *h = rs_snapshot_get_handle (snapshot, i);
 
-      if (h->group == group && (head ? h->ring_head : h->ring_tail))
+      if (h->group == group && (rs_snapshot_get_ring_end (snapshot, h) & (head ? RS_RING_HEAD : RS_RING_TAIL)))
         {
           g_assert_null (end);
           end = h;
@@ -309,9 +309,10 @@ test_ring_ends (void)
       for (guint h = 0; h < rs_snapshot_get_n_handles (after); h++)
         {
           const RsHandle *slot = rs_snapshot_get_handle (after, h);
+          RsRingEnd ends = rs_snapshot_get_ring_end (after, slot);
           guint present = 0, used = 0;
 
-          if (!slot->ring_head)
+          if (!(ends & RS_RING_HEAD))
             continue;
           for (guint k = 0; k < rs_snapshot_get_n_handles (after); k++)
             {
@@ -322,12 +323,12 @@ test_ring_ends (void)
             }
           if (used == 0 || (used == present && (int) present == slot->capacity))
             {
-              g_assert_true (slot->ring_tail);
+              g_assert_true (ends & RS_RING_TAIL);
               empty += used == 0;
               full += used > 0;
             }
           else
-            g_assert_false (slot->ring_tail);
+            g_assert_false (ends & RS_RING_TAIL);
         }
     }
   g_assert_cmpuint (dequeues, >, 0);

@@ -373,6 +373,7 @@ make_ring_marked (int      first,
 {
   g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+  RsRingEnds ends = { "video.pktq", first, (first + used) % 8 };
 
   for (int i = 0; i < 8; i++)
     {
@@ -380,11 +381,7 @@ make_ring_marked (int      first,
       int age = (i - first + 8) % 8;   /* read order */
       guint64 buffer = age < used ? 100 + i : 0;
 
-      RsHandle *slot = fix_packet (id, "packet_queue", "video.pktq", i, 8, 512 * age, 300, FALSE, buffer);
-
-      slot->ring_head = marked && i == first;
-      slot->ring_tail = marked && i == (first + used) % 8;
-      g_ptr_array_add (handles, slot);
+      g_ptr_array_add (handles, fix_packet (id, "packet_queue", "video.pktq", i, 8, 512 * age, 300, FALSE, buffer));
       if (buffer != 0)
         g_ptr_array_add (buffers, fix_buffer (buffer, RS_BUFFER_KIND_PACKET, 300, 1, 0, NULL, 1));
     }
@@ -398,7 +395,9 @@ make_ring_marked (int      first,
   fix_planes (buffers, 23, 1, 0, 1);
   fix_planes (buffers, 26, 1, 0, 1);
   g_ptr_array_sort (buffers, fix_compare_buffers);
-  return rs_snapshot_new (5, "av_read_frame", 0, TRUE, NULL, handles, buffers, NULL, 0);
+  return rs_snapshot_new_step (&(RsStepInfo) { .step = 5, .call = "av_read_frame", .exact = TRUE,
+                                               .rings = &ends, .n_rings = marked ? 1 : 0 },
+                               handles, buffers, NULL, 0);
 }
 
 static RsSnapshot *

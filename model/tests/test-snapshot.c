@@ -104,6 +104,119 @@ test_node_cache (void)
 }
 
 static void
+count_destroy (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Caches are numbered, and a dead node's number serves another: each node
+ * reads its own values, and each value is destroyed once, with its node. */
+static void
+test_node_cache_numbers (void)
+{
+  guint destroyed = 0;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+      g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+
+      for (guint i = 0; i < 5000; i++)
+        {
+          RsHandle *h = make_packet ("reader", i, 1);
+          RsBuffer *b = make_buffer (i + 1, 1, 1);
+
+          g_ptr_array_add (handles, h);
+          g_ptr_array_add (buffers, b);
+          g_assert_null (rs_handle_get_cache (h, RS_NODE_CACHE_JSON));
+          g_assert_true (rs_handle_set_cache (h, RS_NODE_CACHE_JSON, &destroyed, count_destroy) == &destroyed);
+          /* Every other buffer: nodes with and without a cache mix. */
+          if (i % 2 == 0)
+            rs_buffer_set_cache (b, RS_NODE_CACHE_DOT, GUINT_TO_POINTER (i + 1), NULL);
+        }
+      for (guint i = 0; i < 5000; i++)
+        {
+          RsBuffer *b = g_ptr_array_index (buffers, i);
+
+          g_assert_true (rs_handle_get_cache (g_ptr_array_index (handles, i), RS_NODE_CACHE_JSON) == &destroyed);
+          g_assert_null (rs_handle_get_cache (g_ptr_array_index (handles, i), RS_NODE_CACHE_DOT));
+          g_assert_cmpuint (GPOINTER_TO_UINT (rs_buffer_get_cache (b, RS_NODE_CACHE_DOT)), ==, i % 2 == 0 ? i + 1 : 0);
+        }
+      g_assert_cmpuint (destroyed, ==, round * 5000);
+      /* Freed in an order other than made: numbers come back shuffled. */
+      for (guint i = 0; i < 5000; i += 2)
+        g_ptr_array_remove_index_fast (handles, i / 2);
+    }
+  g_assert_cmpuint (destroyed, ==, 3 * 5000);
+}
+
+/* Equal sites share one copy; no site is the unknown one. */
+static void
+test_site_intern (void)
+{
+  RsSite a = { g_intern_static_string ("a.c"), g_intern_static_string ("main"), 3, 5, NULL };
+  RsSite b = a;
+  RsSite c = { g_intern_static_string ("a.c"), g_intern_static_string ("main"), 4, 5, NULL };
+  g_autoptr(RsBuffer) node = NULL;
+  RsBuffer fields = { .id = 7, .site = &b };
+
+  g_assert_true (rs_site_intern (&a) == rs_site_intern (&b));
+  g_assert_true (rs_site_intern (&a) != rs_site_intern (&c));
+  g_assert_true (rs_site_intern (&a) != &a);
+  g_assert_cmpint (rs_site_intern (&c)->line, ==, 4);
+  g_assert_false (rs_site_is_known (rs_site_intern (NULL)));
+  g_assert_true (rs_site_intern (NULL) == rs_site_intern (&(RsSite) { 0 }));
+  node = rs_buffer_new (&fields);
+  g_assert_true (node->site == rs_site_intern (&a));
+  fields.site = NULL;
+  g_assert_false (rs_buffer_equal (node, &fields));
+}
+
+/* Ring ends are the step's: whatever order they come in, a slot reads
+ * which end it is; a queue without ends, and a handle outside queues, are
+ * neither. */
+static void
+test_ring_ends (void)
+{
+  RsRingEnds ends[] = { { "video.pktq", 2, 2 }, { "audio.pktq", 0, 1 } };
+  RsRingEnds swapped[] = { ends[1], ends[0] };
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+  g_autoptr(RsSnapshot) s0 = NULL;
+  g_autoptr(RsSnapshot) s1 = NULL;
+  g_autoptr(RsSnapshot) none = NULL;
+  const char *groups[] = { "video.pktq", "audio.pktq", "video.frameq" };
+
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    for (int k = 0; k < 3; k++)
+      {
+        g_autofree char *id = g_strdup_printf ("%s[%d]", groups[g], k);
+        RsHandle fields = { .id = g_intern_string (id), .holder = g_intern_static_string ("packet_queue"),
+                            .group = g_intern_string (groups[g]), .slot = k, .capacity = 3, .stream = 0 };
+
+        g_ptr_array_add (handles, rs_handle_new (&fields, NULL, 0));
+      }
+  g_ptr_array_add (handles, make_packet ("reader", 0, 0));
+  s0 = rs_snapshot_new_step (&(RsStepInfo) { .step = 0, .call = "x", .rings = ends, .n_rings = 2 },
+                             handles, NULL, NULL, 0);
+  s1 = rs_snapshot_new_step (&(RsStepInfo) { .step = 1, .call = "x", .rings = swapped, .n_rings = 2 },
+                             handles, NULL, NULL, 0);
+  none = rs_snapshot_new_step (&(RsStepInfo) { .step = 2, .call = "x" }, handles, NULL, NULL, 0);
+  for (guint i = 0; i < handles->len; i++)
+    {
+      const RsHandle *h = g_ptr_array_index (handles, i);
+      RsRingEnd expected = 0;
+
+      if (h->group == g_intern_static_string ("video.pktq") && h->slot == 2)
+        expected = RS_RING_HEAD | RS_RING_TAIL;
+      else if (h->group == g_intern_static_string ("audio.pktq"))
+        expected = h->slot == 0 ? RS_RING_HEAD : h->slot == 1 ? RS_RING_TAIL : 0;
+      g_assert_cmpint (rs_snapshot_get_ring_end (s0, h), ==, expected);
+      g_assert_cmpint (rs_snapshot_get_ring_end (s1, h), ==, expected);
+      g_assert_cmpint (rs_snapshot_get_ring_end (none, h), ==, 0);
+    }
+}
+
+static void
 test_diff (void)
 {
   g_autoptr(RsSnapshot) s0 = NULL;
@@ -496,6 +609,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/lookup", test_snapshot_lookup);
   g_test_add_func ("/snapshot/equality", test_node_equality);
   g_test_add_func ("/snapshot/cache", test_node_cache);
+  g_test_add_func ("/snapshot/cache-numbers", test_node_cache_numbers);
+  g_test_add_func ("/snapshot/site-intern", test_site_intern);
+  g_test_add_func ("/snapshot/ring-ends", test_ring_ends);
   g_test_add_func ("/snapshot/diff", test_diff);
   g_test_add_func ("/snapshot/history-and-queries", test_history_and_queries);
   g_test_add_func ("/snapshot/history-chain", test_history_chain);
