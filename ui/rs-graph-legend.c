@@ -227,6 +227,13 @@ rs_graph_view_set_legend_expanded (RsGraphView *self,
   set_expanded (self, expanded);
 }
 
+gboolean
+rs_graph_view_get_legend_chosen (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend_chosen;
+}
+
 /* ---- GObject ---- */
 
 static void
