@@ -528,6 +528,30 @@ def group_bad_input(tap, ctx):
     tap.check('sample.mp4 corrupted in the middle: exit 0 with a sound trace, or a clean failure',
               corrupted)
 
+    def cut_with_index_first():
+        # The index says what the cut removed: FFmpeg warns ("Packet corrupt
+        # (stream = 0, dts = N)", then "." in a second call) and the session
+        # goes on. Each warning is one event, a whole line.
+        clip = ctx.make_clips('faststart.mp4')['faststart.mp4']
+        content = open(clip, 'rb').read()
+        path = write('cut-faststart.mp4', content[:len(content) * 2 // 3])
+        session = ctx.session(path)
+        if session.run.status != 0:
+            return [f'exit {session.run.status}: {session.run.stderr!r}']
+        steps = session.steps()
+        problems = invariant_problems(steps)
+        warnings = [e['message'] for s in steps for e in s['events'] if e.get('event') == 'warning']
+        if not any(w.startswith('mov,mp4,m4a,3gp,3g2,mj2: Packet corrupt') for w in warnings):
+            problems.append(f'no "Packet corrupt" warning among {warnings[:8]}')
+        for w in warnings:
+            text = w.split(': ', 1)[-1]
+            if not re.search(r'[A-Za-z]{3,}', text):
+                problems.append(f'a warning that is a piece of a line: {w!r}')
+        return problems
+
+    tap.check('sample.mp4 with its index first, cut at 2/3: exit 0, each FFmpeg warning a whole line',
+              cut_with_index_first)
+
     def network(make_target):
         with Listener() as listener:
             target = make_target(listener.port)
