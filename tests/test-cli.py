@@ -706,6 +706,35 @@ def group_scenario(tap, ctx):
 
     tap.check('the seed\'s test 2 as written: exit 1, an error on each wrong line', compile_errors)
 
+    def lesson_as_file():
+        # As the window opens it: a .c FILE is a lesson, not media.
+        path = next(p for p in lessons if 'init-packet-leak' in p)
+        traces = [os.path.join(ctx.tmp, f'as-file-{n}.jsonl') for n in (1, 2)]
+        runs = [ctx.headless(f'--scenario={path}', f'--trace={traces[0]}'),
+                ctx.headless(f'--trace={traces[1]}', path)]
+        for r in runs:
+            if r.status != 0:
+                return r.describe()
+        problems = []
+        if open(traces[0], 'rb').read() != open(traces[1], 'rb').read():
+            problems.append('the traces differ')
+        if runs[0].stderr != runs[1].stderr:
+            problems.append(f'the leak reports differ: {runs[0].stderr!r} / {runs[1].stderr!r}')
+        return problems
+
+    tap.check('a lesson given as FILE runs as with --scenario: the same trace and leak report',
+              lesson_as_file)
+
+    def missing_lesson():
+        path = os.path.join(ctx.tmp, 'no-such-lesson.c')
+        r = ctx.headless(f'--scenario={path}')
+        problems = failure_problems(r) + message_problems(r, path)
+        if not r.stderr.startswith(b'refscope: '):
+            problems.append(f'the message does not start "refscope: ", as every other: {r.stderr!r}')
+        return problems
+
+    tap.check('--scenario= a missing file: exit 1, one line "refscope: ..." naming it', missing_lesson)
+
     def write(name, content):
         path = os.path.join(ctx.tmp, name)
         with open(path, 'wb' if isinstance(content, bytes) else 'w') as f:
