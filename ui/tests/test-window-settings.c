@@ -103,6 +103,47 @@ test_settings_legend_card (void)
   ui_test_close_window (window);
 }
 
+/* The page of the legend the window shows ("card" or "strip"), or NULL
+ * when it shows none. */
+static const char *
+legend_shown (RsWindow *window)
+{
+  GtkWidget *legend = gtk_widget_get_first_child (GTK_WIDGET (rs_window_get_graph_view (window)));
+
+  if (!gtk_widget_get_child_visible (legend))
+    return NULL;
+  return gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_first_child (legend)));
+}
+
+/* Unfolded for good, the legend has no room for its card in a small
+ * window: it shows the strip there rather than nothing, and the card in a
+ * large window. */
+static void
+test_settings_legend_card_narrow (void)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+  RsWindow *window;
+  RsGraphView *view;
+
+  g_settings_set_string (settings, "legend-card", "unfolded");
+  for (guint large = 0; large < 2; large++)
+    {
+      window = g_object_ref (rs_window_new (NULL));
+      rs_window_set_settings (window, settings);
+      gtk_window_set_default_size (GTK_WINDOW (window), large ? 1280 : 560, large ? 800 : 480);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (rs_window_open (window, sample, NULL));
+      ui_test_spin_until (is_drawn, window, 20);
+      ui_test_spin_a_little ();
+      view = rs_window_get_graph_view (window);
+      g_test_message ("canvas %d×%d: legend %s", gtk_widget_get_width (GTK_WIDGET (view)),
+                      gtk_widget_get_height (GTK_WIDGET (view)), legend_shown (window));
+      g_assert_true (rs_graph_view_get_legend_expanded (view));
+      g_assert_cmpstr (legend_shown (window), ==, large ? "card" : "strip");
+      ui_test_close_window (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -112,5 +153,6 @@ main (int   argc,
   rs_ui_init ();
   sample = g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
   g_test_add_func ("/window-settings/legend-card", test_settings_legend_card);
+  g_test_add_func ("/window-settings/legend-card-narrow", test_settings_legend_card_narrow);
   return g_test_run ();
 }
