@@ -8,6 +8,7 @@
 #include "rs-application.h"
 #include "rs-export.h"
 #include "rs-headless.h"
+#include "rs-player.h"
 #include "rs-record.h"
 
 #ifndef RS_MEDIA_DIR
@@ -159,7 +160,9 @@ main (int   argc,
     {
       options.media = files != NULL ? g_strdup (files[0])
                                     : g_build_filename (RS_MEDIA_DIR, "sample.mp4", NULL);
-      options.scenario = scenario;
+      /* A lesson given as FILE runs as the window runs it, not as media. */
+      options.scenario = scenario != NULL ? scenario
+                       : files != NULL && rs_player_is_lesson (files[0]) ? files[0] : NULL;
       options.max_steps = (guint) max_steps;
       options.trace = trace;
       options.export_dir = export_dir;

@@ -210,8 +210,12 @@ rs_headless_run (const RsHeadlessOptions *options)
     session = RS_SESSION (rs_decode_session_new (options->media, &options->settings, &error));
   if (session == NULL)
     {
-      /* A scenario's compile errors are one a line, each naming the file. */
-      g_printerr ("%s%s\n", options->scenario != NULL ? "" : "refscope: ", error->message);
+      /* A scenario's compile errors are one a line, each naming the file;
+       * a scenario that cannot be read is a file that failed, as media. */
+      g_printerr ("%s%s\n",
+                  options->scenario != NULL && g_error_matches (error, RS_ERROR, RS_ERROR_INVALID_INPUT)
+                    ? "" : "refscope: ",
+                  error->message);
       return 1;
     }
   if (RS_IS_DECODE_SESSION (session))

@@ -107,6 +107,11 @@ rs_record_report (const char  *recording,
       g_printerr ("%s\n", line);
     }
   *n_leaks = found->len;
+  /* Only the exit: "1 step recorded" alone reads as if something was. */
+  if (rs_history_get_length (history) <= 1)
+    g_printerr ("refscope: %s: the program made no libav call that Refscope records "
+                "(packets, frames, buffers, decoding, encoding, filters, muxing): only its exit\n",
+                recording);
   g_printerr ("refscope: %u step%s recorded in %s%s\n", rs_history_get_length (history),
               rs_history_get_length (history) == 1 ? "" : "s", recording,
               leaks == RS_LEAKS_ERROR && found->len > 0 ? "; leaks found: exit status 23" : "");

@@ -4,6 +4,7 @@
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 #include <stdio.h>
+#include <string.h>
 
 char *
 rs_av_error_string (int errnum)
@@ -20,6 +21,25 @@ rs_av_error_string (int errnum)
 
 static GMutex log_lock;
 static GPtrArray *log_messages;
+/* The start of a line FFmpeg logs in several calls ("Packet corrupt
+ * (...)", then "."): it is one message once its newline comes. */
+static GString *log_pending;
+static const void *log_pending_context;
+static gsize log_pending_name_len;  /* "NAME: " at its start */
+
+/* Adds the pending start of a line as a message of its own. Called with
+ * log_lock held. */
+static void
+flush_pending (void)
+{
+  if (log_pending->len == 0)
+    return;
+  g_strchomp (log_pending->str);
+  /* Nothing but the context's name: an empty line is no message. */
+  if (strlen (log_pending->str) > log_pending_name_len && log_messages->len < MAX_LOG_MESSAGES)
+    g_ptr_array_add (log_messages, g_strdup (log_pending->str));
+  g_string_truncate (log_pending, 0);
+}
 
 static void
 log_callback (void       *context,
@@ -30,6 +50,7 @@ log_callback (void       *context,
   const AVClass *class = context != NULL ? *(const AVClass **) context : NULL;
   const char *name = NULL;
   char message[1024];
+  gboolean ended;
   int length;
 
   if (level > AV_LOG_WARNING)
@@ -38,7 +59,8 @@ log_callback (void       *context,
   length = vsnprintf (message, sizeof message, format, args);
   if (length <= 0)
     return;
-  g_strchomp (message);
+  /* Cut short (longer than the buffer), it counts as a whole line. */
+  ended = length >= (int) sizeof message || message[length - 1] == '\n';
 
   if (class != NULL)
     {
@@ -49,9 +71,19 @@ log_callback (void       *context,
     }
 
   g_mutex_lock (&log_lock);
-  if (log_messages->len < MAX_LOG_MESSAGES && message[0] != '\0')
-    g_ptr_array_add (log_messages, name != NULL ? g_strdup_printf ("%s: %s", name, message)
-                                                : g_strdup (message));
+  /* A piece of another context's line does not continue this one. */
+  if (log_pending->len > 0 && log_pending_context != context)
+    flush_pending ();
+  if (log_pending->len == 0)
+    {
+      if (name != NULL)
+        g_string_append_printf (log_pending, "%s: ", name);
+      log_pending_name_len = log_pending->len;
+    }
+  g_string_append (log_pending, message);
+  log_pending_context = context;
+  if (ended)
+    flush_pending ();
   g_mutex_unlock (&log_lock);
 }
 
@@ -63,6 +95,7 @@ rs_av_log_capture (void)
   if (g_once_init_enter (&installed))
     {
       log_messages = g_ptr_array_new_with_free_func (g_free);
+      log_pending = g_string_new (NULL);
       av_log_set_callback (log_callback);
       g_once_init_leave (&installed, 1);
     }
@@ -75,6 +108,8 @@ rs_av_log_take (void)
 
   rs_av_log_capture ();
   g_mutex_lock (&log_lock);
+  /* A line still unended is taken as it is: its end may never come. */
+  flush_pending ();
   if (log_messages->len > 0)
     {
       taken = g_steal_pointer (&log_messages);

@@ -528,6 +528,30 @@ def group_bad_input(tap, ctx):
     tap.check('sample.mp4 corrupted in the middle: exit 0 with a sound trace, or a clean failure',
               corrupted)
 
+    def cut_with_index_first():
+        # The index says what the cut removed: FFmpeg warns ("Packet corrupt
+        # (stream = 0, dts = N)", then "." in a second call) and the session
+        # goes on. Each warning is one event, a whole line.
+        clip = ctx.make_clips('faststart.mp4')['faststart.mp4']
+        content = open(clip, 'rb').read()
+        path = write('cut-faststart.mp4', content[:len(content) * 2 // 3])
+        session = ctx.session(path)
+        if session.run.status != 0:
+            return [f'exit {session.run.status}: {session.run.stderr!r}']
+        steps = session.steps()
+        problems = invariant_problems(steps)
+        warnings = [e['message'] for s in steps for e in s['events'] if e.get('event') == 'warning']
+        if not any(w.startswith('mov,mp4,m4a,3gp,3g2,mj2: Packet corrupt') for w in warnings):
+            problems.append(f'no "Packet corrupt" warning among {warnings[:8]}')
+        for w in warnings:
+            text = w.split(': ', 1)[-1]
+            if not re.search(r'[A-Za-z]{3,}', text):
+                problems.append(f'a warning that is a piece of a line: {w!r}')
+        return problems
+
+    tap.check('sample.mp4 with its index first, cut at 2/3: exit 0, each FFmpeg warning a whole line',
+              cut_with_index_first)
+
     def network(make_target):
         with Listener() as listener:
             target = make_target(listener.port)
@@ -693,6 +717,35 @@ def group_scenario(tap, ctx):
         return problems
 
     tap.check('the seed\'s test 2 as written: exit 1, an error on each wrong line', compile_errors)
+
+    def lesson_as_file():
+        # As the window opens it: a .c FILE is a lesson, not media.
+        path = next(p for p in lessons if 'init-packet-leak' in p)
+        traces = [os.path.join(ctx.tmp, f'as-file-{n}.jsonl') for n in (1, 2)]
+        runs = [ctx.headless(f'--scenario={path}', f'--trace={traces[0]}'),
+                ctx.headless(f'--trace={traces[1]}', path)]
+        for r in runs:
+            if r.status != 0:
+                return r.describe()
+        problems = []
+        if open(traces[0], 'rb').read() != open(traces[1], 'rb').read():
+            problems.append('the traces differ')
+        if runs[0].stderr != runs[1].stderr:
+            problems.append(f'the leak reports differ: {runs[0].stderr!r} / {runs[1].stderr!r}')
+        return problems
+
+    tap.check('a lesson given as FILE runs as with --scenario: the same trace and leak report',
+              lesson_as_file)
+
+    def missing_lesson():
+        path = os.path.join(ctx.tmp, 'no-such-lesson.c')
+        r = ctx.headless(f'--scenario={path}')
+        problems = failure_problems(r) + message_problems(r, path)
+        if not r.stderr.startswith(b'refscope: '):
+            problems.append(f'the message does not start "refscope: ", as every other: {r.stderr!r}')
+        return problems
+
+    tap.check('--scenario= a missing file: exit 1, one line "refscope: ..." naming it', missing_lesson)
 
     def write(name, content):
         path = os.path.join(ctx.tmp, name)

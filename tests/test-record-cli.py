@@ -304,6 +304,17 @@ def seen_by_program(ctx):
     return problems
 
 
+def no_libav_call(ctx):
+    """A program that makes no libav call: the report says its recording
+    holds nothing but the exit, rather than only "1 step recorded"."""
+    proc = ctx.record(ctx.helper('echo'), 'hello', cwd=ctx.folder(f'no-call-{ctx_counter()}'))
+    if proc.returncode != 0:
+        return ['the echo did not run'] + describe('refscope', proc)
+    if b'made no libav call' not in proc.stderr or b'only its exit' not in proc.stderr:
+        return ['the report does not say the program made no libav call'] + describe('refscope', proc)
+    return []
+
+
 def unwritable_output(ctx):
     marker = os.path.join(ctx.tmp, 'marker-unwritable')
     output = os.path.join(ctx.tmp, 'no-such-folder', 'x.rstrace')
@@ -392,6 +403,7 @@ def group_running(tap, ctx):
         ("the program runs in refscope's folder; the recording is PROGRAM.PID.rstrace there, or --output",
          seen_by_program, ctx),
         ('a recording that cannot be written: exit 1 before running', unwritable_output, ctx),
+        ('a program that makes no libav call: the report says so', no_libav_call, ctx),
         ('SIGTERM to refscope reaches the program; refscope reports and dies of it',
          signal_while_running, ctx, signal.SIGTERM, 'refscope'),
         ('Ctrl+C (SIGINT to the group) ends the program; refscope reports and dies of it',

@@ -57,6 +57,10 @@ make_one() {
        -map 0 -map 1 -map 2 -map 3 -c:v libx264 -preset medium -bf 3 -g 25 \
        -x264-params threads=1:b-pyramid=normal -pix_fmt yuv420p -crf 30 \
        -c:a aac -b:a 64k -c:s srt -fflags +bitexact -map_metadata -1 "$dir/$1" ;;
+  faststart.mp4) # H.264 with its index (moov) first: cut short, it still opens
+    ff $(v 320x240 25 2) -c:v libx264 -preset medium -bf 3 -g 25 -x264-params threads=1 \
+       -pix_fmt yuv420p -crf 30 -movflags +faststart -fflags +bitexact -map_metadata -1 \
+       "$dir/$1" ;;
   long.mp4)     # a long small clip for soak tests and the history benchmark
     ff $(v 64x48 25 ${RS_LONG_SECONDS:-60}) -c:v libx264 -preset ultrafast -bf 2 \
        -x264-params threads=1 -pix_fmt yuv420p "$dir/$1" ;;

@@ -33,6 +33,7 @@ struct _RsGraphLegend {
   GtkLabel  *lives_label;
   GtkLabel  *hidden_label;
   GtkLabel  *strip_kinds_label;
+  GtkWidget *unfold_button;
 };
 
 G_DEFINE_FINAL_TYPE (RsGraphLegend, rs_graph_legend, GTK_TYPE_WIDGET)
@@ -101,21 +102,48 @@ _rs_graph_legend_set_dark (RsGraphLegend *self,
 
 #define LEGEND_INSET 12.0 /* px between the legend and the canvas's edges */
 
-/* Whether the legend shows in a canvas of `width` × `height`, and its
- * size: only with room for the zoom controls beside it (in the other
- * bottom corner, narrower than the strip) and for the graph above. In a
- * narrow canvas the strip is narrower, its colours cut short. */
+/* Whether `page` of the legend ("card" or "strip") shows in a canvas of
+ * `width` × `height`, and its size: only with room for the zoom controls
+ * beside it (in the other bottom corner, narrower than the strip) and for
+ * the graph above. In a narrow canvas the strip is narrower, its colours
+ * cut short. */
+static gboolean
+page_shows (RsGraphView    *view,
+            const char     *page,
+            double          width,
+            double          height,
+            GtkRequisition *legend)
+{
+  GtkWidget *child = gtk_stack_get_child_by_name (view->legend_box->stack, page);
+  GtkRequisition minimum;
+
+  gtk_widget_get_preferred_size (child, &minimum, legend);
+  legend->width = MAX (minimum.width, MIN (legend->width, (int) (width / 2 - MARGIN)));
+  return view->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
+}
+
+/* The page that shows, or NULL: the card when unfolded, but the strip
+ * where the card has no room (a lesson's or a recording's canvas, beside
+ * its source, in a small window): a legend unfolded for good must not
+ * leave such a canvas with no legend at all. */
+static const char *
+legend_page (RsGraphView    *view,
+             double          width,
+             double          height,
+             GtkRequisition *legend)
+{
+  if (view->legend_expanded && page_shows (view, "card", width, height, legend))
+    return "card";
+  return page_shows (view, "strip", width, height, legend) ? "strip" : NULL;
+}
+
 static gboolean
 legend_shows (RsGraphView    *view,
               double          width,
               double          height,
               GtkRequisition *legend)
 {
-  GtkRequisition minimum;
-
-  gtk_widget_get_preferred_size (GTK_WIDGET (view->legend_box), &minimum, legend);
-  legend->width = MAX (minimum.width, MIN (legend->width, (int) (width / 2 - MARGIN)));
-  return view->legend && width >= 2 * legend->width + 2 * MARGIN && height >= 2 * legend->height + 2 * MARGIN;
+  return legend_page (view, width, height, legend) != NULL;
 }
 
 void
@@ -160,10 +188,15 @@ _rs_graph_legend_allocate (RsGraphView *view,
 {
   GtkWidget *legend_box = GTK_WIDGET (view->legend_box);
   GtkRequisition legend;
+  const char *page = legend_page (view, width, height, &legend);
 
   /* In the bottom-left corner (the zoom controls are in the other one),
    * as small as it can be. */
-  gtk_widget_set_child_visible (legend_box, legend_shows (view, width, height, &legend));
+  gtk_widget_set_child_visible (legend_box, page != NULL);
+  if (page != NULL)
+    gtk_stack_set_visible_child_name (view->legend_box->stack, page);
+  /* Unfolded already, the strip in a narrow canvas cannot unfold further. */
+  gtk_widget_set_sensitive (view->legend_box->unfold_button, !view->legend_expanded);
   gtk_widget_allocate (legend_box, MIN (legend.width, width), MIN (legend.height, height), -1,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (LEGEND_INSET, MAX (0, height - legend.height - LEGEND_INSET))));
 }
@@ -227,6 +260,13 @@ rs_graph_view_set_legend_expanded (RsGraphView *self,
   set_expanded (self, expanded);
 }
 
+gboolean
+rs_graph_view_get_legend_chosen (RsGraphView *self)
+{
+  g_return_val_if_fail (RS_IS_GRAPH_VIEW (self), FALSE);
+  return self->legend_chosen;
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -251,6 +291,7 @@ rs_graph_legend_class_init (RsGraphLegendClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsGraphLegend, lives_label);
   gtk_widget_class_bind_template_child (widget_class, RsGraphLegend, hidden_label);
   gtk_widget_class_bind_template_child (widget_class, RsGraphLegend, strip_kinds_label);
+  gtk_widget_class_bind_template_child (widget_class, RsGraphLegend, unfold_button);
   gtk_widget_class_bind_template_callback (widget_class, on_fold_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_unfold_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_close_clicked);

@@ -74,10 +74,14 @@ void               rs_graph_view_set_legend    (RsGraphView       *view,
 /* Whether the legend shows unfolded, a card that says it all (the fit keeps
  * the graph beside or above it), or folded, a strip of the colours that
  * costs the fitted graph nothing. It shows unfolded over a session's
- * first five steps and folded from the sixth on, unless set here. */
+ * first five steps and folded from the sixth on, unless set here (the
+ * window sets it to the user's last choice, kept in its settings). */
 gboolean           rs_graph_view_get_legend_expanded (RsGraphView *view);
 void               rs_graph_view_set_legend_expanded (RsGraphView *view,
                                                       gboolean     expanded);
+/* Whether legend-expanded was set (the user's choice), rather than
+ * following the steps. */
+gboolean           rs_graph_view_get_legend_chosen   (RsGraphView *view);
 
 /* 1.0: one point of the drawing per pixel. */
 double             rs_graph_view_get_zoom      (RsGraphView       *view);

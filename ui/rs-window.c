@@ -421,6 +421,22 @@ on_legend_changed (RsWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEGEND]);
 }
 
+/* The user's choice, folded or unfolded, is the legend's next time too;
+ * the fold after five steps is no choice. */
+static void
+on_legend_expanded_changed (RsWindow *self)
+{
+  g_autofree char *saved = NULL;
+  const char *card;
+
+  if (self->settings == NULL || !rs_graph_view_get_legend_chosen (self->graph_view))
+    return;
+  card = rs_graph_view_get_legend_expanded (self->graph_view) ? "unfolded" : "folded";
+  saved = g_settings_get_string (self->settings, "legend-card");
+  if (!g_str_equal (saved, card))
+    g_settings_set_string (self->settings, "legend-card", card);
+}
+
 static void
 on_graph_failed (RsWindow     *self,
                  const GError *error)
@@ -516,6 +532,8 @@ void
 rs_window_set_settings (RsWindow  *self,
                         GSettings *settings)
 {
+  g_autofree char *card = NULL;
+
   g_return_if_fail (RS_IS_WINDOW (self));
   g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
 
@@ -523,6 +541,9 @@ rs_window_set_settings (RsWindow  *self,
     return;
   rs_player_set_speed (self->player, g_settings_get_uint (settings, "speed"));
   rs_graph_view_set_legend (self->graph_view, g_settings_get_boolean (settings, "legend"));
+  card = g_settings_get_string (settings, "legend-card");
+  if (!g_str_equal (card, "auto"))
+    rs_graph_view_set_legend_expanded (self->graph_view, g_str_equal (card, "unfolded"));
   self->stepped = self->stepped || g_settings_get_boolean (settings, "stepped");
   _rs_window_update_overlays (self);
 }
@@ -755,6 +776,8 @@ rs_window_init (RsWindow *self)
 
   g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (on_zoom_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->graph_view, "notify::legend", G_CALLBACK (on_legend_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->graph_view, "notify::legend-expanded", G_CALLBACK (on_legend_expanded_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->graph_view, "failed", G_CALLBACK (on_graph_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   rs_graph_view_set_dark (self->graph_view, adw_style_manager_get_dark (style_manager));
