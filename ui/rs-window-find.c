@@ -261,9 +261,14 @@ rs_window_go_to_step (RsWindow *self,
     {
       /* Never runs libav calls from here: a long way forward is Run to the End. */
       message = rs_player_is_complete (self->player)
-        ? g_strdup_printf (_("There is no step %u: the session has %u steps"), number, length)
-        : g_strdup_printf (_("Step %u is not recorded yet: %u steps so far. Run to the End (Ctrl+End) "
-                             "records them all"), number, length);
+        ? g_strdup_printf (g_dngettext (NULL, "There is no step %u: the session has %u step",
+                                        "There is no step %u: the session has %u steps", length),
+                           number, length)
+        : g_strdup_printf (g_dngettext (NULL, "Step %u is not recorded yet: %u step so far. "
+                                        "Run to the End (Ctrl+End) records them all",
+                                        "Step %u is not recorded yet: %u steps so far. "
+                                        "Run to the End (Ctrl+End) records them all", length),
+                           number, length);
       rs_window_show_message (self, message);
       return FALSE;
     }

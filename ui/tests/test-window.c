@@ -770,7 +770,15 @@ test_window_go_to_step (void)
 
   g_assert_false (rs_window_go_to_step (window, 500));
   g_assert_cmpint (rs_player_get_position (player), ==, 32);
-  g_assert_nonnull (strstr (rs_window_get_last_message (window), "500"));
+  g_assert_cmpstr (rs_window_get_last_message (window), ==,
+                   "Step 500 is not recorded yet: 41 steps so far. Run to the End (Ctrl+End) records them all");
+  ui_test_close_window (window);
+
+  /* A new window has recorded one step: "1 step", not "1 steps". */
+  window = new_window_on_sample ();
+  g_assert_false (rs_window_go_to_step (window, 3));
+  g_assert_cmpstr (rs_window_get_last_message (window), ==,
+                   "Step 3 is not recorded yet: 1 step so far. Run to the End (Ctrl+End) records them all");
   ui_test_close_window (window);
 }
 
