@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-observer"
 
 #include "rs-observer-private.h"
+#include "rs-intern.h"
 
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
@@ -69,10 +70,10 @@ rs_observer_new (void)
   self->handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   self->visible.counts = g_array_new (FALSE, FALSE, sizeof (Count));
   self->lost.counts = g_array_new (FALSE, FALSE, sizeof (Count));
-  self->field_buf = g_intern_static_string ("buf");
-  self->field_opaque_ref = g_intern_static_string ("opaque_ref");
-  self->field_hw_frames_ctx = g_intern_static_string ("hw_frames_ctx");
-  self->field_private_ref = g_intern_static_string ("private_ref");
+  self->field_buf = rs_intern_static ("buf");
+  self->field_opaque_ref = rs_intern_static ("opaque_ref");
+  self->field_hw_frames_ctx = rs_intern_static ("hw_frames_ctx");
+  self->field_private_ref = rs_intern_static ("private_ref");
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
   self->live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
@@ -277,8 +278,8 @@ indexed_field (RsObserver *self,
     return self->indexed[field][index];
   g_snprintf (name, sizeof name, "%s[%u]", names[field], index);
   if (index >= MAX_REFS)
-    return g_intern_string (name);
-  return self->indexed[field][index] = g_intern_string (name);
+    return rs_intern (name);
+  return self->indexed[field][index] = rs_intern (name);
 }
 
 static void
@@ -351,12 +352,12 @@ push_handle (RsObserver     *self,
   RsHandle *previous, *older;
 
   /* An id found where it was is interned already (its own interned
-   * string): the common case needs no look-up in GLib's table. */
+   * string): the common case needs no look-up in the interned set. */
   if ((previous = previous_at (self, self->handles->len, fields->id)) != NULL)
     candidate.id = previous->id;
   else
     {
-      candidate.id = g_intern_string (fields->id);
+      candidate.id = rs_intern (fields->id);
       previous = find_previous (self, self->handles->len, candidate.id);
     }
   candidate.refs = (RsRef *) refs;
@@ -417,7 +418,7 @@ rs_observer_add_subtitle (RsObserver       *self,
     {
       handle.pts = subtitle->pts;
       /* Format 0 is graphics, 1 text (AVSubtitle.format). */
-      handle.format = g_intern_static_string (subtitle->format == 0 ? "bitmap" : "text");
+      handle.format = rs_intern_static (subtitle->format == 0 ? "bitmap" : "text");
       handle.n_rects = (int) subtitle->num_rects;
       handle.start_display = subtitle->start_display_time;
       handle.end_display = subtitle->end_display_time;
@@ -453,14 +454,14 @@ rs_observer_add_frame (RsObserver     *self,
       if (frame->width > 0)
         {
           handle.pict_type = av_get_picture_type_char (frame->pict_type);
-          handle.format = g_intern_string (av_get_pix_fmt_name (frame->format));
+          handle.format = rs_intern (av_get_pix_fmt_name (frame->format));
           handle.width = frame->width;
           handle.height = frame->height;
         }
       else if (frame->nb_samples > 0)
         {
           plane_kind = RS_BUFFER_KIND_AUDIO;
-          handle.format = g_intern_string (av_get_sample_fmt_name (frame->format));
+          handle.format = rs_intern (av_get_sample_fmt_name (frame->format));
           handle.nb_samples = frame->nb_samples;
           handle.sample_rate = frame->sample_rate;
         }
@@ -591,10 +592,10 @@ rs_observer_finish_step (RsObserver       *self,
 
       buffer = (RsBuffer) {
         .id = observed->id, .kind = observed->kind, .size = observed->size,
-        .refcount = observed->refcount, .origin = g_intern_static_string ("observed"),
+        .refcount = observed->refcount, .origin = rs_intern_static ("observed"),
         .born = observed->born, .writable = observed->writable,
       };
-      split_refcount (self, &buffer, g_intern_static_string ("libav"));
+      split_refcount (self, &buffer, rs_intern_static ("libav"));
       push_buffer (self, buffers, &buffer);
       observed_added = TRUE;
     }

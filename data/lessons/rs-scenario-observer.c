@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-scenario"
 
 #include "rs-scenario-observer-private.h"
+#include "rs-intern.h"
 
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
@@ -213,7 +214,7 @@ indexed_field (const char *name,
   char field[64];
 
   g_snprintf (field, sizeof field, "%s[%u]", name, index);
-  return g_intern_string (field);
+  return rs_intern (field);
 }
 
 static void
@@ -251,8 +252,8 @@ read_packet (RsScenarioObserver *self,
       handle->size = packet->size;
       handle->key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
     }
-  add_ref (self, refs, n_refs, g_intern_static_string ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
-  add_ref (self, refs, n_refs, g_intern_static_string ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, n_refs, rs_intern_static ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
+  add_ref (self, refs, n_refs, rs_intern_static ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
 }
 
 /* A frame's fields and refs, as rs_observer_add_frame() reads them. */
@@ -274,14 +275,14 @@ read_frame (RsScenarioObserver *self,
       if (frame->width > 0)
         {
           handle->pict_type = av_get_picture_type_char (frame->pict_type);
-          handle->format = g_intern_string (av_get_pix_fmt_name (frame->format));
+          handle->format = rs_intern (av_get_pix_fmt_name (frame->format));
           handle->width = frame->width;
           handle->height = frame->height;
         }
       else if (frame->nb_samples > 0)
         {
           plane_kind = RS_BUFFER_KIND_AUDIO;
-          handle->format = g_intern_string (av_get_sample_fmt_name (frame->format));
+          handle->format = rs_intern (av_get_sample_fmt_name (frame->format));
           handle->nb_samples = frame->nb_samples;
           handle->sample_rate = frame->sample_rate;
         }
@@ -293,9 +294,9 @@ read_frame (RsScenarioObserver *self,
     add_ref (self, refs, n_refs, indexed_field ("extended_buf", i), frame->extended_buf[i], plane_kind);
   for (int i = 0; i < frame->nb_side_data && *n_refs < MAX_REFS; i++)
     add_ref (self, refs, n_refs, indexed_field ("side_data", i), frame->side_data[i]->buf, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, g_intern_static_string ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
-  add_ref (self, refs, n_refs, g_intern_static_string ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, g_intern_static_string ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
+  add_ref (self, refs, n_refs, rs_intern_static ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
+  add_ref (self, refs, n_refs, rs_intern_static ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
+  add_ref (self, refs, n_refs, rs_intern_static ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
 }
 
 void
@@ -305,7 +306,7 @@ _rs_scenario_observer_set_handle (RsScenarioObserver *self,
                                   const AVPacket     *packet,
                                   const AVFrame      *frame)
 {
-  RsHandle handle = { .id = id, .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1 };
+  RsHandle handle = { .id = id, .holder = rs_intern_static ("scenario"), .slot = -1, .stream = -1 };
   const RsHandle *old = rs_snapshot_builder_get_handle (self->builder, key);
   g_autoptr(RsHandle) node = NULL;
   RsRef refs[MAX_REFS];
@@ -413,10 +414,10 @@ update_buffer (RsScenarioObserver *self,
 
       buffer = (RsBuffer) {
         .id = observed->id, .kind = observed->kind, .size = observed->size,
-        .refcount = av_buffer_get_ref_count (&view), .origin = g_intern_static_string ("observed"),
+        .refcount = av_buffer_get_ref_count (&view), .origin = rs_intern_static ("observed"),
         .born = observed->born, .writable = av_buffer_is_writable (&view),
       };
-      split_refcount (self, &buffer, g_intern_static_string ("libav"));
+      split_refcount (self, &buffer, rs_intern_static ("libav"));
     }
   else
     {

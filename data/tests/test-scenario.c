@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rs-error.h"
+#include "rs-intern.h"
 #include "rs-query.h"
 #include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
@@ -590,6 +591,45 @@ test_runtime_errors (void)
   g_assert_cmpuint (rs_snapshot_get_n_buffers (rs_history_get_last (history)), ==, 0);
 }
 
+/* More names than GLib's quark table holds before it grows (2048): the
+ * ids are Refscope's interned strings, one pointer a name, and GLib never
+ * saw them (its table leaks its old arrays each time it grows: the ASan
+ * build's leak check fails this test if they go there again). */
+static void
+test_many_names (void)
+{
+  enum { N = 3000 };
+  g_autoptr(GString) source = g_string_new ("int main(void)\n{\n");
+  g_autoptr(RsScenarioSession) session = NULL;
+  RsHistory *history;
+  RsSnapshot *peak;
+
+  for (guint i = 0; i < N; i++)
+    g_string_append_printf (source, "  AVPacket *many%u = av_packet_alloc();\n", i);
+  for (guint i = 0; i < N; i++)
+    g_string_append_printf (source, "  av_packet_free(&many%u);\n", i);
+  g_string_append (source, "  return 0;\n}\n");
+  session = open_source (source->str);
+  history = run (session);
+
+  peak = find_step (history, "av_packet_alloc", NULL);
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    if (rs_snapshot_get_n_handles (rs_history_get_snapshot (history, i)) > rs_snapshot_get_n_handles (peak))
+      peak = rs_history_get_snapshot (history, i);
+  g_assert_cmpuint (rs_snapshot_get_n_handles (peak), ==, N);
+  for (guint i = 0; i < N; i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (peak, i);
+      g_autofree char *name = g_strdup_printf ("many%u", i);
+
+      g_assert_nonnull (rs_snapshot_find_handle (peak, name));
+      g_assert_true (rs_snapshot_find_handle (peak, name)->id == rs_intern_lookup (name));
+      g_assert_true (handle->id == rs_intern_lookup (handle->id));
+      g_assert_cmpuint (g_quark_try_string (name), ==, 0);
+    }
+  assert_ends_clean (session, history);
+}
+
 /* A packet nothing points at any more leaks with its buffer. */
 static void
 test_lost_packets (void)
@@ -881,6 +921,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scenario/lesson/alloc-free", test_lesson_alloc_free);
   g_test_add_func ("/scenario/made-from-changes", test_made_from_changes);
+  g_test_add_func ("/scenario/many-names", test_many_names);
   g_test_add_func ("/scenario/lesson/init-packet-leak", test_lesson_init_packet_leak);
   g_test_add_func ("/scenario/lesson/copy-packet", test_lesson_copy_packet);
   g_test_add_func ("/scenario/lesson/queue", test_lesson_queue);
