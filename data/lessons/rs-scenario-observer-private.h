@@ -8,9 +8,10 @@
  * a step costs what it changed, however many structs are alive.
  *
  * What it reads and how is the decode observer's (rs-observer-private.h):
- * tracked buffers by the tracker's records, untracked ones by (address,
- * generation), never a reference taken to look; a lesson's traces are the
- * same byte for byte.
+ * packets and frames by the same functions (_rs_observer_read_packet and
+ * _frame), tracked buffers by the tracker's records, untracked ones by
+ * (address, generation), never a reference taken to look; a lesson's
+ * traces are the same byte for byte.
  */
 #pragma once
 

@@ -3,11 +3,7 @@
 
 #include "rs-scenario-observer-private.h"
 #include "rs-intern.h"
-
-#include <libavutil/pixdesc.h>
-#include <libavutil/samplefmt.h>
-
-#define MAX_REFS 64
+#include "rs-observer-private.h"
 
 /* An untracked buffer some handle holds: it keeps its id while a handle
  * holds it from one step to the next, and leaves at the end of the first
@@ -177,13 +173,14 @@ _rs_scenario_observer_remove_handle (RsScenarioObserver *self,
   rs_snapshot_builder_remove_handle (self->builder, key);
 }
 
-/* The id of the buffer behind `ref`, named as the decode observer names it;
- * reads, never references. */
+/* The id of the buffer behind `ref`, named as the decode observer names it
+ * (an RsObserverResolve); reads, never references. */
 static guint64
-resolve_buffer (RsScenarioObserver *self,
-                const AVBufferRef  *ref,
-                RsBufferKind        kind)
+resolve_buffer (gpointer           observer,
+                const AVBufferRef *ref,
+                RsBufferKind       kind)
 {
+  RsScenarioObserver *self = observer;
   guint64 id = rs_tracker_lookup (self->tracker, ref->buffer);
   Observed *observed;
   RsEvent event = { .kind = RS_EVENT_OBSERVED };
@@ -207,98 +204,6 @@ resolve_buffer (RsScenarioObserver *self,
   return observed->id;
 }
 
-static const char *
-indexed_field (const char *name,
-               guint       index)
-{
-  char field[64];
-
-  g_snprintf (field, sizeof field, "%s[%u]", name, index);
-  return rs_intern (field);
-}
-
-static void
-add_ref (RsScenarioObserver *self,
-         RsRef              *refs,
-         guint              *n_refs,
-         const char         *field,
-         const AVBufferRef  *ref,
-         RsBufferKind        kind)
-{
-  if (ref == NULL)
-    return;
-  g_return_if_fail (*n_refs < MAX_REFS);
-
-  refs[*n_refs].field = field;
-  refs[*n_refs].buffer = resolve_buffer (self, ref, kind);
-  (*n_refs)++;
-}
-
-/* A packet's fields and refs, as rs_observer_add_packet() reads them. */
-static void
-read_packet (RsScenarioObserver *self,
-             RsHandle           *handle,
-             RsRef              *refs,
-             guint              *n_refs,
-             const AVPacket     *packet)
-{
-  handle->kind = RS_HANDLE_PACKET;
-  handle->pts = handle->dts = RS_NO_TIMESTAMP;
-  if (packet->buf != NULL || packet->data != NULL)
-    {
-      handle->stream = packet->stream_index;
-      handle->pts = packet->pts;
-      handle->dts = packet->dts;
-      handle->size = packet->size;
-      handle->key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
-    }
-  add_ref (self, refs, n_refs, rs_intern_static ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
-  add_ref (self, refs, n_refs, rs_intern_static ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-}
-
-/* A frame's fields and refs, as rs_observer_add_frame() reads them. */
-static void
-read_frame (RsScenarioObserver *self,
-            RsHandle           *handle,
-            RsRef              *refs,
-            guint              *n_refs,
-            const AVFrame      *frame)
-{
-  RsBufferKind plane_kind = RS_BUFFER_KIND_PICTURE;
-
-  handle->kind = RS_HANDLE_FRAME;
-  handle->pts = handle->dts = RS_NO_TIMESTAMP;
-  if (frame->buf[0] != NULL || frame->data[0] != NULL)
-    {
-      handle->pts = frame->pts;
-      handle->key = frame->key_frame != 0;
-      if (frame->width > 0)
-        {
-          handle->pict_type = av_get_picture_type_char (frame->pict_type);
-          handle->format = rs_intern (av_get_pix_fmt_name (frame->format));
-          handle->width = frame->width;
-          handle->height = frame->height;
-        }
-      else if (frame->nb_samples > 0)
-        {
-          plane_kind = RS_BUFFER_KIND_AUDIO;
-          handle->format = rs_intern (av_get_sample_fmt_name (frame->format));
-          handle->nb_samples = frame->nb_samples;
-          handle->sample_rate = frame->sample_rate;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
-    add_ref (self, refs, n_refs, indexed_field ("buf", i), frame->buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_extended_buf && *n_refs < MAX_REFS; i++)
-    add_ref (self, refs, n_refs, indexed_field ("extended_buf", i), frame->extended_buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_side_data && *n_refs < MAX_REFS; i++)
-    add_ref (self, refs, n_refs, indexed_field ("side_data", i), frame->side_data[i]->buf, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, rs_intern_static ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
-  add_ref (self, refs, n_refs, rs_intern_static ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, rs_intern_static ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
-}
-
 void
 _rs_scenario_observer_set_handle (RsScenarioObserver *self,
                                   guint               key,
@@ -309,15 +214,15 @@ _rs_scenario_observer_set_handle (RsScenarioObserver *self,
   RsHandle handle = { .id = id, .holder = rs_intern_static ("scenario"), .slot = -1, .stream = -1 };
   const RsHandle *old = rs_snapshot_builder_get_handle (self->builder, key);
   g_autoptr(RsHandle) node = NULL;
-  RsRef refs[MAX_REFS];
+  RsRef refs[RS_OBSERVER_MAX_REFS];
   guint n_refs = 0;
 
   g_return_if_fail ((packet != NULL) != (frame != NULL));
 
   if (packet != NULL)
-    read_packet (self, &handle, refs, &n_refs, packet);
+    _rs_observer_read_packet (&handle, refs, &n_refs, packet, resolve_buffer, self);
   else
-    read_frame (self, &handle, refs, &n_refs, frame);
+    _rs_observer_read_frame (&handle, refs, &n_refs, frame, resolve_buffer, self);
   handle.refs = refs;
   handle.n_refs = n_refs;
 
