@@ -42,6 +42,12 @@ void                _rs_scenario_observer_add_event     (RsScenarioObserver *obs
 void                _rs_scenario_observer_add_lost      (RsScenarioObserver *observer,
                                                          guint64             id,
                                                          int                 count);
+/* `count` references to `id` are nobody's from this step to the end (a
+ * lost struct's or a dropped reference, its buffer tracked: nothing can
+ * change them). Not asked again. */
+void                _rs_scenario_observer_add_lost_for_good (RsScenarioObserver *observer,
+                                                         guint64             id,
+                                                         int                 count);
 /* Buffer `id` may have changed though no handle's refs did (wrapped under
  * the id it was observed as). */
 void                _rs_scenario_observer_touch_buffer  (RsScenarioObserver *observer,

@@ -25,6 +25,7 @@ struct _RsScenarioObserver {
   GHashTable        *visible;     /* guint64* (owned) -> refs the handles hold, every buffer they hold */
   GHashTable        *lost;        /* guint64* (owned) -> refs nobody holds: this step's */
   GHashTable        *lost_before; /* the same, the step before's */
+  GHashTable        *lost_for_good; /* guint64* (owned) -> refs nobody holds, from a step on for good */
   GHashTable        *touched;     /* guint64* (owned): buffers to read again at the end of the step */
   GHashTable        *unsettled;   /* guint64* (owned): buffers with refs no handle holds (libav's
                                    * or lost), read again every step */
@@ -49,6 +50,7 @@ _rs_scenario_observer_new (void)
   self->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lost = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lost_before = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->lost_for_good = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->unsettled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
@@ -75,6 +77,7 @@ _rs_scenario_observer_free (RsScenarioObserver *self)
   g_hash_table_unref (self->visible);
   g_hash_table_unref (self->lost);
   g_hash_table_unref (self->lost_before);
+  g_hash_table_unref (self->lost_for_good);
   g_hash_table_unref (self->touched);
   g_hash_table_unref (self->unsettled);
   clear_events (self->events);
@@ -150,6 +153,16 @@ _rs_scenario_observer_add_lost (RsScenarioObserver *self,
 {
   g_return_if_fail (count > 0);
   add_count (self->lost, id, count);
+}
+
+void
+_rs_scenario_observer_add_lost_for_good (RsScenarioObserver *self,
+                                         guint64             id,
+                                         int                 count)
+{
+  g_return_if_fail (count > 0);
+  add_count (self->lost_for_good, id, count);
+  _rs_scenario_observer_touch_buffer (self, id);
 }
 
 /* A handle no longer holds (-1) or now holds (+1) its refs. */
@@ -246,7 +259,7 @@ split_refcount (RsScenarioObserver *self,
                 const char         *holder)
 {
   buffer->visible = count_of (self->visible, buffer->id);
-  buffer->lost = count_of (self->lost, buffer->id);
+  buffer->lost = count_of (self->lost, buffer->id) + count_of (self->lost_for_good, buffer->id);
   buffer->hidden = MAX (buffer->refcount - buffer->visible - buffer->lost, 0);
   buffer->holder = buffer->hidden > 0 ? holder : NULL;
 }
@@ -332,7 +345,9 @@ update_buffer (RsScenarioObserver *self,
       return;
     }
 
-  if (buffer.hidden > 0 || buffer.lost > 0)
+  /* References lost for good change only with a step that touches the
+   * buffer (it adds more, or a handle sharing it changes): not read again. */
+  if (buffer.hidden > 0 || count_of (self->lost, id) > 0)
     g_hash_table_add (self->unsettled, id_key (id));
   else
     g_hash_table_remove (self->unsettled, &id);
