@@ -68,4 +68,35 @@ RsSnapshot *rs_observer_finish_step  (RsObserver       *observer,
                                       const RsStepInfo *info,
                                       gboolean          final);
 
+/* Reading a packet or a frame, shared with the lesson observer
+ * (data/lessons/rs-scenario-observer.c): both read libav's structs alike,
+ * and a field read for one is read for the other. */
+
+/* The most refs a handle holds. */
+#define RS_OBSERVER_MAX_REFS 64
+
+/* The id of the buffer behind `ref` in `observer`'s tables (tracked, or
+ * untracked by address and generation, as above). Reads, never references. */
+typedef guint64 (*RsObserverResolve) (gpointer           observer,
+                                      const AVBufferRef *ref,
+                                      RsBufferKind       kind);
+
+/* Sets `handle`'s kind and the fields read from `packet` / `frame` (NULL:
+ * an empty handle: kind and no timestamps), and appends its refs to `refs`
+ * (RS_OBSERVER_MAX_REFS long; `*n_refs` used so far), each named by its
+ * field ("buf", "buf[1]", "side_data[0]": interned once for the process)
+ * and its buffer resolved by `resolve`, in the order they are read. */
+void        _rs_observer_read_packet (RsHandle          *handle,
+                                      RsRef             *refs,
+                                      guint             *n_refs,
+                                      const AVPacket    *packet,
+                                      RsObserverResolve  resolve,
+                                      gpointer           observer);
+void        _rs_observer_read_frame  (RsHandle          *handle,
+                                      RsRef             *refs,
+                                      guint             *n_refs,
+                                      const AVFrame     *frame,
+                                      RsObserverResolve  resolve,
+                                      gpointer           observer);
+
 G_END_DECLS

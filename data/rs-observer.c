@@ -2,11 +2,11 @@
 #define G_LOG_DOMAIN "rs-observer"
 
 #include "rs-observer-private.h"
+#include "rs-intern.h"
 
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
-
-#define MAX_REFS 64
+#include <pthread.h>
 
 /* An untracked buffer some handle holds. */
 typedef struct {
@@ -32,17 +32,12 @@ typedef struct {
   gboolean  sorted;
 } Counts;
 
-/* The fields a handle's references are named by, interned once. */
-enum { FIELD_BUF, FIELD_EXTENDED_BUF, FIELD_SIDE_DATA, N_INDEXED_FIELDS };
-
 struct _RsObserver {
   RsTracker  *tracker;
   guint       step;
   GPtrArray  *handles;       /* RsHandle*, owned: the step being built */
   Counts      visible;       /* refs held by handles */
   Counts      lost;          /* refs nobody holds */
-  const char *indexed[N_INDEXED_FIELDS][MAX_REFS]; /* "buf[3]"..., interned on first use */
-  const char *field_buf, *field_opaque_ref, *field_hw_frames_ctx, *field_private_ref;
   GHashTable *observed;      /* const AVBuffer* -> Observed*, owned */
   GArray     *events;        /* RsEvent of this step, from the session */
   /* finish_step()'s working arrays, kept from step to step */
@@ -69,10 +64,6 @@ rs_observer_new (void)
   self->handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   self->visible.counts = g_array_new (FALSE, FALSE, sizeof (Count));
   self->lost.counts = g_array_new (FALSE, FALSE, sizeof (Count));
-  self->field_buf = g_intern_static_string ("buf");
-  self->field_opaque_ref = g_intern_static_string ("opaque_ref");
-  self->field_hw_frames_ctx = g_intern_static_string ("hw_frames_ctx");
-  self->field_private_ref = g_intern_static_string ("private_ref");
   self->observed = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
   self->live = g_array_new (FALSE, FALSE, sizeof (RsTrackedBuffer));
@@ -231,12 +222,14 @@ rs_observer_add_lost (RsObserver *self,
   add_count (&self->lost, id, count);
 }
 
-/* The id of the buffer behind `ref`; reads, never references. */
+/* The id of the buffer behind `ref` (an RsObserverResolve); reads, never
+ * references. Counts the reference as a handle's. */
 static guint64
-resolve_buffer (RsObserver        *self,
+resolve_buffer (gpointer           observer,
                 const AVBufferRef *ref,
                 RsBufferKind       kind)
 {
+  RsObserver *self = observer;
   guint64 id = rs_tracker_lookup (self->tracker, ref->buffer);
   Observed *observed;
 
@@ -265,37 +258,139 @@ resolve_buffer (RsObserver        *self,
   return id;
 }
 
+/* The names of the fields refs are read from, interned once for the
+ * process (both observers, every step, read them). */
+enum { FIELD_BUF, FIELD_EXTENDED_BUF, FIELD_SIDE_DATA, N_INDEXED_FIELDS };
+
+static struct {
+  const char *buf, *opaque_ref, *hw_frames_ctx, *private_ref;
+  const char *indexed[N_INDEXED_FIELDS][RS_OBSERVER_MAX_REFS]; /* "buf[3]", ... */
+} field_names;
+
+/* pthread_once, not g_once: ThreadSanitizer sees it. */
+static pthread_once_t field_names_once = PTHREAD_ONCE_INIT;
+
 static const char *
-indexed_field (RsObserver *self,
-               guint       field,
-               guint       index)
+intern_indexed (guint field,
+                guint index)
 {
   static const char *names[N_INDEXED_FIELDS] = { "buf", "extended_buf", "side_data" };
   char name[64];
 
-  if (index < MAX_REFS && self->indexed[field][index] != NULL)
-    return self->indexed[field][index];
   g_snprintf (name, sizeof name, "%s[%u]", names[field], index);
-  if (index >= MAX_REFS)
-    return g_intern_string (name);
-  return self->indexed[field][index] = g_intern_string (name);
+  return rs_intern (name);
 }
 
 static void
-add_ref (RsObserver        *self,
-         RsRef             *refs,
+make_field_names (void)
+{
+  field_names.buf = rs_intern_static ("buf");
+  field_names.opaque_ref = rs_intern_static ("opaque_ref");
+  field_names.hw_frames_ctx = rs_intern_static ("hw_frames_ctx");
+  field_names.private_ref = rs_intern_static ("private_ref");
+  for (guint field = 0; field < N_INDEXED_FIELDS; field++)
+    for (guint i = 0; i < RS_OBSERVER_MAX_REFS; i++)
+      field_names.indexed[field][i] = intern_indexed (field, i);
+}
+
+static const char *
+indexed_field (guint field,
+               guint index)
+{
+  return index < RS_OBSERVER_MAX_REFS ? field_names.indexed[field][index] : intern_indexed (field, index);
+}
+
+static void
+add_ref (RsRef             *refs,
          guint             *n_refs,
          const char        *field,
          const AVBufferRef *ref,
-         RsBufferKind       kind)
+         RsBufferKind       kind,
+         RsObserverResolve  resolve,
+         gpointer           observer)
 {
   if (ref == NULL)
     return;
-  g_return_if_fail (*n_refs < MAX_REFS);
+  g_return_if_fail (*n_refs < RS_OBSERVER_MAX_REFS);
 
   refs[*n_refs].field = field;
-  refs[*n_refs].buffer = resolve_buffer (self, ref, kind);
+  refs[*n_refs].buffer = resolve (observer, ref, kind);
   (*n_refs)++;
+}
+
+void
+_rs_observer_read_packet (RsHandle          *handle,
+                          RsRef             *refs,
+                          guint             *n_refs,
+                          const AVPacket    *packet,
+                          RsObserverResolve  resolve,
+                          gpointer           observer)
+{
+  pthread_once (&field_names_once, make_field_names);
+
+  handle->kind = RS_HANDLE_PACKET;
+  handle->pts = handle->dts = RS_NO_TIMESTAMP;
+  if (packet == NULL)
+    return;
+  if (packet->buf != NULL || packet->data != NULL)
+    {
+      handle->stream = packet->stream_index;
+      handle->pts = packet->pts;
+      handle->dts = packet->dts;
+      handle->size = packet->size;
+      handle->key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
+    }
+  add_ref (refs, n_refs, field_names.buf, packet->buf, RS_BUFFER_KIND_PACKET, resolve, observer);
+  add_ref (refs, n_refs, field_names.opaque_ref, packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA, resolve, observer);
+}
+
+void
+_rs_observer_read_frame (RsHandle          *handle,
+                         RsRef             *refs,
+                         guint             *n_refs,
+                         const AVFrame     *frame,
+                         RsObserverResolve  resolve,
+                         gpointer           observer)
+{
+  RsBufferKind plane_kind = RS_BUFFER_KIND_PICTURE;
+
+  pthread_once (&field_names_once, make_field_names);
+
+  handle->kind = RS_HANDLE_FRAME;
+  handle->pts = handle->dts = RS_NO_TIMESTAMP;
+  if (frame == NULL)
+    return;
+  if (frame->buf[0] != NULL || frame->data[0] != NULL)
+    {
+      handle->pts = frame->pts;
+      handle->key = frame->key_frame != 0;
+      if (frame->width > 0)
+        {
+          handle->pict_type = av_get_picture_type_char (frame->pict_type);
+          handle->format = rs_intern (av_get_pix_fmt_name (frame->format));
+          handle->width = frame->width;
+          handle->height = frame->height;
+        }
+      else if (frame->nb_samples > 0)
+        {
+          plane_kind = RS_BUFFER_KIND_AUDIO;
+          handle->format = rs_intern (av_get_sample_fmt_name (frame->format));
+          handle->nb_samples = frame->nb_samples;
+          handle->sample_rate = frame->sample_rate;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
+    add_ref (refs, n_refs, indexed_field (FIELD_BUF, i), frame->buf[i], plane_kind, resolve, observer);
+  for (int i = 0; i < frame->nb_extended_buf && *n_refs < RS_OBSERVER_MAX_REFS; i++)
+    add_ref (refs, n_refs, indexed_field (FIELD_EXTENDED_BUF, i), frame->extended_buf[i], plane_kind,
+             resolve, observer);
+  for (int i = 0; i < frame->nb_side_data && *n_refs < RS_OBSERVER_MAX_REFS; i++)
+    add_ref (refs, n_refs, indexed_field (FIELD_SIDE_DATA, i), frame->side_data[i]->buf,
+             RS_BUFFER_KIND_SIDE_DATA, resolve, observer);
+  add_ref (refs, n_refs, field_names.hw_frames_ctx, frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER, resolve, observer);
+  add_ref (refs, n_refs, field_names.opaque_ref, frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA, resolve, observer);
+  add_ref (refs, n_refs, field_names.private_ref, frame->private_ref, RS_BUFFER_KIND_OTHER, resolve, observer);
 }
 
 /* The previous step's handle at `index` if its id is `id`: a session lists
@@ -351,12 +446,12 @@ push_handle (RsObserver     *self,
   RsHandle *previous, *older;
 
   /* An id found where it was is interned already (its own interned
-   * string): the common case needs no look-up in GLib's table. */
+   * string): the common case needs no look-up in the interned set. */
   if ((previous = previous_at (self, self->handles->len, fields->id)) != NULL)
     candidate.id = previous->id;
   else
     {
-      candidate.id = g_intern_string (fields->id);
+      candidate.id = rs_intern (fields->id);
       previous = find_previous (self, self->handles->len, candidate.id);
     }
   candidate.refs = (RsRef *) refs;
@@ -377,27 +472,13 @@ rs_observer_add_packet (RsObserver     *self,
                         const AVPacket *packet)
 {
   RsHandle handle = *fields;
-  RsRef refs[MAX_REFS];
+  RsRef refs[RS_OBSERVER_MAX_REFS];
   guint n_refs = 0;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (fields != NULL);
 
-  handle.kind = RS_HANDLE_PACKET;
-  handle.pts = handle.dts = RS_NO_TIMESTAMP;
-  if (packet != NULL && (packet->buf != NULL || packet->data != NULL))
-    {
-      handle.stream = packet->stream_index;
-      handle.pts = packet->pts;
-      handle.dts = packet->dts;
-      handle.size = packet->size;
-      handle.key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
-    }
-  if (packet != NULL)
-    {
-      add_ref (self, refs, &n_refs, self->field_buf, packet->buf, RS_BUFFER_KIND_PACKET);
-      add_ref (self, refs, &n_refs, self->field_opaque_ref, packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-    }
+  _rs_observer_read_packet (&handle, refs, &n_refs, packet, resolve_buffer, self);
   push_handle (self, &handle, refs, n_refs);
 }
 
@@ -417,7 +498,7 @@ rs_observer_add_subtitle (RsObserver       *self,
     {
       handle.pts = subtitle->pts;
       /* Format 0 is graphics, 1 text (AVSubtitle.format). */
-      handle.format = g_intern_static_string (subtitle->format == 0 ? "bitmap" : "text");
+      handle.format = rs_intern_static (subtitle->format == 0 ? "bitmap" : "text");
       handle.n_rects = (int) subtitle->num_rects;
       handle.start_display = subtitle->start_display_time;
       handle.end_display = subtitle->end_display_time;
@@ -431,52 +512,13 @@ rs_observer_add_frame (RsObserver     *self,
                        const AVFrame  *frame)
 {
   RsHandle handle = *fields;
-  RsRef refs[MAX_REFS];
+  RsRef refs[RS_OBSERVER_MAX_REFS];
   guint n_refs = 0;
-  RsBufferKind plane_kind = RS_BUFFER_KIND_PICTURE;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (fields != NULL);
 
-  handle.kind = RS_HANDLE_FRAME;
-  handle.pts = handle.dts = RS_NO_TIMESTAMP;
-  if (frame == NULL)
-    {
-      push_handle (self, &handle, NULL, 0);
-      return;
-    }
-
-  if (frame->buf[0] != NULL || frame->data[0] != NULL)
-    {
-      handle.pts = frame->pts;
-      handle.key = frame->key_frame != 0;
-      if (frame->width > 0)
-        {
-          handle.pict_type = av_get_picture_type_char (frame->pict_type);
-          handle.format = g_intern_string (av_get_pix_fmt_name (frame->format));
-          handle.width = frame->width;
-          handle.height = frame->height;
-        }
-      else if (frame->nb_samples > 0)
-        {
-          plane_kind = RS_BUFFER_KIND_AUDIO;
-          handle.format = g_intern_string (av_get_sample_fmt_name (frame->format));
-          handle.nb_samples = frame->nb_samples;
-          handle.sample_rate = frame->sample_rate;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
-    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_BUF, i), frame->buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_extended_buf && n_refs < MAX_REFS; i++)
-    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_EXTENDED_BUF, i), frame->extended_buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_side_data && n_refs < MAX_REFS; i++)
-    add_ref (self, refs, &n_refs, indexed_field (self, FIELD_SIDE_DATA, i), frame->side_data[i]->buf,
-             RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, &n_refs, self->field_hw_frames_ctx, frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
-  add_ref (self, refs, &n_refs, self->field_opaque_ref, frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, &n_refs, self->field_private_ref, frame->private_ref, RS_BUFFER_KIND_OTHER);
-
+  _rs_observer_read_frame (&handle, refs, &n_refs, frame, resolve_buffer, self);
   push_handle (self, &handle, refs, n_refs);
 }
 
@@ -591,10 +633,10 @@ rs_observer_finish_step (RsObserver       *self,
 
       buffer = (RsBuffer) {
         .id = observed->id, .kind = observed->kind, .size = observed->size,
-        .refcount = observed->refcount, .origin = g_intern_static_string ("observed"),
+        .refcount = observed->refcount, .origin = rs_intern_static ("observed"),
         .born = observed->born, .writable = observed->writable,
       };
-      split_refcount (self, &buffer, g_intern_static_string ("libav"));
+      split_refcount (self, &buffer, rs_intern_static ("libav"));
       push_buffer (self, buffers, &buffer);
       observed_added = TRUE;
     }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-tracker"
 
 #include "rs-tracker-private.h"
+#include "rs-intern.h"
 
 typedef struct {
   RsTracker    *tracker;  /* strong reference */
@@ -174,8 +175,8 @@ rs_tracker_wrap_as (RsTracker    *self,
   record->inner = inner;
   record->buffer = wrapper->buffer;
   record->kind = kind;
-  record->origin = g_intern_string (origin);
-  record->holder = g_intern_string (holder);
+  record->origin = rs_intern (origin);
+  record->holder = rs_intern (holder);
   record->size = inner->size;
 
   g_mutex_lock (&self->lock);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-diff"
 
 #include "rs-diff.h"
+#include "rs-intern.h"
 
 struct _RsDiff {
   RsSnapshot *before;           /* owned, nullable */
@@ -217,7 +218,7 @@ rs_diff_get_handle_flags (const RsDiff *self,
                           const char   *handle_id)
 {
   g_return_val_if_fail (self != NULL, RS_DIFF_SAME);
-  return GPOINTER_TO_UINT (g_hash_table_lookup (self->handle_flags, g_intern_string (handle_id)));
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->handle_flags, rs_intern_lookup (handle_id)));
 }
 
 guint

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "rs-graph"
 
 #include "rs-graph-build-private.h"
+#include "rs-intern.h"
 
 #include <string.h>
 
@@ -541,16 +542,16 @@ collect_facts (Builder *b)
   for (guint i = 0; i < rs_snapshot_get_n_buffers (s); i++)
     {
       const RsBuffer *buffer = rs_snapshot_get_buffer (s, i);
-      const char *holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
+      const char *holder = buffer->holder != NULL ? buffer->holder : rs_intern_static ("libav");
 
       if (buffer->hidden > 0 && !buffer->leaked)
         g_hash_table_insert (b->holder_counts, (gpointer) holder,
                              GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts, holder)) +
                                               buffer->hidden));
       if (buffer->lost > 0)
-        g_hash_table_insert (b->holder_counts, (gpointer) g_intern_static_string (" lost"),
+        g_hash_table_insert (b->holder_counts, (gpointer) rs_intern_static (" lost"),
                              GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (b->holder_counts,
-                                                                                    g_intern_static_string (" lost"))) +
+                                                                                    rs_intern_static (" lost"))) +
                                               buffer->lost));
     }
 
@@ -564,7 +565,7 @@ collect_facts (Builder *b)
           g_autofree char *lane = g_strndup (h->id, dot - h->id);
 
           if (!g_hash_table_contains (b->lane_names, lane))
-            g_hash_table_insert (b->lane_names, (gpointer) g_intern_string (lane), GINT_TO_POINTER (stream_lane (h) + 1));
+            g_hash_table_insert (b->lane_names, (gpointer) rs_intern (lane), GINT_TO_POINTER (stream_lane (h) + 1));
         }
       for (guint r = 0; r < h->n_refs; r++)
         {

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "rs-graph"
 
 #include "rs-graph-build-private.h"
+#include "rs-intern.h"
 
 
 /* The holder node `key` (a libav part, or the lost node), made on first use. */
@@ -68,7 +69,7 @@ link_holder (Builder           *b,
 void
 _rs_graph_builder_add_holders (Builder *b)
 {
-  const char *lost_key = g_intern_static_string (" lost");
+  const char *lost_key = rs_intern_static (" lost");
   GHashTableIter iter;
   gpointer key, value;
 
@@ -96,7 +97,7 @@ _rs_graph_builder_add_holders (Builder *b)
       /* libav's refs and lost ones are never drawn as one. */
       if (hidden > 0 && !buffer->leaked)
         link_holder (b, node, holder_node (b, buffer->holder != NULL ? buffer->holder
-                                                                     : g_intern_static_string ("libav"), FALSE),
+                                                                     : rs_intern_static ("libav"), FALSE),
                      hidden, b->pal->holder);
       if (lost > 0)
         link_holder (b, node, holder_node (b, lost_key, TRUE), lost, b->pal->bad);
@@ -187,7 +188,7 @@ _rs_graph_builder_add_ghosts (Builder *b)
 
       if (buffer->hidden > 0)
         {
-          const char *holder = buffer->holder != NULL ? buffer->holder : g_intern_static_string ("libav");
+          const char *holder = buffer->holder != NULL ? buffer->holder : rs_intern_static ("libav");
           Agnode_t *hn = g_hash_table_lookup (b->holder_nodes, holder);
 
           if (hn != NULL)

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "rs-graph"
 
 #include "rs-graph-build-private.h"
+#include "rs-intern.h"
 
 #include <string.h>
 
@@ -59,7 +60,7 @@ void
 _rs_graph_builder_place_item (Builder    *b,
                               const char *head)
 {
-  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (b->graph->by_name, g_intern_string (head)));
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (b->graph->by_name, rs_intern_lookup (head)));
   RsGraphPlace *place = _rs_graph_last_place (b->graph);
 
   if (index == 0)

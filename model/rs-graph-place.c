@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "rs-graph"
 
 #include "rs-graph-place.h"
+#include "rs-intern.h"
 #include "rs-graph-private.h"
 
 #include <graphviz/gvc.h>
@@ -225,7 +226,7 @@ give_slots (RsLayoutMemory *memory,
         g_hash_table_iter_init (&iter, group);
         while (g_hash_table_iter_next (&iter, &name, &slot))
           {
-            guint index = GPOINTER_TO_UINT (g_hash_table_lookup (graph->by_name, g_intern_string (name)));
+            guint index = GPOINTER_TO_UINT (g_hash_table_lookup (graph->by_name, rs_intern_lookup (name)));
 
             if (index == 0)
               g_hash_table_iter_remove (&iter);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-graph"
 
 #include "rs-graph-private.h"
+#include "rs-intern.h"
 
 #include "rs-error.h"
 
@@ -256,7 +257,7 @@ _rs_graph_add_node (RsGraph         *self,
                     guint            n_buffers)
 {
   RsGraphNode node = {
-    .kind = kind, .name = g_intern_string (name), .handle_id = handle_id,
+    .kind = kind, .name = rs_intern (name), .handle_id = handle_id,
     .holder = holder, .n_buffers = n_buffers,
     .buffer_id = buffer_ids != NULL && n_buffers > 0 ? buffer_ids[0] : 0,
   };
@@ -362,7 +363,7 @@ rs_graph_find_node (RsGraph    *self,
   g_return_val_if_fail (self != NULL, NULL);
   if (name == NULL)
     return NULL;
-  return node_at (self, g_hash_table_lookup (self->by_name, g_intern_string (name)));
+  return node_at (self, g_hash_table_lookup (self->by_name, rs_intern_lookup (name)));
 }
 
 const RsGraphNode *
@@ -372,7 +373,7 @@ rs_graph_find_handle (RsGraph    *self,
   g_return_val_if_fail (self != NULL, NULL);
   if (handle_id == NULL)
     return NULL;
-  return node_at (self, g_hash_table_lookup (self->by_handle, g_intern_string (handle_id)));
+  return node_at (self, g_hash_table_lookup (self->by_handle, rs_intern_lookup (handle_id)));
 }
 
 const RsGraphNode *

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-query"
 
 #include "rs-query.h"
+#include "rs-intern.h"
 
 GArray *
 rs_snapshot_get_retainers (const RsSnapshot *snapshot,
@@ -139,7 +140,7 @@ rs_history_query_leaks (RsHistory *history)
         .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = *buffer->site,
       };
       if (buffer->born < rs_history_get_length (history))
-        leak.born_call = g_intern_string (rs_snapshot_get_call (rs_history_get_snapshot (history, buffer->born)));
+        leak.born_call = rs_intern (rs_snapshot_get_call (rs_history_get_snapshot (history, buffer->born)));
       loss = rs_history_find_loss (history, buffer->id, rs_snapshot_get_step (last), &leak.lost_step);
       if (loss != NULL)
         {

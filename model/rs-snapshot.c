@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-snapshot"
 
 #include "rs-snapshot.h"
+#include "rs-intern.h"
 #include "rs-snapshot-private.h"
 #include "rs-snapshot-internal.h"
 
@@ -152,7 +153,7 @@ ring_set_get (const RsRingEnds *ends,
   key->n = n;
   for (guint i = 0; i < n; i++)
     {
-      key->ends[i].group = g_intern_string (ends[i].group);
+      key->ends[i].group = rs_intern (ends[i].group);
       key->ends[i].head = ends[i].head;
       key->ends[i].tail = ends[i].tail;
     }
@@ -309,7 +310,7 @@ _rs_snapshot_alloc (const RsStepInfo *info,
   self = g_malloc0 (sizeof (RsSnapshot) + n_events * (all_short ? sizeof (ShortEvent) : sizeof (RsEvent)));
   g_atomic_ref_count_init (&self->rc);
   self->step = info->step;
-  self->key = step_key_get (step_text_get (info->call, info->args, g_intern_string (info->out)),
+  self->key = step_key_get (step_text_get (info->call, info->args, rs_intern (info->out)),
                             ring_set_get (info->rings, info->n_rings));
   self->ret = info->ret;
   self->exact = info->exact != FALSE;
@@ -512,7 +513,7 @@ rs_snapshot_find_handle (const RsSnapshot *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (id == NULL || (interned = g_intern_string (id)) == NULL)
+  if (id == NULL || (interned = rs_intern_lookup (id)) == NULL)
     return NULL;
   handles = _rs_snapshot_handles_of (self);
   for (guint i = 0; i < self->n_handles; i++)

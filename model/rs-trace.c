@@ -21,6 +21,30 @@
  * this many bytes. */
 #define WRITEBACK_SIZE (1024 * 1024)
 
+/* Where one side of the queue (the session or the thread) waits for the
+ * other. It is signalled only while it waits: a GCond signal is a system
+ * call. Under the writer's lock. */
+typedef struct {
+  GCond    cond;
+  gboolean waiting;
+} Waiter;
+
+static void
+waiter_wait (Waiter *waiter,
+             GMutex *lock)
+{
+  waiter->waiting = TRUE;
+  g_cond_wait (&waiter->cond, lock);
+  waiter->waiting = FALSE;
+}
+
+static void
+waiter_signal (Waiter *waiter)
+{
+  if (waiter->waiting)
+    g_cond_signal (&waiter->cond);
+}
+
 struct _RsTraceWriter {
   GOutputStream *stream;
   JsonGenerator *generator;   /* made once, for every line and node */
@@ -30,15 +54,12 @@ struct _RsTraceWriter {
   gsize          unsynced;    /* bytes written since the last writeback */
 
   /* Threaded writers: the thread makes and writes the lines of the
-   * snapshots queued. Everything below is under `lock`; each side is
-   * signalled only while it waits (a GCond signal is a system call). */
+   * snapshots queued. Everything below is under `lock`. */
   GThread       *thread;
   GMutex         lock;
-  GCond          wake;        /* the thread waits here for snapshots */
-  GCond          room;        /* the session waits here for room or a flush */
+  Waiter         wake;        /* the thread waits here for snapshots */
+  Waiter         room;        /* the session waits here for room or a flush */
   GQueue         queue;       /* RsSnapshot*, owned */
-  gboolean       thread_waiting;
-  gboolean       session_waiting;
   gboolean       busy;        /* the thread is writing lines it took */
   gboolean       stopping;    /* the thread ends once the queue is empty */
   gboolean       discard;     /* lines still queued are dropped, not written */
@@ -469,11 +490,7 @@ writer_thread (gpointer data)
       gboolean write;
 
       while (g_queue_is_empty (&self->queue) && !self->stopping)
-        {
-          self->thread_waiting = TRUE;
-          g_cond_wait (&self->wake, &self->lock);
-          self->thread_waiting = FALSE;
-        }
+        waiter_wait (&self->wake, &self->lock);
       if (g_queue_is_empty (&self->queue))
         break;
       /* Everything queued, at once: the session has room again. */
@@ -481,8 +498,7 @@ writer_thread (gpointer data)
       g_queue_init (&self->queue);
       self->busy = TRUE;
       write = self->error == NULL && !self->discard;
-      if (self->session_waiting)
-        g_cond_signal (&self->room);
+      waiter_signal (&self->room);
       g_mutex_unlock (&self->lock);
 
       write_batch (self, &batch, write, &error);
@@ -493,8 +509,7 @@ writer_thread (gpointer data)
         self->error = error;
       else
         g_clear_error (&error);
-      if (self->session_waiting)
-        g_cond_signal (&self->room);
+      waiter_signal (&self->room);
     }
   g_mutex_unlock (&self->lock);
   return NULL;
@@ -508,27 +523,20 @@ rs_trace_writer_new_threaded (GOutputStream *stream)
   g_return_val_if_fail (self != NULL, NULL);
 
   g_mutex_init (&self->lock);
-  g_cond_init (&self->wake);
-  g_cond_init (&self->room);
+  g_cond_init (&self->wake.cond);
+  g_cond_init (&self->room.cond);
   self->thread = g_thread_new ("rs-trace-writer", writer_thread, self);
   return self;
 }
 
-/* Under the lock: the session waits for the thread. */
+/* Under the lock: wakes the thread if it waits while there is work, then
+ * waits until it has taken the queue or finished writing. */
 static void
 wait_for_thread (RsTraceWriter *self)
 {
-  self->session_waiting = TRUE;
-  g_cond_wait (&self->room, &self->lock);
-  self->session_waiting = FALSE;
-}
-
-/* Under the lock: wakes the thread if it waits while there is work. */
-static void
-wake_thread (RsTraceWriter *self)
-{
-  if (self->thread_waiting && !g_queue_is_empty (&self->queue))
-    g_cond_signal (&self->wake);
+  if (!g_queue_is_empty (&self->queue))
+    waiter_signal (&self->wake);
+  waiter_wait (&self->room, &self->lock);
 }
 
 void
@@ -557,10 +565,7 @@ rs_trace_writer_write (RsTraceWriter    *self,
 
   g_mutex_lock (&self->lock);
   while (self->error == NULL && self->queue.length >= MAX_QUEUED)
-    {
-      wake_thread (self);
-      wait_for_thread (self);
-    }
+    wait_for_thread (self);
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -571,7 +576,7 @@ rs_trace_writer_write (RsTraceWriter    *self,
    * the thread reads this one while the session makes the next. */
   g_queue_push_tail (&self->queue, rs_snapshot_ref ((RsSnapshot *) snapshot));
   if (self->queue.length >= BATCH)
-    wake_thread (self);
+    waiter_signal (&self->wake);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -589,10 +594,7 @@ rs_trace_writer_flush (RsTraceWriter  *self,
 
   g_mutex_lock (&self->lock);
   while (self->error == NULL && (!g_queue_is_empty (&self->queue) || self->busy))
-    {
-      wake_thread (self);
-      wait_for_thread (self);
-    }
+    wait_for_thread (self);
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -623,13 +625,13 @@ rs_trace_writer_free (RsTraceWriter *self)
       g_mutex_lock (&self->lock);
       self->stopping = TRUE;
       self->discard = TRUE;
-      g_cond_signal (&self->wake);
+      waiter_signal (&self->wake);
       g_mutex_unlock (&self->lock);
       g_thread_join (self->thread);
       g_clear_error (&self->error);
       g_mutex_clear (&self->lock);
-      g_cond_clear (&self->wake);
-      g_cond_clear (&self->room);
+      g_cond_clear (&self->wake.cond);
+      g_cond_clear (&self->room.cond);
     }
   g_clear_object (&self->stream);
   g_clear_object (&self->generator);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-graph-view"
 
 #include "rs-graph-view-private.h"
+#include "rs-intern.h"
 
 #include <math.h>
 
@@ -161,14 +162,14 @@ selection_for_node (const RsGraphNode *node)
       {
       case RS_GRAPH_NODE_HANDLE:
       case RS_GRAPH_NODE_EMPTY_SLOTS:
-        selection = (RsSelection) { RS_SELECTION_HANDLE, 0, g_intern_string (node->handle_id) };
+        selection = (RsSelection) { RS_SELECTION_HANDLE, 0, rs_intern (node->handle_id) };
         break;
       case RS_GRAPH_NODE_BUFFER:
       case RS_GRAPH_NODE_GHOST:
         selection = (RsSelection) { RS_SELECTION_BUFFER, node->buffer_id, NULL };
         break;
       case RS_GRAPH_NODE_HOLDER:
-        selection = (RsSelection) { RS_SELECTION_HOLDER, 0, g_intern_string (node->holder) };
+        selection = (RsSelection) { RS_SELECTION_HOLDER, 0, rs_intern (node->holder) };
         break;
       case RS_GRAPH_NODE_LEGEND:
       default:

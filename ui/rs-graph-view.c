@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-graph-view"
 
 #include "rs-graph-view-private.h"
+#include "rs-intern.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -339,7 +340,7 @@ rs_graph_view_set_selection (RsGraphView       *self,
     return;
   self->selection = *selection;
   if (self->selection.id != NULL)
-    self->selection.id = g_intern_string (self->selection.id);
+    self->selection.id = rs_intern (self->selection.id);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-inspector"
 
 #include "rs-inspector.h"
+#include "rs-intern.h"
 
 #include "rs-findings.h"
 
@@ -290,7 +291,7 @@ show_buffer (RsInspector *self,
 
       if (r->handle != NULL)
         {
-          target = (RowTarget) { .selection = { RS_SELECTION_HANDLE, 0, g_intern_string (r->handle) } };
+          target = (RowTarget) { .selection = { RS_SELECTION_HANDLE, 0, rs_intern (r->handle) } };
           detail = g_strdup_printf (_("%s · one reference"), r->field);
           add_row (self->holders_list, r->handle, detail, NULL, &target);
         }
@@ -318,7 +319,7 @@ show_buffer (RsInspector *self,
         }
       else
         {
-          target = (RowTarget) { .selection = { RS_SELECTION_HOLDER, 0, g_intern_string (r->holder) } };
+          target = (RowTarget) { .selection = { RS_SELECTION_HOLDER, 0, rs_intern (r->holder) } };
           detail = g_strdup_printf (g_dngettext (NULL, "inside libav · %d reference", "inside libav · %d references", r->count), r->count);
           add_row (self->holders_list, r->holder, detail, NULL, &target);
         }

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "rs-window"
 
 #include "rs-record-session.h"
+#include "rs-intern.h"
 #include "rs-ui-private.h"
 #include "rs-window-private.h"
 
@@ -248,7 +249,7 @@ static void
 on_lesson_select_handle (RsWindow   *self,
                          const char *handle_id)
 {
-  RsSelection selection = { RS_SELECTION_HANDLE, 0, g_intern_string (handle_id) };
+  RsSelection selection = { RS_SELECTION_HANDLE, 0, rs_intern (handle_id) };
 
   rs_graph_view_set_selection (self->graph_view, &selection);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rs-scenario-session-private.h"
+#include "rs-intern.h"
 
 /* buf + extended_buf of a frame. */
 #define MAX_HELD (AV_NUM_DATA_POINTERS + 64)
@@ -78,7 +79,7 @@ capture_dropped (RsScenarioSession         *self,
       g_ptr_array_add (self->orphans, orphan);
       _rs_scenario_add_event (self, statement, &(RsEvent) {
         .kind = RS_EVENT_LOST, .buffer = before->ids[i], .handle = _rs_scenario_handle_id (self, object),
-        .call = g_intern_string (call), .count = 1,
+        .call = rs_intern (call), .count = 1,
         .reason = g_str_equal (call, "av_init_packet") ? RS_LOSS_RESET : RS_LOSS_OVERWRITTEN,
       });
     }
@@ -116,7 +117,7 @@ refuse_frame (RsScenarioSession         *self,
 {
   if (!frame_too_big (frame))
     return FALSE;
-  _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (call),
+  _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG, .call = rs_intern (call),
                                                    .value = { 0, RS_SCENARIO_MAX_BYTES } });
   result->ret = RS_SCENARIO_RET_REFUSED;
   return TRUE;
@@ -141,8 +142,8 @@ run_free (RsScenarioSession         *self,
   object = var->object;
   if (!var->initialized)
     {
-      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (name),
-                                                       .call = g_intern_string (function) });
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = rs_intern (name),
+                                                       .call = rs_intern (function) });
       return FALSE;
     }
   if (object == NULL)
@@ -150,7 +151,7 @@ run_free (RsScenarioSession         *self,
   if (object->freed_line != 0)
     {
       _rs_scenario_fault (self, statement, (RsEvent) {
-        .fault = RS_FAULT_DOUBLE_FREE, .handle = g_intern_string (name), .call = g_intern_string (function),
+        .fault = RS_FAULT_DOUBLE_FREE, .handle = rs_intern (name), .call = rs_intern (function),
         .value = { object->freed_line, _rs_scenario_handle_kind (object) } });
       return FALSE;
     }
@@ -225,7 +226,7 @@ _rs_scenario_run_call (RsScenarioSession         *self,
       else if (value->kind == RS_SCENARIO_VALUE_NULL)
         {
           _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_ARGUMENT,
-                                                           .call = g_intern_string (signature->name),
+                                                           .call = rs_intern (signature->name),
                                                            .value = { k + 1 } });
           return FALSE;
         }
@@ -263,7 +264,7 @@ _rs_scenario_run_call (RsScenarioSession         *self,
       if (numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
           _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_TOO_BIG,
-                                                           .call = g_intern_string (signature->name),
+                                                           .call = rs_intern (signature->name),
                                                            .value = { numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
@@ -300,7 +301,7 @@ _rs_scenario_run_call (RsScenarioSession         *self,
       if ((gint64) packet->size + numbers[1] > RS_SCENARIO_MAX_BYTES)
         {
           _rs_scenario_fault (self, statement, (RsEvent) {
-            .fault = RS_FAULT_TOO_BIG, .call = g_intern_string (signature->name),
+            .fault = RS_FAULT_TOO_BIG, .call = rs_intern (signature->name),
             .value = { (gint64) packet->size + numbers[1], RS_SCENARIO_MAX_BYTES } });
           result->ret = RS_SCENARIO_RET_REFUSED;
           return FALSE;
@@ -313,8 +314,8 @@ _rs_scenario_run_call (RsScenarioSession         *self,
         {
           /* It would zero the padding before the data. */
           _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NEGATIVE,
-                                                           .call = g_intern_string (signature->name),
-                                                           .field = g_intern_static_string ("size"),
+                                                           .call = rs_intern (signature->name),
+                                                           .field = rs_intern_static ("size"),
                                                            .value = { numbers[1] } });
           result->ret = RS_SCENARIO_RET_FAULT;
           return FALSE;

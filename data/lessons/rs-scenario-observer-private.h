@@ -8,9 +8,10 @@
  * a step costs what it changed, however many structs are alive.
  *
  * What it reads and how is the decode observer's (rs-observer-private.h):
- * tracked buffers by the tracker's records, untracked ones by (address,
- * generation), never a reference taken to look; a lesson's traces are the
- * same byte for byte.
+ * packets and frames by the same functions (_rs_observer_read_packet and
+ * _frame), tracked buffers by the tracker's records, untracked ones by
+ * (address, generation), never a reference taken to look; a lesson's
+ * traces are the same byte for byte.
  */
 #pragma once
 
@@ -39,6 +40,12 @@ void                _rs_scenario_observer_add_event     (RsScenarioObserver *obs
                                                          const RsEvent      *event);
 /* `count` references to `id` are nobody's in this step (asked again each step). */
 void                _rs_scenario_observer_add_lost      (RsScenarioObserver *observer,
+                                                         guint64             id,
+                                                         int                 count);
+/* `count` references to `id` are nobody's from this step to the end (a
+ * lost struct's or a dropped reference, its buffer tracked: nothing can
+ * change them). Not asked again. */
+void                _rs_scenario_observer_add_lost_for_good (RsScenarioObserver *observer,
                                                          guint64             id,
                                                          int                 count);
 /* Buffer `id` may have changed though no handle's refs did (wrapped under

@@ -2,11 +2,8 @@
 #define G_LOG_DOMAIN "rs-scenario"
 
 #include "rs-scenario-observer-private.h"
-
-#include <libavutil/pixdesc.h>
-#include <libavutil/samplefmt.h>
-
-#define MAX_REFS 64
+#include "rs-intern.h"
+#include "rs-observer-private.h"
 
 /* An untracked buffer some handle holds: it keeps its id while a handle
  * holds it from one step to the next, and leaves at the end of the first
@@ -28,6 +25,7 @@ struct _RsScenarioObserver {
   GHashTable        *visible;     /* guint64* (owned) -> refs the handles hold, every buffer they hold */
   GHashTable        *lost;        /* guint64* (owned) -> refs nobody holds: this step's */
   GHashTable        *lost_before; /* the same, the step before's */
+  GHashTable        *lost_for_good; /* guint64* (owned) -> refs nobody holds, from a step on for good */
   GHashTable        *touched;     /* guint64* (owned): buffers to read again at the end of the step */
   GHashTable        *unsettled;   /* guint64* (owned): buffers with refs no handle holds (libav's
                                    * or lost), read again every step */
@@ -52,6 +50,7 @@ _rs_scenario_observer_new (void)
   self->visible = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lost = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lost_before = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->lost_for_good = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->unsettled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->events = g_array_new (FALSE, FALSE, sizeof (RsEvent));
@@ -78,6 +77,7 @@ _rs_scenario_observer_free (RsScenarioObserver *self)
   g_hash_table_unref (self->visible);
   g_hash_table_unref (self->lost);
   g_hash_table_unref (self->lost_before);
+  g_hash_table_unref (self->lost_for_good);
   g_hash_table_unref (self->touched);
   g_hash_table_unref (self->unsettled);
   clear_events (self->events);
@@ -155,6 +155,16 @@ _rs_scenario_observer_add_lost (RsScenarioObserver *self,
   add_count (self->lost, id, count);
 }
 
+void
+_rs_scenario_observer_add_lost_for_good (RsScenarioObserver *self,
+                                         guint64             id,
+                                         int                 count)
+{
+  g_return_if_fail (count > 0);
+  add_count (self->lost_for_good, id, count);
+  _rs_scenario_observer_touch_buffer (self, id);
+}
+
 /* A handle no longer holds (-1) or now holds (+1) its refs. */
 static void
 count_refs (RsScenarioObserver *self,
@@ -176,13 +186,14 @@ _rs_scenario_observer_remove_handle (RsScenarioObserver *self,
   rs_snapshot_builder_remove_handle (self->builder, key);
 }
 
-/* The id of the buffer behind `ref`, named as the decode observer names it;
- * reads, never references. */
+/* The id of the buffer behind `ref`, named as the decode observer names it
+ * (an RsObserverResolve); reads, never references. */
 static guint64
-resolve_buffer (RsScenarioObserver *self,
-                const AVBufferRef  *ref,
-                RsBufferKind        kind)
+resolve_buffer (gpointer           observer,
+                const AVBufferRef *ref,
+                RsBufferKind       kind)
 {
+  RsScenarioObserver *self = observer;
   guint64 id = rs_tracker_lookup (self->tracker, ref->buffer);
   Observed *observed;
   RsEvent event = { .kind = RS_EVENT_OBSERVED };
@@ -206,98 +217,6 @@ resolve_buffer (RsScenarioObserver *self,
   return observed->id;
 }
 
-static const char *
-indexed_field (const char *name,
-               guint       index)
-{
-  char field[64];
-
-  g_snprintf (field, sizeof field, "%s[%u]", name, index);
-  return g_intern_string (field);
-}
-
-static void
-add_ref (RsScenarioObserver *self,
-         RsRef              *refs,
-         guint              *n_refs,
-         const char         *field,
-         const AVBufferRef  *ref,
-         RsBufferKind        kind)
-{
-  if (ref == NULL)
-    return;
-  g_return_if_fail (*n_refs < MAX_REFS);
-
-  refs[*n_refs].field = field;
-  refs[*n_refs].buffer = resolve_buffer (self, ref, kind);
-  (*n_refs)++;
-}
-
-/* A packet's fields and refs, as rs_observer_add_packet() reads them. */
-static void
-read_packet (RsScenarioObserver *self,
-             RsHandle           *handle,
-             RsRef              *refs,
-             guint              *n_refs,
-             const AVPacket     *packet)
-{
-  handle->kind = RS_HANDLE_PACKET;
-  handle->pts = handle->dts = RS_NO_TIMESTAMP;
-  if (packet->buf != NULL || packet->data != NULL)
-    {
-      handle->stream = packet->stream_index;
-      handle->pts = packet->pts;
-      handle->dts = packet->dts;
-      handle->size = packet->size;
-      handle->key = (packet->flags & AV_PKT_FLAG_KEY) != 0;
-    }
-  add_ref (self, refs, n_refs, g_intern_static_string ("buf"), packet->buf, RS_BUFFER_KIND_PACKET);
-  add_ref (self, refs, n_refs, g_intern_static_string ("opaque_ref"), packet->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-}
-
-/* A frame's fields and refs, as rs_observer_add_frame() reads them. */
-static void
-read_frame (RsScenarioObserver *self,
-            RsHandle           *handle,
-            RsRef              *refs,
-            guint              *n_refs,
-            const AVFrame      *frame)
-{
-  RsBufferKind plane_kind = RS_BUFFER_KIND_PICTURE;
-
-  handle->kind = RS_HANDLE_FRAME;
-  handle->pts = handle->dts = RS_NO_TIMESTAMP;
-  if (frame->buf[0] != NULL || frame->data[0] != NULL)
-    {
-      handle->pts = frame->pts;
-      handle->key = frame->key_frame != 0;
-      if (frame->width > 0)
-        {
-          handle->pict_type = av_get_picture_type_char (frame->pict_type);
-          handle->format = g_intern_string (av_get_pix_fmt_name (frame->format));
-          handle->width = frame->width;
-          handle->height = frame->height;
-        }
-      else if (frame->nb_samples > 0)
-        {
-          plane_kind = RS_BUFFER_KIND_AUDIO;
-          handle->format = g_intern_string (av_get_sample_fmt_name (frame->format));
-          handle->nb_samples = frame->nb_samples;
-          handle->sample_rate = frame->sample_rate;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (frame->buf); i++)
-    add_ref (self, refs, n_refs, indexed_field ("buf", i), frame->buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_extended_buf && *n_refs < MAX_REFS; i++)
-    add_ref (self, refs, n_refs, indexed_field ("extended_buf", i), frame->extended_buf[i], plane_kind);
-  for (int i = 0; i < frame->nb_side_data && *n_refs < MAX_REFS; i++)
-    add_ref (self, refs, n_refs, indexed_field ("side_data", i), frame->side_data[i]->buf, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, g_intern_static_string ("hw_frames_ctx"), frame->hw_frames_ctx, RS_BUFFER_KIND_OTHER);
-  add_ref (self, refs, n_refs, g_intern_static_string ("opaque_ref"), frame->opaque_ref, RS_BUFFER_KIND_SIDE_DATA);
-  add_ref (self, refs, n_refs, g_intern_static_string ("private_ref"), frame->private_ref, RS_BUFFER_KIND_OTHER);
-}
-
 void
 _rs_scenario_observer_set_handle (RsScenarioObserver *self,
                                   guint               key,
@@ -305,18 +224,18 @@ _rs_scenario_observer_set_handle (RsScenarioObserver *self,
                                   const AVPacket     *packet,
                                   const AVFrame      *frame)
 {
-  RsHandle handle = { .id = id, .holder = g_intern_static_string ("scenario"), .slot = -1, .stream = -1 };
+  RsHandle handle = { .id = id, .holder = rs_intern_static ("scenario"), .slot = -1, .stream = -1 };
   const RsHandle *old = rs_snapshot_builder_get_handle (self->builder, key);
   g_autoptr(RsHandle) node = NULL;
-  RsRef refs[MAX_REFS];
+  RsRef refs[RS_OBSERVER_MAX_REFS];
   guint n_refs = 0;
 
   g_return_if_fail ((packet != NULL) != (frame != NULL));
 
   if (packet != NULL)
-    read_packet (self, &handle, refs, &n_refs, packet);
+    _rs_observer_read_packet (&handle, refs, &n_refs, packet, resolve_buffer, self);
   else
-    read_frame (self, &handle, refs, &n_refs, frame);
+    _rs_observer_read_frame (&handle, refs, &n_refs, frame, resolve_buffer, self);
   handle.refs = refs;
   handle.n_refs = n_refs;
 
@@ -340,7 +259,7 @@ split_refcount (RsScenarioObserver *self,
                 const char         *holder)
 {
   buffer->visible = count_of (self->visible, buffer->id);
-  buffer->lost = count_of (self->lost, buffer->id);
+  buffer->lost = count_of (self->lost, buffer->id) + count_of (self->lost_for_good, buffer->id);
   buffer->hidden = MAX (buffer->refcount - buffer->visible - buffer->lost, 0);
   buffer->holder = buffer->hidden > 0 ? holder : NULL;
 }
@@ -413,10 +332,10 @@ update_buffer (RsScenarioObserver *self,
 
       buffer = (RsBuffer) {
         .id = observed->id, .kind = observed->kind, .size = observed->size,
-        .refcount = av_buffer_get_ref_count (&view), .origin = g_intern_static_string ("observed"),
+        .refcount = av_buffer_get_ref_count (&view), .origin = rs_intern_static ("observed"),
         .born = observed->born, .writable = av_buffer_is_writable (&view),
       };
-      split_refcount (self, &buffer, g_intern_static_string ("libav"));
+      split_refcount (self, &buffer, rs_intern_static ("libav"));
     }
   else
     {
@@ -426,7 +345,9 @@ update_buffer (RsScenarioObserver *self,
       return;
     }
 
-  if (buffer.hidden > 0 || buffer.lost > 0)
+  /* References lost for good change only with a step that touches the
+   * buffer (it adds more, or a handle sharing it changes): not read again. */
+  if (buffer.hidden > 0 || count_of (self->lost, id) > 0)
     g_hash_table_add (self->unsettled, id_key (id));
   else
     g_hash_table_remove (self->unsettled, &id);

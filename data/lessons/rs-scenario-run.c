@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rs-scenario-session-private.h"
+#include "rs-intern.h"
 
 /* What memcpy and memccpy write: their source is not evaluated. */
 #define COPY_PATTERN 0xA5
@@ -29,7 +30,7 @@ check_lost (RsScenarioSession         *self,
             const char                *call)
 {
   RsEvent event = {
-    .kind = RS_EVENT_LOST, .handle = g_intern_string (name), .call = g_intern_string (call),
+    .kind = RS_EVENT_LOST, .handle = rs_intern (name), .call = rs_intern (call),
     .reason = RS_LOSS_UNREACHABLE, .count = 1,
   };
   const AVBufferRef *refs[AV_NUM_DATA_POINTERS + 1] = { NULL };
@@ -97,8 +98,8 @@ set_frame_field (RsScenarioSession         *self,
   if (changes_layout (field) && frame->buf[0] != NULL)
     {
       /* libav trusts the fields to describe the buffers (av_frame_copy). */
-      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_HOLDS_BUFFERS, .handle = g_intern_string (name),
-                                                       .field = g_intern_string (field) });
+      _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_HOLDS_BUFFERS, .handle = rs_intern (name),
+                                                       .field = rs_intern (field) });
       return;
     }
   if (g_str_equal (field, "pts"))
@@ -108,11 +109,11 @@ set_frame_field (RsScenarioSession         *self,
       av_channel_layout_uninit (&frame->ch_layout);
       if (av_channel_layout_from_mask (&frame->ch_layout, value) < 0)
         _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NOT_A_LAYOUT,
-                                                         .handle = g_intern_string (name), .value = { value } });
+                                                         .handle = rs_intern (name), .value = { value } });
     }
   else if (value > limit || value < (g_str_equal (field, "format") ? G_MININT : 0))
     _rs_scenario_fault (self, statement, (RsEvent) {
-      .fault = RS_FAULT_OUT_OF_RANGE, .handle = g_intern_string (name), .field = g_intern_string (field),
+      .fault = RS_FAULT_OUT_OF_RANGE, .handle = rs_intern (name), .field = rs_intern (field),
       .value = { value, g_str_equal (field, "format") ? G_MININT : 0, limit } });
   else if (g_str_equal (field, "channels") || g_str_equal (field, "ch_layout.nb_channels"))
     {
@@ -225,7 +226,7 @@ run_write (RsScenarioSession         *self,
   if (object->frame != NULL && (plane < 0 || plane >= AV_NUM_DATA_POINTERS))
     {
       _rs_scenario_fault (self, statement, (RsEvent) {
-        .fault = RS_FAULT_OUT_OF_RANGE, .handle = g_intern_string (name), .field = g_intern_static_string ("data"),
+        .fault = RS_FAULT_OUT_OF_RANGE, .handle = rs_intern (name), .field = rs_intern_static ("data"),
         .value = { plane, 0, AV_NUM_DATA_POINTERS - 1 } });
       return;
     }
@@ -235,15 +236,15 @@ run_write (RsScenarioSession         *self,
   if (data == NULL)
     {
       _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_POINTER,
-                                                       .handle = g_intern_string (destination),
-                                                       .call = g_intern_string (function) });
+                                                       .handle = rs_intern (destination),
+                                                       .call = rs_intern (function) });
       return;
     }
   if (length < 0 || offset < 0)
     {
       _rs_scenario_fault (self, statement, (RsEvent) {
-        .fault = RS_FAULT_NEGATIVE, .call = g_intern_string (function),
-        .field = g_intern_static_string (length < 0 ? "length" : "offset"), .value = { length < 0 ? length : offset } });
+        .fault = RS_FAULT_NEGATIVE, .call = rs_intern (function),
+        .field = rs_intern_static (length < 0 ? "length" : "offset"), .value = { length < 0 ? length : offset } });
       return;
     }
 
@@ -253,7 +254,7 @@ run_write (RsScenarioSession         *self,
   if (ref == NULL || offset > room || length > room - offset)
     {
       _rs_scenario_fault (self, statement, (RsEvent) {
-        .fault = RS_FAULT_OUT_OF_BOUNDS, .call = g_intern_string (function), .handle = g_intern_string (destination),
+        .fault = RS_FAULT_OUT_OF_BOUNDS, .call = rs_intern (function), .handle = rs_intern (destination),
         .value = { length, offset, room } });
       return;
     }
@@ -261,7 +262,7 @@ run_write (RsScenarioSession         *self,
   if (!av_buffer_is_writable (ref))
     _rs_scenario_add_event (self, statement, &(RsEvent) {
       .kind = RS_EVENT_UNSAFE_WRITE, .buffer = _rs_scenario_buffer_id (self, ref),
-      .handle = g_intern_string (name), .call = g_intern_string (function),
+      .handle = rs_intern (name), .call = rs_intern (function),
       .count = av_buffer_get_ref_count (ref),
     });
   memset (data + offset, (int) (fill & 0xFF), length);
@@ -286,7 +287,7 @@ assign (RsScenarioSession         *self,
     case RS_SCENARIO_VALUE_VARIABLE:
       if (!self->variables[value->variable].initialized)
         _rs_scenario_fault (self, statement, (RsEvent) {
-          .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (_rs_scenario_variable_name (self, value->variable)) });
+          .fault = RS_FAULT_UNINITIALIZED, .handle = rs_intern (_rs_scenario_variable_name (self, value->variable)) });
       else
         set_pointer (self, statement, statement->variable, self->variables[value->variable].object);
       break;

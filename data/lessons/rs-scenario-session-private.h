@@ -63,6 +63,14 @@ struct _RsScenarioSession {
   GTree             *shown;       /* first holder -> Object*: the live structs a variable points at */
   GPtrArray         *lost_objects; /* Object*, borrowed: the lost ones, never freed */
   GPtrArray         *orphans;     /* Orphan* */
+  /* The lost structs and orphans with a buffer not tracked yet (shared
+   * when they were lost: wrapped once theirs is the last reference),
+   * in the order lost. The others' references are counted for good: a
+   * step does not look at them again. */
+  GPtrArray         *pending_lost;    /* Object*, borrowed */
+  GPtrArray         *pending_orphans; /* Orphan*, borrowed */
+  guint              n_lost_seen;     /* lost_objects and orphans already */
+  guint              n_orphans_seen;  /* in the pending arrays or settled */
   GPtrArray         *orphan_arrays; /* plain av_malloc'd arrays a call dropped */
   GArray            *step_statements; /* guint: the statement each step ran */
   guint              next;        /* the next statement to run */

@@ -60,9 +60,12 @@ free_leftovers (RsScenarioSession *self)
 {
   g_tree_remove_all (self->shown);
   g_ptr_array_set_size (self->touched, 0);
+  g_ptr_array_set_size (self->pending_lost, 0);
+  g_ptr_array_set_size (self->pending_orphans, 0);
   g_ptr_array_set_size (self->lost_objects, 0);
   g_ptr_array_set_size (self->objects, 0);
   g_ptr_array_set_size (self->orphans, 0);
+  self->n_lost_seen = self->n_orphans_seen = 0;
   g_ptr_array_set_size (self->orphan_arrays, 0);
 }
 
@@ -73,6 +76,8 @@ rs_scenario_session_finalize (GObject *object)
 
   free_leftovers (self);
   g_tree_unref (self->shown);
+  g_ptr_array_unref (self->pending_lost);
+  g_ptr_array_unref (self->pending_orphans);
   g_ptr_array_unref (self->lost_objects);
   g_ptr_array_unref (self->touched);
   g_ptr_array_unref (self->objects);
@@ -110,6 +115,8 @@ rs_scenario_session_init (RsScenarioSession *self)
   self->objects = g_ptr_array_new_with_free_func (free_object);
   self->shown = g_tree_new_full (compare_keys, NULL, NULL, NULL);
   self->lost_objects = g_ptr_array_new ();
+  self->pending_lost = g_ptr_array_new ();
+  self->pending_orphans = g_ptr_array_new ();
   self->touched = g_ptr_array_new ();
   self->orphans = g_ptr_array_new_with_free_func (free_orphan);
   self->orphan_arrays = g_ptr_array_new_with_free_func (av_free);
@@ -268,49 +275,103 @@ track_new_buffers (RsScenarioSession *self,
   /* A later av_grow_packet may reallocate a payload in place. */
   gboolean payloads = self->last_grow <= index + 1;
 
+  /* The structs and references lost by this step join those waiting. */
+  for (; self->n_lost_seen < self->lost_objects->len; self->n_lost_seen++)
+    g_ptr_array_add (self->pending_lost, g_ptr_array_index (self->lost_objects, self->n_lost_seen));
+  for (; self->n_orphans_seen < self->orphans->len; self->n_orphans_seen++)
+    g_ptr_array_add (self->pending_orphans, g_ptr_array_index (self->orphans, self->n_orphans_seen));
+
   if (result->out != NULL && result->out->freed_line == 0)
     track_object (self, result->out, result->call, payloads, result->kept_payload);
-  for (guint i = 0; i < self->lost_objects->len; i++)
-    track_object (self, g_ptr_array_index (self->lost_objects, i), "observed", TRUE, NULL);
-  for (guint i = 0; i < self->orphans->len; i++)
+  /* Only those waiting: the others' buffers are all tracked already. */
+  for (guint i = 0; i < self->pending_lost->len; i++)
+    track_object (self, g_ptr_array_index (self->pending_lost, i), "observed", TRUE, NULL);
+  for (guint i = 0; i < self->pending_orphans->len; i++)
     {
-      Orphan *orphan = g_ptr_array_index (self->orphans, i);
+      Orphan *orphan = g_ptr_array_index (self->pending_orphans, i);
 
       maybe_track (self, &orphan->ref, RS_BUFFER_KIND_PACKET, "observed", orphan->id);
     }
 }
 
+/* The references of a lost struct: a packet's payload, a frame's planes. */
+static guint
+n_lost_refs (const Object *object)
+{
+  return object->packet != NULL ? 1 : AV_NUM_DATA_POINTERS + (guint) MAX (object->frame->nb_extended_buf, 0);
+}
+
+static const AVBufferRef *
+lost_ref (const Object *object,
+          guint         i)
+{
+  if (object->packet != NULL)
+    return object->packet->buf;
+  return i < AV_NUM_DATA_POINTERS ? object->frame->buf[i] : object->frame->extended_buf[i - AV_NUM_DATA_POINTERS];
+}
+
+/* Counts `ref` as nobody's: for this step, or for good when `settled`. */
 static void
 count_lost_ref (RsScenarioSession *self,
-                const AVBufferRef *ref)
+                const AVBufferRef *ref,
+                gboolean           settled)
 {
   guint64 id = ref != NULL ? _rs_scenario_buffer_id (self, ref) : 0;
 
-  if (id != 0)
+  if (id == 0)
+    return;
+  if (settled)
+    _rs_scenario_observer_add_lost_for_good (self->observer, id, 1);
+  else
     _rs_scenario_observer_add_lost (self->observer, id, 1);
 }
 
+/* TRUE when `ref` is NULL or tracked. For a lost reference that is for
+ * good: no code reaches it to change it, and a tracked buffer keeps its
+ * id while it lives. */
+static gboolean
+settled (RsScenarioSession *self,
+         const AVBufferRef *ref)
+{
+  return ref == NULL || rs_tracker_lookup (_rs_scenario_observer_get_tracker (self->observer), ref->buffer) != 0;
+}
+
 /* The references nobody holds: dropped ones, and those of packets and
- * frames no variable reaches any more. */
+ * frames no variable reaches any more. Those whose buffers are all
+ * tracked are counted once for good and leave the pending arrays (in
+ * order: the order buffers are wrapped in names them); the others are
+ * counted again each step. */
 static void
 count_lost (RsScenarioSession *self)
 {
-  for (guint i = 0; i < self->orphans->len; i++)
-    count_lost_ref (self, ((Orphan *) g_ptr_array_index (self->orphans, i))->ref);
-  for (guint i = 0; i < self->lost_objects->len; i++)
-    {
-      Object *object = g_ptr_array_index (self->lost_objects, i);
+  guint kept = 0;
 
-      if (object->packet != NULL)
-        count_lost_ref (self, object->packet->buf);
-      else
-        {
-          for (guint k = 0; k < AV_NUM_DATA_POINTERS; k++)
-            count_lost_ref (self, object->frame->buf[k]);
-          for (int k = 0; k < object->frame->nb_extended_buf; k++)
-            count_lost_ref (self, object->frame->extended_buf[k]);
-        }
+  for (guint i = 0; i < self->pending_orphans->len; i++)
+    {
+      Orphan *orphan = g_ptr_array_index (self->pending_orphans, i);
+      gboolean done = settled (self, orphan->ref);
+
+      count_lost_ref (self, orphan->ref, done);
+      if (!done)
+        self->pending_orphans->pdata[kept++] = orphan;
     }
+  g_ptr_array_set_size (self->pending_orphans, kept);
+
+  kept = 0;
+  for (guint i = 0; i < self->pending_lost->len; i++)
+    {
+      Object *object = g_ptr_array_index (self->pending_lost, i);
+      guint n = n_lost_refs (object);
+      gboolean done = TRUE;
+
+      for (guint k = 0; k < n && done; k++)
+        done = settled (self, lost_ref (object, k));
+      for (guint k = 0; k < n; k++)
+        count_lost_ref (self, lost_ref (object, k), done);
+      if (!done)
+        self->pending_lost->pdata[kept++] = object;
+    }
+  g_ptr_array_set_size (self->pending_lost, kept);
 }
 
 static int

@@ -13,14 +13,15 @@
 #include <stdarg.h>
 
 #include "rs-scenario-session-private.h"
+#include "rs-intern.h"
 
 RsSite
 _rs_scenario_site (RsScenarioSession         *self,
                    const RsScenarioStatement *statement)
 {
   return (RsSite) {
-    .file = g_intern_string (rs_scenario_program_get_filename (self->program)),
-    .function = g_intern_string (statement->function),
+    .file = rs_intern (rs_scenario_program_get_filename (self->program)),
+    .function = rs_intern (statement->function),
     .line = statement->line,
     .column = statement->column,
   };
@@ -120,7 +121,7 @@ holders_changed (RsScenarioSession *self,
         g_string_append (id, ", ");
       g_string_append (id, _rs_scenario_variable_name (self, g_array_index (object->holders, int, i)));
     }
-  object->id = id != NULL ? g_intern_string (id->str) : NULL;
+  object->id = id != NULL ? rs_intern (id->str) : NULL;
   update_shown (self, object);
   _rs_scenario_touch (self, object);
 }
@@ -220,14 +221,14 @@ _rs_scenario_dereference (RsScenarioSession         *self,
   const char *name = _rs_scenario_variable_name (self, index);
 
   if (!var->initialized)
-    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (name),
-                                                     .call = g_intern_string (use) });
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_UNINITIALIZED, .handle = rs_intern (name),
+                                                     .call = rs_intern (use) });
   else if (var->object == NULL)
-    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_POINTER, .handle = g_intern_string (name),
-                                                     .call = g_intern_string (use) });
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_NULL_POINTER, .handle = rs_intern (name),
+                                                     .call = rs_intern (use) });
   else if (var->object->freed_line != 0)
     _rs_scenario_fault (self, statement, (RsEvent) {
-      .fault = RS_FAULT_USE_AFTER_FREE, .handle = g_intern_string (name), .call = g_intern_string (use),
+      .fault = RS_FAULT_USE_AFTER_FREE, .handle = rs_intern (name), .call = rs_intern (use),
       .value = { var->object->freed_line, _rs_scenario_handle_kind (var->object) } });
   else
     {
@@ -263,7 +264,7 @@ read_field (RsScenarioSession         *self,
       if (index < 0 || index >= AV_NUM_DATA_POINTERS)
         {
           _rs_scenario_fault (self, statement, (RsEvent) {
-            .fault = RS_FAULT_OUT_OF_RANGE, .field = g_intern_static_string ("linesize"),
+            .fault = RS_FAULT_OUT_OF_RANGE, .field = rs_intern_static ("linesize"),
             .value = { index, 0, AV_NUM_DATA_POINTERS - 1 } });
           return FALSE;
         }
@@ -300,7 +301,7 @@ _rs_scenario_eval (RsScenarioSession         *self,
       if (!self->variables[expr->variable].initialized)
         {
           _rs_scenario_fault (self, statement, (RsEvent) {
-            .fault = RS_FAULT_UNINITIALIZED, .handle = g_intern_string (_rs_scenario_variable_name (self, expr->variable)) });
+            .fault = RS_FAULT_UNINITIALIZED, .handle = rs_intern (_rs_scenario_variable_name (self, expr->variable)) });
           return FALSE;
         }
       *value = self->variables[expr->variable].number;
@@ -325,7 +326,7 @@ _rs_scenario_eval (RsScenarioSession         *self,
       break;
     }
   if (problem != NULL)
-    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_ARITHMETIC, .field = g_intern_string (problem) });
+    _rs_scenario_fault (self, statement, (RsEvent) { .fault = RS_FAULT_ARITHMETIC, .field = rs_intern (problem) });
   return problem == NULL;
 }
 

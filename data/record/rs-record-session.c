@@ -12,6 +12,7 @@
 #define G_LOG_DOMAIN "rs-record"
 
 #include "rs-record-session.h"
+#include "rs-intern.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -123,7 +124,7 @@ resolve_site (Loader          *self,
        * the symbol's function when there is one. */
       g_autofree char *text = rs_site_format_module_offset (site->module, site->offset);
 
-      module = g_intern_string (text);
+      module = rs_intern (text);
     }
   return (RsSite) { .file = file, .function = function, .line = line, .column = column, .module = module };
 }
@@ -155,13 +156,13 @@ name_handles (Loader *self)
       else
         base = g_strdup_printf ("%s@%s", kind, born.function != NULL ? born.function :
                                                born.module != NULL ? born.module : "?");
-      name = g_intern_string (base);
+      name = rs_intern (base);
       n = GPOINTER_TO_UINT (g_hash_table_lookup (uses, name)) + 1;
       g_hash_table_insert (uses, (gpointer) name, GUINT_TO_POINTER (n));
       if (n > 1)
         {
           g_autofree char *numbered = g_strdup_printf ("%s#%u", base, n);
-          name = g_intern_string (numbered);
+          name = rs_intern (numbered);
         }
       g_hash_table_insert (self->handle_names, (gpointer) &births[i].id, (gpointer) name);
     }
@@ -174,7 +175,7 @@ handle_name (Loader  *self,
   const char *name = g_hash_table_lookup (self->handle_names, &id);
 
   /* Every handle a step lists was born in a step before or in it. */
-  return name != NULL ? name : g_intern_static_string ("?");
+  return name != NULL ? name : rs_intern_static ("?");
 }
 
 /* Nodes */
@@ -189,19 +190,19 @@ make_handle (Loader            *self,
   RsHandle fields = {
     .id = handle_name (self, rec->id),
     .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
-    .holder = g_intern_static_string ("program"), .slot = -1, .stream = rec->stream,
+    .holder = rs_intern_static ("program"), .slot = -1, .stream = rec->stream,
     .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
     .dts = rec->dts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->dts,
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
-    .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
+    .format = rs_intern (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate,
-    .born = rec->born_step, .origin = g_intern_string (rec->born_call), .site = rs_site_intern (&born),
+    .born = rec->born_step, .origin = rs_intern (rec->born_call), .site = rs_site_intern (&born),
     /* At the program's exit, a packet or frame it allocated is a leak. */
     .leaked = at_exit && rec->allocated,
   };
 
   for (guint i = 0; i < rec->n_refs; i++)
-    refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
+    refs[i] = (RsRef) { rs_intern (rec->refs[i].field), rec->refs[i].buffer };
   return rs_handle_new (&fields, refs, rec->n_refs);
 }
 
@@ -217,8 +218,8 @@ make_buffer (Loader            *self,
   RsBuffer fields = {
     .id = rec->id, .kind = (RsBufferKind) rec->kind, .size = rec->size, .refcount = rec->refcount,
     .visible = rec->visible, .hidden = hidden, .lost = rec->lost,
-    .holder = hidden > 0 ? g_intern_string (rec->holder != NULL ? rec->holder : "libav") : NULL,
-    .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
+    .holder = hidden > 0 ? rs_intern (rec->holder != NULL ? rec->holder : "libav") : NULL,
+    .origin = rs_intern (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
     .writable = rec->writable, .leaked = at_exit, .site = intern_site (resolve_site (self, &rec->born_site)),
   };
 
@@ -229,7 +230,7 @@ make_buffer (Loader            *self,
 static RsSite
 place_site (const RsRecPlace *place)
 {
-  return (RsSite) { .file = g_intern_string (place->file), .function = g_intern_string (place->function),
+  return (RsSite) { .file = rs_intern (place->file), .function = rs_intern (place->function),
                     .line = place->line, .column = place->column };
 }
 
@@ -238,21 +239,21 @@ make_saved_handle (const RsRecHandle *rec)
 {
   g_autofree RsRef *refs = g_new (RsRef, MAX (rec->n_refs, 1));
   RsHandle fields = {
-    .id = g_intern_string (rec->name),
+    .id = rs_intern (rec->name),
     .kind = rec->kind == RS_REC_HANDLE_PACKET ? RS_HANDLE_PACKET : RS_HANDLE_FRAME,
-    .holder = g_intern_string (rec->holder), .group = g_intern_string (rec->group),
+    .holder = rs_intern (rec->holder), .group = rs_intern (rec->group),
     .slot = rec->slot, .capacity = rec->capacity, .stream = rec->stream,
     .pts = rec->pts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->pts,
     .dts = rec->dts == RS_REC_NO_TIMESTAMP ? RS_NO_TIMESTAMP : rec->dts,
     .size = rec->size, .key = rec->key, .pict_type = rec->pict_type,
-    .format = g_intern_string (rec->format), .width = rec->width, .height = rec->height,
+    .format = rs_intern (rec->format), .width = rec->width, .height = rec->height,
     .nb_samples = rec->nb_samples, .sample_rate = rec->sample_rate, .shown = rec->shown,
-    .born = rec->born_step, .origin = g_intern_string (rec->origin), .site = intern_site (place_site (&rec->place)),
+    .born = rec->born_step, .origin = rs_intern (rec->origin), .site = intern_site (place_site (&rec->place)),
     .leaked = rec->leaked,
   };
 
   for (guint i = 0; i < rec->n_refs; i++)
-    refs[i] = (RsRef) { g_intern_string (rec->refs[i].field), rec->refs[i].buffer };
+    refs[i] = (RsRef) { rs_intern (rec->refs[i].field), rec->refs[i].buffer };
   return rs_handle_new (&fields, refs, rec->n_refs);
 }
 
@@ -262,8 +263,8 @@ make_saved_buffer (const RsRecBuffer *rec)
   RsBuffer fields = {
     .id = rec->id, .kind = (RsBufferKind) rec->kind, .size = rec->size, .refcount = rec->refcount,
     .visible = rec->visible, .hidden = rec->hidden, .lost = rec->lost,
-    .holder = rec->hidden > 0 ? g_intern_string (rec->holder) : NULL,
-    .origin = g_intern_string (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
+    .holder = rec->hidden > 0 ? rs_intern (rec->holder) : NULL,
+    .origin = rs_intern (rec->origin), .born = rec->born_step, .tracked = rec->tracked,
     .writable = rec->writable, .leaked = rec->leaked, .site = intern_site (place_site (&rec->place)),
   };
 
@@ -276,11 +277,11 @@ saved_event (const RsRecModelEvent *e)
   return (RsEvent) {
     /* Numbers of a later Refscope's enums read as the nearest this one has. */
     .kind = e->kind <= RS_EVENT_LOST ? (RsEventKind) e->kind : RS_EVENT_WARNING,
-    .buffer = e->buffer, .handle = g_intern_string (e->handle), .call = g_intern_string (e->call),
+    .buffer = e->buffer, .handle = rs_intern (e->handle), .call = rs_intern (e->call),
     .site = place_site (&e->place),
     .reason = e->reason <= RS_LOSS_UNREACHABLE ? (RsLossReason) e->reason : RS_LOSS_NONE,
     .count = e->count, .fault = e->fault <= RS_FAULT_ARITHMETIC ? (RsFault) e->fault : RS_FAULT_NONE,
-    .field = g_intern_string (e->field), .value = { e->value[0], e->value[1], e->value[2] },
+    .field = rs_intern (e->field), .value = { e->value[0], e->value[1], e->value[2] },
     .message = e->message,
   };
 }
@@ -457,7 +458,7 @@ saved_ring_ends (GPtrArray *rec_handles)
   for (guint i = 0; i < rec_handles->len; i++)
     {
       const RsRecHandle *node = g_ptr_array_index (rec_handles, i);
-      const char *group = g_intern_string (node->group);
+      const char *group = rs_intern (node->group);
       RsRingEnds *ends = NULL;
 
       if (!node->saved || group == NULL || !(node->ring_head || node->ring_tail))
@@ -560,7 +561,7 @@ convert_step (Loader    *self,
       if (event.kind == RS_EVENT_LOST)
         {
           event.handle = e->handle != 0 ? handle_name (self, e->handle) : NULL;
-          event.call = g_intern_string (rec->call);
+          event.call = rs_intern (rec->call);
           event.site = info.site;
           event.count = 1;
           event.reason = g_str_equal (rec->call, "av_init_packet") ? RS_LOSS_RESET : RS_LOSS_OVERWRITTEN;
@@ -569,7 +570,7 @@ convert_step (Loader    *self,
     }
 
   if (rec->saved)
-    info.out = g_intern_string (rec->out_name);
+    info.out = rs_intern (rec->out_name);
   else if (out != NULL && rec->ret >= 0)
     info.out = handle_name (self, out->id);
   /* The arguments compare the step with the one before: the step made

@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "rs-recording-writer"
 
 #include "rs-recording-writer.h"
+#include "rs-intern.h"
 
 #include <errno.h>
 
@@ -42,7 +43,7 @@ string_id (Writer     *w,
 
   if (string == NULL)
     return 0;
-  string = g_intern_string (string);
+  string = rs_intern (string);
   if ((id = g_hash_table_lookup (w->string_ids, string)) != NULL)
     return GPOINTER_TO_UINT (id);
   g_hash_table_insert (w->string_ids, (gpointer) string, GUINT_TO_POINTER (++w->n_strings));

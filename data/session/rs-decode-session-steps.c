@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rs-decode-session-private.h"
+#include "rs-intern.h"
 
 /* What one step did, in words. */
 typedef struct {
@@ -67,7 +68,7 @@ run_read (RsDecodeSession *self,
     {
       self->reader_full = TRUE;
       self->read_errors = 0;
-      result->out = g_intern_static_string ("reader");
+      result->out = rs_intern_static ("reader");
       track_packet (self, self->reader, "demuxer");
     }
   else if (result->ret == AVERROR_EOF || ++self->read_errors >= MAX_CONSECUTIVE_ERRORS)

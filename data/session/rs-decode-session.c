@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "rs-decode-session"
 
 #include "rs-decode-session.h"
+#include "rs-intern.h"
 
 #include <glib/gi18n.h>
 #include <libavcodec/avcodec.h>
@@ -137,8 +138,8 @@ init_handle (RsHandle   *handle,
              int         stream)
 {
   *handle = (RsHandle) {
-    .id = g_intern_string (id), .holder = g_intern_static_string (holder),
-    .group = g_intern_string (group), .slot = slot, .capacity = capacity,
+    .id = rs_intern (id), .holder = rs_intern_static (holder),
+    .group = rs_intern (group), .slot = slot, .capacity = capacity,
     .stream = stream, .pts = RS_NO_TIMESTAMP, .dts = RS_NO_TIMESTAMP,
   };
 }
@@ -154,7 +155,7 @@ intern_printf (const char *format,
   va_start (args, format);
   string = g_strdup_vprintf (format, args);
   va_end (args);
-  return g_intern_string (string);
+  return rs_intern (string);
 }
 
 static Stream *
@@ -171,7 +172,7 @@ stream_new (RsDecodeSession *self,
   stream->session = self;
   stream->index = index;
   stream->subtitle = subtitle;
-  stream->name = g_intern_string (name);
+  stream->name = rs_intern (name);
   stream->free_slot = -1;
   stream->input_holder = intern_printf ("%s decoder input", name);
   stream->holder = intern_printf ("%s decoder", name);
@@ -445,8 +446,8 @@ rs_decode_session_new (const char             *path,
       /* ffprobe's words for a codec id FFmpeg does not know. */
       const char *codec = par->codec_id == AV_CODEC_ID_NONE ? "unknown" : avcodec_get_name (par->codec_id);
       RsStreamInfo info = {
-        .index = (int) i, .type = g_intern_string (type != NULL ? type : "unknown"),
-        .codec = g_intern_string (codec), .status = RS_STREAM_NOT_SELECTED,
+        .index = (int) i, .type = rs_intern (type != NULL ? type : "unknown"),
+        .codec = rs_intern (codec), .status = RS_STREAM_NOT_SELECTED,
       };
 
       g_array_append_val (self->stream_infos, info);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rs-error.h"
+#include "rs-intern.h"
 #include "rs-query.h"
 #include "rs-scenario-peek-private.h"
 #include "rs-scenario-session.h"
@@ -590,6 +591,111 @@ test_runtime_errors (void)
   g_assert_cmpuint (rs_snapshot_get_n_buffers (rs_history_get_last (history)), ==, 0);
 }
 
+/* More names than GLib's quark table holds before it grows (2048): the
+ * ids are Refscope's interned strings, one pointer a name, and GLib never
+ * saw them (its table leaks its old arrays each time it grows: the ASan
+ * build's leak check fails this test if they go there again). */
+static void
+test_many_names (void)
+{
+  enum { N = 3000 };
+  g_autoptr(GString) source = g_string_new ("int main(void)\n{\n");
+  g_autoptr(RsScenarioSession) session = NULL;
+  RsHistory *history;
+  RsSnapshot *peak;
+
+  for (guint i = 0; i < N; i++)
+    g_string_append_printf (source, "  AVPacket *many%u = av_packet_alloc();\n", i);
+  for (guint i = 0; i < N; i++)
+    g_string_append_printf (source, "  av_packet_free(&many%u);\n", i);
+  g_string_append (source, "  return 0;\n}\n");
+  session = open_source (source->str);
+  history = run (session);
+
+  peak = find_step (history, "av_packet_alloc", NULL);
+  for (guint i = 0; i < rs_history_get_length (history); i++)
+    if (rs_snapshot_get_n_handles (rs_history_get_snapshot (history, i)) > rs_snapshot_get_n_handles (peak))
+      peak = rs_history_get_snapshot (history, i);
+  g_assert_cmpuint (rs_snapshot_get_n_handles (peak), ==, N);
+  for (guint i = 0; i < N; i++)
+    {
+      const RsHandle *handle = rs_snapshot_get_handle (peak, i);
+      g_autofree char *name = g_strdup_printf ("many%u", i);
+
+      g_assert_nonnull (rs_snapshot_find_handle (peak, name));
+      g_assert_true (rs_snapshot_find_handle (peak, name)->id == rs_intern_lookup (name));
+      g_assert_true (handle->id == rs_intern_lookup (handle->id));
+      g_assert_cmpuint (g_quark_try_string (name), ==, 0);
+    }
+  assert_ends_clean (session, history);
+}
+
+/* Lost structs are counted once, when all their buffers are tracked, and
+ * not looked at again; one lost while another packet still shares its
+ * (untracked) payload is counted each step until that payload is tracked,
+ * its last reference the lost one. At every step, every buffer's refcount
+ * is visible + lost (nothing is libav's) and the lost references are those
+ * the lesson lost. */
+static void
+test_lost_counted_once (void)
+{
+  enum { K = 200 };
+  g_autoptr(GString) source = g_string_new ("void f() {\n  int ret = 0;\n"
+                                            "  AVPacket *keep = av_packet_alloc();\n"
+                                            "  ret = av_new_packet(keep, 16);\n"
+                                            "  AVPacket *p = av_packet_alloc();\n"
+                                            "  ret = av_packet_ref(p, keep);\n"
+                                            "  p = av_packet_alloc();\n");
+  g_autoptr(RsScenarioSession) session = NULL;
+  RsHistory *history;
+  RsSnapshot *shared_step, *unref_step;
+  guint64 shared;
+  guint first;
+  int n_lost = 0;
+
+  for (guint i = 0; i < 2 * K; i++)
+    {
+      if (i == K)
+        g_string_append (source, "  av_packet_unref(keep);\n");
+      g_string_append (source, "  ret = av_new_packet(p, 8);\n  p = av_packet_alloc();\n");
+    }
+  /* A later av_grow_packet: payloads are observed, not tracked, when made. */
+  g_string_append (source, "  ret = av_grow_packet(p, 4);\n  av_packet_free(&keep);\n}\n");
+  session = open_source (source->str);
+  history = run (session);
+
+  shared_step = find_step (history, "av_packet_ref", NULL);
+  shared = held_buffer (shared_step, "keep")->id;
+  g_assert_false (rs_snapshot_find_buffer (shared_step, shared)->tracked);
+  unref_step = find_step (history, "av_packet_unref", NULL);
+  first = rs_snapshot_get_step (shared_step) + 1;
+  /* Up to the end, where p's last payload is lost too. */
+  for (guint i = first; i + 1 < rs_history_get_length (history); i++)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+      const RsBuffer *buffer = rs_snapshot_find_buffer (snapshot, shared);
+      int lost = 0;
+
+      /* Each `p = av_packet_alloc()` loses the packet p pointed at. */
+      if (g_strcmp0 (rs_snapshot_get_call (snapshot), "av_packet_alloc") == 0)
+        n_lost++;
+
+      g_assert_nonnull (buffer);
+      g_assert_cmpint (buffer->lost, ==, 1);
+      /* Tracked from the step its last reference is the lost one. */
+      g_assert_true (buffer->tracked == (i >= rs_snapshot_get_step (unref_step)));
+      for (guint k = 0; k < rs_snapshot_get_n_buffers (snapshot); k++)
+        {
+          buffer = rs_snapshot_get_buffer (snapshot, k);
+          g_assert_cmpint (buffer->hidden, ==, 0);
+          g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->lost);
+          lost += buffer->lost;
+        }
+      g_assert_cmpint (lost, ==, n_lost);
+    }
+  g_assert_cmpint (n_lost, ==, 1 + 2 * K);
+}
+
 /* A packet nothing points at any more leaks with its buffer. */
 static void
 test_lost_packets (void)
@@ -881,6 +987,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scenario/lesson/alloc-free", test_lesson_alloc_free);
   g_test_add_func ("/scenario/made-from-changes", test_made_from_changes);
+  g_test_add_func ("/scenario/many-names", test_many_names);
+  g_test_add_func ("/scenario/lost-counted-once", test_lost_counted_once);
   g_test_add_func ("/scenario/lesson/init-packet-leak", test_lesson_init_packet_leak);
   g_test_add_func ("/scenario/lesson/copy-packet", test_lesson_copy_packet);
   g_test_add_func ("/scenario/lesson/queue", test_lesson_queue);

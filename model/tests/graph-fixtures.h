@@ -7,6 +7,7 @@
 #pragma once
 
 #include "rs-diff.h"
+#include "rs-intern.h"
 #include "rs-snapshot.h"
 
 #define FIX_Y_SIZE 81920
@@ -24,12 +25,12 @@ fix_packet (const char *id,
             guint64     buffer)
 {
   RsHandle fields = {
-    .id = g_intern_string (id), .kind = RS_HANDLE_PACKET, .holder = g_intern_string (holder),
-    .group = group != NULL ? g_intern_string (group) : NULL, .slot = slot, .capacity = capacity,
+    .id = rs_intern (id), .kind = RS_HANDLE_PACKET, .holder = rs_intern (holder),
+    .group = group != NULL ? rs_intern (group) : NULL, .slot = slot, .capacity = capacity,
     .stream = 0, .pts = buffer != 0 ? pts : RS_NO_TIMESTAMP, .dts = buffer != 0 ? pts : RS_NO_TIMESTAMP,
     .size = buffer != 0 ? size : 0, .key = key,
   };
-  RsRef ref = { g_intern_static_string ("buf"), buffer };
+  RsRef ref = { rs_intern_static ("buf"), buffer };
 
   return rs_handle_new (&fields, &ref, buffer != 0 ? 1 : 0);
 }
@@ -48,17 +49,17 @@ fix_frame (const char *id,
            guint64     first)
 {
   RsHandle fields = {
-    .id = g_intern_string (id), .kind = RS_HANDLE_FRAME, .holder = g_intern_string (holder),
-    .group = group != NULL ? g_intern_string (group) : NULL, .slot = slot, .capacity = capacity,
+    .id = rs_intern (id), .kind = RS_HANDLE_FRAME, .holder = rs_intern (holder),
+    .group = group != NULL ? rs_intern (group) : NULL, .slot = slot, .capacity = capacity,
     .stream = 0, .pts = first != 0 ? pts : RS_NO_TIMESTAMP, .dts = RS_NO_TIMESTAMP,
     .pict_type = first != 0 ? pict_type : 0,
-    .format = first != 0 ? g_intern_static_string ("yuv420p") : NULL,
+    .format = first != 0 ? rs_intern_static ("yuv420p") : NULL,
     .width = first != 0 ? 320 : 0, .height = first != 0 ? 240 : 0, .shown = shown,
   };
   RsRef refs[3] = {
-    { g_intern_static_string ("buf[0]"), first },
-    { g_intern_static_string ("buf[1]"), first + 1 },
-    { g_intern_static_string ("buf[2]"), first + 2 },
+    { rs_intern_static ("buf[0]"), first },
+    { rs_intern_static ("buf[1]"), first + 1 },
+    { rs_intern_static ("buf[2]"), first + 2 },
   };
 
   return rs_handle_new (&fields, refs, first != 0 ? 3 : 0);
@@ -75,8 +76,8 @@ fix_buffer (guint64       id,
 {
   RsBuffer fields = {
     .id = id, .kind = kind, .size = size, .refcount = visible + hidden, .visible = visible,
-    .hidden = hidden, .holder = hidden > 0 && holder != NULL ? g_intern_string (holder) : NULL,
-    .origin = g_intern_static_string (kind == RS_BUFFER_KIND_PACKET ? "demuxer" : "decoder"),
+    .hidden = hidden, .holder = hidden > 0 && holder != NULL ? rs_intern (holder) : NULL,
+    .origin = rs_intern_static (kind == RS_BUFFER_KIND_PACKET ? "demuxer" : "decoder"),
     .born = born, .tracked = TRUE, .writable = visible + hidden == 1,
   };
   return rs_buffer_new (&fields);

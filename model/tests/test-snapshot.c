@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rs-diff.h"
+#include "rs-intern.h"
 #include "rs-history.h"
 #include "rs-query.h"
 
@@ -9,11 +10,11 @@ make_packet (const char *id,
              guint64     buffer)
 {
   RsHandle fields = {
-    .id = g_intern_string (id), .kind = RS_HANDLE_PACKET,
-    .holder = g_intern_static_string ("reader"), .slot = -1, .stream = 0,
+    .id = rs_intern (id), .kind = RS_HANDLE_PACKET,
+    .holder = rs_intern_static ("reader"), .slot = -1, .stream = 0,
     .pts = pts, .dts = pts, .size = 100,
   };
-  RsRef ref = { g_intern_static_string ("buf"), buffer };
+  RsRef ref = { rs_intern_static ("buf"), buffer };
 
   return rs_handle_new (&fields, &ref, buffer != 0 ? 1 : 0);
 }
@@ -26,8 +27,8 @@ make_buffer (guint64 id,
   RsBuffer fields = {
     .id = id, .kind = RS_BUFFER_KIND_PACKET, .size = 164, .refcount = refcount,
     .visible = visible, .hidden = refcount - visible, .tracked = TRUE,
-    .holder = refcount > visible ? g_intern_static_string ("video decoder input") : NULL,
-    .origin = g_intern_static_string ("demuxer"),
+    .holder = refcount > visible ? rs_intern_static ("video decoder input") : NULL,
+    .origin = rs_intern_static ("demuxer"),
   };
   return rs_buffer_new (&fields);
 }
@@ -154,9 +155,9 @@ test_node_cache_numbers (void)
 static void
 test_site_intern (void)
 {
-  RsSite a = { g_intern_static_string ("a.c"), g_intern_static_string ("main"), 3, 5, NULL };
+  RsSite a = { rs_intern_static ("a.c"), rs_intern_static ("main"), 3, 5, NULL };
   RsSite b = a;
-  RsSite c = { g_intern_static_string ("a.c"), g_intern_static_string ("main"), 4, 5, NULL };
+  RsSite c = { rs_intern_static ("a.c"), rs_intern_static ("main"), 4, 5, NULL };
   g_autoptr(RsBuffer) node = NULL;
   RsBuffer fields = { .id = 7, .site = &b };
 
@@ -190,8 +191,8 @@ test_ring_ends (void)
     for (int k = 0; k < 3; k++)
       {
         g_autofree char *id = g_strdup_printf ("%s[%d]", groups[g], k);
-        RsHandle fields = { .id = g_intern_string (id), .holder = g_intern_static_string ("packet_queue"),
-                            .group = g_intern_string (groups[g]), .slot = k, .capacity = 3, .stream = 0 };
+        RsHandle fields = { .id = rs_intern (id), .holder = rs_intern_static ("packet_queue"),
+                            .group = rs_intern (groups[g]), .slot = k, .capacity = 3, .stream = 0 };
 
         g_ptr_array_add (handles, rs_handle_new (&fields, NULL, 0));
       }
@@ -206,9 +207,9 @@ test_ring_ends (void)
       const RsHandle *h = g_ptr_array_index (handles, i);
       RsRingEnd expected = 0;
 
-      if (h->group == g_intern_static_string ("video.pktq") && h->slot == 2)
+      if (h->group == rs_intern_static ("video.pktq") && h->slot == 2)
         expected = RS_RING_HEAD | RS_RING_TAIL;
-      else if (h->group == g_intern_static_string ("audio.pktq"))
+      else if (h->group == rs_intern_static ("audio.pktq"))
         expected = h->slot == 0 ? RS_RING_HEAD : h->slot == 1 ? RS_RING_TAIL : 0;
       g_assert_cmpint (rs_snapshot_get_ring_end (s0, h), ==, expected);
       g_assert_cmpint (rs_snapshot_get_ring_end (s1, h), ==, expected);

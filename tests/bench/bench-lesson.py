@@ -6,6 +6,8 @@ trace written to /dev/null, of lessons of 2,000 and 20,000 statements.
 Prints `bench:` lines; `ratio` is the CPU time a statement takes in the
 long lesson over the time it takes in the short one (1: linear, 10:
 quadratic), start-up (an empty lesson) taken off both.
+The lost lessons lose a packet and its payload every two statements
+(5,000 for lesson-lost-10000), without a trace.
 The held lessons keep every packet they allocate until their last half
 frees them (10,000 alive at the peak for lesson-held-20000): without a
 trace a step costs what it changed; with one, every step lists every
@@ -37,6 +39,16 @@ def held_lesson(n):
     half = n // 2
     body = [f'AVPacket *p{i} = av_packet_alloc();' for i in range(half)]
     body += [f'av_packet_free(&p{i});' for i in range(half)]
+    return 'int main(void)\n{\n' + ''.join(f'  {s}\n' for s in body) + '  return 0;\n}\n'
+
+
+def lost_lesson(n):
+    """n statements, half of them losing the packet p pointed at (p made to
+    point at a new one): n/2 structs lost, each with its payload."""
+    body = ['AVPacket *p = av_packet_alloc();', 'av_new_packet(p, 64);']
+    for _ in range(n // 2 - 1):
+        body += ['p = av_packet_alloc();', 'av_new_packet(p, 64);']
+    body += ['av_packet_free(&p);']
     return 'int main(void)\n{\n' + ''.join(f'  {s}\n' for s in body) + '  return 0;\n}\n'
 
 
@@ -73,6 +85,15 @@ def main():
         print(f'bench: lesson-held-20000 trace=none seconds={held:.3f} cpu={held_cpu:.3f} goal_seconds=2')
         held, held_cpu = run(opts.refscope, tmp, 'lesson-held-20000', held_lesson(20000))
         print(f'bench: lesson-held-20000 trace=/dev/null seconds={held:.3f} cpu={held_cpu:.3f}')
+        # Lost structs are counted once, when lost: a step does not look at
+        # them again. What still grows faster than the length is the leak
+        # report at the end (one leak a lost struct, each looked up in the
+        # history).
+        _, lost_short_cpu = run(opts.refscope, tmp, 'lesson-lost-2000', lost_lesson(2000), trace=False)
+        lost, lost_cpu = run(opts.refscope, tmp, 'lesson-lost-10000', lost_lesson(10000), trace=False)
+        print(f'bench: lesson-lost-10000 lost=5000 seconds={lost:.3f} cpu={lost_cpu:.3f} '
+              f'ratio={(lost_cpu - base_cpu) / max(5 * (lost_short_cpu - base_cpu), 1e-3):.2f} '
+              f'short_cpu={lost_short_cpu:.3f}')
 
 
 if __name__ == '__main__':

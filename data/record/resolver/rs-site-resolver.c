@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "refscope-site-resolver"
 
 #include "rs-site-resolver.h"
+#include "rs-intern.h"
 
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
@@ -102,7 +103,7 @@ dwarf_function_name (Dwfl_Module *dwfl_module,
         name = dwarf_diename (&scopes[i]);
     }
   free (scopes);
-  return name != NULL ? g_intern_string (name) : NULL;
+  return name != NULL ? rs_intern (name) : NULL;
 }
 
 /* The source file as a path that opens from anywhere: the DWARF names it
@@ -115,9 +116,9 @@ intern_absolute_file (const char *file,
   g_autofree char *path = NULL;
 
   if (g_path_is_absolute (file) || comp_dir == NULL || !g_path_is_absolute (comp_dir))
-    return g_intern_string (file);
+    return rs_intern (file);
   path = g_canonicalize_filename (file, comp_dir);
-  return g_intern_string (path);
+  return rs_intern (path);
 }
 
 static void
@@ -150,7 +151,7 @@ site_resolve (Site        *site,
       const char *name = dwfl_module_addrinfo (dwfl_module, address, &symbol_offset,
                                                &symbol, NULL, NULL, NULL);
 
-      site->function = name != NULL ? g_intern_string (name) : NULL;
+      site->function = name != NULL ? rs_intern (name) : NULL;
     }
 }
 

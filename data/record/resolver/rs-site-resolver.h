@@ -30,7 +30,7 @@ void            rs_site_resolver_free         (RsSiteResolver *resolver);
  * symbol-table name of the function containing it, or NULL; *file is NULL,
  * *line and *column are 0.
  *
- * Strings are interned (g_intern_string): never free them. Each module is
+ * Strings are interned (rs_intern): never free them. Each module is
  * read once and each site resolved once; any out pointer may be NULL. */
 gboolean        rs_site_resolver_lookup       (RsSiteResolver *resolver,
                                                const char     *module,
