@@ -149,8 +149,9 @@ line_has_tag (RsLessonView *view,
 
 /* Whether the selected text is where the source is scrolled to. */
 static gboolean
-is_selection_visible (RsLessonView *view)
+is_selection_visible (gpointer data)
 {
+  RsLessonView *view = data;
   GtkTextView *text_view = NULL;
   GtkTextIter start, end;
   GdkRectangle visible, location;
@@ -404,8 +405,7 @@ test_record_view_leaks (void)
         }
       /* Its line is shown selected in the source, scrolled into view. */
       g_assert_true (gtk_text_buffer_get_has_selection (rs_lesson_view_get_buffer (view)));
-      ui_test_spin_a_little ();
-      g_assert_true (is_selection_visible (view));
+      ui_test_spin_until (is_selection_visible, view, 10);
 
       /* Back to the list. */
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.last", NULL));
