@@ -65,8 +65,7 @@ stream_lane (const RsHandle *handle)
 /* Declares the attributes of the graph, its nodes and edges: the same ones
  * in the same order for every graph (rs-render.c's release_graph relies on
  * it), their symbols kept in `b`. */
-void       _rs_graph_builder_declare_attributes (Builder              *b,
-                                                 const RsGraphOptions *opts);
+void       _rs_graph_builder_declare_attributes (Builder              *b);
 /* Sets an HTML-like label (`html` is copied into the graph). */
 void       _rs_graph_builder_set_html (Builder        *b,
                                        void           *obj,

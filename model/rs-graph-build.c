@@ -638,7 +638,7 @@ rs_graph_build (RsSnapshot           *snapshot,
 
   rs_graphviz_lock ();
   b.g = graph->agraph = _rs_graph_open ("refscope");
-  _rs_graph_builder_declare_attributes (&b, &opts);
+  _rs_graph_builder_declare_attributes (&b);
   items = order_handles (snapshot);
   if (graph->folded)
     {

@@ -140,8 +140,7 @@ _rs_graph_builder_add_edge (Builder    *b,
 /* ---- attributes ---- */
 
 void
-_rs_graph_builder_declare_attributes (Builder              *b,
-                                      const RsGraphOptions *opts)
+_rs_graph_builder_declare_attributes (Builder *b)
 {
   const RsPalette *p = b->pal;
   Agraph_t *g = b->g;
@@ -188,5 +187,4 @@ _rs_graph_builder_declare_attributes (Builder              *b,
   b->e_penwidth = agattr (g, AGEDGE, "penwidth", "1");
   b->e_weight = agattr (g, AGEDGE, "weight", "1");
   b->e_arrowhead = agattr (g, AGEDGE, "arrowhead", "normal");
-  (void) opts;
 }
