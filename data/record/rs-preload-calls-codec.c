@@ -29,6 +29,84 @@ av_read_frame (AVFormatContext *s,
   return rs_call_return (&call, RS_REAL (av_read_frame) (s, pkt));
 }
 
+/* Opening, probing, seeking, a muxer's header and trailer: steps with no
+ * packet of the program's, but the program's calls all the same (the
+ * source view shows them; a failed open is the step's error); the packets
+ * the demuxer or muxer buffers or drops meanwhile are its own. */
+RS_EXPORT int
+avformat_open_input (AVFormatContext    **ps,
+                     const char          *url,
+                     const AVInputFormat *fmt,
+                     AVDictionary       **options)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_avformat_open_input, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (avformat_open_input) (ps, url, fmt, options));
+}
+
+RS_EXPORT int
+avformat_find_stream_info (AVFormatContext *ic,
+                           AVDictionary   **options)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_avformat_find_stream_info, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (avformat_find_stream_info) (ic, options));
+}
+
+RS_EXPORT int
+av_seek_frame (AVFormatContext *s,
+               int              stream_index,
+               int64_t          timestamp,
+               int              flags)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_av_seek_frame, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_seek_frame) (s, stream_index, timestamp, flags));
+}
+
+RS_EXPORT int
+avformat_seek_file (AVFormatContext *s,
+                    int              stream_index,
+                    int64_t          min_ts,
+                    int64_t          ts,
+                    int64_t          max_ts,
+                    int              flags)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_avformat_seek_file, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (avformat_seek_file) (s, stream_index, min_ts, ts, max_ts, flags));
+}
+
+RS_EXPORT int
+avformat_write_header (AVFormatContext *s,
+                       AVDictionary   **options)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_avformat_write_header, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (avformat_write_header) (s, options));
+}
+
+/* It writes out the packets the muxer still queues: their buffers go. */
+RS_EXPORT int
+av_write_trailer (AVFormatContext *s)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_av_write_trailer, RS_CALLER))
+    rs_call_enter (&call);
+  return rs_call_return (&call, RS_REAL (av_write_trailer) (s));
+}
+
 RS_EXPORT void
 avformat_close_input (AVFormatContext **s)
 {

@@ -82,7 +82,9 @@ int swr_convert_frame (struct SwrContext *s,
   X (av_buffer_pool_init) X (av_buffer_pool_init2) X (av_buffer_pool_get) \
   X (av_buffer_pool_uninit) \
   X (av_read_frame) X (avformat_close_input) X (av_interleaved_write_frame) \
-  X (av_write_frame) \
+  X (av_write_frame) X (avformat_open_input) X (avformat_find_stream_info) \
+  X (av_seek_frame) X (avformat_seek_file) X (avformat_write_header) \
+  X (av_write_trailer) \
   X (avcodec_open2) X (avcodec_send_packet) X (avcodec_receive_frame) \
   X (avcodec_send_frame) X (avcodec_receive_packet) X (avcodec_flush_buffers) \
   X (avcodec_free_context) X (av_bsf_send_packet) X (av_bsf_receive_packet) \

@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "test-record"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -341,6 +342,58 @@ test_decode_seek (void)
     }
 }
 
+/* Opening and probing the input are the program's steps, at its calls
+ * (DESIGN.md section 12: demuxing is interposed); a failed open is a step
+ * with its error, not a recording of the exit alone. */
+static void
+test_decode_open (void)
+{
+  g_autofree char *file = media ("sample.mp4");
+  g_autofree char *missing = g_build_filename (tmp_dir, "missing.mp4", NULL);
+  g_autofree char *prog = program ("rec-decode");
+  const char *argv[] = { prog, file, "1", "quiet", NULL };
+  const char *argv_missing[] = { prog, missing, NULL };
+  g_autoptr(RsRecording) recording = record_same (argv, "open.rsrec", NULL);
+  g_autofree char *failed_path = recording_path ("open-missing.rsrec");
+  g_autoptr(RsRecording) failed = NULL;
+  g_autoptr(RsRecStep) open = rs_recording_get_step (recording, 0);
+  g_autoptr(RsRecStep) probe = rs_recording_get_step (recording, 1);
+  g_autoptr(RsRecStep) codec = rs_recording_get_step (recording, 2);
+  g_autoptr(RsRecStep) failed_open = NULL;
+  g_autoptr(RsRecStep) failed_end = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  check_all_steps (recording);
+  g_assert_cmpstr (open->call, ==, "avformat_open_input");
+  g_assert_cmpint (open->ret, ==, 0);
+  g_assert_cmpstr (probe->call, ==, "avformat_find_stream_info");
+  g_assert_cmpint (probe->ret, >=, 0);
+  g_assert_cmpstr (codec->call, ==, "avcodec_open2");
+  /* Each at its own call in the program: its module, distinct offsets. */
+  g_assert_nonnull (open->site.module);
+  g_assert_true (g_str_has_suffix (open->site.module, "/rec-decode"));
+  g_assert_cmpstr (probe->site.module, ==, open->site.module);
+  g_assert_cmpstr (codec->site.module, ==, open->site.module);
+  g_assert_cmpuint (open->site.offset, <, probe->site.offset);
+  g_assert_cmpuint (probe->site.offset, <, codec->site.offset);
+
+  out = run (argv_missing, failed_path, &status);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+  failed = rs_recording_open (failed_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (rs_recording_is_complete (failed));
+  g_assert_cmpuint (rs_recording_get_n_steps (failed), ==, 2);
+  failed_open = rs_recording_get_step (failed, 0);
+  failed_end = last_step (failed);
+  g_assert_cmpstr (failed_open->call, ==, "avformat_open_input");
+  g_assert_cmpint (failed_open->ret, ==, -ENOENT);  /* AVERROR (ENOENT) */
+  g_assert_cmpuint (failed_open->events->len, ==, 1);
+  g_assert_cmpint (g_array_index (failed_open->events, RsRecEvent, 0).kind, ==, RS_REC_EVENT_ERROR);
+  g_assert_cmpstr (failed_end->call, ==, "exit");
+}
+
 /* A program killed midway leaves a recording readable up to its last step. */
 static void
 test_killed (void)
@@ -381,6 +434,21 @@ find_call (RsRecording *recording,
       RsRecStep *step = rs_recording_get_step (recording, i);
 
       if (strcmp (step->call, call) == 0 && nth-- == 0)
+        return step;
+      rs_rec_step_free (step);
+    }
+  g_assert_not_reached ();
+}
+
+static RsRecStep *
+find_last_call (RsRecording *recording,
+                const char  *call)
+{
+  for (guint i = rs_recording_get_n_steps (recording); i-- > 0;)
+    {
+      RsRecStep *step = rs_recording_get_step (recording, i);
+
+      if (strcmp (step->call, call) == 0)
         return step;
       rs_rec_step_free (step);
     }
@@ -648,7 +716,7 @@ test_launcher (void)
   g_autoptr(RsRecStep) end = last_step (empty);
 
   check_all_steps (recording);
-  g_assert_cmpstr (first->call, ==, "avcodec_open2");
+  g_assert_cmpstr (first->call, ==, "avformat_open_input");
   g_assert_cmpuint (rs_recording_get_n_steps (recording), >, 800);
   g_assert_true (g_str_has_suffix (rs_recording_get_program (recording), "/rec-decode"));
 
@@ -789,6 +857,9 @@ test_encode (void)
   g_autoptr(RsRecStep) sink = find_call (recording, "av_buffersink_get_frame", 0);
   g_autoptr(RsRecStep) encoded = find_call (recording, "avcodec_receive_packet", 0);
   g_autoptr(RsRecStep) muxed = find_call (recording, "av_interleaved_write_frame", 0);
+  g_autoptr(RsRecStep) header = find_call (recording, "avformat_write_header", 0);
+  g_autoptr(RsRecStep) trailer = find_call (recording, "av_write_trailer", 0);
+  g_autoptr(RsRecStep) last_muxed = find_last_call (recording, "av_interleaved_write_frame");
   g_autoptr(RsRecStep) end = last_step (recording);
   g_auto(GStrv) lines = g_strsplit (output, "\n", -1);
   const RsRecBuffer *b;
@@ -813,6 +884,11 @@ test_encode (void)
 
   /* The muxer takes the packet: the program's handle is empty after. */
   g_assert_cmpint (muxed->ret, ==, 0);
+  /* The header before the first packet, the trailer after the last. */
+  g_assert_cmpuint (header->step, <, muxed->step);
+  g_assert_cmpint (header->ret, >=, 0);
+  g_assert_cmpuint (trailer->step, >, last_muxed->step);
+  g_assert_cmpint (trailer->ret, ==, 0);
   g_assert_cmpuint (end->handles->len, ==, 0);
   g_assert_cmpuint (end->buffers->len, ==, 0);
 }
@@ -1109,6 +1185,7 @@ main (int   argc,
   g_test_add_data_func ("/record/decode/refcounts/ts", "sample.ts", test_decode_refcounts);
   g_test_add_func ("/record/decode/deterministic", test_decode_deterministic);
   g_test_add_func ("/record/decode/seek", test_decode_seek);
+  g_test_add_func ("/record/decode/open", test_decode_open);
   g_test_add_func ("/record/decode/killed", test_killed);
   g_test_add_func ("/record/leaks/init-packet", test_lost_init_packet);
   g_test_add_func ("/record/leaks/read-init", test_lost_read_init);
