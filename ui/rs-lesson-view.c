@@ -199,9 +199,31 @@ _rs_lesson_view_scroll_to_line (RsLessonView *self,
   queue_scroll (self);
 }
 
+/* The messages get at most this part of the view's height and scroll
+ * past it: a recording with many leaks, or a step that loses several
+ * references, must not squeeze the source (and its current line) away. */
+#define MESSAGES_MAX_SHARE 0.4
+#define MESSAGES_MIN_HEIGHT 120
+
+/* The source's height follows the view's (it takes what the rest leaves):
+ * the messages' share is set anew when it changes. Only when it changed,
+ * so the resize this queues settles at the next layout. */
+static void
+update_messages_max (RsLessonView *self)
+{
+  int max = MAX ((int) (gtk_widget_get_height (GTK_WIDGET (self)) * MESSAGES_MAX_SHARE), MESSAGES_MIN_HEIGHT);
+
+  if (max != self->messages_max)
+    {
+      self->messages_max = max;
+      gtk_scrolled_window_set_max_content_height (self->messages_scroller, max);
+    }
+}
+
 static void
 on_page_size_changed (RsLessonView *self)
 {
+  update_messages_max (self);
   queue_scroll (self);
 }
 
@@ -814,6 +836,7 @@ rs_lesson_view_class_init (RsLessonViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_separator);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_box);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_heading);
+  gtk_widget_class_bind_template_child (widget_class, RsLessonView, messages_scroller);
   gtk_widget_class_bind_template_child (widget_class, RsLessonView, message_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, _rs_lesson_view_choose_source_dir);
@@ -859,6 +882,7 @@ rs_lesson_view_init (RsLessonView *self)
   set_mark_icon (self, RS_LESSON_MARK_ERROR, "dialog-error-symbolic", "rgba(224,27,36,0.10)", 20);
   set_mark_icon (self, RS_LESSON_MARK_LEAK, "dialog-warning-symbolic", "rgba(229,120,10,0.12)", 5);
 
+  update_messages_max (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->source_scroller), "notify::page-size",
                            G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);

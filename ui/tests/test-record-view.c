@@ -168,6 +168,33 @@ is_selection_visible (gpointer data)
   return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
 }
 
+/* The source view of `view`. */
+static GtkTextView *
+get_source_view (RsLessonView *view)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_STACK (child))
+      return GTK_TEXT_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (gtk_stack_get_child_by_name (GTK_STACK (child), "source"))));
+  g_assert_not_reached ();
+}
+
+/* Whether the current line is where the source is scrolled to. */
+static gboolean
+is_current_line_visible (gpointer data)
+{
+  RsLessonView *view = data;
+  GtkTextView *text_view = get_source_view (view);
+  GtkTextIter iter;
+  GdkRectangle visible, location;
+
+  gtk_text_buffer_get_iter_at_line (rs_lesson_view_get_buffer (view), &iter,
+                                    rs_lesson_view_get_current_line (view) - 1);
+  gtk_text_view_get_visible_rect (text_view, &visible);
+  gtk_text_view_get_iter_location (text_view, &iter, &location);
+  return location.y >= visible.y && location.y + location.height <= visible.y + visible.height;
+}
+
 /* Whether `text` says "line N" (not "line N0"). */
 static gboolean
 mentions_line (const char *text,
@@ -433,6 +460,42 @@ test_record_view_leaks (void)
   rs_lesson_view_activate_line (view, clone_line);
   g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, clone_line);
   g_assert_nonnull (strstr (rs_snapshot_get_call (rs_player_get_snapshot (player)), "av_frame_clone"));
+  ui_test_close_window (window);
+}
+
+/* The step that loses a reference lists itself and the leaks of the end:
+ * in a window of a laptop's height the rows scroll, and the source keeps
+ * room for its current line (the rows took all but two lines of it, and
+ * the line highlighted was not in view). */
+static void
+test_record_view_messages_leave_source_room (void)
+{
+  RsWindow *window = g_object_ref (rs_window_new (NULL));
+  RsPlayer *player = rs_window_get_player (window);
+  RsLessonView *view = rs_window_get_lesson_view (window);
+  GtkWidget *source;
+  int orphaning = -1;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 680);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_spin_a_little ();
+  g_assert_true (rs_window_open (window, recording, NULL));
+  run_to_end (window);
+  for (guint i = 0; i < rs_lesson_view_get_n_messages (view) && orphaning < 0; i++)
+    if (rs_lesson_view_get_message_kind (view, i) == RS_LESSON_MESSAGE_LEAK &&
+        mentions_line (rs_lesson_view_get_message (view, i), g_array_index (tagged_orphaned, int, 0)))
+      orphaning = (int) i;
+  g_assert_cmpint (orphaning, >=, 0);
+  rs_lesson_view_activate_message (view, orphaning);
+  g_assert_true (is_tagged (tagged_orphaned, rs_snapshot_get_site (rs_player_get_snapshot (player))->line));
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3 + 1);
+
+  ui_test_spin_a_little ();
+  ui_test_spin_until (is_current_line_visible, view, 10);
+  source = gtk_widget_get_parent (GTK_WIDGET (get_source_view (view)));
+  g_test_message ("source %d px of the view's %d", gtk_widget_get_height (source),
+                  gtk_widget_get_height (GTK_WIDGET (view)));
+  g_assert_cmpint (gtk_widget_get_height (source), >=, gtk_widget_get_height (GTK_WIDGET (view)) / 3);
   ui_test_close_window (window);
 }
 
@@ -796,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/record-view/open", test_record_view_open);
   g_test_add_func ("/record-view/steps", test_record_view_steps);
   g_test_add_func ("/record-view/leaks", test_record_view_leaks);
+  g_test_add_func ("/record-view/messages-leave-source-room", test_record_view_messages_leave_source_room);
   g_test_add_func ("/record-view/missing-source", test_record_view_missing_source);
   g_test_add_func ("/record-view/source-folder-saved", test_record_view_source_folder_saved);
   g_test_add_func ("/record-view/no-debug-info", test_record_view_no_debug_info);
