@@ -165,23 +165,47 @@ _rs_lesson_view_set_text (RsLessonView *self,
   gtk_stack_set_visible_child (self->source_stack, GTK_WIDGET (self->source_scroller));
 }
 
+/* The messages get at most this part of the view's height and scroll
+ * past it: a recording with many leaks, or a step that loses several
+ * references, must not squeeze the source (and its current line) away. */
+#define MESSAGES_MAX_SHARE 0.4
+#define MESSAGES_MIN_HEIGHT 120
+
+/* The messages' share of the view's height, set again when the view's
+ * height changed (from the idle of queue_scroll, outside a layout: the
+ * resize it queues settles at the next one). */
+static void
+update_messages_max (RsLessonView *self)
+{
+  int max = MAX ((int) (gtk_widget_get_height (GTK_WIDGET (self)) * MESSAGES_MAX_SHARE), MESSAGES_MIN_HEIGHT);
+
+  if (max != self->messages_max)
+    {
+      self->messages_max = max;
+      gtk_scrolled_window_set_max_content_height (self->messages_scroller, max);
+    }
+}
+
 static gboolean
 scroll_now (gpointer data)
 {
   RsLessonView *self = data;
 
   self->scroll_id = 0;
+  update_messages_max (self);
   if (self->current_mark != NULL)
     gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->source_view), self->current_mark, 0.2, FALSE, 0, 0);
   return G_SOURCE_REMOVE;
 }
 
 /* Scrolls to the mark once the view has its new height (the messages under
- * it come and go), and again whenever its height changes. */
+ * it come and go), and again whenever its height changes: the source's
+ * or the messages' (the source view's adjustment can keep a page size the
+ * view no longer has, when the messages grew under it). */
 static void
 queue_scroll (RsLessonView *self)
 {
-  if (self->scroll_id == 0 && self->current_mark != NULL)
+  if (self->scroll_id == 0)
     self->scroll_id = g_idle_add (scroll_now, self);
 }
 
@@ -199,31 +223,9 @@ _rs_lesson_view_scroll_to_line (RsLessonView *self,
   queue_scroll (self);
 }
 
-/* The messages get at most this part of the view's height and scroll
- * past it: a recording with many leaks, or a step that loses several
- * references, must not squeeze the source (and its current line) away. */
-#define MESSAGES_MAX_SHARE 0.4
-#define MESSAGES_MIN_HEIGHT 120
-
-/* The source's height follows the view's (it takes what the rest leaves):
- * the messages' share is set anew when it changes. Only when it changed,
- * so the resize this queues settles at the next layout. */
-static void
-update_messages_max (RsLessonView *self)
-{
-  int max = MAX ((int) (gtk_widget_get_height (GTK_WIDGET (self)) * MESSAGES_MAX_SHARE), MESSAGES_MIN_HEIGHT);
-
-  if (max != self->messages_max)
-    {
-      self->messages_max = max;
-      gtk_scrolled_window_set_max_content_height (self->messages_scroller, max);
-    }
-}
-
 static void
 on_page_size_changed (RsLessonView *self)
 {
-  update_messages_max (self);
   queue_scroll (self);
 }
 
@@ -308,12 +310,15 @@ _rs_lesson_view_add_message (RsLessonView        *self,
   return message;
 }
 
-/* An event of step `step` as a row: its words, and its place. */
+/* An event of step `step` as a row: its words, and its place. `buffer`:
+ * the buffer it is about, named first (a call that drops a frame's three
+ * planes loses three references: three rows that must say which), or NULL. */
 static RsLessonMessage *
 add_event_message (RsLessonView        *self,
                    RsLessonMessageKind  kind,
                    const RsEvent       *event,
-                   int                  step)
+                   int                  step,
+                   const RsBuffer      *buffer)
 {
   g_autofree char *text = rs_findings_describe_event (event, RS_STEP_NUMBER (step), self->filename);
   g_autofree char *title = NULL;
@@ -321,7 +326,15 @@ add_event_message (RsLessonView        *self,
   g_autofree char *elsewhere = NULL;
   gboolean here = _rs_lesson_view_site_is_here (self, &event->site);
 
-  title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
+  if (text != NULL && buffer != NULL)
+    {
+      g_autofree char *size = g_format_size (buffer->size);
+
+      title = g_strdup_printf (_("Buffer %" G_GUINT64_FORMAT " (%s, %s) %s"), buffer->id,
+                               _(rs_buffer_kind_to_words (buffer->kind)), size, text);
+    }
+  else
+    title = text != NULL ? g_strdup (text) : g_strdup (_("The call failed"));
   if (here)
     details = g_strdup_printf (_("Line %d, step %u"), event->site.line, RS_STEP_NUMBER (step));
   else if ((elsewhere = rs_findings_format_site (&event->site, NULL)) != NULL)
@@ -455,12 +468,13 @@ add_step_messages (RsLessonView *self,
       if (event->kind == RS_EVENT_ERROR)
         {
           *error = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_ERROR, event, step);
+          add_event_message (self, RS_LESSON_MESSAGE_ERROR, event, step, NULL);
         }
       else if (event->kind == RS_EVENT_LOST || (event->kind == RS_EVENT_LEAKED && event->reason != RS_LOSS_NONE))
         {
           /* The step that loses a reference: the lesson's point. */
-          RsLessonMessage *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step);
+          const RsBuffer *buffer = event->kind == RS_EVENT_LOST ? rs_snapshot_find_buffer (snapshot, event->buffer) : NULL;
+          RsLessonMessage *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step, buffer);
 
           *error = TRUE;
           message->buffer = rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
@@ -468,7 +482,7 @@ add_step_messages (RsLessonView *self,
       else if (event->kind == RS_EVENT_UNSAFE_WRITE)
         {
           *unsafe = TRUE;
-          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE, event, step);
+          add_event_message (self, RS_LESSON_MESSAGE_UNSAFE_WRITE, event, step, NULL);
         }
     }
 }
@@ -884,6 +898,8 @@ rs_lesson_view_init (RsLessonView *self)
 
   update_messages_max (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->source_scroller), "notify::page-size",
+                           G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->messages_scroller), "notify::page-size",
                            G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self, G_CONNECT_SWAPPED);
   on_dark_changed (self, NULL, style_manager);

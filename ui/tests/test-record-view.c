@@ -465,8 +465,8 @@ test_record_view_leaks (void)
 
 /* The step that loses a reference lists itself and the leaks of the end:
  * in a window of a laptop's height the rows scroll, and the source keeps
- * room for its current line (the rows took all but two lines of it, and
- * the line highlighted was not in view). */
+ * room for its current line (the rows took all but a few lines of it).
+ * The step's row names the buffer, as the leak's does. */
 static void
 test_record_view_messages_leave_source_room (void)
 {
@@ -474,6 +474,7 @@ test_record_view_messages_leave_source_room (void)
   RsPlayer *player = rs_window_get_player (window);
   RsLessonView *view = rs_window_get_lesson_view (window);
   GtkWidget *source;
+  g_autofree char *leak = NULL;
   int orphaning = -1;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 680);
@@ -486,9 +487,18 @@ test_record_view_messages_leave_source_room (void)
         mentions_line (rs_lesson_view_get_message (view, i), g_array_index (tagged_orphaned, int, 0)))
       orphaning = (int) i;
   g_assert_cmpint (orphaning, >=, 0);
+  leak = g_strdup (rs_lesson_view_get_message (view, orphaning));
+  g_assert_true (g_str_has_prefix (leak, "Buffer "));
   rs_lesson_view_activate_message (view, orphaning);
   g_assert_true (is_tagged (tagged_orphaned, rs_snapshot_get_site (rs_player_get_snapshot (player))->line));
   g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_LEAK), ==, 3 + 1);
+  /* The step's own row says which buffer lost its reference, as the
+   * leak's does: "Buffer 1 (packet payload, 3.8 kB". */
+  g_assert_cmpint (rs_lesson_view_get_message_kind (view, 0), ==, RS_LESSON_MESSAGE_LEAK);
+  g_assert_true (strstr (rs_lesson_view_get_message (view, 0), "lost at step") != NULL);
+  g_test_message ("this step: %s", rs_lesson_view_get_message (view, 0));
+  *strchr (strchr (leak, ',') + 1, ',') = '\0';
+  g_assert_true (g_str_has_prefix (rs_lesson_view_get_message (view, 0), leak));
 
   ui_test_spin_a_little ();
   ui_test_spin_until (is_current_line_visible, view, 10);
