@@ -32,29 +32,28 @@ av_read_frame (AVFormatContext *s,
 /* Opening, probing, seeking, a muxer's header and trailer: steps with no
  * packet of the program's, but the program's calls all the same (the
  * source view shows them; a failed open is the step's error); the packets
- * the demuxer or muxer buffers or drops meanwhile are its own. */
+ * the demuxer or muxer buffers or drops meanwhile are its own (the
+ * trailer's buffers go in its step). The body of such an interposer: */
+#define RS_STEP_WITHOUT_HANDLES(name, ...) \
+  RsCall call; \
+  if (rs_call_begin (&call, RS_CALL_##name, RS_CALLER)) \
+    rs_call_enter (&call); \
+  return rs_call_return (&call, RS_REAL (name) (__VA_ARGS__))
+
 RS_EXPORT int
 avformat_open_input (AVFormatContext    **ps,
                      const char          *url,
                      const AVInputFormat *fmt,
                      AVDictionary       **options)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_avformat_open_input, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (avformat_open_input) (ps, url, fmt, options));
+  RS_STEP_WITHOUT_HANDLES (avformat_open_input, ps, url, fmt, options);
 }
 
 RS_EXPORT int
 avformat_find_stream_info (AVFormatContext *ic,
                            AVDictionary   **options)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_avformat_find_stream_info, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (avformat_find_stream_info) (ic, options));
+  RS_STEP_WITHOUT_HANDLES (avformat_find_stream_info, ic, options);
 }
 
 RS_EXPORT int
@@ -63,11 +62,7 @@ av_seek_frame (AVFormatContext *s,
                int64_t          timestamp,
                int              flags)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_av_seek_frame, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (av_seek_frame) (s, stream_index, timestamp, flags));
+  RS_STEP_WITHOUT_HANDLES (av_seek_frame, s, stream_index, timestamp, flags);
 }
 
 RS_EXPORT int
@@ -78,33 +73,20 @@ avformat_seek_file (AVFormatContext *s,
                     int64_t          max_ts,
                     int              flags)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_avformat_seek_file, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (avformat_seek_file) (s, stream_index, min_ts, ts, max_ts, flags));
+  RS_STEP_WITHOUT_HANDLES (avformat_seek_file, s, stream_index, min_ts, ts, max_ts, flags);
 }
 
 RS_EXPORT int
 avformat_write_header (AVFormatContext *s,
                        AVDictionary   **options)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_avformat_write_header, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (avformat_write_header) (s, options));
+  RS_STEP_WITHOUT_HANDLES (avformat_write_header, s, options);
 }
 
-/* It writes out the packets the muxer still queues: their buffers go. */
 RS_EXPORT int
 av_write_trailer (AVFormatContext *s)
 {
-  RsCall call;
-
-  if (rs_call_begin (&call, RS_CALL_av_write_trailer, RS_CALLER))
-    rs_call_enter (&call);
-  return rs_call_return (&call, RS_REAL (av_write_trailer) (s));
+  RS_STEP_WITHOUT_HANDLES (av_write_trailer, s);
 }
 
 RS_EXPORT void
