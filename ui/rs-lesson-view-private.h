@@ -64,7 +64,7 @@ struct _RsLessonView {
                                         * recording's source path; NULL if none */
   int                 current_line;
   guint               scroll_id;       /* the current line is scrolled to once laid out */
-  int                 messages_max;    /* the messages' max-content-height, for the height last allocated */
+  int                 messages_height; /* the messages' content height last set */
   GPtrArray          *messages;        /* of RsLessonMessage */
   GHashTable         *sources;         /* recordings: path -> RsSourceFile, the files read so far */
   char               *source_dir;      /* recordings: the folder the user picked for sources, or NULL */

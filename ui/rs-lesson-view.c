@@ -171,18 +171,32 @@ _rs_lesson_view_set_text (RsLessonView *self,
 #define MESSAGES_MAX_SHARE 0.4
 #define MESSAGES_MIN_HEIGHT 120
 
-/* The messages' share of the view's height, set again when the view's
- * height changed (from the idle of queue_scroll, outside a layout: the
- * resize it queues settles at the next one). */
+/* The messages' height: their rows', up to their share of the view's.
+ * Set as the scrolled window's minimum and maximum both, so the source
+ * (which expands) takes exactly the rest. From the idle of queue_scroll,
+ * outside a layout: the resize it queues settles at the next one. */
 static void
-update_messages_max (RsLessonView *self)
+update_messages_height (RsLessonView *self)
 {
   int max = MAX ((int) (gtk_widget_get_height (GTK_WIDGET (self)) * MESSAGES_MAX_SHARE), MESSAGES_MIN_HEIGHT);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->messages_scroller));
+  int natural = 0;
+  int height;
 
-  if (max != self->messages_max)
+  if (width <= 0)
+    /* Not laid out yet: the view's width less the messages' margins. */
+    width = gtk_widget_get_width (GTK_WIDGET (self)) - gtk_widget_get_margin_start (self->messages_box) -
+            gtk_widget_get_margin_end (self->messages_box);
+  if (width > 0 && gtk_widget_get_first_child (GTK_WIDGET (self->message_list)) != NULL)
+    gtk_widget_measure (GTK_WIDGET (self->message_list), GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  height = MIN (natural, max);
+  if (height != self->messages_height)
     {
-      self->messages_max = max;
-      gtk_scrolled_window_set_max_content_height (self->messages_scroller, max);
+      self->messages_height = height;
+      /* The minimum may not exceed the maximum, on the way either. */
+      gtk_scrolled_window_set_max_content_height (self->messages_scroller, -1);
+      gtk_scrolled_window_set_min_content_height (self->messages_scroller, height);
+      gtk_scrolled_window_set_max_content_height (self->messages_scroller, height);
     }
 }
 
@@ -192,16 +206,17 @@ scroll_now (gpointer data)
   RsLessonView *self = data;
 
   self->scroll_id = 0;
-  update_messages_max (self);
+  update_messages_height (self);
   if (self->current_mark != NULL)
     gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->source_view), self->current_mark, 0.2, FALSE, 0, 0);
   return G_SOURCE_REMOVE;
 }
 
-/* Scrolls to the mark once the view has its new height (the messages under
- * it come and go), and again whenever its height changes: the source's
- * or the messages' (the source view's adjustment can keep a page size the
- * view no longer has, when the messages grew under it). */
+/* Sizes the messages and scrolls to the mark once the view has its new
+ * height (the messages under it come and go), and again whenever its
+ * height changes: the source's or the messages' (the source view's
+ * adjustment can keep a page size the view no longer has, when the
+ * messages grew under it). */
 static void
 queue_scroll (RsLessonView *self)
 {
@@ -242,6 +257,7 @@ _rs_lesson_view_clear_messages (RsLessonView *self)
   self->end_from = -1;
   gtk_widget_set_visible (self->messages_box, FALSE);
   gtk_widget_set_visible (self->messages_separator, FALSE);
+  queue_scroll (self);
 }
 
 RsLessonMessage *
@@ -307,6 +323,7 @@ _rs_lesson_view_add_message (RsLessonView        *self,
 
   gtk_widget_set_visible (self->messages_box, TRUE);
   gtk_widget_set_visible (self->messages_separator, TRUE);
+  queue_scroll (self);
   return message;
 }
 
@@ -896,7 +913,6 @@ rs_lesson_view_init (RsLessonView *self)
   set_mark_icon (self, RS_LESSON_MARK_ERROR, "dialog-error-symbolic", "rgba(224,27,36,0.10)", 20);
   set_mark_icon (self, RS_LESSON_MARK_LEAK, "dialog-warning-symbolic", "rgba(229,120,10,0.12)", 5);
 
-  update_messages_max (self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->source_scroller), "notify::page-size",
                            G_CALLBACK (on_page_size_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->messages_scroller), "notify::page-size",
