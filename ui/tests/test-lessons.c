@@ -292,6 +292,10 @@ test_lessons_compile_errors (void)
     "    av_packet_free();\n"
     "    av_packet_frobnicate(pkt);\n"
     "}\n");
+  g_autofree char *video = NULL;
+  g_autofree char *movie = NULL;
+  g_autofree char *message_start = NULL;
+  gsize length;
 
   g_assert_true (rs_window_open (window, sample, NULL));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
@@ -335,6 +339,18 @@ test_lessons_compile_errors (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_null (rs_lesson_view_get_session (view));
 
+  /* A video named as a lesson: one message naming it; the video shown stays. */
+  g_assert_true (g_file_get_contents (sample, &video, &length, NULL));
+  movie = write_lesson ("movie.c", "");
+  g_assert_true (g_file_set_contents (movie, video, length, NULL));
+  message_start = g_strdup_printf ("%s: not a lesson: binary data at byte ", movie);
+  g_assert_false (rs_window_open (window, movie, NULL));
+  g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), message_start));
+  g_assert_null (strchr (rs_window_get_last_message (window), '\n'));
+  g_assert_cmpstr (rs_player_get_path (player), ==, sample);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+
+  remove_lesson (movie);
   remove_lesson (bad);
   ui_test_close_window (window);
 }
