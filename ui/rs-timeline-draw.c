@@ -47,14 +47,6 @@ column_steps (RsTimeline *self,
   *last = MIN (*last, self->marks->len);
 }
 
-static void
-set_source (cairo_t       *cr,
-            const GdkRGBA *rgba,
-            double         alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
-
 /* One line of the chart over pixel columns [from, to): one point per
  * column, the highest value of the steps it covers, so a short peak is never
  * averaged away. With `fill`, closed down to the baseline. */
@@ -141,7 +133,7 @@ draw_lanes (RsTimeline  *self,
             GdkRGBA color;
 
             get_thread_color (lane + 1, &color);
-            set_source (cr, &color, 0.9);
+            _rs_ui_set_source (cr, &color, 0.9);
             cairo_rectangle (cr, PAD_X + c, top + lane * LANE, 1, LANE - 0.5);
             cairo_fill (cr);
           }
@@ -161,14 +153,14 @@ draw_columns (RsTimeline  *self,
 
   /* Live bytes: a filled area; live buffers: a line. */
   draw_series (self, cr, self->bytes, self->max_bytes, chart, line_from, line_to, TRUE);
-  set_source (cr, &chart->accent, 0.22);
+  _rs_ui_set_source (cr, &chart->accent, 0.22);
   cairo_fill_preserve (cr);
-  set_source (cr, &chart->accent, 0.8);
+  _rs_ui_set_source (cr, &chart->accent, 0.8);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
 
   draw_series (self, cr, self->buffers, self->max_buffers, chart, line_from, line_to, FALSE);
-  set_source (cr, &chart->fg, 0.55);
+  _rs_ui_set_source (cr, &chart->fg, 0.55);
   cairo_set_line_width (cr, 1.2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
@@ -189,26 +181,26 @@ draw_columns (RsTimeline  *self,
         marks |= self->marks->data[i];
       if (marks & MARK_ALLOCATED)
         {
-          set_source (cr, &chart->good, 0.9);
+          _rs_ui_set_source (cr, &chart->good, 0.9);
           cairo_rectangle (cr, PAD_X + c, chart->widget_height - TICK_BAND - 2, 1, TICK_BAND / 2);
           cairo_fill (cr);
         }
       if (marks & MARK_FREED)
         {
-          set_source (cr, &chart->fg, 0.35);
+          _rs_ui_set_source (cr, &chart->fg, 0.35);
           cairo_rectangle (cr, PAD_X + c, chart->widget_height - TICK_BAND / 2 - 2, 1, TICK_BAND / 2);
           cairo_fill (cr);
         }
       if (marks & MARK_ERROR)
         {
-          set_source (cr, &chart->bad, 0.85);
+          _rs_ui_set_source (cr, &chart->bad, 0.85);
           cairo_rectangle (cr, PAD_X + c, chart->top, 1, chart->widget_height - chart->top - 2);
           cairo_fill (cr);
         }
       if (marks & MARK_LOST)
         {
           /* A leak's moment: a line across, and a flag on top to find it. */
-          set_source (cr, &chart->bad, 1.0);
+          _rs_ui_set_source (cr, &chart->bad, 1.0);
           cairo_rectangle (cr, PAD_X + c, chart->top, 1, chart->widget_height - chart->top - 2);
           cairo_move_to (cr, PAD_X + c - 4, chart->top);
           cairo_line_to (cr, PAD_X + c + 5, chart->top);
@@ -238,13 +230,13 @@ draw_legend (RsTimeline  *self,
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_get_pixel_size (layout, &text_width, &text_height);
-  set_source (cr, &chart->accent, 0.22);
+  _rs_ui_set_source (cr, &chart->accent, 0.22);
   cairo_rectangle (cr, PAD_X, baseline - 4, 12, 8);
   cairo_fill_preserve (cr);
-  set_source (cr, &chart->accent, 0.8);
+  _rs_ui_set_source (cr, &chart->accent, 0.8);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  set_source (cr, &chart->fg, 0.55);
+  _rs_ui_set_source (cr, &chart->fg, 0.55);
   cairo_move_to (cr, PAD_X + 18, baseline - text_height / 2.0);
   pango_cairo_show_layout (cr, layout);
 
@@ -268,10 +260,10 @@ draw_legend (RsTimeline  *self,
       GdkRGBA color;
 
       get_thread_color (lane + 1, &color);
-      set_source (cr, &color, 0.9);
+      _rs_ui_set_source (cr, &color, 0.9);
       cairo_rectangle (cr, x, baseline - LANE / 2, 12, LANE);
       cairo_fill (cr);
-      set_source (cr, &chart->fg, 0.55);
+      _rs_ui_set_source (cr, &chart->fg, 0.55);
       pango_layout_set_text (layout, name, -1);
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
       cairo_move_to (cr, x + 16, baseline - text_height / 2.0);
@@ -290,10 +282,10 @@ draw_legend (RsTimeline  *self,
       x += 8;
       pango_layout_set_text (layout, range, -1);
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      set_source (cr, &chart->accent, 1.0);
+      _rs_ui_set_source (cr, &chart->accent, 1.0);
       cairo_move_to (cr, x, baseline - text_height / 2.0);
       pango_cairo_show_layout (cr, layout);
-      set_source (cr, &chart->fg, 0.55);
+      _rs_ui_set_source (cr, &chart->fg, 0.55);
     }
 
   bytes_text = g_format_size (self->max_bytes);
@@ -421,7 +413,7 @@ _rs_timeline_snapshot (GtkWidget   *widget,
           double dash[] = { 3, 3 };
 
           cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y - 1, chart.widget_width - PAD_X - x, 2));
-          set_source (cr, &chart.fg, 0.3);
+          _rs_ui_set_source (cr, &chart.fg, 0.3);
           cairo_set_line_width (cr, 1.0);
           cairo_set_dash (cr, dash, 2, 0);
           cairo_move_to (cr, x, y);
@@ -438,7 +430,7 @@ _rs_timeline_snapshot (GtkWidget   *widget,
       double x = round (step_to_x (self, chart.widget_width, self->position + 0.5)) + 0.5;
 
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 6, chart.top - 8, 12, chart.widget_height - chart.top + 8));
-      set_source (cr, &chart.accent, 1.0);
+      _rs_ui_set_source (cr, &chart.accent, 1.0);
       cairo_set_line_width (cr, 2.0);
       cairo_move_to (cr, x, chart.top - 2);
       cairo_line_to (cr, x, chart.widget_height - 2);
