@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "rs-snapshot"
 
 #include "rs-snapshot.h"
+#include "rs-snapshot-private.h"
 
 #include <glib/gi18n.h>
 #include <pthread.h>
@@ -29,7 +30,8 @@ typedef struct {
  * would make every node a 16-byte block of malloc's larger. */
 typedef struct {
   gatomicrefcount rc;
-  guint           cache;  /* atomic: the number of its cache (see cache_at), 0 if none */
+  guint           cache;  /* atomic: the number of its cache (see cache_at), 0 if none,
+                           * CACHE_UNNUMBERED if kept by address (see cache_make) */
   RsHandle        pub;
   RsRef           refs[];
 } HandleNode;
@@ -101,21 +103,53 @@ site_of (const RsSite *site)
 /* Caches by number: chunks of CACHE_CHUNK pointers, made as numbers grow
  * and kept (a few hundred kilobytes for a history of a million cached
  * nodes). Reading takes no lock; taking a number and giving it back do. A
- * pthread mutex, not a GMutex, so that ThreadSanitizer sees it. */
+ * pthread mutex, not a GMutex, so that ThreadSanitizer sees it.
+ *
+ * Who owns what:
+ * - A node owns its cache (the NodeCacheSlot array) and its number from the
+ *   moment cache_set publishes the number in the node until the node's last
+ *   unref (cache_clear): the cache never outlives its node, nor goes before.
+ * - The cache owns each value stored in it, with the `destroy` given with
+ *   it: values go with the cache, never one by one. A value that loses a
+ *   race to a slot is the storer's, destroyed at once.
+ * - A number belongs to at most one live node; a number given back (the
+ *   node died, or lost the race to give itself a cache) is reused.
+ * - When every number is taken (CACHE_NUMBERS caches at once), a node's
+ *   cache is kept in `unnumbered` by the address of its number field, and
+ *   the node's number reads CACHE_UNNUMBERED: slower to read (a lock), but
+ *   the value is kept and freed with its node like any other. */
 #define CACHE_CHUNK  4096
 #define CACHE_CHUNKS 65536
+#define CACHE_NUMBERS ((guint) (CACHE_CHUNK * CACHE_CHUNKS))  /* 1 to CACHE_NUMBERS - 1 */
+#define CACHE_UNNUMBERED G_MAXUINT
+
+G_STATIC_ASSERT ((guint64) CACHE_CHUNK * CACHE_CHUNKS < CACHE_UNNUMBERED);
 
 static NodeCacheSlot **cache_chunks[CACHE_CHUNKS];  /* atomic */
 static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Under caches_lock. */
 static GArray         *free_caches;                 /* guint numbers given back */
 static guint           next_cache = 1;
+static guint           numbers_left = G_MAXUINT;     /* tests: numbers still to be had; G_MAXUINT: no limit */
+static GHashTable     *unnumbered;                  /* guint *number -> NodeCacheSlot[] */
+
+void
+rs_node_cache_limit_private (guint more)
+{
+  pthread_mutex_lock (&caches_lock);
+  numbers_left = more;
+  pthread_mutex_unlock (&caches_lock);
+}
 
 /* The place of cache `number`'s pointer (atomic). */
 static NodeCacheSlot **
 cache_at (guint number)
 {
-  NodeCacheSlot **chunk = g_atomic_pointer_get (&cache_chunks[number / CACHE_CHUNK]);
+  NodeCacheSlot **chunk;
 
+  g_assert (number > 0 && number < CACHE_NUMBERS);
+  chunk = g_atomic_pointer_get (&cache_chunks[number / CACHE_CHUNK]);
+  g_assert (chunk != NULL);
   return &chunk[number % CACHE_CHUNK];
 }
 
@@ -126,18 +160,24 @@ cache_take_number (void)
   guint number = 0;
 
   pthread_mutex_lock (&caches_lock);
-  if (free_caches != NULL && free_caches->len > 0)
+  if (numbers_left == 0)
+    ;
+  else if (free_caches != NULL && free_caches->len > 0)
     {
       number = g_array_index (free_caches, guint, free_caches->len - 1);
       g_array_set_size (free_caches, free_caches->len - 1);
     }
-  else if (next_cache < (guint64) CACHE_CHUNK * CACHE_CHUNKS)
+  else if (next_cache < CACHE_NUMBERS)
     {
       number = next_cache++;
       if (cache_chunks[number / CACHE_CHUNK] == NULL)
         g_atomic_pointer_set (&cache_chunks[number / CACHE_CHUNK], g_new0 (NodeCacheSlot *, CACHE_CHUNK));
     }
+  if (number != 0 && numbers_left != G_MAXUINT)
+    numbers_left--;
   pthread_mutex_unlock (&caches_lock);
+  /* No live node has this number: a number given back has no cache. */
+  g_assert (number == 0 || g_atomic_pointer_get (cache_at (number)) == NULL);
   return number;
 }
 
@@ -152,18 +192,69 @@ cache_give_number (guint number)
   pthread_mutex_unlock (&caches_lock);
 }
 
+/* The cache of the node whose number field is `numberp` and reads
+ * `number` (not 0). Owned by the node. */
+static NodeCacheSlot *
+cache_of (guint *numberp,
+          guint  number)
+{
+  NodeCacheSlot *cache;
+
+  if (number != CACHE_UNNUMBERED)
+    cache = g_atomic_pointer_get (cache_at (number));
+  else
+    {
+      pthread_mutex_lock (&caches_lock);
+      cache = g_hash_table_lookup (unnumbered, numberp);
+      pthread_mutex_unlock (&caches_lock);
+    }
+  /* A node's number is published only once its cache is in place. */
+  g_assert (cache != NULL);
+  return cache;
+}
+
 static gpointer
 cache_get (guint       *numberp,
            RsNodeCache  slot)
 {
   guint number = g_atomic_int_get (numberp);
-  NodeCacheSlot *cache;
 
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
   if (number == 0)
     return NULL;
-  cache = g_atomic_pointer_get (cache_at (number));
-  return g_atomic_pointer_get (&cache[slot].value);
+  return g_atomic_pointer_get (&cache_of (numberp, number)[slot].value);
+}
+
+/* Gives the node whose number field is `numberp` a cache, unless another
+ * thread did first. Returns the node's number. */
+static guint
+cache_make (guint *numberp)
+{
+  NodeCacheSlot *made = g_new0 (NodeCacheSlot, RS_NODE_CACHE_N);
+  guint taken = cache_take_number ();
+
+  if (taken == 0)
+    {
+      /* Out of numbers: kept by the node's address. Published under the
+       * lock, so that a reader of CACHE_UNNUMBERED finds it. */
+      pthread_mutex_lock (&caches_lock);
+      if (g_atomic_int_compare_and_exchange ((gint *) numberp, 0, (gint) CACHE_UNNUMBERED))
+        {
+          if (unnumbered == NULL)
+            unnumbered = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (unnumbered, numberp, g_steal_pointer (&made));
+        }
+      pthread_mutex_unlock (&caches_lock);
+      g_free (made);
+      return g_atomic_int_get (numberp);
+    }
+  g_atomic_pointer_set (cache_at (taken), made);
+  if (!g_atomic_int_compare_and_exchange ((gint *) numberp, 0, (gint) taken))
+    {
+      g_free (made);
+      cache_give_number (taken);
+    }
+  return g_atomic_int_get (numberp);
 }
 
 static gpointer
@@ -178,23 +269,9 @@ cache_set (guint          *numberp,
   g_return_val_if_fail (slot < RS_NODE_CACHE_N, NULL);
 
   if (number == 0)
-    {
-      guint taken = cache_take_number ();
-
-      /* Out of numbers: not kept, made again when asked for. */
-      if (taken == 0)
-        return value;
-      g_atomic_pointer_set (cache_at (taken), g_new0 (NodeCacheSlot, RS_NODE_CACHE_N));
-      if (g_atomic_int_compare_and_exchange ((gint *) numberp, 0, (gint) taken))
-        number = taken;
-      else
-        {
-          g_free (g_atomic_pointer_get (cache_at (taken)));
-          cache_give_number (taken);
-          number = g_atomic_int_get (numberp);
-        }
-    }
-  cache = g_atomic_pointer_get (cache_at (number));
+    number = cache_make (numberp);
+  g_assert (number != 0);
+  cache = cache_of (numberp, number);
   if (g_atomic_pointer_compare_and_exchange (&cache[slot].value, NULL, value))
     {
       cache[slot].destroy = destroy;
@@ -205,20 +282,31 @@ cache_set (guint          *numberp,
   return g_atomic_pointer_get (&cache[slot].value);
 }
 
-/* A node's last reference went: its cache goes, and its number is free. */
+/* A node's last reference went: its cache goes, with the values in it, and
+ * its number is free. */
 static void
-cache_clear (guint number)
+cache_clear (guint *numberp)
 {
-  NodeCacheSlot *cache;
+  guint number = g_atomic_int_get (numberp);
+  NodeCacheSlot *cache = NULL;
 
   if (number == 0)
     return;
-  cache = g_atomic_pointer_get (cache_at (number));
+  if (number != CACHE_UNNUMBERED)
+    cache = g_atomic_pointer_get (cache_at (number));
+  else
+    {
+      pthread_mutex_lock (&caches_lock);
+      g_hash_table_steal_extended (unnumbered, numberp, NULL, (gpointer *) &cache);
+      pthread_mutex_unlock (&caches_lock);
+    }
+  g_assert (cache != NULL);
   for (guint i = 0; i < RS_NODE_CACHE_N; i++)
     if (cache[i].value != NULL && cache[i].destroy != NULL)
       cache[i].destroy (cache[i].value);
   g_free (cache);
-  cache_give_number (number);
+  if (number != CACHE_UNNUMBERED)
+    cache_give_number (number);
 }
 
 gboolean
@@ -276,7 +364,7 @@ rs_handle_unref (RsHandle *handle)
   node = HANDLE_NODE (handle);
   if (g_atomic_int_dec_and_test (&node->rc))
     {
-      cache_clear (g_atomic_int_get (&node->cache));
+      cache_clear (&node->cache);
       g_free (node);
     }
 }
@@ -355,7 +443,7 @@ rs_buffer_unref (RsBuffer *buffer)
   node = BUFFER_NODE (buffer);
   if (g_atomic_int_dec_and_test (&node->rc))
     {
-      cache_clear (g_atomic_int_get (&node->cache));
+      cache_clear (&node->cache);
       g_free (node);
     }
 }

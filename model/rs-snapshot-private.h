@@ -30,4 +30,9 @@ void      rs_snapshot_chain_private   (RsSnapshot *snapshot,
  * try again later. */
 gboolean  rs_snapshot_compact_private (RsSnapshot *snapshot);
 
+/* Tests: after `more` more numbers of node caches are taken, none is free,
+ * as when every number is in use (G_MAXUINT: no limit again); then a node's
+ * cache is kept by its address (rs-snapshot-node.c). */
+void      rs_node_cache_limit_private (guint more);
+
 G_END_DECLS

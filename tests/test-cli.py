@@ -747,6 +747,16 @@ def group_scenario(tap, ctx):
 
     tap.check('--scenario= a missing file: exit 1, one line "refscope: ..." naming it', missing_lesson)
 
+    def video_as_lesson():
+        path = ctx.sample('sample.mp4')
+        r = ctx.headless(f'--scenario={path}')
+        problems = failure_problems(r) + message_problems(r, path)
+        if b'not a lesson: binary data at byte ' not in r.stderr:
+            problems.append(f'the message does not say the file is binary: {r.stderr!r}')
+        return problems
+
+    tap.check('--scenario= a video: exit 1, one line naming it and saying it is binary', video_as_lesson)
+
     def write(name, content):
         path = os.path.join(ctx.tmp, name)
         with open(path, 'wb' if isinstance(content, bytes) else 'w') as f:

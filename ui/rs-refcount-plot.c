@@ -57,14 +57,6 @@ x_step (RsRefcountPlot *self,
 }
 
 static void
-set_source (cairo_t       *cr,
-            const GdkRGBA *rgba,
-            double         alpha)
-{
-  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
-}
-
-static void
 show_text (GtkWidget  *widget,
            cairo_t    *cr,
            const char *text,
@@ -107,11 +99,11 @@ rs_refcount_plot_snapshot (GtkWidget   *widget,
   cairo_set_line_width (cr, 1.0);
   for (int v = 0; v <= self->max; v += MAX (1, self->max / 4))
     {
-      set_source (cr, &fg, v == 0 ? 0.3 : 0.1);
+      _rs_ui_set_source (cr, &fg, v == 0 ? 0.3 : 0.1);
       cairo_move_to (cr, PAD_LEFT, round (Y (v)) + 0.5);
       cairo_line_to (cr, width - PAD_RIGHT, round (Y (v)) + 0.5);
       cairo_stroke (cr);
-      set_source (cr, &fg, 0.55);
+      _rs_ui_set_source (cr, &fg, 0.55);
       g_snprintf (text, sizeof text, "%d", v);
       show_text (widget, cr, text, PAD_LEFT - 5, Y (v), 1.0);
     }
@@ -127,9 +119,9 @@ rs_refcount_plot_snapshot (GtkWidget   *widget,
     }
   cairo_line_to (cr, step_x (self, width, self->last + 1), Y (0));
   cairo_close_path (cr);
-  set_source (cr, &accent, 0.18);
+  _rs_ui_set_source (cr, &accent, 0.18);
   cairo_fill_preserve (cr);
-  set_source (cr, &accent, 1.0);
+  _rs_ui_set_source (cr, &accent, 1.0);
   cairo_set_line_width (cr, 1.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
@@ -140,10 +132,10 @@ rs_refcount_plot_snapshot (GtkWidget   *widget,
       double x0 = step_x (self, width, self->position), x1 = step_x (self, width, self->position + 1);
       int v = g_array_index (self->series, int, self->position);
 
-      set_source (cr, &accent, 0.25);
+      _rs_ui_set_source (cr, &accent, 0.25);
       cairo_rectangle (cr, x0, PAD_TOP, MAX (1.0, x1 - x0), plot_height);
       cairo_fill (cr);
-      set_source (cr, &accent, 1.0);
+      _rs_ui_set_source (cr, &accent, 1.0);
       cairo_arc (cr, (x0 + x1) / 2, Y (v), 3.5, 0, 2 * G_PI);
       cairo_fill (cr);
     }
@@ -151,13 +143,13 @@ rs_refcount_plot_snapshot (GtkWidget   *widget,
     {
       double x0 = step_x (self, width, self->hover), x1 = step_x (self, width, self->hover + 1);
 
-      set_source (cr, &fg, 0.12);
+      _rs_ui_set_source (cr, &fg, 0.12);
       cairo_rectangle (cr, x0, PAD_TOP, MAX (1.0, x1 - x0), plot_height);
       cairo_fill (cr);
     }
 
   /* The range, under the axis. */
-  set_source (cr, &fg, 0.55);
+  _rs_ui_set_source (cr, &fg, 0.55);
   g_snprintf (text, sizeof text, "%u", RS_STEP_NUMBER (self->first));
   show_text (widget, cr, text, PAD_LEFT, height - PAD_BOTTOM / 2, 0.0);
   g_snprintf (text, sizeof text, "%u", RS_STEP_NUMBER (self->last));

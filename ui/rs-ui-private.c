@@ -36,6 +36,14 @@ _rs_ui_get_colors (GtkWidget *widget,
     lookup (context, "error_color", bad, "#c01c28");
 }
 
+void
+_rs_ui_set_source (cairo_t       *cr,
+                   const GdkRGBA *rgba,
+                   double         alpha)
+{
+  cairo_set_source_rgba (cr, rgba->red, rgba->green, rgba->blue, rgba->alpha * alpha);
+}
+
 char *
 _rs_ui_format_ret (int ret)
 {

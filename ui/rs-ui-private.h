@@ -17,6 +17,10 @@ void  _rs_ui_get_colors     (GtkWidget        *widget,
                              GdkRGBA          *accent,
                              GdkRGBA          *good,
                              GdkRGBA          *bad);
+/* Paints with `rgba`, its alpha times `alpha` (0 to 1). */
+void  _rs_ui_set_source     (cairo_t          *cr,
+                             const GdkRGBA    *rgba,
+                             double            alpha);
 
 /* A libav return value in words: "0", "AVERROR(EAGAIN)", "AVERROR_EOF",
  * "-22". Owned by the caller. */

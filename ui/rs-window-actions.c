@@ -137,6 +137,25 @@ apply_pipeline_action (GtkWidget  *widget,
 
 /* ---- running to the end ---- */
 
+GApplication *
+_rs_window_hold_application (RsWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (application == NULL)
+    return NULL;
+  g_application_hold (G_APPLICATION (application));
+  return g_object_ref (G_APPLICATION (application));
+}
+
+void
+_rs_window_release_application (GApplication **application)
+{
+  if (*application != NULL)
+    g_application_release (*application);
+  g_clear_object (application);
+}
+
 static void
 run_to_end_done (GObject      *object,
                  GAsyncResult *result,
@@ -146,9 +165,7 @@ run_to_end_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   gboolean ok = rs_player_run_to_end_finish (RS_PLAYER (object), result, &error);
 
-  if (self->run_application != NULL)
-    g_application_release (self->run_application);
-  g_clear_object (&self->run_application);
+  _rs_window_release_application (&self->run_application);
   g_clear_object (&self->run_cancellable);
   /* The window may have been closed meanwhile. */
   if (self->player == NULL)
@@ -164,17 +181,10 @@ run_to_end_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   RsWindow *self = RS_WINDOW (widget);
-  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   if (rs_player_get_busy (self->player))
     return;
-  /* Quitting waits for the worker, which stops at the next step once the
-   * window's dispose cancels it. */
-  if (application != NULL)
-    {
-      self->run_application = g_object_ref (G_APPLICATION (application));
-      g_application_hold (self->run_application);
-    }
+  self->run_application = _rs_window_hold_application (self);
   self->run_cancellable = g_cancellable_new ();
   rs_player_run_to_end_async (self->player, self->run_cancellable,
                               run_to_end_done, g_object_ref (self));

@@ -103,9 +103,7 @@ export_done (GObject      *object,
 
   g_clear_handle_id (&self->export_tick_id, g_source_remove);
   g_clear_object (&self->export_cancellable);
-  if (self->export_application != NULL)
-    g_application_release (self->export_application);
-  g_clear_object (&self->export_application);
+  _rs_window_release_application (&self->export_application);
   g_clear_object (&self->export_task);
   /* The window may have been closed meanwhile. */
   if (self->player == NULL)
@@ -170,7 +168,6 @@ rs_window_export_session (RsWindow   *self,
                           const char *directory,
                           const char *format)
 {
-  GtkApplication *application;
   g_autoptr(GTask) task = NULL;
   Job *job;
 
@@ -187,14 +184,7 @@ rs_window_export_session (RsWindow   *self,
   job->directory = g_strdup (directory);
   job->format = g_ascii_strdown (format, -1);
 
-  /* Quitting waits for the worker, which stops at the next step once the
-   * window's dispose cancels it. */
-  application = gtk_window_get_application (GTK_WINDOW (self));
-  if (application != NULL)
-    {
-      self->export_application = g_object_ref (G_APPLICATION (application));
-      g_application_hold (self->export_application);
-    }
+  self->export_application = _rs_window_hold_application (self);
   self->export_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->export_cancellable, export_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);

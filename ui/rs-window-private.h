@@ -121,6 +121,13 @@ void _rs_window_add_recent          (RsWindow       *window,
 void _rs_window_add_space_shortcuts (RsWindow       *window);
 /* Enables the actions that make sense now. */
 void _rs_window_update_actions     (RsWindow       *window);
+/* Holds the window's application, if it has one, while a worker runs (to
+ * the end, or an export): quitting waits for the worker, which stops at the
+ * next step once the window's dispose cancels it. Returns the application
+ * held, a reference owned by the caller, or NULL; hand it back to
+ * _rs_window_release_application, which releases it and clears the pointer. */
+GApplication *_rs_window_hold_application    (RsWindow      *window);
+void          _rs_window_release_application (GApplication **application);
 /* Prepares the likely next step again once the step shown is painted
  * (after a relayout dropped what was prepared). */
 void _rs_window_prepare_ahead      (RsWindow       *window);

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "rs-error.h"
 #include "rs-scenario-parser-private.h"
 
 typedef struct {
@@ -323,4 +324,74 @@ _rs_scenario_lex (RsScenarioProgram *program)
   end_directive (&lx);
   push (&lx, TOKEN_END, lx.line, lx.column, lx.length);
   return lx.tokens;
+}
+
+/* A text has at most a few bytes that are no text, each an error where it
+ * is; a file with more of them in its first TEXT_CHECKED bytes (more than
+ * MAX_STRAY_BYTES, or over a quarter of those read) is not a lesson at all. */
+#define TEXT_CHECKED     4096
+#define MAX_STRAY_BYTES  8
+
+gboolean
+rs_scenario_source_check_text (const char  *filename,
+                               const char  *source,
+                               gsize        length,
+                               GError     **error)
+{
+  gsize checked = MIN (length, TEXT_CHECKED);
+  gsize first_binary = G_MAXSIZE, first_invalid = G_MAXSIZE;
+  guint stray = 0;
+
+  g_return_val_if_fail (source != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (gsize i = 0; i < checked;)
+    {
+      guchar c = source[i];
+      gunichar u;
+
+      if (c == '\0' || c == 0x7f || (c < 0x20 && strchr ("\t\n\r\f\v", c) == NULL))
+        {
+          first_binary = MIN (first_binary, i);
+          stray++;
+          i++;
+          continue;
+        }
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      u = g_utf8_get_char_validated (source + i, checked - i);
+      if (u == (gunichar) -2 && checked < length)
+        break;  /* a character cut by the end of what is checked */
+      if (u == (gunichar) -1 || u == (gunichar) -2)
+        {
+          first_invalid = MIN (first_invalid, i);
+          stray++;
+          i++;
+          continue;
+        }
+      i += g_utf8_skip[c];
+    }
+
+  if (stray <= MAX_STRAY_BYTES && stray * 4 <= checked)
+    return TRUE;
+  if (filename == NULL)
+    filename = "<scenario>";
+  if (first_binary != G_MAXSIZE)
+    g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT, "%s: not a lesson: binary data at byte %" G_GSIZE_FORMAT,
+                 filename, first_binary);
+  else
+    {
+      const char *line_end = source;
+      int line = 1;
+
+      while ((line_end = memchr (line_end, '\n', source + first_invalid - line_end)) != NULL)
+        line++, line_end++;
+      g_set_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT,
+                   "%s: not a lesson: not UTF-8 text (byte %" G_GSIZE_FORMAT ", line %d)",
+                   filename, first_invalid, line);
+    }
+  return FALSE;
 }

@@ -208,6 +208,16 @@ typedef gboolean (*RsScenarioResolveFunc) (const char *name,
 
 typedef struct _RsScenarioProgram RsScenarioProgram;
 
+/* FALSE with an RS_ERROR_INVALID_INPUT, one line "FILE: not a lesson: ...",
+ * if `source` (`length` bytes) is no text: binary data (named by the offset
+ * of its first byte that no text has, from 0), or text that is not UTF-8.
+ * A text with a few stray bytes passes: the parser reports each where it
+ * is. `filename` names the file in the message. */
+gboolean rs_scenario_source_check_text (const char  *filename,
+                                        const char  *source,
+                                        gsize        length,
+                                        GError     **error);
+
 /* Parses `source` (`length` bytes, or NUL-terminated if -1). `filename`
  * names it in messages. Always returns a program (owned by the caller), which
  * holds diagnostics if the source has errors; check with

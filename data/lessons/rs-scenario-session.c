@@ -151,6 +151,9 @@ new_session (const char         *filename,
   g_return_val_if_fail (source != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* A binary file is one message, not an error for each stray byte. */
+  if (!rs_scenario_source_check_text (filename, source, length < 0 ? strlen (source) : (gsize) length, error))
+    return NULL;
   program = rs_scenario_program_parse (filename, source, length, rs_scenario_resolve_libav_name, NULL);
   if (!rs_scenario_program_check (program, error))
     {

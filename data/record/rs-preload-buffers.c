@@ -175,7 +175,7 @@ _rs_buf_given_to (Buf        *buf,
           strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
         strncat (joined, buf->parts[i], sizeof joined - strlen (joined) - 1);
       }
-  buf->holder = rs_intern (joined);
+  buf->holder = rs_keep_string (joined);
 }
 
 static RsRecBufferKind

@@ -296,7 +296,7 @@ bsf_holder (const AVBSFContext *ctx)
   if (ctx == NULL || ctx->filter == NULL)
     return "bsf";
   snprintf (name, sizeof name, "%s bsf", ctx->filter->name);
-  return rs_intern (name);
+  return rs_keep_string (name);
 }
 
 RS_EXPORT int

@@ -351,8 +351,11 @@ void     rs_tracker_clear_events (void);
 /* Under the tracker lock: calls `fn` on every live wrapper, by id. */
 void     rs_tracker_foreach  (void (*fn) (uint64_t id, int refcount, bool writable, void *data),
                               void  *data);
-/* Interned copy of `s`, kept for the life of the process. */
-const char *rs_intern        (const char *s);
+/* A copy of `s` kept for the life of the process, the same one for equal
+ * texts (so they compare by pointer); NULL for NULL. Owned by the library:
+ * never freed. Not model/rs-intern.h's rs_intern: this library lives in the
+ * recorded program and links no GLib. */
+const char *rs_keep_string   (const char *s);
 
 /* Codec contexts (any thread). */
 int  rs_get_buffer2      (AVCodecContext *avctx,

@@ -139,15 +139,15 @@ intern_locked (const char *s)
 }
 
 const char *
-rs_intern (const char *s)
+rs_keep_string (const char *s)
 {
-  const char *interned_s;
+  const char *kept;
 
   /* A lock of its own, taken last: callers may hold any other. */
   pthread_mutex_lock (&intern_lock);
-  interned_s = intern_locked (s);
+  kept = intern_locked (s);
   pthread_mutex_unlock (&intern_lock);
-  return interned_s;
+  return kept;
 }
 
 /* Under tracker_lock. */
@@ -344,7 +344,7 @@ holder_name (const AVCodec *codec)
     return NULL;
   snprintf (name, sizeof name, "%s %s", codec->name,
             av_codec_is_decoder (codec) ? "decoder" : "encoder");
-  return rs_intern (name);
+  return rs_keep_string (name);
 }
 
 int

@@ -980,6 +980,56 @@ test_bad_scenarios (void)
   g_assert_error (error, RS_ERROR, RS_ERROR_NOT_FOUND);
 }
 
+/* A file that is no text is one message naming it, not an error per byte:
+ * a real video, a text in Latin-1. A stray byte in a text is still an
+ * error where it is. */
+static void
+test_not_a_lesson (void)
+{
+  g_autofree char *video = g_build_filename (g_getenv ("RS_MEDIA_DIR"), "sample.mp4", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *utf8 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RsScenarioSession) session = NULL;
+  RsScenarioProgram *rejected = NULL;
+  const char *latin1 = "int main (void)\n{\n  /* Cr\xe8me br\xfbl\xe9" "e, caf\xe9, d\xe9j\xe0 \xe9t\xe9, \xe0 la fran\xe7" "aise. */\n"
+                       "  return 0;\n}\n";
+  const char *nul;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (video, &contents, &length, NULL));
+  nul = memchr (contents, '\0', length);
+  g_assert_nonnull (nul);
+  for (const char *c = contents; c < nul; c++)
+    g_assert_true (g_ascii_isprint (*c));
+  expected = g_strdup_printf ("%s: not a lesson: binary data at byte %" G_GSIZE_FORMAT, video,
+                              (gsize) (nul - contents));
+  g_assert_null (rs_scenario_session_new_from_file (video, &rejected, &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_null (rejected);
+  g_clear_error (&error);
+  g_clear_pointer (&expected, g_free);
+
+  expected = g_strdup_printf ("latin1.c: not a lesson: not UTF-8 text (byte %" G_GSIZE_FORMAT ", line 3)",
+                              (gsize) (strchr (latin1, '\xe8') - latin1));
+  g_assert_null (rs_scenario_session_new ("latin1.c", latin1, -1, TRUE, &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  /* The same text in UTF-8 is a lesson. */
+  utf8 = g_convert (latin1, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  session = rs_scenario_session_new ("utf8.c", utf8, -1, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+
+  g_assert_null (rs_scenario_session_new ("stray.c", "int main (void)\n{\n  \x01 return 0;\n}\n", -1, TRUE, &error));
+  g_assert_error (error, RS_ERROR, RS_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "stray.c:3:3: error: stray byte \\001 in program");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1004,5 +1054,6 @@ main (int   argc,
   g_test_add_func ("/scenario/frame-reset-while-shared", test_frame_reset_while_shared);
   g_test_add_func ("/scenario/shared-is-not-lost", test_shared_is_not_lost);
   g_test_add_func ("/scenario/bad-scenarios", test_bad_scenarios);
+  g_test_add_func ("/scenario/not-a-lesson", test_not_a_lesson);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "rs-intern.h"
 #include "rs-history.h"
 #include "rs-query.h"
+#include "rs-snapshot-private.h"
 
 static RsHandle *
 make_packet (const char *id,
@@ -149,6 +150,83 @@ test_node_cache_numbers (void)
         g_ptr_array_remove_index_fast (handles, i / 2);
     }
   g_assert_cmpuint (destroyed, ==, 3 * 5000);
+}
+
+typedef struct {
+  GPtrArray *buffers;
+  guint      thread;
+} CacheRace;
+
+static gpointer
+race_for_caches (gpointer data)
+{
+  CacheRace *race = data;
+
+  for (guint i = 0; i < race->buffers->len; i++)
+    {
+      char *mine = g_strdup_printf ("thread %u", race->thread);
+      const char *kept = rs_buffer_set_cache (g_ptr_array_index (race->buffers, i), RS_NODE_CACHE_JSON, mine, g_free);
+
+      /* The first store wins; a losing value is freed, never kept. */
+      g_assert_true (g_str_has_prefix (kept, "thread "));
+    }
+  return NULL;
+}
+
+/* When no cache number is free (every one in use), a node's cache is kept
+ * all the same: each value is read back while its node lives and destroyed
+ * once, with it. It was returned unkept and never freed, and made again
+ * (and lost again) at each use. */
+static void
+test_node_cache_out_of_numbers (void)
+{
+  guint destroyed = 0;
+
+  rs_node_cache_limit_private (3);
+  {
+    g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+    g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+    CacheRace races[4];
+    GThread *threads[G_N_ELEMENTS (races)];
+
+    /* Three nodes get a number, the others are kept by address. */
+    for (guint i = 0; i < 10; i++)
+      {
+        RsHandle *h = make_packet ("reader", i, 1);
+
+        g_ptr_array_add (handles, h);
+        g_assert_true (rs_handle_set_cache (h, RS_NODE_CACHE_JSON, &destroyed, count_destroy) == &destroyed);
+        g_assert_true (rs_handle_set_cache (h, RS_NODE_CACHE_DOT, &destroyed, count_destroy) == &destroyed);
+        g_assert_true (rs_handle_set_cache (h, RS_NODE_CACHE_DOT, &destroyed, count_destroy) == &destroyed);
+        /* ... the second store of a slot destroyed its value at once. */
+        g_assert_cmpuint (destroyed, ==, i + 1);
+      }
+    for (guint i = 0; i < 10; i++)
+      {
+        g_assert_true (rs_handle_get_cache (g_ptr_array_index (handles, i), RS_NODE_CACHE_JSON) == &destroyed);
+        g_assert_true (rs_handle_get_cache (g_ptr_array_index (handles, i), RS_NODE_CACHE_DOT) == &destroyed);
+      }
+    /* Dead nodes give their numbers back: later nodes get them again. */
+    g_ptr_array_remove_range (handles, 0, 5);
+    g_assert_cmpuint (destroyed, ==, 10 + 2 * 5);
+
+    /* Threads race to give the same nodes, all without a number, a cache. */
+    rs_node_cache_limit_private (0);
+    for (guint i = 0; i < 2000; i++)
+      g_ptr_array_add (buffers, make_buffer (i + 1, 1, 1));
+    for (guint k = 0; k < G_N_ELEMENTS (races); k++)
+      {
+        races[k] = (CacheRace) { buffers, k };
+        threads[k] = g_thread_new ("cache race", race_for_caches, &races[k]);
+      }
+    for (guint k = 0; k < G_N_ELEMENTS (races); k++)
+      g_thread_join (threads[k]);
+    for (guint i = 0; i < buffers->len; i++)
+      g_assert_true (g_str_has_prefix (rs_buffer_get_cache (g_ptr_array_index (buffers, i), RS_NODE_CACHE_JSON),
+                                       "thread "));
+  }
+  rs_node_cache_limit_private (G_MAXUINT);
+  g_assert_cmpuint (destroyed, ==, 2 * 10 + 10);
 }
 
 /* Equal sites share one copy; no site is the unknown one. */
@@ -611,6 +689,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/equality", test_node_equality);
   g_test_add_func ("/snapshot/cache", test_node_cache);
   g_test_add_func ("/snapshot/cache-numbers", test_node_cache_numbers);
+  g_test_add_func ("/snapshot/cache-out-of-numbers", test_node_cache_out_of_numbers);
   g_test_add_func ("/snapshot/site-intern", test_site_intern);
   g_test_add_func ("/snapshot/ring-ends", test_ring_ends);
   g_test_add_func ("/snapshot/diff", test_diff);

@@ -97,25 +97,6 @@ has_message (RsLessonView        *view,
   return FALSE;
 }
 
-static gboolean
-line_has_tag (GtkTextBuffer *buffer,
-              int            line,
-              const char    *tag_name)
-{
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
-  GtkTextIter iter;
-
-  g_assert_nonnull (tag);
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
-  do
-    {
-      if (gtk_text_iter_has_tag (&iter, tag))
-        return TRUE;
-    }
-  while (gtk_text_iter_forward_char (&iter) && !gtk_text_iter_starts_line (&iter));
-  return FALSE;
-}
-
 /* The Lessons menu: every bundled lesson, in file order, titled by its
  * first comment line, opening it. */
 static void
@@ -227,7 +208,7 @@ test_lessons_leak_report (void)
   /* The step that orphans the buffer: line 19, the av_init_packet call. */
   check_current_line (window);
   g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, 19);
-  g_assert_true (line_has_tag (rs_lesson_view_get_buffer (view), 19, "rs-current-error"));
+  g_assert_true (ui_test_line_has_tag (view, 19, "rs-current-error"));
 
   /* To the end on the worker thread. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-end", NULL));
@@ -238,7 +219,7 @@ test_lessons_leak_report (void)
   g_assert_nonnull (strstr (rs_lesson_view_get_message (view, index), "av_init_packet"));
   g_assert_nonnull (strstr (rs_lesson_view_get_message (view, index), "line 19"));
   /* The statement that orphaned it is underlined. */
-  g_assert_true (line_has_tag (rs_lesson_view_get_buffer (view), 19, "rs-leak"));
+  g_assert_true (ui_test_line_has_tag (view, 19, "rs-leak"));
 
   rs_lesson_view_activate_message (view, index);
   g_assert_cmpint (rs_graph_view_get_selection (graph)->kind, ==, RS_SELECTION_BUFFER);
@@ -292,6 +273,10 @@ test_lessons_compile_errors (void)
     "    av_packet_free();\n"
     "    av_packet_frobnicate(pkt);\n"
     "}\n");
+  g_autofree char *video = NULL;
+  g_autofree char *movie = NULL;
+  g_autofree char *message_start = NULL;
+  gsize length;
 
   g_assert_true (rs_window_open (window, sample, NULL));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
@@ -311,11 +296,11 @@ test_lessons_compile_errors (void)
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_COMPILE_ERROR, "Line 3, column", NULL));
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_COMPILE_ERROR, "av_packet_free", NULL));
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_COMPILE_ERROR, "av_packet_frobnicate", NULL));
-  g_assert_true (line_has_tag (buffer, 3, "rs-error"));
-  g_assert_true (line_has_tag (buffer, 4, "rs-error"));
-  g_assert_true (line_has_tag (buffer, 5, "rs-error"));
-  g_assert_false (line_has_tag (buffer, 1, "rs-error"));
-  g_assert_false (line_has_tag (buffer, 2, "rs-error"));
+  g_assert_true (ui_test_line_has_tag (view, 3, "rs-error"));
+  g_assert_true (ui_test_line_has_tag (view, 4, "rs-error"));
+  g_assert_true (ui_test_line_has_tag (view, 5, "rs-error"));
+  g_assert_false (ui_test_line_has_tag (view, 1, "rs-error"));
+  g_assert_false (ui_test_line_has_tag (view, 2, "rs-error"));
   /* A click on an error shows its place. */
   rs_lesson_view_activate_message (view, 2);
   g_assert_true (gtk_text_buffer_get_has_selection (buffer));
@@ -335,6 +320,18 @@ test_lessons_compile_errors (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_null (rs_lesson_view_get_session (view));
 
+  /* A video named as a lesson: one message naming it; the video shown stays. */
+  g_assert_true (g_file_get_contents (sample, &video, &length, NULL));
+  movie = write_lesson ("movie.c", "");
+  g_assert_true (g_file_set_contents (movie, video, length, NULL));
+  message_start = g_strdup_printf ("%s: not a lesson: binary data at byte ", movie);
+  g_assert_false (rs_window_open (window, movie, NULL));
+  g_assert_true (g_str_has_prefix (rs_window_get_last_message (window), message_start));
+  g_assert_null (strchr (rs_window_get_last_message (window), '\n'));
+  g_assert_cmpstr (rs_player_get_path (player), ==, sample);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+
+  remove_lesson (movie);
   remove_lesson (bad);
   ui_test_close_window (window);
 }
@@ -364,7 +361,7 @@ test_lessons_runtime_errors (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_ERROR, "out of bounds", NULL));
   g_assert_true (has_message (view, RS_LESSON_MESSAGE_ERROR, "Line 5", NULL));
-  g_assert_true (line_has_tag (rs_lesson_view_get_buffer (view), 5, "rs-current-error"));
+  g_assert_true (ui_test_line_has_tag (view, 5, "rs-current-error"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
   g_assert_cmpuint (rs_lesson_view_get_n_messages (view), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL));
@@ -377,7 +374,7 @@ test_lessons_runtime_errors (void)
       if (has_message (view, RS_LESSON_MESSAGE_UNSAFE_WRITE, "not writable", NULL))
         {
           seen_unsafe = TRUE;
-          g_assert_true (line_has_tag (rs_lesson_view_get_buffer (view), rs_lesson_view_get_current_line (view),
+          g_assert_true (ui_test_line_has_tag (view, rs_lesson_view_get_current_line (view),
                                        "rs-current-warning"));
         }
     }

@@ -129,24 +129,6 @@ get_line_text (RsLessonView *view,
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static gboolean
-line_has_tag (RsLessonView *view,
-              int           line,
-              const char   *tag_name)
-{
-  GtkTextBuffer *buffer = rs_lesson_view_get_buffer (view);
-  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
-  GtkTextIter iter;
-
-  g_assert_nonnull (tag);
-  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
-  do
-    if (gtk_text_iter_has_tag (&iter, tag))
-      return TRUE;
-  while (gtk_text_iter_forward_char (&iter) && !gtk_text_iter_starts_line (&iter));
-  return FALSE;
-}
-
 /* Whether the selected text is where the source is scrolled to. */
 static gboolean
 is_selection_visible (gpointer data)
@@ -302,8 +284,8 @@ test_record_view_steps (void)
           g_assert_cmpstr (base, ==, "planted-leaks.c");
           g_assert_cmpint (site->line, >, 0);
           g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);
-          g_assert_true (line_has_tag (view, site->line, "rs-current") ||
-                         line_has_tag (view, site->line, "rs-current-error"));
+          g_assert_true (ui_test_line_has_tag (view, site->line, "rs-current") ||
+                         ui_test_line_has_tag (view, site->line, "rs-current-error"));
           text = get_line_text (view, site->line);
           if (strstr (text, call) == NULL)
             g_error ("step %d: %s at line %d, which reads: %s", step, call, site->line, text);
@@ -378,7 +360,7 @@ test_record_view_leaks (void)
     }
   /* The orphaning call is underlined and marked. */
   for (guint t = 0; t < tagged_orphaned->len; t++)
-    g_assert_true (line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak"));
+    g_assert_true (ui_test_line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak"));
 
   for (guint i = 0; i < rs_lesson_view_get_n_messages (view); i++)
     {
@@ -616,7 +598,7 @@ test_record_view_missing_source (void)
     g_assert_true (rs_lesson_view_get_source_available (view));
     g_assert_cmpstr (rs_lesson_view_get_file (view), ==, site->file);
     for (guint t = 0; t < tagged_orphaned->len; t++)
-      underlined += line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak");
+      underlined += ui_test_line_has_tag (view, g_array_index (tagged_orphaned, int, t), "rs-leak");
     g_assert_cmpuint (underlined, ==, tagged_orphaned->len);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.first", NULL));
     g_assert_cmpint (rs_lesson_view_get_current_line (view), ==, site->line);

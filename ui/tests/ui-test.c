@@ -95,3 +95,21 @@ ui_test_check_exported (RsWindow   *window,
   g_assert_cmpuint (files, ==, n_steps);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
+
+gboolean
+ui_test_line_has_tag (RsLessonView *view,
+                      int           line,
+                      const char   *tag_name)
+{
+  GtkTextBuffer *buffer = rs_lesson_view_get_buffer (view);
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter iter;
+
+  g_assert_nonnull (tag);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, line - 1);
+  do
+    if (gtk_text_iter_has_tag (&iter, tag))
+      return TRUE;
+  while (gtk_text_iter_forward_char (&iter) && !gtk_text_iter_starts_line (&iter));
+  return FALSE;
+}

@@ -2,7 +2,8 @@
  *
  * ui-test.h: what the window tests share: running the main loop for a while
  * or until something holds, closing a window that must not leak, finding
- * an Open Recent item, checking an export of every step.
+ * an Open Recent item, checking an export of every step, the tags on a line
+ * of the source pane.
  */
 #pragma once
 
@@ -31,5 +32,10 @@ void     ui_test_check_exported (RsWindow   *window,
                                  const char *dir,
                                  const char *extension,
                                  const char *mark);
+/* TRUE when a character of line `line` (from 1) of the source `view`
+ * shows has the tag `tag_name`, which must exist. */
+gboolean ui_test_line_has_tag   (RsLessonView *view,
+                                 int           line,
+                                 const char   *tag_name);
 
 G_END_DECLS
