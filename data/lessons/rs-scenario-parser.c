@@ -741,16 +741,6 @@ rs_scenario_program_parse (const char            *filename,
   else
     pop_scope (&p);
   check_length (&p);
-  /* Kept for the whole lesson: in a block of their number, not the room
-   * the array doubled to (up to twice that). */
-  if (program->statements->len > 0)
-    {
-      GArray *statements = g_array_sized_new (FALSE, TRUE, sizeof (RsScenarioStatement), program->statements->len);
-
-      g_array_append_vals (statements, program->statements->data, program->statements->len);
-      g_array_unref (program->statements);
-      program->statements = statements;
-    }
 
   /* Lexical errors were found first: put them in source order. */
   _rs_scenario_program_sort_diagnostics (program);
