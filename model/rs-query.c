@@ -70,25 +70,58 @@ rs_history_find_loss (RsHistory *history,
   return NULL;
 }
 
-/* The leaked handle of `last` that holds `buffer_id`, or NULL. */
-static const RsHandle *
-leaked_holder (RsSnapshot *last,
-               guint64     buffer_id)
+/* The leaked handles of `last` by the buffers they hold (buffer id to handle
+ * id, the first such handle in snapshot order): one look at each leaked
+ * handle, however many buffers leaked. */
+static GHashTable *
+leaked_holders (RsSnapshot *last)
 {
+  GHashTable *holders = g_hash_table_new (g_int64_hash, g_int64_equal);
+
   for (guint i = 0; i < rs_snapshot_get_n_handles (last); i++)
     {
       const RsHandle *handle = rs_snapshot_get_handle (last, i);
 
       for (guint r = 0; handle->leaked && r < handle->n_refs; r++)
-        if (handle->refs[r].buffer == buffer_id)
-          return handle;
+        if (!g_hash_table_contains (holders, &handle->refs[r].buffer))
+          g_hash_table_insert (holders, (gpointer) &handle->refs[r].buffer, (gpointer) handle->id);
     }
-  return NULL;
+  return holders;
+}
+
+/* The leaked buffers of `last`, in its order, without where they were lost
+ * (filled by the pass over the history). */
+static GArray *
+leaked_buffers (RsHistory  *history,
+                RsSnapshot *last)
+{
+  g_autoptr(GHashTable) holders = leaked_holders (last);
+  GArray *leaks = g_array_new (FALSE, TRUE, sizeof (RsLeak));
+
+  for (guint i = 0; i < rs_snapshot_get_n_buffers (last); i++)
+    {
+      const RsBuffer *buffer = rs_snapshot_get_buffer (last, i);
+      RsLeak leak;
+
+      if (!buffer->leaked && buffer->lost == 0)
+        continue;
+      leak = (RsLeak) {
+        .kind = RS_LEAK_BUFFER, .buffer = buffer->id, .handle = g_hash_table_lookup (holders, &buffer->id),
+        .buffer_kind = buffer->kind, .size = buffer->size, .refcount = buffer->refcount,
+        .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = *buffer->site,
+      };
+      if (buffer->born < rs_history_get_length (history))
+        leak.born_call = rs_intern (rs_snapshot_get_call (rs_history_get_snapshot (history, buffer->born)));
+      g_array_append_val (leaks, leak);
+    }
+  return leaks;
 }
 
 GArray *
 rs_history_query_leaks (RsHistory *history)
 {
+  g_autoptr(GArray) buffer_leaks = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
   GArray *leaks;
   RsSnapshot *last;
 
@@ -108,7 +141,19 @@ rs_history_query_leaks (RsHistory *history)
       if (handle->leaked)
         g_array_append_val (leaks, leak);
     }
-  /* Lessons: packets and frames no variable reaches any more, holding nothing. */
+
+  /* Where each leaked buffer was first lost, as rs_history_find_loss()
+   * says, but for all of them in the one pass that finds the orphaned
+   * packets and frames: a leak report costs the history's events once,
+   * not once a leak. */
+  buffer_leaks = leaked_buffers (history, last);
+  by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < buffer_leaks->len; i++)
+    {
+      RsLeak *leak = &g_array_index (buffer_leaks, RsLeak, i);
+
+      g_hash_table_insert (by_id, &leak->buffer, leak);
+    }
   for (guint s = 0; s < rs_history_get_length (history); s++)
     {
       RsSnapshot *snapshot = rs_history_get_snapshot (history, s);
@@ -116,42 +161,30 @@ rs_history_query_leaks (RsHistory *history)
       for (guint k = 0; k < rs_snapshot_get_n_events (snapshot); k++)
         {
           const RsEvent *event = rs_snapshot_get_event (snapshot, k);
-          RsLeak leak = { .kind = RS_LEAK_HANDLE, .orphaned = TRUE, .lost_step = s, .lost_call = event->call,
-                          .lost_handle = event->handle, .lost_reason = event->reason, .lost_site = event->site };
+          RsLeak *lost;
 
+          /* Lessons: packets and frames no variable reaches any more, holding nothing. */
           if (event->kind == RS_EVENT_LEAKED && event->buffer == 0 && event->reason != RS_LOSS_NONE)
-            g_array_append_val (leaks, leak);
+            {
+              RsLeak leak = { .kind = RS_LEAK_HANDLE, .orphaned = TRUE, .lost_step = s, .lost_call = event->call,
+                              .lost_handle = event->handle, .lost_reason = event->reason, .lost_site = event->site };
+
+              g_array_append_val (leaks, leak);
+            }
+          else if (event->kind == RS_EVENT_LOST &&
+                   (lost = g_hash_table_lookup (by_id, &event->buffer)) != NULL && !lost->orphaned)
+            {
+              lost->orphaned = TRUE;
+              lost->lost_step = s;
+              lost->lost_call = event->call;
+              lost->lost_handle = event->handle;
+              lost->lost_reason = event->reason;
+              lost->lost_site = event->site;
+            }
         }
     }
 
-  for (guint i = 0; i < rs_snapshot_get_n_buffers (last); i++)
-    {
-      const RsBuffer *buffer = rs_snapshot_get_buffer (last, i);
-      const RsHandle *holder;
-      const RsEvent *loss;
-      RsLeak leak;
-
-      if (!buffer->leaked && buffer->lost == 0)
-        continue;
-      holder = leaked_holder (last, buffer->id);
-      leak = (RsLeak) {
-        .kind = RS_LEAK_BUFFER, .buffer = buffer->id, .handle = holder != NULL ? holder->id : NULL,
-        .buffer_kind = buffer->kind, .size = buffer->size, .refcount = buffer->refcount,
-        .lost = buffer->lost, .origin = buffer->origin, .born = buffer->born, .born_site = *buffer->site,
-      };
-      if (buffer->born < rs_history_get_length (history))
-        leak.born_call = rs_intern (rs_snapshot_get_call (rs_history_get_snapshot (history, buffer->born)));
-      loss = rs_history_find_loss (history, buffer->id, rs_snapshot_get_step (last), &leak.lost_step);
-      if (loss != NULL)
-        {
-          leak.orphaned = TRUE;
-          leak.lost_call = loss->call;
-          leak.lost_handle = loss->handle;
-          leak.lost_reason = loss->reason;
-          leak.lost_site = loss->site;
-        }
-      g_array_append_val (leaks, leak);
-    }
+  g_array_append_vals (leaks, buffer_leaks->data, buffer_leaks->len);
   return leaks;
 }
 

@@ -330,6 +330,17 @@ builder_nodes (RsSnapshotBuilder *self)
   return nodes;
 }
 
+/* Steps a chain runs before one keeps its arrays: RS_SNAPSHOT_CHAIN_MAX,
+ * longer when many nodes are alive. The arrays cost a pointer a live node
+ * every chain (a lesson holding 10,000 packets spent most of its memory
+ * on them); a longer chain costs reading a step rebuilt from its edits,
+ * at most G_MAXUINT8 steps' worth (a few milliseconds at 10,000 nodes). */
+static guint
+chain_max (guint n_nodes)
+{
+  return CLAMP (n_nodes / 16, RS_SNAPSHOT_CHAIN_MAX, G_MAXUINT8);
+}
+
 RsSnapshot *
 rs_snapshot_builder_finish (RsSnapshotBuilder *self,
                             const RsStepInfo  *info,
@@ -368,13 +379,15 @@ rs_snapshot_builder_finish (RsSnapshotBuilder *self,
       snapshot->base = rs_snapshot_ref (previous);
       snapshot->depth = previous->depth + 1;
       /* As rs_snapshot_chain_private(): a chain ends after
-       * RS_SNAPSHOT_CHAIN_MAX steps, or where the edits weigh as much as
-       * the arrays; that step keeps its arrays (the only step costing
-       * what is alive, once every RS_SNAPSHOT_CHAIN_MAX). */
-      if (snapshot->depth >= RS_SNAPSHOT_CHAIN_MAX ||
+       * chain_max() steps, or where the edits weigh as much as the
+       * arrays; that step keeps its arrays (the only step costing what is
+       * alive, once a chain), made from the builder's tables: rebuilding
+       * them through the chain would cost what is alive at each of its
+       * steps. */
+      if (snapshot->depth >= chain_max (snapshot->n_handles + snapshot->n_buffers) ||
           n_ops * sizeof (Op) >= (snapshot->n_handles + snapshot->n_buffers) * sizeof (gpointer))
         {
-          _rs_snapshot_materialize (snapshot);
+          snapshot->nodes = builder_nodes (self);
           _rs_snapshot_free_ops (snapshot->ops, snapshot->n_handle_ops, snapshot->n_buffer_ops);
           snapshot->ops = NULL;
           snapshot->n_handle_ops = snapshot->n_buffer_ops = 0;

@@ -199,7 +199,7 @@ _rs_parser_source_text (Parser *p,
                         guint   first,
                         guint   last)
 {
-  GString *text = g_string_new (NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
 
   if (first <= last && last < p->tokens->len)
     {
@@ -216,7 +216,9 @@ _rs_parser_source_text (Parser *p,
             g_string_append_c (text, ' ');
         }
     }
-  return parser_keep (p, g_string_free (text, FALSE));
+  /* Kept for the whole lesson, several a statement: in a block of its
+   * length, not the GString's room to grow. */
+  return parser_keep (p, g_strndup (text->str, text->len));
 }
 
 char *

@@ -696,6 +696,160 @@ test_lost_counted_once (void)
   g_assert_cmpint (n_lost, ==, 1 + 2 * K);
 }
 
+/* A buffer leak of a report says where the buffer was first lost as
+ * rs_history_find_loss() does for that buffer alone (the report finds
+ * them all at once); returns the step, or G_MAXUINT if it was never lost. */
+static guint
+assert_loss_as_found_alone (RsHistory    *history,
+                            const RsLeak *leak)
+{
+  RsSnapshot *last = rs_history_get_last (history);
+  guint step = G_MAXUINT;
+  const RsEvent *loss = rs_history_find_loss (history, leak->buffer, rs_snapshot_get_step (last), &step);
+
+  g_assert_cmpint (leak->kind, ==, RS_LEAK_BUFFER);
+  g_assert_cmpint (leak->orphaned, ==, loss != NULL);
+  if (loss == NULL)
+    return G_MAXUINT;
+  g_assert_cmpuint (leak->lost_step, ==, step);
+  g_assert_true (leak->lost_call == loss->call);
+  g_assert_true (leak->lost_handle == loss->handle);
+  g_assert_cmpint (leak->lost_reason, ==, loss->reason);
+  g_assert_true (leak->lost_site.file == loss->site.file);
+  g_assert_cmpint (leak->lost_site.line, ==, loss->site.line);
+  g_assert_cmpint (leak->lost_site.column, ==, loss->site.column);
+  return step;
+}
+
+/* A lesson losing many packets, one of their payloads twice: the leak
+ * report names every lost struct and payload, each payload where it was
+ * first lost, as asked of the history one buffer at a time. */
+static void
+test_leak_report_many_lost (void)
+{
+  enum { K = 300 };
+  g_autoptr(GString) source = g_string_new ("void f() {\n"
+                                            "  AVPacket *p = av_packet_alloc();\n"
+                                            "  AVPacket *r = av_packet_alloc();\n"
+                                            "  av_new_packet(p, 8);\n"
+                                            "  av_packet_ref(r, p);\n");
+  g_autoptr(RsScenarioSession) session = NULL;
+  g_autoptr(GArray) leaks = NULL;
+  RsHistory *history;
+  RsSnapshot *last;
+  guint n_handles = 0, n_buffers = 0, n_lost_twice = 0;
+  guint64 previous_id = 0;
+
+  for (guint i = 0; i < K; i++)
+    {
+      g_string_append (source, "  p = av_packet_alloc();\n");
+      /* One struct in ten lost empty: a leak of its own. */
+      if (i % 10 == 0)
+        g_string_append (source, "  p = av_packet_alloc();\n");
+      g_string_append_printf (source, "  av_new_packet(p, %u);\n", 8 + i % 7);
+    }
+  /* The first payload's other reference goes last. */
+  g_string_append (source, "  r = av_packet_alloc();\n  av_packet_free(&r);\n  av_packet_free(&p);\n}\n");
+  session = open_source (source->str);
+  history = run (session);
+  last = rs_history_get_last (history);
+  leaks = rs_history_query_leaks (history);
+
+  for (guint i = 0; i < leaks->len; i++)
+    {
+      const RsLeak *leak = &g_array_index (leaks, RsLeak, i);
+      RsSnapshot *lost_at;
+      guint step;
+
+      if (leak->kind == RS_LEAK_HANDLE)
+        {
+          /* Handles first: each struct lost empty. */
+          g_assert_cmpuint (n_buffers, ==, 0);
+          g_assert_true (leak->orphaned);
+          g_assert_cmpstr (rs_snapshot_get_call (rs_history_get_snapshot (history, leak->lost_step)), ==,
+                           "av_packet_alloc");
+          n_handles++;
+          continue;
+        }
+      /* Then buffers, by id, each lost by `p = av_packet_alloc()` after
+       * it was made. */
+      g_assert_cmpuint (leak->buffer, >, previous_id);
+      previous_id = leak->buffer;
+      g_assert_cmpint (leak->lost, ==, rs_snapshot_find_buffer (last, leak->buffer)->lost);
+      step = assert_loss_as_found_alone (history, leak);
+      g_assert_cmpuint (step, !=, G_MAXUINT);
+      g_assert_cmpuint (leak->born, <, step);
+      lost_at = rs_history_get_snapshot (history, step);
+      g_assert_cmpstr (rs_snapshot_get_call (lost_at), ==, "av_packet_alloc");
+      g_assert_cmpint (leak->lost_site.line, ==, rs_snapshot_get_site (lost_at)->line);
+      g_assert_cmpstr (leak->lost_handle, ==, "p");
+      if (leak->lost == 2)
+        {
+          /* Lost by p first, by r at the end: the report names p's step. */
+          g_assert_cmpuint (step, <, rs_snapshot_get_step (find_step (history, "av_packet_free", NULL)) - 1);
+          n_lost_twice++;
+        }
+      else
+        g_assert_cmpint (leak->lost, ==, 1);
+      n_buffers++;
+    }
+  /* K / 10 empty structs, K payloads (p's last one is freed). */
+  g_assert_cmpuint (n_handles, ==, K / 10);
+  g_assert_cmpuint (n_buffers, ==, K);
+  g_assert_cmpuint (n_lost_twice, ==, 1);
+}
+
+typedef void (*LessonCheck) (RsHistory *history,
+                             gpointer   data);
+
+/* Runs every bundled lesson to its end and checks its history; how many. */
+static guint
+check_every_lesson (LessonCheck check,
+                    gpointer    data)
+{
+  g_autofree char *dir_path = lesson_path ("");
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint lessons = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autoptr(RsScenarioSession) session = NULL;
+
+      if (!g_str_has_suffix (name, ".c"))
+        continue;
+      session = open_lesson (name, TRUE);
+      check (run (session), data);
+      lessons++;
+    }
+  return lessons;
+}
+
+static void
+check_leaks_as_found_alone (RsHistory *history,
+                            gpointer   data)
+{
+  g_autoptr(GArray) leaks = rs_history_query_leaks (history);
+  guint *n_lost = data;
+
+  for (guint i = 0; i < leaks->len; i++)
+    if (g_array_index (leaks, RsLeak, i).kind == RS_LEAK_BUFFER)
+      *n_lost += assert_loss_as_found_alone (history, &g_array_index (leaks, RsLeak, i)) != G_MAXUINT;
+}
+
+/* Every bundled lesson's leak report says where each buffer was lost as
+ * the history says for it alone. */
+static void
+test_lesson_leaks_as_found_alone (void)
+{
+  guint n_lost = 0;
+
+  g_assert_cmpuint (check_every_lesson (check_leaks_as_found_alone, &n_lost), >=, 7);
+  /* 02 (av_init_packet) and 06 (a move onto a full packet) lose a payload. */
+  g_assert_cmpuint (n_lost, >=, 2);
+}
+
 /* A packet nothing points at any more leaks with its buffer. */
 static void
 test_lost_packets (void)
@@ -735,39 +889,28 @@ test_lost_packets (void)
 /* Every step of every bundled lesson: refcount == visible + hidden + lost,
  * and a lesson's references are never libav's. */
 static void
-test_refcount_split (void)
+check_refcount_split (RsHistory *history,
+                      gpointer   data)
 {
-  g_autofree char *dir_path = lesson_path ("");
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint lessons = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < rs_history_get_length (history); i++)
     {
-      g_autoptr(RsScenarioSession) session = NULL;
-      RsHistory *history;
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
 
-      if (!g_str_has_suffix (name, ".c"))
-        continue;
-      session = open_lesson (name, TRUE);
-      history = run (session);
-      lessons++;
-      for (guint i = 0; i < rs_history_get_length (history); i++)
+      for (guint b = 0; b < rs_snapshot_get_n_buffers (snapshot); b++)
         {
-          RsSnapshot *snapshot = rs_history_get_snapshot (history, i);
+          const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, b);
 
-          for (guint b = 0; b < rs_snapshot_get_n_buffers (snapshot); b++)
-            {
-              const RsBuffer *buffer = rs_snapshot_get_buffer (snapshot, b);
-
-              g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->hidden + buffer->lost);
-              g_assert_cmpint (buffer->hidden, ==, 0);
-              g_assert_null (buffer->holder);
-            }
+          g_assert_cmpint (buffer->refcount, ==, buffer->visible + buffer->hidden + buffer->lost);
+          g_assert_cmpint (buffer->hidden, ==, 0);
+          g_assert_null (buffer->holder);
         }
     }
-  g_assert_cmpuint (lessons, >=, 7);
+}
+
+static void
+test_refcount_split (void)
+{
+  g_assert_cmpuint (check_every_lesson (check_refcount_split, NULL), >=, 7);
 }
 
 /* A frame whose pointer is reset while its buffer is shared: its reference
@@ -1039,6 +1182,8 @@ main (int   argc,
   g_test_add_func ("/scenario/made-from-changes", test_made_from_changes);
   g_test_add_func ("/scenario/many-names", test_many_names);
   g_test_add_func ("/scenario/lost-counted-once", test_lost_counted_once);
+  g_test_add_func ("/scenario/leak-report-many-lost", test_leak_report_many_lost);
+  g_test_add_func ("/scenario/lesson-leaks-as-found-alone", test_lesson_leaks_as_found_alone);
   g_test_add_func ("/scenario/lesson/init-packet-leak", test_lesson_init_packet_leak);
   g_test_add_func ("/scenario/lesson/copy-packet", test_lesson_copy_packet);
   g_test_add_func ("/scenario/lesson/queue", test_lesson_queue);

@@ -581,29 +581,32 @@ test_history_lazy (void)
 
 /* A builder's snapshots, each made from the one before and the step's
  * changes, hold exactly what they were told, read back in any order after
- * the history compacted them: 2,000 steps of random sets and removes over
- * up to 300 handles and buffers, checked against the state kept here. */
+ * the history compacted them: `n_steps` steps of random sets and removes
+ * over up to `n_keys` handles and as many buffers (up to `burst` changes
+ * every 100 steps, a few otherwise), checked against the state kept here. */
 static void
-test_builder (void)
+check_builder (guint n_steps,
+               guint n_keys,
+               guint burst)
 {
   g_autoptr(RsHistory) history = rs_history_new ();
   g_autoptr(RsSnapshotBuilder) builder = rs_snapshot_builder_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (14);
-  GPtrArray *expected_handles[2000], *expected_buffers[2000];
-  RsHandle *handles[300] = { NULL };
-  RsBuffer *buffers[300] = { NULL };
-  const guint n_steps = G_N_ELEMENTS (expected_handles);
+  g_autofree GPtrArray **expected_handles = g_new0 (GPtrArray *, n_steps);
+  g_autofree GPtrArray **expected_buffers = g_new0 (GPtrArray *, n_steps);
+  g_autofree RsHandle **handles = g_new0 (RsHandle *, n_keys);
+  g_autofree RsBuffer **buffers = g_new0 (RsBuffer *, n_keys);
 
   for (guint step = 0; step < n_steps; step++)
     {
       RsStepInfo info = { .step = step, .call = "step" };
       RsEvent event = { RS_EVENT_ALLOCATED, step + 1, NULL };
-      guint n_changes = g_rand_int_range (rand, 0, step % 100 == 0 ? 120 : 4);
+      guint n_changes = g_rand_int_range (rand, 0, step % 100 == 0 ? burst : 4);
       RsSnapshot *snapshot;
 
       for (guint k = 0; k < n_changes; k++)
         {
-          guint key = g_rand_int_range (rand, 0, 300);
+          guint key = g_rand_int_range (rand, 0, n_keys);
           gboolean remove = g_rand_int_range (rand, 0, 3) == 0;
           g_autofree char *id = g_strdup_printf ("h%u", key);
 
@@ -638,7 +641,7 @@ test_builder (void)
 
       expected_handles[step] = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
       expected_buffers[step] = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
-      for (guint key = 0; key < G_N_ELEMENTS (handles); key++)
+      for (guint key = 0; key < n_keys; key++)
         {
           if (handles[key] != NULL)
             g_ptr_array_add (expected_handles[step], rs_handle_ref (handles[key]));
@@ -666,7 +669,7 @@ test_builder (void)
           g_assert_true (rs_snapshot_get_buffer (snapshot, i) == buffer);
           live_bytes += buffer->size;
         }
-      g_assert_null (rs_snapshot_find_buffer (snapshot, 7 * 300 + 1));
+      g_assert_null (rs_snapshot_find_buffer (snapshot, 7 * n_keys + 1));
       g_assert_cmpuint (rs_snapshot_get_live_bytes (snapshot), ==, live_bytes);
       g_assert_cmpuint (rs_snapshot_get_n_handles (snapshot), ==, want_handles->len);
       for (guint i = 0; i < want_handles->len; i++)
@@ -674,11 +677,25 @@ test_builder (void)
       g_ptr_array_unref (want_handles);
       g_ptr_array_unref (want_buffers);
     }
-  for (guint key = 0; key < G_N_ELEMENTS (handles); key++)
+  for (guint key = 0; key < n_keys; key++)
     {
       g_clear_pointer (&handles[key], rs_handle_unref);
       g_clear_pointer (&buffers[key], rs_buffer_unref);
     }
+}
+
+static void
+test_builder (void)
+{
+  check_builder (2000, 300, 120);
+}
+
+/* Thousands alive: chains of up to 255 steps (rs_snapshot_builder_finish),
+ * their ends' arrays made from the builder's tables. */
+static void
+test_builder_many_alive (void)
+{
+  check_builder (800, 4000, 3000);
 }
 
 int
@@ -697,5 +714,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/history-chain", test_history_chain);
   g_test_add_func ("/snapshot/history-lazy", test_history_lazy);
   g_test_add_func ("/snapshot/builder", test_builder);
+  g_test_add_func ("/snapshot/builder-many-alive", test_builder_many_alive);
   return g_test_run ();
 }

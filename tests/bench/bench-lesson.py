@@ -86,9 +86,10 @@ def main():
         held, held_cpu = run(opts.refscope, tmp, 'lesson-held-20000', held_lesson(20000))
         print(f'bench: lesson-held-20000 trace=/dev/null seconds={held:.3f} cpu={held_cpu:.3f}')
         # Lost structs are counted once, when lost: a step does not look at
-        # them again. What still grows faster than the length is the leak
-        # report at the end (one leak a lost struct, each looked up in the
-        # history).
+        # them again, and the leak report at the end finds where each
+        # payload was lost in one pass over the history. What still grows
+        # with what is alive is a snapshot keeping its arrays at the end of
+        # each chain of steps (up to 255 steps long when much is alive).
         _, lost_short_cpu = run(opts.refscope, tmp, 'lesson-lost-2000', lost_lesson(2000), trace=False)
         lost, lost_cpu = run(opts.refscope, tmp, 'lesson-lost-10000', lost_lesson(10000), trace=False)
         print(f'bench: lesson-lost-10000 lost=5000 seconds={lost:.3f} cpu={lost_cpu:.3f} '
