@@ -132,36 +132,33 @@ load_snapshot (RsHistory *self,
   return *slot;
 }
 
-/* Drops the snapshots of a chain made again (its bytes stay). */
+/* Drops the history's snapshots of steps first.. first + n - 1. */
 static void
-unload_chain (RsHistory *self,
-              Chain     *chain)
+drop_steps (RsHistory *self,
+            guint      first,
+            guint      n)
 {
-  for (guint i = 0; i < chain->n; i++)
-    g_clear_pointer ((RsSnapshot **) &self->snapshots->pdata[chain->first + i], rs_snapshot_unref);
-  self->n_loaded -= chain->n;
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer ((RsSnapshot **) &self->snapshots->pdata[first + i], rs_snapshot_unref);
 }
 
-/* The packed chain that has `step`. */
-static Chain *
-find_packed (RsHistory *self,
-             guint      step)
+/* How many packed chains start at or before `step`. */
+static guint
+packed_before (RsHistory *self,
+               guint      step)
 {
   guint lo = 0, hi = self->packed->len;
 
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      Chain *chain = g_ptr_array_index (self->packed, mid);
 
-      if (step < chain->first)
-        hi = mid;
-      else if (step >= chain->first + chain->n)
+      if (((Chain *) g_ptr_array_index (self->packed, mid))->first <= step)
         lo = mid + 1;
       else
-        return chain;
+        hi = mid;
     }
-  g_return_val_if_reached (NULL);
+  return lo;
 }
 
 /* The snapshot of a packed step: its whole chain made again (a reader
@@ -171,14 +168,20 @@ static RsSnapshot *
 unpack_snapshot (RsHistory *self,
                  guint      step)
 {
-  Chain *chain = find_packed (self, step);
+  Chain *chain = g_ptr_array_index (self->packed, packed_before (self, step) - 1);
 
   rs_snapshot_unpack_private (chain->packed, chain->first, chain->n,
                               (RsSnapshot **) &self->snapshots->pdata[chain->first]);
   g_queue_push_tail (&self->loaded, chain);
   self->n_loaded += chain->n;
   while (self->n_loaded > LOADED_MAX && self->loaded.length > 1)
-    unload_chain (self, g_queue_pop_head (&self->loaded));
+    {
+      Chain *old = g_queue_pop_head (&self->loaded);
+
+      /* Its bytes stay. */
+      drop_steps (self, old->first, old->n);
+      self->n_loaded -= old->n;
+    }
   return g_ptr_array_index (self->snapshots, step);
 }
 
@@ -195,26 +198,6 @@ snapshot_at (RsHistory *self,
     snapshot = unpack_snapshot (self, step);
   g_mutex_unlock (&self->lock);
   return snapshot;
-}
-
-/* Adds `chain` to `packed` in step order: at the end, but for a chain
- * held elsewhere for long, packed after newer ones. */
-static void
-add_packed (RsHistory *self,
-            Chain     *chain)
-{
-  guint lo = 0, hi = self->packed->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (((Chain *) g_ptr_array_index (self->packed, mid))->first < chain->first)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  g_ptr_array_insert (self->packed, (gint) lo, chain);
 }
 
 /* Packs the sealed chains old enough that nobody else holds. Called with
@@ -239,9 +222,10 @@ pack_chains (RsHistory *self)
       chain = g_memdup2 (sealed, sizeof *sealed);
       chain->packed = packed;
       g_array_remove_index (self->sealed, k);
-      for (guint i = 0; i < chain->n; i++)
-        g_clear_pointer ((RsSnapshot **) &self->snapshots->pdata[chain->first + i], rs_snapshot_unref);
-      add_packed (self, chain);
+      drop_steps (self, chain->first, chain->n);
+      /* In step order: at the end, but for a chain held elsewhere for
+       * long, packed after newer ones. */
+      g_ptr_array_insert (self->packed, (gint) packed_before (self, chain->first), chain);
     }
   if (self->sealed->len > SEALED_MAX)
     g_array_remove_index (self->sealed, 0);
