@@ -53,6 +53,7 @@ struct _RsObserver {
                               * each of `handles` */
   GHashTable *older_handles; /* interned id -> RsHandle*, owned: the node the id had
                               * before its node in `previous` */
+  GHashTable *oldest_handles; /* interned id -> RsHandle*, owned: the one before that */
 };
 
 RsObserver *
@@ -73,6 +74,7 @@ rs_observer_new (void)
   self->previous_handles = g_hash_table_new (NULL, NULL);
   self->previous_of = g_ptr_array_new ();
   self->older_handles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) rs_handle_unref);
+  self->oldest_handles = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) rs_handle_unref);
   return self;
 }
 
@@ -96,6 +98,7 @@ rs_observer_free (RsObserver *self)
   g_hash_table_unref (self->previous_handles);
   g_ptr_array_unref (self->previous_of);
   g_hash_table_unref (self->older_handles);
+  g_hash_table_unref (self->oldest_handles);
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   rs_tracker_unref (self->tracker);
   g_free (self);
@@ -434,8 +437,9 @@ find_previous (RsObserver *self,
 }
 
 /* Keeps the previous step's node when nothing changed, so snapshots share
- * it; and the one before when the handle went back to it (a packet handle
- * is empty, then full, then empty again: one empty node serves them all). */
+ * it; and one of the two before when the handle went back to it (a packet
+ * handle is empty, then full, then empty again; a frame queue's slot is
+ * empty, full, shown, then empty: one empty node serves them all). */
 static void
 push_handle (RsObserver     *self,
              const RsHandle *fields,
@@ -460,6 +464,9 @@ push_handle (RsObserver     *self,
   if (previous != NULL && rs_handle_equal (previous, &candidate))
     g_ptr_array_add (self->handles, rs_handle_ref (previous));
   else if ((older = g_hash_table_lookup (self->older_handles, candidate.id)) != NULL &&
+           rs_handle_equal (older, &candidate))
+    g_ptr_array_add (self->handles, rs_handle_ref (older));
+  else if ((older = g_hash_table_lookup (self->oldest_handles, candidate.id)) != NULL &&
            rs_handle_equal (older, &candidate))
     g_ptr_array_add (self->handles, rs_handle_ref (older));
   else
@@ -661,7 +668,20 @@ rs_observer_finish_step (RsObserver       *self,
       RsHandle *previous = g_ptr_array_index (self->previous_of, i);
 
       if (previous != NULL && previous != handle)
-        g_hash_table_replace (self->older_handles, (gpointer) handle->id, rs_handle_ref (previous));
+        {
+          RsHandle *older = NULL;
+
+          /* A frame queue's slot is empty, full, then full and shown, then
+           * empty again: the empty node is two changes back. */
+          if (g_hash_table_steal_extended (self->older_handles, handle->id, NULL, (gpointer *) &older))
+            {
+              if (older != handle)
+                g_hash_table_replace (self->oldest_handles, (gpointer) handle->id, older);
+              else
+                rs_handle_unref (older);
+            }
+          g_hash_table_replace (self->older_handles, (gpointer) handle->id, rs_handle_ref (previous));
+        }
     }
   g_clear_pointer (&self->previous, rs_snapshot_unref);
   self->previous = rs_snapshot_ref (snapshot);

@@ -3,7 +3,9 @@
  * rs-history.h: every snapshot of a session, in step order. Snapshots share
  * their unchanged nodes, and a snapshot the history alone holds keeps its
  * node arrays as the edits of the step before (rebuilt when read), so a long
- * history costs what its steps changed.
+ * history costs what its steps changed. Older steps nobody else holds are
+ * packed into compact bytes, their snapshots made again when read (a few
+ * thousand steps at a time).
  *
  * Threads: a snapshot borrowed from a history is read on the thread that
  * appends to it; another thread takes a reference first (rs_snapshot_ref),
@@ -40,9 +42,11 @@ void        rs_history_unref          (RsHistory  *history);
 void        rs_history_append         (RsHistory  *history,
                                        RsSnapshot *snapshot);
 guint       rs_history_get_length     (RsHistory  *history);
-/* Borrowed: valid while the history lives; in a lazy history, until
- * RS_HISTORY_LAZY_KEEP other steps have been asked for (the last step stays
- * while the history lives): take a reference to keep one longer. */
+/* Borrowed: in a lazy history, valid until RS_HISTORY_LAZY_KEEP other
+ * steps have been asked for (the last step stays while the history lives);
+ * in another, until 8,192 other steps of its packed ones (those 512 steps
+ * and more behind its last that nobody else held) have been asked for.
+ * Take a reference to keep one longer. */
 #define RS_HISTORY_LAZY_KEEP 512
 
 RsSnapshot *rs_history_get_snapshot   (RsHistory  *history,

@@ -252,19 +252,20 @@ diff_buffers (RsBuffer **from,
     }
 }
 
-void
+gboolean
 rs_snapshot_chain_private (RsSnapshot *self,
                            RsSnapshot *previous)
 {
   g_autoptr(GArray) ops = NULL;
   guint n_handle_ops;
 
-  g_return_if_fail (self != NULL && previous != NULL);
+  g_return_val_if_fail (self != NULL && previous != NULL, FALSE);
 
-  /* A snapshot is chained once, to one successor. */
+  /* A snapshot is chained once, to one successor (a builder's are
+   * chained already). */
   if (self->base != NULL || previous->is_base || self == previous ||
       previous->depth + 1 >= RS_SNAPSHOT_CHAIN_MAX)
-    return;
+    return self->base != NULL && self->base == previous;
 
   ops = g_array_new (FALSE, FALSE, sizeof (Op));
   diff_handles (_rs_snapshot_handles_of (previous), previous->n_handles, _rs_snapshot_handles_of (self), self->n_handles, ops);
@@ -279,7 +280,7 @@ rs_snapshot_chain_private (RsSnapshot *self,
       guint n_ops = ops->len;
 
       _rs_snapshot_free_ops ((Op *) g_array_free (g_steal_pointer (&ops), FALSE), n_handle_ops, n_ops - n_handle_ops);
-      return;
+      return FALSE;
     }
 
   self->n_handle_ops = n_handle_ops;
@@ -288,6 +289,7 @@ rs_snapshot_chain_private (RsSnapshot *self,
   self->base = rs_snapshot_ref (previous);
   self->depth = previous->depth + 1;
   previous->is_base = TRUE;
+  return TRUE;
 }
 
 gboolean

@@ -3,7 +3,8 @@
  * rs-snapshot-internal.h: what the files of RsSnapshot share: the snapshot
  * struct and the edits (ops) a chained snapshot keeps. rs-snapshot.c (the
  * snapshot and its step), rs-snapshot-chain.c (arrays as edits),
- * rs-snapshot-builder.c (the builder), rs-snapshot-node.c (nodes).
+ * rs-snapshot-builder.c (the builder), rs-snapshot-node.c (nodes),
+ * rs-snapshot-pack.c (a history's older steps in compact bytes).
  */
 #pragma once
 
@@ -34,6 +35,25 @@ typedef struct _StepText StepText;
 typedef struct _RingSet RingSet;
 typedef struct _StepKey StepKey;
 typedef struct _SnapshotExtra SnapshotExtra;
+
+/* What only some steps have: a lesson's or a recording's (a site, a
+ * thread), or a step whose short events were read. Kept out of the
+ * snapshot, which a decode session makes hundreds of thousands of. */
+struct _SnapshotExtra {
+  RsSite          site;          /* all unset when unknown (a decode session's steps) */
+  int             thread;
+  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
+};
+
+/* Most events of a decode are a kind and a buffer (allocated, freed):
+ * kept as that, in 8 bytes (a fifteenth of an RsEvent), until someone
+ * reads them. */
+typedef guint64 ShortEvent;
+
+#define SHORT_KIND_BITS 4
+#define SHORT_EVENT(buffer, kind) (((guint64) (buffer) << SHORT_KIND_BITS) | (guint64) (kind))
+#define SHORT_EVENT_BUFFER(e) ((e) >> SHORT_KIND_BITS)
+#define SHORT_EVENT_KIND(e) ((RsEventKind) ((e) & ((1u << SHORT_KIND_BITS) - 1)))
 
 /* Ops of one kind a step keeps at most: more, and the step keeps its
  * arrays instead (it would save nothing). */
@@ -88,6 +108,10 @@ void      _rs_snapshot_add_op       (GArray     *ops,
                                      OpKind      kind,
                                      gpointer    node);
 Op       *_rs_snapshot_take_ops     (GArray     *ops);
+/* The interned call, arguments, out and ring ends of a step: another
+ * count, and its release. */
+StepKey  *_rs_step_key_ref          (StepKey    *key);
+void      _rs_step_key_release      (StepKey    *key);
 /* A snapshot of `info` and `events` without nodes yet. */
 RsSnapshot *_rs_snapshot_alloc      (const RsStepInfo *info,
                                      const RsEvent    *events,

@@ -9,15 +9,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-/* What only some steps have: a lesson's or a recording's (a site, a
- * thread), or a step whose short events were read. Kept out of the
- * snapshot, which a decode session makes hundreds of thousands of. */
-struct _SnapshotExtra {
-  RsSite          site;          /* all unset when unknown (a decode session's steps) */
-  int             thread;
-  RsEvent        *expanded;      /* atomic: the ShortEvents as RsEvents, made when first read */
-};
-
 /* A step's call and arguments in words, and the handle it produced into,
  * interned together: a decode repeats a few dozen of them, and a snapshot
  * keeps one pointer. Counted under `texts_lock`; freed with the last
@@ -236,8 +227,19 @@ step_key_get (StepText *text,
   return key;
 }
 
-static void
-step_key_release (StepKey *key)
+/* Another count on `key`, for a history that keeps the step packed
+ * (rs-snapshot-pack.c). */
+StepKey *
+_rs_step_key_ref (StepKey *key)
+{
+  g_mutex_lock (&texts_lock);
+  key->count++;
+  g_mutex_unlock (&texts_lock);
+  return key;
+}
+
+void
+_rs_step_key_release (StepKey *key)
 {
   gboolean last;
 
@@ -253,16 +255,6 @@ step_key_release (StepKey *key)
       g_free (key);
     }
 }
-
-/* Most events of a decode are a kind and a buffer (allocated, freed):
- * kept as that, in 8 bytes (a fifteenth of an RsEvent), until someone
- * reads them. */
-typedef guint64 ShortEvent;
-
-#define SHORT_KIND_BITS 4
-#define SHORT_EVENT(buffer, kind) (((guint64) (buffer) << SHORT_KIND_BITS) | (guint64) (kind))
-#define SHORT_EVENT_BUFFER(e) ((e) >> SHORT_KIND_BITS)
-#define SHORT_EVENT_KIND(e) ((RsEventKind) ((e) & ((1u << SHORT_KIND_BITS) - 1)))
 
 static gboolean
 is_short (const RsEvent *event)
@@ -402,7 +394,7 @@ rs_snapshot_unref (RsSnapshot *self)
       g_free (self->extra->expanded);
       g_free (self->extra);
     }
-  step_key_release (self->key);
+  _rs_step_key_release (self->key);
   /* The predecessor last: its release may free a chain of them (at most
    * RS_SNAPSHOT_CHAIN_MAX deep). */
   g_clear_pointer (&self->base, rs_snapshot_unref);

@@ -390,7 +390,8 @@ borrowed_copy (GPtrArray *array)
  * another reference while later steps are appended, then read back in
  * random order, by index and by id. */
 static void
-test_history_chain (void)
+check_history_chain (guint steps,
+                     guint hold_one_in)
 {
   g_autoptr(RsHistory) history = rs_history_new ();
   g_autoptr(GPtrArray) expected_handles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
@@ -399,7 +400,6 @@ test_history_chain (void)
   g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
   g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
   g_autoptr(GRand) rand = g_rand_new_with_seed (14);
-  const guint steps = 300;
   guint64 next_buffer = 1;
   guint next_handle = 0;
 
@@ -408,7 +408,13 @@ test_history_chain (void)
       guint edits = (guint) g_rand_int_range (rand, 0, (step % 50 == 7) ? 40 : 4);
       RsSnapshot *snapshot;
       RsStepInfo info = { .step = step, .call = step % 2 ? "av_read_frame" : "avcodec_send_packet",
-                          .args = step % 3 ? "input, reader" : NULL };
+                          .args = step % 3 ? "input, reader" : NULL, .ret = (int) (step % 5) - 2,
+                          .exact = step % 7 != 0, .thread = step % 11 == 0 ? (int) step : 0,
+                          .site = { .line = step % 13 == 0 ? (int) step : 0 } };
+      /* Events of both shapes: a kind and a buffer, or with a message. */
+      RsEvent events[2] = { { .kind = RS_EVENT_ALLOCATED, .buffer = step + 1 },
+                            { .kind = RS_EVENT_WARNING, .message = "a warning" } };
+      guint n_events = step % 3 == 0 ? 0 : step % 3 == 1 ? 1 : 2;
 
       for (guint e = 0; e < edits; e++)
         {
@@ -452,12 +458,12 @@ test_history_chain (void)
             }
         }
 
-      snapshot = rs_snapshot_new_step (&info, handles, buffers, NULL, 0);
+      snapshot = rs_snapshot_new_step (&info, handles, buffers, events, n_events);
       rs_history_append (history, snapshot);
       g_ptr_array_add (expected_handles, borrowed_copy (handles));
       g_ptr_array_add (expected_buffers, borrowed_copy (buffers));
       /* Some held elsewhere while the history goes on (they keep their arrays). */
-      if (g_rand_int_range (rand, 0, 10) == 0)
+      if (g_rand_int_range (rand, 0, hold_one_in) == 0)
         g_ptr_array_add (held, snapshot);
       else
         rs_snapshot_unref (snapshot);
@@ -497,6 +503,20 @@ test_history_chain (void)
         g_assert_true (rs_snapshot_get_buffer (snapshot, i) == g_ptr_array_index (want_buffers, i));
       g_assert_cmpstr (rs_snapshot_get_call (snapshot), ==, step % 2 ? "av_read_frame" : "avcodec_send_packet");
       g_assert_cmpstr (rs_snapshot_get_args (snapshot), ==, step % 3 ? "input, reader" : NULL);
+      g_assert_cmpuint (rs_snapshot_get_step (snapshot), ==, step);
+      g_assert_cmpint (rs_snapshot_get_ret (snapshot), ==, (int) (step % 5) - 2);
+      g_assert_cmpint (rs_snapshot_is_exact (snapshot), ==, step % 7 != 0);
+      g_assert_cmpint (rs_snapshot_get_thread (snapshot), ==, step % 11 == 0 ? (int) step : 0);
+      g_assert_cmpint (rs_snapshot_get_site (snapshot)->line, ==, step % 13 == 0 ? (int) step : 0);
+      g_assert_cmpuint (rs_snapshot_get_n_events (snapshot), ==, step % 3 == 0 ? 0 : step % 3 == 1 ? 1 : 2);
+      for (guint i = 0; i < rs_snapshot_get_n_events (snapshot); i++)
+        {
+          const RsEvent *event = rs_snapshot_get_event (snapshot, i);
+
+          g_assert_cmpint (event->kind, ==, i == 0 ? RS_EVENT_ALLOCATED : RS_EVENT_WARNING);
+          g_assert_cmpuint (event->buffer, ==, i == 0 ? step + 1 : 0);
+          g_assert_cmpstr (event->message, ==, i == 0 ? NULL : "a warning");
+        }
     }
   /* A freed buffer's id is gone in later steps, found in earlier ones. */
   {
@@ -511,6 +531,64 @@ test_history_chain (void)
         g_assert_cmpint (g_array_index (series, int, step), ==, found != NULL ? found->refcount : 0);
       }
   }
+}
+
+static void
+test_history_chain (void)
+{
+  check_history_chain (300, 10);
+}
+
+/* A long history packs its older chains into bytes and makes them again
+ * when read, keeping a bounded number of steps made: every step must read
+ * as it was built, however often it was packed and made again, and a
+ * snapshot made again stays valid while referenced after the history drops
+ * it. */
+static void
+test_history_packed (void)
+{
+  const guint steps = 12000;
+  g_autoptr(RsHistory) history = rs_history_new ();
+  g_autoptr(RsSnapshot) early = NULL;
+  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_handle_unref);
+
+  check_history_chain (steps, 500);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("h%u", i);
+
+      g_ptr_array_add (handles, make_packet (id, 0, 0));
+    }
+
+  /* The same checks on a history with nothing held elsewhere, read from
+   * both ends: a step made again is not the one made before it was
+   * dropped (held here, so its address cannot be reused). */
+  for (guint step = 0; step < steps; step++)
+    {
+      g_autoptr(GPtrArray) buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) rs_buffer_unref);
+      RsHandle *old = g_ptr_array_index (handles, step % 40);
+      g_autoptr(RsSnapshot) snapshot = NULL;
+
+      /* One handle and the one buffer change: chained steps. */
+      g_ptr_array_index (handles, step % 40) = make_packet (old->id, step, step + 1);
+      rs_handle_unref (old);
+      g_ptr_array_add (buffers, make_buffer (step + 1, 1, 1));
+      snapshot = rs_snapshot_new (step, "av_read_frame", 0, TRUE, NULL, handles, buffers, NULL, 0);
+      rs_history_append (history, snapshot);
+    }
+  early = rs_snapshot_ref (rs_history_get_snapshot (history, 5));
+  for (guint step = steps; step > 0; step--)
+    {
+      RsSnapshot *snapshot = rs_history_get_snapshot (history, step - 1);
+
+      g_assert_cmpuint (rs_snapshot_get_step (snapshot), ==, step - 1);
+      g_assert_cmpuint (rs_snapshot_get_buffer (snapshot, 0)->id, ==, step);
+      g_assert_cmpint (rs_snapshot_get_handle (snapshot, (step - 1) % 40)->pts, ==, step - 1);
+      g_assert_cmpuint (rs_snapshot_get_handle (snapshot, (step - 1) % 40)->refs[0].buffer, ==, step);
+    }
+  g_assert_true (rs_history_get_snapshot (history, 5) != early);
+  g_assert_cmpuint (rs_snapshot_get_buffer (early, 0)->id, ==, 6);
+  g_assert_cmpuint (rs_snapshot_get_buffer (rs_history_get_snapshot (history, 5), 0)->id, ==, 6);
 }
 
 /* A lazy history: each step made when asked for, no more than
@@ -712,6 +790,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/snapshot/diff", test_diff);
   g_test_add_func ("/snapshot/history-and-queries", test_history_and_queries);
   g_test_add_func ("/snapshot/history-chain", test_history_chain);
+  g_test_add_func ("/snapshot/history-packed", test_history_packed);
   g_test_add_func ("/snapshot/history-lazy", test_history_lazy);
   g_test_add_func ("/snapshot/builder", test_builder);
   g_test_add_func ("/snapshot/builder-many-alive", test_builder_many_alive);
