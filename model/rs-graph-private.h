@@ -59,9 +59,20 @@ RsGraphPlace *_rs_graph_last_place (RsGraph        *graph);
  * (any layout; only ND_width/ND_height are read), and writes it as `pos`
  * of nodes and `bb` of queue clusters, for graphviz's neato -n2. Call with
  * the graphviz lock held. */
+/* `widest_heads` and `widest_items`: each station's widest head and item
+ * (_rs_graph_widest_nodes()), the least its columns are given. */
 struct _RsLayoutMemory;
 void          _rs_graph_place      (RsGraph                *graph,
-                                    struct _RsLayoutMemory *memory);
+                                    struct _RsLayoutMemory *memory,
+                                    const double            widest_heads[RS_N_STATIONS],
+                                    const double            widest_items[RS_N_STATIONS]);
+/* The width (points) of the widest head and item a node of each station can
+ * have in a decode session (rs-graph-probe.c), 0 where it has none, sized
+ * in `gvc` (the context the graph is laid out in). Graphviz lock held. */
+struct GVC_s;
+void          _rs_graph_widest_nodes (struct GVC_s *gvc,
+                                      double        head_w[RS_N_STATIONS],
+                                      double        items_w[RS_N_STATIONS]);
 
 RsGraph *_rs_graph_new          (void);
 /* agopen() with ids given in creation order (deterministic subgraph order). */
