@@ -53,11 +53,17 @@ label_bands (RsGraph *graph)
     }
   for (Agraph_t *sub = agfstsubg (g); sub != NULL; sub = agnxtsubg (sub))
     {
-      boxf cb = GD_bb (sub);
-      textlabel_t *label = GD_label (sub);
+      boxf cb;
+      textlabel_t *label;
       Box band;
 
-      if (!g_str_has_prefix (agnameof (sub), "cluster") || label == NULL || cb.UR.x <= cb.LL.x)
+      /* Only clusters have graphviz's layout record: the rank subgraphs'
+       * is smaller, not to be read. */
+      if (!g_str_has_prefix (agnameof (sub), "cluster"))
+        continue;
+      cb = GD_bb (sub);
+      label = GD_label (sub);
+      if (label == NULL || cb.UR.x <= cb.LL.x)
         continue;
       /* The label's lines, left-justified at the top of the box. */
       band.x0 = cb.LL.x - bb.LL.x + pad_x;
