@@ -65,8 +65,8 @@ rs_graph_get_colors (gboolean       dark,
 
 /* The GNOME unit system (kB = 1000 bytes), as the window and the inspector
  * say it: one way of writing sizes everywhere. */
-static char *
-format_size (guint64 size)
+char *
+_rs_graph_format_size (guint64 size)
 {
   /* "344 B" rather than "344 bytes": the same units, in less width. */
   if (size < 1000)
@@ -155,8 +155,8 @@ handle_fragment_free (gpointer data)
   g_free (fragment);
 }
 
-static char *
-handle_detail (const RsHandle *h)
+char *
+_rs_graph_handle_detail (const RsHandle *h)
 {
   GString *s = g_string_new (NULL);
 
@@ -176,7 +176,7 @@ handle_detail (const RsHandle *h)
         }
       if (h->size > 0)
         {
-          g_autofree char *size = format_size (h->size);
+          g_autofree char *size = _rs_graph_format_size (h->size);
 
           g_string_append_printf (s, " · %s", size);
         }
@@ -217,7 +217,7 @@ _rs_graph_handle_fragment (const RsHandle *handle)
     fragment->name = g_strdup_printf ("[%d]", handle->slot);
   else
     fragment->name = g_markup_escape_text (handle->id, -1);
-  fragment->detail = handle_detail (handle);
+  fragment->detail = _rs_graph_handle_detail (handle);
   fragment->rows = g_new0 (char *, handle->n_refs + 1);
   for (guint i = 0; i < handle->n_refs; i++)
     {
@@ -415,7 +415,7 @@ _rs_graph_run_label (const RsPalette *p,
                      guint            n_buffers,
                      guint64          bytes)
 {
-  g_autofree char *size = format_size (bytes);
+  g_autofree char *size = _rs_graph_format_size (bytes);
   gboolean packets = first->kind == RS_HANDLE_PACKET;
 
   return g_strdup_printf ("<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"3\" "
@@ -536,7 +536,7 @@ buffer_fragment (const RsBuffer *buffer)
   if (fragment != NULL)
     return fragment;
 
-  size = format_size (buffer->size);
+  size = _rs_graph_format_size (buffer->size);
   fragment = g_new0 (BufferFragment, 1);
   fragment->title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "</b>", buffer->id);
   /* Only libav holding it (a decoder's reference picture): the dashed
@@ -561,6 +561,47 @@ has_event (RsSnapshot *snapshot,
   return FALSE;
 }
 
+/* A buffer's node, from its parts: see rs-graph-private.h. */
+char *
+_rs_graph_buffer_table (const RsPalette     *p,
+                        const RsBufferCells *c)
+{
+  GString *s = g_string_new (NULL);
+
+  /* One line of three cells (graphviz sizes a one-row table directly, a
+   * grid by solving a graph for each label): what it is and its size, who
+   * holds it and whether the app may write it, the count. Cells have fixed
+   * minimum widths so a change of count or mark does not resize the node. */
+  g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
+                             "color=\"%s\" bgcolor=\"%s\"><tr>", c->border,
+                          p->fill[MIN (c->kind, RS_BUFFER_KIND_OTHER)]);
+  g_string_append_printf (s, "<td align=\"left\" width=\"%d\">%s <font point-size=\"8\" color=\"%s\">%s</font>",
+                          c->many ? 100 : 64, c->title, p->faint, c->size);
+  /* New: the green border says it. */
+  if (c->leaked)
+    g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
+  g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", c->many ? 60 : 56, c->split);
+  if (c->writable)
+    g_string_append_printf (s, " <font color=\"%s\">✎</font>", p->good);
+  if (c->unsafe)
+    g_string_append_printf (s, " <font color=\"%s\"><b>⚠ written while not writable</b></font>", p->bad);
+  g_string_append (s, "</td>");
+  /* The count, large; "2→3 ▲" when it changed in this step. */
+  g_string_append (s, "<td width=\"38\" align=\"right\">");
+  if (c->change != NULL)
+    g_string_append (s, c->change);
+  g_string_append_printf (s, "<font point-size=\"13\" color=\"%s\"><b>", c->count_color);
+  if (c->min_count == c->max_count)
+    g_string_append_printf (s, "%d", c->min_count);
+  else
+    g_string_append_printf (s, "%d–%d", c->min_count, c->max_count);
+  g_string_append (s, "</b></font>");
+  if (c->change_arrow != NULL)
+    g_string_append (s, c->change_arrow);
+  g_string_append (s, "</td></tr></table>");
+  return g_string_free (s, FALSE);
+}
+
 char *
 _rs_graph_buffer_label (const RsPalette *p,
                         RsSnapshot      *snapshot,
@@ -570,7 +611,6 @@ _rs_graph_buffer_label (const RsPalette *p,
 {
   const RsBuffer *first = g_ptr_array_index (members, 0);
   const RsBuffer *last = g_ptr_array_index (members, members->len - 1);
-  GString *s = g_string_new (NULL);
   g_autofree char *title = NULL;
   g_autofree char *split = NULL;
   g_autofree char *size = NULL;
@@ -578,7 +618,7 @@ _rs_graph_buffer_label (const RsPalette *p,
   g_autofree char *change_arrow = NULL;
   const char *border = p->border;
   const char *count_color = p->text;
-  gboolean is_new = FALSE, leaked = FALSE, unsafe = FALSE, same_split = TRUE, same_count = TRUE;
+  gboolean is_new = FALSE, leaked = FALSE, unsafe = FALSE, same_split = TRUE;
   int min_count = G_MAXINT, max_count = 0;
   guint64 total = 0;
 
@@ -606,8 +646,6 @@ _rs_graph_buffer_label (const RsPalette *p,
           count_color = up ? p->good : p->bad;
         }
     }
-  same_count = min_count == max_count;
-
   if (members->len == 1)
     {
       const BufferFragment *fragment = buffer_fragment (first);
@@ -622,7 +660,7 @@ _rs_graph_buffer_label (const RsPalette *p,
   else
     {
       g_autofree char *each = split_text (first->visible, first->hidden, first->lost);
-      g_autofree char *sum = format_size (total);
+      g_autofree char *sum = _rs_graph_format_size (total);
 
       title = g_strdup_printf ("<b>#%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT "</b> %u %s", first->id, last->id,
                                members->len, first->kind == RS_BUFFER_KIND_PICTURE ? "planes" : "buffers");
@@ -634,40 +672,15 @@ _rs_graph_buffer_label (const RsPalette *p,
     border = p->good;
   if (leaked)
     border = p->bad;
-
-  /* One line of three cells (graphviz sizes a one-row table directly, a
-   * grid by solving a graph for each label): what it is and its size, who
-   * holds it and whether the app may write it, the count. Cells have fixed
-   * minimum widths so a change of count or mark does not resize the node. */
-  g_string_append_printf (s, "<table border=\"1\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"2\" "
-                             "color=\"%s\" bgcolor=\"%s\"><tr>", border,
-                          p->fill[MIN (first->kind, RS_BUFFER_KIND_OTHER)]);
-  g_string_append_printf (s, "<td align=\"left\" width=\"%d\">%s <font point-size=\"8\" color=\"%s\">%s</font>",
-                          members->len > 1 ? 100 : 64, title, p->faint, size);
-  /* New: the green border says it. */
-  if (leaked)
-    g_string_append_printf (s, " <font color=\"%s\"><b>leaked</b></font>", p->bad);
-  g_string_append_printf (s, "</td><td align=\"left\" width=\"%d\">%s", members->len > 1 ? 60 : 56, split);
-  /* ✎: the app may write it (refcount 1), where the app holds it. */
-  if (first->writable && (first->visible > 0 || first->hidden == 0 || first->holder == NULL))
-    g_string_append_printf (s, " <font color=\"%s\">✎</font>", p->good);
-  if (unsafe)
-    g_string_append_printf (s, " <font color=\"%s\"><b>⚠ written while not writable</b></font>", p->bad);
-  g_string_append (s, "</td>");
-  /* The count, large; "2→3 ▲" when it changed in this step. */
-  g_string_append (s, "<td width=\"38\" align=\"right\">");
-  if (change != NULL)
-    g_string_append (s, change);
-  g_string_append_printf (s, "<font point-size=\"13\" color=\"%s\"><b>", count_color);
-  if (same_count)
-    g_string_append_printf (s, "%d", min_count);
-  else
-    g_string_append_printf (s, "%d–%d", min_count, max_count);
-  g_string_append (s, "</b></font>");
-  if (change_arrow != NULL)
-    g_string_append (s, change_arrow);
-  g_string_append (s, "</td></tr></table>");
-  return g_string_free (s, FALSE);
+  return _rs_graph_buffer_table (p, &(RsBufferCells) {
+                         .kind = first->kind, .many = members->len > 1, .border = border,
+                         .title = title, .size = size, .leaked = leaked, .split = split,
+                         /* ✎: the app may write it (refcount 1), where the app holds it. */
+                         .writable = first->writable && (first->visible > 0 || first->hidden == 0 ||
+                                                         first->holder == NULL),
+                         .unsafe = unsafe, .change = change, .count_color = count_color,
+                         .min_count = min_count, .max_count = max_count, .change_arrow = change_arrow,
+                       });
 }
 
 char *
@@ -731,7 +744,7 @@ _rs_graph_title_label (const RsPalette *p,
   g_autofree char *full_call = args != NULL && args[0] != '\0' && strchr (raw_call, '(') == NULL
                                ? g_strdup_printf ("%s(%s)", raw_call, args) : g_strdup (raw_call);
   g_autofree char *call = g_markup_escape_text (full_call, -1);
-  g_autofree char *live = format_size (rs_snapshot_get_live_bytes (snapshot));
+  g_autofree char *live = _rs_graph_format_size (rs_snapshot_get_live_bytes (snapshot));
   int ret = rs_snapshot_get_ret (snapshot);
   const char *name = rs_ret_name (ret);
   guint n_buffers = rs_snapshot_get_n_buffers (snapshot);

@@ -252,13 +252,17 @@ set_pos (Agnode_t *n,
 
 void
 _rs_graph_place (RsGraph        *graph,
-                 RsLayoutMemory *memory)
+                 RsLayoutMemory *memory,
+                 const double    widest_heads[RS_N_STATIONS],
+                 const double    widest_items[RS_N_STATIONS])
 {
   Agraph_t *g = graph->agraph;
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, row_free);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
   g_autoptr(GArray) node_rows = g_array_sized_new (FALSE, TRUE, sizeof (Row *), graph->nodes->len);
   double head_w[RS_N_STATIONS] = { 0 }, items_w[RS_N_STATIONS] = { 0 }, station_x[RS_N_STATIONS] = { 0 };
+  double head_col[RS_N_STATIONS] = { 0 }, items_col[RS_N_STATIONS] = { 0 };
+  int last_station = -1;
   double width = 0, height = 0, lane_y = 0, strip_h = 0, strip_x;
   GHashTableIter iter;
   gpointer value;
@@ -344,20 +348,31 @@ _rs_graph_place (RsGraph        *graph,
       g_autofree char *items_key = g_strdup_printf ("iw|%u", s);
 
       /* A station is drawn once it had a row. */
-      /* Column widths are decided by the first layout: a wider node later
-       * overflows its column rather than push every station right. */
       head_w[s] = grow (memory, head_key, head_w[s]) > 0 ? settle (memory, "hw", MAX (head_w[0], HEAD_WIDTH)) : 0;
       items_w[s] = head_w[s] > 0 || grow (memory, items_key, items_w[s]) > 0
                    ? settle (memory, "iw", MAX (items_w[0], ITEM_WIDTH)) : 0;
+      if (head_w[s] > 0 || items_w[s] > 0)
+        last_station = s;
+    }
+  for (guint s = 0; s < RS_N_STATIONS; s++)
+    {
       if (s == RS_STATION_OTHER && head_w[s] > 0)
         {
           /* Odd parts and loose buffers, one column: heads over their items. */
           items_w[s] = MAX (items_w[s], head_w[s]);
           head_w[s] = 0;
         }
+      /* Columns are as wide as the widest node the station can have, so
+       * none drawn later covers the next station and no column widens in
+       * mid-session (only a station drawn for the first time, on the
+       * right, moves what is right of it). Heads are centred in theirs;
+       * buffers in the first layout's width, a wider one starting at its
+       * left; the last station's run past the drawing's edge. */
+      head_col[s] = head_w[s] > 0 ? MAX (head_w[s], widest_heads[s]) : 0;
+      items_col[s] = items_w[s] > 0 && (int) s < last_station ? MAX (items_w[s], widest_items[s]) : items_w[s];
       station_x[s] = width;
-      if (head_w[s] > 0 || items_w[s] > 0)
-        width += head_w[s] + (head_w[s] > 0 && items_w[s] > 0 ? GAP_ITEMS : 0) + items_w[s] + GAP_STATION;
+      if (head_col[s] > 0 || items_col[s] > 0)
+        width += head_col[s] + (head_col[s] > 0 && items_col[s] > 0 ? GAP_ITEMS : 0) + items_col[s] + GAP_STATION;
     }
   width -= GAP_STATION;
 
@@ -424,7 +439,7 @@ _rs_graph_place (RsGraph        *graph,
 
   /* The strip's slots, right of the reader. */
   strip_x = station_x[RS_STATION_DECODER] > 0 ? station_x[RS_STATION_DECODER]
-            : head_w[RS_STATION_PACKETS] + GAP_ITEMS + items_w[RS_STATION_PACKETS] + GAP_STATION;
+            : head_col[RS_STATION_PACKETS] + GAP_ITEMS + items_col[RS_STATION_PACKETS] + GAP_STATION;
   for (guint r = 0; r < sorted->len; r++)
     {
       Row *row = g_ptr_array_index (sorted, r);
@@ -441,11 +456,11 @@ _rs_graph_place (RsGraph        *graph,
       Row *row = value;
       double x = IS_STRIP (row) ? strip_x + (row->order - FIRST_SLOT) * (ITEM_WIDTH + GAP_STATION)
                  : station_x[row->station];
-      double items_x = x + (!IS_STRIP (row) && head_w[row->station] > 0
-                            ? MAX (head_w[row->station], row->head_w) + GAP_ITEMS : 0);
+      double items_x = x + (!IS_STRIP (row) && head_col[row->station] > 0
+                            ? MAX (head_col[row->station], row->head_w) + GAP_ITEMS : 0);
       double y = row->y;
 
-      if (!IS_STRIP (row) && head_w[row->station] > 0)
+      if (!IS_STRIP (row) && head_col[row->station] > 0)
         {
           g_autofree char *key = g_strdup_printf ("ix|%d|%d|%d", row->lane, row->station, row->order);
 
@@ -462,7 +477,7 @@ _rs_graph_place (RsGraph        *graph,
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, row->head - 1);
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
 
-          set_pos (n, x + MAX (head_w[row->station], row->head_w) / 2, row->y + row->head_h / 2);
+          set_pos (n, x + MAX (head_col[row->station], row->head_w) / 2, row->y + row->head_h / 2);
         }
       for (guint k = 0; k < row->items->len; k++)
         {
@@ -495,7 +510,7 @@ _rs_graph_place (RsGraph        *graph,
           if (row->cluster != name)
             continue;
           x0 = MIN (x0, station_x[row->station]);
-          x1 = MAX (x1, station_x[row->station] + head_w[row->station]);
+          x1 = MAX (x1, station_x[row->station] + head_col[row->station]);
           y0 = MIN (y0, row->y);
           y1 = MAX (y1, row->y + row->height);
         }

@@ -59,9 +59,20 @@ RsGraphPlace *_rs_graph_last_place (RsGraph        *graph);
  * (any layout; only ND_width/ND_height are read), and writes it as `pos`
  * of nodes and `bb` of queue clusters, for graphviz's neato -n2. Call with
  * the graphviz lock held. */
+/* `widest_heads` and `widest_items`: each station's widest head and item
+ * (_rs_graph_widest_nodes()), the least its columns are given. */
 struct _RsLayoutMemory;
 void          _rs_graph_place      (RsGraph                *graph,
-                                    struct _RsLayoutMemory *memory);
+                                    struct _RsLayoutMemory *memory,
+                                    const double            widest_heads[RS_N_STATIONS],
+                                    const double            widest_items[RS_N_STATIONS]);
+/* The width (points) of the widest head and item a node of each station can
+ * have in a decode session (rs-graph-probe.c), 0 where it has none, sized
+ * in `gvc` (the context the graph is laid out in). Graphviz lock held. */
+struct GVC_s;
+void          _rs_graph_widest_nodes (struct GVC_s *gvc,
+                                      double        head_w[RS_N_STATIONS],
+                                      double        items_w[RS_N_STATIONS]);
 
 RsGraph *_rs_graph_new          (void);
 /* agopen() with ids given in creation order (deterministic subgraph order). */
@@ -186,6 +197,30 @@ char *_rs_graph_queue_label  (const RsHandle  *first,
                               guint            capacity,
                               const RsHandle  *head,
                               const RsHandle  *tail);
+/* A buffer's node from its parts: what _rs_graph_buffer_label() draws, and
+ * the widest labels a column is sized for (rs-graph-probe.c). HTML. */
+typedef struct {
+  RsBufferKind kind;
+  gboolean     many;          /* a folded group: wider first cells */
+  const char  *border;
+  const char  *title;         /* HTML: "<b>#42</b> Y" */
+  const char  *size;          /* "230.4 kB" */
+  gboolean     leaked;
+  const char  *split;         /* "app 1 + libav 2" */
+  gboolean     writable;      /* ✎ */
+  gboolean     unsafe;        /* written while not writable */
+  const char  *change;        /* HTML: the old count ("2→"), or NULL */
+  const char  *count_color;
+  int          min_count, max_count;
+  const char  *change_arrow;  /* HTML: " ▲", or NULL */
+} RsBufferCells;
+
+char *_rs_graph_buffer_table (const RsPalette     *palette,
+                              const RsBufferCells *cells);
+/* A handle's detail line ("pts 2560 · 782 B · key"), HTML-escaped. */
+char *_rs_graph_handle_detail (const RsHandle *handle);
+/* "344 B", "1.2 kB": sizes as every label writes them. */
+char *_rs_graph_format_size   (guint64 size);
 /* `members`: the const RsBuffer* drawn by one node (more than one: folded). */
 char *_rs_graph_buffer_label (const RsPalette *palette,
                               RsSnapshot      *snapshot,

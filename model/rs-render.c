@@ -561,6 +561,11 @@ route_edge (Agedge_t *e)
     }
 }
 
+/* Each station's widest head and item (_rs_graph_widest_nodes()), measured
+ * once; guarded by the graphviz lock. */
+static gboolean widest_measured;
+static double widest_heads[RS_N_STATIONS], widest_items[RS_N_STATIONS];
+
 /* Lays `g` out in two passes of neato -n2 (node positions as given), no
  * edges routed by graphviz: the first, every node at the origin, only
  * sizes the nodes; rs-graph-place.c then decides where each goes; the
@@ -577,9 +582,15 @@ place_and_route (RsRender *self,
   agattr (g, AGRAPH, (char *) "bb", (char *) "");
   agxset (g, splines, (char *) "none");
   note_layout (graph);
+  if (!widest_measured)
+    {
+      /* The same for every graph: the labels' grammar and fonts. */
+      _rs_graph_widest_nodes (get_context (), widest_heads, widest_items);
+      widest_measured = TRUE;
+    }
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
-  _rs_graph_place (graph, self->memory);
+  _rs_graph_place (graph, self->memory, widest_heads, widest_items);
   gvFreeLayout (get_context (), g);
   if (gvLayout (get_context (), g, "nop2") != 0)
     return FALSE;
