@@ -107,6 +107,23 @@ void             _rs_lesson_view_add_mark          (RsLessonView        *view,
 void             _rs_lesson_view_mark_leak         (RsLessonView        *view,
                                                     int                  line,
                                                     int                  column);
+/* Scrolls to the current line and sizes the messages once the view has
+ * its new height (at idle). */
+void             _rs_lesson_view_queue_scroll      (RsLessonView        *view);
+
+/* The messages (rs-lesson-view-messages.c). */
+void             _rs_lesson_message_free           (gpointer             message);
+void             _rs_lesson_view_update_messages_height (RsLessonView   *view);
+void             _rs_lesson_view_update_header     (GtkListBoxRow       *row,
+                                                    GtkListBoxRow       *before,
+                                                    gpointer             view);
+/* The messages of step `step`; sets *error / *unsafe when it has such. */
+void             _rs_lesson_view_add_step_messages (RsLessonView        *view,
+                                                    int                  step,
+                                                    RsSnapshot          *snapshot,
+                                                    gboolean            *error,
+                                                    gboolean            *unsafe);
+void             _rs_lesson_view_mark_leak_sources (RsLessonView        *view);
 void             _rs_lesson_view_clear_messages    (RsLessonView        *view);
 /* Lists a message under the source. Owned by the view. */
 RsLessonMessage *_rs_lesson_view_add_message       (RsLessonView        *view,
