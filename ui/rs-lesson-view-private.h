@@ -70,7 +70,7 @@ struct _RsLessonView {
   char               *source_dir;      /* recordings: the folder the user picked for sources, or NULL */
   GtkNativeDialog    *chooser;         /* owned while open */
   int                 shown_step;      /* what rs_lesson_view_show_step() was last given */
-  RsSnapshot         *shown_snapshot;  /* borrowed from the session's history */
+  RsSnapshot         *shown_snapshot;  /* owned: the step shown, or NULL */
   gboolean            shown_at_end;
   int                 max_thread;      /* recordings: the highest thread of the steps read */
   GArray             *record_leaks;    /* recordings read to their end: their RsLeaks, once */

@@ -214,7 +214,7 @@ rs_lesson_view_set_session (RsLessonView *self,
   if (!g_set_object (&self->session, session))
     return;
   self->shown_step = -1;
-  self->shown_snapshot = NULL;
+  g_clear_pointer (&self->shown_snapshot, rs_snapshot_unref);
   self->max_thread = 0;
   self->threads_read = 0;
   _rs_lesson_view_clear_messages (self);
@@ -251,6 +251,11 @@ rs_lesson_view_show_step (RsLessonView *self,
   clear_current (self);
   _rs_lesson_view_clear_messages (self);
   self->shown_step = step;
+  /* Held: a borrowed step of a long history does not outlive much reading
+   * of others (rs-history.h). Taken before the old one goes: it may be it. */
+  if (snapshot != NULL)
+    rs_snapshot_ref (snapshot);
+  g_clear_pointer (&self->shown_snapshot, rs_snapshot_unref);
   self->shown_snapshot = snapshot;
   self->shown_at_end = at_end;
   if (self->session == NULL || step < 0)
@@ -468,6 +473,7 @@ rs_lesson_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->shown_snapshot, rs_snapshot_unref);
   _rs_lesson_view_dispose_record (self);
   g_clear_handle_id (&self->scroll_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), RS_TYPE_LESSON_VIEW);
