@@ -205,7 +205,7 @@ _rs_buf_for (AVBufferRef *ref,
   Buf *buf;
 
   rs_tracker_lock ();
-  id = rs_tracker_lookup (b);
+  id = rs_tracker_find_id (b);
   rs_tracker_unlock ();
 
   if (id != 0)

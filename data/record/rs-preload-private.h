@@ -343,7 +343,7 @@ void     rs_tracker_unlock   (void);
 /* Next buffer id (tracked and observed share them; never reused). */
 uint64_t rs_buffer_id_next   (void);
 /* Under the tracker lock: the id of our wrapper `buffer`, or 0. */
-uint64_t rs_tracker_lookup   (const AVBuffer *buffer);
+uint64_t rs_tracker_find_id  (const AVBuffer *buffer);
 /* Under the tracker lock: the events since the last call, oldest first
  * (the array is the tracker's; rs_tracker_clear_events () empties it). */
 const RsTrackerEvent *rs_tracker_events (size_t *n);

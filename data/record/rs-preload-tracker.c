@@ -81,7 +81,7 @@ rs_buffer_id_next (void)
 }
 
 uint64_t
-rs_tracker_lookup (const AVBuffer *buffer)
+rs_tracker_find_id (const AVBuffer *buffer)
 {
   Record *record = rs_map_lookup (&by_wrapper, (uintptr_t) buffer);
 
