@@ -75,11 +75,12 @@ _rs_graph_builder_handle_place (const RsHandle *handle,
                                 RsGraphPlace   *place)
 {
   const char *holder = handle->holder != NULL ? handle->holder : "";
+  gboolean packet = handle->kind == RS_HANDLE_PACKET;
 
   *place = (RsGraphPlace) { handle->stream >= 0 ? stream_lane (handle) : RS_LANE_OTHER,
-                            RS_STATION_OTHER, RS_ORDER_SLOT, 0, cluster };
+                            RS_STATION_OTHER, RS_ORDER_SLOT, 0, cluster, packet };
   if (is_reader (handle))
-    *place = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_PACKETS, RS_ORDER_SLOT, 0, NULL };
+    *place = (RsGraphPlace) { RS_LANE_SOURCE, RS_STATION_PACKETS, RS_ORDER_SLOT, 0, NULL, packet };
   else if (handle->stream < 0 ||
            (handle->group == NULL && strcmp (holder, "decoder_input") != 0 &&
             strcmp (holder, "decoder_output") != 0))

@@ -122,6 +122,7 @@ typedef struct {
   RsStation   station;
   int         order;
   const char *cluster;
+  RsRowKind   kind;
   guint       head;        /* index + 1, or 0 */
   GArray     *items;       /* guint node indexes, in creation order */
   double      head_w, head_h, items_w, items_h;
@@ -253,15 +254,16 @@ set_pos (Agnode_t *n,
 void
 _rs_graph_place (RsGraph        *graph,
                  RsLayoutMemory *memory,
-                 const double    widest_heads[RS_N_STATIONS],
-                 const double    widest_items[RS_N_STATIONS])
+                 const double    widest_heads[RS_N_STATIONS][RS_N_ROW_KINDS],
+                 const double    widest_items[RS_N_STATIONS][RS_N_ROW_KINDS])
 {
   Agraph_t *g = graph->agraph;
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, row_free);
   g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
   g_autoptr(GArray) node_rows = g_array_sized_new (FALSE, TRUE, sizeof (Row *), graph->nodes->len);
   double head_w[RS_N_STATIONS] = { 0 }, items_w[RS_N_STATIONS] = { 0 }, station_x[RS_N_STATIONS] = { 0 };
-  double head_col[RS_N_STATIONS] = { 0 }, items_col[RS_N_STATIONS] = { 0 };
+  double head_col[RS_N_STATIONS][RS_N_ROW_KINDS] = { { 0 } }, head_axis[RS_N_STATIONS] = { 0 };
+  double station_w[RS_N_STATIONS] = { 0 };
   int last_station = -1;
   double width = 0, height = 0, lane_y = 0, strip_h = 0, strip_x;
   GHashTableIter iter;
@@ -298,6 +300,7 @@ _rs_graph_place (RsGraph        *graph,
                 row->lane = place->lane;
                 row->station = place->station;
                 row->order = place->order;
+                row->kind = place->packet ? RS_ROW_PACKET : RS_ROW_OTHER;
                 row->items = g_array_new (FALSE, FALSE, sizeof (guint));
                 g_hash_table_insert (rows, g_steal_pointer (&key), row);
                 g_ptr_array_add (sorted, row);
@@ -365,14 +368,39 @@ _rs_graph_place (RsGraph        *graph,
       /* Columns are as wide as the widest node the station can have, so
        * none drawn later covers the next station and no column widens in
        * mid-session (only a station drawn for the first time, on the
-       * right, moves what is right of it). Heads are centred in theirs;
-       * buffers in the first layout's width, a wider one starting at its
-       * left; the last station's run past the drawing's edge. */
-      head_col[s] = head_w[s] > 0 ? MAX (head_w[s], widest_heads[s]) : 0;
-      items_col[s] = items_w[s] > 0 && (int) s < last_station ? MAX (items_w[s], widest_items[s]) : items_w[s];
+       * right, moves what is right of it). Heads are centred on one axis,
+       * the middle of the widest head column; each kind of row has its
+       * own head column around it, and its buffers start after it: a
+       * packet's row is sized for its handle and its buffer, not for a
+       * frame's side data too. A kind the station has no widest node of
+       * gets the station's widest. Buffers in the first layout's width,
+       * a wider one starting at its left; the last station's run past
+       * the drawing's edge. */
+      for (guint k = 0; k < RS_N_ROW_KINDS; k++)
+        {
+          gboolean probed = widest_heads[s][k] > 0 || widest_items[s][k] > 0;
+          double head = 0;
+
+          for (guint j = 0; j < RS_N_ROW_KINDS; j++)
+            if (j == k || !probed)
+              head = MAX (head, widest_heads[s][j]);
+          head_col[s][k] = head_w[s] > 0 ? MAX (head_w[s], head) : 0;
+          head_axis[s] = MAX (head_axis[s], head_col[s][k]);
+        }
+      for (guint k = 0; k < RS_N_ROW_KINDS; k++)
+        {
+          gboolean probed = widest_heads[s][k] > 0 || widest_items[s][k] > 0;
+          double items = 0, items_col, heads = (head_axis[s] + head_col[s][k]) / 2;
+
+          for (guint j = 0; j < RS_N_ROW_KINDS; j++)
+            if (j == k || !probed)
+              items = MAX (items, widest_items[s][j]);
+          items_col = items_w[s] > 0 && (int) s < last_station ? MAX (items_w[s], items) : items_w[s];
+          station_w[s] = MAX (station_w[s], heads + (heads > 0 && items_col > 0 ? GAP_ITEMS : 0) + items_col);
+        }
       station_x[s] = width;
-      if (head_col[s] > 0 || items_col[s] > 0)
-        width += head_col[s] + (head_col[s] > 0 && items_col[s] > 0 ? GAP_ITEMS : 0) + items_col[s] + GAP_STATION;
+      if (station_w[s] > 0)
+        width += station_w[s] + GAP_STATION;
     }
   width -= GAP_STATION;
 
@@ -439,7 +467,7 @@ _rs_graph_place (RsGraph        *graph,
 
   /* The strip's slots, right of the reader. */
   strip_x = station_x[RS_STATION_DECODER] > 0 ? station_x[RS_STATION_DECODER]
-            : head_col[RS_STATION_PACKETS] + GAP_ITEMS + items_col[RS_STATION_PACKETS] + GAP_STATION;
+            : station_w[RS_STATION_PACKETS] + GAP_STATION;
   for (guint r = 0; r < sorted->len; r++)
     {
       Row *row = g_ptr_array_index (sorted, r);
@@ -456,11 +484,12 @@ _rs_graph_place (RsGraph        *graph,
       Row *row = value;
       double x = IS_STRIP (row) ? strip_x + (row->order - FIRST_SLOT) * (ITEM_WIDTH + GAP_STATION)
                  : station_x[row->station];
-      double items_x = x + (!IS_STRIP (row) && head_col[row->station] > 0
-                            ? MAX (head_col[row->station], row->head_w) + GAP_ITEMS : 0);
+      double axis = IS_STRIP (row) ? 0 : head_axis[row->station];
+      double centre = x + MAX (axis, row->head_w) / 2;
+      double items_x = axis > 0 ? centre + MAX (head_col[row->station][row->kind], row->head_w) / 2 + GAP_ITEMS : x;
       double y = row->y;
 
-      if (!IS_STRIP (row) && head_col[row->station] > 0)
+      if (axis > 0)
         {
           g_autofree char *key = g_strdup_printf ("ix|%d|%d|%d", row->lane, row->station, row->order);
 
@@ -468,16 +497,17 @@ _rs_graph_place (RsGraph        *graph,
           items_x = grow (memory, key, items_x);
         }
 
-      /* Centred in their columns: a node whose label widens (a slot that
-       * fills, a packet with a dts, a buffer freed and drawn as a ghost)
-       * keeps its centre. A head wider than its column starts at the
-       * column's left: the drawing's left edge must not move. */
+      /* Centred in their columns (heads on their station's axis): a node
+       * whose label widens (a slot that fills, a packet with a dts, a
+       * buffer freed and drawn as a ghost) keeps its centre. A head wider
+       * than its column starts at the column's left: the drawing's left
+       * edge must not move. */
       if (row->head != 0)
         {
           const RsGraphNode *node = &g_array_index (graph->nodes, RsGraphNode, row->head - 1);
           Agnode_t *n = agnode (g, (char *) node->name, FALSE);
 
-          set_pos (n, x + MAX (head_col[row->station], row->head_w) / 2, row->y + row->head_h / 2);
+          set_pos (n, centre, row->y + row->head_h / 2);
         }
       for (guint k = 0; k < row->items->len; k++)
         {
@@ -510,7 +540,7 @@ _rs_graph_place (RsGraph        *graph,
           if (row->cluster != name)
             continue;
           x0 = MIN (x0, station_x[row->station]);
-          x1 = MAX (x1, station_x[row->station] + head_col[row->station]);
+          x1 = MAX (x1, station_x[row->station] + (head_axis[row->station] + head_col[row->station][row->kind]) / 2);
           y0 = MIN (y0, row->y);
           y1 = MAX (y1, row->y + row->height);
         }

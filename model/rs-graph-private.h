@@ -35,7 +35,17 @@ typedef struct {
   guint       row_head;  /* an item: index + 1 of its row's head node; 0: a head, or
                           * an item making a row of its own */
   const char *cluster;   /* the queue cluster the row is drawn in, or NULL */
+  gboolean    packet;    /* the row's head is a packet's handle (RsRowKind) */
 } RsGraphPlace;
+
+/* The kinds of row a station's columns are sized for, each on its own: a
+ * packet's row (its handle, its one buffer) and any other (a frame and its
+ * planes and side data, the decoder and the pictures only it holds). */
+typedef enum {
+  RS_ROW_PACKET,
+  RS_ROW_OTHER,
+  RS_N_ROW_KINDS
+} RsRowKind;
 
 struct _RsGraph {
   Agraph_t   *agraph;        /* owned */
@@ -60,19 +70,21 @@ RsGraphPlace *_rs_graph_last_place (RsGraph        *graph);
  * of nodes and `bb` of queue clusters, for graphviz's neato -n2. Call with
  * the graphviz lock held. */
 /* `widest_heads` and `widest_items`: each station's widest head and item
- * (_rs_graph_widest_nodes()), the least its columns are given. */
+ * of each kind of row (_rs_graph_widest_nodes()), the least its columns
+ * are given for that kind. */
 struct _RsLayoutMemory;
 void          _rs_graph_place      (RsGraph                *graph,
                                     struct _RsLayoutMemory *memory,
-                                    const double            widest_heads[RS_N_STATIONS],
-                                    const double            widest_items[RS_N_STATIONS]);
-/* The width (points) of the widest head and item a node of each station can
- * have in a decode session (rs-graph-probe.c), 0 where it has none, sized
- * in `gvc` (the context the graph is laid out in). Graphviz lock held. */
+                                    const double            widest_heads[RS_N_STATIONS][RS_N_ROW_KINDS],
+                                    const double            widest_items[RS_N_STATIONS][RS_N_ROW_KINDS]);
+/* The width (points) of the widest head and item a row of each kind of
+ * each station can have in a decode session (rs-graph-probe.c), 0 where it
+ * has none, sized in `gvc` (the context the graph is laid out in).
+ * Graphviz lock held. */
 struct GVC_s;
 void          _rs_graph_widest_nodes (struct GVC_s *gvc,
-                                      double        head_w[RS_N_STATIONS],
-                                      double        items_w[RS_N_STATIONS]);
+                                      double        head_w[RS_N_STATIONS][RS_N_ROW_KINDS],
+                                      double        items_w[RS_N_STATIONS][RS_N_ROW_KINDS]);
 
 RsGraph *_rs_graph_new          (void);
 /* agopen() with ids given in creation order (deterministic subgraph order). */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * rs-graph-probe.c: the widest node each station of a decode session's
- * lanes can have, so rs-graph-place.c can give every column its width at
- * the first layout and never widen it (a column that widens moves what is
- * right of it; one too narrow lets a wider node drawn later cover the next
- * station). The labels are made by the labels' own code (rs-graph-label.c)
+ * rs-graph-probe.c: the widest node each kind of row (RsRowKind) of each
+ * station of a decode session's lanes can have, so rs-graph-place.c can
+ * give every column its width at the first layout and never widen it (a
+ * column that widens moves what is right of it; one too narrow lets a
+ * wider node drawn later cover the next station). The labels are made by the labels' own code (rs-graph-label.c)
  * from the widest values its grammar takes in a session — a 4-digit buffer
  * number, "999.9 kB", 6-digit timestamps, the longest stream name and tag —
  * and sized with the text metrics the layout uses, in a scratch graph.
@@ -55,7 +55,7 @@ handle_label (const RsPalette *p,
 static void
 add_heads (const RsPalette *p,
            RsStation        station,
-           GPtrArray       *labels)
+           GPtrArray       *labels[RS_N_ROW_KINDS])
 {
   g_autoptr(GPtrArray) packet_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
   g_autoptr(GPtrArray) picture_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
@@ -87,20 +87,20 @@ add_heads (const RsPalette *p,
     case RS_STATION_PACKETS:
       /* A queue's slot: one line. */
       packet.group = WIDEST_STREAM ".pktq";
-      g_ptr_array_add (labels, handle_label (p, &packet, "[7]", packet_rows));
+      g_ptr_array_add (labels[RS_ROW_PACKET], handle_label (p, &packet, "[7]", packet_rows));
       break;
     case RS_STATION_DECODER:
       /* The decoder's input and output handles, and the decoder. */
-      g_ptr_array_add (labels, handle_label (p, &packet, WIDEST_STREAM ".decoder_input", packet_rows));
-      g_ptr_array_add (labels, handle_label (p, &picture, WIDEST_STREAM ".frame", picture_rows));
-      g_ptr_array_add (labels, handle_label (p, &audio, WIDEST_STREAM ".frame", audio_rows));
-      g_ptr_array_add (labels, _rs_graph_holder_label (p, WIDEST_STREAM " decoder", 999));
+      g_ptr_array_add (labels[RS_ROW_PACKET], handle_label (p, &packet, WIDEST_STREAM ".decoder_input", packet_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &picture, WIDEST_STREAM ".frame", picture_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &audio, WIDEST_STREAM ".frame", audio_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], _rs_graph_holder_label (p, WIDEST_STREAM " decoder", 999));
       break;
     case RS_STATION_FRAMES:
       picture.group = audio.group = WIDEST_STREAM ".frameq";
       picture.shown = audio.shown = TRUE;
-      g_ptr_array_add (labels, handle_label (p, &picture, "[2]", picture_rows));
-      g_ptr_array_add (labels, handle_label (p, &audio, "[2]", audio_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &picture, "[2]", picture_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &audio, "[2]", audio_rows));
       break;
     case RS_STATION_OTHER:
     case RS_N_STATIONS:
@@ -131,7 +131,7 @@ buffer_label (const RsPalette *p,
 static void
 add_items (const RsPalette *p,
            RsStation        station,
-           GPtrArray       *labels)
+           GPtrArray       *labels[RS_N_ROW_KINDS])
 {
   g_autofree char *size = _rs_graph_format_size (WIDEST_SIZE);
   g_autofree char *packet = g_strdup_printf ("<b>#%d</b> packet", WIDEST_ID);
@@ -142,17 +142,17 @@ add_items (const RsPalette *p,
   g_autofree char *each = g_strdup_printf ("libav %d each", WIDEST_COUNT);
 
   if (station == RS_STATION_PACKETS || station == RS_STATION_DECODER)
-    g_ptr_array_add (labels, buffer_label (p, RS_BUFFER_KIND_PACKET, packet, size, "app 9", 9, FALSE));
+    g_ptr_array_add (labels[RS_ROW_PACKET], buffer_label (p, RS_BUFFER_KIND_PACKET, packet, size, "app 9", 9, FALSE));
   if (station == RS_STATION_DECODER || station == RS_STATION_FRAMES)
     {
       /* A picture's plane, shared with the decoder (its count: libav's
        * and the app's refs). */
-      g_ptr_array_add (labels, buffer_label (p, RS_BUFFER_KIND_PICTURE, plane, size, shared, WIDEST_COUNT, FALSE));
+      g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_PICTURE, plane, size, shared, WIDEST_COUNT, FALSE));
       /* A frame's side data: not made by a pool the tracker wraps. */
-      g_ptr_array_add (labels, buffer_label (p, RS_BUFFER_KIND_SIDE_DATA, side, "999 B · observed",
+      g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_SIDE_DATA, side, "999 B · observed",
                                              "app 9 + libav 9", 9, FALSE));
       /* A reference picture only the decoder holds, its planes as one. */
-      g_ptr_array_add (labels, buffer_label (p, RS_BUFFER_KIND_PICTURE, folded, size, each, WIDEST_COUNT, TRUE));
+      g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_PICTURE, folded, size, each, WIDEST_COUNT, TRUE));
     }
 }
 
@@ -189,19 +189,28 @@ widest (GVC_t     *gvc,
 
 void
 _rs_graph_widest_nodes (struct GVC_s *gvc,
-                        double        head_w[RS_N_STATIONS],
-                        double        items_w[RS_N_STATIONS])
+                        double        head_w[RS_N_STATIONS][RS_N_ROW_KINDS],
+                        double        items_w[RS_N_STATIONS][RS_N_ROW_KINDS])
 {
   const RsPalette *p = _rs_graph_palette (FALSE);
 
   for (guint s = 0; s < RS_N_STATIONS; s++)
     {
-      g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+      GPtrArray *heads[RS_N_ROW_KINDS], *items[RS_N_ROW_KINDS];
 
+      for (guint k = 0; k < RS_N_ROW_KINDS; k++)
+        {
+          heads[k] = g_ptr_array_new_with_free_func (g_free);
+          items[k] = g_ptr_array_new_with_free_func (g_free);
+        }
       add_heads (p, s, heads);
       add_items (p, s, items);
-      head_w[s] = widest (gvc, heads);
-      items_w[s] = widest (gvc, items);
+      for (guint k = 0; k < RS_N_ROW_KINDS; k++)
+        {
+          head_w[s][k] = widest (gvc, heads[k]);
+          items_w[s][k] = widest (gvc, items[k]);
+          g_ptr_array_unref (heads[k]);
+          g_ptr_array_unref (items[k]);
+        }
     }
 }

@@ -561,10 +561,10 @@ route_edge (Agedge_t *e)
     }
 }
 
-/* Each station's widest head and item (_rs_graph_widest_nodes()), measured
- * once; guarded by the graphviz lock. */
+/* Each station's widest head and item of each kind of row
+ * (_rs_graph_widest_nodes()), measured once; guarded by the graphviz lock. */
 static gboolean widest_measured;
-static double widest_heads[RS_N_STATIONS], widest_items[RS_N_STATIONS];
+static double widest_heads[RS_N_STATIONS][RS_N_ROW_KINDS], widest_items[RS_N_STATIONS][RS_N_ROW_KINDS];
 
 /* Lays `g` out in two passes of neato -n2 (node positions as given), no
  * edges routed by graphviz: the first, every node at the origin, only
