@@ -4,10 +4,11 @@
  * station of a decode session's lanes can have, so rs-graph-place.c can
  * give every column its width at the first layout and never widen it (a
  * column that widens moves what is right of it; one too narrow lets a
- * wider node drawn later cover the next station). The labels are made by the labels' own code (rs-graph-label.c)
- * from the widest values its grammar takes in a session — a 4-digit buffer
- * number, "999.9 kB", 6-digit timestamps, the longest stream name and tag —
- * and sized with the text metrics the layout uses, in a scratch graph.
+ * wider node drawn later cover the next station). The labels are made by
+ * the labels' own code (rs-graph-label.c) from the widest values its
+ * grammar takes in a session — a 4-digit buffer number, "999.9 kB", 6-digit
+ * timestamps, the longest stream name and tag — and sized with the text
+ * metrics the layout uses, in a scratch graph.
  * Wider values (buffer #10000 on) may still stick out of a column, into the
  * gap before the next station.
  */
