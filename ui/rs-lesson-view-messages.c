@@ -264,11 +264,12 @@ _rs_lesson_view_add_step_messages (RsLessonView *self,
       else if (event->kind == RS_EVENT_LOST || (event->kind == RS_EVENT_LEAKED && event->reason != RS_LOSS_NONE))
         {
           /* The step that loses a reference: the lesson's point. */
-          const RsBuffer *buffer = event->kind == RS_EVENT_LOST ? rs_snapshot_find_buffer (snapshot, event->buffer) : NULL;
-          RsLessonMessage *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step, buffer);
+          const RsBuffer *buffer = rs_snapshot_find_buffer (snapshot, event->buffer);
+          RsLessonMessage *message = add_event_message (self, RS_LESSON_MESSAGE_LEAK, event, step,
+                                                        event->kind == RS_EVENT_LOST ? buffer : NULL);
 
           *error = TRUE;
-          message->buffer = rs_snapshot_find_buffer (snapshot, event->buffer) != NULL ? event->buffer : 0;
+          message->buffer = buffer != NULL ? event->buffer : 0;
         }
       else if (event->kind == RS_EVENT_UNSAFE_WRITE)
         {
