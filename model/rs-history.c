@@ -4,6 +4,8 @@
 #include "rs-history.h"
 #include "rs-snapshot-private.h"
 
+#include <pthread.h>
+
 /* A snapshot's own node arrays are dropped this many steps after it was
  * appended (the session and the window read the newest ones), and only once
  * nobody else holds it: snapshots still referenced wait in `pending`, at
@@ -31,7 +33,8 @@ struct _RsHistory {
   gatomicrefcount rc;
   GPtrArray      *snapshots;  /* RsSnapshot*, owned; lazy: NULL where not loaded */
   GArray         *pending;    /* guint steps to compact */
-  GMutex          lock;       /* `snapshots`, `packed`, `loaded`; and a lazy history's loading */
+  pthread_mutex_t lock;       /* `snapshots`, `packed`, `loaded`; and a lazy history's loading.
+                               * pthread, not GMutex, so that TSan sees it (tests/threads) */
 
   /* Chains (rs_history_append) */
   guint           chain_first;  /* the step of the newest chain's head */
@@ -74,7 +77,7 @@ rs_history_new (void)
   g_atomic_ref_count_init (&self->rc);
   self->snapshots = g_ptr_array_new_with_free_func (snapshot_unref0);
   self->pending = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_mutex_init (&self->lock);
+  pthread_mutex_init (&self->lock, NULL);
   self->sealed = g_array_new (FALSE, FALSE, sizeof (Chain));
   self->packed = g_ptr_array_new_with_free_func (chain_free);
   g_queue_init (&self->loaded);
@@ -191,12 +194,12 @@ snapshot_at (RsHistory *self,
 {
   RsSnapshot *snapshot;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->load != NULL)
     snapshot = load_snapshot (self, step);
   else if ((snapshot = g_ptr_array_index (self->snapshots, step)) == NULL)
     snapshot = unpack_snapshot (self, step);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
   return snapshot;
 }
 
@@ -251,7 +254,7 @@ rs_history_unref (RsHistory *self)
       g_array_unref (self->sealed);
       g_queue_clear (&self->loaded);
       g_ptr_array_unref (self->packed);
-      g_mutex_clear (&self->lock);
+      pthread_mutex_destroy (&self->lock);
       if (self->load != NULL)
         {
           g_clear_pointer (&self->last, rs_snapshot_unref);
@@ -272,7 +275,7 @@ rs_history_append (RsHistory  *self,
   g_return_if_fail (self->load == NULL);
   g_return_if_fail (rs_snapshot_get_step (snapshot) == self->snapshots->len);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->snapshots->len > 0 &&
       !rs_snapshot_chain_private (snapshot, g_ptr_array_index (self->snapshots, self->snapshots->len - 1)))
     {
@@ -303,7 +306,7 @@ rs_history_append (RsHistory  *self,
   if (self->pending->len > PENDING_MAX)
     g_array_remove_index (self->pending, 0);
   pack_chains (self);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 guint
