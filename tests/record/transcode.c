@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* transcode: the smallest transcoder, as a test of the holders `refscope
- * record` names. It decodes the first video stream of MEDIA and encodes
+ * record` names. It decodes the best video stream of MEDIA and encodes
  * every decoded picture again with mpeg4 with B-frames; the packets are
  * counted and dropped (nothing is muxed, nothing written to disk).
  *
@@ -12,14 +12,23 @@
  * program lets go of each frame right after sending it, so the refs left
  * are libav's only.
  *
- * usage: transcode MEDIA
+ * At the end the decoder is drained, then one codec is freed while the
+ * other may still hold pictures: with `encoder-first` the encoder is
+ * flushed and freed, then the decoder is freed; with `decoder-first` the
+ * decoder is freed before the encoder is flushed. Whatever libav still
+ * holds right after the first free is the other codec's.
+ *
+ * usage: transcode MEDIA encoder-first|decoder-first
  * prints: `frame pts=P refcount=N sent=M` per decoded picture (N: buf[0]'s
  * count right after avcodec_receive_frame, M: right after
  * avcodec_send_frame), `packet pts=P size=S` per packet received, then
- * totals. Exit status: 0, or 1 when MEDIA cannot be read or coded. */
+ * totals. Exit status: 0, 1 when MEDIA cannot be read or coded, 2 for bad
+ * usage. */
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -112,12 +121,14 @@ main (int argc, char **argv)
   AVPacket *packet, *coded;
   AVFrame *frame;
   int ret, index;
+  bool decoder_first;
 
-  if (argc != 2)
+  if (argc != 3 || (strcmp (argv[2], "encoder-first") != 0 && strcmp (argv[2], "decoder-first") != 0))
     {
-      fprintf (stderr, "usage: transcode MEDIA\n");
+      fprintf (stderr, "usage: transcode MEDIA encoder-first|decoder-first\n");
       return 2;
     }
+  decoder_first = strcmp (argv[2], "decoder-first") == 0;
   if ((ret = avformat_open_input (&input, argv[1], NULL, NULL)) < 0)
     fail (argv[1], ret);
   if ((ret = avformat_find_stream_info (input, NULL)) < 0)
@@ -148,20 +159,23 @@ main (int argc, char **argv)
   if (ret != AVERROR_EOF)
     fail (argv[1], ret);
 
-  /* Drains the decoder, then the encoder. */
+  /* Drains the decoder; the encoder still holds the pictures its last
+   * B-frames need. */
   if ((ret = avcodec_send_packet (decoder, NULL)) < 0)
     fail ("cannot flush the decoder", ret);
   if (decode (decoder, &encoder, stream->time_base, frame, coded) != AVERROR_EOF)
     fail ("cannot drain the decoder", AVERROR_INVALIDDATA);
+  if (decoder_first)
+    avcodec_free_context (&decoder);
   if (encoder != NULL)
     encode (encoder, NULL, coded);
+  avcodec_free_context (&encoder);
+  avcodec_free_context (&decoder);  /* NULL by now with decoder-first: does nothing */
   printf ("end frames=%ld packets=%ld bytes=%ld\n", frames, packets, bytes);
 
   av_frame_free (&frame);
   av_packet_free (&coded);
   av_packet_free (&packet);
-  avcodec_free_context (&encoder);
-  avcodec_free_context (&decoder);
   avformat_close_input (&input);
   return 0;
 }
