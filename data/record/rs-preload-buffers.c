@@ -79,7 +79,7 @@ buf_new (uint64_t        id,
   buf->kind_known = kind != RS_REC_BUFFER_KIND_OTHER;
   buf->tracked = tracked;
   buf->origin = origin;
-  _rs_buf_given_to (buf, part);
+  buf->born_part = part;
   buf->born_step = rs_state.n_steps;
   buf->born_site = rs_state.site;
 
@@ -153,29 +153,210 @@ _rs_buf_drain_tracker (void)
   rs_tracker_unlock ();
 }
 
+/* ------------------------------------------------------------------ */
+/* Holders: which parts of libav hold a buffer's libav references now.
+ *
+ * The recorder never sees a reference libav takes or drops; it sees the
+ * count of libav's references to each buffer at the end of every step (its
+ * hidden references less the program's raw ones), and the call of the
+ * step. A change of that count is sorted to parts:
+ *
+ * - A rise belongs to the part the call gives the buffer to (call->given_to:
+ *   a decoder for avcodec_send_packet, an encoder for avcodec_send_frame, a
+ *   filter graph, a bitstream filter, the muxer), else, for a buffer born in
+ *   this step, to the part it was born in (a decoder's get_buffer2 names its
+ *   decoder), else to the part the call runs in (call->holder: the codec of
+ *   avcodec_receive_*, avcodec_flush_buffers, avcodec_free_context...; or
+ *   call->given_to), else to the one part holding it already, else to the
+ *   part it was born in, else to a part not named ("libav").
+ * - A fall in an exact step whose call runs in a part holding references is
+ *   that part letting go (one thread, no frame threads: only the part the
+ *   program called ran). A fall no such part explains is the only holding
+ *   part's, when one part holds. Otherwise the recorder cannot tell which of
+ *   the parts let go (a call on none of them; another thread's call; a
+ *   frame-threaded codec's workers, which make steps "exact": false): it
+ *   then keeps them all, so the holder names every part that may still hold
+ *   it, never fewer than do. No part holds more than libav's count, and none
+ *   at all once the count is 0.
+ *
+ * The holder string is the holding parts' names, in the order they took
+ * their first reference, joined with ", ". */
+
 void
-_rs_buf_given_to (Buf        *buf,
-                  const char *part)
+_rs_buf_given (Buf *buf)
+{
+  buf->given = true;
+}
+
+int
+_rs_buf_libav_refs (const Buf *buf)
+{
+  int hidden = buf->refcount - buf->visible - buf->lost;
+  int program = buf->program_refs < hidden ? buf->program_refs : hidden;
+
+  return hidden - program > 0 ? hidden - program : 0;
+}
+
+static size_t
+parts_holding (const Buf *buf)
+{
+  size_t n = 0;
+
+  while (n < G_N_ELEMENTS_RS (buf->parts) && buf->parts[n].refs > 0)
+    n++;
+  return n;
+}
+
+static bool
+same_part (const char *a,
+           const char *b)
+{
+  return a == b || (a != NULL && b != NULL && strcmp (a, b) == 0);
+}
+
+/* The index of `part` among the parts holding `buf`, or -1. */
+static int
+part_index (const Buf  *buf,
+            const char *part)
+{
+  size_t n = parts_holding (buf);
+
+  for (size_t i = 0; i < n; i++)
+    if (same_part (buf->parts[i].part, part))
+      return (int) i;
+  return -1;
+}
+
+static void
+part_take (Buf        *buf,
+           const char *part,
+           int         refs)
+{
+  size_t n = parts_holding (buf);
+  int i = part_index (buf, part);
+
+  if (i < 0 && n == G_N_ELEMENTS_RS (buf->parts) && (i = part_index (buf, NULL)) < 0)
+    {
+      /* No room for one more name: the last one and the new part become a
+       * part not named. */
+      i = (int) n - 1;
+      buf->parts[i].part = NULL;
+    }
+  else if (i < 0)
+    {
+      i = (int) n;
+      buf->parts[i].part = part;
+      buf->parts[i].refs = 0;
+    }
+  buf->parts[i].refs += refs;
+}
+
+/* Parts at 0 go; the others keep their order. */
+static void
+parts_compact (Buf *buf)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < G_N_ELEMENTS_RS (buf->parts); i++)
+    if (buf->parts[i].refs > 0)
+      buf->parts[n++] = buf->parts[i];
+  for (size_t i = n; i < G_N_ELEMENTS_RS (buf->parts); i++)
+    buf->parts[i] = (PartRefs) { NULL, 0 };
+}
+
+/* Takes up to `refs` from part `i`; returns how many it took. */
+static int
+part_let_go (Buf *buf,
+             int  i,
+             int  refs)
+{
+  int taken = buf->parts[i].refs < refs ? buf->parts[i].refs : refs;
+
+  buf->parts[i].refs -= taken;
+  return taken;
+}
+
+static const char *
+parts_joined (const Buf *buf)
 {
   char joined[256] = "";
-  size_t n = G_N_ELEMENTS_RS (buf->parts);
+  size_t n = parts_holding (buf);
 
-  if (part == NULL)
-    return;
+  if (n == 0)
+    return NULL;
   for (size_t i = 0; i < n; i++)
-    if (buf->parts[i] == part || (buf->parts[i] != NULL && strcmp (buf->parts[i], part) == 0))
-      return;
-  /* The oldest goes when there are more. */
-  memmove (&buf->parts[0], &buf->parts[1], (n - 1) * sizeof *buf->parts);
-  buf->parts[n - 1] = part;
-  for (size_t i = 0; i < n; i++)
-    if (buf->parts[i] != NULL)
-      {
-        if (joined[0] != '\0')
-          strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
-        strncat (joined, buf->parts[i], sizeof joined - strlen (joined) - 1);
-      }
-  buf->holder = rs_keep_string (joined);
+    {
+      if (i > 0)
+        strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
+      strncat (joined, buf->parts[i].part ? buf->parts[i].part : "libav",
+               sizeof joined - strlen (joined) - 1);
+    }
+  return rs_keep_string (joined);
+}
+
+static const char *
+rise_part (const Buf  *buf,
+           const char *runs_in)
+{
+  const RsCall *call = rs_state.call;
+
+  if (buf->given && call != NULL && call->given_to != NULL)
+    return call->given_to;
+  if (buf->born_step == rs_state.n_steps && buf->born_part != NULL)
+    return buf->born_part;
+  if (runs_in != NULL)
+    return runs_in;
+  if (parts_holding (buf) == 1)
+    return buf->parts[0].part;
+  return buf->born_part;
+}
+
+static void
+fall (Buf        *buf,
+      int         refs,
+      const char *runs_in,
+      bool        exact)
+{
+  int i;
+
+  if (exact && runs_in != NULL && (i = part_index (buf, runs_in)) >= 0)
+    {
+      refs -= part_let_go (buf, i, refs);
+      parts_compact (buf);
+    }
+  if (refs > 0 && parts_holding (buf) == 1)
+    part_let_go (buf, 0, refs);
+  /* Else: not known which; they all stay (see above). */
+}
+
+void
+_rs_buf_attribute (bool exact)
+{
+  const RsCall *call = rs_state.call;
+  const char *runs_in = NULL;
+
+  if (call != NULL)
+    runs_in = call->holder != NULL ? call->holder : call->given_to;
+
+  for (Buf *b = rs_state.buf_first; b != NULL; b = b->next)
+    {
+      int libav = _rs_buf_libav_refs (b);
+      int change = libav - b->libav_refs;
+
+      b->given = false;
+      if (change == 0)
+        continue;
+      if (change > 0)
+        part_take (b, rise_part (b, runs_in), change);
+      else if (change < 0)
+        fall (b, -change, runs_in, exact);
+      for (size_t i = 0; i < G_N_ELEMENTS_RS (b->parts); i++)
+        if (b->parts[i].refs > libav)
+          b->parts[i].refs = libav;
+      parts_compact (b);
+      b->libav_refs = libav;
+      b->holder = parts_joined (b);
+    }
 }
 
 static RsRecBufferKind

@@ -264,6 +264,8 @@ avcodec_flush_buffers (AVCodecContext *avctx)
   if (rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
     {
       call.avctx = avctx;
+      /* It runs in the codec: what falls is the codec letting go. */
+      call.holder = rs_codec_holder (avctx);
       rs_call_enter (&call);
     }
   RS_REAL (avcodec_flush_buffers) (avctx);
@@ -279,6 +281,8 @@ avcodec_free_context (AVCodecContext **avctx)
     {
       /* Only its address, as a key, once freed. */
       call.avctx = avctx != NULL ? *avctx : NULL;
+      /* Named now: what falls is the codec letting go of everything. */
+      call.holder = rs_codec_holder (call.avctx);
       rs_call_enter (&call);
     }
   RS_REAL (avcodec_free_context) (avctx);

@@ -213,7 +213,8 @@ typedef struct {
   AVCodecContext  *avctx;    /* the codec context of the call, if any */
   const char      *given_to; /* the libav part the args' buffers go to (holder of hidden refs) */
   const char      *origin;   /* origin of buffers born in this call ("demuxer", ...): default the call name */
-  const char      *holder;   /* the libav part keeping hidden refs of wrapped buffers, or NULL */
+  const char      *holder;   /* the libav part the call runs in (which keeps hidden refs of
+                              * the buffers born in it), or NULL */
   uint8_t          wrap;     /* RsWrap: fresh buffers of the OUT arg to wrap after the call */
   void            *created;  /* a packet/frame the call allocated (alloc, clone) */
   uint8_t          created_kind;

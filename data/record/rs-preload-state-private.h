@@ -36,6 +36,16 @@
 typedef struct _Buf Buf;
 typedef struct _Held Held;
 
+/* Parts of libav one buffer is held by at once, at most (a decoder, a
+ * filter graph, an encoder, a muxer...). */
+#define RS_BUF_MAX_PARTS 4
+
+/* References a part of libav holds to a buffer. */
+typedef struct {
+  const char *part;  /* interned; NULL: a part the recorder cannot name */
+  int         refs;
+} PartRefs;
+
 typedef struct {
   int         stream;
   int64_t     pts;
@@ -96,8 +106,13 @@ struct _Buf {
   bool         kind_known;
   bool         read;       /* refcount read in this refresh */
   const char  *origin;
-  const char  *parts[3];   /* the libav parts it was born in or given to (interned) */
-  const char  *holder;     /* them, joined: who may hold its hidden refs (interned) */
+  /* The parts of libav holding its libav references now, in the order
+   * they took them, and how many each (see _rs_buf_attribute). */
+  PartRefs     parts[RS_BUF_MAX_PARTS];
+  int          libav_refs; /* hidden ones minus the program's raw ones, at the last step */
+  const char  *born_part;  /* the part it was born in (interned), or NULL */
+  bool         given;      /* the call of this step gave it to call->given_to */
+  const char  *holder;     /* the parts holding, joined (interned); NULL: none known */
   uint32_t     born_step;
   RsSite       born_site;
   AVBuffer    *addr;       /* observed: its AVBuffer */
@@ -216,10 +231,15 @@ void        _rs_ref_claim               (RsHandle      *h,
 void        _rs_ref_lose                (RsHandle      *h,
                                          const Ref     *r);
 void        _rs_ref_raw                 (AVBufferRef   *ref);
-/* `buf` was handed to `part` ("h264 decoder", "filter graph", ...), which
- * may keep references to it. */
-void        _rs_buf_given_to            (Buf           *buf,
-                                         const char    *part);
+/* The call of this step hands `buf` to its part (call->given_to: "h264
+ * decoder", "filter graph", ...), which may keep references to it. */
+void        _rs_buf_given               (Buf           *buf);
+/* After _rs_buf_refresh: which parts hold each buffer's libav references
+ * now; `exact` as the step's. */
+void        _rs_buf_attribute           (bool           exact);
+/* The references libav holds to `buf`: its hidden ones, less the
+ * program's raw ones. */
+int         _rs_buf_libav_refs          (const Buf     *buf);
 
 /* rs-preload-handles.c */
 RsHandle   *_rs_handle_new              (void          *ptr,

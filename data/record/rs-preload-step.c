@@ -236,7 +236,7 @@ rs_state_leave (RsCall *call)
         continue;
       if (call->given_to != NULL)
         for (size_t j = 0; j < h->n_refs; j++)
-          _rs_buf_given_to (h->refs[j].buf, call->given_to);
+          _rs_buf_given (h->refs[j].buf);
       if (h->kind == RS_HANDLE_FRAME && !(call->args[i].flags & RS_ARG_OUT))
         src_stream = h->cur.stream;
     }

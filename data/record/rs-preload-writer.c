@@ -449,13 +449,10 @@ write_handle (RsHandle *h,
 static const char *
 buf_holder (const Buf *b)
 {
-  int program = b->program_refs;
   int hidden = b->refcount - b->visible - b->lost;
 
-  if (program > hidden)
-    program = hidden > 0 ? hidden : 0;
-  if (hidden - program <= 0)
-    return program > 0 ? "program" : NULL;
+  if (_rs_buf_libav_refs (b) <= 0)
+    return hidden > 0 && b->program_refs > 0 ? "program" : NULL;
   return b->holder ? b->holder : "libav";
 }
 
@@ -580,6 +577,7 @@ _rs_step_write (RsCallId id,
   thread = rs_thread_index ();
   _rs_buf_refresh ();
   exact = !rs_threads_many () && rs_state.n_frame_threaded == 0;
+  _rs_buf_attribute (exact);
 
   rs_writer_begin_step (full);
   rs_writer_varint ((exact ? RS_REC_STEP_EXACT : 0) | (rs_state.site.module ? RS_REC_STEP_HAS_SITE : 0));
