@@ -161,14 +161,18 @@ _rs_buf_drain_tracker (void)
  * hidden references less the program's raw ones), and the call of the
  * step. A change of that count is sorted to parts:
  *
- * - A rise belongs to the part the call gives the buffer to (call->given_to:
+ * - A part takes a reference only to a buffer it holds, is given or made.
+ *   A rise belongs to the part the call gives the buffer to (call->given_to:
  *   a decoder for avcodec_send_packet, an encoder for avcodec_send_frame, a
  *   filter graph, a bitstream filter, the muxer), else, for a buffer born in
  *   this step, to the part it was born in (a decoder's get_buffer2 names its
  *   decoder), else to the part the call runs in (call->holder: the codec of
  *   avcodec_receive_*, avcodec_flush_buffers, avcodec_free_context...; or
- *   call->given_to), else to the one part holding it already, else to the
- *   part it was born in, else to a part not named ("libav").
+ *   call->given_to) in an exact step, or when that part holds some already,
+ *   else to a part holding some, else to the part it was born in, else to a
+ *   part not named ("libav"). In a step that is not exact, another thread's
+ *   step may have seen the rise first and named no part: the references not
+ *   named of a buffer the call gives to a part become that part's.
  * - A fall in an exact step whose call runs in a part holding references is
  *   that part letting go (one thread, no frame threads: only the part the
  *   program called ran). A fall no such part explains is the only holding
@@ -179,8 +183,8 @@ _rs_buf_drain_tracker (void)
  *   it, never fewer than do. No part holds more than libav's count, and none
  *   at all once the count is 0.
  *
- * The holder string is the holding parts' names, in the order they took
- * their first reference, joined with ", ". */
+ * The holder string is the holding parts' names, in the order they first
+ * took a reference, joined with ", ". */
 
 void
 _rs_buf_given (Buf *buf)
@@ -197,14 +201,33 @@ _rs_buf_libav_refs (const Buf *buf)
   return hidden - program > 0 ? hidden - program : 0;
 }
 
+/* Slots in use: a prefix of buf->parts. A named part keeps its slot at 0
+ * references, so that names keep their order (one set of parts, one holder
+ * string) until the slot is needed; the part not named has one only while
+ * it holds references. */
 static size_t
-parts_holding (const Buf *buf)
+slots_used (const Buf *buf)
 {
   size_t n = 0;
 
-  while (n < G_N_ELEMENTS_RS (buf->parts) && buf->parts[n].refs > 0)
+  while (n < G_N_ELEMENTS_RS (buf->parts) && (buf->parts[n].part != NULL || buf->parts[n].refs > 0))
     n++;
   return n;
+}
+
+/* Frees the slots of parts holding nothing: the part not named's, and with
+ * `named` every one. */
+static void
+slots_compact (Buf  *buf,
+               bool  named)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < G_N_ELEMENTS_RS (buf->parts); i++)
+    if (buf->parts[i].refs > 0 || (!named && buf->parts[i].part != NULL))
+      buf->parts[n++] = buf->parts[i];
+  for (size_t i = n; i < G_N_ELEMENTS_RS (buf->parts); i++)
+    buf->parts[i] = (PartRefs) { NULL, 0 };
 }
 
 static bool
@@ -214,12 +237,12 @@ same_part (const char *a,
   return a == b || (a != NULL && b != NULL && strcmp (a, b) == 0);
 }
 
-/* The index of `part` among the parts holding `buf`, or -1. */
+/* The slot of `part`, or -1. */
 static int
 part_index (const Buf  *buf,
             const char *part)
 {
-  size_t n = parts_holding (buf);
+  size_t n = slots_used (buf);
 
   for (size_t i = 0; i < n; i++)
     if (same_part (buf->parts[i].part, part))
@@ -227,44 +250,50 @@ part_index (const Buf  *buf,
   return -1;
 }
 
+/* The slot of the only part holding references, or -1 when none or
+ * several do. */
+static int
+only_holder (const Buf *buf)
+{
+  size_t n = slots_used (buf);
+  int found = -1;
+
+  for (size_t i = 0; i < n; i++)
+    if (buf->parts[i].refs > 0)
+      {
+        if (found >= 0)
+          return -1;
+        found = (int) i;
+      }
+  return found;
+}
+
 static void
 part_take (Buf        *buf,
            const char *part,
            int         refs)
 {
-  size_t n = parts_holding (buf);
+  size_t max = G_N_ELEMENTS_RS (buf->parts);
   int i = part_index (buf, part);
 
-  if (i < 0 && n == G_N_ELEMENTS_RS (buf->parts) && (i = part_index (buf, NULL)) < 0)
+  if (i < 0 && slots_used (buf) == max)
+    slots_compact (buf, true);
+  if (i < 0 && slots_used (buf) == max && (i = part_index (buf, NULL)) < 0)
     {
-      /* No room for one more name: the last one and the new part become a
+      /* No room for one more name: the last one and the new part become the
        * part not named. */
-      i = (int) n - 1;
+      i = (int) max - 1;
       buf->parts[i].part = NULL;
     }
   else if (i < 0)
     {
-      i = (int) n;
-      buf->parts[i].part = part;
-      buf->parts[i].refs = 0;
+      i = (int) slots_used (buf);
+      buf->parts[i] = (PartRefs) { part, 0 };
     }
   buf->parts[i].refs += refs;
 }
 
-/* Parts at 0 go; the others keep their order. */
-static void
-parts_compact (Buf *buf)
-{
-  size_t n = 0;
-
-  for (size_t i = 0; i < G_N_ELEMENTS_RS (buf->parts); i++)
-    if (buf->parts[i].refs > 0)
-      buf->parts[n++] = buf->parts[i];
-  for (size_t i = n; i < G_N_ELEMENTS_RS (buf->parts); i++)
-    buf->parts[i] = (PartRefs) { NULL, 0 };
-}
-
-/* Takes up to `refs` from part `i`; returns how many it took. */
+/* Takes up to `refs` from slot `i`; returns how many it took. */
 static int
 part_let_go (Buf *buf,
              int  i,
@@ -280,34 +309,37 @@ static const char *
 parts_joined (const Buf *buf)
 {
   char joined[256] = "";
-  size_t n = parts_holding (buf);
+  size_t n = slots_used (buf);
 
-  if (n == 0)
-    return NULL;
   for (size_t i = 0; i < n; i++)
-    {
-      if (i > 0)
-        strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
-      strncat (joined, buf->parts[i].part ? buf->parts[i].part : "libav",
-               sizeof joined - strlen (joined) - 1);
-    }
-  return rs_keep_string (joined);
+    if (buf->parts[i].refs > 0)
+      {
+        if (joined[0] != '\0')
+          strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
+        strncat (joined, buf->parts[i].part ? buf->parts[i].part : "libav",
+                 sizeof joined - strlen (joined) - 1);
+      }
+  return joined[0] != '\0' ? rs_keep_string (joined) : NULL;
 }
 
+/* A part can take a reference only to a buffer it holds, is given, or made. */
 static const char *
 rise_part (const Buf  *buf,
-           const char *runs_in)
+           const char *runs_in,
+           bool        exact)
 {
   const RsCall *call = rs_state.call;
+  int i;
 
   if (buf->given && call != NULL && call->given_to != NULL)
     return call->given_to;
   if (buf->born_step == rs_state.n_steps && buf->born_part != NULL)
     return buf->born_part;
-  if (runs_in != NULL)
+  if (runs_in != NULL && (exact || ((i = part_index (buf, runs_in)) >= 0 && buf->parts[i].refs > 0)))
     return runs_in;
-  if (parts_holding (buf) == 1)
-    return buf->parts[0].part;
+  for (i = 0; i < (int) slots_used (buf); i++)
+    if (buf->parts[i].refs > 0)
+      return buf->parts[i].part;  /* the names are the same whichever holder it is */
   return buf->born_part;
 }
 
@@ -320,13 +352,30 @@ fall (Buf        *buf,
   int i;
 
   if (exact && runs_in != NULL && (i = part_index (buf, runs_in)) >= 0)
-    {
-      refs -= part_let_go (buf, i, refs);
-      parts_compact (buf);
-    }
-  if (refs > 0 && parts_holding (buf) == 1)
-    part_let_go (buf, 0, refs);
+    refs -= part_let_go (buf, i, refs);
+  if (refs > 0 && (i = only_holder (buf)) >= 0)
+    part_let_go (buf, i, refs);
   /* Else: not known which; they all stay (see above). */
+}
+
+/* In a step that is not exact, the rise of a buffer this step's call gives
+ * to `part` may have been counted in another thread's step, which could
+ * not name a part: those references are taken to be `part`'s. True when
+ * some were. */
+static bool
+claim_not_named (Buf        *buf,
+                 const char *part)
+{
+  int i = part_index (buf, part);
+  int refs;
+
+  if ((i >= 0 && buf->parts[i].refs > 0) || (i = part_index (buf, NULL)) < 0)
+    return false;
+  refs = buf->parts[i].refs;
+  buf->parts[i].refs = 0;
+  slots_compact (buf, false);
+  part_take (buf, part, refs);
+  return true;
 }
 
 void
@@ -342,18 +391,21 @@ _rs_buf_attribute (bool exact)
     {
       int libav = _rs_buf_libav_refs (b);
       int change = libav - b->libav_refs;
+      bool claimed = false;
 
-      b->given = false;
-      if (change == 0)
-        continue;
+      if (!exact && b->given && call != NULL && call->given_to != NULL && b->libav_refs > 0)
+        claimed = claim_not_named (b, call->given_to);
       if (change > 0)
-        part_take (b, rise_part (b, runs_in), change);
+        part_take (b, rise_part (b, runs_in, exact), change);
       else if (change < 0)
         fall (b, -change, runs_in, exact);
+      b->given = false;
+      if (change == 0 && !claimed)
+        continue;
       for (size_t i = 0; i < G_N_ELEMENTS_RS (b->parts); i++)
         if (b->parts[i].refs > libav)
           b->parts[i].refs = libav;
-      parts_compact (b);
+      slots_compact (b, false);
       b->libav_refs = libav;
       b->holder = parts_joined (b);
     }
