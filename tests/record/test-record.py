@@ -800,6 +800,10 @@ def holder_problems(ctx, argv, first):
     given = {}      # buffer id -> the step that gave it to the encoder
     both = 0
     for (i, ids), (received, sent) in zip(sends, printed):
+        if any(buffer(i - 1, ident) is None or buffer(i, ident) is None for ident in ids):
+            problems.append(f'step {i} (avcodec_send_frame): a buffer of the frame, {ids}, is not '
+                            f'listed before or after the send')
+            continue
         before, after = buffer(i - 1, ids[0]), buffer(i, ids[0])
         if after['refcount'] != sent or before['refcount'] != received:
             problems.append(f'step {i}: buf[0] has refcount {before["refcount"]} before the send and '
