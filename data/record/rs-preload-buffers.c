@@ -171,8 +171,9 @@ _rs_buf_drain_tracker (void)
  *   call->given_to) in an exact step, or when that part holds some already,
  *   else to a part holding some, else to the part it was born in, else to a
  *   part not named ("libav"). In a step that is not exact, another thread's
- *   step may have seen the rise first and named no part: the references not
- *   named of a buffer the call gives to a part become that part's.
+ *   step may have seen the rise first: a rise while another thread's call
+ *   gives the buffer to a part is that part's, and references no part was
+ *   named for become the part's the buffer is then given to.
  * - A fall in an exact step whose call runs in a part holding references is
  *   that part letting go (one thread, no frame threads: only the part the
  *   program called ran). A fall no such part explains is the only holding
@@ -180,8 +181,9 @@ _rs_buf_drain_tracker (void)
  *   the parts let go (a call on none of them; another thread's call; a
  *   frame-threaded codec's workers, which make steps "exact": false): it
  *   then keeps them all, so the holder names every part that may still hold
- *   it, never fewer than do. No part holds more than libav's count, and none
- *   at all once the count is 0.
+ *   it, never fewer than do, and marks with "?" those that may hold none.
+ *   No part holds more than libav's count, and none at all once the count
+ *   is 0.
  *
  * The holder string is the holding parts' names, in the order they first
  * took a reference, joined with ", ". */
@@ -190,6 +192,14 @@ void
 _rs_buf_given (Buf *buf)
 {
   buf->given = true;
+  buf->giving_to = NULL;
+}
+
+void
+_rs_buf_giving (Buf        *buf,
+                const char *part)
+{
+  buf->giving_to = part;
 }
 
 int
@@ -305,12 +315,19 @@ part_let_go (Buf *buf,
   return taken;
 }
 
+/* The holding parts' names, joined. When the parts hold more than libav's
+ * count (falls the recorder could not place), a part holding no more than
+ * the excess may hold none: its name ends with "?". */
 static const char *
-parts_joined (const Buf *buf)
+parts_joined (const Buf *buf,
+              int        libav)
 {
   char joined[256] = "";
   size_t n = slots_used (buf);
+  int excess = -libav;
 
+  for (size_t i = 0; i < n; i++)
+    excess += buf->parts[i].refs;
   for (size_t i = 0; i < n; i++)
     if (buf->parts[i].refs > 0)
       {
@@ -318,6 +335,8 @@ parts_joined (const Buf *buf)
           strncat (joined, ", ", sizeof joined - strlen (joined) - 1);
         strncat (joined, buf->parts[i].part ? buf->parts[i].part : "libav",
                  sizeof joined - strlen (joined) - 1);
+        if (buf->parts[i].refs <= excess)
+          strncat (joined, "?", sizeof joined - strlen (joined) - 1);
       }
   return joined[0] != '\0' ? rs_keep_string (joined) : NULL;
 }
@@ -333,6 +352,8 @@ rise_part (const Buf  *buf,
 
   if (buf->given && call != NULL && call->given_to != NULL)
     return call->given_to;
+  if (buf->giving_to != NULL)
+    return buf->giving_to;
   if (buf->born_step == rs_state.n_steps && buf->born_part != NULL)
     return buf->born_part;
   if (runs_in != NULL && (exact || ((i = part_index (buf, runs_in)) >= 0 && buf->parts[i].refs > 0)))
@@ -407,7 +428,7 @@ _rs_buf_attribute (bool exact)
           b->parts[i].refs = libav;
       slots_compact (b, false);
       b->libav_refs = libav;
-      b->holder = parts_joined (b);
+      b->holder = parts_joined (b, libav);
     }
 }
 

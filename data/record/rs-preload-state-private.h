@@ -112,6 +112,7 @@ struct _Buf {
   int          libav_refs; /* hidden ones minus the program's raw ones, at the last step */
   const char  *born_part;  /* the part it was born in (interned), or NULL */
   bool         given;      /* the call of this step gave it to call->given_to */
+  const char  *giving_to;  /* a call in progress gives it to this part, or NULL */
   const char  *holder;     /* the parts holding, joined (interned); NULL: none known */
   uint32_t     born_step;
   RsSite       born_site;
@@ -234,6 +235,10 @@ void        _rs_ref_raw                 (AVBufferRef   *ref);
 /* The call of this step hands `buf` to its part (call->given_to: "h264
  * decoder", "filter graph", ...), which may keep references to it. */
 void        _rs_buf_given               (Buf           *buf);
+/* Before the call: `buf` is being given to `part`, which may take
+ * references while another thread records a step. */
+void        _rs_buf_giving              (Buf           *buf,
+                                         const char    *part);
 /* After _rs_buf_refresh: which parts hold each buffer's libav references
  * now; `exact` as the step's. */
 void        _rs_buf_attribute           (bool           exact);

@@ -121,8 +121,13 @@ rs_state_enter (RsCall *call)
                                                 : rs_map_lookup (&rs_state.handles, (uintptr_t) arg->ptr);
 
       arg->busy = h;
-      if (h != NULL)
-        h->busy++;
+      if (h == NULL)
+        continue;
+      h->busy++;
+      /* Another thread's step may see the part take references first. */
+      if (call->given_to != NULL)
+        for (size_t j = 0; j < h->n_refs; j++)
+          _rs_buf_giving (h->refs[j].buf, call->given_to);
     }
   rs_state.call = NULL;
 }
