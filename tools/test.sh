@@ -51,7 +51,11 @@ if [ ! -f _build-asan/build.ninja ]; then
   meson setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 if ninja -C _build-asan >"$log" 2>&1; then
-  ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0 \
+  # Leaks are checked in every test. The fast unwinder records where each
+  # malloc came from; the tests whose leaks LeakSanitizer can only tell
+  # apart with the slow one (through GLib) append fast_unwind_on_malloc=0
+  # to ASAN_OPTIONS in their meson env (slow_unwind_test_env, meson.build).
+  ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=1 \
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C _build-asan --print-errorlogs --no-suite valgrind "$@" 2>&1 | tee "$log"

@@ -298,8 +298,9 @@ void rs_state_unlock  (void);
 /* Under the state lock. */
 void rs_state_enter   (RsCall *call);
 void rs_state_leave   (RsCall *call);
-/* Records the final "exit" step (handles never freed, buffers alive). */
-void rs_state_exit    (void);
+/* Records the final "exit" step (handles never freed, buffers alive);
+ * status: the program's exit status (0-255) as its parent sees it. */
+void rs_state_exit    (int status);
 void rs_state_atfork_prepare (void);
 void rs_state_atfork_parent  (void);
 void rs_state_atfork_child   (void);

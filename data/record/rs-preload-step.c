@@ -354,12 +354,12 @@ rs_state_leave (RsCall *call)
 }
 
 void
-rs_state_exit (void)
+rs_state_exit (int status)
 {
   rs_state.call = NULL;
   rs_state.site = (RsSite) { 0, 0 };
   rs_state.exiting = true;
-  _rs_step_write (RS_CALL_exit, 0, 0);
+  _rs_step_write (RS_CALL_exit, status, 0);
   if (rs_recording ())
     rs_writer_end_file (rs_state.n_steps);
   rs_writer_close ();

@@ -13,6 +13,10 @@
  * itself out of LD_PRELOAD (and the variable out of the environment) so the
  * programs the recorded one runs are not recorded; a child it forks does
  * not record.
+ * The last step, "exit", is written by the library's destructor, with the
+ * status exit() was given or main returned as its ret. A process that ends
+ * without running destructors (_exit, _Exit, quick_exit, a signal) writes
+ * no exit step: its recording reads as one that was cut.
  * One process records a file: the first locks it (flock); another that
  * tries while it runs passes through unrecorded.
  *
@@ -39,6 +43,7 @@ static char *output_path;
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static RS_TLS int thread_index;
 static int n_threads;  /* under the state lock */
+static atomic_int exit_status;  /* exit's argument, kept by keep_exit_status */
 
 static const char *const call_names[] = {
 #define RS_CALL_STRING(name) #name,
@@ -680,6 +685,51 @@ find_libav_user (struct dl_phdr_info *info,
   return 0;
 }
 
+/* The status exit() was given, or main returned: glibc's on_exit tells
+ * it, a destructor is not told. Kept as the parent sees it, 0-255, so the
+ * exit step's ret is the program's exit status, never a negative number
+ * that would read as an AVERROR. */
+static void
+keep_exit_status (int   status,
+                  void *data)
+{
+  atomic_store (&exit_status, status & 0xff);
+}
+
+typedef int (*MainFunc) (int, char **, char **);
+static MainFunc program_main;
+
+/* The program's main, once the C library has registered the loader's
+ * destructors (them included): the handler registered here runs before
+ * them, so before rs_preload_stop writes the exit step. Registered in the
+ * constructor it would run after them, too late. */
+static int
+main_keeping_exit_status (int    argc,
+                          char **argv,
+                          char **envp)
+{
+  if (atomic_load (&armed) || rs_recording ())
+    on_exit (keep_exit_status, NULL);
+  return program_main (argc, argv, envp);
+}
+
+/* The C library's start, which the program's _start calls: it runs main
+ * through main_keeping_exit_status, and is otherwise untouched. */
+RS_EXPORT int
+__libc_start_main (MainFunc   main,
+                   int        argc,
+                   char     **argv,
+                   void     (*init) (void),
+                   void     (*fini) (void),
+                   void     (*rtld_fini) (void),
+                   void      *stack_end)
+{
+  __typeof__ (__libc_start_main) *real = dlsym (RTLD_NEXT, "__libc_start_main");
+
+  program_main = main;
+  return real (main_keeping_exit_status, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
 __attribute__ ((constructor)) static void
 rs_preload_start (void)
 {
@@ -729,7 +779,7 @@ rs_preload_stop (void)
   if (!rs_recording ())
     return;
   rs_state_lock ();
-  rs_state_exit ();
+  rs_state_exit (atomic_load (&exit_status));
   rs_state_unlock ();
   rs_stop ();
 }

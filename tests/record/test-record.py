@@ -18,7 +18,8 @@ UBSan + LeakSanitizer. GROUP is one of:
                      the trace's refcount at each avcodec_receive_frame is
                      the printed one, check-trace.py, identical traces from
                      two recordings, runs killed by SIGKILL and SIGSEGV,
-                     stdin, a missing file, --leaks=error
+                     stdin, a missing file, a bad option, --leaks=error;
+                     the exit step's ret is the program's exit status
   seeds              the seed notes' two programs: test 2's leak at its lines
   planted-leaks      the three planted leaks at exactly their lines, and
                      nothing else; --leaks=error gives 23
@@ -639,8 +640,36 @@ def group_decode_loop(tap, ctx):
     ts = ctx.sample('sample.ts')
     tap.check('decode-loop pipe:0 < sample.ts: recorded, stdin reaches the program',
               same_behaviour, ctx, ctx.command('decode-loop', 'pipe:0'), stdin=ts)
+    missing = ctx.command('decode-loop', os.path.join(ctx.tmp, 'missing.mp4'))
     tap.check('decode-loop on a missing file: recorded, the same message and exit status 1',
-              same_behaviour, ctx, ctx.command('decode-loop', os.path.join(ctx.tmp, 'missing.mp4')))
+              same_behaviour, ctx, missing)
+    # exit(1) after a failed libav call, and `return 2` from main before
+    # any: the exit step's ret is the status the plain run ends with.
+    bad_option = ctx.command('decode-loop', mp4, '--no-such-option')
+    tap.check('decode-loop --no-such-option: recorded, the same message and exit status 2',
+              same_behaviour, ctx, bad_option)
+    for name, argv in (('decode-loop on a missing file (exit(1))', missing),
+                       ('decode-loop --no-such-option (main returns 2)', bad_option)):
+        tap.check(f'{name}: the trace ends with an exit step whose ret is the exit status',
+                  exit_step_problems, ctx, argv)
+
+
+def exit_step_problems(ctx, argv):
+    """The converted recording of argv ends with its exit step, whose ret is
+    the plain run's exit status (not 0), and keeps the per-step rules."""
+    plain = ctx.plain(argv)
+    if plain.hung or plain.status is None or plain.status <= 0:
+        return [f'the plain run should exit with a status above 0: {status_text(plain.status)}']
+    problems, steps = converted(ctx, ctx.record(argv))
+    if steps is None:
+        return problems
+    last = steps[-1]
+    if last.get('call') != 'exit' or last.get('ret') != plain.status:
+        problems.append(f'the last step is {last.get("call")!r} with ret {last.get("ret")!r}; '
+                        f'expected exit with ret {plain.status}')
+    if any(s.get('call') == 'exit' for s in steps[:-1]):
+        problems.append('an exit step before the last')
+    return problems + trace_problems(steps, 'decode-loop')
 
 
 # ---------------------------------------------------------------- the other programs

@@ -292,6 +292,7 @@ test_decode_refcounts (gconstpointer data)
   /* The program let everything go: its exit leaves nothing alive. */
   end = last_step (recording);
   g_assert_cmpstr (end->call, ==, "exit");
+  g_assert_cmpint (end->ret, ==, 0);
   g_assert_cmpuint (end->handles->len, ==, 0);
   g_assert_cmpuint (end->buffers->len, ==, 0);
 }
@@ -392,6 +393,8 @@ test_decode_open (void)
   g_assert_cmpuint (failed_open->events->len, ==, 1);
   g_assert_cmpint (g_array_index (failed_open->events, RsRecEvent, 0).kind, ==, RS_REC_EVENT_ERROR);
   g_assert_cmpstr (failed_end->call, ==, "exit");
+  /* Its ret is the program's exit status: main returned 1. */
+  g_assert_cmpint (failed_end->ret, ==, 1);
 }
 
 /* A program killed midway leaves a recording readable up to its last step. */
