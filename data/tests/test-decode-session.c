@@ -483,6 +483,35 @@ test_bad_files (void)
   g_assert_error (error, RS_ERROR, RS_ERROR_REFUSED);
 }
 
+/* The model spells libav's return codes without libav (model/rs-error.c):
+ * each must be the code libav's own macro gives. */
+static void
+test_ret_names (void)
+{
+#define CODE(x) { x, #x }
+  static const struct { int code; const char *name; } codes[] = {
+    { AVERROR (EPERM), "AVERROR(EPERM)" }, { AVERROR (ENOENT), "AVERROR(ENOENT)" },
+    { AVERROR (EIO), "AVERROR(EIO)" }, { AVERROR (EAGAIN), "AVERROR(EAGAIN)" },
+    { AVERROR (ENOMEM), "AVERROR(ENOMEM)" }, { AVERROR (EACCES), "AVERROR(EACCES)" },
+    { AVERROR (EFAULT), "AVERROR(EFAULT)" }, { AVERROR (EINVAL), "AVERROR(EINVAL)" },
+    { AVERROR (ENOSPC), "AVERROR(ENOSPC)" }, { AVERROR (EPIPE), "AVERROR(EPIPE)" },
+    { AVERROR (ERANGE), "AVERROR(ERANGE)" }, { AVERROR (ENOSYS), "AVERROR(ENOSYS)" },
+    CODE (AVERROR_EOF), CODE (AVERROR_INVALIDDATA), CODE (AVERROR_PATCHWELCOME),
+    CODE (AVERROR_BUG), CODE (AVERROR_EXIT), CODE (AVERROR_EXTERNAL), CODE (AVERROR_UNKNOWN),
+    CODE (AVERROR_BUFFER_TOO_SMALL), CODE (AVERROR_BSF_NOT_FOUND),
+    CODE (AVERROR_DECODER_NOT_FOUND), CODE (AVERROR_DEMUXER_NOT_FOUND),
+    CODE (AVERROR_ENCODER_NOT_FOUND), CODE (AVERROR_FILTER_NOT_FOUND),
+    CODE (AVERROR_MUXER_NOT_FOUND), CODE (AVERROR_OPTION_NOT_FOUND),
+    CODE (AVERROR_PROTOCOL_NOT_FOUND), CODE (AVERROR_STREAM_NOT_FOUND),
+  };
+#undef CODE
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    g_assert_cmpstr (rs_ret_name (codes[i].code), ==, codes[i].name);
+  g_assert_null (rs_ret_name (0));
+  g_assert_null (rs_ret_name (3));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,5 +526,6 @@ main (int   argc,
   g_test_add_func ("/decode-session/cursor", test_cursor);
   g_test_add_func ("/decode-session/cursor-run-ahead", test_cursor_run_ahead);
   g_test_add_func ("/decode-session/bad-files", test_bad_files);
+  g_test_add_func ("/decode-session/ret-names", test_ret_names);
   return g_test_run ();
 }
