@@ -113,6 +113,7 @@ _rs_lesson_view_add_message (RsLessonView        *self,
       style = "error";
       break;
     case RS_LESSON_MESSAGE_CUT_SHORT:
+    case RS_LESSON_MESSAGE_EXIT_STATUS:
       icon_name = "dialog-warning-symbolic";
       style = "warning";
       break;
@@ -132,7 +133,8 @@ _rs_lesson_view_add_message (RsLessonView        *self,
   if (details != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), details);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row),
-                                    kind != RS_LESSON_MESSAGE_NO_LEAK && kind != RS_LESSON_MESSAGE_CUT_SHORT);
+                                    kind != RS_LESSON_MESSAGE_NO_LEAK && kind != RS_LESSON_MESSAGE_CUT_SHORT &&
+                                    kind != RS_LESSON_MESSAGE_EXIT_STATUS);
   gtk_widget_set_tooltip_text (row, message->text);
   gtk_list_box_append (self->message_list, row);
 

@@ -325,6 +325,16 @@ _rs_lesson_view_add_record_end (RsLessonView *self,
       return;
     }
 
+  /* The recorder writes the program's exit status as its last step's ret:
+   * a program that failed says so before its leaks. */
+  if (g_strcmp0 (rs_snapshot_get_call (last), "exit") == 0 && rs_snapshot_get_ret (last) != 0)
+    {
+      g_autofree char *title = g_strdup_printf (_("The program exited with status %d"), rs_snapshot_get_ret (last));
+
+      _rs_lesson_view_add_message (self, RS_LESSON_MESSAGE_EXIT_STATUS, title,
+                                   _("It ended with an error; what it did until then is recorded"), 0, 0);
+    }
+
   /* Asked once: the history no longer changes. */
   if (self->record_leaks == NULL)
     self->record_leaks = rs_history_query_leaks (rs_session_get_history (self->session));

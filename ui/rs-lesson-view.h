@@ -32,6 +32,7 @@ typedef enum {
   RS_LESSON_MESSAGE_LEAK,           /* at the end: a line of the leak report */
   RS_LESSON_MESSAGE_NO_LEAK,        /* at the end: nothing leaked */
   RS_LESSON_MESSAGE_CUT_SHORT,      /* at the end of a recording cut short: why (leaks unknown) */
+  RS_LESSON_MESSAGE_EXIT_STATUS,    /* at the end of a recording: the program exited with a status not 0 */
 } RsLessonMessageKind;
 
 GtkWidget          *rs_lesson_view_new              (void);

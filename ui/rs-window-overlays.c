@@ -30,6 +30,7 @@ update_summary (RsWindow  *self,
   guint64 peak_buffers = 0, peak_size = 0;
   GtkWidget *child;
   const char *here = rs_player_get_path (self->player);
+  RsSnapshot *last;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_leaks))) != NULL)
     gtk_box_remove (self->summary_leaks, child);
@@ -50,7 +51,17 @@ update_summary (RsWindow  *self,
   self->summary = g_strdup_printf (g_dngettext (NULL, "%u step · peak %" G_GUINT64_FORMAT " buffers, %s live at once · %s",
                                                 "%u steps · peak %" G_GUINT64_FORMAT " buffers, %s live at once · %s", length),
                                    length, peak_buffers, peak_bytes, leak_text);
-  gtk_label_set_text (self->summary_title, leaks->len == 0 ? _("The Session Ended Cleanly") : _("The Session Ended With Leaks"));
+  last = rs_history_get_last (history);
+  if (last != NULL && g_strcmp0 (rs_snapshot_get_call (last), "exit") == 0 && rs_snapshot_get_ret (last) != 0)
+    {
+      /* A recorded program that failed (its exit step's ret is its status):
+       * "cleanly" would not be true even without leaks. */
+      g_autofree char *title = g_strdup_printf (_("The Program Exited With Status %d"), rs_snapshot_get_ret (last));
+
+      gtk_label_set_text (self->summary_title, title);
+    }
+  else
+    gtk_label_set_text (self->summary_title, leaks->len == 0 ? _("The Session Ended Cleanly") : _("The Session Ended With Leaks"));
   gtk_label_set_text (self->summary_label, self->summary);
 
   for (guint i = 0; i < MIN (leaks->len, 5); i++)

@@ -16,6 +16,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "rs-inspector.h"
 #include "rs-record-session.h"
@@ -748,6 +749,41 @@ test_record_view_cut_short (void)
   g_unlink (cut);
 }
 
+/* A program that fails (planted-leaks on a file that is not there exits 1
+ * after avformat_open_input): its exit step's ret is its status, and the
+ * end says it exited with it rather than only "Nothing leaked". */
+static void
+test_record_view_exit_status (void)
+{
+  g_autofree char *output = g_build_filename (tmp_dir, "failed.rstrace", NULL);
+  g_autofree char *option = g_strdup_printf ("--output=%s", output);
+  g_autofree char *missing = g_build_filename (tmp_dir, "not-there.mp4", NULL);
+  const char *argv[] = { g_getenv ("RS_REFSCOPE"), "record", option, "--",
+                         g_getenv ("RS_PLANTED_LEAKS"), missing, NULL };
+  RsSnapshot *last;
+  GError *error = NULL;
+  RsWindow *window;
+  RsLessonView *view;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+
+  window = open_window (output);
+  view = rs_window_get_lesson_view (window);
+  run_to_end (window);
+  last = rs_history_get_last (rs_player_get_history (rs_window_get_player (window)));
+  g_assert_cmpstr (rs_snapshot_get_call (last), ==, "exit");
+  g_assert_cmpint (rs_snapshot_get_ret (last), ==, 1);
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_EXIT_STATUS), ==, 1);
+  g_assert_cmpuint (count_messages (view, RS_LESSON_MESSAGE_NO_LEAK), ==, 1);
+  ui_test_close_window (window);
+  g_unlink (output);
+}
+
 /* Goes from `start` through the next calls of its thread, at most `max`
  * times, checking each lands on that thread's next call and that Shift+T
  * comes back. Returns the other threads' calls skipped. */
@@ -856,6 +892,7 @@ main (int   argc,
   g_test_add_func ("/record-view/source-folder-saved", test_record_view_source_folder_saved);
   g_test_add_func ("/record-view/no-debug-info", test_record_view_no_debug_info);
   g_test_add_func ("/record-view/cut-short", test_record_view_cut_short);
+  g_test_add_func ("/record-view/exit-status", test_record_view_exit_status);
   g_test_add_func ("/record-view/threads", test_record_view_threads);
 
   status = g_test_run ();
