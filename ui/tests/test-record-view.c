@@ -4,9 +4,9 @@
  * planted-leaks on the sample at test time, and the window opens what it
  * wrote. The title names the program; each step shows the program's file
  * at the line of its call, and the subtitle the call and where it is; the
- * graph fits beside the source at a zoom one can read; the end lists the three planted leaks at their tagged lines, each going to
- * the step that orphaned (or created) it and selecting its buffer or
- * handle there. A program whose sources are not where its debug info
+ * graph fits beside the source at a zoom one can read; the end lists the
+ * three planted leaks at their tagged lines, each going to the step that
+ * orphaned (or created) it and selecting its buffer or handle there. A program whose sources are not where its debug info
  * says is said so, until they are found beside the recording or in the
  * folder picked; a recording cut short is said so. threaded-queue's
  * threads each have a lane, and "the next call of this thread" skips the
