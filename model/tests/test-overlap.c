@@ -198,36 +198,21 @@ test_overlap_session (gconstpointer data)
   check_session (data);
 }
 
-/* `refscope record` of a program on a clip, as a user makes one. */
-typedef struct {
-  char *refscope, *program, *media;
-} Recording;
-
-static void
-recording_free (gpointer data)
-{
-  Recording *recording = data;
-
-  g_free (recording->refscope);
-  g_free (recording->program);
-  g_free (recording->media);
-  g_free (recording);
-}
-
-/* Records the program at test time (as ui/tests/test-record-view does),
- * then checks the recording. */
+/* Records a program on a clip at test time, as a user does (and as
+ * ui/tests/test-record-view does), then checks the recording. `data`: the
+ * paths of refscope, the program and the clip (a GStrv). */
 static void
 test_overlap_recording (gconstpointer data)
 {
-  const Recording *recording = data;
+  const char * const *paths = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("test-overlap-XXXXXX", &error);
-  g_autofree char *base = g_path_get_basename (recording->program);
+  g_autofree char *base = g_path_get_basename (paths[1]);
   g_autofree char *name = g_strconcat (base, ".rstrace", NULL);
   g_autofree char *output = g_build_filename (dir, name, NULL);
   g_autofree char *option = g_strdup_printf ("--output=%s", output);
   g_autofree char *err = NULL;
-  const char *argv[] = { recording->refscope, "record", option, "--", recording->program, recording->media, NULL };
+  const char *argv[] = { paths[0], "record", option, "--", paths[1], paths[2], NULL };
   int status = 0;
 
   g_assert_no_error (error);
@@ -236,7 +221,7 @@ test_overlap_recording (gconstpointer data)
                                NULL, &err, &status, &error));
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, &error))
-    g_test_message ("refscope record -- %s: %s", recording->program, err);
+    g_test_message ("refscope record -- %s: %s", paths[1], err);
   g_assert_no_error (error);
   check_session (output);
   g_assert_cmpint (g_remove (output), ==, 0);
@@ -360,14 +345,12 @@ main (int argc, char *argv[])
 
       if (g_str_equal (argv[i], "--record") && i + 3 < argc)
         {
-          Recording *recording = g_new0 (Recording, 1);
           g_autofree char *base = g_path_get_basename (argv[i + 2]);
           g_autofree char *name = g_strdup_printf ("/overlap/%s.rstrace", base);
+          const char *paths[] = { argv[i + 1], argv[i + 2], argv[i + 3], NULL };
 
-          recording->refscope = g_strdup (argv[i + 1]);
-          recording->program = g_strdup (argv[i + 2]);
-          recording->media = g_strdup (argv[i + 3]);
-          g_test_add_data_func_full (name, recording, test_overlap_recording, recording_free);
+          g_test_add_data_func_full (name, g_strdupv ((char **) paths), test_overlap_recording,
+                                     (GDestroyNotify) g_strfreev);
           i += 3;
           continue;
         }
