@@ -175,8 +175,8 @@ check_session (const char *path)
   g_assert_no_error (error);
   g_test_message ("%u steps, %u with nodes over each other", steps, bad_steps);
   /* A real session: a decode has many steps, and queues whose labels
-   * were checked; a recording of planted-leaks hundreds of steps; a
-   * lesson a few, with several nodes to keep apart. */
+   * were checked; a recording of tests/record's programs hundreds of
+   * steps; a lesson a few, with several nodes to keep apart. */
   if (RS_IS_DECODE_SESSION (session))
     {
       g_assert_cmpuint (steps, >, 100);
@@ -187,7 +187,8 @@ check_session (const char *path)
   else
     g_assert_cmpuint (steps, >=, 3);
   g_assert_cmpuint (most_nodes, >=, 2);
-  /* Failed, not aborted: the next lesson of a folder is checked too. */
+  /* Failed with the count (run with -k, the other lessons of a folder are
+   * checked too). */
   if (bad_steps > 0)
     g_test_fail_printf ("%u of %u steps with nodes over each other", bad_steps, steps);
 }
