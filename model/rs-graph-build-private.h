@@ -94,7 +94,7 @@ Agedge_t  *_rs_graph_builder_add_edge (Builder        *b,
 int        _rs_graph_builder_holder_lane (Builder     *b,
                                           const char  *holder);
 /* The place of a node no handle holds, near libav part in `lane` (a
- * stream's, or RS_LANE_OTHER). */
+ * stream's, or RS_LANE_OTHER: no stream's, RS_LANE_LOOSE). */
 void       _rs_graph_builder_place_loose (Builder      *b,
                                           RsGraphPlace *place,
                                           int           lane);

@@ -559,8 +559,13 @@ collect_facts (Builder *b)
     {
       const RsHandle *h = rs_snapshot_get_handle (s, i);
       const char *dot = strchr (h->id, '.');
+      RsGraphPlace place;
 
-      if (h->stream >= 0 && dot != NULL)
+      /* Only the handles drawn in a stream's lane name it ("video.pktq[0]"):
+       * a recorded program's packets have a stream and a dot in their names
+       * ("pkt@planted-leaks.c:185") but are its variables, in no lane. */
+      _rs_graph_builder_handle_place (h, NULL, &place);
+      if (place.lane != RS_LANE_OTHER && place.lane != RS_LANE_SOURCE && dot != NULL)
         {
           g_autofree char *lane = g_strndup (h->id, dot - h->id);
 

@@ -45,15 +45,12 @@ _rs_graph_builder_place_loose (Builder      *b,
                                RsGraphPlace *place,
                                int           lane)
 {
-  *place = (RsGraphPlace) { lane, lane != RS_LANE_OTHER ? RS_STATION_DECODER : RS_STATION_OTHER,
+  /* Near no stream: in the strip on top in a decode session, else in the
+   * column right of the variables; rs-graph-place.c knows which
+   * (RS_LANE_LOOSE). */
+  *place = (RsGraphPlace) { lane != RS_LANE_OTHER ? lane : RS_LANE_LOOSE,
+                            lane != RS_LANE_OTHER ? RS_STATION_DECODER : RS_STATION_OTHER,
                             RS_ORDER_SLOT, 0, NULL };
-  /* In a decode session, in the strip on top, right of the reader
-   * (rs-graph-place.c): a lane of its own would push the streams' lanes
-   * down when it appears. A session's last steps, once every handle is
-   * gone, keep it there. */
-  if (lane == RS_LANE_OTHER &&
-      (g_hash_table_size (b->lane_names) > 0 || rs_snapshot_get_n_handles (b->snapshot) == 0))
-    place->lane = RS_LANE_SIDE;
 }
 
 void

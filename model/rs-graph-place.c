@@ -36,6 +36,7 @@ struct _RsLayoutMemory {
   GMutex          lock;
   GHashTable     *extents;  /* owned key -> owned double: sizes and positions only grow */
   GHashTable     *slots;    /* owned group key -> GHashTable (owned node name -> slot + 1) */
+  gboolean        streams;  /* a layout had a stream's lane: a decode session's */
 };
 
 RsLayoutMemory *
@@ -76,6 +77,7 @@ rs_layout_memory_clear (RsLayoutMemory *self)
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->extents);
   g_hash_table_remove_all (self->slots);
+  self->streams = FALSE;
   g_mutex_unlock (&self->lock);
 }
 
@@ -98,6 +100,16 @@ grow (RsLayoutMemory *self,
   return *known;
 }
 
+/* What `key` had, or 0 if it had nothing. */
+static double
+known (RsLayoutMemory *self,
+       const char     *key)
+{
+  double *value = g_hash_table_lookup (self->extents, key);
+
+  return value != NULL ? *value : 0;
+}
+
 /* What `key` had, or `value` if it had nothing: decided once. */
 static double
 settle (RsLayoutMemory *self,
@@ -113,9 +125,37 @@ settle (RsLayoutMemory *self,
 
 /* What no stream owns in a decode session (libav parts, lost references,
  * loose buffers; not the legend) goes in the strip on top, right of the
- * reader, one slot beside the other: the strip is empty there, and a
- * column of its own would widen the drawing. */
+ * reader, one slot beside the other, in lines as wide as the lanes: the
+ * strip is empty there, and a column of its own would widen the drawing. */
 #define IS_STRIP(row) ((row)->lane == RS_LANE_SIDE && (row)->order < 1000)
+
+/* Where what no stream owns goes (RS_LANE_LOOSE): in a decode session the
+ * strip on top, as a lane of its own would push the streams' lanes down
+ * when it appears; in a lesson or a recorded program, which have no stream
+ * lanes (a program's packets have a stream, but are drawn as its
+ * variables), the column right of the variables (RS_STATION_OTHER of
+ * RS_LANE_OTHER), where a leaked buffer and the lost node stay to the end.
+ * A session is a decode session once a layout of it had a stream's lane,
+ * as its first steps do: its last steps, every handle gone, keep the
+ * strip. The memory says so; a snapshot does not (an empty one is both). */
+static void
+settle_loose (RsLayoutMemory *memory,
+              RsGraph        *graph)
+{
+  for (guint i = 0; i < graph->places->len && !memory->streams; i++)
+    {
+      int lane = g_array_index (graph->places, RsGraphPlace, i).lane;
+
+      memory->streams = lane >= 0 && lane != RS_LANE_SIDE;
+    }
+  for (guint i = 0; i < graph->places->len; i++)
+    {
+      RsGraphPlace *place = &g_array_index (graph->places, RsGraphPlace, i);
+
+      if (place->lane == RS_LANE_LOOSE)
+        place->lane = memory->streams ? RS_LANE_SIDE : RS_LANE_OTHER;
+    }
+}
 
 typedef struct {
   int         lane;
@@ -128,6 +168,7 @@ typedef struct {
   double      head_w, head_h, items_w, items_h;
   double      height;
   double      y;           /* top, from its lane's top */
+  double      x, width;    /* a strip row's slot (IS_STRIP) */
 } Row;
 
 static void
@@ -236,6 +277,72 @@ give_slots (RsLayoutMemory *memory,
   }
 }
 
+/* The strip's rows (IS_STRIP, in `sorted`): one node a slot, in slot
+ * order from `x0`, each slot as wide and as tall as the largest node it
+ * held (remembered: an emptied slot keeps its room while a later one is
+ * taken, so nothing moves), in lines that end at `x1` (a slot wider than
+ * that has a line of its own). Sets each row's x, width and y; returns the
+ * strip's height, and widens `width` to a slot that runs past it. */
+static double
+place_strip (RsLayoutMemory *memory,
+             GPtrArray      *sorted,
+             double          x0,
+             double          x1,
+             double         *width)
+{
+  g_autoptr(GArray) xs = g_array_new (FALSE, TRUE, sizeof (double));
+  g_autoptr(GArray) ys = g_array_new (FALSE, TRUE, sizeof (double));
+  double x = 0, top = 0, line_h = 0;
+  guint line = 0;
+
+  for (guint r = 0; r < sorted->len; r++)
+    {
+      Row *row = g_ptr_array_index (sorted, r);
+      g_autofree char *w_key = NULL, *h_key = NULL;
+
+      if (!IS_STRIP (row))
+        continue;
+      w_key = g_strdup_printf ("sw|%d", row->order);
+      h_key = g_strdup_printf ("sh|%d", row->order);
+      row->width = grow (memory, w_key, MAX (row->head_w, row->items_w));
+      row->height = grow (memory, h_key, row->head_h + (row->head != 0 && row->items->len > 0 ? GAP_ITEM : 0) +
+                                         row->items_h);
+      g_array_set_size (xs, MAX (xs->len, (guint) (row->order - FIRST_SLOT + 1)));
+    }
+  g_array_set_size (ys, xs->len);
+  for (guint k = 0; k < xs->len; k++)
+    {
+      g_autofree char *w_key = g_strdup_printf ("sw|%d", FIRST_SLOT + (int) k);
+      g_autofree char *h_key = g_strdup_printf ("sh|%d", FIRST_SLOT + (int) k);
+      double w = known (memory, w_key);
+
+      if (x > 0 && w > 0 && x0 + x + w > x1)
+        {
+          g_autofree char *top_key = g_strdup_printf ("sy|%u", ++line);
+
+          top = grow (memory, top_key, top + line_h + GAP_ROW);
+          x = line_h = 0;
+        }
+      g_array_index (xs, double, k) = x0 + x;
+      g_array_index (ys, double, k) = top;
+      if (w <= 0)
+        continue;
+      line_h = MAX (line_h, known (memory, h_key));
+      *width = MAX (*width, x0 + x + w);
+      x += w + GAP_STATION;
+    }
+  for (guint r = 0; r < sorted->len; r++)
+    {
+      Row *row = g_ptr_array_index (sorted, r);
+
+      if (!IS_STRIP (row))
+        continue;
+      row->x = g_array_index (xs, double, row->order - FIRST_SLOT);
+      row->y = g_array_index (ys, double, row->order - FIRST_SLOT);
+    }
+  return xs->len > 0 ? top + line_h : 0;
+}
+
 static void
 set_pos (Agnode_t *n,
          double    x,
@@ -265,11 +372,12 @@ _rs_graph_place (RsGraph        *graph,
   double head_col[RS_N_STATIONS][RS_N_ROW_KINDS] = { { 0 } }, head_axis[RS_N_STATIONS] = { 0 };
   double station_w[RS_N_STATIONS] = { 0 };
   int last_station = -1;
-  double width = 0, height = 0, lane_y = 0, strip_h = 0, strip_x;
+  double width = 0, height = 0, lane_y = 0, strip_h, strip_x, strip_end;
   GHashTableIter iter;
   gpointer value;
 
   g_mutex_lock (&memory->lock);
+  settle_loose (memory, graph);
   give_slots (memory, graph);
   g_array_set_size (node_rows, graph->nodes->len);
 
@@ -329,12 +437,9 @@ _rs_graph_place (RsGraph        *graph,
       Row *row = g_ptr_array_index (sorted, r);
       g_autofree char *key = g_strdup_printf ("h|%d|%d|%d", row->lane, row->station, row->order);
 
-      row->height = grow (memory, key, MAX (row->head_h, row->items_h));
       if (IS_STRIP (row))
-        {
-          strip_h = MAX (strip_h, row->height);
-          continue;
-        }
+        continue;   /* sized by place_strip() */
+      row->height = grow (memory, key, MAX (row->head_h, row->items_h));
       /* One width for every station's heads, one for their buffers: a
        * station's columns are as wide before its first buffer as after. */
       head_w[row->station] = MAX (head_w[row->station], row->head_w);
@@ -404,6 +509,20 @@ _rs_graph_place (RsGraph        *graph,
     }
   width -= GAP_STATION;
 
+  /* The strip, right of the reader, up to the lanes' right edge, or to the
+   * legend's column, which is beside it from the top. */
+  strip_x = station_x[RS_STATION_DECODER] > 0 ? station_x[RS_STATION_DECODER]
+            : station_w[RS_STATION_PACKETS] + GAP_STATION;
+  strip_end = width;
+  for (guint r = 0; r < sorted->len; r++)
+    {
+      Row *row = g_ptr_array_index (sorted, r);
+
+      if (row->lane == RS_LANE_SIDE && !IS_STRIP (row))
+        strip_end = MIN (strip_end, station_x[row->station] - GAP_STATION);
+    }
+  strip_h = place_strip (memory, sorted, strip_x, strip_end, &width);
+
   /* Rows top to bottom in each station of each lane; lanes one under the
    * other (the side column beside them all, from the top). */
   for (guint r = 0; r < sorted->len;)
@@ -413,8 +532,9 @@ _rs_graph_place (RsGraph        *graph,
       g_autofree char *lane_key = g_strdup_printf ("lane|%d", lane);
       g_autofree char *top_key = g_strdup_printf ("top|%d", lane);
       /* A lane keeps its top when a lane above it goes (the reader at the
-       * end of the file). */
-      double top = lane == RS_LANE_SIDE ? 0 : grow (memory, top_key, lane_y);
+       * end of the file); the lanes are under the strip. */
+      double top = lane == RS_LANE_SIDE || lane == RS_LANE_SOURCE ? 0
+                   : grow (memory, top_key, MAX (lane_y, strip_h > 0 ? strip_h + GAP_LANE : 0));
 
       while (r < sorted->len && ((Row *) g_ptr_array_index (sorted, r))->lane == lane)
         {
@@ -429,10 +549,7 @@ _rs_graph_place (RsGraph        *graph,
               g_autofree char *key = g_strdup_printf ("y|%d|%d|%d", row->lane, row->station, row->order);
 
               if (IS_STRIP (row))
-                {
-                  row->y = 0;
-                  continue;
-                }
+                continue;
               if (row->cluster != NULL && !clustered)
                 {
                   clustered = TRUE;
@@ -464,17 +581,7 @@ _rs_graph_place (RsGraph        *graph,
       if (lane == RS_LANE_SOURCE && strip_h > lane_height)
         lane_y = strip_h + GAP_LANE;
     }
-
-  /* The strip's slots, right of the reader. */
-  strip_x = station_x[RS_STATION_DECODER] > 0 ? station_x[RS_STATION_DECODER]
-            : station_w[RS_STATION_PACKETS] + GAP_STATION;
-  for (guint r = 0; r < sorted->len; r++)
-    {
-      Row *row = g_ptr_array_index (sorted, r);
-
-      if (IS_STRIP (row))
-        width = MAX (width, strip_x + (row->order - FIRST_SLOT + 1) * (ITEM_WIDTH + GAP_STATION) - GAP_STATION);
-    }
+  height = MAX (height, strip_h);
 
   /* Positions: heads on the left of their station, items in the column
    * right of the heads, stacked from the top of their row. */
@@ -482,14 +589,15 @@ _rs_graph_place (RsGraph        *graph,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Row *row = value;
-      double x = IS_STRIP (row) ? strip_x + (row->order - FIRST_SLOT) * (ITEM_WIDTH + GAP_STATION)
-                 : station_x[row->station];
-      double axis = IS_STRIP (row) ? 0 : head_axis[row->station];
+      /* A strip's slot: its node centred in it (under its head, if any). */
+      double x = IS_STRIP (row) ? row->x : station_x[row->station];
+      double axis = IS_STRIP (row) ? row->width : head_axis[row->station];
       double centre = x + MAX (axis, row->head_w) / 2;
-      double items_x = axis > 0 ? centre + MAX (head_col[row->station][row->kind], row->head_w) / 2 + GAP_ITEMS : x;
-      double y = row->y;
+      double items_x = axis > 0 && !IS_STRIP (row)
+                       ? centre + MAX (head_col[row->station][row->kind], row->head_w) / 2 + GAP_ITEMS : x;
+      double y = IS_STRIP (row) && row->head != 0 ? row->y + row->head_h + GAP_ITEM : row->y;
 
-      if (axis > 0)
+      if (axis > 0 && !IS_STRIP (row))
         {
           g_autofree char *key = g_strdup_printf ("ix|%d|%d|%d", row->lane, row->station, row->order);
 
@@ -518,7 +626,7 @@ _rs_graph_place (RsGraph        *graph,
            * spills out on the right, into the gap after the station, not
            * over the heads on its left (a side-data buffer under a frame
            * queue's planes). */
-          double column = IS_STRIP (row) ? ITEM_WIDTH : items_w[row->station] > 0 ? items_w[row->station] : w;
+          double column = IS_STRIP (row) ? row->width : items_w[row->station] > 0 ? items_w[row->station] : w;
 
           set_pos (n, items_x + MAX (column, w) / 2, y + h / 2);
           y += h + GAP_ITEM;

@@ -9,13 +9,16 @@
  * flowing left to right: packet queue (slots in index order), decoder (its
  * input packet, the decoder itself, its output frame, then the pictures
  * only it holds), frame queue. A handle's buffers are drawn in the column
- * right of it, on its row. Handles of no stream (a lesson's variables)
- * have a lane of their own; what no stream owns (other libav parts, lost
- * references) goes in the reader's strip, right of the reader, and the
- * legend in a column right of the lanes. Queue slots are rows in index
- * order (a ring buffer: its head and tail are marked in the labels). Rows
- * that come and go (reference pictures, variables) keep the slot they were
- * first given while they live. Nodes are centred in their columns.
+ * right of it, on its row. Handles of no stream (a lesson's or a recorded
+ * program's variables) have a lane of their own. What no stream owns
+ * (other libav parts, lost references, leaked buffers) goes, in a decode
+ * session, in the reader's strip, right of the reader, in lines as wide as
+ * the lanes under it; in a lesson or a recording, in a column right of the
+ * variables. The legend goes in a column right of the lanes. Queue slots
+ * are rows in index order (a ring buffer: its head and tail are marked in
+ * the labels). Rows that come and go (reference pictures, variables) keep
+ * the slot they were first given while they live. Nodes are centred in
+ * their columns.
  *
  * Column widths, row heights and row positions only grow, remembered in an
  * RsLayoutMemory: a row that fills or empties, or a label that shrinks,

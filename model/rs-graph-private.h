@@ -18,6 +18,9 @@ G_BEGIN_DECLS
                                    * the reader's strip (rs-graph-place.c); the
                                    * legend (order 1000) right of every lane */
 #define RS_LANE_OTHER  (-1)       /* handles of no stream: a lesson's variables */
+#define RS_LANE_LOOSE  (-2)       /* what no handle holds and no stream owns:
+                                   * rs-graph-place.c makes it RS_LANE_SIDE in a
+                                   * session with stream lanes, else RS_LANE_OTHER */
 #define RS_ORDER_SLOT  (-1)       /* a row that comes and goes: given a free slot */
 
 typedef enum {
