@@ -106,8 +106,8 @@ add_heads (const RsPalette *p,
     .start_display = 0, .end_display = 99999, .slot = -1,
   };
   RsHandle audio = {
-    .kind = RS_HANDLE_FRAME, .pts = WIDEST_TS, .nb_samples = WIDEST_SAMPLES, .sample_rate = WIDEST_RATE, .format = "fltp",
-    .slot = 2, .n_refs = 1,
+    .kind = RS_HANDLE_FRAME, .pts = WIDEST_TS, .nb_samples = WIDEST_SAMPLES, .sample_rate = WIDEST_RATE,
+    .format = "fltp", .slot = 2, .n_refs = 1,
   };
 
   add_row (packet_rows, "buf", buf);
