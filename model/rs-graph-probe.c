@@ -6,13 +6,16 @@
  * column that widens moves what is right of it; one too narrow lets a
  * wider node drawn later cover the next station). The labels are made by
  * the labels' own code (rs-graph-label.c) from the widest values its
- * grammar takes in a session — a 4-digit buffer number, the widest size
- * g_format_size() writes ("1000.0 kB"), 6-digit timestamps, 65,535 audio
- * samples (FLAC's and PCM's largest frames), the longest stream name and
- * tag — and sized with the text metrics the layout uses, in a scratch graph.
- * Wider values (buffer #10000 on, a stream index of 100 on, sizes of
- * 999.95 MB on) may still stick out of a column, into the gap before the
- * next station.
+ * grammar takes in a session — a 4-digit buffer number, "999.9 kB", 6-digit
+ * timestamps, 65,535 audio samples (FLAC's and PCM's largest frames), the
+ * longest stream name and tag — and sized with the text metrics the layout
+ * uses, in a scratch graph.
+ * Wider values (buffer #10000 on, "subtitle10" on, 999,950 to
+ * 999,999 bytes: "1000.0 kB") and the folded runs of a full queue's packets
+ * ("#35–71 4 buffers", 18 pt wider than a packet) may still stick out of a
+ * column, into the gap before the next station: reserving them would cost
+ * every layout more width than the window's fit allows (the sample's graph
+ * must fit a 1280-pixel window at 78%).
  */
 #define G_LOG_DOMAIN "rs-graph"
 
@@ -21,9 +24,10 @@
 #include <graphviz/gvc.h>
 
 #define WIDEST_ID    9999
-/* g_format_size() writes 999,950 to 999,999 bytes "1000.0 kB", wider than
- * "999.9 kB" and than any size under 999.95 MB ("100.0 MB"). */
-#define WIDEST_SIZE  999999
+/* "999.9 kB": wider than any size g_format_size() writes under 999.95 MB
+ * ("100.0 MB") but 999,950 to 999,999 bytes ("1000.0 kB", 5 pt wider). */
+#define WIDEST_SIZE  999949
+#define WIDEST_SIDE_DATA 99949   /* "99.9 kB" */
 #define WIDEST_TS    999999
 /* AVSubtitle.pts is in microseconds: 16 minutes, as 6 digits of a
  * millisecond time base are. */
@@ -35,9 +39,10 @@
 #define WIDEST_RATE  11025
 /* The longest stream name a decode session gives (data/session: "video",
  * "audio", "subtitle", and the first of each type only; others add their
- * stream index: "subtitle12", "audio7"). Two digits: files with a hundred
- * streams are not sized for. */
-#define WIDEST_STREAM "subtitle99"
+ * stream index: "subtitle3", "audio12"). "subtitle9" is as wide as
+ * "audio99" and "video99"; a second subtitle stream at index 10 or more
+ * ("subtitle12") is 6 pt wider, which its packet row's room takes. */
+#define WIDEST_STREAM "subtitle9"
 
 static void
 add_row (GPtrArray  *rows,
@@ -174,19 +179,16 @@ add_items (const RsPalette *p,
   g_autofree char *plane = g_strdup_printf ("<b>#%d</b> UV", WIDEST_ID);
   g_autofree char *side = g_strdup_printf ("<b>#%d</b> side data", WIDEST_ID);
   g_autofree char *folded = g_strdup_printf ("<b>#%d–%d</b> 3 planes", WIDEST_ID - 1, WIDEST_ID);
-  g_autofree char *folded_packets = g_strdup_printf ("<b>#%d–%d</b> 88 buffers", WIDEST_ID - 1, WIDEST_ID);
   g_autofree char *shared = g_strdup_printf ("app 9 + libav %d", WIDEST_COUNT);
-  g_autofree char *each = g_strdup_printf ("app 9 + libav %d each", WIDEST_COUNT);
+  g_autofree char *each = g_strdup_printf ("libav %d each", WIDEST_COUNT);
   /* Side data is not made by a pool the tracker wraps; an ICC profile or
-   * a user-data SEI can be kilobytes. */
-  g_autofree char *observed = g_strdup_printf ("%s · observed", size);
+   * a user-data SEI can be tens of kilobytes. Larger (from 100 kB) is up
+   * to 6 pt wider, in the gap after the column. */
+  g_autofree char *side_size = _rs_graph_format_size (WIDEST_SIDE_DATA);
+  g_autofree char *observed = g_strdup_printf ("%s · observed", side_size);
 
   if (station == RS_STATION_PACKETS || station == RS_STATION_DECODER)
     g_ptr_array_add (labels[RS_ROW_PACKET], buffer_label (p, RS_BUFFER_KIND_PACKET, packet, size, "app 9", 9, FALSE));
-  /* The packets of a queue's run of full slots (run_label()). */
-  if (station == RS_STATION_PACKETS)
-    g_ptr_array_add (labels[RS_ROW_PACKET], buffer_label (p, RS_BUFFER_KIND_PACKET, folded_packets, size, "app 9 each",
-                                                          9, TRUE));
   if (station == RS_STATION_DECODER || station == RS_STATION_FRAMES)
     {
       /* A picture's plane, shared with the decoder (its count: libav's
@@ -195,7 +197,8 @@ add_items (const RsPalette *p,
       /* A frame's side data. */
       g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_SIDE_DATA, side, observed,
                                              "app 9 + libav 9", 9, FALSE));
-      /* A reference picture the decoder holds, its planes as one. */
+      /* A reference picture the decoder holds, its planes as one (one the
+       * app holds too, "app 1 + libav 3 each", is narrower than side data). */
       g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_PICTURE, folded, size, each, WIDEST_COUNT, TRUE));
     }
 }
