@@ -7,10 +7,15 @@
  * wider node drawn later cover the next station). The labels are made by
  * the labels' own code (rs-graph-label.c) from the widest values its
  * grammar takes in a session — a 4-digit buffer number, "999.9 kB", 6-digit
- * timestamps, the longest stream name and tag — and sized with the text
- * metrics the layout uses, in a scratch graph.
- * Wider values (buffer #10000 on) may still stick out of a column, into the
- * gap before the next station.
+ * timestamps, 65,535 audio samples (FLAC's and PCM's largest frames), the
+ * longest stream name and tag — and sized with the text metrics the layout
+ * uses, in a scratch graph.
+ * Wider values (buffer #10000 on, "subtitle10" on, 999,950 to
+ * 999,999 bytes: "1000.0 kB") and the folded runs of a full queue's packets
+ * ("#35–71 4 buffers", 18 pt wider than a packet) may still stick out of a
+ * column, into the gap before the next station: reserving them would cost
+ * every layout more width than the window's fit allows (the sample's graph
+ * must fit a 1280-pixel window at 78%).
  */
 #define G_LOG_DOMAIN "rs-graph"
 
@@ -19,12 +24,25 @@
 #include <graphviz/gvc.h>
 
 #define WIDEST_ID    9999
-#define WIDEST_SIZE  999949    /* "999.9 kB" */
+/* "999.9 kB": wider than any size g_format_size() writes under 999.95 MB
+ * ("100.0 MB") but 999,950 to 999,999 bytes ("1000.0 kB", 5 pt wider). */
+#define WIDEST_SIZE  999949
+#define WIDEST_SIDE_DATA 99949   /* "99.9 kB" */
 #define WIDEST_TS    999999
+/* AVSubtitle.pts is in microseconds: 16 minutes, as 6 digits of a
+ * millisecond time base are. */
+#define WIDEST_SUB_TS 999999999
 #define WIDEST_COUNT 99
+/* FLAC's largest block, and PCM packets cut as large (a 16-bit length). */
+#define WIDEST_SAMPLES 65535
+/* %g of a rate in kHz: 11025 Hz is "11.025", the widest of the usual ones. */
+#define WIDEST_RATE  11025
 /* The longest stream name a decode session gives (data/session: "video",
- * "audio", "audio2", "subtitle"). */
-#define WIDEST_STREAM "subtitle"
+ * "audio", "subtitle", and the first of each type only; others add their
+ * stream index: "subtitle3", "audio12"). "subtitle9" is as wide as
+ * "audio99" and "video99"; a second subtitle stream at index 10 or more
+ * ("subtitle12") is 6 pt wider, which its packet row's room takes. */
+#define WIDEST_STREAM "subtitle9"
 
 static void
 add_row (GPtrArray  *rows,
@@ -53,6 +71,19 @@ handle_label (const RsPalette *p,
                                  handle->group != NULL ? "head tail" : NULL);
 }
 
+/* A run of full queue slots drawn as one node: two-digit slots, as a
+ * queue of up to a hundred has. */
+static char *
+run_label (const RsPalette *p,
+           const RsHandle  *slot)
+{
+  RsHandle first = *slot, last = *slot;
+
+  first.slot = 10;
+  last.slot = 97;
+  return _rs_graph_run_label (p, &first, &last, 88, WIDEST_ID - 1, WIDEST_ID, 88, WIDEST_SIZE);
+}
+
 static void
 add_heads (const RsPalette *p,
            RsStation        station,
@@ -61,6 +92,7 @@ add_heads (const RsPalette *p,
   g_autoptr(GPtrArray) packet_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
   g_autoptr(GPtrArray) picture_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
   g_autoptr(GPtrArray) audio_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
+  g_autoptr(GPtrArray) no_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) _rs_graph_row_free);
   g_autofree char *buf = g_strdup_printf ("buf → #%d", WIDEST_ID);
   g_autofree char *plane = g_strdup_printf ("buf[1] → #%d · UV", WIDEST_ID);
   g_autofree char *side = g_strdup_printf ("side_data[0] → #%d", WIDEST_ID);
@@ -73,9 +105,14 @@ add_heads (const RsPalette *p,
     .kind = RS_HANDLE_FRAME, .pts = WIDEST_TS, .width = 1920, .height = 1080, .format = "yuv420p10le",
     .pict_type = 'B', .slot = 2, .n_refs = 2,
   };
+  /* A decoded subtitle: no buffers; its detail line is its fields. */
+  RsHandle subtitle = {
+    .kind = RS_HANDLE_SUBTITLE, .pts = WIDEST_SUB_TS, .format = "bitmap", .n_rects = 9,
+    .start_display = 0, .end_display = 99999, .slot = -1,
+  };
   RsHandle audio = {
-    .kind = RS_HANDLE_FRAME, .pts = WIDEST_TS, .nb_samples = 9999, .sample_rate = 44100, .format = "fltp",
-    .slot = 2, .n_refs = 1,
+    .kind = RS_HANDLE_FRAME, .pts = WIDEST_TS, .nb_samples = WIDEST_SAMPLES, .sample_rate = WIDEST_RATE,
+    .format = "fltp", .slot = 2, .n_refs = 1,
   };
 
   add_row (packet_rows, "buf", buf);
@@ -86,15 +123,17 @@ add_heads (const RsPalette *p,
   switch (station)
     {
     case RS_STATION_PACKETS:
-      /* A queue's slot: one line. */
+      /* A queue's slot: one line; a run of full slots drawn as one. */
       packet.group = WIDEST_STREAM ".pktq";
       g_ptr_array_add (labels[RS_ROW_PACKET], handle_label (p, &packet, "[7]", packet_rows));
+      g_ptr_array_add (labels[RS_ROW_PACKET], run_label (p, &packet));
       break;
     case RS_STATION_DECODER:
       /* The decoder's input and output handles, and the decoder. */
       g_ptr_array_add (labels[RS_ROW_PACKET], handle_label (p, &packet, WIDEST_STREAM ".decoder_input", packet_rows));
       g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &picture, WIDEST_STREAM ".frame", picture_rows));
       g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &audio, WIDEST_STREAM ".frame", audio_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &subtitle, WIDEST_STREAM ".sub", no_rows));
       g_ptr_array_add (labels[RS_ROW_OTHER], _rs_graph_holder_label (p, WIDEST_STREAM " decoder", 999));
       break;
     case RS_STATION_FRAMES:
@@ -102,6 +141,7 @@ add_heads (const RsPalette *p,
       picture.shown = audio.shown = TRUE;
       g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &picture, "[2]", picture_rows));
       g_ptr_array_add (labels[RS_ROW_OTHER], handle_label (p, &audio, "[2]", audio_rows));
+      g_ptr_array_add (labels[RS_ROW_OTHER], run_label (p, &picture));
       break;
     case RS_STATION_OTHER:
     case RS_N_STATIONS:
@@ -141,6 +181,11 @@ add_items (const RsPalette *p,
   g_autofree char *folded = g_strdup_printf ("<b>#%d–%d</b> 3 planes", WIDEST_ID - 1, WIDEST_ID);
   g_autofree char *shared = g_strdup_printf ("app 9 + libav %d", WIDEST_COUNT);
   g_autofree char *each = g_strdup_printf ("libav %d each", WIDEST_COUNT);
+  /* Side data is not made by a pool the tracker wraps; an ICC profile or
+   * a user-data SEI can be tens of kilobytes. Larger (from 100 kB) is up
+   * to 6 pt wider, in the gap after the column. */
+  g_autofree char *side_size = _rs_graph_format_size (WIDEST_SIDE_DATA);
+  g_autofree char *observed = g_strdup_printf ("%s · observed", side_size);
 
   if (station == RS_STATION_PACKETS || station == RS_STATION_DECODER)
     g_ptr_array_add (labels[RS_ROW_PACKET], buffer_label (p, RS_BUFFER_KIND_PACKET, packet, size, "app 9", 9, FALSE));
@@ -149,10 +194,11 @@ add_items (const RsPalette *p,
       /* A picture's plane, shared with the decoder (its count: libav's
        * and the app's refs). */
       g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_PICTURE, plane, size, shared, WIDEST_COUNT, FALSE));
-      /* A frame's side data: not made by a pool the tracker wraps. */
-      g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_SIDE_DATA, side, "999 B · observed",
+      /* A frame's side data. */
+      g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_SIDE_DATA, side, observed,
                                              "app 9 + libav 9", 9, FALSE));
-      /* A reference picture only the decoder holds, its planes as one. */
+      /* A reference picture the decoder holds, its planes as one (one the
+       * app holds too, "app 1 + libav 3 each", is narrower than side data). */
       g_ptr_array_add (labels[RS_ROW_OTHER], buffer_label (p, RS_BUFFER_KIND_PICTURE, folded, size, each, WIDEST_COUNT, TRUE));
     }
 }

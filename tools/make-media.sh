@@ -64,6 +64,23 @@ make_one() {
   long.mp4)     # a long small clip for soak tests and the history benchmark
     ff $(v 64x48 25 ${RS_LONG_SECONDS:-60}) -c:v libx264 -preset ultrafast -bf 2 \
        -x264-params threads=1 -pix_fmt yuv420p "$dir/$1" ;;
+  wide-names.mkv) # the widest stream names: a second subtitle stream at index 12
+                  # ("subtitle12") after ten PCM tracks ("audio11"); overlap test, not bundled
+    srt=$(mktemp); printf '1\n00:00:00,100 --> 00:00:00,400\nOne\n\n2\n00:00:00,500 --> 00:00:00,900\nTwo\n' > "$srt"
+    ff $(v 64x48 10 1) -f lavfi -i anullsrc=r=8000:cl=mono:d=1 -f srt -i "$srt" \
+       -map 0 -map 2 -map 1 -map 1 -map 1 -map 1 -map 1 -map 1 -map 1 -map 1 -map 1 -map 1 -map 2 \
+       -c:v mpeg4 -q:v 10 -c:a pcm_s16le -c:s subrip -fflags +bitexact -map_metadata -1 "$dir/$1"
+    rm -f "$srt" ;;
+  long-audio.mkv) # audio frames of 65,535 samples: FLAC's largest block (44.1 kHz),
+                  # PCM cut as large (11.025 kHz); overlap test, not bundled
+    ff $(v 64x48 10 2) $(a 440 44100 2) -f lavfi -i sine=frequency=440:sample_rate=11025:duration=6:samples_per_frame=65535 \
+       -map 0 -map 1 -map 2 -c:v mpeg4 -q:v 10 -c:a:0 flac -frame_size:a:0 65535 -c:a:1 pcm_s16le \
+       -fflags +bitexact -map_metadata -1 "$dir/$1" ;;
+  side-data.mp4) # H.264 whose first frame carries a 60 kB user-data SEI: side data
+                 # of kilobytes, as an ICC profile's; overlap test, not bundled
+    ff $(v 160x120 25 2) -c:v libx264 -preset ultrafast -bf 2 -x264-params threads=1 -pix_fmt yuv420p \
+       -bsf:v "h264_metadata=sei_user_data=086f3693-b7b3-4f2c-9653-21492feee5b8+$(head -c 60000 /dev/zero | tr '\0' x)" \
+       -fflags +bitexact -map_metadata -1 "$dir/$1" ;;
   *) echo "make-media.sh: unknown clip $1" >&2; exit 2 ;;
   esac
 }
