@@ -696,7 +696,11 @@ keep_exit_status (int   status,
   atomic_store (&exit_status, status & 0xff);
 }
 
-typedef int (*MainFunc) (int, char **, char **);
+/* main as the C library calls it: with the auxiliary vector as a fourth
+ * argument where the platform passes one, which the wrapper hands on, so a
+ * main declared with it gets it unchanged (a main of fewer arguments
+ * ignores the rest, as it does without the wrapper). */
+typedef int (*MainFunc) (int, char **, char **, void *);
 static MainFunc program_main;
 
 /* The program's main, once the C library has registered the loader's
@@ -706,11 +710,12 @@ static MainFunc program_main;
 static int
 main_keeping_exit_status (int    argc,
                           char **argv,
-                          char **envp)
+                          char **envp,
+                          void  *auxv)
 {
   if (atomic_load (&armed) || rs_recording ())
     on_exit (keep_exit_status, NULL);
-  return program_main (argc, argv, envp);
+  return program_main (argc, argv, envp, auxv);
 }
 
 /* The C library's start, which the program's _start calls: it runs main
