@@ -95,8 +95,7 @@ int        _rs_graph_builder_holder_lane (Builder     *b,
                                           const char  *holder);
 /* The place of a node no handle holds, near libav part in `lane` (a
  * stream's, or RS_LANE_OTHER: no stream's, RS_LANE_LOOSE). */
-void       _rs_graph_builder_place_loose (Builder      *b,
-                                          RsGraphPlace *place,
+void       _rs_graph_builder_place_loose (RsGraphPlace *place,
                                           int           lane);
 /* The place of `handle`'s row (in the queue cluster named `cluster`, or NULL). */
 void       _rs_graph_builder_handle_place (const RsHandle *handle,

@@ -515,11 +515,11 @@ buffer_node (Builder *b,
     else if (buffer->hidden > 0)
       {
         /* Only libav holds it: a picture the decoder keeps, under the decoder. */
-        _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph),
+        _rs_graph_builder_place_loose (_rs_graph_last_place (b->graph),
                                        _rs_graph_builder_holder_lane (b, buffer->holder));
       }
     else
-      _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph), RS_LANE_OTHER);
+      _rs_graph_builder_place_loose (_rs_graph_last_place (b->graph), RS_LANE_OTHER);
     for (guint i = 0; i < ids->len; i++)
       g_hash_table_insert (b->buffer_nodes, g_memdup2 (&g_array_index (ids, guint64, i), sizeof (guint64)), n);
   }

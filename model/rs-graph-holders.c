@@ -31,7 +31,7 @@ holder_node (Builder    *b,
     RsGraphPlace *place = _rs_graph_last_place (b->graph);
     int lane = lost ? RS_LANE_OTHER : _rs_graph_builder_holder_lane (b, key);
 
-    _rs_graph_builder_place_loose (b, place, lane);
+    _rs_graph_builder_place_loose (place, lane);
     place->station = place->station == RS_STATION_DECODER ? RS_STATION_OTHER : place->station;
     if (lane != RS_LANE_OTHER && !g_hash_table_contains (b->decoder_rows, GINT_TO_POINTER (lane)))
       {
@@ -132,7 +132,7 @@ _rs_graph_builder_add_ghosts (Builder *b)
       const char *row = NULL;
 
       n = _rs_graph_builder_add_node (b, b->buffer_rank, RS_GRAPH_NODE_GHOST, name, NULL, NULL, &buffer->id, 1, 'z');
-      _rs_graph_builder_place_loose (b, _rs_graph_last_place (b->graph),
+      _rs_graph_builder_place_loose (_rs_graph_last_place (b->graph),
                                      buffer->hidden > 0 ? _rs_graph_builder_holder_lane (b, buffer->holder)
                                                         : RS_LANE_OTHER);
       SET (n, b->n_shape, "box");

@@ -41,8 +41,7 @@ _rs_graph_builder_holder_lane (Builder    *b,
 }
 
 void
-_rs_graph_builder_place_loose (Builder      *b,
-                               RsGraphPlace *place,
+_rs_graph_builder_place_loose (RsGraphPlace *place,
                                int           lane)
 {
   /* Near no stream: in the strip on top in a decode session, else in the
