@@ -455,10 +455,17 @@ _rs_graph_place (RsGraph        *graph,
       g_autofree char *head_key = g_strdup_printf ("hw|%u", s);
       g_autofree char *items_key = g_strdup_printf ("iw|%u", s);
 
-      /* A station is drawn once it had a row. */
-      head_w[s] = grow (memory, head_key, head_w[s]) > 0 ? settle (memory, "hw", MAX (head_w[0], HEAD_WIDTH)) : 0;
+      /* A station is drawn once it had a row. A decode session's columns
+       * are as wide as its first layout and the probe make them; a
+       * lesson's or a program's variables (no stream lanes) can be of any
+       * kind, so their columns widen to the widest node they had (a
+       * frame's side data after its planes), moving the column of loose
+       * nodes on their right rather than running under it. */
+      double (*fix) (RsLayoutMemory *, const char *, double) = memory->streams ? settle : grow;
+
+      head_w[s] = grow (memory, head_key, head_w[s]) > 0 ? fix (memory, "hw", MAX (head_w[0], HEAD_WIDTH)) : 0;
       items_w[s] = head_w[s] > 0 || grow (memory, items_key, items_w[s]) > 0
-                   ? settle (memory, "iw", MAX (items_w[0], ITEM_WIDTH)) : 0;
+                   ? fix (memory, "iw", MAX (items_w[0], ITEM_WIDTH)) : 0;
       if (head_w[s] > 0 || items_w[s] > 0)
         last_station = s;
     }
