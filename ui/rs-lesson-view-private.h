@@ -72,10 +72,8 @@ struct _RsLessonView {
   int                 shown_step;      /* what rs_lesson_view_show_step() was last given */
   RsSnapshot         *shown_snapshot;  /* owned: the step shown, or NULL */
   gboolean            shown_at_end;
-  int                 max_thread;      /* recordings: the highest thread of the steps read */
   GArray             *record_leaks;    /* recordings read to their end: their RsLeaks, once */
   int                 end_from;        /* the index of the first message of the end, or -1 */
-  guint               threads_read;    /* the steps read for it */
   double              press_x;
   double              press_y;
 };

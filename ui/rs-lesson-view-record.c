@@ -184,14 +184,13 @@ show_header (RsLessonView *self,
   const char *program = rs_record_session_get_program (RS_RECORD_SESSION (self->session));
   g_autofree char *name = program != NULL ? g_filename_display_basename (program) : g_strdup (_("Recording"));
   g_autoptr(GString) where = g_string_new (NULL);
-  RsHistory *history = rs_session_get_history (self->session);
   int thread = snapshot != NULL ? rs_snapshot_get_thread (snapshot) : 0;
+  /* With one thread, no thread is worth naming. Known from the opening of
+   * the recording: converting every step for it kept a long recording's
+   * window black for seconds. */
+  int max_thread = rs_record_session_get_max_thread (RS_RECORD_SESSION (self->session));
 
-  /* The threads seen so far: with one, no thread is worth naming. */
-  for (; self->threads_read < rs_history_get_length (history); self->threads_read++)
-    self->max_thread = MAX (self->max_thread,
-                            rs_snapshot_get_thread (rs_history_get_snapshot (history, self->threads_read)));
-  gtk_widget_set_visible (self->thread_box, self->max_thread > 1);
+  gtk_widget_set_visible (self->thread_box, max_thread > 1);
 
   if (own_site != NULL && own_site->function != NULL)
     {
@@ -199,7 +198,7 @@ show_header (RsLessonView *self,
 
       g_string_append (where, escaped);
     }
-  if (thread > 0 && self->max_thread > 1)
+  if (thread > 0 && max_thread > 1)
     {
       g_autofree char *text = g_strdup_printf (_("thread %d"), thread);
 

@@ -215,8 +215,6 @@ rs_lesson_view_set_session (RsLessonView *self,
     return;
   self->shown_step = -1;
   g_clear_pointer (&self->shown_snapshot, rs_snapshot_unref);
-  self->max_thread = 0;
-  self->threads_read = 0;
   _rs_lesson_view_clear_messages (self);
   _rs_lesson_view_clear_record (self);
   if (RS_IS_SCENARIO_SESSION (session))

@@ -670,6 +670,13 @@ rs_record_session_get_end_reason (RsRecordSession *self)
   return rs_recording_get_end_reason (self->loader->recording);
 }
 
+int
+rs_record_session_get_max_thread (RsRecordSession *self)
+{
+  g_return_val_if_fail (RS_IS_RECORD_SESSION (self), 0);
+  return rs_recording_get_max_thread (self->loader->recording);
+}
+
 /* Every step is in the history already: a recording has nothing to run. */
 static RsSnapshot *
 rs_record_session_step (RsSession  *session,

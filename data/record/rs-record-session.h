@@ -33,5 +33,8 @@ const char      *rs_record_session_get_path       (RsRecordSession *session);
 /* Why the history stops before the program's exit (it was killed or
  * crashed), or NULL when the recording is complete. Borrowed. */
 const char      *rs_record_session_get_end_reason (RsRecordSession *session);
+/* The highest thread its snapshots name (rs_snapshot_get_thread), known
+ * when the recording is opened, without converting a step. */
+int              rs_record_session_get_max_thread (RsRecordSession *session);
 
 G_END_DECLS

@@ -66,6 +66,7 @@ struct _RsRecording {
   GArray      *births;    /* RsRecBirth, by id */
   char        *program;
   guint        pid;
+  int          max_thread;  /* the highest thread a step read names: see rs_recording_get_max_thread */
   gboolean     complete;
   char        *end_reason;
   State        state;

@@ -180,6 +180,8 @@ read_chunks (RsRecording  *self,
               return TRUE;
             }
           g_array_append_val (self->steps, chunk);
+          self->max_thread = MAX (self->max_thread, self->state.saved ? self->state.model_thread
+                                                                      : self->state.thread + 1);
           if (chunk.full)
             g_array_append_val (self->full, step);
           self->state_step = step;
@@ -277,6 +279,13 @@ rs_recording_get_n_steps (RsRecording *self)
 {
   g_return_val_if_fail (self != NULL, 0);
   return self->steps->len;
+}
+
+int
+rs_recording_get_max_thread (RsRecording *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->max_thread;
 }
 
 gboolean

@@ -204,6 +204,9 @@ RsRecording  *rs_recording_open                  (const char   *path,
 void          rs_recording_free                  (RsRecording  *self);
 
 guint         rs_recording_get_n_steps           (RsRecording  *self);
+/* The highest thread the steps name, counting the program's threads from 1
+ * (`thread` + 1) or, in a saved session, its `model_thread`: 0 with no steps. */
+int           rs_recording_get_max_thread        (RsRecording  *self);
 /* TRUE when the program exited normally: the last step is its "exit",
  * listing what was still alive. */
 gboolean      rs_recording_is_complete           (RsRecording  *self);

@@ -55,8 +55,9 @@ step_json (RsHistory *history,
 
 /* Reads every step in order in one session, backwards (the last 600: each
  * starts again from a full state) and at random in another: the same
- * JSON, step by step. */
-static void
+ * JSON, step by step. The highest thread known at the opening is the
+ * highest the steps name: it is returned. */
+static int
 check_any_order (const char *path)
 {
   g_autoptr(GError) error = NULL;
@@ -65,6 +66,7 @@ check_any_order (const char *path)
   g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   RsHistory *a, *b;
+  int max_thread = 0;
   guint n;
 
   g_assert_no_error (error);
@@ -81,7 +83,11 @@ check_any_order (const char *path)
   g_assert_no_error (error);
 
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (expected, step_json (a, i));
+    {
+      g_ptr_array_add (expected, step_json (a, i));
+      max_thread = MAX (max_thread, rs_snapshot_get_thread (rs_history_get_snapshot (a, i)));
+    }
+  g_assert_cmpint (rs_record_session_get_max_thread (any_order), ==, max_thread);
   for (guint i = n; i-- > 0 && i + 600 >= n;)
     {
       g_autofree char *json = step_json (b, i);
@@ -93,6 +99,7 @@ check_any_order (const char *path)
       g_autofree char *json = step_json (b, i);
       g_assert_cmpstr (json, ==, g_ptr_array_index (expected, i));
     }
+  return max_thread;
 }
 
 static void
@@ -101,7 +108,7 @@ test_any_order_leaks (void)
   const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-leaks", "move-ref", RS_SAMPLE_MP4, NULL };
   g_autofree char *path = record (argv, "move-ref.rsrec");
 
-  check_any_order (path);
+  g_assert_cmpint (check_any_order (path), ==, 1);
 }
 
 static void
@@ -111,7 +118,7 @@ test_any_order_long (void)
   const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "queue", "1600", NULL };
   g_autofree char *path = record (argv, "queue.rsrec");
 
-  check_any_order (path);
+  g_assert_cmpint (check_any_order (path), ==, 1);
 }
 
 static void
@@ -120,7 +127,17 @@ test_any_order_decode (void)
   const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-decode", RS_SAMPLE_MP4, NULL };
   g_autofree char *path = record (argv, "decode.rsrec");
 
-  check_any_order (path);
+  g_assert_cmpint (check_any_order (path), ==, 1);
+}
+
+static void
+test_any_order_threads (void)
+{
+  /* Two program threads: a reader and the decoding main thread. */
+  const char *argv[] = { RS_REC_PROGRAMS_DIR "/rec-misc", "threads", RS_SAMPLE_MP4, NULL };
+  g_autofree char *path = record (argv, "threads.rsrec");
+
+  g_assert_cmpint (check_any_order (path), ==, 2);
 }
 
 /* What a viewer shows stays while the history reads every other step (the
@@ -356,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/record-session/any-order/leaks", test_any_order_leaks);
   g_test_add_func ("/record-session/any-order/long", test_any_order_long);
   g_test_add_func ("/record-session/any-order/decode", test_any_order_decode);
+  g_test_add_func ("/record-session/any-order/threads", test_any_order_threads);
   g_test_add_func ("/record-session/shown-stays", test_shown_stays);
   g_test_add_func ("/record-session/damaged", test_damaged);
   g_test_add_func ("/record-session/save/lessons", test_save_lessons);
