@@ -151,7 +151,8 @@ show_missing (RsLessonView       *self,
   else if (site->file == NULL)
     {
       /* No line info there: the function's symbol, and module+offset. */
-      what = g_strdup_printf (_("Source of %s not available: the program has no debug information there"), function);
+      what = g_strdup_printf (_("Source of %s not available: the program has no debug information there "
+                                "(built with -g, it would show its lines here)"), function);
       where = rs_findings_format_site (site, NULL);
     }
   else
