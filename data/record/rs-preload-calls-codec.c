@@ -289,6 +289,23 @@ avcodec_free_context (AVCodecContext **avctx)
   rs_call_leave (&call, 0);
 }
 
+/* Older code closes a codec before freeing it: the codec lets go of
+ * everything here, and the context stays (closed) until it is freed. */
+RS_EXPORT int
+avcodec_close (AVCodecContext *avctx)
+{
+  RsCall call;
+
+  if (rs_call_begin (&call, RS_CALL_avcodec_close, RS_CALLER))
+    {
+      call.avctx = avctx;
+      /* Named now: once closed, the context has no codec. */
+      call.holder = rs_codec_holder (avctx);
+      rs_call_enter (&call);
+    }
+  return rs_call_return (&call, RS_REAL (avcodec_close) (avctx));
+}
+
 /* ------------------------------------------------------------------ */
 /* Bitstream filters. */
 

@@ -87,7 +87,7 @@ int swr_convert_frame (struct SwrContext *s,
   X (av_write_trailer) \
   X (avcodec_open2) X (avcodec_send_packet) X (avcodec_receive_frame) \
   X (avcodec_send_frame) X (avcodec_receive_packet) X (avcodec_flush_buffers) \
-  X (avcodec_free_context) X (av_bsf_send_packet) X (av_bsf_receive_packet) \
+  X (avcodec_free_context) X (avcodec_close) X (av_bsf_send_packet) X (av_bsf_receive_packet) \
   X (av_buffersrc_add_frame) X (av_buffersrc_add_frame_flags) \
   X (av_buffersrc_write_frame) X (av_buffersink_get_frame) \
   X (av_buffersink_get_frame_flags) X (av_buffersink_get_samples) \
@@ -372,6 +372,9 @@ bool rs_codec_opened     (AVCodecContext *avctx,
                           int             ret);
 /* After avcodec_free_context: true when it ran frame threads. */
 bool rs_codec_freed      (AVCodecContext *avctx);
+/* After avcodec_close of a context that is still there: the same, and
+ * the context gets the program's get_buffer2 back. */
+bool rs_codec_closed     (AVCodecContext *avctx);
 /* The holder name of a context ("h264 decoder"), interned; NULL if none. */
 const char *rs_codec_holder (AVCodecContext *avctx);
 /* The stream of the last packet sent to a decoder (its frames' stream). */

@@ -205,6 +205,10 @@ rs_state_leave (RsCall *call)
       if (call->avctx != NULL && rs_codec_freed (call->avctx))
         rs_state.n_frame_threaded--;
       break;
+    case RS_CALL_avcodec_close:
+      if (call->avctx != NULL && rs_codec_closed (call->avctx))
+        rs_state.n_frame_threaded--;
+      break;
     default:
       break;
     }
