@@ -489,6 +489,19 @@ rs_codec_closed (AVCodecContext *avctx)
   return frame_threads;
 }
 
+bool
+rs_codec_frame_threads (AVCodecContext *avctx)
+{
+  Context *c;
+  bool frame_threads;
+
+  rs_tracker_lock ();
+  c = find_context (avctx, false);
+  frame_threads = c != NULL && c->frame_threads;
+  rs_tracker_unlock ();
+  return frame_threads;
+}
+
 const char *
 rs_codec_holder (AVCodecContext *avctx)
 {
