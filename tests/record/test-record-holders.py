@@ -16,6 +16,10 @@ GROUP is one of:
                      which the decoder lets go of everything it held, the
                      decoder is known closed after it (steps exact again),
                      and the avcodec_free_context after it frees nothing
+  frame-threads      `ffmpeg -threads 2 -i sample.mp4 -f null -` recorded: its
+                     h264 decoder runs frame threads, so steps are not exact;
+                     a picture its filter graph hands on (moved out by
+                     av_buffersink_get_frame_flags) is no longer the graph's
 
 The runs, recordings and checks are test-record.py's (its Context, its
 recorded checks); this script adds the groups on holders.
@@ -197,9 +201,70 @@ def group_codec_close(tap, ctx):
                   f'and avcodec_free_context frees nothing', close_problems, ctx, argv, threads)
 
 
+def handed_on_problems(ctx, argv):
+    """ffmpeg's filter graph (buffer to buffersink, nothing that keeps
+    frames) gets each picture from av_buffersrc_add_frame_flags, which moves
+    the frame's references in, and hands it on with
+    av_buffersink_get_frame_flags, which moves them out: between the two the
+    graph holds the picture, surely (no "?"); right after the second it
+    holds none of it, though the decoder's frame threads change counts
+    meanwhile."""
+    problems, steps = rec.converted(ctx, ctx.record(argv))
+    if steps is None:
+        return problems
+    if all(s['exact'] for s in steps) or not any(
+            e.get('message', '').startswith('the decoder runs frame threads')
+            for s in steps for e in s['events']):
+        return ['no step says the decoder runs frame threads, or every step is exact']
+    graph = 'filter graph'
+    moved_in = moved_out = 0
+    for i, s in enumerate(steps):
+        if s['call'] not in ('av_buffersrc_add_frame_flags', 'av_buffersink_get_frame_flags') or s['ret'] < 0:
+            continue
+        pictures = {b['id']: b for b in s['buffers'] if b.get('kind') == 'picture'}
+        if s['call'] == 'av_buffersrc_add_frame_flags':
+            before = {r['buffer'] for h in steps[i - 1]['handles'] for r in h['refs']}
+            now = {r['buffer'] for h in s['handles'] for r in h['refs']}
+            for ident in before - now:
+                if ident in pictures:
+                    moved_in += 1
+                    parts = (pictures[ident]['holder'] or '').split(', ')
+                    if graph not in parts:
+                        problems.append(f'step {i} ({s["call"]}): picture {ident} moved into the '
+                                        f'graph is held by {pictures[ident]["holder"]!r}, expected '
+                                        f'{graph!r} without "?" among them')
+        else:
+            out = next((h for h in s['handles'] if h['id'] == s.get('out')), None)
+            for r in out['refs'] if out else []:
+                b = pictures.get(r['buffer'])
+                if b is None:
+                    continue
+                moved_out += 1
+                if graph in (b['holder'] or ''):
+                    problems.append(f'step {i} ({s["call"]}): picture {b["id"]}, handed on by the '
+                                    f'graph, is still held by {b["holder"]!r}')
+    if moved_in == 0 or moved_out == 0:
+        problems.append(f'{moved_in} pictures moved into the graph, {moved_out} out of it: expected some')
+    return problems[:20]
+
+
+def group_frame_threads(tap, ctx):
+    if not ctx.ffmpeg:
+        tap.skip('ffmpeg -threads 2 recorded', 'ffmpeg not found')
+        return
+    mp4 = ctx.sample('sample.mp4')
+    # -v error: ffmpeg's progress lines carry timings, the rest must match.
+    argv = [ctx.ffmpeg, '-nostdin', '-v', 'error', '-threads', '2', '-i', mp4, '-f', 'null', '-']
+    name = 'ffmpeg -threads 2 -f null'
+    rec.recorded_checks(tap, ctx, name, argv, threads=None)
+    tap.check(f'{name}: a picture the filter graph holds is named so, surely; once it is handed '
+              f'on, the graph is not named', handed_on_problems, ctx, argv)
+
+
 GROUPS = {
     'transcode': group_transcode,
     'codec-close': group_codec_close,
+    'frame-threads': group_frame_threads,
 }
 
 
