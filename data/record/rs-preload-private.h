@@ -19,6 +19,7 @@
  *   rs-preload-step.c         what a call does to the state (see
  *   rs-preload-handles.c        rs-preload-state-private.h)
  *   rs-preload-buffers.c
+ *   rs-preload-holders.c
  *   rs-preload-writer.c       the encoder of the recording format
  *   rs-preload-map.c          a small hash map, allocation helpers
  *

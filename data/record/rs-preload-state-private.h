@@ -5,6 +5,7 @@
  *   rs-preload-step.c     a call's step: before it, after it, at exit
  *   rs-preload-handles.c  handles and what they hold
  *   rs-preload-buffers.c  buffers, the owners of references, refcounts
+ *   rs-preload-holders.c  the parts of libav holding buffers
  *   rs-preload-writer.c   encoding it (and the format's chunks)
  *
  * Handles are the AVPackets/AVFrames the program allocated (av_*_alloc,
@@ -202,6 +203,7 @@ typedef struct {
    * the first RS_MAX_ASYNC_PARTS): their threads change counts between
    * steps. */
   const char *async_parts[RS_MAX_ASYNC_PARTS];
+  bool       async_unnamed;  /* more were open: not all names are kept */
   RsCall    *call;       /* the call being recorded */
   RsSite     site;       /* its site */
   bool       exiting;
@@ -243,6 +245,8 @@ void        _rs_ref_claim               (RsHandle      *h,
 void        _rs_ref_lose                (RsHandle      *h,
                                          const Ref     *r);
 void        _rs_ref_raw                 (AVBufferRef   *ref);
+
+/* rs-preload-holders.c */
 /* The call of this step hands `buf` to its part (call->given_to: "h264
  * decoder", "filter graph", ...), which may keep references to it. */
 void        _rs_buf_given               (Buf           *buf);
