@@ -263,53 +263,53 @@ avcodec_receive_packet (AVCodecContext *avctx,
   return rs_call_return (&call, RS_REAL (avcodec_receive_packet) (avctx, pkt));
 }
 
+/* A call that runs in the codec of `avctx` with no packet or frame of the
+ * program's: what falls is the codec letting go. The codec is named before
+ * the real call, which may close it. */
+static void
+codec_step (RsCall         *call,
+            RsCallId        id,
+            const void     *caller,
+            AVCodecContext *avctx)
+{
+  if (rs_call_begin (call, id, caller))
+    {
+      call->avctx = avctx;
+      call->holder = rs_codec_holder (avctx);
+      rs_call_enter (call);
+    }
+}
+
 RS_EXPORT void
 avcodec_flush_buffers (AVCodecContext *avctx)
 {
   RsCall call;
 
-  if (rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
-    {
-      call.avctx = avctx;
-      /* It runs in the codec: what falls is the codec letting go. */
-      call.holder = rs_codec_holder (avctx);
-      rs_call_enter (&call);
-    }
+  codec_step (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER, avctx);
   RS_REAL (avcodec_flush_buffers) (avctx);
   rs_call_leave (&call, 0);
 }
 
+/* The codec lets go of everything; its address is only a key once freed. */
 RS_EXPORT void
 avcodec_free_context (AVCodecContext **avctx)
 {
   RsCall call;
 
-  if (rs_call_begin (&call, RS_CALL_avcodec_free_context, RS_CALLER))
-    {
-      /* Only its address, as a key, once freed. */
-      call.avctx = avctx != NULL ? *avctx : NULL;
-      /* Named now: what falls is the codec letting go of everything. */
-      call.holder = rs_codec_holder (call.avctx);
-      rs_call_enter (&call);
-    }
+  codec_step (&call, RS_CALL_avcodec_free_context, RS_CALLER, avctx != NULL ? *avctx : NULL);
   RS_REAL (avcodec_free_context) (avctx);
   rs_call_leave (&call, 0);
 }
 
 /* Older code closes a codec before freeing it: the codec lets go of
- * everything here, and the context stays (closed) until it is freed. */
+ * everything here, and the context stays (closed, no codec) until it is
+ * freed. */
 RS_EXPORT int
 avcodec_close (AVCodecContext *avctx)
 {
   RsCall call;
 
-  if (rs_call_begin (&call, RS_CALL_avcodec_close, RS_CALLER))
-    {
-      call.avctx = avctx;
-      /* Named now: once closed, the context has no codec. */
-      call.holder = rs_codec_holder (avctx);
-      rs_call_enter (&call);
-    }
+  codec_step (&call, RS_CALL_avcodec_close, RS_CALLER, avctx);
   return rs_call_return (&call, RS_REAL (avcodec_close) (avctx));
 }
 
