@@ -110,6 +110,8 @@ av_interleaved_write_frame (AVFormatContext *s,
     {
       rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
       call.given_to = "muxer";
+      /* It takes the packet's references (av_write_frame does not). */
+      call.moves = RS_MOVES_IN;
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (av_interleaved_write_frame) (s, pkt));
@@ -217,6 +219,11 @@ avcodec_receive_frame (AVCodecContext *avctx,
       call.wrap = RS_WRAP_OUT;
       call.origin = "decoder";
       call.holder = rs_codec_holder (avctx);
+      /* Frame threads hand out their output frame (av_frame_move_ref); a
+       * decoder without them may give a new reference of a picture it
+       * keeps. */
+      if (rs_codec_frame_threads (avctx))
+        call.moves = RS_MOVES_OUT;
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (avcodec_receive_frame) (avctx, frame));
@@ -256,37 +263,54 @@ avcodec_receive_packet (AVCodecContext *avctx,
   return rs_call_return (&call, RS_REAL (avcodec_receive_packet) (avctx, pkt));
 }
 
+/* A call that runs in the codec of `avctx` with no packet or frame of the
+ * program's: what falls is the codec letting go. The codec is named before
+ * the real call, which may close it. */
+static void
+codec_step (RsCall         *call,
+            RsCallId        id,
+            const void     *caller,
+            AVCodecContext *avctx)
+{
+  if (rs_call_begin (call, id, caller))
+    {
+      call->avctx = avctx;
+      call->holder = rs_codec_holder (avctx);
+      rs_call_enter (call);
+    }
+}
+
 RS_EXPORT void
 avcodec_flush_buffers (AVCodecContext *avctx)
 {
   RsCall call;
 
-  if (rs_call_begin (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER))
-    {
-      call.avctx = avctx;
-      /* It runs in the codec: what falls is the codec letting go. */
-      call.holder = rs_codec_holder (avctx);
-      rs_call_enter (&call);
-    }
+  codec_step (&call, RS_CALL_avcodec_flush_buffers, RS_CALLER, avctx);
   RS_REAL (avcodec_flush_buffers) (avctx);
   rs_call_leave (&call, 0);
 }
 
+/* The codec lets go of everything; its address is only a key once freed. */
 RS_EXPORT void
 avcodec_free_context (AVCodecContext **avctx)
 {
   RsCall call;
 
-  if (rs_call_begin (&call, RS_CALL_avcodec_free_context, RS_CALLER))
-    {
-      /* Only its address, as a key, once freed. */
-      call.avctx = avctx != NULL ? *avctx : NULL;
-      /* Named now: what falls is the codec letting go of everything. */
-      call.holder = rs_codec_holder (call.avctx);
-      rs_call_enter (&call);
-    }
+  codec_step (&call, RS_CALL_avcodec_free_context, RS_CALLER, avctx != NULL ? *avctx : NULL);
   RS_REAL (avcodec_free_context) (avctx);
   rs_call_leave (&call, 0);
+}
+
+/* Older code closes a codec before freeing it: the codec lets go of
+ * everything here, and the context stays (closed, no codec) until it is
+ * freed. */
+RS_EXPORT int
+avcodec_close (AVCodecContext *avctx)
+{
+  RsCall call;
+
+  codec_step (&call, RS_CALL_avcodec_close, RS_CALLER, avctx);
+  return rs_call_return (&call, RS_REAL (avcodec_close) (avctx));
 }
 
 /* ------------------------------------------------------------------ */
@@ -313,6 +337,8 @@ av_bsf_send_packet (AVBSFContext *ctx,
     {
       rs_call_add (&call, pkt, RS_HANDLE_PACKET, RS_ARG_VALID, 0);
       call.given_to = bsf_holder (ctx);
+      /* On success the packet is blank: its references are the filter's. */
+      call.moves = RS_MOVES_IN;
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (av_bsf_send_packet) (ctx, pkt));
@@ -342,10 +368,14 @@ av_bsf_receive_packet (AVBSFContext *ctx,
 /* The program's frame goes to the graph, which keeps references to it. */
 static void
 buffersrc_step (RsCall        *call,
-                const AVFrame *frame)
+                const AVFrame *frame,
+                bool           keep_ref)
 {
   rs_call_add (call, (AVFrame *) frame, RS_HANDLE_FRAME, RS_ARG_VALID, 0);
   call->given_to = "filter graph";
+  /* Without AV_BUFFERSRC_FLAG_KEEP_REF the frame's references move in. */
+  if (!keep_ref)
+    call->moves = RS_MOVES_IN;
 }
 
 RS_EXPORT int
@@ -356,7 +386,7 @@ av_buffersrc_add_frame (AVFilterContext *ctx,
 
   if (rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame, RS_CALLER))
     {
-      buffersrc_step (&call, frame);
+      buffersrc_step (&call, frame, false);
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame) (ctx, frame));
@@ -371,7 +401,7 @@ av_buffersrc_add_frame_flags (AVFilterContext *ctx,
 
   if (rs_call_begin (&call, RS_CALL_av_buffersrc_add_frame_flags, RS_CALLER))
     {
-      buffersrc_step (&call, frame);
+      buffersrc_step (&call, frame, (flags & AV_BUFFERSRC_FLAG_KEEP_REF) != 0);
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (av_buffersrc_add_frame_flags) (ctx, frame, flags));
@@ -385,7 +415,7 @@ av_buffersrc_write_frame (AVFilterContext *ctx,
 
   if (rs_call_begin (&call, RS_CALL_av_buffersrc_write_frame, RS_CALLER))
     {
-      buffersrc_step (&call, frame);
+      buffersrc_step (&call, frame, true);
       rs_call_enter (&call);
     }
   return rs_call_return (&call, RS_REAL (av_buffersrc_write_frame) (ctx, frame));
@@ -401,6 +431,9 @@ buffersink_step (RsCall  *call,
   call->wrap = RS_WRAP_OUT;
   call->origin = "filter graph";
   call->holder = "filter graph";
+  /* With AV_BUFFERSINK_FLAG_PEEK the graph keeps its references. */
+  if (!peek)
+    call->moves = RS_MOVES_OUT;
 }
 
 RS_EXPORT int

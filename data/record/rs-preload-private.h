@@ -19,6 +19,7 @@
  *   rs-preload-step.c         what a call does to the state (see
  *   rs-preload-handles.c        rs-preload-state-private.h)
  *   rs-preload-buffers.c
+ *   rs-preload-holders.c
  *   rs-preload-writer.c       the encoder of the recording format
  *   rs-preload-map.c          a small hash map, allocation helpers
  *
@@ -87,7 +88,7 @@ int swr_convert_frame (struct SwrContext *s,
   X (av_write_trailer) \
   X (avcodec_open2) X (avcodec_send_packet) X (avcodec_receive_frame) \
   X (avcodec_send_frame) X (avcodec_receive_packet) X (avcodec_flush_buffers) \
-  X (avcodec_free_context) X (av_bsf_send_packet) X (av_bsf_receive_packet) \
+  X (avcodec_free_context) X (avcodec_close) X (av_bsf_send_packet) X (av_bsf_receive_packet) \
   X (av_buffersrc_add_frame) X (av_buffersrc_add_frame_flags) \
   X (av_buffersrc_write_frame) X (av_buffersink_get_frame) \
   X (av_buffersink_get_frame_flags) X (av_buffersink_get_samples) \
@@ -189,6 +190,16 @@ enum {
 
 #define RS_MAX_ARGS 3
 
+/* References a call moves between the program's handles and its part
+ * (rather than taking new ones): what the args drop goes to the part,
+ * what the out arg gains comes from it. */
+typedef enum {
+  RS_MOVES_NONE,
+  RS_MOVES_IN,   /* on success the args' references are call->given_to's */
+  RS_MOVES_OUT,  /* the out arg's new references were call->holder's
+                  * (av_frame_move_ref from a frame of the part's) */
+} RsMoves;
+
 typedef enum {
   RS_WRAP_NONE,
   RS_WRAP_OUT,   /* wrap the fresh buffers (refcount 1, not known) of the OUT arg */
@@ -216,6 +227,7 @@ typedef struct {
   const char      *holder;   /* the libav part the call runs in (which keeps hidden refs of
                               * the buffers born in it), or NULL */
   uint8_t          wrap;     /* RsWrap: fresh buffers of the OUT arg to wrap after the call */
+  uint8_t          moves;    /* RsMoves */
   void            *created;  /* a packet/frame the call allocated (alloc, clone) */
   uint8_t          created_kind;
   AVBufferRef    **slot;     /* av_buffer_*: the AVBufferRef* slot the call changes */
@@ -372,6 +384,11 @@ bool rs_codec_opened     (AVCodecContext *avctx,
                           int             ret);
 /* After avcodec_free_context: true when it ran frame threads. */
 bool rs_codec_freed      (AVCodecContext *avctx);
+/* After avcodec_close of a context that is still there: the same, and
+ * the context gets the program's get_buffer2 back. */
+bool rs_codec_closed     (AVCodecContext *avctx);
+/* The context runs frame threads (avcodec_open2 left them on). */
+bool rs_codec_frame_threads (AVCodecContext *avctx);
 /* The holder name of a context ("h264 decoder"), interned; NULL if none. */
 const char *rs_codec_holder (AVCodecContext *avctx);
 /* The stream of the last packet sent to a decoder (its frames' stream). */

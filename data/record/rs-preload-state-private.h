@@ -5,6 +5,7 @@
  *   rs-preload-step.c     a call's step: before it, after it, at exit
  *   rs-preload-handles.c  handles and what they hold
  *   rs-preload-buffers.c  buffers, the owners of references, refcounts
+ *   rs-preload-holders.c  the parts of libav holding buffers
  *   rs-preload-writer.c   encoding it (and the format's chunks)
  *
  * Handles are the AVPackets/AVFrames the program allocated (av_*_alloc,
@@ -40,10 +41,16 @@ typedef struct _Held Held;
  * filter graph, an encoder, a muxer...). */
 #define RS_BUF_MAX_PARTS 4
 
-/* References a part of libav holds to a buffer. */
+/* Frame-threaded codecs open at once whose names the recorder keeps, at
+ * most (more: any part may change counts in a step that is not exact). */
+#define RS_MAX_ASYNC_PARTS 8
+
+/* References a part of libav holds to a buffer: how many it may hold, and
+ * how many it surely holds (see _rs_buf_attribute). */
 typedef struct {
   const char *part;  /* interned; NULL: a part the recorder cannot name */
   int         refs;
+  int         sure;  /* 0 <= sure <= refs */
 } PartRefs;
 
 typedef struct {
@@ -120,6 +127,7 @@ struct _Buf {
   size_t       size;
   int          refcount;
   int          visible;    /* handle slots holding it */
+  int          visible_was; /* ... at the last step */
   int          lost;
   uint32_t     lost_step;  /* the step that last lost a reference to it */
   int          program_refs;
@@ -191,6 +199,11 @@ typedef struct {
   size_t     n_events;
   size_t     capacity_events;
   int        n_frame_threaded;
+  /* The parts of the open frame-threaded codecs (one name per context,
+   * the first RS_MAX_ASYNC_PARTS): their threads change counts between
+   * steps. */
+  const char *async_parts[RS_MAX_ASYNC_PARTS];
+  bool       async_unnamed;  /* more were open: not all names are kept */
   RsCall    *call;       /* the call being recorded */
   RsSite     site;       /* its site */
   bool       exiting;
@@ -232,6 +245,8 @@ void        _rs_ref_claim               (RsHandle      *h,
 void        _rs_ref_lose                (RsHandle      *h,
                                          const Ref     *r);
 void        _rs_ref_raw                 (AVBufferRef   *ref);
+
+/* rs-preload-holders.c */
 /* The call of this step hands `buf` to its part (call->given_to: "h264
  * decoder", "filter graph", ...), which may keep references to it. */
 void        _rs_buf_given               (Buf           *buf);
@@ -242,6 +257,10 @@ void        _rs_buf_giving              (Buf           *buf,
 /* After _rs_buf_refresh: which parts hold each buffer's libav references
  * now; `exact` as the step's. */
 void        _rs_buf_attribute           (bool           exact);
+/* A codec that runs frame threads opened (`part`, its holder name) or
+ * closed. */
+void        _rs_async_part_open         (const char    *part);
+void        _rs_async_part_close        (const char    *part);
 /* The references libav holds to `buf`: its hidden ones, less the
  * program's raw ones. */
 int         _rs_buf_libav_refs          (const Buf     *buf);

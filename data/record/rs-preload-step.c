@@ -196,14 +196,18 @@ rs_state_leave (RsCall *call)
     case RS_CALL_avcodec_open2:
       if (rs_codec_opened (call->avctx, call->ret))
         {
-          rs_state.n_frame_threaded++;
+          _rs_async_part_open (rs_codec_holder (call->avctx));
           _rs_event_push (RS_REC_EVENT_WARNING, 0, 0,
                       "the decoder runs frame threads: its threads change counts while steps are recorded");
         }
       break;
     case RS_CALL_avcodec_free_context:
       if (call->avctx != NULL && rs_codec_freed (call->avctx))
-        rs_state.n_frame_threaded--;
+        _rs_async_part_close (call->holder);
+      break;
+    case RS_CALL_avcodec_close:
+      if (call->avctx != NULL && rs_codec_closed (call->avctx))
+        _rs_async_part_close (call->holder);
       break;
     default:
       break;

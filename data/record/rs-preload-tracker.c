@@ -443,21 +443,61 @@ rs_codec_opened (AVCodecContext *avctx,
   return newly;
 }
 
-bool
-rs_codec_freed (AVCodecContext *avctx)
+/* Forgets the context of `avctx`; true when it ran frame threads. Its
+ * chained get_buffer2 in `chained`, NULL if none. */
+static bool
+forget_context (AVCodecContext *avctx,
+                int           (**chained) (AVCodecContext *, AVFrame *, int))
 {
   Context **p, *c;
   bool frame_threads = false;
 
+  *chained = NULL;
   rs_tracker_lock ();
   for (p = &contexts; (c = *p) != NULL; p = &c->next)
     if (c->avctx == avctx)
       {
         frame_threads = c->frame_threads;
+        *chained = c->chained;
         *p = c->next;
         free (c);
         break;
       }
+  rs_tracker_unlock ();
+  return frame_threads;
+}
+
+bool
+rs_codec_freed (AVCodecContext *avctx)
+{
+  int (*chained) (AVCodecContext *, AVFrame *, int);
+
+  return forget_context (avctx, &chained);
+}
+
+bool
+rs_codec_closed (AVCodecContext *avctx)
+{
+  int (*chained) (AVCodecContext *, AVFrame *, int);
+  bool frame_threads = forget_context (avctx, &chained);
+
+  /* Closed, its threads are gone: nothing calls get_buffer2 now. The
+   * program's comes back, so that an open after this (which 5.1 still
+   * allows) chains to it afresh. */
+  if (chained != NULL && avctx->get_buffer2 == rs_get_buffer2)
+    avctx->get_buffer2 = chained;
+  return frame_threads;
+}
+
+bool
+rs_codec_frame_threads (AVCodecContext *avctx)
+{
+  Context *c;
+  bool frame_threads;
+
+  rs_tracker_lock ();
+  c = find_context (avctx, false);
+  frame_threads = c != NULL && c->frame_threads;
   rs_tracker_unlock ();
   return frame_threads;
 }

@@ -8,7 +8,7 @@ usage: test-record.py GROUP --refscope PATH --media DIR [--check-trace PATH]
 
 The programs are the C programs of this folder (decode-loop, seed-test1,
 seed-test2, planted-leaks, custom-get-buffer, threaded-queue, encode,
-filter-graph, transcode), the -asan programs the same built with ASan +
+filter-graph, transcode, codec-close), the -asan programs the same built with ASan +
 UBSan + LeakSanitizer. GROUP is one of:
   plain              each program run without Refscope does what it says
                      (exit 0, the same output twice, frames as ffprobe lists)
@@ -510,7 +510,8 @@ def group_sanitized(tap, ctx):
                           ('planted-leaks', [mp4]), ('custom-get-buffer', [mp4]),
                           ('threaded-queue', [mp4]), ('encode', ['mpeg4']), ('encode', ['ffv1']),
                           ('filter-graph', [mp4]),
-                          ('transcode', [mp4, 'decoder-first'])):
+                          ('transcode', [mp4, 'decoder-first']),
+                          ('codec-close', [mp4, 'frame-threads'])):
         def sanitized(program=program, args=args):
             planted = Planted(program)
             expected = planted.expected()
